@@ -1,0 +1,283 @@
+"""Claim kinds: small frozen dataclasses judged on measured data, never on Docker.
+
+Each kind's docstring is the sentence the reference page shows for it; its
+fields are the keys a ``[[claims]]`` table in ``lab.toml`` may set.  A kind
+says which variants it reads (:meth:`variants`) and whether it needs the
+image's file list (``needs_files``), so the checker measures only what is
+used; :meth:`evaluate` then turns measurements into a :class:`Verdict`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+MB = 1_000_000  # sizes are shown in decimal megabytes, like `docker image ls`
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layer:
+    """One step of an image's history."""
+
+    #: Bytes this step added (0 for metadata-only steps).
+    size_bytes: int
+    #: The instruction that made it, as `docker history` reports it.
+    created_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmokeRun:
+    """What one run of the smoke test printed and how it ended."""
+
+    #: The container's exit code; None when it was killed at the timeout.
+    exit_code: int | None
+    #: Standard output, stripped of surrounding white space.
+    stdout: str
+    #: The last lines of standard error, for failure messages.
+    stderr_tail: str = ""
+    #: True when the smoke test ran out of time and was killed.
+    timed_out: bool = False
+    #: True when the exit code was 0 and stdout held the expected text.
+    passed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measured:
+    """Everything the checker measured about one variant's image."""
+
+    image_id: str
+    #: Uncompressed size, as `docker image inspect` reports it.
+    size_bytes: int
+    #: Number of filesystem layers (RootFS.Layers).
+    layer_count: int
+    layers: tuple[Layer, ...] = ()
+    #: The image's configured user ("" means root).
+    user: str = ""
+    #: Every path in the image's filesystem (no leading slash), when a claim needs it.
+    files: frozenset[str] | None = None
+    smoke: SmokeRun | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verdict:
+    """The outcome of one claim: what was expected, what was measured."""
+
+    passed: bool
+    expected: str
+    measured: str
+
+
+def megabytes(size_bytes: int) -> str:
+    """A size for people: ``1.2 MB``, ``950 kB``, ``1.05 GB``."""
+    if size_bytes >= 1000 * MB:
+        return f"{size_bytes / (1000 * MB):.2f} GB"
+    if size_bytes >= MB:
+        return f"{size_bytes / MB:.1f} MB"
+    return f"{size_bytes / 1000:.0f} kB"
+
+
+class Kind:
+    """Shared behaviour of every claim kind."""
+
+    kind: ClassVar[str]
+    needs_files: ClassVar[bool] = False
+    needs_smoke: ClassVar[bool] = False
+
+    def variants(self) -> tuple[str, ...]:
+        """The variants this claim reads, in the order it names them."""
+        return (self.variant,)  # type: ignore[attr-defined]
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class SizeRatio(Kind):
+    """The variant's size divided by another variant's size lies within bounds."""
+
+    kind: ClassVar[str] = "size_ratio"
+    #: The variant being judged.
+    variant: str
+    #: The variant it is compared with.
+    of: str
+    #: Highest allowed ratio (0.02 means "at most 2 %").
+    max: float | None = None
+    #: Lowest allowed ratio (1.0 means "not smaller").
+    min: float | None = None
+
+    def variants(self) -> tuple[str, ...]:
+        return (self.variant, self.of)
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        size, base = measured[self.variant].size_bytes, measured[self.of].size_bytes
+        ratio = size / base if base else float("inf")
+        bounds = []
+        if self.min is not None:
+            bounds.append(f">= {self.min:.2%}")
+        if self.max is not None:
+            bounds.append(f"<= {self.max:.2%}")
+        passed = (self.min is None or ratio >= self.min) and (self.max is None or ratio <= self.max)
+        return Verdict(
+            passed=passed,
+            expected=f"{self.variant}/{self.of} {' and '.join(bounds)}",
+            measured=f"{ratio:.2%} ({megabytes(size)} / {megabytes(base)})",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaxSize(Kind):
+    """The variant's uncompressed size is at most a ceiling, in decimal megabytes."""
+
+    kind: ClassVar[str] = "max_size"
+    variant: str
+    #: Ceiling in MB (1 MB = 1,000,000 bytes, as `docker image ls` counts).
+    max_mb: float
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        size = measured[self.variant].size_bytes
+        return Verdict(
+            passed=size <= self.max_mb * MB,
+            expected=f"<= {self.max_mb:g} MB",
+            measured=megabytes(size),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaxLayers(Kind):
+    """The variant has at most this many filesystem layers."""
+
+    kind: ClassVar[str] = "max_layers"
+    variant: str
+    max: int
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        count = measured[self.variant].layer_count
+        return Verdict(passed=count <= self.max, expected=f"<= {self.max} layers", measured=f"{count} layers")
+
+
+def matching(files: frozenset[str], pattern: str) -> list[str]:
+    """Paths in ``files`` that ``pattern`` names: the path itself, anything below it,
+    or any path the shell-style pattern matches (``*`` also crosses ``/``)."""
+    pattern = pattern.strip("/")
+    below = pattern + "/"
+    return sorted(f for f in files if f == pattern or f.startswith(below) or fnmatch.fnmatchcase(f, pattern))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathAbsent(Kind):
+    """None of the given paths (or shell-style patterns) exists in the variant's filesystem."""
+
+    kind: ClassVar[str] = "path_absent"
+    needs_files: ClassVar[bool] = True
+    variant: str
+    #: Paths or patterns, e.g. "usr/local/go" or "*/bin/gcc*".
+    paths: tuple[str, ...]
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        files = measured[self.variant].files or frozenset()
+        found = [hit for pattern in self.paths for hit in matching(files, pattern)[:1]]
+        return Verdict(
+            passed=not found,
+            expected="absent: " + ", ".join(self.paths),
+            measured="found: " + ", ".join("/" + f for f in found) if found else "none found",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathPresent(Kind):
+    """Every one of the given paths (or shell-style patterns) exists in the variant's filesystem."""
+
+    kind: ClassVar[str] = "path_present"
+    needs_files: ClassVar[bool] = True
+    variant: str
+    paths: tuple[str, ...]
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        files = measured[self.variant].files or frozenset()
+        missing = [p for p in self.paths if not matching(files, p)]
+        return Verdict(
+            passed=not missing,
+            expected="present: " + ", ".join(self.paths),
+            measured="missing: " + ", ".join(missing) if missing else "all present",
+        )
+
+
+ROOT_USERS = {"", "0", "root", "0:0", "root:root", "root:0", "0:root"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NonRoot(Kind):
+    """The variant's image is configured to run as a user other than root."""
+
+    kind: ClassVar[str] = "non_root"
+    variant: str
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        user = measured[self.variant].user
+        return Verdict(
+            passed=user.strip() not in ROOT_USERS,
+            expected="USER is not root",
+            measured=f"USER {user}" if user else "no USER (root)",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SameSmokeOutput(Kind):
+    """Every listed variant passes the smoke test with identical output."""
+
+    kind: ClassVar[str] = "same_smoke_output"
+    needs_smoke: ClassVar[bool] = True
+    #: At least two variants.
+    variants_: tuple[str, ...] = dataclasses.field(metadata={"key": "variants"})
+
+    def variants(self) -> tuple[str, ...]:
+        return self.variants_
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        runs = {name: measured[name].smoke for name in self.variants_}
+        failed = [name for name, run in runs.items() if run is None or not run.passed]
+        outputs = {run.stdout for run in runs.values() if run is not None}
+        if failed:
+            shown = f"smoke test failed for {', '.join(failed)}"
+        elif len(outputs) > 1:
+            shown = "outputs differ: " + "; ".join(f"{n}: {r.stdout[:60]!r}" for n, r in runs.items() if r)
+        else:
+            shown = f"all print {next(iter(outputs))[:60]!r}"
+        return Verdict(
+            passed=not failed and len(outputs) == 1,
+            expected=f"same output from {', '.join(self.variants_)}",
+            measured=shown,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmokeFails(Kind):
+    """The variant is expected to fail its smoke test: the lab shows a trap, not a fix."""
+
+    kind: ClassVar[str] = "smoke_fails"
+    needs_smoke: ClassVar[bool] = True
+    variant: str
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        run = measured[self.variant].smoke
+        if run is None:
+            shown = "no smoke test ran"
+        elif run.timed_out:
+            shown = "timed out"
+        else:
+            shown = f"exit {run.exit_code}" + (f": {run.stderr_tail.splitlines()[-1][:80]}" if run.stderr_tail else "")
+        return Verdict(passed=run is not None and not run.passed, expected="smoke test fails", measured=shown)
+
+
+#: Every claim kind, by the name ``lab.toml`` uses.
+KINDS: dict[str, type[Kind]] = {
+    k.kind: k for k in (SizeRatio, MaxSize, MaxLayers, PathAbsent, PathPresent, NonRoot, SameSmokeOutput, SmokeFails)
+}
+
+
+def toml_key(field: dataclasses.Field) -> str:
+    """The key a field is spelled with in ``lab.toml``."""
+    return field.metadata.get("key", field.name)

@@ -1,0 +1,57 @@
+"""Terminal text for results: plain functions from data to strings."""
+
+from __future__ import annotations
+
+import os
+
+from .claims import megabytes
+from .results import ClaimResult, Results
+
+DOCS_URL = os.environ.get("SLIMLAB_DOCS_URL", "docs/_build/html")
+
+
+def anchor(claim_id: str) -> str:
+    """The HTML anchor of a claim's section: ``L4.1`` -> ``l4-1``."""
+    return claim_id.lower().replace(".", "-")
+
+
+def claim_url(page: str, claim_id: str) -> str:
+    return f"{DOCS_URL.rstrip('/')}/{page}.html#{anchor(claim_id)}"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+
+
+def variants_table(results: Results) -> list[str]:
+    before = results.variants.get("before")
+    rows = [["variant", "size", "layers", "vs before", "smoke"]]
+    for name, m in results.variants.items():
+        ratio = f"{m.size_bytes / before.size_bytes:.1%}" if before and before.size_bytes else "-"
+        smoke = "-" if m.smoke is None else ("ok" if m.smoke.passed else ("timed out" if m.smoke.timed_out else "FAILS"))
+        rows.append([name, megabytes(m.size_bytes), str(m.layer_count), ratio, smoke])
+    return _table(rows)
+
+
+def claim_line(claim: ClaimResult) -> str:
+    mark = "ok  " if claim.passed else "FAIL"
+    return f"  {mark} {claim.id:<6} {claim.text}\n           measured {claim.measured}; expected {claim.expected}"
+
+
+def summary(results: Results, *, skipped: bool) -> str:
+    """The block printed for one lab after verification."""
+    state = f"unchanged since {results.measured_at}, not rebuilt" if skipped else f"measured {results.measured_at}"
+    bases = ", ".join(f"{b.name} ({b.source})" for b in results.bases) or "scratch only"
+    lines = [f"{results.lab}: {results.title}", f"  {state}; bases: {bases}", *variants_table(results)]
+    lines += [claim_line(claim) for claim in results.claims]
+    return "\n".join(lines)
+
+
+def failures(results: Results, page: str) -> list[str]:
+    """One actionable line per failed claim, pointing at the section that teaches the fix."""
+    return [
+        f"{results.lab}: claim {c.id} does not hold: {c.text} Expected {c.expected}; measured {c.measured}. "
+        f"See {claim_url(page, c.id)}"
+        for c in results.failed
+    ]

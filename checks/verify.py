@@ -1,0 +1,118 @@
+"""Verify one lab: resolve its bases, build and measure each variant, judge its claims.
+
+This is the orchestration layer: it calls :mod:`checks.docker` for the
+measurements and the pure modules for everything else.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import MANAGED_LABEL, docker
+from .bases import Resolver
+from .claims import Measured
+from .dockerfile import external_images_of
+from .results import RESULTS_NAME, ClaimResult, Results, inputs_sha256, read, write_if_changed
+from .spec import Lab, Variant, load
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """What verifying one lab produced."""
+
+    lab: Lab
+    results: Results
+    #: True when nothing changed since the recorded results, so nothing was rebuilt.
+    skipped: bool
+    #: True when results.json was (re)written.
+    written: bool
+
+
+def image_tag(lab: Lab, variant: Variant) -> str:
+    return f"slimlab/{lab.name}:{variant.name}"
+
+
+def _unchanged(lab: Lab, previous: Results | None, digest: str, bases: dict[str, str]) -> bool:
+    """Same inputs, same bases, and every recorded image still under its tag."""
+    if previous is None or previous.inputs_sha256 != digest:
+        return False
+    if {b.name: b.image_id for b in previous.bases} != bases:
+        return False
+    if set(previous.variants) != {v.name for v in lab.variants}:
+        return False
+    for variant in lab.variants:
+        current = docker.inspect_image(image_tag(lab, variant))
+        if current is None or current["Id"] != previous.variants[variant.name].image_id:
+            return False
+    return True
+
+
+def _measure(lab: Lab, folder: Path, variant: Variant, request: docker.BuildRequest, *, needs_files: bool,
+             echo: Callable[[str], None]) -> Measured:
+    echo(f"{lab.name}: building {variant.name} ({variant.dockerfile})")
+    image_id = docker.build(request, echo=lambda line: echo("    " + line))
+    info = docker.inspect_image(image_id) or {}
+    smoke = None
+    if variant.smoke is not None:
+        echo(f"{lab.name}: smoke test of {variant.name}")
+        smoke = docker.run_smoke(image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout)
+    return Measured(
+        image_id=image_id,
+        size_bytes=int(info.get("Size", 0)),
+        layer_count=len(info.get("RootFS", {}).get("Layers", [])),
+        layers=docker.history(image_id),
+        user=(info.get("Config") or {}).get("User") or "",
+        files=docker.list_files(image_id) if needs_files else None,
+        smoke=smoke,
+    )
+
+
+def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None,
+           force: bool = False) -> Outcome:
+    """Verify the lab in ``folder`` and record its results (only when they changed)."""
+    lab = load(folder)
+    digest = inputs_sha256(folder)
+    names: list[str] = []
+    for variant in lab.variants:
+        names += [n for n in external_images_of(folder / variant.dockerfile) if n not in names]
+    uses = [resolver.resolve(name) for name in names]
+    path = folder / RESULTS_NAME
+    previous = read(path)
+    if not force and previous is not None and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses}):
+        return Outcome(lab=lab, results=previous, skipped=True, written=False)
+
+    engine = docker.engine_versions(builder)
+    file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
+    measured = {}
+    for variant in lab.variants:
+        request = docker.BuildRequest(
+            dockerfile=folder / variant.dockerfile,
+            context=folder / variant.context,
+            tag=image_tag(lab, variant),
+            labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
+            contexts=resolver.contexts(uses),
+            target=variant.target,
+            builder=builder,
+        )
+        measured[variant.name] = _measure(lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo)
+
+    claims = []
+    for claim in lab.claims:
+        verdict = claim.check.evaluate(measured)
+        claims.append(ClaimResult(id=claim.id, kind=claim.check.kind, text=claim.text, passed=verdict.passed,
+                                  expected=verdict.expected, measured=verdict.measured))
+    results = Results(
+        lab=lab.name,
+        title=lab.title,
+        inputs_sha256=digest,
+        measured_at=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+        engine=engine,
+        bases=tuple(uses),
+        variants=measured,
+        claims=tuple(claims),
+    )
+    written = write_if_changed(path, results)
+    return Outcome(lab=lab, results=read(path) or results if not written else results, skipped=False, written=written)
