@@ -1,0 +1,45 @@
+# slimlab: the human interface.  `make help` lists the targets.
+# `make check` and `make test` do all their own set-up: Python environment,
+# Docker engine (checks/setup/engine.sh) and base images (built on first need).
+
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup venv engine bases check test unit bench clean
+
+help:  ## show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt
+	@echo "setup: Python environment in $(VENV) from requirements.txt"
+	@$(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)  ## create .venv from requirements.txt (exact pins)
+
+engine:  ## make sure a Docker engine with buildx answers (installs/starts one on Debian/Ubuntu as root)
+	@bash checks/setup/engine.sh
+
+setup: venv engine  ## everything check and test need; near-instant when done
+
+bases: setup  ## make every base image the labs name available (official, or a local stand-in)
+	@$(PY) -m checks bases
+
+check: setup  ## build, measure and verify every lab (writes labs/*/results.json)
+	@$(PY) -m checks verify
+
+test: setup  ## the full test suite (unit tests and docker tests)
+	@$(PY) -m pytest
+
+unit: venv  ## only the unit tests (no Docker needed)
+	@$(PY) -m pytest -m "not docker"
+
+bench: setup  ## print speed figures (warm `make check`)
+	@$(PY) tests/bench.py
+
+clean:  ## remove only the images and containers slimlab labelled as its own
+	@if [ -x $(PY) ] && docker info >/dev/null 2>&1; then $(PY) -m checks clean; else echo "clean: no engine answers; nothing to remove"; fi
