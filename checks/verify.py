@@ -7,7 +7,8 @@ measurements and the pure modules for everything else.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,24 @@ class Outcome:
     skipped: bool
     #: True when results.json was (re)written.
     written: bool
+
+
+#: Where the host's CA bundle is looked for, in order; the first that exists is
+#: handed to every build as the BuildKit secret ``ca-certificates``.
+CA_BUNDLE_SOURCES = ("SLIMLAB_CA_BUNDLE", "PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+DEFAULT_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def ca_bundle(environ: Mapping[str, str]) -> str | None:
+    """The host's CA bundle, so builds behind a TLS-intercepting proxy trust what the host trusts.
+
+    A Dockerfile opts in with ``RUN --mount=type=secret,id=ca-certificates,target=<its bundle path>,required=false``:
+    on a machine without a proxy the image's own bundle is used, and nothing needs editing.
+    """
+    for candidate in [*(environ.get(key, "") for key in CA_BUNDLE_SOURCES), DEFAULT_CA_BUNDLE]:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
 
 
 def image_tag(lab: Lab, variant: Variant) -> str:
@@ -85,6 +104,7 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
         return Outcome(lab=lab, results=previous, skipped=True, written=False)
 
     engine = docker.engine_versions(builder)
+    bundle = ca_bundle(os.environ)
     file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
     measured = {}
     for variant in lab.variants:
@@ -96,6 +116,7 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
             contexts=resolver.contexts(uses),
             target=variant.target,
             builder=builder,
+            secrets=(f"id=ca-certificates,src={bundle}",) if bundle else (),
         )
         measured[variant.name] = _measure(lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo)
 
