@@ -41,5 +41,5 @@ unit: venv  ## only the unit tests (no Docker needed)
 bench: setup  ## print speed figures (warm `make check`)
 	@$(PY) tests/bench.py
 
-clean:  ## remove only the images and containers slimlab labelled as its own
-	@if [ -x $(PY) ] && docker info >/dev/null 2>&1; then $(PY) -m checks clean; else echo "clean: no engine answers; nothing to remove"; fi
+clean:  ## remove only the images and containers slimlab labelled as its own (LAB=<folder> for one lab)
+	@if docker info >/dev/null 2>&1; then $(PYTHON) -m checks clean $(if $(LAB),--lab $(LAB)); else echo "clean: no engine answers; nothing to remove"; fi

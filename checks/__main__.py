@@ -87,9 +87,9 @@ def cmd_bases(args: argparse.Namespace) -> int:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Remove the containers and images slimlab labelled as its own, and nothing else."""
-    containers = docker.own_containers()
+    containers = [] if args.lab else docker.own_containers()
     docker.remove_containers(containers)
-    images = docker.own_images()
+    images = docker.own_images(args.lab)
     refused = docker.remove_images(images)
     print(f"removed {len(containers)} container(s) and {len(images) - len(refused)} image(s)")
     if refused:
@@ -109,6 +109,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--builder", help="buildx builder to use")
     b.set_defaults(run=cmd_bases)
     c = sub.add_parser("clean", help="remove slimlab's own images and containers")
+    c.add_argument("--lab", help="only the images of this lab (its folder name)")
     c.set_defaults(run=cmd_clean)
     return top
 

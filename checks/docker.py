@@ -233,19 +233,26 @@ def own_containers() -> list[str]:
     return _ids(["ps", "-aq", "--filter", f"label={CONTAINER_LABEL}"])
 
 
-def own_images() -> list[str]:
-    """References of images slimlab built: labelled, and tagged under slimlab's own
-    repositories or left untagged by a rebuild.  A user's tagged image that merely
-    inherits the label from a slimlab base is not slimlab's."""
-    out = _ok(["images", "-a", "--filter", f"label={MANAGED_LABEL}=true", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"])
+def owned(rows: list[tuple[str, str]]) -> list[str]:
+    """Of (repository:tag, id) rows of labelled images, those slimlab may remove:
+    tagged under slimlab's own repositories, or left untagged by a rebuild.  A
+    user's tagged image that merely inherits the label from a slimlab base is not
+    slimlab's."""
     refs = []
-    for line in out.splitlines():
-        ref, image_id = line.rsplit(" ", 1)
+    for ref, image_id in rows:
         if ref.startswith(OWN_REPOSITORIES):
             refs.append(ref)
-        elif ref == "<none>:<none>":
+        elif ref == "<none>:<none>" and image_id not in refs:
             refs.append(image_id)
     return refs
+
+
+def own_images(lab: str | None = None) -> list[str]:
+    """References of images slimlab built (only those of ``lab`` when given)."""
+    label = f"label={MANAGED_LABEL}=true"
+    filters = ["--filter", label] + (["--filter", f"label=org.slimlab.lab={lab}"] if lab else [])
+    out = _ok(["images", "-a", *filters, "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"])
+    return owned([tuple(line.rsplit(" ", 1)) for line in out.splitlines() if line.strip()])  # type: ignore[misc]
 
 
 def remove_containers(ids: list[str]) -> None:

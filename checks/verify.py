@@ -17,7 +17,8 @@ from .bases import Resolver
 from .claims import Measured
 from .dockerfile import external_images_of
 from .results import RESULTS_NAME, ClaimResult, Results, inputs_sha256, read, write_if_changed
-from .spec import Lab, Variant, load
+from .errors import UsageError
+from .spec import SPEC_NAME, Lab, Variant, load
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +79,13 @@ def _measure(lab: Lab, folder: Path, variant: Variant, request: docker.BuildRequ
     if variant.smoke is not None:
         echo(f"{lab.name}: smoke test of {variant.name}")
         smoke = docker.run_smoke(image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout)
+        if smoke.timed_out:
+            raise UsageError(
+                f"{folder / SPEC_NAME}: the smoke test of variant '{variant.name}' did not finish within "
+                f"{variant.smoke.timeout:g}s, so its container was killed and removed. Smoke arguments must make the "
+                "app exit on its own (a self-check mode, as in lab 4); if the app is only slow, raise the smoke "
+                "timeout in the lab spec."
+            )
     return Measured(
         image_id=image_id,
         size_bytes=int(info.get("Size", 0)),

@@ -1,0 +1,78 @@
+"""Shared test set-up.
+
+Docker tests are marked ``docker`` and use the ``engine`` fixture.  Outside CI
+they are skipped (visibly, with -ra) when no engine answers; with CI=true a
+missing engine fails them, and any skipped test at all fails the session:
+a skipped docker test must never pass for a green run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LABS = ROOT / "labs"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def engine_problem() -> str | None:
+    """Why docker tests cannot run, or None when an engine with buildx answers."""
+    try:
+        for command in (["docker", "info"], ["docker", "buildx", "version"]):
+            done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            if done.returncode:
+                return f"`{' '.join(command)}` failed: {done.stderr.strip()[:200]}"
+    except (FileNotFoundError, subprocess.TimeoutExpired) as error:
+        return f"no usable docker CLI ({error})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def engine() -> None:
+    problem = engine_problem()
+    if problem:
+        message = f"no Docker engine for docker tests: {problem}. Run `make test`, which starts one."
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def run_checks(*args: str, env: dict[str, str] | None = None, timeout: float = 1500) -> subprocess.CompletedProcess[str]:
+    """``python -m checks ARGS`` as a user runs it, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "checks", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def lab_copy(tmp_path: Path):
+    """Copy a lab into tmp_path (optionally under another folder name), without its results."""
+
+    def copy(lab: str, name: str | None = None) -> Path:
+        source = next(LABS.glob(f"{lab}*"))
+        target = tmp_path / (name or source.name)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("results.json"))
+        return target
+
+    return copy
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not IN_CI:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        print(f"\nCI=true: {skipped} test(s) were skipped; in CI a skip counts as a failure.", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,96 @@
+"""End-to-end: `python -m checks verify` on real builds (needs a Docker engine)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import run_checks
+
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
+
+
+def own_containers() -> list[str]:
+    done = subprocess.run(["docker", "ps", "-aq", "--filter", "label=org.slimlab.container"], capture_output=True, text=True)
+    return done.stdout.split()
+
+
+@pytest.fixture
+def throwaway(lab_copy):
+    """A copy of a lab under its own folder name; its images are removed afterwards."""
+    made: list[Path] = []
+
+    def copy(lab: str, name: str) -> Path:
+        made.append(lab_copy(lab, name))
+        return made[-1]
+
+    yield copy
+    for folder in made:
+        run_checks("clean", "--lab", folder.name)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{path} no longer contains {old!r}: update the test"
+    path.write_text(text.replace(old, new))
+
+
+def test_lab_4_verifies_end_to_end_and_records_its_measurement(lab_copy):
+    lab = lab_copy("lab-4")
+    done = run_checks("verify", str(lab))
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads((lab / "results.json").read_text())
+    before, after = data["variants"]["before"], data["variants"]["after"]
+    assert after["size_bytes"] <= 0.02 * before["size_bytes"]
+    assert len(after["layers"]) >= 2 and all("created_by" in layer for layer in after["layers"])
+    assert [c["id"] for c in data["claims"] if not c["passed"]] == []
+    assert data["smoke"]["after"]["stdout"] == data["smoke"]["before"]["stdout"]
+    assert "GET / -> 200" in data["smoke"]["after"]["stdout"]
+    assert data["bases"]["golang:1.24-trixie"]["source"] in {"official", "stand-in"}
+    assert "L4.1" in done.stdout and "0." in done.stdout
+
+
+def test_a_second_verify_with_nothing_changed_rebuilds_nothing(lab_copy):
+    lab = lab_copy("lab-4")
+    assert run_checks("verify", str(lab)).returncode == 0
+    first = (lab / "results.json").read_bytes()
+    again = run_checks("verify", str(lab))
+    assert again.returncode == 0
+    assert "not rebuilt" in again.stdout
+    assert (lab / "results.json").read_bytes() == first
+
+
+def test_a_claim_made_false_exits_1_and_points_to_its_section(throwaway):
+    lab = throwaway("lab-4", "lab-4-rootful")
+    edit(lab / "after.Dockerfile", "USER 65532:65532\n", "")
+    done = run_checks("verify", str(lab))
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "claim L4.4 does not hold" in done.stderr
+    assert "multi-stage.html#l4-4" in done.stderr
+    data = json.loads((lab / "results.json").read_text())
+    assert {c["id"]: c["passed"] for c in data["claims"]}["L4.4"] is False
+
+
+def test_a_dockerfile_that_does_not_build_exits_2_naming_the_failing_step(throwaway):
+    lab = throwaway("lab-4", "lab-4-nobuild")
+    edit(lab / "before.Dockerfile", "RUN go build -o /usr/local/bin/greeter .", "RUN go build -o /usr/local/bin/greeter ./missing")
+    done = run_checks("verify", str(lab))
+    assert done.returncode == 2
+    assert "before.Dockerfile: the build failed at" in done.stderr
+    assert "RUN go build -o /usr/local/bin/greeter ./missing" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (lab / "results.json").exists()
+
+
+def test_a_hung_smoke_test_exits_2_and_leaves_no_container(throwaway):
+    lab = throwaway("lab-4", "lab-4-hang")
+    edit(lab / "lab.toml", 'args = ["-selfcheck"]', 'args = ["-addr", "127.0.0.1:8080"]')
+    edit(lab / "lab.toml", "timeout = 60", "timeout = 3")
+    done = run_checks("verify", str(lab))
+    assert done.returncode == 2
+    assert "did not finish within 3s" in done.stderr and "lab.toml" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert own_containers() == []
