@@ -38,8 +38,8 @@ test: setup  ## the full test suite (unit tests and docker tests)
 unit: venv  ## only the unit tests (no Docker needed)
 	@$(PY) -m pytest -m "not docker"
 
-bench: setup  ## print speed figures (warm `make check`)
-	@$(PY) tests/bench.py
+bench: setup  ## print speed figures: warm `make check`, and cold on a fresh empty engine (minutes)
+	@$(PY) tests/bench.py --cold
 
 clean:  ## remove only the images and containers slimlab labelled as its own (LAB=<folder> for one lab)
 	@if docker info >/dev/null 2>&1; then $(PYTHON) -m checks clean $(if $(LAB),--lab $(LAB)); else echo "clean: no engine answers; nothing to remove"; fi

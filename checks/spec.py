@@ -76,6 +76,9 @@ class Lab:
     page: str
     variants: tuple[Variant, ...]
     claims: tuple[Claim, ...]
+    #: Script (relative to the lab folder) run in a temporary copy of the lab
+    #: before building, to create what git cannot hold (a .git folder, a venv).
+    prepare: str | None = None
 
     def variant(self, name: str) -> Variant:
         return next(v for v in self.variants if v.name == name)
@@ -211,7 +214,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
     top = _Reader(source, "", data)
     top.only(["lab", "smoke", "variants", "claims"])
     meta = _Reader(source, "lab", top.get("lab", dict))
-    meta.only(["title", "page"])
+    meta.only(["title", "page", "prepare"])
     smoke = _smoke(source, "smoke", top.table["smoke"], None) if "smoke" in top.table else None
     tables = _Reader(source, "variants", top.get("variants", dict)).table
     variants = tuple(_variant(source, vname, vtable, smoke) for vname, vtable in tables.items())
@@ -223,6 +226,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
         name=name,
         title=meta.get("title", str),
         page=meta.get("page", str),
+        prepare=meta.get("prepare", str, None),
         variants=variants,
         claims=_claims(source, data.get("claims"), names),
     )
@@ -238,6 +242,8 @@ def load(folder: Path) -> Lab:
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: not valid TOML ({error}). Fix the syntax and run the command again.") from None
     lab = parse(data, name=folder.name, source=str(path))
+    if lab.prepare and not (folder / lab.prepare).is_file():
+        raise UsageError(f"{path}: 'lab.prepare' names '{lab.prepare}', which does not exist in {folder}. Create the script or remove the key.")
     for variant in lab.variants:
         for rel, what in ((variant.dockerfile, "Dockerfile"), (variant.context, "build context")):
             if not (folder / rel).exists():

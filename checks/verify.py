@@ -6,9 +6,13 @@ measurements and the pure modules for everything else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
-from collections.abc import Callable, Mapping
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +20,7 @@ from . import MANAGED_LABEL, docker
 from .bases import Resolver
 from .claims import Measured
 from .dockerfile import external_images_of
-from .results import RESULTS_NAME, ClaimResult, Results, inputs_sha256, read, write_if_changed
+from .results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
 from .errors import UsageError
 from .spec import SPEC_NAME, Lab, Variant, load
 
@@ -97,6 +101,44 @@ def _measure(lab: Lab, folder: Path, variant: Variant, request: docker.BuildRequ
     )
 
 
+@contextlib.contextmanager
+def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterator[Path]:
+    """The folder to build from: the lab itself, or a prepared temporary copy of it."""
+    if not lab.prepare:
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix=f"slimlab-{lab.name}-") as tmp:
+        copy = Path(tmp) / lab.name
+        shutil.copytree(folder, copy, symlinks=True)
+        echo(f"{lab.name}: preparing the build context ({lab.prepare})")
+        done = subprocess.run(["bash", lab.prepare], cwd=copy, capture_output=True, text=True)
+        if done.returncode:
+            tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])
+            raise UsageError(f"{folder / lab.prepare} failed (exit {done.returncode}):\n{tail}\nFix the script and run the command again.")
+        yield copy
+
+
+def _measure_all(lab: Lab, folder: Path, source: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None,
+                 echo: Callable[[str], None]) -> dict[str, Measured]:
+    """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy)."""
+    bundle = ca_bundle(os.environ)
+    file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
+    measured = {}
+    for variant in lab.variants:
+        request = docker.BuildRequest(
+            dockerfile=source / variant.dockerfile,
+            context=source / variant.context,
+            tag=image_tag(lab, variant),
+            labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
+            contexts=resolver.contexts(uses),
+            target=variant.target,
+            builder=builder,
+            secrets=(f"id=ca-certificates,src={bundle}",) if bundle else (),
+        )
+        measured[variant.name] = _measure(lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo)
+    return measured
+
+
 def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None,
            force: bool = False) -> Outcome:
     """Verify the lab in ``folder`` and record its results (only when they changed)."""
@@ -112,21 +154,8 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
         return Outcome(lab=lab, results=previous, skipped=True, written=False)
 
     engine = docker.engine_versions(builder)
-    bundle = ca_bundle(os.environ)
-    file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
-    measured = {}
-    for variant in lab.variants:
-        request = docker.BuildRequest(
-            dockerfile=folder / variant.dockerfile,
-            context=folder / variant.context,
-            tag=image_tag(lab, variant),
-            labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
-            contexts=resolver.contexts(uses),
-            target=variant.target,
-            builder=builder,
-            secrets=(f"id=ca-certificates,src={bundle}",) if bundle else (),
-        )
-        measured[variant.name] = _measure(lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo)
+    with build_folder(folder, lab, echo) as source:
+        measured = _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo)
 
     claims = []
     for claim in lab.claims:
@@ -144,4 +173,4 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
         claims=tuple(claims),
     )
     written = write_if_changed(path, results)
-    return Outcome(lab=lab, results=read(path) or results if not written else results, skipped=False, written=written)
+    return Outcome(lab=lab, results=results if written else (read(path) or results), skipped=False, written=written)

@@ -1,0 +1,66 @@
+"""A second Docker engine with an empty data root: a machine that has never pulled anything.
+
+Used by ``make bench`` to measure a truly cold ``make check`` without touching
+the main engine's images or build cache.  It needs root and ``dockerd``; it
+runs on its own socket, exec root and bridge, and :func:`fresh_engine` stops it
+and removes everything it made, whatever happens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import UsageError
+
+BRIDGE = "slimlab-fresh"
+SUBNET = "172.31.250.1/24"
+
+
+def _ip(*args: str) -> None:
+    subprocess.run(["ip", *args], check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def fresh_engine(timeout: float = 60) -> Iterator[str]:
+    """Start an empty engine; yield its DOCKER_HOST; stop and remove it afterwards."""
+    if os.geteuid() != 0 or not shutil.which("dockerd"):
+        raise UsageError("A fresh engine needs root and dockerd (run `make engine` first, as root).")
+    root = Path(tempfile.mkdtemp(prefix="slimlab-fresh-", dir="/var/tmp"))
+    host = f"unix://{root}/docker.sock"
+    subprocess.run(["ip", "link", "del", BRIDGE], capture_output=True)
+    _ip("link", "add", BRIDGE, "type", "bridge")
+    process = None
+    try:
+        _ip("addr", "add", SUBNET, "dev", BRIDGE)
+        _ip("link", "set", BRIDGE, "up")
+        log = open(root / "dockerd.log", "wb")
+        process = subprocess.Popen(
+            ["dockerd", "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
+             "--pidfile", str(root / "docker.pid"), "-H", host, "--bridge", BRIDGE],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        env = {**os.environ, "DOCKER_HOST": host}
+        while subprocess.run(["docker", "info"], env=env, capture_output=True).returncode:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise UsageError(f"The fresh engine did not start within {timeout:.0f}s; see {root}/dockerd.log.")
+            time.sleep(0.5)
+        yield host
+    finally:
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        subprocess.run(["ip", "link", "del", BRIDGE], capture_output=True)
+        subprocess.run(["umount", "-R", str(root / "data")], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
