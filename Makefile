@@ -11,7 +11,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 .PHONY: help setup venv engine bases check test unit bench clean
 
 help:  ## show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9%-]*:.*## / {sub(/%/, "N", $$1); printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt
 	@echo "setup: Python environment in $(VENV) from requirements.txt"
@@ -40,6 +40,12 @@ unit: venv  ## only the unit tests (no Docker needed)
 
 bench: setup  ## print speed figures: warm `make check`, and cold on a fresh empty engine (minutes)
 	@$(PY) tests/bench.py --cold
+
+lab-%-solution: setup  ## check a lab's reference answer against its goals (e.g. make lab-4-solution)
+	@$(PY) -m checks grade $* --solution
+
+lab-%: setup  ## grade your labs/lab-N-*/exercise.Dockerfile (e.g. make lab-4)
+	@$(PY) -m checks grade $*
 
 clean:  ## remove only the images and containers slimlab labelled as its own (LAB=<folder> for one lab)
 	@if docker info >/dev/null 2>&1; then $(PYTHON) -m checks clean $(if $(LAB),--lab $(LAB)); else echo "clean: no engine answers; nothing to remove"; fi

@@ -71,6 +71,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade the learner's exercise.Dockerfile (or the reference answer) against the lab's goals."""
+    from .grade import EXERCISE, SOLUTION, grade, render
+
+    folder = find_lab(args.lab)
+    dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE
+    result = grade(folder, dockerfile, resolver=Resolver(echo=echo, builder=_builder(args)), echo=echo, builder=_builder(args))
+    print(render(result))
+    return 0 if result.passed else 1
+
+
 def cmd_bases(args: argparse.Namespace) -> int:
     """Resolve every base the labs name, building stand-ins where needed."""
     resolver = Resolver(echo=echo, builder=_builder(args))
@@ -105,6 +116,12 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--force", action="store_true", help="rebuild and re-measure even when nothing changed")
     v.add_argument("--builder", help="buildx builder to use (default: $BUILDX_BUILDER, else the local engine)")
     v.set_defaults(run=cmd_verify)
+    g = sub.add_parser("grade", help="grade your exercise.Dockerfile against a lab's goals (make lab-N)")
+    g.add_argument("lab", metavar="LAB", help="lab number, folder name or path")
+    g.add_argument("--dockerfile", help="Dockerfile to grade, relative to the lab folder (default: exercise.Dockerfile)")
+    g.add_argument("--solution", action="store_true", help="grade the reference answer (solution.Dockerfile)")
+    g.add_argument("--builder", help="buildx builder to use")
+    g.set_defaults(run=cmd_grade)
     b = sub.add_parser("bases", help="make every base image the labs name available (official or stand-in)")
     b.add_argument("--builder", help="buildx builder to use")
     b.set_defaults(run=cmd_bases)

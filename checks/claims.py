@@ -254,6 +254,26 @@ class SameSmokeOutput(Kind):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SmokePasses(Kind):
+    """The variant passes its smoke test: the app still does its job."""
+
+    kind: ClassVar[str] = "smoke_passes"
+    needs_smoke: ClassVar[bool] = True
+    variant: str
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        run = measured[self.variant].smoke
+        if run is None:
+            shown = "no smoke test ran"
+        elif run.passed:
+            shown = f"prints {run.stdout[:60]!r}"
+        else:
+            last = run.stderr_tail.strip().splitlines()[-1:] or [f"printed {run.stdout[:60]!r}"]
+            shown = f"exit {run.exit_code}: {last[0][:100]}"
+        return Verdict(passed=run is not None and run.passed, expected="smoke test passes", measured=shown)
+
+
+@dataclass(frozen=True, kw_only=True)
 class SmokeFails(Kind):
     """The variant is expected to fail its smoke test: the lab shows a trap, not a fix."""
 
@@ -274,7 +294,7 @@ class SmokeFails(Kind):
 
 #: Every claim kind, by the name ``lab.toml`` uses.
 KINDS: dict[str, type[Kind]] = {
-    k.kind: k for k in (SizeRatio, MaxSize, MaxLayers, PathAbsent, PathPresent, NonRoot, SameSmokeOutput, SmokeFails)
+    k.kind: k for k in (SizeRatio, MaxSize, MaxLayers, PathAbsent, PathPresent, NonRoot, SameSmokeOutput, SmokePasses, SmokeFails)
 }
 
 

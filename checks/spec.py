@@ -63,6 +63,8 @@ class Claim:
     text: str
     #: The kind of check and its parameters.
     check: Kind
+    #: What a learner whose image fails this claim should try (``make lab-N``).
+    hint: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,7 +175,7 @@ def _check(source: str, where: str, reader: _Reader, variants: tuple[str, ...]) 
         reader.fail(f"'{where}.kind' is '{kind_name}', not a claim kind.{_did_you_mean(kind_name, tuple(KINDS))}")
     cls = KINDS[kind_name]
     fields = {toml_key(f): f for f in dataclasses.fields(cls)}
-    reader.only(["id", "kind", "text", *fields])
+    reader.only(["id", "kind", "text", "hint", *fields])
     params = {}
     for key, field in fields.items():
         required = field.default is dataclasses.MISSING
@@ -205,7 +207,8 @@ def _claims(source: str, tables: Any, variants: tuple[str, ...]) -> tuple[Claim,
             reader.fail(f"claim id '{claim_id}' is used twice; each claim needs its own stable id")
         seen.add(claim_id)
         text = reader.get("text", str)
-        claims.append(Claim(id=claim_id, text=text.strip(), check=_check(source, f"{where} ({claim_id})", reader, variants)))
+        check = _check(source, f"{where} ({claim_id})", reader, variants)
+        claims.append(Claim(id=claim_id, text=text.strip(), check=check, hint=reader.get("hint", str, "").strip()))
     return tuple(claims)
 
 

@@ -139,29 +139,45 @@ def _measure_all(lab: Lab, folder: Path, source: Path, uses: list[BaseUse], *, r
     return measured
 
 
+def resolve_bases(lab: Lab, folder: Path, resolver: Resolver) -> list[BaseUse]:
+    """The image behind every base the lab's Dockerfiles name, in order of first use."""
+    names: list[str] = []
+    for variant in lab.variants:
+        names += [n for n in external_images_of(folder / variant.dockerfile) if n not in names]
+    return [resolver.resolve(name) for name in names]
+
+
+def measure(lab: Lab, folder: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None,
+            echo: Callable[[str], None]) -> dict[str, Measured]:
+    """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so)."""
+    with build_folder(folder, lab, echo) as source:
+        return _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo)
+
+
+def judge(lab: Lab, measured: Mapping[str, Measured]) -> tuple[ClaimResult, ...]:
+    """Every claim's verdict on the measurements."""
+    results = []
+    for claim in lab.claims:
+        verdict = claim.check.evaluate(measured)
+        results.append(ClaimResult(id=claim.id, kind=claim.check.kind, text=claim.text, passed=verdict.passed,
+                                   expected=verdict.expected, measured=verdict.measured))
+    return tuple(results)
+
+
 def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None,
            force: bool = False) -> Outcome:
     """Verify the lab in ``folder`` and record its results (only when they changed)."""
     lab = load(folder)
     digest = inputs_sha256(folder)
-    names: list[str] = []
-    for variant in lab.variants:
-        names += [n for n in external_images_of(folder / variant.dockerfile) if n not in names]
-    uses = [resolver.resolve(name) for name in names]
+    uses = resolve_bases(lab, folder, resolver)
     path = folder / RESULTS_NAME
     previous = read(path)
     if not force and previous is not None and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses}):
         return Outcome(lab=lab, results=previous, skipped=True, written=False)
 
     engine = docker.engine_versions(builder)
-    with build_folder(folder, lab, echo) as source:
-        measured = _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo)
-
-    claims = []
-    for claim in lab.claims:
-        verdict = claim.check.evaluate(measured)
-        claims.append(ClaimResult(id=claim.id, kind=claim.check.kind, text=claim.text, passed=verdict.passed,
-                                  expected=verdict.expected, measured=verdict.measured))
+    measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo)
+    claims = judge(lab, measured)
     results = Results(
         lab=lab.name,
         title=lab.title,
@@ -170,7 +186,7 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
         engine=engine,
         bases=tuple(uses),
         variants=measured,
-        claims=tuple(claims),
+        claims=claims,
     )
     written = write_if_changed(path, results)
     return Outcome(lab=lab, results=results if written else (read(path) or results), skipped=False, written=written)
