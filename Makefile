@@ -47,5 +47,16 @@ lab-%-solution: setup  ## check a lab's reference answer against its goals (e.g.
 lab-%: setup  ## grade your labs/lab-N-*/exercise.Dockerfile (e.g. make lab-4)
 	@$(PY) -m checks grade $*
 
+BUNDLE ?= slimlab-workshop.tar.gz
+
+workshop-prepare: setup  ## build every base, lab and reference answer once, so a room needs no network
+	@$(PY) -m checks workshop prepare
+
+workshop-bundle: setup  ## export every base image to one archive (BUNDLE=slimlab-workshop.tar.gz)
+	@$(PY) -m checks workshop bundle --bundle $(BUNDLE)
+
+workshop-load: setup  ## load a workshop archive on an air-gapped machine (BUNDLE=...)
+	@$(PY) -m checks workshop load --bundle $(BUNDLE)
+
 clean:  ## remove only the images and containers slimlab labelled as its own (LAB=<folder> for one lab)
 	@if docker info >/dev/null 2>&1; then $(PYTHON) -m checks clean $(if $(LAB),--lab $(LAB)); else echo "clean: no engine answers; nothing to remove"; fi

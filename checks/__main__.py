@@ -82,6 +82,22 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0 if result.passed else 1
 
 
+def cmd_workshop(args: argparse.Namespace) -> int:
+    """Workshop kit: prepare a machine, bundle its base images, load a bundle elsewhere."""
+    from . import workshop
+
+    resolver = Resolver(echo=echo, builder=_builder(args))
+    if args.action == "prepare":
+        workshop.prepare(all_labs(), resolver, echo)
+        echo("workshop: every base is available and every lab and reference answer has been built once.")
+    elif args.action == "bundle":
+        uses = workshop.bundle(all_labs(), resolver, Path(args.bundle), echo)
+        echo(f"workshop: wrote {args.bundle} with {len(uses)} base images; copy it to each machine and run `make workshop-load`.")
+    else:
+        print(workshop.load_bundle(Path(args.bundle)))
+    return 0
+
+
 def cmd_bases(args: argparse.Namespace) -> int:
     """Resolve every base the labs name, building stand-ins where needed."""
     resolver = Resolver(echo=echo, builder=_builder(args))
@@ -122,6 +138,11 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--solution", action="store_true", help="grade the reference answer (solution.Dockerfile)")
     g.add_argument("--builder", help="buildx builder to use")
     g.set_defaults(run=cmd_grade)
+    w = sub.add_parser("workshop", help="prepare a workshop machine, or bundle/load base images for air-gapped rooms")
+    w.add_argument("action", choices=["prepare", "bundle", "load"])
+    w.add_argument("--bundle", default="slimlab-workshop.tar.gz", help="archive path (default: %(default)s)")
+    w.add_argument("--builder", help="buildx builder to use")
+    w.set_defaults(run=cmd_workshop)
     b = sub.add_parser("bases", help="make every base image the labs name available (official or stand-in)")
     b.add_argument("--builder", help="buildx builder to use")
     b.set_defaults(run=cmd_bases)

@@ -97,6 +97,10 @@ class Resolver:
             self._known[name] = self._resolve(name)
         return self._known[name]
 
+    def known(self) -> list[BaseUse]:
+        """Every base resolved so far, including the ones stand-ins are built on."""
+        return list(self._known.values())
+
     def contexts(self, uses: Iterable[BaseUse]) -> dict[str, str]:
         """Named build contexts that point each stand-in's official name at the stand-in."""
         return {use.name: use.image for use in uses if use.source == "stand-in"}

@@ -7,7 +7,9 @@ and turn an absent CLI, a silent engine or a failed build into a
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 import re
 import subprocess
 import tarfile
@@ -267,3 +269,37 @@ def remove_images(refs: list[str]) -> list[str]:
         if _docker(["rmi", ref]).returncode:
             refused.append(ref)
     return refused
+
+
+def save_gz(refs: list[str], archive: Path) -> None:
+    """`docker save` of ``refs`` into a gzip archive, written whole or not at all."""
+    partial = archive.with_name(archive.name + ".partial")
+    with subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        with gzip.open(partial, "wb", compresslevel=1) as out:
+            shutil.copyfileobj(process.stdout, out, 1 << 20)
+        error = process.stderr.read().decode(errors="replace")
+    if process.returncode:
+        partial.unlink(missing_ok=True)
+        raise UsageError(f"docker save failed: {error.strip()}. Run `make workshop-prepare` first so every image exists.")
+    partial.replace(archive)
+
+
+def load_gz(archive: Path) -> str:
+    """`docker load` of an archive written by :func:`save_gz`; returns docker's report."""
+    with tempfile.TemporaryFile() as report, subprocess.Popen(
+        ["docker", "load"], stdin=subprocess.PIPE, stdout=report, stderr=subprocess.STDOUT
+    ) as process:
+        assert process.stdin is not None
+        with gzip.open(archive, "rb") as source:
+            try:
+                shutil.copyfileobj(source, process.stdin, 1 << 20)
+            except BrokenPipeError:
+                pass
+        process.stdin.close()
+        process.wait()
+        report.seek(0)
+        text = report.read().decode(errors="replace").strip()
+    if process.returncode:
+        raise UsageError(f"docker load of {archive} failed: {text}")
+    return text
