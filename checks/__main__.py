@@ -27,7 +27,11 @@ def echo(message: str) -> None:
 
 
 def all_labs(labs: Path = LABS) -> list[Path]:
-    return sorted((p.parent for p in labs.glob(f"*/{SPEC_NAME}")), key=lambda p: p.name)
+    def number(path: Path) -> tuple[int, str]:
+        digits = path.name.split("-")[1] if path.name.count("-") else ""
+        return (int(digits) if digits.isdigit() else 1 << 30, path.name)
+
+    return sorted((p.parent for p in labs.glob(f"*/{SPEC_NAME}")), key=number)
 
 
 def find_lab(word: str, labs: Path = LABS) -> Path:
@@ -37,7 +41,8 @@ def find_lab(word: str, labs: Path = LABS) -> Path:
         return path.resolve()
     known = all_labs(labs)
     prefix = word if word.startswith("lab-") else f"lab-{word}"
-    matches = [p for p in known if p.name == word or p.name.startswith(prefix + "-")]
+    exact = [p for p in known if p.name == word]
+    matches = exact or [p for p in known if p.name.startswith(prefix + "-")]
     if len(matches) == 1:
         return matches[0]
     names = ", ".join(p.name for p in known) or "none"

@@ -139,7 +139,7 @@ class MaxSize(Kind):
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         size = measured[self.variant].size_bytes
         return Verdict(
-            passed=size <= self.max_mb * MB,
+            passed=size <= round(self.max_mb * MB),
             expected=f"<= {self.max_mb:g} MB",
             measured=megabytes(size),
         )

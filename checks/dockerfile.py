@@ -12,7 +12,7 @@ import re
 import shlex
 from pathlib import Path
 
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?")
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 _FROM_FLAG = re.compile(r"^--from=(\S+)$", re.IGNORECASE)
 _MOUNT_FROM = re.compile(r"(?:^|,)from=([^,\s]+)")
 
@@ -46,7 +46,11 @@ def instructions(text: str) -> list[tuple[str, str]]:
 
 
 def _substitute(value: str, args: dict[str, str]) -> str:
-    return _VARIABLE.sub(lambda m: args.get(m.group(1)) or (m.group(2) or ""), value)
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(3)
+        return args.get(name) or (match.group(2) or "")
+
+    return _VARIABLE.sub(one, value)
 
 
 def external_images(text: str) -> list[str]:
@@ -65,7 +69,7 @@ def external_images(text: str) -> list[str]:
         if instruction == "ARG" and not seen_from:
             for word in shlex.split(rest):
                 key, _, default = word.partition("=")
-                args[key] = default
+                args[key] = _substitute(default, args)
         elif instruction == "FROM":
             seen_from = True
             words = [w for w in rest.split() if not w.startswith("--")]

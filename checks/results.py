@@ -164,17 +164,18 @@ def read(path: Path) -> Results | None:
     """The results recorded at ``path``; None when absent, unreadable or of another schema."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("schema_version") != SCHEMA_VERSION:
+        if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
             return None
         return from_dict(data)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def write_if_changed(path: Path, results: Results) -> bool:
     """Write ``results`` unless the file already says the same (the time aside); True if written."""
     try:
-        if _stable(json.loads(path.read_text(encoding="utf-8"))) == _stable(to_dict(results)):
+        existing = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(existing, dict) and _stable(existing) == _stable(to_dict(results)):
             return False
     except (OSError, ValueError):
         pass

@@ -151,7 +151,7 @@ def _smoke(source: str, where: str, table: Any, inherited: Smoke | None) -> Smok
 
 def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant:
     where = f"variants.{name}"
-    if not VARIANT_NAME.match(name):
+    if not VARIANT_NAME.fullmatch(name):
         _Reader(source, where, {}).fail(f"variant name '{name}' must be lower-case letters, digits and '-'")
     reader = _Reader(source, where, table)
     reader.only(["dockerfile", "context", "target", "description", "smoke"])
@@ -188,6 +188,10 @@ def _check(source: str, where: str, reader: _Reader, variants: tuple[str, ...]) 
             reader.fail(f"'{where}' names variant '{variant}', which the lab does not declare.{_did_you_mean(variant, variants)}")
     if kind_name == "same_smoke_output" and len(named) < 2:
         reader.fail(f"'{where}.variants' must name at least two variants")
+    if kind_name == "size_ratio" and check.max is None and check.min is None:  # type: ignore[attr-defined]
+        reader.fail(f"'{where}' sets neither 'max' nor 'min', so it could never fail")
+    if "paths" in params and not params["paths"]:
+        reader.fail(f"'{where}.paths' is empty, so it could never fail")
     if any(isinstance(v, (int, float)) and v < 0 for v in params.values()):
         reader.fail(f"'{where}' has a negative bound")
     return check
@@ -201,7 +205,7 @@ def _claims(source: str, tables: Any, variants: tuple[str, ...]) -> tuple[Claim,
         where = f"claims[{index}]"
         reader = _Reader(source, where, table)
         claim_id = reader.get("id", str)
-        if not CLAIM_ID.match(claim_id):
+        if not CLAIM_ID.fullmatch(claim_id):
             reader.fail(f"'{where}.id' is '{claim_id}'; claim ids look like 'L4.1' (L, lab number, dot, number)")
         if claim_id in seen:
             reader.fail(f"claim id '{claim_id}' is used twice; each claim needs its own stable id")

@@ -40,7 +40,7 @@ def _deb822_uris(text: str) -> list[str]:
                 continue
             key, value = line.split(":", 1)
             fields[key.strip().lower()] = value.strip()
-        if "deb" in fields.get("types", "").split() and fields.get("enabled", "yes") != "no":
+        if "deb" in fields.get("types", "").split() and fields.get("enabled", "yes").lower() not in ("no", "false"):
             uris.extend(fields.get("uris", "").split())
     return uris
 

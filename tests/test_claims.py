@@ -1,0 +1,349 @@
+"""Claim kinds judged on plain data: no Docker, only ``Measured`` and ``SmokeRun`` values."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from checks.claims import (
+    KINDS,
+    MB,
+    MaxLayers,
+    MaxSize,
+    Measured,
+    NonRoot,
+    PathAbsent,
+    PathPresent,
+    SameSmokeOutput,
+    SizeRatio,
+    SmokeFails,
+    SmokePasses,
+    SmokeRun,
+    matching,
+    megabytes,
+    toml_key,
+)
+
+
+def image(size: int = 1000, *, layers: int = 1, user: str = "", files=None, smoke: SmokeRun | None = None) -> Measured:
+    return Measured(
+        image_id=f"sha256:{size:x}", size_bytes=size, layer_count=layers, user=user, files=files, smoke=smoke
+    )
+
+
+def ok(stdout: str = "hello") -> SmokeRun:
+    return SmokeRun(exit_code=0, stdout=stdout, passed=True)
+
+
+def broken(exit_code: int = 1, stderr_tail: str = "") -> SmokeRun:
+    return SmokeRun(exit_code=exit_code, stdout="", stderr_tail=stderr_tail, passed=False)
+
+
+HUNG = SmokeRun(exit_code=None, stdout="", timed_out=True, passed=False)
+
+
+# size_ratio
+
+
+def test_size_ratio_passes_when_after_is_below_the_ceiling():
+    verdict = SizeRatio(variant="after", of="before", max=0.02).evaluate({"after": image(1), "before": image(100)})
+    assert verdict.passed
+
+
+def test_size_ratio_fails_when_after_is_above_the_ceiling():
+    verdict = SizeRatio(variant="after", of="before", max=0.02).evaluate({"after": image(3), "before": image(100)})
+    assert not verdict.passed
+    assert verdict.measured.startswith("3.00% ")
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "ceiling"),
+    [(2, 100, 0.02), (1_000_000, 50_000_000, 0.02), (3, 100, 0.03), (1, 3, 1 / 3), (7, 10, 0.7)],
+)
+def test_size_ratio_passes_when_the_ratio_is_exactly_the_ceiling(after, before, ceiling):
+    check = SizeRatio(variant="after", of="before", max=ceiling)
+    assert check.evaluate({"after": image(after), "before": image(before)}).passed
+
+
+def test_size_ratio_fails_one_byte_above_the_ceiling():
+    measured = {"after": image(2_000_001), "before": image(100_000_000)}
+    assert not SizeRatio(variant="after", of="before", max=0.02).evaluate(measured).passed
+
+
+@pytest.mark.parametrize(("after", "passed"), [(100, True), (101, True), (99, False)])
+def test_size_ratio_min_bound_holds_at_and_above_the_floor_only(after, passed):
+    verdict = SizeRatio(variant="after", of="before", min=1.0).evaluate({"after": image(after), "before": image(100)})
+    assert verdict.passed is passed
+
+
+@pytest.mark.parametrize(("after", "passed"), [(49, False), (50, True), (65, True), (80, True), (81, False)])
+def test_size_ratio_with_both_bounds_needs_the_ratio_between_them(after, passed):
+    check = SizeRatio(variant="after", of="before", min=0.5, max=0.8)
+    assert check.evaluate({"after": image(after), "before": image(100)}).passed is passed
+
+
+def test_size_ratio_says_which_bounds_it_expects_and_what_it_measured():
+    verdict = SizeRatio(variant="after", of="before", min=0.5, max=0.8).evaluate(
+        {"after": image(600_000), "before": image(1_000_000)}
+    )
+    assert verdict.expected == "after/before >= 50.00% and <= 80.00%"
+    assert verdict.measured == "60.00% (600 kB / 1.0 MB)"
+
+
+def test_size_ratio_fails_against_an_empty_base_instead_of_dividing_by_zero():
+    verdict = SizeRatio(variant="after", of="before", max=0.5).evaluate({"after": image(10), "before": image(0)})
+    assert not verdict.passed
+
+
+def test_size_ratio_reads_the_judged_variant_and_the_one_it_is_compared_with():
+    assert SizeRatio(variant="after", of="before", max=1).variants() == ("after", "before")
+
+
+# max_size
+
+
+def test_max_size_passes_below_the_ceiling():
+    assert MaxSize(variant="after", max_mb=12).evaluate({"after": image(11_999_999)}).passed
+
+
+@pytest.mark.parametrize("ceiling", [12, 12.5, 0.5, 7.25])
+def test_max_size_passes_when_the_size_is_exactly_the_ceiling(ceiling):
+    assert MaxSize(variant="after", max_mb=ceiling).evaluate({"after": image(int(ceiling * MB))}).passed
+
+
+@pytest.mark.parametrize("ceiling", [1.001, 1.003])
+def test_max_size_passes_when_the_size_is_exactly_a_fractional_ceiling(ceiling):
+    size = round(ceiling * MB)  # 1_001_000 bytes is 1.001 MB exactly
+    assert MaxSize(variant="after", max_mb=ceiling).evaluate({"after": image(size)}).passed
+
+
+def test_max_size_fails_one_byte_above_the_ceiling():
+    verdict = MaxSize(variant="after", max_mb=12).evaluate({"after": image(12 * MB + 1)})
+    assert not verdict.passed
+    assert verdict.expected == "<= 12 MB"
+
+
+# max_layers
+
+
+@pytest.mark.parametrize(("count", "passed"), [(1, True), (2, True), (3, False)])
+def test_max_layers_allows_at_most_the_given_number_of_layers(count, passed):
+    verdict = MaxLayers(variant="after", max=2).evaluate({"after": image(layers=count)})
+    assert verdict.passed is passed
+    assert verdict.measured == f"{count} layers"
+
+
+# matching and the path kinds
+
+FILES = frozenset(
+    {
+        "usr/local/go",
+        "usr/local/go/bin/go",
+        "usr/local/gopher.txt",
+        "usr/bin/gcc-14",
+        "usr/lib/gcc/x86_64-linux-gnu/14/cc1",
+        "etc/ssl/certs/ca-certificates.crt",
+        "greeter",
+    }
+)
+
+
+def test_matching_finds_an_exact_path():
+    assert matching(FILES, "greeter") == ["greeter"]
+
+
+def test_matching_finds_everything_below_a_directory():
+    assert matching(FILES, "usr/local/go") == ["usr/local/go", "usr/local/go/bin/go"]
+
+
+def test_matching_does_not_treat_a_name_as_a_prefix_of_a_sibling():
+    assert "usr/local/gopher.txt" not in matching(FILES, "usr/local/go")
+
+
+def test_matching_lets_a_star_cross_slashes():
+    assert matching(FILES, "*/bin/gcc*") == ["usr/bin/gcc-14"]
+    assert matching(FILES, "usr/lib/gcc*") == ["usr/lib/gcc/x86_64-linux-gnu/14/cc1"]
+    assert matching(FILES, "*cc1") == ["usr/lib/gcc/x86_64-linux-gnu/14/cc1"]
+
+
+def test_matching_ignores_leading_and_trailing_slashes_in_the_pattern():
+    assert matching(FILES, "/etc/ssl/") == ["etc/ssl/certs/ca-certificates.crt"]
+
+
+def test_matching_returns_nothing_when_nothing_matches():
+    assert matching(FILES, "src") == []
+
+
+def test_path_absent_passes_when_no_pattern_matches():
+    check = PathAbsent(variant="after", paths=("src", "*/bin/go"))
+    verdict = check.evaluate({"after": image(files=frozenset({"greeter"}))})
+    assert verdict.passed
+    assert verdict.measured == "none found"
+
+
+def test_path_absent_fails_and_names_the_first_hit_of_each_pattern():
+    check = PathAbsent(variant="after", paths=("usr/local/go", "*/bin/gcc*", "src"))
+    verdict = check.evaluate({"after": image(files=FILES)})
+    assert not verdict.passed
+    assert verdict.measured == "found: /usr/local/go, /usr/bin/gcc-14"
+
+
+def test_path_present_passes_when_every_path_or_pattern_exists():
+    verdict = PathPresent(variant="after", paths=("etc/ssl/certs/ca-certificates.crt", "*/gcc-*")).evaluate(
+        {"after": image(files=FILES)}
+    )
+    assert verdict.passed
+
+
+def test_path_present_fails_and_names_what_is_missing():
+    check = PathPresent(variant="after", paths=("greeter", "etc/passwd", "tmp"))
+    verdict = check.evaluate({"after": image(files=FILES)})
+    assert not verdict.passed
+    assert verdict.measured == "missing: etc/passwd, tmp"
+
+
+def test_path_kinds_need_the_file_list_and_other_kinds_do_not():
+    needing = {name for name, kind in KINDS.items() if kind.needs_files}
+    assert needing == {"path_absent", "path_present"}
+
+
+# non_root
+
+
+@pytest.mark.parametrize("user", ["", "0", "root", "0:0", "root:root", " root "])
+def test_non_root_fails_for_root_users(user):
+    assert not NonRoot(variant="after").evaluate({"after": image(user=user)}).passed
+
+
+@pytest.mark.parametrize("user", ["65532:65532", "65532", "app", "nonroot:nonroot", "1000:0"])
+def test_non_root_passes_for_other_users(user):
+    verdict = NonRoot(variant="after").evaluate({"after": image(user=user)})
+    assert verdict.passed
+    assert verdict.measured == f"USER {user}"
+
+
+def test_non_root_says_when_no_user_is_configured():
+    assert NonRoot(variant="after").evaluate({"after": image(user="")}).measured == "no USER (root)"
+
+
+# smoke_fails
+
+
+def test_smoke_fails_does_not_hold_when_the_smoke_test_passes():
+    assert not SmokeFails(variant="after").evaluate({"after": image(smoke=ok())}).passed
+
+
+def test_smoke_fails_holds_when_the_smoke_test_fails_and_shows_the_last_error_line():
+    run = broken(exit_code=127, stderr_tail="starting\nexec /greeter: no such file or directory")
+    verdict = SmokeFails(variant="after").evaluate({"after": image(smoke=run)})
+    assert verdict.passed
+    assert verdict.measured == "exit 127: exec /greeter: no such file or directory"
+
+
+def test_smoke_fails_shows_only_the_exit_code_without_stderr():
+    assert SmokeFails(variant="after").evaluate({"after": image(smoke=broken(exit_code=3))}).measured == "exit 3"
+
+
+def test_smoke_fails_counts_a_timed_out_run_as_failed():
+    verdict = SmokeFails(variant="after").evaluate({"after": image(smoke=HUNG)})
+    assert verdict.passed
+    assert verdict.measured == "timed out"
+
+
+def test_smoke_fails_does_not_hold_when_no_smoke_test_ran():
+    verdict = SmokeFails(variant="after").evaluate({"after": image(smoke=None)})
+    assert not verdict.passed
+    assert verdict.measured == "no smoke test ran"
+
+
+# smoke_passes
+
+
+def test_smoke_passes_holds_when_the_smoke_test_passes_and_shows_the_output():
+    verdict = SmokePasses(variant="after").evaluate({"after": image(smoke=ok("GET / -> 200"))})
+    assert verdict.passed
+    assert verdict.measured == "prints 'GET / -> 200'"
+
+
+def test_smoke_passes_does_not_hold_when_the_smoke_test_fails_and_shows_the_last_error_line():
+    run = broken(exit_code=2, stderr_tail="panic: boom\ngoroutine 1 [running]:\n")
+    verdict = SmokePasses(variant="after").evaluate({"after": image(smoke=run)})
+    assert not verdict.passed
+    assert verdict.measured == "exit 2: goroutine 1 [running]:"
+
+
+def test_smoke_passes_shows_what_was_printed_when_stderr_is_empty():
+    run = SmokeRun(exit_code=0, stdout="wrong answer", passed=False)
+    verdict = SmokePasses(variant="after").evaluate({"after": image(smoke=run)})
+    assert verdict.measured == "exit 0: printed 'wrong answer'"
+
+
+@pytest.mark.parametrize("run", [HUNG, None], ids=["timed-out", "no-run"])
+def test_smoke_passes_does_not_hold_without_a_passing_run(run):
+    assert not SmokePasses(variant="after").evaluate({"after": image(smoke=run)}).passed
+
+
+def test_smoke_kinds_need_a_smoke_run_and_other_kinds_do_not():
+    needing = {name for name, kind in KINDS.items() if kind.needs_smoke}
+    assert needing == {"same_smoke_output", "smoke_passes", "smoke_fails"}
+
+
+# same_smoke_output
+
+
+def test_same_smoke_output_passes_when_every_variant_prints_the_same():
+    check = SameSmokeOutput(variants_=("before", "after", "distroless"))
+    verdict = check.evaluate({name: image(smoke=ok("GET / -> 200")) for name in check.variants()})
+    assert verdict.passed
+    assert verdict.measured == "all print 'GET / -> 200'"
+
+
+def test_same_smoke_output_fails_when_outputs_differ():
+    verdict = SameSmokeOutput(variants_=("before", "after")).evaluate(
+        {"before": image(smoke=ok("hello")), "after": image(smoke=ok("hullo"))}
+    )
+    assert not verdict.passed
+    assert verdict.measured == "outputs differ: before: 'hello'; after: 'hullo'"
+
+
+def test_same_smoke_output_fails_when_one_run_failed_even_with_equal_output():
+    verdict = SameSmokeOutput(variants_=("before", "after")).evaluate(
+        {"before": image(smoke=ok("")), "after": image(smoke=broken())}
+    )
+    assert not verdict.passed
+    assert verdict.measured == "smoke test failed for after"
+
+
+def test_same_smoke_output_fails_when_a_variant_has_no_smoke_run():
+    verdict = SameSmokeOutput(variants_=("before", "after")).evaluate({"before": image(smoke=ok()), "after": image()})
+    assert not verdict.passed
+    assert "after" in verdict.measured
+
+
+def test_same_smoke_output_is_spelled_variants_in_lab_toml():
+    (field,) = dataclasses.fields(SameSmokeOutput)
+    assert toml_key(field) == "variants"
+
+
+# the registry and the shared helpers
+
+
+def test_every_kind_is_registered_under_its_own_name_with_a_docstring():
+    for name, kind in KINDS.items():
+        assert kind.kind == name
+        assert kind.__doc__ and kind.__doc__.strip().endswith(".")
+
+
+def test_claim_kinds_are_frozen():
+    check = MaxLayers(variant="after", max=2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        check.max = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(950_000, "950 kB"), (1_000_000, "1.0 MB"), (6_234_567, "6.2 MB"), (1_050_000_000, "1.05 GB")],
+)
+def test_megabytes_shows_decimal_units(size, shown):
+    assert megabytes(size) == shown

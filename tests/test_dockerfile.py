@@ -1,0 +1,178 @@
+"""Which images a Dockerfile pulls in: plain text in, image names out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checks.dockerfile import external_images, external_images_of, instructions
+from checks.spec import load
+
+LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
+
+
+def text(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+# instructions()
+
+
+def test_instructions_joins_continuation_lines_and_drops_comments():
+    parsed = instructions(
+        text(
+            "# syntax=docker/dockerfile:1",
+            "FROM debian:trixie-slim",
+            "RUN apt-get update \\",
+            "    # a comment inside the continuation",
+            "    && apt-get install -y curl",
+            "",
+            "  # an indented comment",
+            "CMD [\"curl\"]",
+        )
+    )
+    assert [(word, " ".join(rest.split())) for word, rest in parsed] == [
+        ("FROM", "debian:trixie-slim"),
+        ("RUN", "apt-get update && apt-get install -y curl"),
+        ("CMD", '["curl"]'),
+    ]
+
+
+def test_instructions_upper_cases_the_instruction_word():
+    assert instructions("from busybox as base\n") == [("FROM", "busybox as base")]
+
+
+def test_instructions_skips_heredoc_bodies():
+    parsed = instructions(
+        text(
+            "FROM debian",
+            "RUN <<EOF",
+            "FROM alpine",
+            "EOF",
+            "COPY <<-'CONF' <<\"MORE\" /etc/",
+            "\tFROM nothing",
+            "\tCONF",
+            "FROM neither",
+            "MORE",
+            "USER app",
+        )
+    )
+    assert [word for word, _ in parsed] == ["FROM", "RUN", "COPY", "USER"]
+
+
+# external_images()
+
+
+def test_a_plain_from_names_its_image():
+    assert external_images("FROM debian:trixie-slim\n") == ["debian:trixie-slim"]
+
+
+def test_from_with_as_names_the_image_not_the_stage():
+    assert external_images("FROM golang:1.24-trixie AS build\n") == ["golang:1.24-trixie"]
+
+
+def test_platform_flags_are_not_image_names():
+    assert external_images("FROM --platform=$BUILDPLATFORM golang:1.24-trixie AS build\n") == ["golang:1.24-trixie"]
+
+
+def test_scratch_is_not_an_image_to_pull():
+    assert external_images(text("FROM scratch", "COPY --from=scratch / /")) == []
+    assert external_images("FROM SCRATCH\n") == []
+
+
+def test_a_stage_used_as_a_base_is_not_external():
+    dockerfile = text("FROM debian:trixie-slim AS base", "RUN true", "FROM base AS app", "FROM Base")
+    assert external_images(dockerfile) == ["debian:trixie-slim"]
+
+
+def test_copy_from_a_stage_is_internal_and_copy_from_an_image_is_external():
+    dockerfile = text(
+        "FROM golang:1.24-trixie AS build",
+        "FROM scratch",
+        "COPY --from=build /out/greeter /greeter",
+        "COPY --from=BUILD /etc/ssl/certs/ /etc/ssl/certs/",
+        "COPY --link --from=busybox:1.37 /bin/busybox /bin/",
+        "COPY --from=0 /out /out",
+    )
+    assert external_images(dockerfile) == ["golang:1.24-trixie", "busybox:1.37"]
+
+
+def test_run_mount_from_names_an_image():
+    dockerfile = text(
+        "FROM debian AS base",
+        "RUN --mount=type=bind,from=python:3.13-slim-trixie,source=/usr/local,target=/py \\",
+        "    --mount=type=cache,target=/var/cache/apt \\",
+        "    --mount=type=bind,from=base,target=/b true",
+    )
+    assert external_images(dockerfile) == ["debian", "python:3.13-slim-trixie"]
+
+
+def test_global_args_are_substituted():
+    dockerfile = text(
+        "ARG BASE=debian:trixie-slim",
+        'ARG GO="1.24" OTHER',
+        "FROM ${BASE}",
+        "FROM golang:${GO}-trixie AS build",
+        "FROM $BASE",
+    )
+    assert external_images(dockerfile) == ["debian:trixie-slim", "golang:1.24-trixie"]
+
+
+def test_a_braced_default_is_used_when_the_arg_is_empty():
+    assert external_images(text("ARG TAG", "FROM busybox:${TAG:-1.37}")) == ["busybox:1.37"]
+
+
+def test_args_declared_after_the_first_from_do_not_change_later_froms():
+    dockerfile = text("ARG BASE=debian", "FROM ${BASE}", "ARG BASE=alpine", "FROM ${BASE} AS second")
+    assert external_images(dockerfile) == ["debian"]
+
+
+def test_a_from_split_over_continuation_lines_is_read_whole():
+    dockerfile = text("FROM \\", "  --platform=linux/amd64 \\", "  busybox:1.37 \\", "  AS tools")
+    assert external_images(dockerfile) == ["busybox:1.37"]
+
+
+def test_comments_naming_images_are_not_read():
+    assert external_images(text("# FROM alpine", "FROM busybox", "  # COPY --from=nginx / /")) == ["busybox"]
+
+
+def test_heredoc_bodies_naming_images_are_not_read():
+    dockerfile = text(
+        "FROM debian:trixie-slim",
+        "RUN <<EOF",
+        "FROM alpine:3.20",
+        "COPY --from=nginx / /",
+        "EOF",
+        "COPY <<CONF /etc/app.conf",
+        "  FROM redis",
+        "CONF",
+        "FROM busybox",
+    )
+    assert external_images(dockerfile) == ["debian:trixie-slim", "busybox"]
+
+
+def test_duplicates_are_collapsed_in_order_of_first_use():
+    dockerfile = text(
+        "FROM golang:1.24-trixie AS build",
+        "FROM busybox AS tools",
+        "FROM golang:1.24-trixie AS test",
+        "FROM scratch",
+        "COPY --from=busybox /bin/busybox /bin/",
+    )
+    assert external_images(dockerfile) == ["golang:1.24-trixie", "busybox"]
+
+
+def test_an_unbraced_arg_followed_by_a_dash_keeps_the_rest_of_the_name():
+    assert external_images(text("ARG PY=3.13", "FROM python:$PY-slim-trixie")) == ["python:3.13-slim-trixie"]
+
+
+def test_a_global_arg_default_may_use_an_earlier_global_arg():
+    assert external_images(text("ARG GO=1.24", "ARG IMG=golang:${GO}-trixie", "FROM ${IMG}")) == ["golang:1.24-trixie"]
+
+
+def test_the_lab_4_files_name_exactly_the_bases_its_results_recorded():
+    recorded = json.loads((LAB4 / "results.json").read_text(encoding="utf-8"))["bases"]
+    named = {name for variant in load(LAB4).variants for name in external_images_of(LAB4 / variant.dockerfile)}
+    assert named == set(recorded)

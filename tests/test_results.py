@@ -1,0 +1,273 @@
+"""results.json: one JSON form, read back exactly, rewritten only when a measurement changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks.claims import Layer, Measured, SmokeRun
+from checks.results import (
+    RESULTS_NAME,
+    SCHEMA_VERSION,
+    BaseUse,
+    ClaimResult,
+    Results,
+    dumps,
+    from_dict,
+    input_files,
+    inputs_sha256,
+    read,
+    to_dict,
+    write_if_changed,
+)
+
+
+def sample(**changes) -> Results:
+    results = Results(
+        lab="lab-9-demo",
+        title="A demo lab",
+        inputs_sha256="ab" * 32,
+        measured_at="2026-01-02T03:04:05+00:00",
+        engine={"engine": "26.1.5", "buildx": "0.13.1"},
+        bases=(
+            BaseUse(
+                name="golang:1.24-trixie",
+                source="stand-in",
+                image="slimlab-base/golang-1.24-trixie:0123",
+                image_id="sha256:b1",
+            ),
+        ),
+        variants={
+            "before": Measured(
+                image_id="sha256:aa",
+                size_bytes=900_000_000,
+                layer_count=2,
+                layers=(
+                    Layer(size_bytes=899_000_000, created_by="ADD rootfs.tar /"),
+                    Layer(size_bytes=0, created_by='CMD ["bash"]'),
+                ),
+                smoke=SmokeRun(exit_code=0, stdout="hello é", passed=True),
+            ),
+            "after": Measured(
+                image_id="sha256:bb",
+                size_bytes=6_000_000,
+                layer_count=1,
+                layers=(Layer(size_bytes=6_000_000, created_by="COPY /out/greeter /greeter"),),
+                user="65532:65532",
+                smoke=SmokeRun(exit_code=1, stdout="", passed=False),
+            ),
+            "no-smoke": Measured(image_id="sha256:cc", size_bytes=5, layer_count=0),
+        },
+        claims=(
+            ClaimResult(id="L9.1", kind="size_ratio", text="Small.", passed=True, expected="<= 2%", measured="0.67%"),
+            ClaimResult(
+                id="L9.2", kind="non_root", text="Not root.", passed=False, expected="USER is not root",
+                measured="no USER",
+            ),
+        ),
+    )
+    return dataclasses.replace(results, **changes)
+
+
+def with_size(results: Results, variant: str, size: int) -> Results:
+    variants = dict(results.variants)
+    variants[variant] = dataclasses.replace(variants[variant], size_bytes=size)
+    return dataclasses.replace(results, variants=variants)
+
+
+# the JSON form
+
+
+def test_the_json_form_has_the_documented_keys():
+    data = json.loads(dumps(sample()))
+    assert data["schema_version"] == SCHEMA_VERSION
+    documented = {
+        "schema_version", "lab", "variants", "claims", "smoke", "bases", "engine", "inputs_sha256", "measured_at"
+    }
+    assert documented <= set(data)
+    assert data["lab"] == "lab-9-demo"
+    for name, variant in data["variants"].items():
+        assert {"image_id", "size_bytes", "layers"} <= set(variant), name
+        assert all(set(layer) == {"size_bytes", "created_by"} for layer in variant["layers"])
+    assert data["variants"]["before"]["size_bytes"] == 900_000_000
+    assert [c["id"] for c in data["claims"]] == ["L9.1", "L9.2"]
+    assert all({"id", "text", "passed", "expected", "measured"} <= set(c) for c in data["claims"])
+    assert data["bases"]["golang:1.24-trixie"]["source"] == "stand-in"
+    assert data["engine"] == {"engine": "26.1.5", "buildx": "0.13.1"}
+
+
+def test_the_json_form_records_smoke_runs_only_for_variants_that_ran_one():
+    smoke = to_dict(sample())["smoke"]
+    assert set(smoke) == {"before", "after"}
+    assert smoke["after"] == {"passed": False, "exit_code": 1, "timed_out": False, "stdout": ""}
+
+
+def test_the_json_form_records_whether_every_claim_held():
+    assert to_dict(sample())["passed"] is False
+    assert to_dict(sample(claims=sample().claims[:1]))["passed"] is True
+
+
+def test_results_round_trip_through_the_dict_form():
+    assert from_dict(to_dict(sample())) == sample()
+
+
+def test_results_round_trip_through_json_text():
+    assert from_dict(json.loads(dumps(sample()))) == sample()
+
+
+def test_file_lists_are_not_recorded():
+    variants = {name: dataclasses.replace(m, files=frozenset({"greeter"})) for name, m in sample().variants.items()}
+    back = from_dict(to_dict(sample(variants=variants)))
+    assert all(m.files is None for m in back.variants.values())
+
+
+def test_passed_and_failed_follow_the_claims():
+    results = sample()
+    assert not results.passed
+    assert [c.id for c in results.failed] == ["L9.2"]
+
+
+# reading and writing the file
+
+
+def test_write_if_changed_writes_the_first_time(tmp_path):
+    path = tmp_path / RESULTS_NAME
+    assert write_if_changed(path, sample())
+    assert path.read_text(encoding="utf-8") == dumps(sample())
+    assert read(path) == sample()
+
+
+def test_write_if_changed_keeps_the_file_when_only_the_time_differs(tmp_path):
+    path = tmp_path / RESULTS_NAME
+    write_if_changed(path, sample())
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # an old mtime, so a rewrite would show
+    before = path.read_bytes()
+    assert not write_if_changed(path, sample(measured_at="2030-12-31T23:59:59+00:00"))
+    assert path.read_bytes() == before
+    assert path.stat().st_mtime_ns == 1_000_000_000
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda r: with_size(r, "after", 6_000_001),
+        lambda r: dataclasses.replace(r, inputs_sha256="cd" * 32),
+        lambda r: dataclasses.replace(r, claims=r.claims[:1]),
+        lambda r: dataclasses.replace(r, engine={"engine": "27.0.0", "buildx": "0.13.1"}),
+    ],
+    ids=["size", "inputs", "claims", "engine"],
+)
+def test_write_if_changed_rewrites_when_a_measurement_changes(tmp_path, change):
+    path = tmp_path / RESULTS_NAME
+    write_if_changed(path, sample())
+    changed = change(sample(measured_at="2030-12-31T23:59:59+00:00"))
+    assert write_if_changed(path, changed)
+    assert read(path) == changed
+
+
+def test_write_if_changed_replaces_a_garbled_file(tmp_path):
+    path = tmp_path / RESULTS_NAME
+    path.write_text("{not json", encoding="utf-8")
+    assert write_if_changed(path, sample())
+    assert read(path) == sample()
+
+
+@pytest.mark.parametrize("text", ["[]", '"results"', "null"])
+def test_write_if_changed_replaces_a_file_holding_other_json(tmp_path, text):
+    path = tmp_path / RESULTS_NAME
+    path.write_text(text, encoding="utf-8")
+    assert write_if_changed(path, sample())
+
+
+def test_read_returns_none_for_a_missing_file(tmp_path):
+    assert read(tmp_path / RESULTS_NAME) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "{not json", "\xff\xfe", '{"schema_version": 1}', '{"schema_version": 1, "lab": "x"}'],
+    ids=["empty", "syntax", "binary", "schema-only", "missing-keys"],
+)
+def test_read_returns_none_for_a_garbled_file(tmp_path, text):
+    path = tmp_path / RESULTS_NAME
+    path.write_text(text, encoding="latin-1")
+    assert read(path) is None
+
+
+@pytest.mark.parametrize("version", [None, 0, SCHEMA_VERSION + 1, str(SCHEMA_VERSION)])
+def test_read_returns_none_for_another_schema(tmp_path, version):
+    data = to_dict(sample())
+    data["schema_version"] = version
+    path = tmp_path / RESULTS_NAME
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert read(path) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[]", "42", '{"schema_version": 1, "lab": "x", "title": "t", "inputs_sha256": "", "measured_at": "", '
+     '"engine": {}, "bases": [], "variants": {}, "claims": []}'],
+    ids=["array", "number", "bases-as-list"],
+)
+def test_read_returns_none_for_json_of_the_wrong_shape(tmp_path, text):
+    path = tmp_path / RESULTS_NAME
+    path.write_text(text, encoding="utf-8")
+    assert read(path) is None
+
+
+# the inputs fingerprint
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Path:
+    folder = tmp_path / "lab-9-demo"
+    (folder / "app").mkdir(parents=True)
+    (folder / "lab.toml").write_text("[lab]\n", encoding="utf-8")
+    (folder / "before.Dockerfile").write_text("FROM busybox\n", encoding="utf-8")
+    (folder / "app" / "main.go").write_text("package main\n", encoding="utf-8")
+    return folder
+
+
+def test_inputs_sha256_is_stable_for_the_same_files(lab, tmp_path):
+    first = inputs_sha256(lab)
+    assert inputs_sha256(lab) == first
+    assert len(first) == 64
+
+
+def test_inputs_sha256_does_not_depend_on_where_the_lab_lives(lab, tmp_path):
+    copy = shutil.copytree(lab, tmp_path / "elsewhere" / lab.name)
+    assert inputs_sha256(copy) == inputs_sha256(lab)
+
+
+def test_inputs_sha256_changes_when_a_file_changes(lab):
+    first = inputs_sha256(lab)
+    (lab / "app" / "main.go").write_text("package main // changed\n", encoding="utf-8")
+    assert inputs_sha256(lab) != first
+
+
+def test_inputs_sha256_changes_when_a_file_is_renamed(lab):
+    first = inputs_sha256(lab)
+    (lab / "app" / "main.go").rename(lab / "app" / "server.go")
+    assert inputs_sha256(lab) != first
+
+
+def test_inputs_sha256_changes_when_a_file_is_added(lab):
+    first = inputs_sha256(lab)
+    (lab / "app" / "go.mod").write_text("module x\n", encoding="utf-8")
+    assert inputs_sha256(lab) != first
+
+
+def test_inputs_sha256_ignores_results_and_caches(lab):
+    first = inputs_sha256(lab)
+    (lab / RESULTS_NAME).write_text("{}", encoding="utf-8")
+    (lab / "app" / RESULTS_NAME).write_text("{}", encoding="utf-8")
+    for cache in ("__pycache__", ".pytest_cache"):
+        (lab / "app" / cache).mkdir()
+        (lab / "app" / cache / "x.pyc").write_bytes(b"\0")
+    assert inputs_sha256(lab) == first
+    assert [p.relative_to(lab).as_posix() for p in input_files(lab)] == ["app/main.go", "before.Dockerfile", "lab.toml"]

@@ -1,0 +1,327 @@
+"""Reading ``lab.toml``: good specs become frozen dataclasses, bad ones a UsageError that says where and what."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from checks.claims import KINDS, MaxLayers, NonRoot, PathAbsent, SameSmokeOutput, SizeRatio
+from checks.errors import UsageError
+from checks.spec import Claim, Lab, Smoke, Variant, load, parse
+
+LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
+SOURCE = "labs/lab-9-demo/lab.toml"
+
+GOOD = {
+    "lab": {"title": "A demo lab", "page": "demo"},
+    "smoke": {"args": ["-selfcheck"], "expect": "ok", "timeout": 5},
+    "variants": {
+        "before": {"description": "the big one"},
+        "after": {"dockerfile": "slim.Dockerfile", "context": "app", "target": "final", "smoke": {"expect": "fine"}},
+        "broken": {"smoke": False},
+    },
+    "claims": [
+        {"id": "L9.1", "kind": "size_ratio", "text": " After is small. ", "variant": "after", "of": "before", "max": 1},
+        {"id": "L9.2", "kind": "same_smoke_output", "text": "Same answer.", "variants": ["before", "after"]},
+        {"id": "L9.3", "kind": "path_absent", "text": "No sources.", "variant": "after", "paths": ["src", "*/bin/go"]},
+    ],
+}
+
+
+def parsed(data) -> Lab:
+    return parse(data, name="lab-9-demo", source=SOURCE)
+
+
+def changed(change) -> dict:
+    data = copy.deepcopy(GOOD)
+    change(data)
+    return data
+
+
+def test_a_good_spec_becomes_frozen_dataclasses():
+    inherited = Smoke(args=("-selfcheck",), expect="ok", timeout=5.0)
+    assert parsed(GOOD) == Lab(
+        name="lab-9-demo",
+        title="A demo lab",
+        page="demo",
+        variants=(
+            Variant(name="before", dockerfile="before.Dockerfile", description="the big one", smoke=inherited),
+            Variant(
+                name="after",
+                dockerfile="slim.Dockerfile",
+                context="app",
+                target="final",
+                smoke=Smoke(args=("-selfcheck",), expect="fine", timeout=5.0),
+            ),
+            Variant(name="broken", dockerfile="broken.Dockerfile", smoke=None),
+        ),
+        claims=(
+            Claim(id="L9.1", text="After is small.", check=SizeRatio(variant="after", of="before", max=1.0)),
+            Claim(id="L9.2", text="Same answer.", check=SameSmokeOutput(variants_=("before", "after"))),
+            Claim(id="L9.3", text="No sources.", check=PathAbsent(variant="after", paths=("src", "*/bin/go"))),
+        ),
+    )
+
+
+def test_parsed_labs_cannot_be_changed():
+    lab = parsed(GOOD)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lab.title = "other"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lab.variants[0].smoke.timeout = 1  # type: ignore[misc, union-attr]
+
+
+def test_whole_numbers_become_floats_where_the_kind_wants_a_number():
+    bound = parsed(GOOD).claims[0].check.max  # type: ignore[attr-defined]
+    assert isinstance(bound, float)
+
+
+def test_a_claim_hint_is_read_and_stripped_and_defaults_to_empty():
+    data = changed(lambda d: d["claims"][0].update(hint="  Run make lab-9 and compare.\n"))
+    claims = parsed(data).claims
+    assert (claims[0].hint, claims[1].hint) == ("Run make lab-9 and compare.", "")
+
+
+def test_a_variant_without_a_smoke_table_has_no_smoke_test_when_the_lab_has_none():
+    data = changed(lambda d: d.pop("smoke"))
+    assert parsed(data).variant("before").smoke is None
+
+
+def test_the_real_lab_4_spec_loads_claim_by_claim():
+    raw = tomllib.loads((LAB4 / "lab.toml").read_text(encoding="utf-8"))
+    lab = load(LAB4)
+    assert lab.name == LAB4.name
+    assert (lab.title, lab.page) == (raw["lab"]["title"], raw["lab"]["page"])
+    assert [v.name for v in lab.variants] == list(raw["variants"])
+    smoke = raw["smoke"]
+    lab_smoke = Smoke(args=tuple(smoke["args"]), expect=smoke["expect"], timeout=float(smoke["timeout"]))
+    for variant in lab.variants:
+        assert (LAB4 / variant.dockerfile).is_file()
+        if "smoke" not in raw["variants"][variant.name]:
+            assert variant.smoke == lab_smoke
+    expected = [(c["id"], c["kind"], c["text"].strip()) for c in raw["claims"]]
+    assert [(c.id, c.check.kind, c.text) for c in lab.claims] == expected
+    checks = {c.id: c.check for c in lab.claims}
+    assert checks["L4.1"] == SizeRatio(variant="after", of="before", max=0.02)
+    assert checks["L4.3"] == SameSmokeOutput(variants_=("before", "after", "distroless"))
+    assert checks["L4.4"] == NonRoot(variant="after")
+    assert checks["L4.6"] == MaxLayers(variant="after", max=2)
+
+
+#: One more example per kind: (claim keys, attributes the parsed check must have).
+KIND_EXAMPLES = {
+    "max_size": ({"kind": "max_size", "variant": "after", "max_mb": 12}, {"max_mb": 12.0}),
+    "max_layers": ({"kind": "max_layers", "variant": "after", "max": 3}, {"max": 3}),
+    "size_ratio-min": (
+        {"kind": "size_ratio", "variant": "after", "of": "before", "min": 0.5},
+        {"min": 0.5, "max": None},
+    ),
+    "path_present": ({"kind": "path_present", "variant": "after", "paths": ["etc/passwd"]}, {"paths": ("etc/passwd",)}),
+    "non_root": ({"kind": "non_root", "variant": "after"}, {"variant": "after"}),
+    "smoke_passes": ({"kind": "smoke_passes", "variant": "after"}, {"variant": "after"}),
+    "smoke_fails": ({"kind": "smoke_fails", "variant": "broken"}, {"variant": "broken"}),
+}
+
+
+def test_every_claim_kind_has_a_spec_example_in_this_module():
+    # A new kind must get an example here, so its keys are read at least once.
+    kinds = {c["kind"] for c in GOOD["claims"]} | {claim["kind"] for claim, _ in KIND_EXAMPLES.values()}
+    assert kinds == set(KINDS)
+
+
+@pytest.mark.parametrize(("claim", "expected"), KIND_EXAMPLES.values(), ids=KIND_EXAMPLES.keys())
+def test_each_kind_reads_its_own_keys(claim, expected):
+    data = changed(lambda d: d.update(claims=[{"id": "L9.1", "text": "x", **claim}]))
+    check = parsed(data).claims[0].check
+    assert {key: getattr(check, key) for key in expected} == expected
+
+
+# Bad specs: (change, fragments the message must hold besides the file name)
+BAD = {
+    "unknown top-level key": (
+        lambda d: d.update(extra=1),
+        ["unknown key 'extra'", "Allowed: claims, lab, smoke, variants"],
+    ),
+    "misspelled lab key": (lambda d: d["lab"].update(titel="x"), ["unknown key 'lab.titel'", "Did you mean 'title'?"]),
+    "misspelled variant key": (
+        lambda d: d["variants"]["after"].update(dockerfle="x"),
+        ["unknown key 'variants.after.dockerfle'", "Did you mean 'dockerfile'?"],
+    ),
+    "misspelled smoke key": (
+        lambda d: d["smoke"].update(expct="x"),
+        ["unknown key 'smoke.expct'", "Did you mean 'expect'?"],
+    ),
+    "misspelled claim kind": (
+        lambda d: d["claims"][0].update(kind="size_ration"),
+        ["'claims[0] (L9.1).kind' is 'size_ration'", "Did you mean 'size_ratio'?"],
+    ),
+    "unrelated claim kind": (
+        lambda d: d["claims"][0].update(kind="zzz"),
+        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: max_layers"],
+    ),
+    "misspelled claim key": (
+        lambda d: d["claims"][0].update(maxx=1),
+        ["unknown key 'claims[0].maxx'", "Did you mean 'max'?"],
+    ),
+    "key of another kind": (lambda d: d["claims"][1].update(of="before"), ["unknown key 'claims[1].of'"]),
+    "string for a number": (lambda d: d["claims"][0].update(max="big"), ["'claims[0].max' must be", "not 'big'"]),
+    "boolean for a number": (lambda d: d["claims"][0].update(max=True), ["'claims[0].max' must be", "not True"]),
+    "number for a string": (lambda d: d["claims"][0].update(text=3), ["'claims[0].text' must be a string, not 3"]),
+    "string for a list": (
+        lambda d: d["claims"][2].update(paths="src"),
+        ["'claims[2].paths' must be a list of strings"],
+    ),
+    "non-string in a list": (
+        lambda d: d["claims"][2].update(paths=["src", 1]),
+        ["'claims[2].paths' must be a list of strings"],
+    ),
+    "table for a string": (lambda d: d["lab"].update(title={}), ["'lab.title' must be a string"]),
+    "variant that is not a table": (lambda d: d["variants"].update(after="x"), ["'variants.after' must be a table"]),
+    "missing title": (lambda d: d["lab"].pop("title"), ["missing key 'lab.title'"]),
+    "missing lab table": (lambda d: d.pop("lab"), ["missing key 'lab'"]),
+    "missing claim kind": (lambda d: d["claims"][0].pop("kind"), ["missing key 'claims[0].kind'"]),
+    "missing claim key": (lambda d: d["claims"][0].pop("of"), ["missing key 'claims[0].of'"]),
+    "missing before variant": (lambda d: d["variants"].pop("before"), ["'variants.before' is missing"]),
+    "missing after variant": (lambda d: d["variants"].pop("after"), ["'variants.after' is missing"]),
+    "undeclared variant": (
+        lambda d: d["claims"][0].update(variant="aftre"),
+        ["'claims[0] (L9.1)' names variant 'aftre'", "Did you mean 'after'?"],
+    ),
+    "undeclared variant in a list": (
+        lambda d: d["claims"][1].update(variants=["before", "distroles"]),
+        ["'claims[1] (L9.2)' names variant 'distroles'"],
+    ),
+    "duplicate claim id": (lambda d: d["claims"][1].update(id="L9.1"), ["claim id 'L9.1' is used twice"]),
+    "claim id without L": (lambda d: d["claims"][0].update(id="9.1"), ["'claims[0].id' is '9.1'", "look like 'L4.1'"]),
+    "claim id with a letter": (lambda d: d["claims"][0].update(id="L9.a"), ["'claims[0].id' is 'L9.a'"]),
+    "same_smoke_output with one variant": (
+        lambda d: d["claims"][1].update(variants=["before"]),
+        ["'claims[1] (L9.2).variants' must name at least two variants"],
+    ),
+    "negative bound": (lambda d: d["claims"][0].update(max=-0.5), ["'claims[0] (L9.1)' has a negative bound"]),
+    "zero smoke timeout": (lambda d: d["smoke"].update(timeout=0), ["'smoke.timeout' must be more than 0 seconds"]),
+    "negative variant timeout": (
+        lambda d: d["variants"]["after"]["smoke"].update(timeout=-1),
+        ["'variants.after.smoke.timeout' must be more than 0"],
+    ),
+    "upper-case variant name": (lambda d: d["variants"].update(Slim={}), ["variant name 'Slim' must be lower-case"]),
+    "hint that is not a string": (lambda d: d["claims"][0].update(hint=["a"]), ["'claims[0].hint' must be a string"]),
+    "prepare that is not a string": (lambda d: d["lab"].update(prepare=1), ["'lab.prepare' must be a string"]),
+    "no claims": (lambda d: d.update(claims=[]), ["'claims' must be a non-empty array of tables"]),
+    "claims as a table": (lambda d: d.update(claims={"id": "L9.1"}), ["'claims' must be a non-empty array of tables"]),
+}
+
+
+@pytest.mark.parametrize(("change", "fragments"), BAD.values(), ids=BAD.keys())
+def test_a_bad_spec_raises_a_usage_error_naming_the_file_and_the_key(change, fragments):
+    with pytest.raises(UsageError) as caught:
+        parsed(changed(change))
+    message = str(caught.value)
+    assert message.startswith(f"{SOURCE}: ")
+    for fragment in fragments:
+        assert fragment in message
+    assert message.endswith("Fix the lab spec and run the command again.")
+
+
+def test_a_claim_id_with_a_trailing_newline_is_rejected():
+    with pytest.raises(UsageError, match="claims"):
+        parsed(changed(lambda d: d["claims"][0].update(id="L9.1\n")))
+
+
+def test_a_size_ratio_without_any_bound_is_rejected():
+    with pytest.raises(UsageError, match="max"):
+        parsed(changed(lambda d: d["claims"][0].pop("max")))
+
+
+@pytest.mark.parametrize("kind", ["path_absent", "path_present"])
+def test_a_path_claim_with_no_paths_is_rejected(kind):
+    with pytest.raises(UsageError, match="paths"):
+        parsed(changed(lambda d: d["claims"][2].update(kind=kind, paths=[])))
+
+
+# load(): the file itself
+
+
+def write_lab(folder: Path, text: str, files=("before.Dockerfile", "after.Dockerfile")) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lab.toml").write_text(text, encoding="utf-8")
+    for name in files:
+        (folder / name).write_text("FROM scratch\n", encoding="utf-8")
+    return folder
+
+
+MINIMAL = """
+[lab]
+title = "t"
+page = "p"
+
+[variants.before]
+[variants.after]
+
+[[claims]]
+id = "L9.1"
+kind = "max_layers"
+text = "Few layers."
+variant = "after"
+max = 2
+"""
+
+
+def test_load_reads_a_minimal_lab_folder(tmp_path):
+    lab = load(write_lab(tmp_path / "lab-9-demo", MINIMAL))
+    assert lab.name == "lab-9-demo"
+    assert lab.claims == (Claim(id="L9.1", text="Few layers.", check=MaxLayers(variant="after", max=2)),)
+
+
+def test_load_names_the_folder_when_lab_toml_is_missing(tmp_path):
+    with pytest.raises(UsageError, match=r"no lab\.toml here") as caught:
+        load(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path}: ")
+
+
+def test_load_reports_bad_toml_syntax_with_the_file_name(tmp_path):
+    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL + "\n[lab\n")
+    with pytest.raises(UsageError, match="not valid TOML") as caught:
+        load(folder)
+    assert str(caught.value).startswith(f"{folder / 'lab.toml'}: ")
+
+
+def test_load_reports_spec_errors_with_the_path_of_the_file(tmp_path):
+    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace('kind = "max_layers"', 'kind = "max_layer"'))
+    with pytest.raises(UsageError, match="Did you mean 'max_layers'") as caught:
+        load(folder)
+    assert str(caught.value).startswith(f"{folder / 'lab.toml'}: ")
+
+
+def test_load_rejects_a_variant_whose_build_file_does_not_exist(tmp_path):
+    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL, files=("before.Dockerfile",))
+    with pytest.raises(UsageError) as caught:
+        load(folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'lab.toml'}: ")
+    assert "variant 'after'" in message
+    assert "'after.Dockerfile', which does not exist" in message
+
+
+def test_load_rejects_a_build_context_that_does_not_exist(tmp_path):
+    spec = MINIMAL.replace("[variants.after]", '[variants.after]\ncontext = "app"')
+    folder = write_lab(tmp_path / "lab-9-demo", spec)
+    with pytest.raises(UsageError, match="build context 'app', which does not exist"):
+        load(folder)
+
+
+def test_load_accepts_a_prepare_script_that_exists(tmp_path):
+    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace('page = "p"', 'page = "p"\nprepare = "prepare.sh"'))
+    (folder / "prepare.sh").write_text("#!/bin/sh\n", encoding="utf-8")
+    assert load(folder).prepare == "prepare.sh"
+
+
+def test_load_rejects_a_prepare_script_that_does_not_exist(tmp_path):
+    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace('page = "p"', 'page = "p"\nprepare = "prepare.sh"'))
+    with pytest.raises(UsageError, match="'lab.prepare' names 'prepare.sh', which does not exist") as caught:
+        load(folder)
+    assert str(caught.value).startswith(f"{folder / 'lab.toml'}: ")
