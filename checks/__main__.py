@@ -1,4 +1,4 @@
-"""Command line: ``python -m checks verify|bases|clean``.
+"""Command line: ``python -m checks verify|grade|workshop|bases|clean|analyze|diff|lint``.
 
 Exit codes: 0 every claim holds; 1 a claim fails; 2 bad input or environment.
 """
@@ -15,6 +15,8 @@ from . import docker, report
 from .bases import Resolver
 from .dockerfile import external_images_of
 from .errors import UsageError
+from .pullbench import PullBench
+from .pulls import settings as pull_settings
 from .spec import SPEC_NAME, load
 from .verify import verify
 
@@ -60,13 +62,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     builder = _builder(args)
     resolver = Resolver(echo=echo, builder=builder)
     failures: list[str] = []
-    for folder in folders:
-        start = time.monotonic()
-        outcome = verify(folder, resolver=resolver, echo=echo, builder=builder, force=args.force)
-        print(report.summary(outcome.results, skipped=outcome.skipped))
-        written = "results.json updated" if outcome.written else "results.json unchanged"
-        print(f"  {written}; {time.monotonic() - start:.1f}s\n", flush=True)
-        failures += report.failures(outcome.results, outcome.lab.page)
+    # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
+    with PullBench(pull_settings(os.environ), echo=echo) as pulls:
+        for folder in folders:
+            start = time.monotonic()
+            outcome = verify(folder, resolver=resolver, echo=echo, builder=builder, force=args.force, pulls=pulls)
+            print(report.summary(outcome.results, skipped=outcome.skipped))
+            print(analysis_and_lint(folder, outcome.results))
+            written = "results.json updated" if outcome.written else "results.json unchanged"
+            print(f"  {written}; {time.monotonic() - start:.1f}s\n", flush=True)
+            if outcome.note:
+                echo(f"{outcome.lab.name}: {outcome.note}")
+            failures += report.failures(outcome.results, outcome.lab.page)
     for line in failures:
         echo(line)
     if failures:
@@ -74,6 +81,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 1
     echo(f"All claims hold in {len(folders)} lab(s).")
     return 0
+
+
+def analysis_and_lint(folder: Path, results) -> str:
+    """For the verify report: each variant's recorded analysis, and hadolint's size-related findings."""
+    from . import analyze, lint
+
+    lines = analyze.summary_lines(results.analysis)
+    try:
+        findings = lint.size_findings(lint.lint(lint.dockerfiles(folder), root=folder))
+    except UsageError as error:
+        return "\n".join([*lines, f"  lint skipped: {error}"])
+    return "\n".join([*lines, *(f"  lint: {lint.line(f)}" for f in findings)])
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -129,6 +148,45 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Where an image's bytes are, what dive counts as wasted, and what need not be there."""
+    import json
+
+    from . import analyze
+
+    result = analyze.analyze(args.image, source=args.source)
+    print(json.dumps(analyze.to_dict(result), indent=2) if args.json else analyze.render(result))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What was removed, added and changed from one image to another, by directory."""
+    import json
+
+    from . import analyze, diff
+
+    a, b = analyze.analyze(args.a, source=args.source), analyze.analyze(args.b, source=args.source)
+    result = diff.diff(a.files, b.files, a=args.a, b=args.b)
+    print(json.dumps(diff.to_dict(result), indent=2) if args.json else diff.render(result))
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """hadolint on the labs' Dockerfiles, size-related rules first, each linked to the guide."""
+    import json
+    from dataclasses import asdict
+
+    from . import lint
+
+    folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
+    findings = lint.lint([path for folder in folders for path in lint.dockerfiles(folder)], root=ROOT)
+    if args.json:
+        print(json.dumps([{**asdict(f), "url": f.url} for f in findings], indent=2))
+    else:
+        print(lint.render(findings, everything=args.all))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m checks", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -154,6 +212,32 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="remove slimlab's own images and containers")
     c.add_argument("--lab", help="only the images of this lab (its folder name)")
     c.set_defaults(run=cmd_clean)
+    sources = ["auto", "storage", "save"]
+    source_help = "read layers from the engine's storage or `docker save` (default: auto, the first that works)"
+    an = sub.add_parser(
+        "analyze",
+        help="where an image's bytes are, what is wasted, and which technique removes it",
+        description="Each layer's size, instruction and largest directories; dive's wasted bytes and efficiency "
+        "(same definitions as dive: a path counts once in every layer it appears in, wasted bytes add up every copy "
+        "of a path counted twice or more, efficiency is the sum of each path's smallest copy over the sum of all "
+        "copies; see checks/efficiency.py); and the bytes in classes a running app rarely needs, each linked to "
+        "the guide section that removes it.",
+    )
+    an.add_argument("image", metavar="IMAGE", help="image reference or id")
+    an.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    an.add_argument("--source", choices=sources, help=source_help)
+    an.set_defaults(run=cmd_analyze)
+    d = sub.add_parser("diff", help="what was removed, added and changed from IMAGE_A to IMAGE_B, by directory")
+    d.add_argument("a", metavar="IMAGE_A")
+    d.add_argument("b", metavar="IMAGE_B")
+    d.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    d.add_argument("--source", choices=sources, help=source_help)
+    d.set_defaults(run=cmd_diff)
+    li = sub.add_parser("lint", help="hadolint on the labs' Dockerfiles, size-related findings linked to the guide")
+    li.add_argument("labs", nargs="*", metavar="LAB", help="lab number, folder name or path (default: every lab)")
+    li.add_argument("--all", action="store_true", help="also show the findings that are not about size")
+    li.add_argument("--json", action="store_true", help="print every finding as JSON")
+    li.set_defaults(run=cmd_lint)
     return top
 
 

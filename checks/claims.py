@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -59,6 +60,27 @@ class Measured:
     #: Every path in the image's filesystem (no leading slash), when a claim needs it.
     files: frozenset[str] | None = None
     smoke: SmokeRun | None = None
+    #: Bytes a node downloads to pull the image: the layer blobs of the manifest a
+    #: registry holds after a push (None when not measured).
+    compressed_size_bytes: int | None = None
+    #: Seconds each cold pull by a fresh engine took, in run order (empty when not measured).
+    pull_runs: tuple[float, ...] = ()
+    #: Cold pulls over a throttled link, by its rate in Mbit/s (``"100"``): seconds of each run.
+    link_pull_runs: Mapping[str, tuple[float, ...]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def pull_seconds(self) -> float | None:
+        """The median cold pull, or None when no pull was timed."""
+        return statistics.median(self.pull_runs) if self.pull_runs else None
+
+    def runs_over(self, link: float | None) -> tuple[float, ...]:
+        """The cold pulls over a link of ``link`` Mbit/s, or over loopback when None."""
+        return self.pull_runs if link is None else tuple(self.link_pull_runs.get(link_key(link), ()))
+
+
+def link_key(mbit: float) -> str:
+    """How a link rate is written as a key: ``100``, ``12.5``."""
+    return f"{mbit:g}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,10 +107,18 @@ class Kind:
     kind: ClassVar[str]
     needs_files: ClassVar[bool] = False
     needs_smoke: ClassVar[bool] = False
+    #: True for kinds judged on the compressed size, which a push to a registry measures.
+    needs_registry: ClassVar[bool] = False
+    #: True for kinds judged on pull times, which cold pulls by a fresh engine measure.
+    needs_pulls: ClassVar[bool] = False
 
     def variants(self) -> tuple[str, ...]:
         """The variants this claim reads, in the order it names them."""
         return (self.variant,)  # type: ignore[attr-defined]
+
+    def link(self) -> float | None:
+        """The rate in Mbit/s of the throttled link this claim's pulls are timed over (None: loopback)."""
+        return None
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         raise NotImplementedError
@@ -142,6 +172,36 @@ class MaxSize(Kind):
             passed=size <= round(self.max_mb * MB),
             expected=f"<= {self.max_mb:g} MB",
             measured=megabytes(size),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SizeDifference(Kind):
+    """The variant's size minus another variant's size, in decimal megabytes, lies within bounds."""
+
+    kind: ClassVar[str] = "size_difference"
+    variant: str
+    #: The variant it is compared with.
+    of: str
+    #: Least allowed difference in MB (45 means "at least 45 MB bigger").
+    min_mb: float | None = None
+    #: Most allowed difference in MB (1 means "at most 1 MB bigger").
+    max_mb: float | None = None
+
+    def variants(self) -> tuple[str, ...]:
+        return (self.variant, self.of)
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        difference = measured[self.variant].size_bytes - measured[self.of].size_bytes
+        bounds = [f">= {self.min_mb:g} MB"] if self.min_mb is not None else []
+        bounds += [f"<= {self.max_mb:g} MB"] if self.max_mb is not None else []
+        passed = (self.min_mb is None or difference >= round(self.min_mb * MB)) and (
+            self.max_mb is None or difference <= round(self.max_mb * MB)
+        )
+        return Verdict(
+            passed=passed,
+            expected=f"{self.variant} - {self.of} {' and '.join(bounds)}",
+            measured=f"{difference / MB:+.1f} MB",
         )
 
 
@@ -292,9 +352,70 @@ class SmokeFails(Kind):
         return Verdict(passed=run is not None and not run.passed, expected="smoke test fails", measured=shown)
 
 
+#: What a verdict shows when the checker did not measure what a kind needs.
+NOT_MEASURED = "not measured"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaxCompressedSize(Kind):
+    """The variant's compressed size, the bytes a node downloads to pull it, is at most a ceiling in decimal megabytes."""
+
+    kind: ClassVar[str] = "max_compressed_size"
+    needs_registry: ClassVar[bool] = True
+    variant: str
+    #: Ceiling in MB for the sum of the layer blobs a registry stores after a push.
+    max_mb: float
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        size = measured[self.variant].compressed_size_bytes
+        return Verdict(
+            passed=size is not None and size <= round(self.max_mb * MB),
+            expected=f"<= {self.max_mb:g} MB compressed",
+            measured=NOT_MEASURED if size is None else f"{megabytes(size)} compressed",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullSpeedup(Kind):
+    """A node that has never pulled anything pulls the variant at least ``min`` times faster than another (medians of cold pulls)."""
+
+    kind: ClassVar[str] = "pull_speedup"
+    needs_pulls: ClassVar[bool] = True
+    #: The variant expected to pull faster.
+    variant: str
+    #: The variant it is compared with.
+    of: str
+    #: Lowest allowed speed-up: 2 means "pulled in at most half the time".
+    min: float
+    #: Time these pulls over a link throttled to this many Mbit/s (leave it out for plain loopback).
+    link_mbit: float | None = None
+
+    def variants(self) -> tuple[str, ...]:
+        return (self.variant, self.of)
+
+    def link(self) -> float | None:
+        return self.link_mbit or None
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        fast_runs, slow_runs = measured[self.variant].runs_over(self.link()), measured[self.of].runs_over(self.link())
+        over = f" over a {self.link_mbit:g} Mbit/s link" if self.link() else ""
+        expected = f"{self.variant} pulls >= {self.min:g}× faster than {self.of}{over}"
+        if not fast_runs or not slow_runs:
+            return Verdict(passed=False, expected=expected, measured=f"pull times{over} {NOT_MEASURED}")
+        fast, slow = statistics.median(fast_runs), statistics.median(slow_runs)
+        speedup = slow / fast if fast > 0 else float("inf")
+        runs = min(len(fast_runs), len(slow_runs))
+        return Verdict(
+            passed=speedup >= self.min,
+            expected=expected,
+            measured=f"{speedup:.1f}× ({fast:.2f} s against {slow:.2f} s, medians of {runs} cold pulls{over})",
+        )
+
+
 #: Every claim kind, by the name ``lab.toml`` uses.
 KINDS: dict[str, type[Kind]] = {
-    k.kind: k for k in (SizeRatio, MaxSize, MaxLayers, PathAbsent, PathPresent, NonRoot, SameSmokeOutput, SmokePasses, SmokeFails)
+    k.kind: k for k in (SizeRatio, SizeDifference, MaxSize, MaxLayers, PathAbsent, PathPresent, NonRoot, SameSmokeOutput, SmokePasses, SmokeFails,
+                        MaxCompressedSize, PullSpeedup)
 }
 
 

@@ -7,17 +7,21 @@ and turn an absent CLI, a silent engine or a failed build into a
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import os
 import shutil
 import re
 import subprocess
 import tarfile
 import tempfile
+import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from . import MANAGED_LABEL
 from .claims import Layer, SmokeRun
@@ -36,11 +40,15 @@ ENGINE_DOWN = (
 )
 
 
-def _docker(args: list[str], *, timeout: float | None = 120, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``docker ARGS``; raise UsageError when the CLI is missing, the engine is down or it hangs."""
+def _docker(args: list[str], *, timeout: float | None = 120, stdin: bytes | None = None,
+            host: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``docker ARGS`` (against the engine at ``host`` when given); raise UsageError when the
+    CLI is missing, the engine is down or it hangs."""
+    env = {**os.environ, "DOCKER_HOST": host} if host else None
     try:
         done = subprocess.run(
-            ["docker", *args], input=stdin.decode() if stdin else None, capture_output=True, text=True, timeout=timeout
+            ["docker", *args], input=stdin.decode() if stdin else None, capture_output=True, text=True, timeout=timeout,
+            env=env,
         )
     except FileNotFoundError:
         raise UsageError("The docker command is not installed. Run `make check` (it installs the engine on Debian/Ubuntu) or install Docker.") from None
@@ -172,6 +180,7 @@ def build(request: BuildRequest, *, echo: Callable[[str], None]) -> str:
     finally:
         if process.poll() is None:
             process.kill()
+        process.stdout.close()
         iid_path.unlink(missing_ok=True)
 
 
@@ -303,3 +312,68 @@ def load_gz(archive: Path) -> str:
     if process.returncode:
         raise UsageError(f"docker load of {archive} failed: {text}")
     return text
+
+
+def storage() -> tuple[str, str] | None:
+    """The engine's storage driver and data root (``overlay2``, ``/var/lib/docker``), or None when it does not say."""
+    done = _docker(["info", "--format", "{{.Driver}}\t{{.DockerRootDir}}"], timeout=60)
+    driver, _, root = done.stdout.strip().partition("\t")
+    return (driver, root) if done.returncode == 0 and driver and root else None
+
+
+@contextlib.contextmanager
+def save(ref: str) -> Iterator[IO[bytes]]:
+    """`docker save` of one image, as a stream to read while the engine writes it.
+
+    The engine's failure (say, an image removed meanwhile) is raised on leaving
+    the block; leaving early stops docker.
+    """
+    try:
+        process = subprocess.Popen(["docker", "save", ref], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=1 << 20)
+    except FileNotFoundError:
+        raise UsageError("The docker command is not installed. Run `make check` or install Docker.") from None
+    assert process.stdout is not None and process.stderr is not None
+    finished = False
+    try:
+        yield process.stdout
+        finished = True
+    finally:
+        if not finished:
+            process.kill()
+        process.stdout.close()
+        error = process.stderr.read().decode(errors="replace").strip()
+        process.stderr.close()
+        code = process.wait()
+    if code:
+        raise UsageError(f"`docker save {ref}` failed: {error or f'exit {code}'}")
+
+
+# ---------------------------------------------------------------------------
+# Pushes to a loopback registry, and cold pulls by a fresh engine (checks.pullbench).
+
+
+def push(image: str, ref: str, *, timeout: float = 1800) -> None:
+    """Push ``image`` under the registry reference ``ref``, then drop that extra tag again."""
+    _ok(["tag", image, ref])
+    try:
+        _ok(["push", "-q", ref], timeout=timeout)
+    finally:
+        _docker(["rmi", ref])  # removes only the tag: the image keeps its own
+
+
+def timed_pull(ref: str, *, host: str, timeout: float = 1800) -> float:
+    """Pull ``ref`` into the engine at ``host``; return the seconds ``docker pull`` took."""
+    start = time.monotonic()
+    _ok(["pull", "-q", ref], timeout=timeout, host=host)
+    return time.monotonic() - start
+
+
+def forget_images(host: str) -> None:
+    """Remove every image (and so every layer) from the engine at ``host``: the next pull starts from nothing."""
+    ids = sorted(set(_ok(["images", "-aq"], host=host).split()))
+    if ids:
+        _ok(["rmi", "-f", *ids], host=host)
+    left = _ok(["images", "-aq"], host=host).split()
+    if left:
+        raise UsageError(f"The fresh engine at {host} kept {len(left)} image(s) after removing them all, so the next "
+                         "pull would not be cold.")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import statistics
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,18 @@ class ClaimResult:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AnalysisSummary:
+    """What :mod:`checks.analyze` found in one variant's image, as recorded for the guide."""
+
+    #: dive's wasted bytes (see :mod:`checks.efficiency`).
+    wasted_bytes: int
+    #: dive's efficiency, 0 to 1.
+    efficiency: float
+    #: Bytes per removable class id (:data:`checks.removable.BY_ID`), largest first; empty classes left out.
+    classes: Mapping[str, int]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Results:
     """Everything one verification of a lab found."""
 
@@ -65,6 +78,8 @@ class Results:
     bases: tuple[BaseUse, ...]
     variants: Mapping[str, Measured]
     claims: tuple[ClaimResult, ...]
+    #: The image analysis of each variant, by variant name (recorded under ``variants.<name>.analysis``).
+    analysis: Mapping[str, AnalysisSummary] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -100,7 +115,31 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         "layer_count": m.layer_count,
         "user": m.user,
         "layers": [{"size_bytes": layer.size_bytes, "created_by": layer.created_by} for layer in m.layers],
+        **_pull_dict(m),
     }
+
+
+def _pull_dict(m: Measured) -> dict[str, Any]:
+    """The registry figures, present only when measured (keys added to schema 1)."""
+    figures: dict[str, Any] = {}
+    if m.compressed_size_bytes is not None:
+        figures["compressed_size_bytes"] = m.compressed_size_bytes
+    if m.pull_seconds is not None:
+        figures["pull_seconds"] = round(m.pull_seconds, 3)
+        figures["pull_runs"] = list(m.pull_runs)
+    if m.link_pull_runs:
+        figures["link_pulls"] = {
+            rate: {"pull_seconds": round(statistics.median(runs), 3), "pull_runs": list(runs)}
+            for rate, runs in m.link_pull_runs.items()
+        }
+    return figures
+
+
+def _analysis_dict(summary: AnalysisSummary | None) -> dict[str, Any]:
+    if summary is None:
+        return {}
+    return {"analysis": {"wasted_bytes": summary.wasted_bytes, "efficiency": round(summary.efficiency, 6),
+                         "classes": dict(summary.classes)}}
 
 
 def _smoke_dict(run: SmokeRun) -> dict[str, Any]:
@@ -118,7 +157,7 @@ def to_dict(results: Results) -> dict[str, Any]:
         "measured_at": results.measured_at,
         "engine": dict(results.engine),
         "bases": {b.name: {"source": b.source, "image": b.image, "image_id": b.image_id} for b in results.bases},
-        "variants": {name: _measured_dict(m) for name, m in results.variants.items()},
+        "variants": {name: {**_measured_dict(m), **_analysis_dict(results.analysis.get(name))} for name, m in results.variants.items()},
         "smoke": {name: _smoke_dict(m.smoke) for name, m in results.variants.items() if m.smoke is not None},
         "claims": [
             {"id": c.id, "kind": c.kind, "text": c.text, "passed": c.passed, "expected": c.expected, "measured": c.measured}
@@ -145,10 +184,14 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 user=v["user"],
                 layers=tuple(Layer(**layer) for layer in v["layers"]),
                 smoke=SmokeRun(**smoke[name]) if name in smoke else None,
+                compressed_size_bytes=v.get("compressed_size_bytes"),
+                pull_runs=tuple(v.get("pull_runs", ())),
+                link_pull_runs={rate: tuple(link["pull_runs"]) for rate, link in v.get("link_pulls", {}).items()},
             )
             for name, v in data["variants"].items()
         },
         claims=tuple(ClaimResult(**claim) for claim in data["claims"]),
+        analysis={name: AnalysisSummary(**v["analysis"]) for name, v in data["variants"].items() if "analysis" in v},
     )
 
 

@@ -188,11 +188,12 @@ def _check(source: str, where: str, reader: _Reader, variants: tuple[str, ...]) 
             reader.fail(f"'{where}' names variant '{variant}', which the lab does not declare.{_did_you_mean(variant, variants)}")
     if kind_name == "same_smoke_output" and len(named) < 2:
         reader.fail(f"'{where}.variants' must name at least two variants")
-    if kind_name == "size_ratio" and check.max is None and check.min is None:  # type: ignore[attr-defined]
-        reader.fail(f"'{where}' sets neither 'max' nor 'min', so it could never fail")
+    bounds = [getattr(check, name) for name in ("max", "min", "max_mb", "min_mb") if hasattr(check, name)]
+    if kind_name in ("size_ratio", "size_difference") and all(bound is None for bound in bounds):
+        reader.fail(f"'{where}' sets no bound (max/min), so it could never fail")
     if "paths" in params and not params["paths"]:
         reader.fail(f"'{where}.paths' is empty, so it could never fail")
-    if any(isinstance(v, (int, float)) and v < 0 for v in params.values()):
+    if kind_name != "size_difference" and any(isinstance(v, (int, float)) and v < 0 for v in params.values()):
         reader.fail(f"'{where}' has a negative bound")
     return check
 

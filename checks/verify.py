@@ -7,6 +7,7 @@ measurements and the pure modules for everything else.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import os
 import shutil
@@ -17,11 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import MANAGED_LABEL, docker
+from .analyze import analyze, summary
 from .bases import Resolver
 from .claims import Measured
 from .dockerfile import external_images_of
 from .results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
 from .errors import UsageError
+from .pullbench import PullBench
+from .pulls import PullSettings, link_plan, unmeasured
 from .spec import SPEC_NAME, Lab, Variant, load
 
 
@@ -35,6 +39,8 @@ class Outcome:
     skipped: bool
     #: True when results.json was (re)written.
     written: bool
+    #: Why some claims were not judged (and results.json was left as recorded), if any were not.
+    note: str = ""
 
 
 #: Where the host's CA bundle is looked for, in order; the first that exists is
@@ -66,6 +72,8 @@ def _unchanged(lab: Lab, previous: Results | None, digest: str, bases: dict[str,
     if {b.name: b.image_id for b in previous.bases} != bases:
         return False
     if set(previous.variants) != {v.name for v in lab.variants}:
+        return False
+    if set(previous.analysis) != set(previous.variants):  # recorded before images were analyzed
         return False
     for variant in lab.variants:
         current = docker.inspect_image(image_tag(lab, variant))
@@ -164,20 +172,64 @@ def judge(lab: Lab, measured: Mapping[str, Measured]) -> tuple[ClaimResult, ...]
     return tuple(results)
 
 
+def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBench) -> dict[str, Measured]:
+    """``measured`` with each variant's compressed size and cold pull times, as far as ``pulls`` measures them."""
+    if not pulls.setting.sizes:
+        return dict(measured)
+    links = link_plan(claim.check for claim in lab.claims)
+    figures = pulls.measure(lab.name, {name: m.image_id for name, m in measured.items()}, links)
+    return {
+        name: dataclasses.replace(m, compressed_size_bytes=figures[name].compressed_size_bytes,
+                                  pull_runs=figures[name].pull_runs, link_pull_runs=figures[name].link_pull_runs)
+        for name, m in measured.items()
+    }
+
+
+def lacks_pull_figures(previous: Results, pulls: PullBench | None, links: Mapping[float, tuple[str, ...]] | None = None) -> bool:
+    """True when ``pulls`` measures figures that the recorded results do not hold yet
+    (``links``: the variants to pull over each throttled link, see :func:`checks.pulls.link_plan`)."""
+    if pulls is None:
+        return False
+    wants = pulls.setting
+    if any((wants.sizes and m.compressed_size_bytes is None) or (wants.pulls and not m.pull_runs)
+           for m in previous.variants.values()):
+        return True
+    return wants.pulls and any(not previous.variants[v].runs_over(rate) for rate, names in (links or {}).items()
+                               for v in names if v in previous.variants)
+
+
+def unjudged(lab: Lab, pulls: PullBench | None) -> tuple[tuple[str, ...], str]:
+    """Ids of the claims this run cannot judge, and why."""
+    if pulls is None:
+        return unmeasured(((c.id, c.check) for c in lab.claims), PullSettings(sizes=False, pulls=False)), \
+            "this run measures no compressed sizes or pull times"
+    return pulls.unmeasured(lab), pulls.why_not()
+
+
 def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None,
-           force: bool = False) -> Outcome:
-    """Verify the lab in ``folder`` and record its results (only when they changed)."""
+           force: bool = False, pulls: PullBench | None = None) -> Outcome:
+    """Verify the lab in ``folder`` and record its results (only when they changed).
+
+    With ``pulls``, each variant is also pushed to a loopback registry and pulled cold
+    (:mod:`checks.pullbench`); claims that need figures the run does not measure are
+    left unjudged, and then results.json is left as recorded."""
     lab = load(folder)
     digest = inputs_sha256(folder)
     uses = resolve_bases(lab, folder, resolver)
     path = folder / RESULTS_NAME
     previous = read(path)
-    if not force and previous is not None and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses}):
+    if (not force and previous is not None and not lacks_pull_figures(previous, pulls, link_plan(c.check for c in lab.claims))
+            and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})):
         return Outcome(lab=lab, results=previous, skipped=True, written=False)
 
     engine = docker.engine_versions(builder)
     measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo)
-    claims = judge(lab, measured)
+    if pulls is not None:
+        measured = with_pull_figures(lab, measured, pulls)
+    left_out, why = unjudged(lab, pulls)
+    claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
+    echo(f"{lab.name}: analyzing the images")
+    analysis = {name: summary(analyze(m.image_id)) for name, m in measured.items()}
     results = Results(
         lab=lab.name,
         title=lab.title,
@@ -187,6 +239,10 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
         bases=tuple(uses),
         variants=measured,
         claims=claims,
+        analysis=analysis,
     )
+    if left_out:
+        note = f"claims {', '.join(left_out)} not verified: {why}. results.json left as recorded."
+        return Outcome(lab=lab, results=results, skipped=False, written=False, note=note)
     written = write_if_changed(path, results)
     return Outcome(lab=lab, results=results if written else (read(path) or results), skipped=False, written=written)

@@ -3,6 +3,9 @@
     python tests/bench.py            warm: verify every lab with nothing changed (3 runs, median)
     python tests/bench.py --cold     also cold: every lab verified on a fresh engine with an
                                      empty data root (bases and builds from nothing; minutes)
+    python tests/bench.py --analyze  also `python -m checks analyze` against dive on the same
+                                     ~1 GB image (lab 4's before), 3 runs each, interleaved;
+                                     prints both medians, the ratio, and whether the numbers agree
 
 Labs are verified from a temporary copy, so the recorded results.json files
 are never touched.  Figures are printed, never asserted: targets live here,
@@ -12,6 +15,7 @@ not in timed tests.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -37,6 +41,40 @@ def verify(labs: list[Path], env: dict[str, str]) -> float:
     return seconds
 
 
+#: The ~1 GB image the analysis is timed on; `verify` of the lab copies builds it.
+ANALYZE_IMAGE = "slimlab/lab-4-go-multistage:before"
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.monotonic()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    if done.returncode:
+        sys.exit(f"bench: `{' '.join(command)}` failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds, done
+
+
+def analyze_vs_dive(image: str, env: dict[str, str], runs: int = 3) -> None:
+    """Time `python -m checks analyze --json` and `dive --json` on one image, interleaved; check they agree."""
+    dive = str(Path(sys.executable).parent / "dive")
+    ours, theirs, agree = [], [], True
+    with tempfile.TemporaryDirectory(prefix="slimlab-bench-dive-") as tmp:
+        for run in range(runs):
+            out = Path(tmp) / f"dive-{run}.json"
+            seconds, _ = timed([dive, "--source", "docker", "--json", str(out), image], {**env, "CI": "true"})
+            theirs.append(seconds)
+            seconds, done = timed([sys.executable, "-m", "checks", "analyze", "--json", image], env)
+            ours.append(seconds)
+            mine, dives = json.loads(done.stdout), json.loads(out.read_text())["image"]
+            agree &= mine["wasted_bytes"] == dives["inefficientBytes"]
+            agree &= abs(mine["efficiency"] - dives["efficiencyScore"]) < 1e-9
+        saved, _ = timed([sys.executable, "-m", "checks", "analyze", "--json", "--source", "save", image], env)
+    size, dive_s, ours_s = json.loads(done.stdout)["size_bytes"], statistics.median(theirs), statistics.median(ours)
+    print(f"analyze {image} ({size / 1e9:.2f} GB), median of {runs}: dive {dive_s:.2f} s, slimlab {ours_s:.2f} s: "
+          f"{dive_s / ours_s:.1f}x faster; wasted bytes and efficiency {'equal' if agree else 'DIFFER'}")
+    print(f"analyze through `docker save` (the remote-engine path), 1 run: {saved:.2f} s")
+
+
 def copies(target: Path) -> list[Path]:
     labs = []
     for spec in sorted((ROOT / "labs").glob("*/lab.toml")):
@@ -48,6 +86,8 @@ def copies(target: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", action="store_true", help="also measure a cold run on a fresh, empty engine")
+    parser.add_argument("--analyze", action="store_true",
+                        help=f"also time `checks analyze` against dive on {ANALYZE_IMAGE}")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="slimlab-bench-") as tmp:
         labs = copies(Path(tmp))
@@ -56,6 +96,8 @@ def main() -> None:
         verify(labs, env)  # bring the copies up to date; not timed
         warm = [verify(labs, env) for _ in range(3)]
         print(f"warm make check (nothing changed), median of 3: {statistics.median(warm):.2f} s")
+        if args.analyze:
+            analyze_vs_dive(ANALYZE_IMAGE, env)
         if args.cold:
             for lab in labs:
                 (lab / "results.json").unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from checks.claims import (
     PathAbsent,
     PathPresent,
     SameSmokeOutput,
+    SizeDifference,
     SizeRatio,
     SmokeFails,
     SmokePasses,
@@ -41,6 +42,27 @@ def broken(exit_code: int = 1, stderr_tail: str = "") -> SmokeRun:
 
 
 HUNG = SmokeRun(exit_code=None, stdout="", timed_out=True, passed=False)
+
+
+# size_difference
+
+
+def test_size_difference_passes_when_a_duplicate_layer_adds_at_least_the_floor():
+    check = SizeDifference(variant="chown-run", of="copy-chown", min_mb=45)
+    assert check.evaluate({"chown-run": image(178_500_000), "copy-chown": image(128_500_000)}).passed
+
+
+def test_size_difference_fails_when_deleting_later_would_have_freed_space():
+    check = SizeDifference(variant="delete-later", of="never-delete", min_mb=-1)
+    verdict = check.evaluate({"delete-later": image(78_000_000), "never-delete": image(128_000_000)})
+    assert not verdict.passed
+    assert verdict.measured == "-50.0 MB"
+
+
+def test_size_difference_is_inclusive_at_its_upper_bound():
+    check = SizeDifference(variant="a", of="b", max_mb=1.001)
+    assert check.evaluate({"a": image(2_001_000), "b": image(1_000_000)}).passed
+    assert not check.evaluate({"a": image(2_001_001), "b": image(1_000_000)}).passed
 
 
 # size_ratio

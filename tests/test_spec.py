@@ -120,10 +120,19 @@ KIND_EXAMPLES = {
         {"kind": "size_ratio", "variant": "after", "of": "before", "min": 0.5},
         {"min": 0.5, "max": None},
     ),
+    "size_difference": (
+        {"kind": "size_difference", "variant": "after", "of": "before", "min_mb": -2, "max_mb": 1},
+        {"min_mb": -2.0, "max_mb": 1.0},
+    ),
     "path_present": ({"kind": "path_present", "variant": "after", "paths": ["etc/passwd"]}, {"paths": ("etc/passwd",)}),
     "non_root": ({"kind": "non_root", "variant": "after"}, {"variant": "after"}),
     "smoke_passes": ({"kind": "smoke_passes", "variant": "after"}, {"variant": "after"}),
     "smoke_fails": ({"kind": "smoke_fails", "variant": "broken"}, {"variant": "broken"}),
+    "max_compressed_size": ({"kind": "max_compressed_size", "variant": "after", "max_mb": 30}, {"max_mb": 30.0}),
+    "pull_speedup": (
+        {"kind": "pull_speedup", "variant": "after", "of": "before", "min": 4},
+        {"variant": "after", "of": "before", "min": 4.0},
+    ),
 }
 
 
@@ -161,7 +170,7 @@ BAD = {
     ),
     "unrelated claim kind": (
         lambda d: d["claims"][0].update(kind="zzz"),
-        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: max_layers"],
+        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: max_compressed_size, max_layers"],
     ),
     "misspelled claim key": (
         lambda d: d["claims"][0].update(maxx=1),

@@ -1,0 +1,149 @@
+"""Small images made from nothing, for the analysis tests: layer tars, tar-split records and `docker load` archives.
+
+Each layer is a list of entries written as a reader reads them::
+
+    file("etc/conf", 1000)          a file of 1000 bytes (its content is derived from the path and size)
+    file("etc/conf", b"exact")      a file with exactly this content
+    directory("data")               a directory entry
+    whiteout("data")                deletes data (and all under it) from the layers below
+    opaque("cache")                 hides what the layers below put in cache/
+    symlink("bin/sh", "busybox")    hardlink("bin/ls", "bin/busybox")
+
+Nothing here needs Docker; :func:`docker_archive` makes the tar that
+``docker load`` takes, so a docker test can load an exact image (tagged
+``slimlab/test-analyze-*``, labelled as slimlab's own) without a base image.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import tarfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MANAGED = {"org.slimlab.managed": "true"}
+
+
+@dataclass(frozen=True)
+class Item:
+    path: str
+    type: bytes = tarfile.REGTYPE
+    content: bytes = b""
+    link: str = ""
+
+
+def _content(path: str, size: int) -> bytes:
+    seed = hashlib.sha256(f"{path}:{size}".encode()).digest()
+    return (seed * (size // len(seed) + 1))[:size]
+
+
+def file(path: str, size_or_content: int | bytes) -> Item:
+    content = size_or_content if isinstance(size_or_content, bytes) else _content(path, size_or_content)
+    return Item(path, tarfile.REGTYPE, content)
+
+
+def zeros(path: str, size: int) -> Item:
+    return Item(path, tarfile.REGTYPE, bytes(size))
+
+
+def directory(path: str) -> Item:
+    return Item(path, tarfile.DIRTYPE)
+
+
+def whiteout(path: str) -> Item:
+    parent, _, name = path.rpartition("/")
+    return Item(f"{parent}/.wh.{name}" if parent else f".wh.{name}")
+
+
+def opaque(path: str) -> Item:
+    return Item(f"{path}/.wh..wh..opq")
+
+
+def symlink(path: str, target: str) -> Item:
+    return Item(path, tarfile.SYMTYPE, link=target)
+
+
+def hardlink(path: str, target: str) -> Item:
+    return Item(path, tarfile.LNKTYPE, link=target)
+
+
+def layer_tar(items: Sequence[Item]) -> bytes:
+    """One layer as Docker stores it: a PAX tar, entries in the order given."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for item in items:
+            info = tarfile.TarInfo(item.path + ("/" if item.type == tarfile.DIRTYPE else ""))
+            info.type, info.linkname, info.mtime = item.type, item.link, 1_700_000_000
+            info.mode = 0o755 if item.type == tarfile.DIRTYPE else 0o644
+            info.size = len(item.content)
+            tar.addfile(info, io.BytesIO(item.content) if item.content else None)
+    return out.getvalue()
+
+
+def tar_split(tar: bytes) -> str:
+    """The tar-split records Docker keeps for a layer tar: raw header bytes (type 2) and file records (type 1)."""
+    lines, position, cursor = [], 0, 0
+    with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
+        for member in archive:
+            raw = tar[cursor : member.offset_data]
+            lines.append({"type": 2, "payload": base64.b64encode(raw).decode(), "position": position})
+            record: dict = {"type": 1, "name": member.name + ("/" if member.isdir() else ""), "position": position + 1}
+            if member.size:
+                record["size"] = member.size
+                record["payload"] = base64.b64encode(
+                    hashlib.sha256(tar[member.offset_data : member.offset_data + member.size]).digest()[:8]
+                ).decode()
+            lines.append(record)
+            position += 2
+            cursor = member.offset_data + member.size
+    lines.append({"type": 2, "payload": base64.b64encode(tar[cursor:]).decode(), "position": position})
+    return "\n".join(json.dumps(line) for line in lines) + "\n"
+
+
+def digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def config(layers: Sequence[bytes], *, labels: dict[str, str] | None = None, history: Sequence[str] = ()) -> bytes:
+    steps = list(history) or [f"RUN step {i}" for i in range(len(layers))]
+    return json.dumps(
+        {
+            "architecture": "amd64",
+            "os": "linux",
+            "config": {"Labels": {**MANAGED, **(labels or {})}, "Cmd": ["/nothing"]},
+            "rootfs": {"type": "layers", "diff_ids": [digest(layer) for layer in layers]},
+            "history": [{"created_by": step} for step in steps]
+            + [{"created_by": 'CMD ["/nothing"]', "empty_layer": True}],
+        }
+    ).encode()
+
+
+def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime = len(data), 1_700_000_000
+    tar.addfile(info, io.BytesIO(data))
+
+
+def docker_archive(
+    layers: Sequence[Sequence[Item]], *, tag: str, oci: bool = True, history: Sequence[str] = ()
+) -> bytes:
+    """A `docker save` archive of one image: the OCI-style layout of Docker 25+, or the older `<id>/layer.tar` one."""
+    tars = [layer_tar(items) for items in layers]
+    cfg = config(tars, history=history)
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        names = []
+        for data in tars:
+            name = f"blobs/sha256/{digest(data)[7:]}" if oci else f"{digest(data)[7:]}/layer.tar"
+            if name not in names:
+                _add(archive, name, data)
+            names.append(name)
+        config_name = f"blobs/sha256/{digest(cfg)[7:]}" if oci else f"{digest(cfg)[7:]}.json"
+        _add(archive, config_name, cfg)
+        _add(
+            archive, "manifest.json", json.dumps([{"Config": config_name, "RepoTags": [tag], "Layers": names}]).encode()
+        )
+    return out.getvalue()

@@ -1,0 +1,210 @@
+"""checks.layer_source: the engine's tar-split records and `docker save` archives give the same entries."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from analyze_images import (
+    config,
+    digest,
+    directory,
+    docker_archive,
+    file,
+    hardlink,
+    layer_tar,
+    opaque,
+    symlink,
+    tar_split,
+    whiteout,
+)
+
+from checks.errors import UsageError
+from checks.layer_source import (
+    Prefetch,
+    Reader,
+    chain_ids,
+    entries_from_tar_split,
+    from_storage,
+    layer_entries,
+    read_archive,
+)
+
+LONG = "usr/lib/python3/dist-packages/" + "very-long-package-name/" * 5 + "module.py"
+LAYER = [
+    directory("usr"),
+    directory("usr/bin"),
+    file("usr/bin/tool", 3000),
+    hardlink("usr/bin/tool2", "usr/bin/tool"),
+    symlink("usr/bin/sh", "tool"),
+    file(LONG, 10),
+    hardlink("usr/bin/long-link", LONG),
+    whiteout("etc/old"),
+    opaque("var/cache"),
+    file("empty", 0),
+]
+
+
+def shape(entries):
+    return [(e.path, e.size, e.type, e.link) for e in entries]
+
+
+def test_a_layer_tar_lists_every_entry_in_order_with_sizes_types_and_link_targets():
+    entries = layer_entries(Reader(io.BytesIO(layer_tar(LAYER))))
+    assert shape(entries) == [
+        ("usr", 0, "5", ""),
+        ("usr/bin", 0, "5", ""),
+        ("usr/bin/tool", 3000, "0", ""),
+        ("usr/bin/tool2", 0, "1", "usr/bin/tool"),
+        ("usr/bin/sh", 0, "2", ""),
+        (LONG, 10, "0", ""),
+        ("usr/bin/long-link", 0, "1", LONG),
+        ("etc/.wh.old", 0, "0", ""),
+        ("var/cache/.wh..wh..opq", 0, "0", ""),
+        ("empty", 0, "0", ""),
+    ]
+    assert entries[2].checksum.startswith("crc32:") and entries[0].checksum == ""
+
+
+def test_tar_split_records_give_the_same_entries_as_the_tar_they_describe():
+    tar = layer_tar(LAYER)
+    assert shape(entries_from_tar_split(tar_split(tar))) == shape(layer_entries(Reader(io.BytesIO(tar))))
+
+
+def test_tar_split_entries_carry_the_recorded_checksum():
+    entries = entries_from_tar_split(tar_split(layer_tar([file("a", 10), directory("d")])))
+    assert entries[0].checksum.startswith("crc64:") and entries[1].checksum == ""
+
+
+@pytest.mark.parametrize("oci", [True, False], ids=["docker-25-layout", "older-layout"])
+def test_a_docker_save_archive_gives_each_layer_in_manifest_order_and_the_config(oci):
+    layers = [[file("a", 5)], [whiteout("a"), file("b", 7)], [file("a", 5)]]
+    manifest, cfg, found = read_archive(io.BytesIO(docker_archive(layers, tag="t:1", oci=oci, history=["A", "B", "C"])))
+    assert [shape(layer) for layer in found] == [
+        [("a", 5, "0", "")],
+        [(".wh.a", 0, "0", ""), ("b", 7, "0", "")],
+        [("a", 5, "0", "")],
+    ]
+    assert [step["created_by"] for step in cfg["history"]][:3] == ["A", "B", "C"]
+    assert manifest["RepoTags"] == ["t:1"]
+
+
+def _archive(members: list[tuple[str, bytes | str]]) -> bytes:
+    """A tar of (name, content) members; str content makes a symlink."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        for name, content in members:
+            info = tarfile.TarInfo(name)
+            if isinstance(content, str):
+                info.type, info.linkname = tarfile.SYMTYPE, content
+                tar.addfile(info)
+            else:
+                info.size = len(content)
+                tar.addfile(info, io.BytesIO(content))
+    return out.getvalue()
+
+
+def test_an_older_archive_may_link_a_repeated_layer_to_the_first_copy_and_layers_may_be_gzipped():
+    plain, zipped = layer_tar([file("x", 3)]), gzip.compress(layer_tar([file("y", 4)]))
+    cfg = config([plain, plain])
+    manifest = [{"Config": "c.json", "Layers": ["1/layer.tar", "2/layer.tar", "3/layer.tar.gz"]}]
+    archive = _archive(
+        [
+            ("1/layer.tar", plain),
+            ("2/layer.tar", "../1/layer.tar"),
+            ("3/layer.tar.gz", zipped),
+            ("c.json", cfg),
+            ("manifest.json", json.dumps(manifest).encode()),
+        ]
+    )
+    _, _, found = read_archive(io.BytesIO(archive))
+    assert [shape(layer) for layer in found] == [[("x", 3, "0", "")], [("x", 3, "0", "")], [("y", 4, "0", "")]]
+
+
+def test_a_zstd_layer_is_refused_with_a_message_that_says_so():
+    archive = _archive([("blobs/sha256/ab", b"\x28\xb5\x2f\xfd" + bytes(600)), ("manifest.json", b"[]")])
+    with pytest.raises(UsageError, match="zstd"):
+        read_archive(io.BytesIO(archive))
+
+
+def test_an_archive_cut_in_the_middle_of_a_file_is_an_error_not_a_silent_short_read():
+    archive = docker_archive([[file("big", 100_000)]], tag="t:1")
+    with pytest.raises(UsageError, match="ended in the middle"):
+        read_archive(io.BytesIO(archive[:60_000]))
+
+
+def test_an_archive_without_a_manifest_is_an_error():
+    with pytest.raises(UsageError, match="manifest.json"):
+        read_archive(io.BytesIO(_archive([("blobs/sha256/ab", b"{}")])))
+
+
+def test_prefetching_reads_the_same_archive_and_passes_on_a_failure_of_the_stream():
+    archive = docker_archive([[file("a", 5)], [file("b", 70_000)]], tag="t:1")
+    prefetch = Prefetch(io.BytesIO(archive))
+    try:
+        _, _, found = read_archive(prefetch)  # type: ignore[arg-type]
+    finally:
+        prefetch.close()
+    assert [shape(layer) for layer in found] == [[("a", 5, "0", "")], [("b", 70_000, "0", "")]]
+
+    class Broken(io.BytesIO):
+        def read1(self, size: int = -1) -> bytes:
+            raise OSError("pipe broke")
+
+    broken = Prefetch(Broken())
+    with pytest.raises(OSError, match="pipe broke"):
+        broken.read(10)
+    broken.close()
+
+
+def test_a_bounded_reader_stops_at_its_limit_and_reads_pushed_back_bytes_first():
+    reader = Reader(io.BytesIO(b"abcdefgh"), limit=5)
+    reader.front = b"XY"
+    assert reader.read(4) == b"XYab" and reader.read(10) == b"cde" and reader.read(1) == b""
+
+
+def test_chain_ids_follow_the_layer_store_rule():
+    assert chain_ids(["sha256:a", "sha256:b"]) == [
+        "sha256:a",
+        "sha256:" + hashlib.sha256(b"sha256:a sha256:b").hexdigest(),
+    ]
+
+
+def fake_store(root: Path, layers) -> dict:
+    """An engine data root holding one image the way the classic overlay2 store does; returns its inspect data."""
+    tars = [layer_tar(items) for items in layers]
+    cfg = config(tars, history=[f"step {i}" for i in range(len(tars))])
+    base = root / "image" / "overlay2"
+    (base / "imagedb/content/sha256").mkdir(parents=True)
+    (base / "imagedb/content/sha256" / digest(cfg)[7:]).write_bytes(cfg)
+    diff_ids = [digest(tar) for tar in tars]
+    for tar, diff_id, chain_id in zip(tars, diff_ids, chain_ids(diff_ids)):
+        folder = base / "layerdb/sha256" / chain_id[7:]
+        folder.mkdir(parents=True)
+        (folder / "diff").write_text(diff_id)
+        (folder / "tar-split.json.gz").write_bytes(gzip.compress(tar_split(tar).encode()))
+    return {"Id": digest(cfg), "Size": 123, "RootFS": {"Layers": diff_ids}}
+
+
+def test_the_engine_storage_gives_the_same_layers_as_the_archive(tmp_path):
+    layers = [[directory("a"), file("a/big", 500)], [directory("a"), whiteout("a/big"), file("c", 1)]]
+    info = fake_store(tmp_path, layers)
+    contents = from_storage("img:1", info, "overlay2", str(tmp_path))
+    assert contents is not None and contents.source == "storage" and contents.size_bytes == 123
+    _, _, saved = read_archive(io.BytesIO(docker_archive(layers, tag="img:1")))
+    assert [shape(layer) for layer in contents.layers] == [shape(layer) for layer in saved]
+    assert [step["created_by"] for step in contents.history][:2] == ["step 0", "step 1"]
+
+
+def test_storage_that_does_not_match_the_engine_s_digests_is_not_trusted(tmp_path):
+    info = fake_store(tmp_path, [[file("a", 5)]])
+    assert (
+        from_storage("img:1", {**info, "RootFS": {"Layers": ["sha256:" + "0" * 64]}}, "overlay2", str(tmp_path)) is None
+    )
+    assert from_storage("img:1", {**info, "Id": "sha256:" + "1" * 64}, "overlay2", str(tmp_path)) is None
+    assert from_storage("img:1", info, "overlay2", str(tmp_path / "elsewhere")) is None
