@@ -1,0 +1,173 @@
+"""End to end: verify pushes each variant to a loopback registry and pulls it cold on a fresh engine.
+
+A small lab of two images on busybox, one carrying 120 MB of random bytes
+(which no compression shrinks), so each run takes seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_checks
+
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
+
+NAME = "lab-9-pull-test"
+SPEC = """
+[lab]
+title = "Pull test"
+page = "pull-speed"
+
+[variants.before]
+description = "busybox and 120 MB of random bytes"
+
+[variants.after]
+description = "busybox alone"
+
+[[claims]]
+id = "L9.1"
+kind = "max_compressed_size"
+text = "The small image downloads at most 5 MB."
+variant = "after"
+max_mb = 5
+"""
+SPEEDUP = """
+[[claims]]
+id = "L9.2"
+kind = "pull_speedup"
+text = "The small image pulls at least 1.5 times faster."
+variant = "after"
+of = "before"
+min = 1.5
+"""
+
+LINK = """
+[[claims]]
+id = "L9.3"
+kind = "pull_speedup"
+text = "Over a 400 Mbit/s link, the small image pulls at least 3 times faster."
+variant = "after"
+of = "before"
+min = 3
+link_mbit = 400
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def clean_up_images():
+    yield
+    run_checks("clean", "--lab", NAME)
+
+
+#: Measure, whatever default the test session sets for other docker tests.
+ON = {"SLIMLAB_PULL_MEASURE": "1"}
+
+
+def make_lab(folder: Path, *, speedup: bool = True, link: bool = False) -> Path:
+    lab = folder / NAME
+    lab.mkdir()
+    (lab / "lab.toml").write_text(SPEC + (SPEEDUP if speedup else "") + (LINK if link else ""))
+    (lab / "before.Dockerfile").write_text("FROM busybox\nRUN head -c 120000000 /dev/urandom > /blob\n")
+    (lab / "after.Dockerfile").write_text("FROM busybox\nRUN echo small > /note\n")
+    return lab
+
+
+def registry_address(stderr: str) -> str:
+    found = re.search(r"listening on (127\.0\.0\.1:\d+)", stderr)
+    assert found, stderr[-2000:]
+    return found.group(1)
+
+
+def answers(address: str) -> bool:
+    host, port = address.split(":")
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, int(port))) == 0
+
+
+def registry_tags(address: str) -> list[str]:
+    done = subprocess.run(["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True)
+    return [line for line in done.stdout.split() if line.startswith(address)]
+
+
+def test_verify_records_the_compressed_size_and_three_cold_pulls_of_every_variant(tmp_path):
+    lab = make_lab(tmp_path)
+    done = run_checks("verify", str(lab), env=ON)
+    assert done.returncode == 0, done.stderr[-3000:]
+    variants = json.loads((lab / "results.json").read_text())["variants"]
+    before, after = variants["before"], variants["after"]
+    assert before["compressed_size_bytes"] > 120_000_000 > before["size_bytes"] - 10_000_000
+    assert after["compressed_size_bytes"] < 5_000_000
+    for variant in (before, after):
+        assert len(variant["pull_runs"]) == 3
+        assert variant["pull_seconds"] == sorted(variant["pull_runs"])[1]
+    assert before["pull_seconds"] > after["pull_seconds"]
+    assert "cold pull 3/3 of after" in done.stderr
+    assert "compressed" in done.stdout and "pull" in done.stdout
+
+
+def test_the_registry_and_its_tags_are_gone_once_verify_ends(tmp_path):
+    done = run_checks("verify", "--force", str(make_lab(tmp_path)), env=ON)
+    assert done.returncode == 0, done.stderr[-3000:]
+    address = registry_address(done.stderr)
+    assert not answers(address)
+    assert registry_tags(address) == []
+
+
+def test_a_second_verify_with_nothing_changed_neither_pushes_nor_pulls(tmp_path):
+    lab = make_lab(tmp_path)
+    assert run_checks("verify", str(lab), env=ON).returncode == 0
+    start = time.monotonic()
+    again = run_checks("verify", str(lab), env=ON)
+    assert again.returncode == 0
+    assert "not rebuilt" in again.stdout
+    assert "registry" not in again.stderr and "cold pull" not in again.stderr
+    assert time.monotonic() - start < 30
+
+
+def test_with_the_measurement_off_pull_claims_are_left_unverified_and_nothing_is_recorded(tmp_path):
+    lab = make_lab(tmp_path)
+    done = run_checks("verify", str(lab), env={"SLIMLAB_PULL_MEASURE": "0"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{NAME}: claims L9.1, L9.2 not verified" in done.stderr
+    assert "registry" not in done.stderr.replace("results.json", "")
+    assert not (lab / "results.json").exists()
+
+
+def test_with_sizes_only_the_compressed_size_is_recorded_without_pull_times(tmp_path):
+    lab = make_lab(tmp_path, speedup=False)
+    done = run_checks("verify", str(lab), env={"SLIMLAB_PULL_MEASURE": "size"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    after = json.loads((lab / "results.json").read_text())["variants"]["after"]
+    assert after["compressed_size_bytes"] < 5_000_000
+    assert "pull_runs" not in after and "cold pull" not in done.stderr
+
+
+def test_a_registry_that_cannot_start_exits_2_with_a_clear_message(tmp_path):
+    lab = make_lab(tmp_path)
+    done = run_checks("verify", str(lab), env={**ON, "SLIMLAB_REGISTRY_BIN": "/nonexistent/docker-registry"}, timeout=600)
+    assert done.returncode == 2
+    assert "The registry binary '/nonexistent/docker-registry' does not exist" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (lab / "results.json").exists()
+
+
+def test_pulls_over_a_throttled_link_are_timed_and_recorded_by_its_rate(tmp_path):
+    lab = make_lab(tmp_path, speedup=False, link=True)
+    done = run_checks("verify", str(lab), env=ON)
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads((lab / "results.json").read_text())
+    before = data["variants"]["before"]
+    over = before["link_pulls"]["400"]
+    assert len(over["pull_runs"]) == 3
+    # 120 MB cannot cross a 400 Mbit/s link in less than 2.4 s, however fast the machine.
+    assert min(over["pull_runs"]) >= 2.4
+    assert "cold pull 3/3 of before over 400 Mbit/s" in done.stderr
+    assert {c["id"]: c["passed"] for c in data["claims"]}["L9.3"] is True

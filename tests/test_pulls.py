@@ -1,0 +1,250 @@
+"""checks.pulls and the pure part of checks.pullbench: settings, manifests, which claims a run can judge, chart points."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from checks.claims import MaxCompressedSize, MaxSize, Measured, PullSpeedup
+from checks.errors import UsageError
+from checks.pullbench import effective
+from checks.pulls import (
+    DOCKER_LIST,
+    DOCKER_MANIFEST,
+    OCI_INDEX,
+    OCI_MANIFEST,
+    PullSettings,
+    fresh_engine_problem,
+    is_index,
+    link_plan,
+    layers_bytes,
+    platform_digest,
+    pull_order,
+    pull_points,
+    registry_config,
+    registry_problem,
+    settings,
+    speedup,
+    tbf,
+    unmeasured,
+)
+from checks.results import Results
+
+# settings from the environment
+
+
+def test_by_default_verify_measures_compressed_sizes_and_three_cold_pulls():
+    assert settings({}) == PullSettings(sizes=True, pulls=True, runs=3)
+
+
+@pytest.mark.parametrize(("mode", "sizes", "pulls"), [("0", False, False), ("off", False, False), ("size", True, False),
+                                                      ("1", True, True), ("ON", True, True), (" size ", True, False)])
+def test_the_mode_turns_the_measurement_off_down_to_sizes_or_on(mode, sizes, pulls):
+    chosen = settings({"SLIMLAB_PULL_MEASURE": mode})
+    assert (chosen.sizes, chosen.pulls) == (sizes, pulls)
+
+
+def test_a_mode_that_means_nothing_is_rejected_with_a_did_you_mean():
+    with pytest.raises(UsageError, match="SLIMLAB_PULL_MEASURE='sizes' means nothing. Did you mean 'size'?"):
+        settings({"SLIMLAB_PULL_MEASURE": "sizes"})
+
+
+@pytest.mark.parametrize("runs", ["0", "21", "two", "-1", "1.5"])
+def test_a_number_of_runs_outside_1_to_20_is_rejected(runs):
+    with pytest.raises(UsageError, match="SLIMLAB_PULL_RUNS"):
+        settings({"SLIMLAB_PULL_RUNS": runs})
+
+
+def test_the_number_of_runs_is_read():
+    assert settings({"SLIMLAB_PULL_RUNS": "5"}).runs == 5
+
+
+# what this machine can measure
+
+
+def test_a_local_engine_as_root_measures_everything():
+    assert fresh_engine_problem(euid=0, dockerd="/usr/sbin/dockerd") is None
+    assert registry_problem("") is None
+    assert registry_problem("unix:///var/tmp/other/docker.sock") is None
+
+
+def test_without_root_there_is_no_fresh_engine_to_time_pulls():
+    assert "needs root" in fresh_engine_problem(euid=1000, dockerd="/usr/sbin/dockerd")
+
+
+def test_without_dockerd_there_is_no_fresh_engine_to_time_pulls():
+    assert "dockerd is not installed" in fresh_engine_problem(euid=0, dockerd=None)
+
+
+def test_a_remote_engine_cannot_push_to_this_machines_loopback():
+    assert "cannot reach a registry" in registry_problem("tcp://build-box:2376")
+
+
+def test_without_root_compressed_sizes_are_still_measured_and_the_reason_is_given():
+    setting, reasons = effective(PullSettings(), docker_host="", euid=1000, dockerd="/usr/sbin/dockerd")
+    assert setting == PullSettings(sizes=True, pulls=False)
+    assert reasons == ["pull times are not measured (cold pulls need a second, empty Docker engine, and starting one "
+                       "needs root); compressed sizes still are. Run as root to time pulls, or set SLIMLAB_PULL_MEASURE=size "
+                       "to say you know"]
+
+
+def test_with_a_remote_engine_nothing_is_measured_and_only_that_reason_is_given():
+    setting, reasons = effective(PullSettings(), docker_host="ssh://box", euid=1000, dockerd=None)
+    assert (setting.sizes, setting.pulls) == (False, False)
+    assert len(reasons) == 1 and "ssh://box" in reasons[0]
+
+
+def test_a_measurement_turned_off_on_purpose_needs_no_reason():
+    setting, reasons = effective(PullSettings(sizes=False, pulls=False), docker_host="ssh://box", euid=1000, dockerd=None)
+    assert (setting.sizes, setting.pulls, reasons) == (False, False, [])
+
+
+def test_the_number_of_runs_survives_the_degrading():
+    assert effective(PullSettings(runs=7), docker_host="", euid=1000, dockerd=None)[0].runs == 7
+
+
+# which claims a run can judge
+
+CLAIMS = [
+    ("L9.1", MaxSize(variant="after", max_mb=5)),
+    ("L9.2", MaxCompressedSize(variant="after", max_mb=5)),
+    ("L9.3", PullSpeedup(variant="after", of="before", min=2)),
+]
+
+
+@pytest.mark.parametrize(("setting", "left_out"), [
+    (PullSettings(), ()),
+    (PullSettings(pulls=False), ("L9.3",)),
+    (PullSettings(sizes=False, pulls=False), ("L9.2", "L9.3")),
+])
+def test_claims_on_figures_a_run_does_not_measure_are_left_unjudged(setting, left_out):
+    assert unmeasured(CLAIMS, setting) == left_out
+
+
+# manifests
+
+LAYERS = [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 30_779_431, "digest": "sha256:a"},
+          {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 175, "digest": "sha256:b"}]
+
+
+@pytest.mark.parametrize("media_type", [DOCKER_MANIFEST, OCI_MANIFEST])
+def test_the_compressed_size_is_the_sum_of_the_layer_blobs_without_the_config(media_type):
+    manifest = {"schemaVersion": 2, "mediaType": media_type, "config": {"size": 4716}, "layers": LAYERS}
+    assert layers_bytes(manifest) == 30_779_606
+
+
+def test_an_oci_manifest_without_a_media_type_is_read_by_its_layers():
+    assert layers_bytes({"schemaVersion": 2, "config": {"size": 1}, "layers": LAYERS[1:]}) == 175
+
+
+def test_an_image_with_no_layers_downloads_nothing_but_its_config():
+    assert layers_bytes({"mediaType": OCI_MANIFEST, "layers": []}) == 0
+
+
+@pytest.mark.parametrize("media_type", [DOCKER_LIST, OCI_INDEX])
+def test_an_index_is_not_mistaken_for_an_image_manifest(media_type):
+    index = {"mediaType": media_type, "manifests": []}
+    assert is_index(index)
+    with pytest.raises(ValueError, match="not a single-platform image manifest"):
+        layers_bytes(index)
+
+
+INDEX = {"mediaType": OCI_INDEX, "manifests": [
+    {"digest": "sha256:arm", "platform": {"os": "linux", "architecture": "arm64"}},
+    {"digest": "sha256:attestation", "platform": {"os": "unknown", "architecture": "unknown"}},
+    {"digest": "sha256:amd", "platform": {"os": "linux", "architecture": "amd64"}},
+]}
+
+
+def test_the_platform_manifest_is_picked_out_of_an_index_past_attestations():
+    assert platform_digest(INDEX, "linux", "amd64") == "sha256:amd"
+    assert platform_digest(INDEX, "linux", "arm64") == "sha256:arm"
+
+
+def test_an_index_without_the_platform_says_which_platforms_it_holds():
+    with pytest.raises(ValueError, match="no linux/s390x manifest .*linux/arm64, unknown/unknown, linux/amd64"):
+        platform_digest(INDEX, "linux", "s390x")
+
+
+def test_a_single_manifest_is_not_an_index():
+    assert not is_index({"mediaType": DOCKER_MANIFEST, "layers": LAYERS})
+
+
+# the registry's configuration
+
+
+def test_the_registry_listens_only_where_it_is_told_and_stores_only_where_it_is_told():
+    config = registry_config(Path("/tmp/x/storage"), "127.0.0.1:41234")
+    assert "  addr: 127.0.0.1:41234\n" in config
+    assert "    rootdirectory: /tmp/x/storage\n" in config
+    assert "auth" not in config  # plain HTTP on loopback, which engines trust by default
+
+
+# pull order
+
+
+def test_pulls_go_round_every_variant_once_per_run():
+    assert pull_order(["before", "after"], 3) == [(0, "before"), (0, "after"), (1, "before"), (1, "after"),
+                                                  (2, "before"), (2, "after")]
+
+
+# the chart's points and the speed-up
+
+
+def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
+    return Measured(image_id="sha256:x", size_bytes=size, layer_count=1, compressed_size_bytes=compressed, pull_runs=runs)
+
+
+def results(lab: str, **variants: Measured) -> Results:
+    return Results(lab=lab, title="t", inputs_sha256="0", measured_at="", engine={}, bases=(), variants=variants, claims=())
+
+
+def test_the_chart_has_one_point_per_image_with_both_figures_smallest_first():
+    labs = [
+        results("lab-4", before=measured(900, 300, (14.0, 15.0, 16.0)), after=measured(6, 2, (0.1,))),
+        results("lab-1", before=measured(1000, 380, (17.0,)), unpushed=measured(50), untimed=measured(60, 20)),
+    ]
+    points = pull_points(labs)
+    assert [(p.lab, p.variant) for p in points] == [("lab-4", "after"), ("lab-4", "before"), ("lab-1", "before")]
+    assert (points[1].size_bytes, points[1].compressed_size_bytes, points[1].pull_seconds) == (900, 300, 15.0)
+    assert points[1].pull_runs == (14.0, 15.0, 16.0)
+
+
+def test_the_chart_over_a_link_has_only_the_images_pulled_over_that_link():
+    over = replace(measured(6, 2, (0.1,)), link_pull_runs={"100": (0.4, 0.5)})
+    points = pull_points([results("lab-0", before=measured(900, 300, (15.0,)), after=over)], link_mbit=100)
+    assert [(p.variant, p.pull_seconds) for p in points] == [("after", 0.45)]
+
+
+def test_the_speed_up_is_the_ratio_of_the_median_pulls():
+    lab = results("lab-0", before=measured(900, 300, (20.0, 16.0, 17.0)), after=measured(50, 20, (1.0, 1.7, 0.9)))
+    assert speedup(lab) == 17.0
+
+
+def test_there_is_no_speed_up_without_pull_times():
+    assert speedup(results("lab-0", before=measured(900, 300), after=measured(50, 20, (1.0,)))) is None
+
+
+# throttled links
+
+
+def test_the_link_plan_lists_per_rate_the_variants_its_claims_compare():
+    kinds = [
+        PullSpeedup(variant="after", of="before", min=2),
+        PullSpeedup(variant="after", of="before", min=5, link_mbit=100),
+        PullSpeedup(variant="slim", of="before", min=3, link_mbit=100),
+        PullSpeedup(variant="after", of="slim", min=1, link_mbit=10),
+        MaxCompressedSize(variant="after", max_mb=30),
+    ]
+    assert link_plan(kinds) == {10.0: ("after", "slim"), 100.0: ("after", "before", "slim")}
+
+
+def test_claims_without_a_link_plan_no_throttled_pulls():
+    assert link_plan([PullSpeedup(variant="after", of="before", min=2), MaxSize(variant="after", max_mb=1)]) == {}
+
+
+def test_a_link_is_a_token_bucket_at_the_rate_with_room_for_a_loopback_packet():
+    assert tbf(100) == ["root", "tbf", "rate", "100mbit", "burst", "256kb", "latency", "200ms"]
+    assert tbf(12.5)[3] == "12.5mbit"
