@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv engine bases check test unit bench clean
+.PHONY: help setup venv engine browser bases check test unit bench clean html serve
 
 help:  ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9%-]*:.*## / {sub(/%/, "N", $$1); printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,10 +29,33 @@ setup: venv engine  ## everything check and test need; near-instant when done
 bases: setup  ## make every base image the labs name available (official, or a local stand-in)
 	@$(PY) -m checks bases
 
-check: setup  ## build, measure and verify every lab (writes labs/*/results.json)
+check: setup  ## build, measure and verify every lab (writes labs/*/results.json), then render the guide
 	@$(PY) -m checks verify
+	@$(MAKE) --no-print-directory html
 
-test: setup  ## the full test suite (unit tests and docker tests)
+# The guide: sphinx-build reads only the recorded labs/*/results.json, never Docker.
+#   -c .          conf.py lives at the repository root; the sources are in docs/
+#   -n            nitpicky: every cross-reference (claims, pages, labels) must resolve
+#   -W            warnings are errors, so stale or missing results fail the build
+#   --keep-going  report every warning before failing, not only the first
+#   -q            print only warnings and errors
+SPHINXOPTS ?= -c . -n -W --keep-going -q
+HTML       := docs/_build/html
+PORT       ?= 8000
+
+html: venv  ## render the guide into docs/_build/html from the recorded results (no Docker needed)
+	@$(PY) -m sphinx -b html $(SPHINXOPTS) docs $(HTML)
+	@echo "html: the guide is in $(HTML)/index.html (make serve to preview it)"
+
+serve: venv  ## build, then preview the guide at http://127.0.0.1:8000 (PORT=8000), on the loopback interface only
+	@$(MAKE) --no-print-directory html || echo "serve: the build failed (see above); serving the pages it wrote anyway"
+	@echo "serve: http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@$(PY) -m http.server --bind 127.0.0.1 --directory $(HTML) $(PORT)
+
+browser:  ## make sure a headless Chromium exists for the docs browser tests (apt-installs it on Debian as root)
+	@bash checks/setup/browser.sh
+
+test: setup browser  ## the full test suite (unit, docs, browser and docker tests)
 	@$(PY) -m pytest
 
 unit: venv  ## only the unit tests (no Docker needed)

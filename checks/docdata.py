@@ -109,6 +109,18 @@ def compressed_bytes(m: Measured) -> int | None:
     return getattr(m, "compressed_size_bytes", None)
 
 
+def pull_seconds(m: Measured) -> float | None:
+    """The median cold pull time, once the checker records pulls."""
+    return getattr(m, "pull_seconds", None)
+
+
+def _pull(m: Measured, before: Measured) -> str:
+    seconds = pull_seconds(m)
+    if seconds is None:
+        raise LookupError("no pull time is recorded for it (results.json has no pull_runs yet)")
+    return f"{seconds:.1f} s"
+
+
 def _ratio(m: Measured, before: Measured) -> float:
     if not before.size_bytes:
         raise LookupError("the 'before' variant measured 0 bytes, so no ratio can be taken")
@@ -151,6 +163,7 @@ FIELDS: dict[str, Field] = {
                    lambda m, b: megabytes(b.size_bytes - m.size_bytes)),
     "factor": Field("How many times smaller than ``before`` (``152×``).", _factor),
     "compressed": Field("Compressed size as a registry stores it, once recorded (``2.9 MB``).", _compressed),
+    "pull": Field("Median time a fresh node took to pull it, once recorded (``1.9 s``).", _pull),
     "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
 }
 

@@ -1,0 +1,512 @@
+"""The guide's Sphinx extension: pages show what the checker recorded, never what someone typed.
+
+Directives and roles (all read ``labs/*/lab.toml`` and ``results.json``;
+nothing here calls Docker or imports :mod:`checks.docker`):
+
+``.. lab-results:: LAB``
+    The lab's variants (size, layers, compressed size once recorded, share of
+    ``before``), its claims with their verdicts, the bases it was built on and
+    an SVG chart of every variant's layers.
+``.. claim:: L4.1``
+    A claim's place on its page: the anchor the checker's failure message
+    links to (``#l4-1``), the claim's text, verdict and measured value, and the
+    directive's content as the explanation.
+``:measured:`LAB/VARIANT/FIELD```
+    One measured value in prose; the fields are :data:`checks.docdata.FIELDS`.
+``:claim:`L4.1```, ``:verdict:`L4.1```
+    A link to a claim's section from any page; ``verdict`` adds its recorded verdict.
+``.. standin-bases::``, ``.. claim-kinds::``, ``.. lab-toml-keys:: TABLE``, ``.. measured-fields::``
+    Reference material rendered from the code and the recipes
+    (:mod:`checks.sphinxref`).
+
+Every build checks every lab: missing or stale results (the lab's files no
+longer hash to the recorded ``inputs_sha256``), a lab page that does not
+exist, or a claim with no ``.. claim::`` on its lab's page is a warning,
+which ``-W`` turns into a failed build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from . import spec as lab_spec
+from .charts import layer_chart
+from .claims import megabytes
+from .docdata import (
+    FIELDS, LabDocs, compressed_bytes, did_you_mean, lab_folders, load_lab, parse_path, pull_seconds, staleness, value,
+)
+from .report import anchor
+from .results import ClaimResult
+
+logger = logging.getLogger(__name__)
+WARN = {"type": "slimlab"}
+
+
+# ---------------------------------------------------------------------------
+# Reading labs: once per build, from the configured folder.
+
+
+def labs_dir(app: Sphinx) -> Path:
+    return Path(app.config.slimlab_labs or Path(app.confdir) / "labs").resolve()
+
+
+def bases_dir(app: Sphinx) -> Path:
+    return Path(app.config.slimlab_bases or Path(app.confdir) / "checks" / "bases").resolve()
+
+
+def all_labs(app: Sphinx) -> dict[str, LabDocs]:
+    cache = getattr(app, "_slimlab_labs", None)
+    if cache is None:
+        cache = {folder.name: load_lab(folder) for folder in lab_folders(labs_dir(app))}
+        app._slimlab_labs = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def _reset(app: Sphinx) -> None:
+    app._slimlab_labs = None  # type: ignore[attr-defined]
+
+
+def claim_owner(app: Sphinx, claim_id: str) -> tuple[LabDocs, lab_spec.Claim] | None:
+    for lab in all_labs(app).values():
+        for claim in lab.spec.claims if lab.spec else ():
+            if claim.id == claim_id:
+                return lab, claim
+    return None
+
+
+def recorded(lab: LabDocs, claim_id: str) -> ClaimResult | None:
+    return next((c for c in lab.results.claims if c.id == claim_id), None) if lab.results else None
+
+
+# ---------------------------------------------------------------------------
+# Nodes: a measured value carries its source in data-* attributes (the tests read them).
+
+
+class measured_value(nodes.inline):
+    """One value from a results.json; HTML shows it as a span with data-lab/variant/field/bytes."""
+
+
+def visit_measured_value(self: Any, node: measured_value) -> None:
+    data = {f"data-{key}": str(node[key]) for key in ("lab", "variant", "field", "bytes") if node.get(key) is not None}
+    self.body.append(self.starttag(node, "span", "", CLASS="slimlab-measured", title=node.get("tooltip", ""), **data))
+
+
+def depart_measured_value(self: Any, node: measured_value) -> None:
+    self.body.append("</span>")
+
+
+def measured_node(lab: str, variant: str, field: str, text: str, size_bytes: int | None, tooltip: str) -> measured_value:
+    node = measured_value(text, text, lab=lab, variant=variant, field=field, tooltip=tooltip)
+    if size_bytes is not None:
+        node["bytes"] = size_bytes
+    return node
+
+
+def claim_ref(claim_id: str, text: str | None = None) -> addnodes.pending_xref:
+    """A link to a claim's anchor, resolved by the standard domain (so -n flags a missing one)."""
+    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(claim_id), refexplicit=True, refwarn=True)
+    ref += nodes.inline(text or claim_id, text or claim_id, classes=["slimlab-claim-id"])
+    return ref
+
+
+def base_ref(name: str, text: str) -> addnodes.pending_xref:
+    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=base_label(name), refexplicit=True, refwarn=True)
+    ref += nodes.inline(text, text)
+    return ref
+
+
+def base_label(image: str) -> str:
+    return "base-" + nodes.make_id(image.replace(":", "-").replace("/", "-"))
+
+
+def verdict(passed: bool | None) -> nodes.inline:
+    word, mark, cls = {True: ("holds", "✓", "pass"), False: ("fails", "✗", "fail"), None: ("not measured", "…", "none")}[passed]
+    return nodes.inline(f"{mark} {word}", f"{mark} {word}", classes=["slimlab-verdict", f"slimlab-{cls}"])
+
+
+def smoke_cell(passed: bool) -> nodes.inline:
+    """A smoke test passes or fails; whether failing was expected is a claim's business (smoke_fails)."""
+    text = "✓ passes" if passed else "✗ fails"
+    return nodes.inline(text, text, classes=["slimlab-verdict", "slimlab-pass" if passed else "slimlab-fail"])
+
+
+def table(headers: list[str], rows: list[list[nodes.Node | str]], classes: list[str], widths: list[int] | None = None) -> nodes.table:
+    tab = nodes.table(classes=["slimlab-table", *classes])
+    group = nodes.tgroup(cols=len(headers))
+    tab += group
+    for width in widths or [1] * len(headers):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head += _row(headers)
+    body = nodes.tbody()
+    group += body
+    for row in rows:
+        body += _row(row)
+    return tab
+
+
+def _row(cells: Iterable[nodes.Node | str]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        if isinstance(cell, str):
+            entry += nodes.paragraph(cell, cell)
+        elif isinstance(cell, (nodes.Inline, nodes.Text)):
+            para = nodes.paragraph()
+            para += cell
+            entry += para
+        else:
+            entry += cell
+        row += entry
+    return row
+
+
+def para(*parts: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
+    node = nodes.paragraph(classes=classes or [])
+    for part in parts:
+        node += nodes.Text(part) if isinstance(part, str) else part
+    return node
+
+
+def literal(text: str) -> nodes.literal:
+    return nodes.literal(text, text)
+
+
+# ---------------------------------------------------------------------------
+# .. lab-results:: LAB
+
+
+class LabResultsDirective(SphinxDirective):
+    """A lab's recorded measurement: variants, claims, bases and a layer chart."""
+
+    required_arguments = 1
+    option_spec = {"no-chart": directives.flag, "no-claims": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0].strip()
+        labs = all_labs(self.env.app)
+        if name not in labs:
+            logger.warning(f"lab-results: no lab '{name}' in {labs_dir(self.env.app)}.{did_you_mean(name, list(labs))}",
+                           location=self.get_location(), **WARN)
+            return []
+        lab = labs[name]
+        self.env.note_dependency(str(lab.results_path))
+        self.env.note_dependency(str(lab.folder / lab_spec.SPEC_NAME))
+        self.env.slimlab_results.setdefault(self.env.docname, set()).add(name)  # type: ignore[attr-defined]
+        note_use(self.env, name)
+        box = nodes.container(classes=["slimlab-lab-results"])
+        if lab.results is None:
+            box += nodes.warning("", para(f"No measurement of {name} is recorded yet: run ", literal("make check"), "."))
+            return [box]
+        box += self.provenance(lab)
+        box += self.variants(lab)
+        box += self.bases(lab)
+        if "no-claims" not in self.options:
+            box += self.claims(lab)
+        if "no-chart" not in self.options:
+            box += self.chart(lab)
+        return [box]
+
+    def provenance(self, lab: LabDocs) -> nodes.paragraph:
+        r = lab.results
+        assert r is not None
+        engine = ", ".join(f"{k} {v}" for k, v in r.engine.items())
+        return para("Recorded by ", literal("make check"), f" on {r.measured_at[:10]} ({engine}) in ",
+                    literal(f"labs/{lab.name}/results.json"), ".", classes=["slimlab-provenance"])
+
+    def variants(self, lab: LabDocs) -> nodes.table:
+        r = lab.results
+        assert r is not None
+        described = {v.name: v.description for v in lab.spec.variants} if lab.spec else {}
+        with_compressed = any(compressed_bytes(m) is not None for m in r.variants.values())
+        with_pulls = any(pull_seconds(m) is not None for m in r.variants.values())
+        headers = ["Variant", "Size", *(["Compressed"] if with_compressed else []), *(["Cold pull"] if with_pulls else []),
+                   "Layers", "vs before", "Smoke test"]
+        rows = []
+        for vname, m in r.variants.items():
+            first: list[nodes.Node] = [para(nodes.strong(vname, vname))]
+            if described.get(vname):
+                first.append(para(described[vname], classes=["slimlab-description"]))
+            cell = nodes.container("", *first)
+            tip = f"{m.size_bytes:,} bytes"
+            row: list[nodes.Node | str] = [cell, measured_node(lab.name, vname, "size", megabytes(m.size_bytes), m.size_bytes, tip)]
+            if with_compressed:
+                size = compressed_bytes(m)
+                row.append(measured_node(lab.name, vname, "compressed", megabytes(size), size, f"{size:,} bytes") if size is not None else "—")
+            if with_pulls:
+                row.append(measured_node(lab.name, vname, "pull", value(r, vname, "pull"), None, "median of cold pulls")
+                           if pull_seconds(m) is not None else "—")
+            row.append(measured_node(lab.name, vname, "layers", str(m.layer_count), None, "filesystem layers"))
+            row.append("—" if vname == "before" else value(r, vname, "ratio") + " of before")
+            row.append("—" if m.smoke is None else smoke_cell(m.smoke.passed))
+            rows.append(row)
+        widths = [40, 14, *([14] if with_compressed else []), *([12] if with_pulls else []), 10, 16, 14]
+        return table(headers, rows, ["slimlab-variants"], widths)
+
+    def bases(self, lab: LabDocs) -> nodes.Node:
+        r = lab.results
+        assert r is not None
+        if not r.bases:
+            return para("Bases: none but ", literal("scratch"), ".", classes=["slimlab-bases"])
+        parts: list[nodes.Node | str] = [nodes.strong("Bases: ", "Bases: ")]
+        for index, base in enumerate(r.bases):
+            parts += ["; " if index else "", literal(base.name), " ("]
+            parts += [base_ref(base.name, "stand-in")] if base.source == "stand-in" else ["official"]
+            parts.append(")")
+        parts.append(".")
+        if any(base.source == "stand-in" for base in r.bases):
+            parts.append(" A stand-in is slimlab's local rebuild of an official image that could not be pulled; "
+                         "on the official images the sizes differ a little.")
+        return para(*parts, classes=["slimlab-bases"])
+
+    def claims(self, lab: LabDocs) -> nodes.table:
+        r = lab.results
+        assert r is not None
+        rows = [
+            [claim_ref(c.id), c.text, verdict(c.passed), para(c.measured, nodes.inline("", f" (expected {c.expected})", classes=["slimlab-expected"]))]
+            for c in r.claims
+        ]
+        return table(["Claim", "Statement", "Verdict", "Measured"], rows, ["slimlab-claims"], [8, 44, 14, 34])
+
+    def chart(self, lab: LabDocs) -> nodes.container:
+        r = lab.results
+        assert r is not None
+        chart_id = f"slimlab-chart-{lab.name}-{self.env.new_serialno('slimlab-chart')}"
+        svg = layer_chart(lab.name, r.variants, chart_id=chart_id)
+        caption = para("Each bar is one image on a shared scale; each segment is a layer that adds files. "
+                       "Hover a segment for the instruction that made it.", classes=["slimlab-chart-caption"])
+        return nodes.container("", nodes.raw("", svg, format="html"), caption, classes=["slimlab-chart-box"])
+
+
+# ---------------------------------------------------------------------------
+# .. claim:: L4.1  and  :claim:`L4.1`
+
+
+class ClaimDirective(SphinxDirective):
+    """The anchor of one claim on its page, with its verdict and the explanation in the content."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        claim_id = self.arguments[0].strip()
+        found = claim_owner(self.env.app, claim_id)
+        if found is None:
+            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
+            logger.warning(f"claim: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            return []
+        lab, claim = found
+        note_use(self.env, lab.name)
+        self.env.note_dependency(str(lab.results_path))
+        self.env.note_dependency(str(lab.folder / lab_spec.SPEC_NAME))
+        self.env.slimlab_claims[claim_id] = (self.env.docname, self.lineno)  # type: ignore[attr-defined]
+        result = recorded(lab, claim_id)
+        state = "none" if result is None else ("pass" if result.passed else "fail")
+        box = nodes.container(classes=["slimlab-claim", f"slimlab-{state}"], ids=[anchor(claim_id)], names=[anchor(claim_id)])
+        self.state.document.note_explicit_target(box)
+        link = nodes.reference("", "", internal=True, refid=anchor(claim_id), classes=["slimlab-claim-link"])
+        link += nodes.inline(claim_id, claim_id, classes=["slimlab-claim-id"])
+        box += para(link, " ", verdict(None if result is None else result.passed), " ", nodes.strong(claim.text, claim.text),
+                    classes=["slimlab-claim-title"])
+        if result is not None:
+            box += para("Measured ", nodes.emphasis(result.measured, result.measured), f"; expected {result.expected}.",
+                        classes=["slimlab-claim-measured"])
+        if self.content:
+            self.state.nested_parse(self.content, self.content_offset, box)
+        if claim.hint:
+            box += para(nodes.strong("Hint: ", "Hint: "), claim.hint, classes=["slimlab-hint"])
+        return [box]
+
+
+class ClaimRole(SphinxRole):
+    """``:claim:`L4.1``` links to the claim's section wherever it is."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        claim_id = self.text.strip()
+        if claim_owner(self.env.app, claim_id) is None:
+            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
+            logger.warning(f"claim role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            return [nodes.inline(claim_id, claim_id)], []
+        return [claim_ref(claim_id)], []
+
+
+class VerdictRole(SphinxRole):
+    """``:verdict:`L0.3``` shows the claim's recorded verdict (holds, fails, not measured), linked to its section."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        claim_id = self.text.strip()
+        found = claim_owner(self.env.app, claim_id)
+        if found is None:
+            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
+            logger.warning(f"verdict role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            return [nodes.inline(claim_id, claim_id)], []
+        lab, _ = found
+        note_use(self.env, lab.name)
+        self.env.note_dependency(str(lab.results_path))
+        result = recorded(lab, claim_id)
+        ref = claim_ref(claim_id)
+        return [ref, nodes.Text(" "), verdict(None if result is None else result.passed)], []
+
+
+# ---------------------------------------------------------------------------
+# :measured:`lab/variant/field`
+
+
+class MeasuredRole(SphinxRole):
+    """One recorded value in running prose."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        try:
+            lab_name, variant, field = parse_path(self.text)
+            labs = all_labs(self.env.app)
+            if lab_name not in labs:
+                raise LookupError(f"no lab '{lab_name}'.{did_you_mean(lab_name, list(labs))}")
+            lab = labs[lab_name]
+            note_use(self.env, lab_name)
+            self.env.note_dependency(str(lab.results_path))
+            if lab.results is None:  # the build already warns once per lab (check_labs)
+                return [nodes.inline(self.text, "(not measured yet)", classes=["slimlab-missing"])], []
+            text = value(lab.results, variant, field)
+        except (ValueError, LookupError) as error:
+            logger.warning(f"measured: {error}", location=self.get_location(), **WARN)
+            return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
+        m = lab.results.variants[variant]
+        size = {"size": m.size_bytes, "bytes": m.size_bytes, "compressed": compressed_bytes(m)}.get(field)
+        tooltip = f"{FIELDS[field].help.split(' (')[0].replace(', once recorded', '')} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
+        return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
+
+
+# ---------------------------------------------------------------------------
+# Every build: are the recorded results current, and is every claim placed on its page?
+
+
+def check_labs(app: Sphinx, env: BuildEnvironment) -> None:
+    placed: dict[str, tuple[str, int]] = env.slimlab_claims  # type: ignore[attr-defined]
+    shown = {lab for labs in env.slimlab_results.values() for lab in labs}  # type: ignore[attr-defined]
+    for lab in all_labs(app).values():
+        for problem in lab_problems(lab, env.found_docs, placed, shown):
+            logger.warning(problem, **WARN)
+
+
+def lab_problems(lab: LabDocs, docs: Iterable[str], placed: dict[str, tuple[str, int]], shown: set[str]) -> list[str]:
+    """What keeps the guide from telling the truth about one lab (pure: for tests too)."""
+    if lab.spec is None:
+        return [f"labs/{lab.name}/lab.toml cannot be read: {lab.problem}"]
+    problems = [stale] if (stale := staleness(lab)) else []
+    page = lab.spec.page
+    if page not in set(docs):
+        return problems + [f"labs/{lab.name}/lab.toml names page '{page}', which the guide does not have, so the checker's "
+                           f"links to {page}.html#... lead nowhere. Add docs/{page}.rst (or .md) or fix [lab] page."]
+    if lab.name not in shown:
+        problems.append(f"{lab.name} is on no page: add `.. lab-results:: {lab.name}` to its Measured section on docs/{page}.")
+    for claim in lab.spec.claims:
+        where = placed.get(claim.id)
+        if where is None:
+            problems.append(f"claim {claim.id} of {lab.name} has no `.. claim:: {claim.id}` on docs/{page}, so the "
+                            f"checker's link {page}.html#{anchor(claim.id)} leads nowhere.")
+        elif where[0] != page:
+            problems.append(f"claim {claim.id} is placed on docs/{where[0]}, but lab.toml's page is '{page}': "
+                            f"the checker links to {page}.html#{anchor(claim.id)}.")
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Environment bookkeeping (incremental and parallel builds).
+
+
+def note_use(env: BuildEnvironment, lab: str) -> None:
+    env.slimlab_uses.setdefault(env.docname, set()).add(lab)  # type: ignore[attr-defined]
+
+
+def lab_state(lab: LabDocs) -> tuple[str, str | None]:
+    """What, when it changes, makes the pages of a lab out of date."""
+    return lab.current_sha256, lab.results.inputs_sha256 if lab.results else None
+
+
+def outdated_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Re-read the pages of every lab whose files changed, or whose results are missing or stale.
+
+    Sphinx re-reads a page when a file it depends on changes, and checks
+    consistency only when it re-read something.  A lab file edited without
+    ``make check`` changes no page, so this hook marks the lab's pages (and the
+    root page, so the checks below always run) as outdated: the staleness
+    warning then fails every build until the results are current.
+    """
+    _reset(app)
+    init_env(app, env, [])
+    labs = all_labs(app)
+    state = {name: lab_state(lab) for name, lab in labs.items()}
+    previous: dict[str, Any] = env.slimlab_state  # type: ignore[attr-defined]
+    env.slimlab_state = state  # type: ignore[attr-defined]
+    shown = {lab for used in env.slimlab_results.values() for lab in used}  # type: ignore[attr-defined]
+    dirty = {name for name, lab in labs.items()
+             if state[name] != previous.get(name) or lab_problems(lab, env.found_docs, env.slimlab_claims, shown)}  # type: ignore[attr-defined]
+    dirty |= set(previous) - set(state)
+    if not dirty:
+        return []
+    uses: dict[str, set[str]] = env.slimlab_uses  # type: ignore[attr-defined]
+    docs = {doc for doc, used in uses.items() if used & dirty} | {app.config.root_doc}
+    return sorted(docs & env.found_docs)
+
+
+def init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    for name in ("slimlab_claims", "slimlab_results", "slimlab_uses", "slimlab_state"):
+        if not hasattr(env, name):
+            setattr(env, name, {})
+
+
+def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    init_env(app, env, [])
+    claims = env.slimlab_claims  # type: ignore[attr-defined]
+    for claim_id in [c for c, (doc, _) in claims.items() if doc == docname]:
+        del claims[claim_id]
+    env.slimlab_results.pop(docname, None)  # type: ignore[attr-defined]
+    env.slimlab_uses.pop(docname, None)  # type: ignore[attr-defined]
+
+
+def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for name in ("slimlab_claims", "slimlab_results", "slimlab_uses"):
+        getattr(env, name).update(getattr(other, name))
+
+
+def source_sha256() -> str:
+    """Fingerprint of the modules that render the guide: when they change, every page is rendered again."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("sphinxext.py", "sphinxref.py", "charts.py", "docdata.py", "claims.py", "results.py", "spec.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from . import sphinxref
+
+    # Not set in conf.py: its value changing (the code changed) makes Sphinx re-read every page.
+    app.add_config_value("slimlab_source_sha256", source_sha256(), "env", types=[str])
+    app.add_config_value("slimlab_labs", "", "env", types=[str])
+    app.add_config_value("slimlab_bases", "", "env", types=[str])
+    app.add_node(measured_value, html=(visit_measured_value, depart_measured_value))
+    app.add_directive("lab-results", LabResultsDirective)
+    app.add_directive("claim", ClaimDirective)
+    sphinxref.setup(app)
+    app.add_role("measured", MeasuredRole())
+    app.add_role("claim", ClaimRole())
+    app.add_role("verdict", VerdictRole())
+    app.connect("env-get-outdated", outdated_docs)
+    app.connect("env-before-read-docs", init_env)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("env-check-consistency", check_labs)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,216 @@
+"""The built guide in a real headless Chromium: copy buttons, before/after tabs, layer charts.
+
+The site is built from the recorded results into a temporary folder, served on
+127.0.0.1 only, and driven through Chromium's DevTools protocol over a pipe
+(``--remote-debugging-pipe``: no port, no extra Python package).  ``make test``
+installs Debian's chromium first (checks/setup/browser.sh); without a browser
+these tests skip, visibly, and CI counts the skip as a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1280,900",
+]
+
+
+def chromium() -> str | None:
+    for candidate in (os.environ.get("SLIMLAB_CHROMIUM", ""), "chromium", "chromium-browser"):
+        if candidate and (found := shutil.which(candidate)):
+            return found
+    return None
+
+
+class Browser:
+    """Just enough of the DevTools protocol: one page, evaluate, click, wait."""
+
+    def __init__(self, executable: str, profile: Path):
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+
+        def wire() -> None:  # Chromium reads commands on fd 3 and writes replies on fd 4
+            # Copy both ends above 4 first: the pipes may themselves be fds 3 and 4.
+            reads, writes = os.dup(to_chrome_r), os.dup(from_chrome_w)
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
+
+        self.proc = subprocess.Popen(
+            [executable, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=wire, close_fds=False,
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next = 0
+        self.events: list[dict[str, Any]] = []
+        target = self.send("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.page("Page.enable")
+        self.page("Emulation.setFocusEmulationEnabled", enabled=True)
+
+    def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        self._next += 1
+        message: dict[str, Any] = {"id": self._next, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self._next:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def _read(self, timeout: float = 30) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while b"\0" not in self._buffer:
+            if time.monotonic() > deadline:
+                raise TimeoutError("Chromium did not answer")
+            chunk = os.read(self._from_chrome, 65536)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def page(self, method: str, **params: Any) -> dict[str, Any]:
+        return self.send(method, session=self.session, **params)
+
+    def open(self, url: str) -> None:
+        self.events.clear()
+        self.page("Page.navigate", url=url)
+        self.wait_for("document.readyState === 'complete' && !!document.querySelector('button.copybtn')"
+                      " === !!document.querySelector('div.highlight')")
+
+    def js(self, expression: str) -> Any:
+        result = self.page("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True, userGesture=True)
+        if "exceptionDetails" in result:
+            raise AssertionError(f"{expression[:80]}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, condition: str, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.js(f"!!({condition})"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {condition}")
+            time.sleep(0.1)
+
+    def click(self, selector: str) -> None:
+        """A real mouse click at the centre of the element (scrolled into view first)."""
+        box = self.js(f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView({{block: 'center', behavior: 'instant'}});"
+                      " const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()")
+        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+            self.page("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1)
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._to_chrome)
+        os.close(self._from_chrome)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The guide, built from the recorded results and served on 127.0.0.1 (a free port)."""
+    out = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-q", "-d", str(out / "doctrees"), str(ROOT / "docs"), str(out / "html")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "html")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    executable = chromium()
+    if executable is None:
+        pytest.skip("no chromium for the browser tests: run `make test` (checks/setup/browser.sh installs it) or set SLIMLAB_CHROMIUM")
+    b = Browser(executable, tmp_path_factory.mktemp("chromium-profile"))
+    origin = site
+    b.send("Browser.grantPermissions", origin=origin, permissions=["clipboardReadWrite", "clipboardSanitizedWrite"])
+    yield b
+    b.close()
+
+
+def test_a_console_block_copies_its_commands_without_the_prompt(site: str, browser: Browser):
+    browser.open(f"{site}/index.html")
+    block = "div.highlight-console"
+    shown = browser.js(f"document.querySelector('{block} pre').innerText")
+    assert shown.startswith("$ make check")
+    browser.js("navigator.clipboard.writeText('nothing copied yet')")
+    browser.click(f"{block} button.copybtn")
+    # sphinx-copybutton confirms a copy by changing the button's tooltip.
+    browser.wait_for("/copied/i.test(document.querySelector('div.highlight-console button.copybtn').dataset.tooltip)")
+    copied = browser.js("navigator.clipboard.readText()")
+    expected = "\n".join(line.removeprefix("$ ") for line in shown.strip().splitlines())
+    assert copied.strip() == expected
+    assert not copied.startswith("$")
+
+
+def test_every_code_block_has_a_copy_button(site: str, browser: Browser):
+    browser.open(f"{site}/multi-stage.html")
+    counts = browser.js("[document.querySelectorAll('div.highlight').length, document.querySelectorAll('div.highlight button.copybtn').length]")
+    assert counts[0] > 0 and counts[0] == counts[1]
+
+
+def test_before_after_tabs_switch_on_click(site: str, browser: Browser):
+    browser.open(f"{site}/multi-stage.html")
+    visible = ("[...document.querySelector('.sd-tab-set').querySelectorAll(':scope > .sd-tab-content')]"
+               ".map(c => getComputedStyle(c).display !== 'none' && c.offsetHeight > 0)")
+    assert browser.js(visible)[:2] == [True, False]
+    browser.click(".sd-tab-set > label.sd-tab-label:nth-of-type(2)")
+    browser.wait_for(f"{visible}[1]")
+    assert browser.js(visible)[:2] == [False, True]
+    assert "distroless" in browser.js("document.querySelectorAll('.sd-tab-set > .sd-tab-content')[1].innerText")
+
+
+def test_the_layer_chart_renders_a_visible_bar_per_layer(site: str, browser: Browser):
+    results = json.loads((ROOT / "labs/lab-4-go-multistage/results.json").read_text())
+    browser.open(f"{site}/multi-stage.html")
+    browser.js("document.querySelector('svg.slimlab-chart').scrollIntoView()")
+    bars = browser.js("[...document.querySelectorAll('svg.slimlab-chart rect.slimlab-layer')]"
+                      ".map(r => { const b = r.getBoundingClientRect(); return [b.width, b.height, +r.dataset.bytes]; })")
+    layers = [layer["size_bytes"] for v in results["variants"].values() for layer in v["layers"] if layer["size_bytes"]]
+    assert [bytes_ for _, _, bytes_ in bars] == layers
+    assert all(width > 0 and height > 0 for width, height, _ in bars)
+    widest = max(bars)
+    assert widest[2] == max(layers), "the largest layer draws the widest segment"
+    assert browser.js("document.querySelector('svg.slimlab-chart title').textContent").startswith("Layer sizes")

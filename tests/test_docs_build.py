@@ -1,0 +1,167 @@
+"""The guide builds under -n -W from the recorded results, and says so when they are stale.
+
+Each build runs ``sphinx-build`` as ``make html`` does (no Docker), into a
+temporary folder; the stale and missing cases build a copy of docs/ and labs/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from checks.docdata import lab_folders
+from checks.report import anchor
+from checks.spec import load
+
+ROOT = Path(__file__).resolve().parent.parent
+LABS = lab_folders(ROOT / "labs")
+
+
+def build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``make html``'s sphinx-build: nitpicky, warnings as errors, keep going."""
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W", "--keep-going", "-q",
+         "-d", str(out / "doctrees"), *extra, str(source), str(out / "html")],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("docs")
+    done = build(ROOT / "docs", out)
+    assert done.returncode == 0, f"the guide does not build under -n -W:\n{done.stderr}"
+    return out / "html"
+
+
+@pytest.fixture
+def docs_copy(tmp_path: Path) -> Path:
+    """docs/ and labs/ side by side in tmp_path, as the literalinclude paths expect."""
+    shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(ROOT / "labs", tmp_path / "labs")
+    return tmp_path
+
+
+class Spans(HTMLParser):
+    """Every measured value on a page: its data-* attributes and its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[dict[str, str]] = []
+        self.ids: set[str] = set()
+        self._open: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "span" and "slimlab-measured" in attributes.get("class", "").split():
+            self._open = {**attributes, "text": ""}
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open["text"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._open is not None:
+            self.found.append(self._open)
+            self._open = None
+
+
+def page(site: Path, name: str) -> Spans:
+    parser = Spans()
+    parser.feed((site / f"{name}.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_the_guide_builds_nitpicky_with_warnings_as_errors(site: Path):
+    assert (site / "index.html").is_file()
+    assert (site / "standin-bases.html").is_file()
+
+
+RECORDED = {"size": "size_bytes", "bytes": "size_bytes", "compressed": "compressed_size_bytes"}
+
+
+@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
+def test_the_sizes_on_a_labs_page_are_the_ones_in_its_results(site: Path, folder: Path):
+    lab = load(folder)
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    shown = [s for s in page(site, lab.page).found if s.get("data-lab") == folder.name and "data-bytes" in s]
+    assert {s["data-variant"] for s in shown if s["data-field"] == "size"} == set(results["variants"]), \
+        "every variant has its size in the lab-results table"
+    for span in shown:
+        recorded = results["variants"][span["data-variant"]][RECORDED[span["data-field"]]]
+        assert int(span["data-bytes"]) == recorded
+        if span["data-field"] != "bytes":
+            assert span["text"] == _megabytes(recorded)
+
+
+def test_every_size_in_prose_anywhere_is_the_recorded_one(site: Path):
+    for html in site.glob("*.html"):
+        for span in page(site, html.stem).found:
+            if "data-bytes" in span:
+                results = json.loads((ROOT / "labs" / span["data-lab"] / "results.json").read_text(encoding="utf-8"))
+                assert int(span["data-bytes"]) == results["variants"][span["data-variant"]][RECORDED[span["data-field"]]], html.name
+
+
+@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
+def test_every_claim_of_a_lab_is_an_anchor_on_its_page(site: Path, folder: Path):
+    lab = load(folder)
+    ids = page(site, lab.page).ids
+    assert {anchor(c.id) for c in lab.claims} <= ids
+
+
+def test_the_multi_stage_page_shows_lab_4s_sizes_in_prose_and_a_layer_chart(site: Path):
+    results = json.loads((ROOT / "labs/lab-4-go-multistage/results.json").read_text(encoding="utf-8"))
+    prose = [s for s in page(site, "multi-stage").found if s.get("data-field") == "size"]
+    assert {s["data-variant"] for s in prose} >= {"before", "after"}
+    html = (site / "multi-stage.html").read_text(encoding="utf-8")
+    assert html.count('class="slimlab-layer"') == sum(1 for v in results["variants"].values() for layer in v["layers"] if layer["size_bytes"])
+
+
+def test_a_lab_file_edited_without_make_check_fails_the_build(docs_copy: Path):
+    dockerfile = docs_copy / "labs/lab-4-go-multistage/before.Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "# an edit nobody measured\n")
+    done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
+    assert done.returncode != 0
+    assert "labs/lab-4-go-multistage/results.json is stale" in done.stderr
+    assert "Run `make check`" in done.stderr
+
+
+def test_a_stale_lab_keeps_failing_later_incremental_builds(docs_copy: Path):
+    labs = ["-D", f"slimlab_labs={docs_copy / 'labs'}"]
+    stale = "labs/lab-4-go-multistage/results.json is stale"
+    assert stale not in build(docs_copy / "docs", docs_copy / "out", *labs).stderr
+    (docs_copy / "labs/lab-4-go-multistage/app/main.go").write_text("package main\n")
+    first = build(docs_copy / "docs", docs_copy / "out", *labs)
+    again = build(docs_copy / "docs", docs_copy / "out", *labs)
+    assert stale in first.stderr and stale in again.stderr
+    assert first.returncode and again.returncode
+
+
+def test_missing_results_fail_the_build_and_say_what_to_run(docs_copy: Path):
+    (docs_copy / "labs/lab-4-go-multistage/results.json").unlink()
+    done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
+    assert done.returncode != 0
+    assert "labs/lab-4-go-multistage/results.json is missing" in done.stderr
+    assert "make check" in done.stderr
+
+
+def test_an_unknown_measured_value_names_what_exists(docs_copy: Path):
+    index = docs_copy / "docs/index.rst"
+    index.write_text(index.read_text() + "\nA typo: :measured:`lab-4-go-multistage/aftr/size`.\n")
+    done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
+    assert done.returncode != 0
+    assert "no variant 'aftr'" in done.stderr and "Did you mean 'after'?" in done.stderr
+
+
+def _megabytes(size: int) -> str:
+    from checks.claims import megabytes
+
+    return megabytes(size)

@@ -1,0 +1,121 @@
+"""checks.sphinxext: what the guide's extension checks, and that the reference keeps up with the code."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checks import sphinxext, sphinxref
+from checks.docdata import load_lab
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB4 = ROOT / "labs/lab-4-go-multistage"
+REFERENCE = (ROOT / "docs/reference.rst").read_text(encoding="utf-8")
+
+
+def test_the_extension_never_imports_the_docker_module():
+    code = "import sys, checks.sphinxext; print('checks.docker' in sys.modules, 'checks.bases' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.fixture(scope="module")
+def lab4():
+    return load_lab(LAB4)
+
+
+def placed_all(lab, page="multi-stage"):
+    return {claim.id: (page, 1) for claim in lab.spec.claims}
+
+
+def test_a_lab_shown_on_its_page_with_every_claim_placed_has_no_problems(lab4):
+    assert sphinxext.lab_problems(lab4, ["multi-stage"], placed_all(lab4), {lab4.name}) == []
+
+
+def test_a_lab_whose_page_does_not_exist_is_a_problem(lab4):
+    problems = sphinxext.lab_problems(lab4, ["index"], {}, set())
+    assert problems and "names page 'multi-stage', which the guide does not have" in problems[-1]
+
+
+def test_a_claim_without_its_section_is_a_problem_naming_the_url_that_would_break(lab4):
+    placed = placed_all(lab4)
+    del placed["L4.3"]
+    (problem,) = sphinxext.lab_problems(lab4, ["multi-stage"], placed, {lab4.name})
+    assert "claim L4.3" in problem and "multi-stage.html#l4-3 leads nowhere" in problem
+
+
+def test_a_claim_placed_on_another_page_is_a_problem(lab4):
+    placed = placed_all(lab4)
+    placed["L4.1"] = ("layers", 3)
+    (problem,) = sphinxext.lab_problems(lab4, ["multi-stage", "layers"], placed, {lab4.name})
+    assert "placed on docs/layers" in problem
+
+
+def test_a_lab_without_its_results_table_is_a_problem(lab4):
+    (problem,) = sphinxext.lab_problems(lab4, ["multi-stage"], placed_all(lab4), set())
+    assert ".. lab-results:: lab-4-go-multistage" in problem
+
+
+@pytest.mark.parametrize("table", sorted(sphinxref.TOML_TABLES))
+def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(table, lab4):
+    from checks.errors import UsageError
+    from checks.spec import parse
+
+    import tomllib
+
+    data = tomllib.loads((LAB4 / "lab.toml").read_text())
+    cls, keys = sphinxref.TOML_TABLES[table]
+    for key in keys:
+        probe = tomllib.loads((LAB4 / "lab.toml").read_text())
+        target = {"lab": probe["lab"], "smoke": probe["smoke"], "variants": probe["variants"]["after"], "claims": probe["claims"][0]}[table]
+        target[key] = target.get(key, "x")
+        try:
+            parse(probe, name="lab-4-go-multistage", source="lab.toml")
+        except UsageError as error:
+            assert "unknown key" not in str(error), f"{table}.{key}: {error}"
+    assert data  # the real spec parses as it is
+
+
+def test_the_keys_of_every_claim_kind_have_a_type_the_reference_can_name():
+    from dataclasses import fields
+
+    from checks.claims import KINDS
+
+    for kind in KINDS.values():
+        for field in fields(kind):
+            assert str(field.type) in sphinxref.TOML_TYPES, f"{kind.kind}.{field.name}: {field.type}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    from checks.__main__ import parser
+
+    return parser()
+
+
+def test_the_reference_documents_every_subcommand_and_option_of_the_cli():
+    top = _parser()
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        assert f"python -m checks {name}" in REFERENCE, f"subcommand {name}"
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in REFERENCE, f"{name} {option}"
+
+
+def test_the_reference_documents_every_environment_variable_the_checker_reads():
+    used = set()
+    for path in [*ROOT.joinpath("checks").rglob("*.py"), *ROOT.joinpath("checks").rglob("*.sh")]:
+        used |= set(re.findall(r"\b(SLIMLAB_[A-Z_]+|BUILDX_BUILDER)\b", path.read_text(encoding="utf-8")))
+    missing = sorted(v for v in used if f"``{v}``" not in REFERENCE)
+    assert not missing
+
+
+def test_the_reference_states_the_three_exit_codes():
+    for code in ("``0``", "``1``", "``2``"):
+        assert code in REFERENCE

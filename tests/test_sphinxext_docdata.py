@@ -1,0 +1,136 @@
+"""checks.docdata: the values prose shows, and whether recorded results still describe a lab."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks.claims import Measured
+from checks.docdata import FIELDS, LabDocs, load_lab, parse_path, percent, staleness, times, value
+from checks.results import BaseUse, Results, dumps, inputs_sha256
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def results(**sizes: int) -> Results:
+    return Results(
+        lab="lab-9-test", title="t", inputs_sha256="0" * 64, measured_at="2026-01-01T00:00:00+00:00", engine={},
+        bases=(BaseUse(name="golang:1.24-trixie", source="stand-in", image="slimlab-base/x:1", image_id="sha256:1"),),
+        variants={name: Measured(image_id="sha256:x", size_bytes=size, layer_count=3, user="") for name, size in sizes.items()},
+        claims=(),
+    )
+
+
+R = results(before=948_678_148, after=6_231_089, same=948_678_148)
+
+
+@pytest.mark.parametrize(("field", "shown"), [
+    ("size", "6.2 MB"), ("bytes", "6,231,089"), ("layers", "3"), ("ratio", "0.66%"),
+    ("reduction", "99.3%"), ("saved", "942.4 MB"), ("factor", "152×"), ("user", "root"),
+])
+def test_each_field_of_the_after_variant_reads_as_prose(field, shown):
+    assert value(R, "after", field) == shown
+
+
+def test_the_before_variant_is_its_own_reference():
+    assert value(R, "before", "ratio") == "100%"
+    assert value(R, "before", "factor") == "1.0×"
+
+
+@pytest.mark.parametrize(("ratio", "shown"), [(0.00657, "0.66%"), (0.054, "5.4%"), (0.4390, "44%"), (1.0, "100%")])
+def test_percentages_keep_the_digits_that_matter(ratio, shown):
+    assert percent(ratio) == shown
+
+
+def test_factors_below_ten_keep_a_decimal():
+    assert times(3.44) == "3.4×" and times(152.25) == "152×"
+
+
+def test_an_unknown_variant_names_the_variants_that_exist():
+    with pytest.raises(LookupError, match=r"no variant 'aftr'.*Did you mean 'after'\?.*Known: before, after, same"):
+        value(R, "aftr", "size")
+
+
+def test_an_unknown_field_names_the_fields_that_exist():
+    with pytest.raises(LookupError, match=r"'sise' is not a measured field\. Did you mean 'size'\?"):
+        value(R, "after", "sise")
+
+
+def test_a_compressed_size_not_yet_recorded_says_so():
+    with pytest.raises(LookupError, match="no compressed size is recorded"):
+        value(R, "after", "compressed")
+
+
+def test_a_compressed_size_shows_once_the_checker_records_it():
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class WithCompressed(Measured):
+        compressed_size_bytes: int | None = None
+
+    later = dataclasses.replace(R, variants={"before": R.variants["before"],
+                                             "after": WithCompressed(image_id="x", size_bytes=6_231_089, layer_count=2, compressed_size_bytes=2_900_000)})
+    assert value(later, "after", "compressed") == "2.9 MB"
+
+
+def test_every_field_says_what_it_shows():
+    assert all(field.help.endswith(")") or field.help.endswith(".") for field in FIELDS.values())
+
+
+@pytest.mark.parametrize("text", ["lab-4/after", "lab-4/after/size/extra", "lab-4//size", ""])
+def test_a_path_must_be_lab_variant_field(text):
+    with pytest.raises(ValueError, match="lab/variant/field"):
+        parse_path(text)
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Path:
+    folder = tmp_path / "lab-4-go-multistage"
+    shutil.copytree(ROOT / "labs/lab-4-go-multistage", folder)
+    return folder
+
+
+def record(folder: Path) -> None:
+    """What `make check` would do to the fingerprint: record the files as they are now."""
+    current = load_lab(folder)
+    assert current.results is not None
+    (folder / "results.json").write_text(dumps(dataclasses.replace(current.results, inputs_sha256=inputs_sha256(folder))))
+
+
+def test_results_that_match_the_lab_files_are_current(lab: Path):
+    record(lab)
+    assert staleness(load_lab(lab)) is None
+
+
+def test_an_edited_dockerfile_makes_the_results_stale_and_says_to_run_make_check(lab: Path):
+    record(lab)
+    (lab / "after.Dockerfile").write_text((lab / "after.Dockerfile").read_text() + "# edited\n")
+    message = staleness(load_lab(lab))
+    assert message is not None
+    assert message.startswith("labs/lab-4-go-multistage/results.json is stale")
+    assert "make check" in message
+
+
+def test_a_new_file_in_the_lab_makes_the_results_stale(lab: Path):
+    record(lab)
+    (lab / "app" / "extra.go").write_text("package main\n")
+    assert "is stale" in staleness(load_lab(lab))
+
+
+def test_missing_results_say_so(lab: Path):
+    (lab / "results.json").unlink()
+    docs = load_lab(lab)
+    assert docs.results is None
+    assert "results.json is missing" in staleness(docs)
+
+
+def test_unreadable_results_are_not_mistaken_for_missing_ones(lab: Path):
+    (lab / "results.json").write_text("{")
+    assert "unreadable" in staleness(load_lab(lab))
+
+
+def test_a_broken_spec_is_reported_not_raised(lab: Path):
+    (lab / "lab.toml").write_text("[lab]\n")
+    docs = load_lab(lab)
+    assert isinstance(docs, LabDocs) and docs.spec is None and "lab.toml" in docs.problem
