@@ -53,8 +53,11 @@ def goals(lab: Lab) -> tuple[Claim, ...]:
         if "after" not in claim.check.variants() or claim.check.needs_pulls or claim.check.needs_registry:
             continue  # pull figures need a registry and a second engine: `make check` measures those
         check = _rebound(claim.check, mapping)
-        if check is not None:
-            found.append(dataclasses.replace(claim, check=check))
+        if check is None:
+            continue
+        if claim.check.kind == "same_smoke_output":  # the lab's sentence names its own variants
+            claim = dataclasses.replace(claim, text="Your image prints exactly what the before image prints.")
+        found.append(dataclasses.replace(claim, check=check))
     if not any(claim.check.needs_smoke for claim in found):
         number = lab.claims[0].id.split(".")[0]
         found.insert(0, Claim(id=f"{number}.0", text="The app still passes its smoke test.", check=SmokePasses(variant=LEARNER),

@@ -1,0 +1,1 @@
+"""Tests of the sizes app: run `python -m unittest` in app/."""

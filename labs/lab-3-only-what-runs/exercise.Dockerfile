@@ -1,0 +1,33 @@
+# Exercise (lab 3): ship only what runs: at most 80% of this image's size,
+# with no git history, virtual environment, cache, tests or .env inside.
+# Run `make lab-3` to grade it; the goals and hints point to the guide.
+#
+# The build context is app/. Before building, the grader fills a copy of it
+# with what a real project folder holds (make-context.sh lists it): .git,
+# .venv, __pycache__, .pytest_cache, tests/data and a .env with a FAKE secret.
+#
+# TODO 1: keep all that out of the build context. Fill in
+#         exercise.Dockerfile.dockerignore, next to this file: BuildKit reads
+#         <Dockerfile>.dockerignore instead of app/.dockerignore, so it is the
+#         one that counts. It ignores nothing yet.
+# TODO 2: apt: install only what curl depends on, not what it recommends,
+#         and leave no package lists behind (a later RUN is too late).
+# TODO 3: pip: leave no download cache in the image.
+# The reference answer is solution.Dockerfile with
+# solution.Dockerfile.dockerignore.
+FROM python:3.13-slim-trixie
+
+WORKDIR /app
+COPY . .
+
+# curl, for the HEALTHCHECK below.
+RUN apt-get update && apt-get install -y curl
+
+# The secret mount lends the build the host's CA bundle when it has one
+# (behind a TLS-intercepting proxy); elsewhere the image's own bundle is used.
+RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
+    PIP_CERT=/etc/ssl/certs/ca-certificates.crt pip install -r requirements.txt
+
+EXPOSE 8000
+HEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/ || exit 1
+ENTRYPOINT ["python", "app.py"]
