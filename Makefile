@@ -62,7 +62,7 @@ unit: venv  ## only the unit tests (no Docker needed)
 	@$(PY) -m pytest -m "not docker"
 
 bench: setup  ## print speed figures: warm `make check`, and cold on a fresh empty engine (minutes)
-	@$(PY) tests/bench.py --cold
+	@$(PY) tests/bench.py --cold --timings
 
 lab-%-solution: setup  ## check a lab's reference answer against its goals (e.g. make lab-4-solution)
 	@$(PY) -m checks grade $* --solution

@@ -15,6 +15,10 @@ nothing here calls Docker or imports :mod:`checks.docker`):
     One measured value in prose; the fields are :data:`checks.docdata.FIELDS`.
 ``:claim:`L4.1```, ``:verdict:`L4.1```
     A link to a claim's section from any page; ``verdict`` adds its recorded verdict.
+``.. workshop-timings::``
+    The measured cold and warm grade time of every lab, from
+    ``docs/workshop-timings.json`` (written by ``make bench``;
+    :mod:`checks.timingsdoc`).
 ``.. standin-bases::``, ``.. claim-kinds::``, ``.. lab-toml-keys:: TABLE``, ``.. measured-fields::``
     Reference material rendered from the code and the recipes
     (:mod:`checks.sphinxref`).
@@ -40,6 +44,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from . import spec as lab_spec
+from . import timingsdoc
 from .charts import layer_chart
 from .claims import megabytes
 from .docdata import (
@@ -480,12 +485,33 @@ def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Bu
         getattr(env, name).update(getattr(other, name))
 
 
+# ---------------------------------------------------------------------------
+# .. workshop-timings::
+
+
+class WorkshopTimingsDirective(SphinxDirective):
+    """Each lab's measured grade time, cold and warm, with when and on what it was measured."""
+
+    def run(self) -> list[nodes.Node]:
+        path = Path(self.env.srcdir) / timingsdoc.TIMINGS_NAME
+        self.env.note_dependency(str(path))
+        try:
+            data = timingsdoc.read_timings(path)
+        except ValueError as error:
+            logger.warning(f"workshop-timings: {error}", location=self.get_location(), **WARN)
+            return [nodes.warning("", para("No workshop timings are recorded yet: run ", literal("make bench"), "."))]
+        tab = table(timingsdoc.HEADERS, timingsdoc.rows(data), ["slimlab-timings"], widths=[3, 1, 1])
+        title = nodes.title("", timingsdoc.caption(data))
+        tab.insert(0, title)
+        return [tab]
+
+
 def source_sha256() -> str:
     """Fingerprint of the modules that render the guide: when they change, every page is rendered again."""
     import hashlib
 
     digest = hashlib.sha256()
-    for name in ("sphinxext.py", "sphinxref.py", "charts.py", "docdata.py", "claims.py", "results.py", "spec.py"):
+    for name in ("sphinxext.py", "sphinxref.py", "charts.py", "docdata.py", "timingsdoc.py", "claims.py", "results.py", "spec.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
@@ -500,6 +526,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(measured_value, html=(visit_measured_value, depart_measured_value))
     app.add_directive("lab-results", LabResultsDirective)
     app.add_directive("claim", ClaimDirective)
+    app.add_directive("workshop-timings", WorkshopTimingsDirective)
     sphinxref.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("claim", ClaimRole())

@@ -6,6 +6,9 @@
     python tests/bench.py --analyze  also `python -m checks analyze` against dive on the same
                                      ~1 GB image (lab 4's before), 3 runs each, interleaved;
                                      prints both medians, the ratio, and whether the numbers agree
+    python tests/bench.py --timings  also per lab: a cold grade of the reference answer on a fresh
+                                     engine (empty build cache, base images loaded first), then a
+                                     warm grade right after; writes docs/workshop-timings.json
 
 Labs are verified from a temporary copy, so the recorded results.json files
 are never touched.  Figures are printed, never asserted: targets live here,
@@ -15,6 +18,7 @@ not in timed tests.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import shutil
@@ -83,16 +87,84 @@ def copies(target: Path) -> list[Path]:
     return labs
 
 
+#: Where --timings writes its figures; the ``workshop-timings`` directive renders them.
+TIMINGS = ROOT / "docs" / "workshop-timings.json"
+
+
+def lab_bases(folder: Path) -> list[str]:
+    """Every image a grade of ``folder``'s reference answer needs, incl. those stand-ins are built on."""
+    from checks.bases import Resolver
+    from checks.grade import SOLUTION, graded_lab
+    from checks.spec import load
+    from checks.verify import resolve_bases
+
+    resolver = Resolver(echo=lambda _: None, pull="never")
+    resolve_bases(graded_lab(load(folder), SOLUTION), folder, resolver)
+    return sorted({use.image for use in resolver.known()})
+
+
+def copy_images(refs: list[str], host: str) -> None:
+    """`docker save` from the main engine piped into `docker load` on ``host``."""
+    save = subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE)
+    load = subprocess.run(["docker", "load"], stdin=save.stdout, env={**os.environ, "DOCKER_HOST": host},
+                          capture_output=True, text=True)
+    assert save.stdout is not None
+    save.stdout.close()
+    if save.wait() or load.returncode:
+        sys.exit(f"bench: copying {refs} to the fresh engine failed: {load.stderr[-2000:]}")
+
+
+def grade_seconds(lab: Path, env: dict[str, str]) -> float | None:
+    """One `python -m checks grade LAB --solution`; None (with the reason printed) when it fails."""
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "checks", "grade", str(lab), "--solution"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    if done.returncode:
+        print(f"bench: grading {lab.name} failed (exit {done.returncode}):\n{(done.stdout + done.stderr)[-1500:]}")
+        return None
+    return round(seconds, 1)
+
+
+def lab_timings(lab: Path, env: dict[str, str]) -> dict[str, float | None]:
+    """Cold (fresh engine, bases loaded, empty build cache) then warm grade of one lab's reference answer."""
+    refs = lab_bases(lab)
+    with fresh_engine() as host:
+        copy_images(refs, host)
+        graded = {**env, "DOCKER_HOST": host, "SLIMLAB_PULL": "never", "SLIMLAB_PULL_MEASURE": "0"}
+        cold = grade_seconds(lab, graded)
+        warm = grade_seconds(lab, graded) if cold is not None else None
+    print(f"{lab.name}: cold {cold} s, warm {warm} s ({len(refs)} base images loaded first)")
+    return {"cold_seconds": cold, "warm_seconds": warm}
+
+
+def timings(labs: list[Path], env: dict[str, str], out: Path = TIMINGS) -> None:
+    """Time every lab's grade, cold and warm, and write ``out`` (see :data:`TIMINGS`)."""
+    figures = {"measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+               "cores": os.cpu_count(), "labs": {}}
+    for lab in labs:
+        figures["labs"][lab.name] = lab_timings(lab, env)
+        out.write_text(json.dumps(figures, indent=2) + "\n")  # after each lab, so a cut-short run keeps its figures
+    print(f"bench: wrote {out.relative_to(ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", action="store_true", help="also measure a cold run on a fresh, empty engine")
     parser.add_argument("--analyze", action="store_true",
                         help=f"also time `checks analyze` against dive on {ANALYZE_IMAGE}")
+    parser.add_argument("--timings", action="store_true",
+                        help=f"also time each lab's grade, cold and warm, into {TIMINGS.relative_to(ROOT)}")
+    parser.add_argument("--only-timings", action="store_true", help="skip the warm `make check` figures (with --timings)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="slimlab-bench-") as tmp:
         labs = copies(Path(tmp))
         env = dict(os.environ)
         print(f"bench: {len(labs)} labs, {os.cpu_count()} cores")
+        if args.timings:
+            timings(labs, env)
+            if args.only_timings:
+                return
         verify(labs, env)  # bring the copies up to date; not timed
         warm = [verify(labs, env) for _ in range(3)]
         print(f"warm make check (nothing changed), median of 3: {statistics.median(warm):.2f} s")

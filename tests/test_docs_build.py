@@ -165,3 +165,10 @@ def _megabytes(size: int) -> str:
     from checks.claims import megabytes
 
     return megabytes(size)
+
+
+def test_missing_workshop_timings_fail_the_build_and_say_to_run_make_bench(docs_copy: Path):
+    (docs_copy / "docs/workshop-timings.json").unlink()
+    done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
+    assert done.returncode != 0
+    assert "workshop-timings:" in done.stderr and "make bench" in done.stderr
