@@ -17,6 +17,9 @@ from pathlib import Path
 from .bases import Resolver
 from .claims import Measured, SmokePasses, megabytes
 from .errors import UsageError
+from .lint import Finding
+from .lint import hints as lint_hints
+from .lint import line as lint_line
 from .report import claim_url
 from .results import ClaimResult
 from .spec import Claim, Lab, load
@@ -80,6 +83,8 @@ class Grade:
     goals: tuple[ClaimResult, ...]
     hints: Mapping[str, str]
     measured: Mapping[str, Measured]
+    #: hadolint's size-related findings on the graded Dockerfile: advice, never a goal.
+    advice: tuple[Finding, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -95,7 +100,8 @@ def grade(folder: Path, dockerfile: str, *, resolver: Resolver, echo: Callable[[
     uses = resolve_bases(graded, folder, resolver)
     measured = measure(graded, folder, uses, resolver=resolver, builder=builder, echo=echo)
     return Grade(lab=graded, dockerfile=dockerfile, goals=judge(graded, measured),
-                 hints={c.id: c.hint for c in graded.claims}, measured=measured)
+                 hints={c.id: c.hint for c in graded.claims}, measured=measured,
+                 advice=lint_hints([folder / dockerfile], root=folder))
 
 
 def bars(sizes: Mapping[str, int], width: int = 40) -> list[str]:
@@ -115,6 +121,8 @@ def render(result: Grade) -> str:
             hint = result.hints.get(goal.id) or goal.text
             lines.append(f"        hint: {hint}")
             lines.append(f"        learn: {claim_url(result.lab.page, goal.id)}")
+    if result.advice:
+        lines += ["", "  advice from hadolint (not graded):"] + ["    " + lint_line(f) for f in result.advice]
     lines += ["", "  size journey: before -> yours -> reference"]
     lines += bars({name: m.size_bytes for name, m in result.measured.items()})
     passed = sum(goal.passed for goal in result.goals)

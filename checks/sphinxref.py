@@ -8,6 +8,10 @@
     comments of its fields, and the claims that use it.
 ``.. lab-toml-keys:: TABLE``
     The keys of one ``lab.toml`` table, from :mod:`checks.spec`'s dataclasses.
+``.. size-fixes:: PAGE``
+    The removable classes of :mod:`checks.removable` and the hadolint rules of
+    :mod:`checks.lint` that this page teaches to fix, each at the anchor that
+    ``analyze``, ``lint`` and the exercise grader link to.
 ``.. measured-fields::``
     The fields of the ``:measured:`` role, from :data:`checks.docdata.FIELDS`.
 
@@ -218,7 +222,32 @@ class MeasuredFieldsDirective(_Inline):
         return [table(["Field", "Shows"], rows, ["slimlab-keys"], [16, 84])]
 
 
+class SizeFixesDirective(SphinxDirective):
+    """What `analyze` and `lint` report that this page fixes, each under the id their links use."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        from . import lint, removable
+
+        page = self.arguments[0]
+        entries = [(c.id, c.title, ", ".join(c.patterns[:4]) or "found by comparing layers")
+                   for c in removable.BY_ID.values() if c.page == page]
+        entries += [(code.lower(), f"hadolint {code}", lint.RULE_SUMMARIES[code])
+                    for code, rule_page in lint.SIZE_RULES.items() if rule_page == page]
+        if not entries:
+            logger.warning(f"size-fixes: nothing in checks.removable or checks.lint points at page '{page}'",
+                           location=self.get_location(), **WARN)
+        result: list[nodes.Node] = []
+        for anchor, title, detail in entries:
+            box = nodes.container(ids=[anchor], classes=["slimlab-size-fix"])
+            box += nodes.paragraph("", "", nodes.strong("", title), nodes.Text(f": {detail}"))
+            result.append(box)
+        return result
+
+
 def setup(app: Sphinx) -> None:
+    app.add_directive("size-fixes", SizeFixesDirective)
     app.add_directive("standin-bases", StandinBasesDirective)
     app.add_directive("claim-kinds", ClaimKindsDirective)
     app.add_directive("lab-toml-keys", LabTomlKeysDirective)

@@ -172,3 +172,17 @@ def test_missing_workshop_timings_fail_the_build_and_say_to_run_make_bench(docs_
     done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
     assert done.returncode != 0
     assert "workshop-timings:" in done.stderr and "make bench" in done.stderr
+
+
+def _links_checks_emit() -> list[tuple[str, str]]:
+    """(page, anchor) of every guide link that analyze, lint and the grader can print."""
+    from checks import lint, removable
+
+    links = [(c.page, c.id) for c in removable.BY_ID.values() if c.id != "keep"]
+    return links + [(page, code.lower()) for code, page in lint.SIZE_RULES.items()]
+
+
+@pytest.mark.parametrize(("name", "anchor"), _links_checks_emit(), ids=lambda value: str(value))
+def test_every_link_analyze_and_lint_print_lands_on_an_anchor(site: Path, name: str, anchor: str):
+    html = (site / f"{name}.html").read_text(encoding="utf-8")
+    assert f'id="{anchor}"' in html
