@@ -73,7 +73,8 @@ def graded_lab(lab: Lab, dockerfile: str) -> Lab:
     before = lab.variant("before")
     learner = dataclasses.replace(before, name=LEARNER, dockerfile=dockerfile, description="your Dockerfile")
     reference = dataclasses.replace(before, name=REFERENCE, dockerfile=SOLUTION, description="the reference answer")
-    return dataclasses.replace(lab, variants=(before, learner, reference), claims=goals(lab))
+    # Its own image names, so grading never moves the tags `make check` recorded.
+    return dataclasses.replace(lab, name=f"{lab.name}-grade", variants=(before, learner, reference), claims=goals(lab))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,7 +113,7 @@ def bars(sizes: Mapping[str, int], width: int = 40) -> list[str]:
 
 
 def render(result: Grade) -> str:
-    lines = [f"{result.lab.name}: grading {result.dockerfile}", ""]
+    lines = [f"{result.lab.name.removesuffix('-grade')}: grading {result.dockerfile}", ""]
     for goal in result.goals:
         mark = "PASS" if goal.passed else "FAIL"
         lines.append(f"  {mark}  {goal.id:<6} {goal.text}")
