@@ -51,13 +51,13 @@ esac
 
 apt_private() {
   # apt with its own sources, lists and archives: the system's stay untouched.
-  apt-get -q -o Dir::Etc::SourceList="$cache/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+  apt-get -q -o APT::Sandbox::User=root -o Dir::Etc::SourceList="$cache/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::State::Lists="$cache/lists" -o Dir::Cache::Archives="$cache/archives" \
     -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= "$@"
 }
 
 install_engine() {
-  export DEBIAN_FRONTEND=noninteractive
+  export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
   if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
     mirror=$(python3 "$here/mirror.py") || die "Cannot find the Debian mirror in /etc/apt/sources.list(.d): slimlab downloads Debian 13's docker.io, docker-cli and docker-buildx from the mirror the host already uses."
     keyring=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -66,7 +66,7 @@ install_engine() {
     say "downloading Debian 13 docker.io, docker-cli and docker-buildx from $mirror"
     apt_private update >/dev/null
     rm -f "$cache/debs"/*.deb
-    (cd "$cache/debs" && apt_private download docker.io docker-cli docker-buildx 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+    (cd "$cache/debs" && apt_private download docker.io docker-cli docker-buildx)
     ls "$cache/debs"/docker-buildx_*.deb >/dev/null 2>&1 || die "Downloading the Debian 13 docker packages failed (see above)."
     apt-get -q update >/dev/null
     apt-get install -y -q "$cache/debs"/*.deb >/dev/null
