@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from checks.dockerfile import external_images, external_images_of, instructions
 from checks.spec import load
