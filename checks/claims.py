@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -101,6 +101,14 @@ def megabytes(size_bytes: int) -> str:
     return f"{size_bytes / 1000:.0f} kB"
 
 
+def within(value: float, low: float | None, high: float | None, show: Callable[[float], str]) -> tuple[bool, str]:
+    """Whether ``value`` lies in the inclusive bounds (None: unbounded), and the bounds as text."""
+    passed = (low is None or value >= low) and (high is None or value <= high)
+    text = [f">= {show(low)}"] if low is not None else []
+    text += [f"<= {show(high)}"] if high is not None else []
+    return passed, " and ".join(text)
+
+
 class Kind:
     """Shared behaviour of every claim kind."""
 
@@ -144,15 +152,10 @@ class SizeRatio(Kind):
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         size, base = measured[self.variant].size_bytes, measured[self.of].size_bytes
         ratio = size / base if base else float("inf")
-        bounds = []
-        if self.min is not None:
-            bounds.append(f">= {self.min:.2%}")
-        if self.max is not None:
-            bounds.append(f"<= {self.max:.2%}")
-        passed = (self.min is None or ratio >= self.min) and (self.max is None or ratio <= self.max)
+        passed, bounds = within(ratio, self.min, self.max, lambda bound: f"{bound:.2%}")
         return Verdict(
             passed=passed,
-            expected=f"{self.variant}/{self.of} {' and '.join(bounds)}",
+            expected=f"{self.variant}/{self.of} {bounds}",
             measured=f"{ratio:.2%} ({megabytes(size)} / {megabytes(base)})",
         )
 
@@ -193,14 +196,11 @@ class SizeDifference(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         difference = measured[self.variant].size_bytes - measured[self.of].size_bytes
-        bounds = [f">= {self.min_mb:g} MB"] if self.min_mb is not None else []
-        bounds += [f"<= {self.max_mb:g} MB"] if self.max_mb is not None else []
-        passed = (self.min_mb is None or difference >= round(self.min_mb * MB)) and (
-            self.max_mb is None or difference <= round(self.max_mb * MB)
-        )
+        low, high = (None if mb is None else round(mb * MB) for mb in (self.min_mb, self.max_mb))
+        passed, bounds = within(difference, low, high, lambda bound: f"{bound / MB:g} MB")
         return Verdict(
             passed=passed,
-            expected=f"{self.variant} - {self.of} {' and '.join(bounds)}",
+            expected=f"{self.variant} - {self.of} {bounds}",
             measured=f"{difference / MB:+.1f} MB",
         )
 

@@ -66,7 +66,7 @@ def _ok(args: list[str], **kwargs) -> str:
     return done.stdout
 
 
-def engine_versions(builder: str | None = None) -> dict[str, str]:
+def engine_versions() -> dict[str, str]:
     """The engine's and buildx's versions, for the record."""
     engine = _docker(["version", "-f", "{{.Server.Version}}"])
     if engine.returncode:

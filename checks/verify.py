@@ -222,7 +222,7 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
             and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})):
         return Outcome(lab=lab, results=previous, skipped=True, written=False)
 
-    engine = docker.engine_versions(builder)
+    engine = docker.engine_versions()
     measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo)
     if pulls is not None:
         measured = with_pull_figures(lab, measured, pulls)
