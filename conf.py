@@ -1,7 +1,7 @@
 """Sphinx configuration for the slimlab guide (sources in docs/, built with `make html`).
 
 Every size in the guide comes from labs/*/results.json through the project's
-own extension, checks.sphinxext; building the guide never needs Docker.
+own extension, checks.guide.sphinxext; building the guide never needs Docker.
 """
 
 import sys
@@ -19,7 +19,7 @@ extensions = [
     "myst_parser",          # Markdown pages, where prose reads better in Markdown
     "sphinx_copybutton",    # a copy button on every code block
     "sphinx_design",        # before/after tabs and cards
-    "checks.sphinxext",     # lab-results, claim, :measured: ... (reads results.json only)
+    "checks.guide",         # lab-results, claim, :measured: ... (reads results.json only)
 ]
 
 root_doc = "index"

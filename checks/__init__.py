@@ -1,8 +1,11 @@
 """slimlab's checker: build each lab's Dockerfiles, measure the images, verify the claims.
 
-Only :mod:`checks.docker` runs the Docker CLI; :mod:`checks.spec`,
-:mod:`checks.claims` and :mod:`checks.results` are plain functions over data.
-"""
+The house, bottom to top (``make test`` checks it with import-linter; see
+``[tool.importlinter]`` in pyproject.toml):
 
-#: The project's label on every image it builds and every container it runs.
-MANAGED_LABEL = "org.slimlab.managed"
+- :mod:`checks.model`: what a lab, a claim, a measurement and a setting are; imports nothing of ours.
+- :mod:`checks.inspect`: image analysis on layer data (layers, waste, removable classes, diff, lint).
+- :mod:`checks.engine`: the one edge that talks to Docker, the registry and the second engine.
+- :mod:`checks.guide` (the Sphinx extension) and :mod:`checks.learner` (grading, workshop, terminal report).
+- :mod:`checks.cli`: the command line, ``python -m checks``.
+"""

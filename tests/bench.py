@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks.fresh_engine import fresh_engine  # noqa: E402
+from checks.engine.fresh_engine import fresh_engine  # noqa: E402
 
 
 def verify(labs: list[Path], env: dict[str, str]) -> float:
@@ -93,12 +93,13 @@ TIMINGS = ROOT / "docs" / "workshop-timings.json"
 
 def lab_bases(folder: Path) -> list[str]:
     """Every image a grade of ``folder``'s reference answer needs, incl. those stand-ins are built on."""
-    from checks.bases import Resolver
-    from checks.grade import SOLUTION, graded_lab
-    from checks.spec import load
-    from checks.verify import resolve_bases
+    from checks.engine.bases import Resolver
+    from checks.engine.verify import resolve_bases
+    from checks.learner.grade import SOLUTION, graded_lab
+    from checks.model.settings import Settings
+    from checks.model.spec import load
 
-    resolver = Resolver(echo=lambda _: None, pull="never")
+    resolver = Resolver(echo=lambda _: None, settings=Settings(pull="never"))
     resolve_bases(graded_lab(load(folder), SOLUTION), folder, resolver)
     return sorted({use.image for use in resolver.known()})
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks.__main__ import all_labs, find_lab  # noqa: E402
+from checks.cli import all_labs, find_lab  # noqa: E402
 
 
 def verify(lab: Path, measure: str) -> float:

@@ -1,14 +1,23 @@
-"""checks.analyze: the analysis of layers already read, its JSON form, its report, and what results.json records."""
+"""checks.inspect.analyze: the analysis of layers already read, its JSON form, its report, and what results.json records."""
 
 from __future__ import annotations
 
 import json
 
-from checks.analyze import Analysis, analysis_of, instruction, instructions, render, summary, summary_lines, to_dict
-from checks.claims import Measured
-from checks.layer_source import ImageContents
-from checks.layers import DIRECTORY, Entry
-from checks.results import Results, dumps, from_dict
+from checks.inspect.analyze import (
+    Analysis,
+    analysis_of,
+    instruction,
+    instructions,
+    render,
+    summary,
+    summary_lines,
+    to_dict,
+)
+from checks.inspect.archive import ImageContents
+from checks.inspect.layers import DIRECTORY, Entry
+from checks.model.measured import Measured
+from checks.model.results import Results, dumps, from_dict
 
 
 def f(path: str, size: int = 0) -> Entry:

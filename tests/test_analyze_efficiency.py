@@ -1,4 +1,4 @@
-"""checks.efficiency: dive's wasted bytes and efficiency, rule by rule, on synthetic layers.
+"""checks.inspect.efficiency: dive's wasted bytes and efficiency, rule by rule, on synthetic layers.
 
 Each rule is also checked against dive itself on real images in test_docker_analyze.py.
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from checks.efficiency import efficiency
-from checks.layers import DIRECTORY, Entry
+from checks.inspect.efficiency import efficiency
+from checks.inspect.layers import DIRECTORY, Entry
 
 
 def f(path: str, size: int = 0) -> Entry:

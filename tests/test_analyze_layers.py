@@ -1,8 +1,8 @@
-"""checks.layers: tar entries, and what a stack of layers shows and hides."""
+"""checks.inspect.layers: tar entries, and what a stack of layers shows and hides."""
 
 from __future__ import annotations
 
-from checks.layers import DIRECTORY, HARDLINK, Entry, bytes_by_directory, clean, entry, largest, stack
+from checks.inspect.layers import DIRECTORY, HARDLINK, Entry, bytes_by_directory, clean, entry, largest, stack
 
 
 def f(path: str, size: int = 0, checksum: str = "") -> Entry:

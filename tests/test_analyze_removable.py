@@ -1,4 +1,4 @@
-"""checks.removable: which bytes need not be in an image, and where the guide removes them."""
+"""checks.inspect.removable: which bytes need not be in an image, and where the guide removes them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from checks.layers import Copy, Hidden
-from checks.removable import BY_ID, CLASSES, DELETED_LATER, classes, classify, glob_regex
+from checks.inspect.layers import Copy, Hidden
+from checks.inspect.removable import BY_ID, CLASSES, DELETED_LATER, classes, classify, glob_regex
 
 PAGES = {"base-images", "layers", "only-what-runs", "multi-stage", "multi-stage-python", "beyond"}
 
@@ -90,7 +90,7 @@ def test_every_class_has_a_unique_id_a_guide_page_and_a_url_to_its_section():
     assert len(BY_ID) == len(CLASSES) + 1
     for removable in BY_ID.values():
         assert removable.page in PAGES
-        assert removable.url.endswith(f"/{removable.page}.html#{removable.id}")
+        assert removable.section.url().endswith(f"/{removable.page}.html#{removable.id}")
 
 
 def test_classes_add_up_visible_bytes_and_hidden_copies_largest_first():

@@ -1,4 +1,4 @@
-"""checks.layer_source: the engine's tar-split records and `docker save` archives give the same entries."""
+"""checks.engine.layer_source: the engine's tar-split records and `docker save` archives give the same entries."""
 
 from __future__ import annotations
 
@@ -24,16 +24,9 @@ from analyze_images import (
     whiteout,
 )
 
-from checks.errors import UsageError
-from checks.layer_source import (
-    Prefetch,
-    Reader,
-    chain_ids,
-    entries_from_tar_split,
-    from_storage,
-    layer_entries,
-    read_archive,
-)
+from checks.engine.layer_source import from_storage
+from checks.inspect.archive import Prefetch, Reader, chain_ids, entries_from_tar_split, layer_entries, read_archive
+from checks.model.errors import UsageError
 
 LONG = "usr/lib/python3/dist-packages/" + "very-long-package-name/" * 5 + "module.py"
 LAYER = [

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.bases import RECIPES, Recipe, normalize, recipe_sha256, recipes
-from checks.dockerfile import external_images_of
-from checks.results import BaseUse
+from checks.engine.bases import RECIPES, Recipe, normalize, recipe_sha256, recipes
+from checks.model.dockerfile import external_images_of
+from checks.model.results import BaseUse
 
 LABS = Path(__file__).resolve().parent.parent / "labs"
 

@@ -6,12 +6,10 @@ import dataclasses
 
 import pytest
 
-from checks.claims import (
+from checks.model.claims import (
     KINDS,
-    MB,
     MaxLayers,
     MaxSize,
-    Measured,
     NonRoot,
     PathAbsent,
     PathPresent,
@@ -20,11 +18,11 @@ from checks.claims import (
     SizeRatio,
     SmokeFails,
     SmokePasses,
-    SmokeRun,
     matching,
-    megabytes,
     toml_key,
 )
+from checks.model.measured import Measured, SmokeRun
+from checks.model.units import MB, megabytes
 
 
 def image(size: int = 1000, *, layers: int = 1, user: str = "", files=None, smoke: SmokeRun | None = None) -> Measured:

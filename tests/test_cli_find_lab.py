@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.__main__ import LABS, all_labs, find_lab
-from checks.errors import UsageError
+from checks.cli import LABS, all_labs, find_lab
+from checks.model.errors import UsageError
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
-"""checks.diff: what was removed, added and changed between two images, by directory."""
+"""checks.inspect.diff: what was removed, added and changed between two images, by directory."""
 
 from __future__ import annotations
 
 import json
 
-from checks.diff import changed, diff, render, to_dict
-from checks.layers import Copy
+from checks.inspect.diff import changed, diff, render, to_dict
+from checks.inspect.layers import Copy
 
 
 def c(path: str, size: int, checksum: str = "") -> Copy:

@@ -20,9 +20,10 @@ import pytest
 from analyze_images import directory, docker_archive, file, hardlink, opaque, symlink, whiteout, zeros
 from conftest import LABS, run_checks
 
-from checks import MANAGED_LABEL, docker
-from checks.analyze import analyze
-from checks.bases import Resolver
+from checks.engine import docker
+from checks.engine.bases import Resolver
+from checks.engine.docker import MANAGED_LABEL
+from checks.engine.layer_source import analyze
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import LABS, run_checks
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]

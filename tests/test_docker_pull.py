@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_checks
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]

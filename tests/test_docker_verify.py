@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import run_checks
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
-from checks.dockerfile import external_images, external_images_of, instructions
-from checks.spec import load
+from checks.model.dockerfile import external_images, external_images_of, instructions
+from checks.model.spec import load
 
 LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.docdata import lab_folders
-from checks.report import anchor
-from checks.spec import load
+from checks.guide.docdata import lab_folders
+from checks.model.links import anchor
+from checks.model.spec import load
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = lab_folders(ROOT / "labs")
@@ -162,7 +162,7 @@ def test_an_unknown_measured_value_names_what_exists(docs_copy: Path):
 
 
 def _megabytes(size: int) -> str:
-    from checks.claims import megabytes
+    from checks.model.units import megabytes
 
     return megabytes(size)
 
@@ -176,7 +176,7 @@ def test_missing_workshop_timings_fail_the_build_and_say_to_run_make_bench(docs_
 
 def _links_checks_emit() -> list[tuple[str, str]]:
     """(page, anchor) of every guide link that analyze, lint and the grader can print."""
-    from checks import lint, removable
+    from checks.inspect import lint, removable
 
     links = [(c.page, c.id) for c in removable.BY_ID.values() if c.id != "keep"]
     return links + [(page, code.lower()) for code, page in lint.SIZE_RULES.items()]

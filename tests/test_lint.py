@@ -1,4 +1,4 @@
-"""checks.lint: hadolint's findings, the size-related ones linked to the guide, failures handled."""
+"""checks.inspect.lint: hadolint's findings, the size-related ones linked to the guide, failures handled."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.lint import (
+from checks.inspect.lint import (
     SIZE_RULES,
     UNPARSED,
     Finding,
@@ -38,8 +38,8 @@ HADOLINT_JSON = json.dumps(
 def test_hadolint_json_becomes_findings_and_only_size_rules_link_to_the_guide():
     size, other = parse(HADOLINT_JSON, "before.Dockerfile")
     assert (size.code, size.line, size.file) == ("DL3009", 2, "before.Dockerfile")
-    assert size.size_related and size.url.endswith("/only-what-runs.html#dl3009")
-    assert not other.size_related and other.url == ""
+    assert size.size_related and size.url().endswith("/only-what-runs.html#dl3009")
+    assert not other.size_related and other.url() == ""
 
 
 def test_every_size_rule_links_to_a_guide_page():

@@ -6,7 +6,9 @@ import dataclasses
 
 import pytest
 
-from checks.claims import KINDS, MB, MaxCompressedSize, Measured, PullSpeedup
+from checks.model.claims import KINDS, MaxCompressedSize, PullSpeedup
+from checks.model.measured import Measured
+from checks.model.units import MB
 
 
 def image(compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from checks import report
-from checks.claims import Measured, PullSpeedup, SizeRatio
-from checks.pulls import PullSettings, unmeasured
-from checks.results import Results, dumps, from_dict, read, to_dict, write_if_changed
-from checks.spec import Claim, Lab, Variant
-from checks.verify import lacks_pull_figures, unjudged
+from checks.engine.verify import lacks_pull_figures, unjudged
+from checks.learner import report
+from checks.model.claims import PullSpeedup, SizeRatio
+from checks.model.measured import Measured
+from checks.model.pulls import PullSettings, unmeasured
+from checks.model.results import Results, dumps, from_dict, read, to_dict, write_if_changed
+from checks.model.spec import Claim, Lab, Variant
 
 
 def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:

@@ -1,4 +1,4 @@
-"""checks.pulls and the pure part of checks.pullbench: settings, manifests, which claims a run can judge, chart points."""
+"""checks.model.pulls and the pure part of checks.engine.pullbench: settings, manifests, which claims a run can judge, chart points."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from checks.claims import MaxCompressedSize, MaxSize, Measured, PullSpeedup
-from checks.errors import UsageError
-from checks.pullbench import effective
-from checks.pulls import (
+from checks.engine.pullbench import effective
+from checks.model.claims import MaxCompressedSize, MaxSize, PullSpeedup
+from checks.model.errors import UsageError
+from checks.model.measured import Measured
+from checks.model.pulls import (
     DOCKER_LIST,
     DOCKER_MANIFEST,
     OCI_INDEX,
@@ -18,47 +19,53 @@ from checks.pulls import (
     PullSettings,
     fresh_engine_problem,
     is_index,
-    link_plan,
     layers_bytes,
+    link_plan,
     platform_digest,
     pull_order,
     pull_points,
     registry_config,
     registry_problem,
-    settings,
     speedup,
     tbf,
     unmeasured,
+    wanted,
 )
-from checks.results import Results
+from checks.model.results import Results
+from checks.model.settings import from_environ
 
 # settings from the environment
 
 
 def test_by_default_verify_measures_compressed_sizes_and_three_cold_pulls():
-    assert settings({}) == PullSettings(sizes=True, pulls=True, runs=3)
+    assert settings_from({}) == PullSettings(sizes=True, pulls=True, runs=3)
 
 
 @pytest.mark.parametrize(("mode", "sizes", "pulls"), [("0", False, False), ("off", False, False), ("size", True, False),
                                                       ("1", True, True), ("ON", True, True), (" size ", True, False)])
 def test_the_mode_turns_the_measurement_off_down_to_sizes_or_on(mode, sizes, pulls):
-    chosen = settings({"SLIMLAB_PULL_MEASURE": mode})
+    chosen = settings_from({"SLIMLAB_PULL_MEASURE": mode})
     assert (chosen.sizes, chosen.pulls) == (sizes, pulls)
 
 
 def test_a_mode_that_means_nothing_is_rejected_with_a_did_you_mean():
-    with pytest.raises(UsageError, match="SLIMLAB_PULL_MEASURE='sizes' means nothing. Did you mean 'size'?"):
-        settings({"SLIMLAB_PULL_MEASURE": "sizes"})
+    with pytest.raises(UsageError, match=r"SLIMLAB_PULL_MEASURE='sizes' is not valid \(did you mean 'size'\?\)"):
+        settings_from({"SLIMLAB_PULL_MEASURE": "sizes"})
 
 
 @pytest.mark.parametrize("runs", ["0", "21", "two", "-1", "1.5"])
 def test_a_number_of_runs_outside_1_to_20_is_rejected(runs):
     with pytest.raises(UsageError, match="SLIMLAB_PULL_RUNS"):
-        settings({"SLIMLAB_PULL_RUNS": runs})
+        settings_from({"SLIMLAB_PULL_RUNS": runs})
 
 
 def test_the_number_of_runs_is_read():
-    assert settings({"SLIMLAB_PULL_RUNS": "5"}).runs == 5
+    assert settings_from({"SLIMLAB_PULL_RUNS": "5"}).runs == 5
+
+
+
+def settings_from(environ: dict[str, str]) -> PullSettings:
+    return wanted(from_environ(environ))
 
 
 # what this machine can measure

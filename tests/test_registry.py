@@ -1,4 +1,4 @@
-"""checks.registry: a throwaway registry on loopback that starts, answers and leaves nothing behind, or fails fast.
+"""checks.engine.registry: a throwaway registry on loopback that starts, answers and leaves nothing behind, or fails fast.
 
 No Docker here: images are uploaded through the registry's own HTTP API.  The
 tests that run the real registry need ``docker-registry`` (``make check``
@@ -18,11 +18,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from checks import registry
-from checks.errors import UsageError
-from checks.pulls import DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 from conftest import IN_CI
+
+from checks.engine import registry
+from checks.model.errors import UsageError
+from checks.model.pulls import DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-import pytest
-
-from checks import report
-from checks.claims import Measured, SmokeRun, megabytes
-from checks.results import BaseUse, ClaimResult, Results
+from checks.learner import report
+from checks.model.measured import Measured, SmokeRun
+from checks.model.results import BaseUse, ClaimResult, Results
+from checks.model.units import megabytes
 
 
 def measured(size: int, layers: int = 1, smoke: SmokeRun | None = None) -> Measured:
@@ -55,16 +54,6 @@ def cells(line: str) -> list[str]:
 
 def row(table: list[str], name: str) -> list[str]:
     return next(cells(line) for line in table if cells(line)[0] == name)
-
-
-@pytest.mark.parametrize(("claim_id", "anchor"), [("L4.1", "l4-1"), ("L12.10", "l12-10"), ("L0.0", "l0-0")])
-def test_anchor_lowercases_and_replaces_the_dot(claim_id, anchor):
-    assert report.anchor(claim_id) == anchor
-
-
-def test_claim_url_points_at_the_anchor_on_the_page(monkeypatch):
-    monkeypatch.setattr(report, "DOCS_URL", "https://example.org/slimlab/")
-    assert report.claim_url("multi-stage", "L4.1") == "https://example.org/slimlab/multi-stage.html#l4-1"
 
 
 def test_the_variants_table_has_a_header_and_one_row_per_variant():
@@ -121,9 +110,8 @@ def test_failures_is_empty_when_every_claim_holds():
     assert report.failures(results(claims=results().claims[:1]), "demo") == []
 
 
-def test_failures_has_one_line_per_failed_claim_with_its_id_and_url(monkeypatch):
-    monkeypatch.setattr(report, "DOCS_URL", "https://example.org/slimlab")
-    lines = report.failures(results(), "demo")
+def test_failures_has_one_line_per_failed_claim_with_its_id_and_url():
+    lines = report.failures(results(), "demo", docs_url="https://example.org/slimlab")
     assert len(lines) == 2
     assert lines[0].startswith("lab-9-demo: claim L9.2 does not hold: After is not root.")
     assert "Expected USER is not root; measured no USER (root)." in lines[0]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.claims import Layer, Measured, SmokeRun
-from checks.results import (
+from checks.model.measured import Layer, Measured, SmokeRun
+from checks.model.results import (
     RESULTS_NAME,
     SCHEMA_VERSION,
     BaseUse,

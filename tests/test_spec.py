@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.claims import KINDS, MaxLayers, NonRoot, PathAbsent, SameSmokeOutput, SizeRatio
-from checks.errors import UsageError
-from checks.spec import Claim, Lab, Smoke, Variant, load, parse
+from checks.model.claims import KINDS, MaxLayers, NonRoot, PathAbsent, SameSmokeOutput, SizeRatio
+from checks.model.errors import UsageError
+from checks.model.spec import Claim, Lab, Smoke, Variant, load, parse
 
 LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
 SOURCE = "labs/lab-9-demo/lab.toml"

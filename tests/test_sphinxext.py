@@ -1,4 +1,4 @@
-"""checks.sphinxext: what the guide's extension checks, and that the reference keeps up with the code."""
+"""checks.guide.sphinxext: what the guide's extension checks, and that the reference keeps up with the code."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import sphinxext, sphinxref
-from checks.docdata import load_lab
+from checks.guide import sphinxext, sphinxref
+from checks.guide.docdata import load_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB4 = ROOT / "labs/lab-4-go-multistage"
@@ -19,7 +19,7 @@ REFERENCE = (ROOT / "docs/reference.rst").read_text(encoding="utf-8")
 
 
 def test_the_extension_never_imports_the_docker_module():
-    code = "import sys, checks.sphinxext; print('checks.docker' in sys.modules, 'checks.bases' in sys.modules)"
+    code = "import sys, checks.guide.sphinxext; print('checks.engine.docker' in sys.modules, 'checks.engine.bases' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
 
@@ -63,10 +63,10 @@ def test_a_lab_without_its_results_table_is_a_problem(lab4):
 
 @pytest.mark.parametrize("table", sorted(sphinxref.TOML_TABLES))
 def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(table, lab4):
-    from checks.errors import UsageError
-    from checks.spec import parse
-
     import tomllib
+
+    from checks.model.errors import UsageError
+    from checks.model.spec import parse
 
     data = tomllib.loads((LAB4 / "lab.toml").read_text())
     cls, keys = sphinxref.TOML_TABLES[table]
@@ -84,7 +84,7 @@ def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(tabl
 def test_the_keys_of_every_claim_kind_have_a_type_the_reference_can_name():
     from dataclasses import fields
 
-    from checks.claims import KINDS
+    from checks.model.claims import KINDS
 
     for kind in KINDS.values():
         for field in fields(kind):
@@ -92,7 +92,7 @@ def test_the_keys_of_every_claim_kind_have_a_type_the_reference_can_name():
 
 
 def _parser() -> argparse.ArgumentParser:
-    from checks.__main__ import parser
+    from checks.cli import parser
 
     return parser()
 

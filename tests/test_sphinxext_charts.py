@@ -1,4 +1,4 @@
-"""checks.charts: layer charts are SVG text computed from measured data alone."""
+"""checks.guide.charts: layer charts are SVG text computed from measured data alone."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from checks.charts import Geometry, layer_chart, nice_step, tick_label
-from checks.claims import Layer, Measured
+from checks.guide.charts import Geometry, layer_chart, nice_step, tick_label
+from checks.model.measured import Layer, Measured
 
 SVG = "{http://www.w3.org/2000/svg}"
 

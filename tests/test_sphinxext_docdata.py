@@ -1,4 +1,4 @@
-"""checks.docdata: the values prose shows, and whether recorded results still describe a lab."""
+"""checks.guide.docdata: the values prose shows, and whether recorded results still describe a lab."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.claims import Measured
-from checks.docdata import FIELDS, LabDocs, load_lab, parse_path, percent, staleness, times, value
-from checks.results import BaseUse, Results, dumps, inputs_sha256
+from checks.guide.docdata import FIELDS, LabDocs, load_lab, parse_path, percent, staleness, times, value
+from checks.model.measured import Measured
+from checks.model.results import BaseUse, Results, dumps, inputs_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""checks.timingsdoc: the workshop timings table, rendered from plain data."""
+"""checks.guide.timingsdoc: the workshop timings table, rendered from plain data."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from checks.timingsdoc import HEADERS, caption, read_timings, rows, seconds
+from checks.guide.timingsdoc import HEADERS, caption, read_timings, rows, seconds
 
 DATA = {
     "measured_at": "2026-11-27T20:49:00+00:00",

@@ -1,4 +1,4 @@
-"""Which CA bundle builds receive (checks.verify.ca_bundle), from a fake environment."""
+"""Which CA bundle builds receive (checks.engine.verify.ca_bundle), from a fake environment."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import verify
-from checks.verify import CA_BUNDLE_SOURCES, ca_bundle
+from checks.engine import verify
+from checks.engine.verify import CA_BUNDLE_SOURCES, ca_bundle
 
 
 @pytest.fixture

@@ -1,0 +1,284 @@
+"""Command line: ``python -m checks verify|grade|workshop|bases|clean|analyze|diff|lint``.
+
+Exit codes: 0 every claim holds; 1 a claim fails; 2 bad input or environment
+(one paragraph saying what to do, never a traceback); 3 an internal error (one
+line saying where the traceback was written); 130 interrupted (Ctrl-C), with
+every container the run started removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from checks.engine import docker
+from checks.engine.bases import Resolver
+from checks.engine.pullbench import PullBench
+from checks.engine.verify import verify
+from checks.learner import report
+from checks.model.dockerfile import external_images_of
+from checks.model.errors import UsageError
+from checks.model.pulls import wanted
+from checks.model.results import Results
+from checks.model.settings import Settings, from_environ
+from checks.model.spec import SPEC_NAME, load
+
+ROOT = Path(__file__).resolve().parent.parent
+LABS = ROOT / "labs"
+
+
+def echo(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def all_labs(labs: Path = LABS) -> list[Path]:
+    def number(path: Path) -> tuple[int, str]:
+        digits = path.name.split("-")[1] if path.name.count("-") else ""
+        return (int(digits) if digits.isdigit() else 1 << 30, path.name)
+
+    return sorted((p.parent for p in labs.glob(f"*/{SPEC_NAME}")), key=number)
+
+
+def find_lab(word: str, labs: Path = LABS) -> Path:
+    """A lab by path, by folder name, or by number (``4``, ``lab-4``)."""
+    path = Path(word)
+    if path.is_dir():
+        return path.resolve()
+    known = all_labs(labs)
+    prefix = word if word.startswith("lab-") else f"lab-{word}"
+    exact = [p for p in known if p.name == word]
+    matches = exact or [p for p in known if p.name.startswith(prefix + "-")]
+    if len(matches) == 1:
+        return matches[0]
+    names = ", ".join(p.name for p in known) or "none"
+    raise UsageError(f"No lab '{word}' in {labs}. Known labs: {names}. Name a lab by number (4), folder name or path.")
+
+
+def _builder(args: argparse.Namespace) -> str | None:
+    return args.builder or os.environ.get("BUILDX_BUILDER") or None
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
+    if not folders:
+        raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
+    builder = _builder(args)
+    resolver = Resolver(echo=echo, builder=builder, settings=settings)
+    failures: list[str] = []
+    # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
+    with PullBench(wanted(settings), echo=echo, settings=settings) as pulls:
+        for folder in folders:
+            start = time.monotonic()
+            outcome = verify(folder, resolver=resolver, echo=echo, builder=builder, force=args.force, pulls=pulls)
+            print(report.summary(outcome.results, skipped=outcome.skipped))
+            print(analysis_and_lint(folder, outcome.results, settings.docs_url))
+            written = "results.json updated" if outcome.written else "results.json unchanged"
+            print(f"  {written}; {time.monotonic() - start:.1f}s\n", flush=True)
+            if outcome.note:
+                echo(f"{outcome.lab.name}: {outcome.note}")
+            failures += report.failures(outcome.results, outcome.lab.page, docs_url=settings.docs_url)
+    for line in failures:
+        echo(line)
+    if failures:
+        echo(f"{len(failures)} claim(s) do not hold.")
+        return 1
+    echo(f"All claims hold in {len(folders)} lab(s).")
+    return 0
+
+
+def analysis_and_lint(folder: Path, results: Results, docs_url: str) -> str:
+    """For the verify report: each variant's recorded analysis, and hadolint's size-related findings."""
+    from checks.inspect import analyze, lint
+
+    lines = analyze.summary_lines(results.analysis)
+    try:
+        findings = lint.size_findings(lint.lint(lint.dockerfiles(folder), root=folder))
+    except UsageError as error:
+        return "\n".join([*lines, f"  lint skipped: {error}"])
+    return "\n".join([*lines, *(f"  lint: {lint.line(f, docs_url=docs_url)}" for f in findings)])
+
+
+def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
+    """Grade the learner's exercise.Dockerfile (or the reference answer) against the lab's goals."""
+    from checks.learner.grade import EXERCISE, SOLUTION, grade, render
+
+    folder = find_lab(args.lab)
+    dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE
+    result = grade(folder, dockerfile, resolver=Resolver(echo=echo, builder=_builder(args), settings=settings), echo=echo, builder=_builder(args))
+    print(render(result, docs_url=settings.docs_url))
+    return 0 if result.passed else 1
+
+
+def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
+    """Workshop kit: prepare a machine, bundle its base images, load a bundle elsewhere."""
+    from checks.learner import workshop
+
+    resolver = Resolver(echo=echo, builder=_builder(args), settings=settings)
+    if args.action == "prepare":
+        workshop.prepare(all_labs(), resolver, echo)
+        echo("workshop: every base is available and every lab and reference answer has been built once.")
+    elif args.action == "bundle":
+        uses = workshop.bundle(all_labs(), resolver, Path(args.bundle), echo)
+        echo(f"workshop: wrote {args.bundle} with {len(uses)} base images; copy it to each machine and run `make workshop-load`.")
+    else:
+        print(workshop.load_bundle(Path(args.bundle)))
+    return 0
+
+
+def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
+    """Resolve every base the labs name, building stand-ins where needed."""
+    resolver = Resolver(echo=echo, builder=_builder(args), settings=settings)
+    names: list[str] = []
+    for folder in all_labs():
+        lab = load(folder)
+        for variant in lab.variants:
+            names += [n for n in external_images_of(folder / variant.dockerfile) if n not in names]
+    for name in names:
+        use = resolver.resolve(name)
+        print(f"{name:<45} {use.source:<9} {use.image}")
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
+    """Remove the containers and images slimlab labelled as its own, and nothing else."""
+    containers = [] if args.lab else docker.own_containers()
+    docker.remove_containers(containers)
+    images = docker.own_images(args.lab)
+    refused = docker.remove_images(images)
+    print(f"removed {len(containers)} container(s) and {len(images) - len(refused)} image(s)")
+    if refused:
+        echo(f"kept {len(refused)} image(s) still in use by other images or containers: {', '.join(refused)}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    """Where an image's bytes are, what dive counts as wasted, and what need not be there."""
+    import json
+
+    from checks.engine.layer_source import analyze
+    from checks.inspect.analyze import render, to_dict
+
+    result = analyze(args.image, source=args.source or settings.layers)
+    print(json.dumps(to_dict(result, docs_url=settings.docs_url), indent=2) if args.json else render(result, docs_url=settings.docs_url))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    """What was removed, added and changed from one image to another, by directory."""
+    import json
+
+    from checks.engine.layer_source import analyze
+    from checks.inspect import diff
+
+    source = args.source or settings.layers
+    a, b = analyze(args.a, source=source), analyze(args.b, source=source)
+    result = diff.diff(a.files, b.files, a=args.a, b=args.b)
+    print(json.dumps(diff.to_dict(result), indent=2) if args.json else diff.render(result))
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
+    """hadolint on the labs' Dockerfiles, size-related rules first, each linked to the guide."""
+    import json
+    from dataclasses import asdict
+
+    from checks.inspect import lint
+
+    folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
+    findings = lint.lint([path for folder in folders for path in lint.dockerfiles(folder)], root=ROOT)
+    if args.json:
+        print(json.dumps([{**asdict(f), "url": f.url(settings.docs_url)} for f in findings], indent=2))
+    else:
+        print(lint.render(findings, everything=args.all, docs_url=settings.docs_url))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m checks", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("verify", help="build, measure and verify labs (all by default)")
+    v.add_argument("labs", nargs="*", metavar="LAB", help="lab number, folder name or path")
+    v.add_argument("--force", action="store_true", help="rebuild and re-measure even when nothing changed")
+    v.add_argument("--builder", help="buildx builder to use (default: $BUILDX_BUILDER, else the local engine)")
+    v.set_defaults(run=cmd_verify)
+    g = sub.add_parser("grade", help="grade your exercise.Dockerfile against a lab's goals (make lab-N)")
+    g.add_argument("lab", metavar="LAB", help="lab number, folder name or path")
+    g.add_argument("--dockerfile", help="Dockerfile to grade, relative to the lab folder (default: exercise.Dockerfile)")
+    g.add_argument("--solution", action="store_true", help="grade the reference answer (solution.Dockerfile)")
+    g.add_argument("--builder", help="buildx builder to use")
+    g.set_defaults(run=cmd_grade)
+    w = sub.add_parser("workshop", help="prepare a workshop machine, or bundle/load base images for air-gapped rooms")
+    w.add_argument("action", choices=["prepare", "bundle", "load"])
+    w.add_argument("--bundle", default="slimlab-workshop.tar.gz", help="archive path (default: %(default)s)")
+    w.add_argument("--builder", help="buildx builder to use")
+    w.set_defaults(run=cmd_workshop)
+    b = sub.add_parser("bases", help="make every base image the labs name available (official or stand-in)")
+    b.add_argument("--builder", help="buildx builder to use")
+    b.set_defaults(run=cmd_bases)
+    c = sub.add_parser("clean", help="remove slimlab's own images and containers")
+    c.add_argument("--lab", help="only the images of this lab (its folder name)")
+    c.set_defaults(run=cmd_clean)
+    sources = ["auto", "storage", "save"]
+    source_help = "read layers from the engine's storage or `docker save` (default: auto, the first that works)"
+    an = sub.add_parser(
+        "analyze",
+        help="where an image's bytes are, what is wasted, and which technique removes it",
+        description="Each layer's size, instruction and largest directories; dive's wasted bytes and efficiency "
+        "(same definitions as dive: a path counts once in every layer it appears in, wasted bytes add up every copy "
+        "of a path counted twice or more, efficiency is the sum of each path's smallest copy over the sum of all "
+        "copies; see checks/inspect/efficiency.py); and the bytes in classes a running app rarely needs, each linked to "
+        "the guide section that removes it.",
+    )
+    an.add_argument("image", metavar="IMAGE", help="image reference or id")
+    an.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    an.add_argument("--source", choices=sources, help=source_help)
+    an.set_defaults(run=cmd_analyze)
+    d = sub.add_parser("diff", help="what was removed, added and changed from IMAGE_A to IMAGE_B, by directory")
+    d.add_argument("a", metavar="IMAGE_A")
+    d.add_argument("b", metavar="IMAGE_B")
+    d.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    d.add_argument("--source", choices=sources, help=source_help)
+    d.set_defaults(run=cmd_diff)
+    li = sub.add_parser("lint", help="hadolint on the labs' Dockerfiles, size-related findings linked to the guide")
+    li.add_argument("labs", nargs="*", metavar="LAB", help="lab number, folder name or path (default: every lab)")
+    li.add_argument("--all", action="store_true", help="also show the findings that are not about size")
+    li.add_argument("--json", action="store_true", help="print every finding as JSON")
+    li.set_defaults(run=cmd_lint)
+    return top
+
+
+#: Where the traceback of an internal error is written.
+CRASH_LOG = Path(tempfile.gettempdir()) / "slimlab-internal-error.txt"
+ISSUES = "the slimlab repository's issue tracker"
+
+
+def internal_error(error: BaseException) -> int:
+    """Write the traceback to :data:`CRASH_LOG` and say so in one line: exit 3."""
+    try:
+        CRASH_LOG.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        where = f"the traceback is in {CRASH_LOG}"
+    except OSError:
+        where = "the traceback could not be written"
+    echo(f"\nslimlab: internal error ({type(error).__name__}: {error}); {where}. This is a bug in slimlab, not in your "
+         f"input: please report it on {ISSUES} with that file attached.\n")
+    return 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = from_environ(os.environ)
+        return int(args.run(args, settings))
+    except UsageError as error:
+        echo(f"\nslimlab: {error}\n")
+        return 2
+    except KeyboardInterrupt:
+        echo("\nslimlab: interrupted; containers it started were removed.")
+        return 130
+    except Exception as error:  # anything unexpected is a bug: one line, never a traceback on screen
+        return internal_error(error)

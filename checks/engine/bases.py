@@ -1,0 +1,175 @@
+"""Find an image for every base a lab names: the official one, or a local stand-in.
+
+Order of preference for a name such as ``python:3.13-slim-trixie``:
+
+1. the official image, when the engine already has it;
+2. the stand-in for the current recipe, when it was built before;
+3. the official image, pulled (``SLIMLAB_PULL=never`` skips this);
+4. a stand-in built now from ``checks/bases/<slug>/`` and tagged
+   ``slimlab-base/<slug>:<recipe hash>``, never under the official name.
+
+A recipe's hash covers its files and the image ids of the bases it builds on,
+so a stand-in is rebuilt exactly when its recipe, or one below it, changes.
+Lab builds reach stand-ins through BuildKit named contexts
+(:meth:`Resolver.contexts`), so lab Dockerfiles stay what a user would write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.engine import docker
+from checks.engine.docker import MANAGED_LABEL
+from checks.model.dockerfile import external_images_of
+from checks.model.errors import UsageError
+from checks.model.results import BaseUse, input_files
+from checks.model.settings import Settings
+from checks.setup.mirror import host_mirror
+
+RECIPES = Path(__file__).resolve().parent.parent / "bases"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recipe:
+    """How to build a stand-in for one official image."""
+
+    #: The official name it stands in for.
+    image: str
+    folder: Path
+    summary: str
+    #: Known differences from the official image, one sentence each.
+    differences: tuple[str, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.folder.name
+
+
+def normalize(name: str) -> str:
+    """``busybox`` and ``busybox:latest`` name the same image."""
+    last = name.rsplit("/", 1)[-1]
+    return name if ":" in last or "@" in last else name + ":latest"
+
+
+def recipes(root: Path = RECIPES) -> dict[str, Recipe]:
+    """Every stand-in recipe, by the normalized official name."""
+    found = {}
+    for spec in sorted(root.glob("*/base.toml")):
+        data = tomllib.loads(spec.read_text(encoding="utf-8"))
+        recipe = Recipe(
+            image=data["image"],
+            folder=spec.parent,
+            summary=data.get("summary", ""),
+            differences=tuple(data.get("differences", ())),
+        )
+        found[normalize(recipe.image)] = recipe
+    return found
+
+
+def recipe_sha256(recipe: Recipe, below: Iterable[BaseUse]) -> str:
+    """Fingerprint of a recipe: its files, and the images it builds on."""
+    digest = hashlib.sha256()
+    for path in input_files(recipe.folder):
+        digest.update(path.relative_to(recipe.folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for base in below:
+        digest.update(f"{base.name}={base.image_id}".encode())
+    return digest.hexdigest()
+
+
+class Resolver:
+    """Resolves base names to images, building stand-ins on first need; remembers answers."""
+
+    def __init__(self, *, echo: Callable[[str], None], builder: str | None = None, settings: Settings | None = None):
+        self.echo, self.builder = echo, builder
+        self.settings = settings or Settings()
+        self._known: dict[str, BaseUse] = {}
+        self._recipes = recipes()
+
+    def resolve(self, name: str) -> BaseUse:
+        if name not in self._known:
+            self._known[name] = self._resolve(name)
+        return self._known[name]
+
+    def known(self) -> list[BaseUse]:
+        """Every base resolved so far, including the ones stand-ins are built on."""
+        return list(self._known.values())
+
+    def contexts(self, uses: Iterable[BaseUse]) -> dict[str, str]:
+        """Named build contexts that point each stand-in's official name at the stand-in."""
+        return {use.name: use.image for use in uses if use.source == "stand-in"}
+
+    def _resolve(self, name: str) -> BaseUse:
+        local = docker.inspect_image(name)
+        if local is not None:
+            return BaseUse(name=name, source="official", image=name, image_id=local["Id"])
+        recipe = self._recipes.get(normalize(name))
+        below = [self.resolve(dep) for dep in external_images_of(recipe.folder / "Dockerfile")] if recipe else []
+        tag = f"slimlab-base/{recipe.slug}:{recipe_sha256(recipe, below)[:12]}" if recipe else None
+        built = docker.inspect_image(tag) if tag else None
+        if built is not None:
+            return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
+        if self.settings.pull != "never":
+            timeout = self.settings.pull_timeout
+            self.echo(f"base {name}: not present locally; trying to pull it (up to {timeout:.0f}s)")
+            if docker.pull(name, timeout) and (pulled := docker.inspect_image(name)):
+                return BaseUse(name=name, source="official", image=name, image_id=pulled["Id"])
+        if recipe is None or tag is None:
+            raise UsageError(
+                f"No image for base '{name}': it is not present locally, it could not be pulled, and slimlab has no "
+                f"stand-in recipe for it in {RECIPES}. Pull or load the image (docker pull / docker load), "
+                f"or use one of the bases slimlab can build: {', '.join(r.image for r in self._recipes.values())}."
+            )
+        self.echo(f"base {name}: building the local stand-in {tag} (first time only)")
+        return self._build(name, recipe, tag, below)
+
+    def _build(self, name: str, recipe: Recipe, tag: str, below: list[BaseUse]) -> BaseUse:
+        with tempfile.TemporaryDirectory(prefix="slimlab-base-") as tmp:
+            context = Path(tmp) / recipe.slug
+            shutil.copytree(recipe.folder, context)
+            prepare = context / "prepare.sh"
+            if prepare.exists():
+                self._prepare(prepare, context, recipe)
+            image_id = docker.build(
+                docker.BuildRequest(
+                    dockerfile=context / "Dockerfile",
+                    context=context,
+                    tag=tag,
+                    labels={
+                        MANAGED_LABEL: "true",
+                        "org.slimlab.stand-in-for": name,
+                        "org.slimlab.recipe": tag.rsplit(":", 1)[1],
+                    },
+                    contexts=self.contexts(below),
+                    builder=self.builder,
+                ),
+                echo=lambda line: self.echo("    " + line),
+            )
+        return BaseUse(name=name, source="stand-in", image=tag, image_id=image_id)
+
+    def _prepare(self, script: Path, context: Path, recipe: Recipe) -> None:
+        mirror = self.settings.debian_mirror or host_mirror()
+        if not mirror:
+            raise UsageError(
+                f"The stand-in for {recipe.image} is built from Debian packages, but no Debian mirror was found in "
+                "/etc/apt/sources.list(.d). Set SLIMLAB_DEBIAN_MIRROR to a Debian mirror URL and run again."
+            )
+        done = subprocess.run(
+            ["bash", str(script), str(context)],
+            env={**os.environ, "SLIMLAB_DEBIAN_MIRROR": mirror},
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])
+            raise UsageError(
+                f"{recipe.folder}/prepare.sh failed (exit {done.returncode}) while preparing the stand-in for "
+                f"{recipe.image}:\n{tail}\nFix the cause above and run the command again."
+            )

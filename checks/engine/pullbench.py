@@ -1,0 +1,212 @@
+"""Push each variant to a loopback registry and pull it cold on a fresh engine.
+
+``python -m checks verify`` opens one :class:`PullBench` for all the labs it
+verifies.  Nothing starts until a lab is measured, so a ``make check`` with
+nothing changed is as fast as before.  The first measurement starts the
+registry (installing it first when it is missing) and, when pulls are timed,
+a second Docker engine with an empty data root on its own socket
+(:func:`checks.engine.fresh_engine.fresh_engine`); all of it is stopped and removed
+when the bench closes, whatever happens.
+
+The fresh engine runs in a network namespace of its own, so it cannot touch
+the host's interfaces or firewall; a second registry process serves the same
+storage on the same loopback address inside that namespace.  Both engines
+therefore talk to ``127.0.0.1:<port>``, which every engine trusts over plain HTTP.
+
+Between two pulls every image is removed from the fresh engine, which then
+holds no layer at all, so every pull is cold; the engine never builds, so it
+has no build cache either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import TracebackType
+
+from checks.engine import docker, registry
+from checks.engine.fresh_engine import fresh_engine
+from checks.model.errors import UsageError
+from checks.model.measured import link_key
+from checks.model.pulls import (
+    ENV_MODE,
+    PullFigures,
+    PullSettings,
+    fresh_engine_problem,
+    pull_order,
+    registry_problem,
+    tbf,
+    unmeasured,
+)
+from checks.model.settings import Settings
+from checks.model.spec import Lab
+from checks.model.units import megabytes
+
+#: ``uname -m`` to the architecture names registries use.
+ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "ppc64le": "ppc64le", "s390x": "s390x"}
+
+
+@contextlib.contextmanager
+def network_namespace() -> Iterator[str]:
+    """A network namespace of our own holding only a loopback interface; deleted afterwards."""
+    name = f"slimlab-pull-{uuid.uuid4().hex[:8]}"
+    try:
+        done = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True)
+    except FileNotFoundError:
+        raise UsageError("Cold pulls run in a network namespace of their own, and the `ip` command is missing "
+                         "(Debian: apt-get install iproute2).") from None
+    if done.returncode:
+        raise UsageError(f"`ip netns add {name}` failed ({done.stderr.strip()}); cold pulls run in a network namespace "
+                         "of their own.")
+    try:
+        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True, capture_output=True)
+        yield name
+    finally:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+def host_platform() -> tuple[str, str]:
+    """This machine's platform, for picking a manifest out of an index."""
+    return "linux", ARCHITECTURES.get(platform.machine(), platform.machine())
+
+
+def effective(wanted: PullSettings, *, docker_host: str, euid: int, dockerd: str | None) -> tuple[PullSettings, list[str]]:
+    """What this machine can measure of what was asked, and why each thing left out is left out."""
+    reasons = []
+    sizes, pulls = wanted.sizes, wanted.pulls
+    if sizes and (problem := registry_problem(docker_host)):
+        reasons.append(f"compressed sizes and pull times are not measured: {problem}. Use an engine on this machine, "
+                       f"or set {ENV_MODE}=0 to say you know")
+        sizes = pulls = False
+    if pulls and (problem := fresh_engine_problem(euid=euid, dockerd=dockerd)):
+        reasons.append(f"pull times are not measured ({problem}); compressed sizes still are. Run as root to time "
+                       f"pulls, or set {ENV_MODE}=size to say you know")
+        pulls = False
+    return PullSettings(sizes=sizes, pulls=pulls, runs=wanted.runs), reasons
+
+
+class PullBench:
+    """One registry and (when pulls are timed) one fresh engine for a whole verify run, started on first need."""
+
+    def __init__(self, wanted: PullSettings, *, echo: Callable[[str], None], settings: Settings | None = None,
+                 environ: Mapping[str, str] = os.environ):
+        self.setting, self.reasons = effective(wanted, docker_host=environ.get("DOCKER_HOST", ""),
+                                               euid=os.geteuid(), dockerd=shutil.which("dockerd"))
+        self._echo = echo
+        self._environ = environ
+        self._settings = settings or Settings()
+        self._stack = contextlib.ExitStack()
+        self._registry: registry.Registry | None = None
+        self._host: str | None = None
+        self._netns: str | None = None
+        self._told = False
+
+    def __enter__(self) -> PullBench:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the fresh engine and the registry, and remove what they stored."""
+        self._stack.close()
+        self._registry, self._host, self._netns = None, None, None
+
+    def unmeasured(self, lab: Lab) -> tuple[str, ...]:
+        """Ids of the lab's claims this bench cannot judge."""
+        return unmeasured(((c.id, c.check) for c in lab.claims), self.setting)
+
+    def why_not(self) -> str:
+        """Why some figures are not measured, for a message."""
+        if self.reasons:
+            return "; ".join(self.reasons)
+        return f"{ENV_MODE}={self._environ.get(ENV_MODE, '')} turns that measurement off"
+
+    def tell(self) -> None:
+        """Say once why some figures are left out."""
+        if not self._told:
+            self._told = True
+            for reason in self.reasons:
+                self._echo(f"pulls: {reason}.")
+
+    def _started_registry(self) -> registry.Registry:
+        if self._registry is None:
+            binary = self._settings.registry_bin or registry.find_binary(self._environ) or registry.install(self._echo)
+            self._registry = self._stack.enter_context(registry.local_registry(binary))
+            self._echo(f"pulls: registry {binary} listening on {self._registry.address}")
+        return self._registry
+
+    def _started_engine(self) -> str:
+        if self._host is None:
+            try:
+                self._netns = self._stack.enter_context(network_namespace())
+                self._stack.enter_context(registry.twin_in(self._netns, self._started_registry()))
+                self._host = self._stack.enter_context(fresh_engine(netns=self._netns))
+            except UsageError as error:
+                raise UsageError(f"{error}\nTo measure compressed sizes without timing pulls, set {ENV_MODE}=size.") from None
+            self._echo("pulls: fresh engine with an empty data root started for cold pulls")
+        return self._host
+
+    def measure(self, lab: str, images: Mapping[str, str],
+                links: Mapping[float, tuple[str, ...]] | None = None) -> dict[str, PullFigures]:
+        """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
+        pull each one cold ``runs`` times, one round over all variants per run; then pull the
+        variants ``links`` names over each throttled link (Mbit/s -> variants) the same way."""
+        self.tell()
+        found = self._started_registry()
+        repository = f"slimlab/{lab}"
+        sizes = self._pushed(found, repository, images)
+        runs: dict[str, list[float]] = {}
+        over: dict[str, dict[str, tuple[float, ...]]] = {}
+        if self.setting.pulls:
+            runs = self._pull_runs(found, repository, list(images))
+            for rate, variants in (links or {}).items():
+                with self._throttled(rate):
+                    for variant, seconds in self._pull_runs(found, repository, variants, f" over {rate:g} Mbit/s").items():
+                        over.setdefault(variant, {})[link_key(rate)] = tuple(seconds)
+        return {v: PullFigures(compressed_size_bytes=sizes[v], pull_runs=tuple(runs.get(v, ())), link_pull_runs=over.get(v, {}))
+                for v in images}
+
+    def _pushed(self, found: registry.Registry, repository: str, images: Mapping[str, str]) -> dict[str, int]:
+        """Push each image; return the compressed size the registry stores for each."""
+        sizes = {}
+        for variant, image in images.items():
+            docker.push(image, found.ref(repository, variant))
+            sizes[variant] = registry.compressed_size(found, repository, variant, host_platform())
+            self._echo(f"{repository.removeprefix('slimlab/')}: pushed {variant}: {megabytes(sizes[variant])} compressed")
+        return sizes
+
+    @contextlib.contextmanager
+    def _throttled(self, rate: float) -> Iterator[None]:
+        """Throttle the fresh engine's side of every pull (its namespace's loopback) to ``rate`` Mbit/s."""
+        self._started_engine()
+        assert self._netns is not None
+        try:
+            done = subprocess.run(["tc", "-n", self._netns, "qdisc", "add", "dev", "lo", *tbf(rate)], capture_output=True, text=True)
+        except FileNotFoundError:
+            done = subprocess.CompletedProcess([], 1, "", "the tc command is missing; Debian: apt-get install iproute2")
+        if done.returncode:
+            raise UsageError(f"`tc qdisc add ... tbf` failed ({done.stderr.strip()}), so pulls over a {rate:g} Mbit/s link "
+                             f"cannot be timed here. Set {ENV_MODE}=size to skip pull times.")
+        try:
+            yield
+        finally:
+            subprocess.run(["tc", "-n", self._netns, "qdisc", "del", "dev", "lo", "root"], capture_output=True)
+
+    def _pull_runs(self, found: registry.Registry, repository: str, variants: Iterable[str],
+                   over: str = "") -> dict[str, list[float]]:
+        host = self._started_engine()
+        docker.forget_images(host)
+        runs: dict[str, list[float]] = {}
+        for run, variant in pull_order(list(variants), self.setting.runs):
+            seconds = round(docker.timed_pull(found.ref(repository, variant), host=host), 3)
+            docker.forget_images(host)
+            runs.setdefault(variant, []).append(seconds)
+            self._echo(f"{repository.removeprefix('slimlab/')}: cold pull {run + 1}/{self.setting.runs} of {variant}{over}: "
+                       f"{seconds:.2f} s")
+        return runs

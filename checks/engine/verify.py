@@ -1,0 +1,249 @@
+"""Verify one lab: resolve its bases, build and measure each variant, judge its claims.
+
+This is the orchestration layer: it calls :mod:`checks.engine.docker` for the
+measurements and the pure modules for everything else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.engine import docker
+from checks.engine.bases import Resolver
+from checks.engine.docker import MANAGED_LABEL
+from checks.engine.layer_source import analyze
+from checks.engine.pullbench import PullBench
+from checks.inspect.analyze import summary
+from checks.model.dockerfile import external_images_of
+from checks.model.errors import UsageError
+from checks.model.measured import Measured
+from checks.model.pulls import PullSettings, link_plan, unmeasured
+from checks.model.results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
+from checks.model.spec import SPEC_NAME, Lab, Variant, load
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """What verifying one lab produced."""
+
+    lab: Lab
+    results: Results
+    #: True when nothing changed since the recorded results, so nothing was rebuilt.
+    skipped: bool
+    #: True when results.json was (re)written.
+    written: bool
+    #: Why some claims were not judged (and results.json was left as recorded), if any were not.
+    note: str = ""
+
+
+#: Where the host's CA bundle is looked for, in order; the first that exists is
+#: handed to every build as the BuildKit secret ``ca-certificates``.
+CA_BUNDLE_SOURCES = ("SLIMLAB_CA_BUNDLE", "PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+DEFAULT_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def ca_bundle(environ: Mapping[str, str]) -> str | None:
+    """The host's CA bundle, so builds behind a TLS-intercepting proxy trust what the host trusts.
+
+    A Dockerfile opts in with ``RUN --mount=type=secret,id=ca-certificates,target=<its bundle path>,required=false``:
+    on a machine without a proxy the image's own bundle is used, and nothing needs editing.
+    """
+    for candidate in [*(environ.get(key, "") for key in CA_BUNDLE_SOURCES), DEFAULT_CA_BUNDLE]:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def image_tag(lab: Lab, variant: Variant) -> str:
+    return f"slimlab/{lab.name}:{variant.name}"
+
+
+def _unchanged(lab: Lab, previous: Results | None, digest: str, bases: dict[str, str]) -> bool:
+    """Same inputs, same bases, and every recorded image still under its tag."""
+    if previous is None or previous.inputs_sha256 != digest:
+        return False
+    if {b.name: b.image_id for b in previous.bases} != bases:
+        return False
+    if set(previous.variants) != {v.name for v in lab.variants}:
+        return False
+    if set(previous.analysis) != set(previous.variants):  # recorded before images were analyzed
+        return False
+    for variant in lab.variants:
+        current = docker.inspect_image(image_tag(lab, variant))
+        if current is None or current["Id"] != previous.variants[variant.name].image_id:
+            return False
+    return True
+
+
+def _measure(lab: Lab, folder: Path, variant: Variant, request: docker.BuildRequest, *, needs_files: bool,
+             echo: Callable[[str], None]) -> Measured:
+    echo(f"{lab.name}: building {variant.name} ({variant.dockerfile})")
+    image_id = docker.build(request, echo=lambda line: echo("    " + line))
+    info = docker.inspect_image(image_id) or {}
+    smoke = None
+    if variant.smoke is not None:
+        echo(f"{lab.name}: smoke test of {variant.name}")
+        smoke = docker.run_smoke(image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout)
+        if smoke.timed_out:
+            raise UsageError(
+                f"{folder / SPEC_NAME}: the smoke test of variant '{variant.name}' did not finish within "
+                f"{variant.smoke.timeout:g}s, so its container was killed and removed. Smoke arguments must make the "
+                "app exit on its own (a self-check mode, as in lab 4); if the app is only slow, raise the smoke "
+                "timeout in the lab spec."
+            )
+    return Measured(
+        image_id=image_id,
+        size_bytes=int(info.get("Size", 0)),
+        layer_count=len(info.get("RootFS", {}).get("Layers", [])),
+        layers=docker.history(image_id),
+        user=(info.get("Config") or {}).get("User") or "",
+        files=docker.list_files(image_id) if needs_files else None,
+        smoke=smoke,
+    )
+
+
+@contextlib.contextmanager
+def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterator[Path]:
+    """The folder to build from: the lab itself, or a prepared temporary copy of it."""
+    if not lab.prepare:
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix=f"slimlab-{lab.name}-") as tmp:
+        copy = Path(tmp) / lab.name
+        shutil.copytree(folder, copy, symlinks=True)
+        echo(f"{lab.name}: preparing the build context ({lab.prepare})")
+        done = subprocess.run(["bash", lab.prepare], cwd=copy, capture_output=True, text=True)
+        if done.returncode:
+            tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])
+            raise UsageError(f"{folder / lab.prepare} failed (exit {done.returncode}):\n{tail}\nFix the script and run the command again.")
+        yield copy
+
+
+def _measure_all(lab: Lab, folder: Path, source: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None,
+                 echo: Callable[[str], None]) -> dict[str, Measured]:
+    """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy)."""
+    bundle = ca_bundle(resolver.settings.environ)
+    file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
+    measured = {}
+    for variant in lab.variants:
+        request = docker.BuildRequest(
+            dockerfile=source / variant.dockerfile,
+            context=source / variant.context,
+            tag=image_tag(lab, variant),
+            labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
+            contexts=resolver.contexts(uses),
+            target=variant.target,
+            builder=builder,
+            secrets=(f"id=ca-certificates,src={bundle}",) if bundle else (),
+        )
+        measured[variant.name] = _measure(lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo)
+    return measured
+
+
+def resolve_bases(lab: Lab, folder: Path, resolver: Resolver) -> list[BaseUse]:
+    """The image behind every base the lab's Dockerfiles name, in order of first use."""
+    names: list[str] = []
+    for variant in lab.variants:
+        names += [n for n in external_images_of(folder / variant.dockerfile) if n not in names]
+    return [resolver.resolve(name) for name in names]
+
+
+def measure(lab: Lab, folder: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None,
+            echo: Callable[[str], None]) -> dict[str, Measured]:
+    """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so)."""
+    with build_folder(folder, lab, echo) as source:
+        return _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo)
+
+
+def judge(lab: Lab, measured: Mapping[str, Measured]) -> tuple[ClaimResult, ...]:
+    """Every claim's verdict on the measurements."""
+    results = []
+    for claim in lab.claims:
+        verdict = claim.check.evaluate(measured)
+        results.append(ClaimResult(id=claim.id, kind=claim.check.kind, text=claim.text, passed=verdict.passed,
+                                   expected=verdict.expected, measured=verdict.measured))
+    return tuple(results)
+
+
+def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBench) -> dict[str, Measured]:
+    """``measured`` with each variant's compressed size and cold pull times, as far as ``pulls`` measures them."""
+    if not pulls.setting.sizes:
+        return dict(measured)
+    links = link_plan(claim.check for claim in lab.claims)
+    figures = pulls.measure(lab.name, {name: m.image_id for name, m in measured.items()}, links)
+    return {
+        name: dataclasses.replace(m, compressed_size_bytes=figures[name].compressed_size_bytes,
+                                  pull_runs=figures[name].pull_runs, link_pull_runs=figures[name].link_pull_runs)
+        for name, m in measured.items()
+    }
+
+
+def lacks_pull_figures(previous: Results, pulls: PullBench | None, links: Mapping[float, tuple[str, ...]] | None = None) -> bool:
+    """True when ``pulls`` measures figures that the recorded results do not hold yet
+    (``links``: the variants to pull over each throttled link, see :func:`checks.model.pulls.link_plan`)."""
+    if pulls is None:
+        return False
+    wants = pulls.setting
+    if any((wants.sizes and m.compressed_size_bytes is None) or (wants.pulls and not m.pull_runs)
+           for m in previous.variants.values()):
+        return True
+    return wants.pulls and any(not previous.variants[v].runs_over(rate) for rate, names in (links or {}).items()
+                               for v in names if v in previous.variants)
+
+
+def unjudged(lab: Lab, pulls: PullBench | None) -> tuple[tuple[str, ...], str]:
+    """Ids of the claims this run cannot judge, and why."""
+    if pulls is None:
+        return unmeasured(((c.id, c.check) for c in lab.claims), PullSettings(sizes=False, pulls=False)), \
+            "this run measures no compressed sizes or pull times"
+    return pulls.unmeasured(lab), pulls.why_not()
+
+
+def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None,
+           force: bool = False, pulls: PullBench | None = None) -> Outcome:
+    """Verify the lab in ``folder`` and record its results (only when they changed).
+
+    With ``pulls``, each variant is also pushed to a loopback registry and pulled cold
+    (:mod:`checks.engine.pullbench`); claims that need figures the run does not measure are
+    left unjudged, and then results.json is left as recorded."""
+    lab = load(folder)
+    digest = inputs_sha256(folder)
+    uses = resolve_bases(lab, folder, resolver)
+    path = folder / RESULTS_NAME
+    previous = read(path)
+    if (not force and previous is not None and not lacks_pull_figures(previous, pulls, link_plan(c.check for c in lab.claims))
+            and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})):
+        return Outcome(lab=lab, results=previous, skipped=True, written=False)
+
+    engine = docker.engine_versions()
+    measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo)
+    if pulls is not None:
+        measured = with_pull_figures(lab, measured, pulls)
+    left_out, why = unjudged(lab, pulls)
+    claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
+    echo(f"{lab.name}: analyzing the images")
+    analysis = {name: summary(analyze(m.image_id)) for name, m in measured.items()}
+    results = Results(
+        lab=lab.name,
+        title=lab.title,
+        inputs_sha256=digest,
+        measured_at=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+        engine=engine,
+        bases=tuple(uses),
+        variants=measured,
+        claims=claims,
+        analysis=analysis,
+    )
+    if left_out:
+        note = f"claims {', '.join(left_out)} not verified: {why}. results.json left as recorded."
+        return Outcome(lab=lab, results=results, skipped=False, written=False, note=note)
+    written = write_if_changed(path, results)
+    return Outcome(lab=lab, results=results if written else (read(path) or results), skipped=False, written=written)

@@ -1,0 +1,191 @@
+"""What the guide shows of a lab, as plain functions over recorded data (no Docker, no Sphinx).
+
+The docs build reads each lab's ``lab.toml`` and ``results.json``; this module
+says whether those results still describe the lab's files (:func:`staleness`),
+and turns one measured value into the text a page shows (:func:`value`).
+:mod:`checks.guide.sphinxext` is only the glue between these functions and Sphinx.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.model.errors import UsageError
+from checks.model.measured import Measured
+from checks.model.results import RESULTS_NAME, Results, inputs_sha256, read
+from checks.model.spec import SPEC_NAME, Lab, load
+from checks.model.units import megabytes
+
+#: What to do about missing or stale results; every such warning ends with it.
+REMEDY = "Run `make check` to measure the lab again, then build the docs."
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabDocs:
+    """One lab as the docs build sees it: its spec, its recorded results, its current fingerprint."""
+
+    #: Folder name, e.g. ``lab-4-go-multistage``.
+    name: str
+    folder: Path
+    #: The parsed ``lab.toml``; None when it does not parse (see ``problem``).
+    spec: Lab | None
+    #: The recorded ``results.json``; None when it is absent or unreadable.
+    results: Results | None
+    #: :func:`checks.model.results.inputs_sha256` of the lab's files now.
+    current_sha256: str
+    #: Why the spec could not be read, if it could not.
+    problem: str = ""
+
+    @property
+    def results_path(self) -> Path:
+        return self.folder / RESULTS_NAME
+
+
+def load_lab(folder: Path) -> LabDocs:
+    """Read a lab folder for the docs: never raises for a broken spec or missing results."""
+    try:
+        spec, problem = load(folder), ""
+    except UsageError as error:
+        spec, problem = None, str(error)
+    return LabDocs(
+        name=folder.name,
+        folder=folder,
+        spec=spec,
+        results=read(folder / RESULTS_NAME),
+        current_sha256=inputs_sha256(folder),
+        problem=problem,
+    )
+
+
+def lab_folders(labs: Path) -> list[Path]:
+    """Every lab folder (a folder holding a ``lab.toml``) under ``labs``, by name."""
+    return sorted((spec.parent for spec in labs.glob(f"*/{SPEC_NAME}")), key=lambda p: p.name)
+
+
+def staleness(lab: LabDocs) -> str | None:
+    """Why the recorded results cannot be shown as they are, or None when they are current."""
+    where = f"labs/{lab.name}/{RESULTS_NAME}"
+    if lab.results is None:
+        state = "is missing" if not lab.results_path.exists() else "is unreadable or of another schema"
+        return f"{where} {state}, so the guide has no measurement of {lab.name}. {REMEDY}"
+    if lab.results.inputs_sha256 != lab.current_sha256:
+        return (
+            f"{where} is stale: the lab's files changed after it was measured (inputs_sha256 is now "
+            f"{lab.current_sha256[:12]}, recorded {lab.results.inputs_sha256[:12]}). {REMEDY}"
+        )
+    return None
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """``Did you mean 'x'?`` when a close spelling exists; always lists what exists."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"{hint} Known: {', '.join(choices) or 'none'}."
+
+
+# ---------------------------------------------------------------------------
+# Measured values for prose: the :measured: role's fields.
+
+
+def percent(ratio: float) -> str:
+    """A ratio as a percentage with the digits that matter: ``0.66%``, ``4.5%``, ``45%``."""
+    share = ratio * 100
+    if share < 1:
+        return f"{share:.2f}%"
+    if share < 10:
+        return f"{share:.1f}%"
+    return f"{share:.0f}%"
+
+
+def times(factor: float) -> str:
+    """A factor for "N times smaller": ``152×``, ``3.4×``."""
+    return f"{factor:.0f}×" if factor >= 10 else f"{factor:.1f}×"
+
+
+def compressed_bytes(m: Measured) -> int | None:
+    """The compressed (registry) size, once the checker records it."""
+    return getattr(m, "compressed_size_bytes", None)
+
+
+def pull_seconds(m: Measured) -> float | None:
+    """The median cold pull time, once the checker records pulls."""
+    return getattr(m, "pull_seconds", None)
+
+
+def _pull(m: Measured, before: Measured) -> str:
+    seconds = pull_seconds(m)
+    if seconds is None:
+        raise LookupError("no pull time is recorded for it (results.json has no pull_runs yet)")
+    return f"{seconds:.1f} s"
+
+
+def _ratio(m: Measured, before: Measured) -> float:
+    if not before.size_bytes:
+        raise LookupError("the 'before' variant measured 0 bytes, so no ratio can be taken")
+    return m.size_bytes / before.size_bytes
+
+
+def _compressed(m: Measured, before: Measured) -> str:
+    size = compressed_bytes(m)
+    if size is None:
+        raise LookupError("no compressed size is recorded for it (results.json has no compressed_size_bytes yet)")
+    return megabytes(size)
+
+
+def _factor(m: Measured, before: Measured) -> str:
+    if not m.size_bytes:
+        raise LookupError("it measured 0 bytes, so no factor can be taken")
+    return times(before.size_bytes / m.size_bytes)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value the ``:measured:`` role can show; the docstring of each entry is in ``help``."""
+
+    help: str
+    show: Callable[[Measured, Measured], str]
+
+
+#: Every field of ``:measured:`lab/variant/FIELD```, with what it shows.
+FIELDS: dict[str, Field] = {
+    "size": Field("Uncompressed size in decimal units, as `docker image ls` shows it (``6.2 MB``).",
+                  lambda m, b: megabytes(m.size_bytes)),
+    "bytes": Field("Uncompressed size in bytes, with thousands separators (``6,231,089``).",
+                   lambda m, b: f"{m.size_bytes:,}"),
+    "layers": Field("Number of filesystem layers (``2``).", lambda m, b: str(m.layer_count)),
+    "ratio": Field("Size as a share of the lab's ``before`` variant (``0.66%``).",
+                   lambda m, b: percent(_ratio(m, b))),
+    "reduction": Field("How much smaller than ``before``, as a share (``99.3%``).",
+                       lambda m, b: f"{(1 - _ratio(m, b)) * 100:.1f}%"),
+    "saved": Field("Bytes saved against ``before``, in decimal units (``942.4 MB``).",
+                   lambda m, b: megabytes(b.size_bytes - m.size_bytes)),
+    "factor": Field("How many times smaller than ``before`` (``152×``).", _factor),
+    "compressed": Field("Compressed size as a registry stores it, once recorded (``2.9 MB``).", _compressed),
+    "pull": Field("Median time a fresh node took to pull it, once recorded (``1.9 s``).", _pull),
+    "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
+}
+
+
+def value(results: Results, variant: str, field: str) -> str:
+    """The text for one measured value; LookupError names what exists when the path is wrong."""
+    if variant not in results.variants:
+        raise LookupError(f"lab {results.lab} has no variant '{variant}'.{did_you_mean(variant, list(results.variants))}")
+    if field not in FIELDS:
+        raise LookupError(f"'{field}' is not a measured field.{did_you_mean(field, list(FIELDS))}")
+    measured = results.variants[variant]
+    before = results.variants.get("before", measured)
+    try:
+        return FIELDS[field].show(measured, before)
+    except LookupError as error:
+        raise LookupError(f"{results.lab}/{variant}/{field}: {error}.") from None
+
+
+def parse_path(text: str) -> tuple[str, str, str]:
+    """``lab/variant/field`` split in three; ValueError for any other shape."""
+    parts = text.strip().split("/")
+    if len(parts) != 3 or not all(parts):
+        raise ValueError(f"'{text}' is not lab/variant/field (e.g. lab-4-go-multistage/after/size).")
+    return parts[0], parts[1], parts[2]

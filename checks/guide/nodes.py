@@ -1,0 +1,132 @@
+"""What every directive of the guide shares: reading the labs once per build, and small docutils builders.
+
+:mod:`checks.guide.sphinxext` and :mod:`checks.guide.sphinxref` both import
+from here and never from each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from checks.guide.docdata import LabDocs, lab_folders, load_lab
+from checks.model.links import anchor
+from checks.model.results import ClaimResult
+from checks.model.spec import Claim
+
+logger = logging.getLogger("checks.guide")
+#: Every warning the extension logs has this type, so ``-W`` fails the build on it.
+WARN = {"type": "slimlab"}
+
+
+def labs_dir(app: Sphinx) -> Path:
+    return Path(app.config.slimlab_labs or Path(app.confdir) / "labs").resolve()
+
+
+def bases_dir(app: Sphinx) -> Path:
+    return Path(app.config.slimlab_bases or Path(app.confdir) / "checks" / "bases").resolve()
+
+
+def all_labs(app: Sphinx) -> dict[str, LabDocs]:
+    cache = getattr(app, "_slimlab_labs", None)
+    if cache is None:
+        cache = {folder.name: load_lab(folder) for folder in lab_folders(labs_dir(app))}
+        app._slimlab_labs = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def _reset(app: Sphinx) -> None:
+    app._slimlab_labs = None  # type: ignore[attr-defined]
+
+
+def claim_owner(app: Sphinx, claim_id: str) -> tuple[LabDocs, Claim] | None:
+    for lab in all_labs(app).values():
+        for claim in lab.spec.claims if lab.spec else ():
+            if claim.id == claim_id:
+                return lab, claim
+    return None
+
+
+def recorded(lab: LabDocs, claim_id: str) -> ClaimResult | None:
+    return next((c for c in lab.results.claims if c.id == claim_id), None) if lab.results else None
+
+
+def claim_ref(claim_id: str, text: str | None = None) -> addnodes.pending_xref:
+    """A link to a claim's anchor, resolved by the standard domain (so -n flags a missing one)."""
+    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(claim_id), refexplicit=True, refwarn=True)
+    ref += nodes.inline(text or claim_id, text or claim_id, classes=["slimlab-claim-id"])
+    return ref
+
+
+def base_ref(name: str, text: str) -> addnodes.pending_xref:
+    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=base_label(name), refexplicit=True, refwarn=True)
+    ref += nodes.inline(text, text)
+    return ref
+
+
+def base_label(image: str) -> str:
+    return "base-" + nodes.make_id(image.replace(":", "-").replace("/", "-"))
+
+
+def verdict(passed: bool | None) -> nodes.inline:
+    word, mark, cls = {True: ("holds", "✓", "pass"), False: ("fails", "✗", "fail"), None: ("not measured", "…", "none")}[passed]
+    return nodes.inline(f"{mark} {word}", f"{mark} {word}", classes=["slimlab-verdict", f"slimlab-{cls}"])
+
+
+def smoke_cell(passed: bool) -> nodes.inline:
+    """A smoke test passes or fails; whether failing was expected is a claim's business (smoke_fails)."""
+    text = "✓ passes" if passed else "✗ fails"
+    return nodes.inline(text, text, classes=["slimlab-verdict", "slimlab-pass" if passed else "slimlab-fail"])
+
+
+def table(headers: list[str], rows: list[list[nodes.Node | str]], classes: list[str], widths: list[int] | None = None) -> nodes.table:
+    tab = nodes.table(classes=["slimlab-table", *classes])
+    group = nodes.tgroup(cols=len(headers))
+    tab += group
+    for width in widths or [1] * len(headers):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head += _row(headers)
+    body = nodes.tbody()
+    group += body
+    for row in rows:
+        body += _row(row)
+    return tab
+
+
+def _row(cells: Iterable[nodes.Node | str]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        if isinstance(cell, str):
+            entry += nodes.paragraph(cell, cell)
+        elif isinstance(cell, (nodes.Inline, nodes.Text)):
+            para = nodes.paragraph()
+            para += cell
+            entry += para
+        else:
+            entry += cell
+        row += entry
+    return row
+
+
+def para(*parts: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
+    node = nodes.paragraph(classes=classes or [])
+    for part in parts:
+        node += nodes.Text(part) if isinstance(part, str) else part
+    return node
+
+
+def literal(text: str) -> nodes.literal:
+    return nodes.literal(text, text)
+
+
+def note_use(env: BuildEnvironment, lab: str) -> None:
+    env.slimlab_uses.setdefault(env.docname, set()).add(lab)  # type: ignore[attr-defined]

@@ -1,0 +1,453 @@
+"""The guide's Sphinx extension: pages show what the checker recorded, never what someone typed.
+
+Directives and roles (all read ``labs/*/lab.toml`` and ``results.json``;
+nothing here calls Docker or imports :mod:`checks.engine.docker`):
+
+``.. lab-results:: LAB``
+    The lab's variants (size, layers, compressed size once recorded, share of
+    ``before``), its claims with their verdicts, the bases it was built on and
+    an SVG chart of every variant's layers.
+``.. claim:: L4.1``
+    A claim's place on its page: the anchor the checker's failure message
+    links to (``#l4-1``), the claim's text, verdict and measured value, and the
+    directive's content as the explanation.
+``:measured:`LAB/VARIANT/FIELD```
+    One measured value in prose; the fields are :data:`checks.guide.docdata.FIELDS`.
+``:claim:`L4.1```, ``:verdict:`L4.1```
+    A link to a claim's section from any page; ``verdict`` adds its recorded verdict.
+``.. workshop-timings::``
+    The measured cold and warm grade time of every lab, from
+    ``docs/workshop-timings.json`` (written by ``make bench``;
+    :mod:`checks.guide.timingsdoc`).
+``.. standin-bases::``, ``.. claim-kinds::``, ``.. lab-toml-keys:: TABLE``, ``.. measured-fields::``
+    Reference material rendered from the code and the recipes
+    (:mod:`checks.guide.sphinxref`).
+
+Every build checks every lab: missing or stale results (the lab's files no
+longer hash to the recorded ``inputs_sha256``), a lab page that does not
+exist, or a claim with no ``.. claim::`` on its lab's page is a warning,
+which ``-W`` turns into a failed build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from checks.guide import sphinxref, timingsdoc
+from checks.guide.charts import layer_chart
+from checks.guide.docdata import (
+    FIELDS,
+    LabDocs,
+    compressed_bytes,
+    did_you_mean,
+    parse_path,
+    pull_seconds,
+    staleness,
+    value,
+)
+from checks.guide.nodes import (
+    WARN,
+    _reset,
+    all_labs,
+    base_ref,
+    claim_owner,
+    claim_ref,
+    labs_dir,
+    literal,
+    logger,
+    note_use,
+    para,
+    recorded,
+    smoke_cell,
+    table,
+    verdict,
+)
+from checks.model import spec as lab_spec
+from checks.model.links import anchor
+from checks.model.units import megabytes
+
+# ---------------------------------------------------------------------------
+# Reading labs: once per build, from the configured folder.
+
+
+# ---------------------------------------------------------------------------
+# Nodes: a measured value carries its source in data-* attributes (the tests read them).
+
+
+class measured_value(nodes.inline):
+    """One value from a results.json; HTML shows it as a span with data-lab/variant/field/bytes."""
+
+
+def visit_measured_value(self: Any, node: measured_value) -> None:
+    data = {f"data-{key}": str(node[key]) for key in ("lab", "variant", "field", "bytes") if node.get(key) is not None}
+    self.body.append(self.starttag(node, "span", "", CLASS="slimlab-measured", title=node.get("tooltip", ""), **data))
+
+
+def depart_measured_value(self: Any, node: measured_value) -> None:
+    self.body.append("</span>")
+
+
+def measured_node(lab: str, variant: str, field: str, text: str, size_bytes: int | None, tooltip: str) -> measured_value:
+    node = measured_value(text, text, lab=lab, variant=variant, field=field, tooltip=tooltip)
+    if size_bytes is not None:
+        node["bytes"] = size_bytes
+    return node
+
+
+# ---------------------------------------------------------------------------
+# .. lab-results:: LAB
+
+
+class LabResultsDirective(SphinxDirective):
+    """A lab's recorded measurement: variants, claims, bases and a layer chart."""
+
+    required_arguments = 1
+    option_spec = {"no-chart": directives.flag, "no-claims": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0].strip()
+        labs = all_labs(self.env.app)
+        if name not in labs:
+            logger.warning(f"lab-results: no lab '{name}' in {labs_dir(self.env.app)}.{did_you_mean(name, list(labs))}",
+                           location=self.get_location(), **WARN)
+            return []
+        lab = labs[name]
+        self.env.note_dependency(str(lab.results_path))
+        self.env.note_dependency(str(lab.folder / lab_spec.SPEC_NAME))
+        self.env.slimlab_results.setdefault(self.env.docname, set()).add(name)  # type: ignore[attr-defined]
+        note_use(self.env, name)
+        box = nodes.container(classes=["slimlab-lab-results"])
+        if lab.results is None:
+            box += nodes.warning("", para(f"No measurement of {name} is recorded yet: run ", literal("make check"), "."))
+            return [box]
+        box += self.provenance(lab)
+        box += self.variants(lab)
+        box += self.bases(lab)
+        if "no-claims" not in self.options:
+            box += self.claims(lab)
+        if "no-chart" not in self.options:
+            box += self.chart(lab)
+        return [box]
+
+    def provenance(self, lab: LabDocs) -> nodes.paragraph:
+        r = lab.results
+        assert r is not None
+        engine = ", ".join(f"{k} {v}" for k, v in r.engine.items())
+        return para("Recorded by ", literal("make check"), f" on {r.measured_at[:10]} ({engine}) in ",
+                    literal(f"labs/{lab.name}/results.json"), ".", classes=["slimlab-provenance"])
+
+    def variants(self, lab: LabDocs) -> nodes.table:
+        r = lab.results
+        assert r is not None
+        described = {v.name: v.description for v in lab.spec.variants} if lab.spec else {}
+        with_compressed = any(compressed_bytes(m) is not None for m in r.variants.values())
+        with_pulls = any(pull_seconds(m) is not None for m in r.variants.values())
+        headers = ["Variant", "Size", *(["Compressed"] if with_compressed else []), *(["Cold pull"] if with_pulls else []),
+                   "Layers", "vs before", "Smoke test"]
+        rows = []
+        for vname, m in r.variants.items():
+            first: list[nodes.Node] = [para(nodes.strong(vname, vname))]
+            if described.get(vname):
+                first.append(para(described[vname], classes=["slimlab-description"]))
+            cell = nodes.container("", *first)
+            tip = f"{m.size_bytes:,} bytes"
+            row: list[nodes.Node | str] = [cell, measured_node(lab.name, vname, "size", megabytes(m.size_bytes), m.size_bytes, tip)]
+            if with_compressed:
+                size = compressed_bytes(m)
+                row.append(measured_node(lab.name, vname, "compressed", megabytes(size), size, f"{size:,} bytes") if size is not None else "—")
+            if with_pulls:
+                row.append(measured_node(lab.name, vname, "pull", value(r, vname, "pull"), None, "median of cold pulls")
+                           if pull_seconds(m) is not None else "—")
+            row.append(measured_node(lab.name, vname, "layers", str(m.layer_count), None, "filesystem layers"))
+            row.append("—" if vname == "before" else value(r, vname, "ratio") + " of before")
+            row.append("—" if m.smoke is None else smoke_cell(m.smoke.passed))
+            rows.append(row)
+        widths = [40, 14, *([14] if with_compressed else []), *([12] if with_pulls else []), 10, 16, 14]
+        return table(headers, rows, ["slimlab-variants"], widths)
+
+    def bases(self, lab: LabDocs) -> nodes.Node:
+        r = lab.results
+        assert r is not None
+        if not r.bases:
+            return para("Bases: none but ", literal("scratch"), ".", classes=["slimlab-bases"])
+        parts: list[nodes.Node | str] = [nodes.strong("Bases: ", "Bases: ")]
+        for index, base in enumerate(r.bases):
+            parts += ["; " if index else "", literal(base.name), " ("]
+            parts += [base_ref(base.name, "stand-in")] if base.source == "stand-in" else ["official"]
+            parts.append(")")
+        parts.append(".")
+        if any(base.source == "stand-in" for base in r.bases):
+            parts.append(" A stand-in is slimlab's local rebuild of an official image that could not be pulled; "
+                         "on the official images the sizes differ a little.")
+        return para(*parts, classes=["slimlab-bases"])
+
+    def claims(self, lab: LabDocs) -> nodes.table:
+        r = lab.results
+        assert r is not None
+        rows = [
+            [claim_ref(c.id), c.text, verdict(c.passed), para(c.measured, nodes.inline("", f" (expected {c.expected})", classes=["slimlab-expected"]))]
+            for c in r.claims
+        ]
+        return table(["Claim", "Statement", "Verdict", "Measured"], rows, ["slimlab-claims"], [8, 44, 14, 34])
+
+    def chart(self, lab: LabDocs) -> nodes.container:
+        r = lab.results
+        assert r is not None
+        chart_id = f"slimlab-chart-{lab.name}-{self.env.new_serialno('slimlab-chart')}"
+        svg = layer_chart(lab.name, r.variants, chart_id=chart_id)
+        caption = para("Each bar is one image on a shared scale; each segment is a layer that adds files. "
+                       "Hover a segment for the instruction that made it.", classes=["slimlab-chart-caption"])
+        return nodes.container("", nodes.raw("", svg, format="html"), caption, classes=["slimlab-chart-box"])
+
+
+# ---------------------------------------------------------------------------
+# .. claim:: L4.1  and  :claim:`L4.1`
+
+
+class ClaimDirective(SphinxDirective):
+    """The anchor of one claim on its page, with its verdict and the explanation in the content."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        claim_id = self.arguments[0].strip()
+        found = claim_owner(self.env.app, claim_id)
+        if found is None:
+            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
+            logger.warning(f"claim: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            return []
+        lab, claim = found
+        note_use(self.env, lab.name)
+        self.env.note_dependency(str(lab.results_path))
+        self.env.note_dependency(str(lab.folder / lab_spec.SPEC_NAME))
+        self.env.slimlab_claims[claim_id] = (self.env.docname, self.lineno)  # type: ignore[attr-defined]
+        result = recorded(lab, claim_id)
+        state = "none" if result is None else ("pass" if result.passed else "fail")
+        box = nodes.container(classes=["slimlab-claim", f"slimlab-{state}"], ids=[anchor(claim_id)], names=[anchor(claim_id)])
+        self.state.document.note_explicit_target(box)
+        link = nodes.reference("", "", internal=True, refid=anchor(claim_id), classes=["slimlab-claim-link"])
+        link += nodes.inline(claim_id, claim_id, classes=["slimlab-claim-id"])
+        box += para(link, " ", verdict(None if result is None else result.passed), " ", nodes.strong(claim.text, claim.text),
+                    classes=["slimlab-claim-title"])
+        if result is not None:
+            box += para("Measured ", nodes.emphasis(result.measured, result.measured), f"; expected {result.expected}.",
+                        classes=["slimlab-claim-measured"])
+        if self.content:
+            self.state.nested_parse(self.content, self.content_offset, box)
+        if claim.hint:
+            box += para(nodes.strong("Hint: ", "Hint: "), claim.hint, classes=["slimlab-hint"])
+        return [box]
+
+
+class ClaimRole(SphinxRole):
+    """``:claim:`L4.1``` links to the claim's section wherever it is."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        claim_id = self.text.strip()
+        if claim_owner(self.env.app, claim_id) is None:
+            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
+            logger.warning(f"claim role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            return [nodes.inline(claim_id, claim_id)], []
+        return [claim_ref(claim_id)], []
+
+
+class VerdictRole(SphinxRole):
+    """``:verdict:`L0.3``` shows the claim's recorded verdict (holds, fails, not measured), linked to its section."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        claim_id = self.text.strip()
+        found = claim_owner(self.env.app, claim_id)
+        if found is None:
+            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
+            logger.warning(f"verdict role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            return [nodes.inline(claim_id, claim_id)], []
+        lab, _ = found
+        note_use(self.env, lab.name)
+        self.env.note_dependency(str(lab.results_path))
+        result = recorded(lab, claim_id)
+        ref = claim_ref(claim_id)
+        return [ref, nodes.Text(" "), verdict(None if result is None else result.passed)], []
+
+
+# ---------------------------------------------------------------------------
+# :measured:`lab/variant/field`
+
+
+class MeasuredRole(SphinxRole):
+    """One recorded value in running prose."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        try:
+            lab_name, variant, field = parse_path(self.text)
+            labs = all_labs(self.env.app)
+            if lab_name not in labs:
+                raise LookupError(f"no lab '{lab_name}'.{did_you_mean(lab_name, list(labs))}")
+            lab = labs[lab_name]
+            note_use(self.env, lab_name)
+            self.env.note_dependency(str(lab.results_path))
+            if lab.results is None:  # the build already warns once per lab (check_labs)
+                return [nodes.inline(self.text, "(not measured yet)", classes=["slimlab-missing"])], []
+            text = value(lab.results, variant, field)
+        except (ValueError, LookupError) as error:
+            logger.warning(f"measured: {error}", location=self.get_location(), **WARN)
+            return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
+        m = lab.results.variants[variant]
+        size = {"size": m.size_bytes, "bytes": m.size_bytes, "compressed": compressed_bytes(m)}.get(field)
+        tooltip = f"{FIELDS[field].help.split(' (')[0].replace(', once recorded', '')} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
+        return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
+
+
+# ---------------------------------------------------------------------------
+# Every build: are the recorded results current, and is every claim placed on its page?
+
+
+def check_labs(app: Sphinx, env: BuildEnvironment) -> None:
+    placed: dict[str, tuple[str, int]] = env.slimlab_claims  # type: ignore[attr-defined]
+    shown = {lab for labs in env.slimlab_results.values() for lab in labs}  # type: ignore[attr-defined]
+    for lab in all_labs(app).values():
+        for problem in lab_problems(lab, env.found_docs, placed, shown):
+            logger.warning(problem, **WARN)
+
+
+def lab_problems(lab: LabDocs, docs: Iterable[str], placed: dict[str, tuple[str, int]], shown: set[str]) -> list[str]:
+    """What keeps the guide from telling the truth about one lab (pure: for tests too)."""
+    if lab.spec is None:
+        return [f"labs/{lab.name}/lab.toml cannot be read: {lab.problem}"]
+    problems = [stale] if (stale := staleness(lab)) else []
+    page = lab.spec.page
+    if page not in set(docs):
+        return problems + [f"labs/{lab.name}/lab.toml names page '{page}', which the guide does not have, so the checker's "
+                           f"links to {page}.html#... lead nowhere. Add docs/{page}.rst (or .md) or fix [lab] page."]
+    if lab.name not in shown:
+        problems.append(f"{lab.name} is on no page: add `.. lab-results:: {lab.name}` to its Measured section on docs/{page}.")
+    for claim in lab.spec.claims:
+        where = placed.get(claim.id)
+        if where is None:
+            problems.append(f"claim {claim.id} of {lab.name} has no `.. claim:: {claim.id}` on docs/{page}, so the "
+                            f"checker's link {page}.html#{anchor(claim.id)} leads nowhere.")
+        elif where[0] != page:
+            problems.append(f"claim {claim.id} is placed on docs/{where[0]}, but lab.toml's page is '{page}': "
+                            f"the checker links to {page}.html#{anchor(claim.id)}.")
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Environment bookkeeping (incremental and parallel builds).
+
+
+def lab_state(lab: LabDocs) -> tuple[str, str | None]:
+    """What, when it changes, makes the pages of a lab out of date."""
+    return lab.current_sha256, lab.results.inputs_sha256 if lab.results else None
+
+
+def outdated_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Re-read the pages of every lab whose files changed, or whose results are missing or stale.
+
+    Sphinx re-reads a page when a file it depends on changes, and checks
+    consistency only when it re-read something.  A lab file edited without
+    ``make check`` changes no page, so this hook marks the lab's pages (and the
+    root page, so the checks below always run) as outdated: the staleness
+    warning then fails every build until the results are current.
+    """
+    _reset(app)
+    init_env(app, env, [])
+    labs = all_labs(app)
+    state = {name: lab_state(lab) for name, lab in labs.items()}
+    previous: dict[str, Any] = env.slimlab_state  # type: ignore[attr-defined]
+    env.slimlab_state = state  # type: ignore[attr-defined]
+    shown = {lab for used in env.slimlab_results.values() for lab in used}  # type: ignore[attr-defined]
+    dirty = {name for name, lab in labs.items()
+             if state[name] != previous.get(name) or lab_problems(lab, env.found_docs, env.slimlab_claims, shown)}  # type: ignore[attr-defined]
+    dirty |= set(previous) - set(state)
+    if not dirty:
+        return []
+    uses: dict[str, set[str]] = env.slimlab_uses  # type: ignore[attr-defined]
+    docs = {doc for doc, used in uses.items() if used & dirty} | {app.config.root_doc}
+    return sorted(docs & env.found_docs)
+
+
+def init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    for name in ("slimlab_claims", "slimlab_results", "slimlab_uses", "slimlab_state"):
+        if not hasattr(env, name):
+            setattr(env, name, {})
+
+
+def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    init_env(app, env, [])
+    claims = env.slimlab_claims  # type: ignore[attr-defined]
+    for claim_id in [c for c, (doc, _) in claims.items() if doc == docname]:
+        del claims[claim_id]
+    env.slimlab_results.pop(docname, None)  # type: ignore[attr-defined]
+    env.slimlab_uses.pop(docname, None)  # type: ignore[attr-defined]
+
+
+def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for name in ("slimlab_claims", "slimlab_results", "slimlab_uses"):
+        getattr(env, name).update(getattr(other, name))
+
+
+# ---------------------------------------------------------------------------
+# .. workshop-timings::
+
+
+class WorkshopTimingsDirective(SphinxDirective):
+    """Each lab's measured grade time, cold and warm, with when and on what it was measured."""
+
+    def run(self) -> list[nodes.Node]:
+        path = Path(self.env.srcdir) / timingsdoc.TIMINGS_NAME
+        self.env.note_dependency(str(path))
+        try:
+            data = timingsdoc.read_timings(path)
+        except ValueError as error:
+            logger.warning(f"workshop-timings: {error}", location=self.get_location(), **WARN)
+            return [nodes.warning("", para("No workshop timings are recorded yet: run ", literal("make bench"), "."))]
+        tab = table(timingsdoc.HEADERS, timingsdoc.rows(data), ["slimlab-timings"], widths=[3, 1, 1])
+        title = nodes.title("", timingsdoc.caption(data))
+        tab.insert(0, title)
+        return [tab]
+
+
+def source_sha256() -> str:
+    """Fingerprint of every ``checks`` module the extension has imported: when one changes, every page is rendered again.
+
+    Read from :data:`sys.modules` after the extension is imported, so a module it
+    comes to import later is covered without anyone listing it.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(name for name in sys.modules if name == "checks" or name.startswith("checks.")):
+        path = getattr(sys.modules[name], "__file__", None)
+        if path:
+            digest.update(name.encode() + b"\0" + Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Not set in conf.py: its value changing (the code changed) makes Sphinx re-read every page.
+    app.add_config_value("slimlab_source_sha256", source_sha256(), "env", types=[str])
+    app.add_config_value("slimlab_labs", "", "env", types=[str])
+    app.add_config_value("slimlab_bases", "", "env", types=[str])
+    app.add_node(measured_value, html=(visit_measured_value, depart_measured_value))
+    app.add_directive("lab-results", LabResultsDirective)
+    app.add_directive("claim", ClaimDirective)
+    app.add_directive("workshop-timings", WorkshopTimingsDirective)
+    sphinxref.setup(app)
+    app.add_role("measured", MeasuredRole())
+    app.add_role("claim", ClaimRole())
+    app.add_role("verdict", VerdictRole())
+    app.connect("env-get-outdated", outdated_docs)
+    app.connect("env-before-read-docs", init_env)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("env-check-consistency", check_labs)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

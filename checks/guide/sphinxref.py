@@ -1,0 +1,253 @@
+"""Reference pages rendered from the code and the recipes, never retyped.
+
+``.. standin-bases::``
+    One section per ``checks/bases/*/base.toml``: what the stand-in is built
+    from, how it differs from the official image, which recorded labs used it.
+``.. claim-kinds::``
+    One section per claim kind: its docstring, its keys with the ``#:``
+    comments of its fields, and the claims that use it.
+``.. lab-toml-keys:: TABLE``
+    The keys of one ``lab.toml`` table, from :mod:`checks.model.spec`'s dataclasses.
+``.. size-fixes:: PAGE``
+    The removable classes of :mod:`checks.inspect.removable` and the hadolint rules of
+    :mod:`checks.inspect.lint` that this page teaches to fix, each at the anchor that
+    ``analyze``, ``lint`` and the exercise grader link to.
+``.. measured-fields::``
+    The fields of the ``:measured:`` role, from :data:`checks.guide.docdata.FIELDS`.
+
+Registered by :func:`checks.guide.sphinxext.setup`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import tomllib
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.pycode import ModuleAnalyzer
+from sphinx.util.docutils import SphinxDirective
+
+from checks.guide.docdata import FIELDS, did_you_mean
+from checks.guide.nodes import WARN, all_labs, base_label, bases_dir, claim_ref, literal, logger, note_use, para, table
+from checks.inspect import lint, removable
+from checks.model import claims as claim_kinds
+from checks.model import spec as lab_spec
+
+
+def section(document: nodes.document, label: str, *title: nodes.Node) -> nodes.section:
+    sect = nodes.section(ids=[label], names=[label])
+    sect += nodes.title("", "", *title)
+    document.note_explicit_target(sect)
+    return sect
+
+
+def read_recipes(folder: Path) -> list[dict[str, Any]]:
+    """Every ``checks/bases/*/base.toml`` (read directly: :mod:`checks.engine.bases` imports the Docker module)."""
+    found = []
+    for path in sorted(folder.glob("*/base.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        found.append({**data, "slug": path.parent.name})
+    return found
+
+
+class StandinBasesDirective(SphinxDirective):
+    """One section per stand-in recipe: what it is built from, how it differs, which labs used it."""
+
+    def run(self) -> list[nodes.Node]:
+        folder = bases_dir(self.env.app)
+        used = self.uses()
+        out = []
+        for recipe in read_recipes(folder):
+            self.env.note_dependency(str(folder / recipe["slug"] / "base.toml"))
+            sect = section(self.state.document, base_label(recipe["image"]), literal(recipe["image"]))
+            sect += para(nodes.strong("Recipe: ", "Recipe: "), literal(f"checks/bases/{recipe['slug']}/"))
+            sect += para(nodes.strong("Built from: ", "Built from: "), recipe.get("summary", ""))
+            sect += para(nodes.strong("Known differences from the official image:", "Known differences from the official image:"))
+            items = nodes.bullet_list()
+            for difference in recipe.get("differences", ()):
+                items += nodes.list_item("", para(difference))
+            sect += items
+            sect += self.usage(used.get(recipe["image"], []))
+            out.append(sect)
+        return out
+
+    def uses(self) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = {}
+        for lab in all_labs(self.env.app).values():
+            note_use(self.env, lab.name)
+            self.env.note_dependency(str(lab.results_path))
+            for base in lab.results.bases if lab.results else ():
+                found.setdefault(base.name, []).append((lab.name, base.source))
+        return found
+
+    def usage(self, uses: list[tuple[str, str]]) -> nodes.paragraph:
+        label = nodes.strong("Used in the recorded results: ", "Used in the recorded results: ")
+        if not uses:
+            return para(label, "no lab's results name it as a FROM image (it may be a base of another stand-in).")
+        parts: list[nodes.Node | str] = [label]
+        for index, (lab, source) in enumerate(uses):
+            parts += [", " if index else "", literal(lab), f" ({'this stand-in' if source == 'stand-in' else 'the official image'})"]
+        return para(*parts, ".")
+
+
+TOML_TYPES = {"str": "string", "float": "number", "float | None": "number", "int": "integer",
+              "tuple[str, ...]": "array of strings", "str | None": "string", "Smoke | None": "table, or false"}
+
+
+#: Keys whose meaning one kind documents for all (``variant``, ``paths``): the first kind's ``#:`` comment is shown
+#: for every kind.  ``max`` and ``min`` mean different things per kind, so they are not shared.
+SHARED_KEYS = ("variant", "of", "paths")
+KIND_OVERRIDES = {("MaxLayers", "max"): "Highest allowed number of filesystem layers."}
+
+
+def kind_key_doc(docs: dict[tuple[str, str], str], kind: str, key: str) -> str:
+    """A kind's own ``#:`` comment for a key, else the one another kind wrote for a shared key."""
+    own = docs.get((kind, key)) or KIND_OVERRIDES.get((kind, key), "")
+    if own or key not in SHARED_KEYS:
+        return own
+    return next((doc for (_, name), doc in docs.items() if name == key and doc), "")
+
+
+def as_rst(text: str) -> str:
+    """Source comments write `code` in single backticks; the guide shows it as a literal."""
+    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+
+
+def attr_docs(module: str) -> dict[tuple[str, str], str]:
+    """The ``#:`` comments of a module's attributes, as Sphinx's autodoc reads them."""
+    analyzer = ModuleAnalyzer.for_module(module)
+    return {key: " ".join(line.strip() for line in lines).strip() for key, lines in analyzer.find_attr_docs().items()}
+
+
+def _default(field: Any) -> str:
+    if field.default is MISSING and field.default_factory is MISSING:
+        return "required"
+    default = field.default if field.default is not MISSING else field.default_factory()
+    if default is None:
+        return "none"
+    if default == ():
+        return "[]"
+    return f"{default!r}".replace("'", '"')
+
+
+class _Inline(SphinxDirective):
+    def inline(self, text: str) -> nodes.paragraph:
+        """Text from the code, parsed as inline reStructuredText (literals, emphasis)."""
+        cell = nodes.paragraph()
+        parsed, _ = self.state.inline_text(as_rst(text), self.lineno)
+        cell.extend(parsed)
+        return cell
+
+
+class ClaimKindsDirective(_Inline):
+    """Every claim kind: its docstring, its keys, and the claims that use it."""
+
+    def run(self) -> list[nodes.Node]:
+        docs = attr_docs("checks.model.claims")
+        self.env.note_dependency(inspect.getfile(claim_kinds))
+        users: dict[str, list[str]] = {}
+        for lab in all_labs(self.env.app).values():
+            for claim in lab.spec.claims if lab.spec else ():
+                users.setdefault(claim.check.kind, []).append(claim.id)
+        out = []
+        for name, kind in claim_kinds.KINDS.items():
+            sect = section(self.state.document, f"kind-{nodes.make_id(name)}", literal(name))
+            sect += para(inspect.getdoc(kind) or "")
+            rows = [[literal(claim_kinds.toml_key(f)), TOML_TYPES.get(str(f.type), str(f.type)), _default(f),
+                     self.inline(kind_key_doc(docs, kind.__name__, f.name))]
+                    for f in dataclass_fields(kind)]
+            sect += table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 12, 56])
+            ids = users.get(name, [])
+            parts: list[nodes.Node | str] = ["Used by: "] if ids else ["Not used by any lab yet."]
+            for index, claim_id in enumerate(ids):
+                parts += [", " if index else "", claim_ref(claim_id)]
+            sect += para(*parts, classes=["slimlab-used-by"])
+            out.append(sect)
+        return out
+
+
+#: Which dataclass field documents each key of each lab.toml table, and what the code cannot say itself.
+TOML_TABLES: dict[str, tuple[type, list[str]]] = {
+    "lab": (lab_spec.Lab, ["title", "page", "prepare"]),
+    "smoke": (lab_spec.Smoke, ["args", "expect", "timeout"]),
+    "variants": (lab_spec.Variant, ["dockerfile", "context", "target", "description", "smoke"]),
+    "claims": (lab_spec.Claim, ["id", "kind", "text", "hint"]),
+}
+TOML_OVERRIDES = {
+    ("Lab", "title"): {"doc": "The lab's title, as the checker and the guide print it."},
+    ("Variant", "dockerfile"): {"default": '"<name>.Dockerfile"'},
+    ("Variant", "smoke"): {"doc": "Overrides keys of the lab's [smoke] table for this variant; false turns the smoke test off.",
+                           "default": "the lab's [smoke]"},
+    ("Claim", "kind"): {"type": "string", "default": "required",
+                        "doc": "One of the claim kinds below; the kind's own keys go in the same table."},
+}
+
+
+class LabTomlKeysDirective(_Inline):
+    """The keys of one lab.toml table, from the spec's dataclasses and their ``#:`` comments."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        which = self.arguments[0]
+        if which not in TOML_TABLES:
+            logger.warning(f"lab-toml-keys: no table '{which}'.{did_you_mean(which, list(TOML_TABLES))}", location=self.get_location(), **WARN)
+            return []
+        self.env.note_dependency(inspect.getfile(lab_spec))
+        cls, keys = TOML_TABLES[which]
+        docs = attr_docs("checks.model.spec")
+        known = {f.name: f for f in dataclass_fields(cls)}
+        rows = []
+        for key in keys:
+            extra = TOML_OVERRIDES.get((cls.__name__, key), {})
+            field = known.get(key)
+            kind = extra.get("type") or (TOML_TYPES.get(str(field.type), str(field.type)) if field else "string")
+            rows.append([literal(key), kind, extra.get("default") or (_default(field) if field else "required"),
+                         self.inline(extra.get("doc") or docs.get((cls.__name__, key), ""))])
+        return [table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 16, 52])]
+
+
+class MeasuredFieldsDirective(_Inline):
+    """The fields the :measured: role knows, from :data:`checks.guide.docdata.FIELDS`."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for name, field in FIELDS.items():
+            rows.append([literal(name), self.inline(field.help)])
+        return [table(["Field", "Shows"], rows, ["slimlab-keys"], [16, 84])]
+
+
+class SizeFixesDirective(SphinxDirective):
+    """What `analyze` and `lint` report that this page fixes, each under the id their links use."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        page = self.arguments[0]
+        entries = [(c.id, c.title, ", ".join(c.patterns[:4]) or "found by comparing layers")
+                   for c in removable.BY_ID.values() if c.page == page]
+        entries += [(code.lower(), f"hadolint {code}", lint.RULE_SUMMARIES[code])
+                    for code, rule_page in lint.SIZE_RULES.items() if rule_page == page]
+        if not entries:
+            logger.warning(f"size-fixes: nothing in checks.inspect.removable or checks.inspect.lint points at page '{page}'",
+                           location=self.get_location(), **WARN)
+        result: list[nodes.Node] = []
+        for anchor, title, detail in entries:
+            box = nodes.container(ids=[anchor], classes=["slimlab-size-fix"])
+            box += nodes.paragraph("", "", nodes.strong("", title), nodes.Text(f": {detail}"))
+            result.append(box)
+        return result
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("size-fixes", SizeFixesDirective)
+    app.add_directive("standin-bases", StandinBasesDirective)
+    app.add_directive("claim-kinds", ClaimKindsDirective)
+    app.add_directive("lab-toml-keys", LabTomlKeysDirective)
+    app.add_directive("measured-fields", MeasuredFieldsDirective)

@@ -1,0 +1,52 @@
+"""The workshop timings table, as plain functions over ``docs/workshop-timings.json`` (no Docker, no Sphinx).
+
+``tests/bench.py --timings`` (``make bench``) writes the file; the
+``.. workshop-timings::`` directive of :mod:`checks.guide.sphinxext` renders it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+#: The file the directive reads, relative to the Sphinx source folder.
+TIMINGS_NAME = "workshop-timings.json"
+
+#: What to do when the file is missing or unreadable; every such warning ends with it.
+REMEDY = "Run `make bench` (about 15 minutes) to measure every lab's grade, then build the docs."
+
+HEADERS = ["Lab", "Cold grade", "Warm grade"]
+
+
+def read_timings(path: Path) -> dict:
+    """The parsed file; raises ValueError (with :data:`REMEDY`) when it is missing or malformed."""
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ValueError(f"{path} does not exist. {REMEDY}") from None
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path} cannot be read ({error}). {REMEDY}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("labs"), dict):
+        raise ValueError(f"{path} has no 'labs' table. {REMEDY}")
+    return data
+
+
+def seconds(value: float | None) -> str:
+    """``"not measured"`` for a missing figure; whole seconds from 10 s up, else one decimal; minutes past 90 s."""
+    if value is None:
+        return "not measured"
+    if value >= 90:
+        return f"{value / 60:.1f} min"
+    return f"{value:.0f} s" if value >= 10 else f"{value:.1f} s"
+
+
+def rows(data: dict) -> list[list[str]]:
+    """One row per lab, in lab order: name, cold, warm."""
+    return [[name, seconds(figures.get("cold_seconds")), seconds(figures.get("warm_seconds"))]
+            for name, figures in sorted(data["labs"].items())]
+
+
+def caption(data: dict) -> str:
+    cores = data.get("cores")
+    machine = f"a {cores}-core machine" if cores else "one machine"
+    return f"Measured {str(data.get('measured_at', '?'))[:16].replace('T', ' ')} UTC on {machine} by make bench."

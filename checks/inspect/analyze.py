@@ -1,0 +1,231 @@
+"""Image analysis: where the bytes are, what is wasted, and which technique removes it.
+
+``python -m checks analyze IMAGE [--json]``; :func:`analysis_of` turns an
+image's layers into an :class:`Analysis`.  Three views of one image:
+
+- **layers**: each layer's size, the instruction that made it, and the
+  directories it added most bytes to;
+- **dive's numbers**: wasted bytes and efficiency with exactly dive's
+  definitions (:mod:`checks.inspect.efficiency` spells them out), so they can be checked
+  against ``dive``;
+- **what dive does not see**: bytes in classes a running app rarely needs
+  (compilers, package lists, caches, headers, docs, files a later layer deleted,
+  ...), each with its largest places and the guide section that removes it
+  (:mod:`checks.inspect.removable`).
+
+Everything here is a plain function of layers already read;
+:func:`checks.engine.layer_source.analyze` reads them from an engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from checks.inspect.archive import ImageContents
+from checks.inspect.efficiency import PathWaste, efficiency
+from checks.inspect.layers import Copy, Entry, bytes_by_directory, largest, stack
+from checks.inspect.removable import ClassBytes, classes
+from checks.model.links import DEFAULT_DOCS_URL
+from checks.model.results import AnalysisSummary
+from checks.model.units import megabytes
+
+#: How many directories per layer, and places per class, a report names.
+TOP = 5
+MISSING = "(missing)"
+#: Classes smaller than this are counted in the JSON and the total, not listed in the report.
+SHOWN_CLASS_BYTES = 1000
+#: How history entries spell a Dockerfile line: the classic builder's, and BuildKit's RUN with build args.
+NOP, SHELL = "/bin/sh -c #(nop) ", "/bin/sh -c "
+BUILDKIT_RUN = re.compile(r"^RUN (?:\|\d+ (?:\S+=\S* )*)?/bin/sh -c ")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerReport:
+    """One filesystem layer."""
+
+    index: int
+    #: Sum of the sizes in the layer's tar headers (what dive shows as the layer's size).
+    size_bytes: int
+    #: The history entry that made it, as the image config records it.
+    created_by: str
+    #: The directories (three levels deep) this layer added most bytes to, largest first.
+    top_dirs: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Analysis:
+    """Everything :func:`analyze` found in one image."""
+
+    #: The reference it was asked for.
+    image: str
+    image_id: str
+    #: Where the layers were read: ``storage`` or ``save`` (see :mod:`checks.engine.layer_source`).
+    source: str
+    #: Uncompressed size, as ``docker image inspect`` reports it.
+    size_bytes: int
+    layers: tuple[LayerReport, ...]
+    #: dive's efficiency: Σ smallest copy of each path / Σ all copies.
+    efficiency: float
+    #: dive's wasted bytes: Σ all copies of every path counted in two or more layers.
+    wasted_bytes: int
+    #: The paths behind ``wasted_bytes``, largest first.
+    inefficiencies: tuple[PathWaste, ...]
+    #: Bytes in removable classes, largest first; empty classes are left out.
+    classes: tuple[ClassBytes, ...]
+    #: What a container sees: every non-directory path and its winning copy (not serialized).
+    files: Mapping[str, Copy]
+
+    @property
+    def removable_bytes(self) -> int:
+        """The classes' bytes added up (no byte is in two classes)."""
+        return sum(c.size_bytes for c in self.classes)
+
+
+def instructions(history: Iterable[Mapping[str, Any]], count: int) -> list[str]:
+    """The ``created_by`` of each of ``count`` layers: history entries that are not empty layers, in order."""
+    made = [str(step.get("created_by", "")) for step in history if not step.get("empty_layer")]
+    return (made + [MISSING] * count)[:count]
+
+
+def layer_report(index: int, entries: Sequence[Entry], created_by: str) -> LayerReport:
+    dirs = bytes_by_directory((e.path, e.size) for e in entries if not e.is_dir)
+    return LayerReport(
+        index=index, size_bytes=sum(e.size for e in entries), created_by=created_by, top_dirs=largest(dirs, TOP)
+    )
+
+
+def analysis_of(contents: ImageContents) -> Analysis:
+    """The analysis of layers already read."""
+    made = instructions(contents.history, len(contents.layers))
+    stacked = stack(contents.layers)
+    dive = efficiency(contents.layers)
+    return Analysis(
+        image=contents.ref,
+        image_id=contents.image_id,
+        source=contents.source,
+        size_bytes=contents.size_bytes,
+        layers=tuple(layer_report(i, entries, made[i]) for i, entries in enumerate(contents.layers)),
+        efficiency=dive.efficiency,
+        wasted_bytes=dive.wasted_bytes,
+        inefficiencies=dive.inefficiencies,
+        classes=classes(stacked.files.values(), stacked.hidden, top=TOP),
+        files=stacked.files,
+    )
+
+
+def summary(analysis: Analysis) -> AnalysisSummary:
+    """What ``results.json`` records of an analysis."""
+    return AnalysisSummary(
+        wasted_bytes=analysis.wasted_bytes,
+        efficiency=analysis.efficiency,
+        classes={c.id: c.size_bytes for c in analysis.classes},
+    )
+
+
+def summary_lines(analysis: Mapping[str, AnalysisSummary], count: int = 3) -> list[str]:
+    """One line per variant for the verify report: dive's numbers and the largest removable classes."""
+    lines = []
+    for name, found in analysis.items():
+        biggest = ", ".join(f"{class_id} {megabytes(size)}" for class_id, size in list(found.classes.items())[:count])
+        lines.append(
+            f"  {name}: wasted {megabytes(found.wasted_bytes)} (efficiency {found.efficiency:.1%});"
+            f" need not be here: {biggest or 'nothing known'}"
+        )
+    return lines
+
+
+def _places(rows: Iterable[tuple[str, int]]) -> list[dict[str, Any]]:
+    return [{"path": path, "size_bytes": size} for path, size in rows]
+
+
+def to_dict(analysis: Analysis, *, docs_url: str = DEFAULT_DOCS_URL) -> dict[str, Any]:
+    """The JSON form printed by ``analyze --json`` (paths have no leading slash)."""
+    return {
+        "image": analysis.image,
+        "image_id": analysis.image_id,
+        "source": analysis.source,
+        "size_bytes": analysis.size_bytes,
+        "efficiency": analysis.efficiency,
+        "wasted_bytes": analysis.wasted_bytes,
+        "removable_bytes": analysis.removable_bytes,
+        "layers": [
+            {
+                "index": layer.index,
+                "size_bytes": layer.size_bytes,
+                "created_by": layer.created_by,
+                "top_dirs": _places(layer.top_dirs),
+            }
+            for layer in analysis.layers
+        ],
+        "classes": {
+            c.id: {
+                "title": c.removable.title,
+                "size_bytes": c.size_bytes,
+                "files": c.files,
+                "url": c.removable.section.url(docs_url),
+                "top": _places(c.top),
+            }
+            for c in analysis.classes
+        },
+        "inefficiencies": [
+            {"path": w.path, "count": w.count, "size_bytes": w.size_bytes} for w in analysis.inefficiencies
+        ],
+    }
+
+
+def instruction(created_by: str) -> str:
+    """A history entry as the Dockerfile line it came from: ``RUN /bin/sh -c make # buildkit`` -> ``RUN make``."""
+    text = created_by.removesuffix("# buildkit").strip()
+    if text.startswith(NOP):
+        text = text[len(NOP) :]
+    elif text.startswith(SHELL):
+        text = "RUN " + text[len(SHELL) :]
+    text = BUILDKIT_RUN.sub("RUN ", text)
+    return " ".join(text.split())
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _where(rows: Iterable[tuple[str, int]]) -> str:
+    return ", ".join(f"/{path} {megabytes(size)}" for path, size in rows)
+
+
+def render(analysis: Analysis, *, wasted_rows: int = 5, docs_url: str = DEFAULT_DOCS_URL) -> str:
+    """The terminal report of ``analyze``."""
+    source = "the engine's storage" if analysis.source == "storage" else "docker save"
+    lines = [
+        f"{analysis.image}: {megabytes(analysis.size_bytes)} in {len(analysis.layers)} layers (read from {source})",
+        f"  dive's numbers: efficiency {analysis.efficiency:.2%}, wasted {megabytes(analysis.wasted_bytes)}",
+        "",
+        "  layer  size       instruction, then the directories it added most to",
+    ]
+    for layer in analysis.layers:
+        lines.append(
+            f"  {layer.index:>5}  {megabytes(layer.size_bytes):>9}  {_shorten(instruction(layer.created_by), 90)}"
+        )
+        if layer.top_dirs and layer.size_bytes:
+            lines.append(f"{'':18}{_shorten(_where(layer.top_dirs[:3]), 90)}")
+    lines += ["", "  what need not be here, by class:"]
+    shown = [c for c in analysis.classes if c.size_bytes >= SHOWN_CLASS_BYTES]
+    if not analysis.classes:
+        lines.append("    nothing in the known removable classes")
+    for c in shown:
+        files = "1 file" if c.files == 1 else f"{c.files:,} files"
+        lines.append(f"  {megabytes(c.size_bytes):>9}  {c.removable.title} ({files})")
+        lines.append(f"{'':13}{_shorten(_where(c.top[:3]), 100)}")
+        lines.append(f"{'':13}learn: {c.removable.section.url(docs_url)}")
+    if len(shown) < len(analysis.classes):
+        lines.append(f"{'':13}({len(analysis.classes) - len(shown)} more under 1 kB: --json lists them)")
+    if analysis.classes:
+        share = analysis.removable_bytes / analysis.size_bytes if analysis.size_bytes else 0
+        lines.append(f"  {megabytes(analysis.removable_bytes):>9}  in all: {share:.1%} of the image")
+    if analysis.inefficiencies:
+        lines += ["", f"  dive's wasted bytes come most from ({len(analysis.inefficiencies)} paths in all):"]
+        for row in analysis.inefficiencies[:wasted_rows]:
+            lines.append(f"  {megabytes(row.size_bytes):>9}  /{row.path} ({row.count} copies)")
+    return "\n".join(lines)

@@ -1,0 +1,293 @@
+"""Classes of bytes that a running app rarely needs, and the guide section that removes each.
+
+dive measures duplication between layers; it cannot tell a compiler from the
+app.  These classes name what is in an image that need not be there.  Each
+class's id is also the anchor of the guide section that teaches how to remove
+it (:func:`checks.model.links.section`), so a number in a report links to the fix.
+
+Patterns are shell-style and match paths without a leading slash: ``*`` stays
+within one directory, ``**/`` matches any number of directories (none
+included), and a pattern ending in ``/**`` matches a directory and everything
+under it.  Classes are tried in order and the first match wins, so no byte is
+counted twice and the classes' bytes can be added up; license notices
+(:data:`KEEP`) match first and are never counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from checks.inspect.layers import Copy, Hidden, largest
+from checks.model.links import Section, section
+
+
+@dataclass(frozen=True, kw_only=True)
+class Removable:
+    """A class of removable bytes."""
+
+    #: Stable id, and the anchor of the guide section that removes it.
+    id: str
+    #: What it is, for people.
+    title: str
+    #: The guide page (without ``.html``) that teaches how to remove it.
+    page: str
+    patterns: tuple[str, ...] = ()
+
+    @property
+    def section(self) -> Section:
+        """The guide section that teaches how to remove it."""
+        return section(self.page, self.id)
+
+
+TRIPLETS = "*-linux-gnu*"  # x86_64-linux-gnu, aarch64-linux-gnu, ...
+
+CLASSES: tuple[Removable, ...] = (
+    Removable(
+        id="package-manager-cache",
+        title="Package-manager lists and caches (apt, dpkg, debconf, apk, dnf/yum)",
+        page="only-what-runs",
+        patterns=(
+            "var/lib/apt/lists/**",
+            "var/cache/apt/**",
+            "var/cache/debconf/**",
+            "var/lib/dpkg/*-old",
+            "var/log/apt/**",
+            "var/log/dpkg.log",
+            "var/cache/apk/**",
+            "var/cache/dnf/**",
+            "var/cache/yum/**",
+            "var/cache/zypp/**",
+        ),
+    ),
+    Removable(
+        id="build-caches",
+        title="Download and build caches and temporary files (pip, npm, yarn, cargo, Go, /tmp)",
+        page="only-what-runs",
+        patterns=(
+            "root/.cache/**",
+            "home/*/.cache/**",
+            "root/.npm/**",
+            "home/*/.npm/**",
+            "usr/local/share/.cache/**",
+            "root/.cargo/registry/**",
+            "usr/local/cargo/registry/**",
+            "go/pkg/mod/**",
+            "root/go/pkg/mod/**",
+            "tmp/**",
+            "var/tmp/**",
+        ),
+    ),
+    Removable(
+        id="build-toolchain",
+        title="Compilers and build tools (gcc, cc1, binutils, make, the Go and Rust toolchains, git)",
+        page="multi-stage",
+        patterns=(
+            "usr/local/go/**",
+            "usr/lib/go/**",
+            "usr/lib/go-*/**",
+            "usr/share/go-*/**",
+            "usr/bin/go",
+            "usr/bin/gofmt",
+            "usr/lib/gcc/**",
+            "usr/libexec/gcc/**",
+            "usr/lib/gcc-cross/**",
+            "usr/bin/gcc*",
+            "usr/bin/g++*",
+            "usr/bin/c++*",
+            "usr/bin/cc",
+            "usr/bin/cpp*",
+            "usr/bin/c89*",
+            "usr/bin/c99*",
+            f"usr/bin/{TRIPLETS}",
+            "usr/bin/ld",
+            "usr/bin/ld.*",
+            "usr/bin/as",
+            "usr/bin/gold",
+            "usr/bin/make",
+            "usr/bin/cmake",
+            "usr/share/cmake*/**",
+            "usr/bin/rustc",
+            "usr/bin/cargo",
+            "usr/local/rustup/**",
+            "root/.rustup/**",
+            "usr/local/cargo/bin/**",
+            "usr/lib/llvm-*/**",
+            f"usr/lib/{TRIPLETS}/libbfd*",
+            f"usr/lib/{TRIPLETS}/libopcodes*",
+            f"usr/lib/{TRIPLETS}/libctf*",
+            f"usr/lib/{TRIPLETS}/libsframe*",
+            f"usr/lib/{TRIPLETS}/libgprofng*",
+            f"usr/lib/{TRIPLETS}/libasan*",
+            f"usr/lib/{TRIPLETS}/libtsan*",
+            f"usr/lib/{TRIPLETS}/liblsan*",
+            f"usr/lib/{TRIPLETS}/libubsan*",
+            f"usr/lib/{TRIPLETS}/libhwasan*",
+            f"usr/lib/{TRIPLETS}/libcc1*",
+            f"usr/lib/{TRIPLETS}/libisl*",
+            f"usr/lib/{TRIPLETS}/libmpc*",
+            f"usr/lib/{TRIPLETS}/libmpfr*",
+            f"usr/lib/{TRIPLETS}/libjansson*",
+            "usr/lib/git-core/**",
+            "usr/bin/git",
+            "usr/bin/git-*",
+            "usr/share/git-core/**",
+        ),
+    ),
+    Removable(
+        id="headers-static-libs",
+        title="C headers, static libraries and pkg-config files (-dev packages)",
+        page="multi-stage",
+        patterns=("usr/include/**", "usr/local/include/**", "**/*.a", "**/*.la", "**/pkgconfig/*.pc"),
+    ),
+    Removable(
+        id="docs-man",
+        title="Documentation, man and info pages",
+        page="only-what-runs",
+        patterns=(
+            "usr/share/doc/**",
+            "usr/share/man/**",
+            "usr/share/info/**",
+            "usr/share/gtk-doc/**",
+            "usr/share/lintian/**",
+            "usr/local/share/doc/**",
+            "usr/local/share/man/**",
+            "usr/local/share/info/**",
+            "usr/local/man/**",
+        ),
+    ),
+    Removable(
+        id="package-tests",
+        title="Test suites inside installed packages",
+        page="beyond",
+        patterns=(
+            "**/site-packages/*/**/tests/**",
+            "**/site-packages/*/test/**",
+            "**/dist-packages/*/**/tests/**",
+            "**/dist-packages/*/test/**",
+            "usr/lib/python3*/test/**",
+            "usr/local/lib/python3*/test/**",
+            "**/node_modules/*/test/**",
+            "**/node_modules/*/tests/**",
+        ),
+    ),
+    Removable(
+        id="python-bytecode",
+        title="Python bytecode caches (__pycache__, *.pyc)",
+        page="multi-stage-python",
+        patterns=("**/__pycache__/**", "**/*.pyc", "**/*.pyo"),
+    ),
+    Removable(
+        id="git-metadata",
+        title="Git metadata (.git) copied into the image",
+        page="only-what-runs",
+        patterns=("**/.git/**", "**/.git"),
+    ),
+)
+
+#: Kept whatever class they fall in: license notices, which distributions ship on purpose (and licenses may require).
+KEEP = Removable(
+    id="keep",
+    title="License notices",
+    page="only-what-runs",
+    patterns=("usr/share/doc/*/copyright", "usr/local/share/doc/*/copyright", "usr/share/common-licenses/**"),
+)
+
+#: Files a later layer deleted or replaced: invisible in the container, yet shipped and extractable.
+DELETED_LATER = Removable(
+    id="deleted-later",
+    title="Files deleted or replaced by a later layer (still in the image, still extractable)",
+    page="layers",
+)
+
+#: Every class, by id: the classes matched by path, then :data:`DELETED_LATER`.
+BY_ID: dict[str, Removable] = {c.id: c for c in (*CLASSES, DELETED_LATER)}
+
+
+def glob_regex(pattern: str) -> tuple[str, bool]:
+    """The regular expression for one pattern without its ``/**`` tail, and whether it had one."""
+    tree = pattern.endswith("/**")
+    body = pattern[: -len("/**")] if tree else pattern
+    out, i = [], 0
+    while i < len(body):
+        if body.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif body.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif body[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif body[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(body[i]))
+            i += 1
+    return "".join(out), tree
+
+
+def _matcher(classes: Iterable[Removable]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regular expression for all patterns; each alternative's group names its class."""
+    alternatives, owner = [], {}
+    for c in classes:
+        for pattern in c.patterns:
+            body, tree = glob_regex(pattern)
+            group = f"g{len(owner)}"
+            owner[group] = c.id
+            alternatives.append(f"(?P<{group}>{body})" + ("(?:/.*)?" if tree else ""))
+    return re.compile("(?:" + "|".join(alternatives) + r")\Z"), owner
+
+
+_PATTERN, _OWNER = _matcher((KEEP, *CLASSES))
+
+
+def classify(path: str) -> tuple[str, str] | None:
+    """``(class id, what matched)`` for a path, or None when no class claims it."""
+    found = _PATTERN.match(path)
+    if found is None or found.lastgroup is None or _OWNER[found.lastgroup] == KEEP.id:
+        return None
+    return _OWNER[found.lastgroup], found.group(found.lastgroup)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassBytes:
+    """How many bytes of one class an image holds, and where."""
+
+    id: str
+    size_bytes: int
+    files: int
+    #: The largest places, largest first: a directory a pattern names, or a file.
+    top: tuple[tuple[str, int], ...]
+
+    @property
+    def removable(self) -> Removable:
+        return BY_ID[self.id]
+
+
+def _summarise(class_id: str, places: Mapping[str, int], files: int, count: int) -> ClassBytes:
+    return ClassBytes(id=class_id, size_bytes=sum(places.values()), files=files, top=largest(places, count))
+
+
+def classes(files: Iterable[Copy], hidden: Iterable[Hidden] = (), *, top: int = 5) -> tuple[ClassBytes, ...]:
+    """Bytes per class in the visible ``files``, plus the ``hidden`` copies; largest first, empty classes left out."""
+    places: dict[str, dict[str, int]] = {}
+    counts: dict[str, int] = {}
+    for copy in files:
+        if not copy.size:
+            continue
+        found = classify(copy.path)
+        if found is None:
+            continue
+        class_id, place = found
+        bucket = places.setdefault(class_id, {})
+        bucket[place] = bucket.get(place, 0) + copy.size
+        counts[class_id] = counts.get(class_id, 0) + 1
+    for item in hidden:
+        bucket = places.setdefault(DELETED_LATER.id, {})
+        bucket[item.by] = bucket.get(item.by, 0) + item.copy.size
+        counts[DELETED_LATER.id] = counts.get(DELETED_LATER.id, 0) + 1
+    found_classes = [_summarise(class_id, bucket, counts[class_id], top) for class_id, bucket in places.items()]
+    return tuple(sorted(found_classes, key=lambda c: (-c.size_bytes, c.id)))

@@ -1,0 +1,135 @@
+"""Grade a learner's Dockerfile against a lab's goals: ``make lab-N``.
+
+The goals are the lab's own claims about ``after``, judged on the learner's
+image instead (:func:`goals`), plus "the smoke test still passes".  So one
+stable id ties the claim, the guide section that teaches it, and the hint a
+learner sees.  Goals are judged on the built image, never on the Dockerfile's
+text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.engine.bases import Resolver
+from checks.engine.verify import judge, measure, resolve_bases
+from checks.inspect.lint import Finding
+from checks.inspect.lint import hints as lint_hints
+from checks.inspect.lint import line as lint_line
+from checks.model.claims import SmokePasses
+from checks.model.errors import UsageError
+from checks.model.links import DEFAULT_DOCS_URL, section
+from checks.model.measured import Measured
+from checks.model.results import ClaimResult
+from checks.model.spec import Claim, Lab, load
+from checks.model.units import megabytes
+
+LEARNER = "yours"
+REFERENCE = "reference"
+EXERCISE = "exercise.Dockerfile"
+SOLUTION = "solution.Dockerfile"
+
+
+def _rebound(check, mapping: Mapping[str, str]):
+    """The same check with variant names replaced; None when it reads a variant not in ``mapping``."""
+    changes = {}
+    for field in dataclasses.fields(check):
+        value = getattr(check, field.name)
+        if field.name in ("variant", "of"):
+            if value not in mapping:
+                return None
+            changes[field.name] = mapping[value]
+        elif field.name == "variants_":
+            kept = tuple(mapping[v] for v in value if v in mapping)
+            if len(kept) < 2 or LEARNER not in kept:
+                return None
+            changes[field.name] = kept
+    return dataclasses.replace(check, **changes)
+
+
+def goals(lab: Lab) -> tuple[Claim, ...]:
+    """The lab's claims about ``after`` (compared with ``before``), judged on the learner's image."""
+    mapping = {"after": LEARNER, "before": "before"}
+    found = []
+    for claim in lab.claims:
+        if "after" not in claim.check.variants() or claim.check.needs_pulls or claim.check.needs_registry:
+            continue  # pull figures need a registry and a second engine: `make check` measures those
+        check = _rebound(claim.check, mapping)
+        if check is None:
+            continue
+        if claim.check.kind == "same_smoke_output":  # the lab's sentence names its own variants
+            claim = dataclasses.replace(claim, text="Your image prints exactly what the before image prints.")
+        found.append(dataclasses.replace(claim, check=check))
+    if not any(claim.check.needs_smoke for claim in found):
+        number = lab.claims[0].id.split(".")[0]
+        found.insert(0, Claim(id=f"{number}.0", text="The app still passes its smoke test.", check=SmokePasses(variant=LEARNER),
+                              hint="Your image builds but the app no longer runs: compare its start command and files with before.Dockerfile."))
+    return tuple(found)
+
+
+def graded_lab(lab: Lab, dockerfile: str) -> Lab:
+    """The lab reduced to before, the learner's Dockerfile and the reference answer."""
+    before = lab.variant("before")
+    learner = dataclasses.replace(before, name=LEARNER, dockerfile=dockerfile, description="your Dockerfile")
+    reference = dataclasses.replace(before, name=REFERENCE, dockerfile=SOLUTION, description="the reference answer")
+    # Its own image names, so grading never moves the tags `make check` recorded.
+    return dataclasses.replace(lab, name=f"{lab.name}-grade", variants=(before, learner, reference), claims=goals(lab))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grade:
+    lab: Lab
+    dockerfile: str
+    goals: tuple[ClaimResult, ...]
+    hints: Mapping[str, str]
+    measured: Mapping[str, Measured]
+    #: hadolint's size-related findings on the graded Dockerfile: advice, never a goal.
+    advice: tuple[Finding, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return all(goal.passed for goal in self.goals)
+
+
+def grade(folder: Path, dockerfile: str, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None) -> Grade:
+    lab = load(folder)
+    for needed in (dockerfile, SOLUTION):
+        if not (folder / needed).is_file():
+            raise UsageError(f"{folder / needed} does not exist. Each lab has an {EXERCISE} to edit and a {SOLUTION}; restore it with `git checkout {folder.name}/{needed}`.")
+    graded = graded_lab(lab, dockerfile)
+    uses = resolve_bases(graded, folder, resolver)
+    measured = measure(graded, folder, uses, resolver=resolver, builder=builder, echo=echo)
+    return Grade(lab=graded, dockerfile=dockerfile, goals=judge(graded, measured),
+                 hints={c.id: c.hint for c in graded.claims}, measured=measured,
+                 advice=lint_hints([folder / dockerfile], root=folder))
+
+
+def bars(sizes: Mapping[str, int], width: int = 40) -> list[str]:
+    """The size journey as terminal bars, longest = ``width`` characters."""
+    top = max(sizes.values()) or 1
+    label = max(len(name) for name in sizes)
+    return [f"  {name:<{label}}  {'█' * max(1, round(width * size / top)):<{width}}  {megabytes(size)}" for name, size in sizes.items()]
+
+
+def render(result: Grade, *, docs_url: str = DEFAULT_DOCS_URL) -> str:
+    lines = [f"{result.lab.name.removesuffix('-grade')}: grading {result.dockerfile}", ""]
+    for goal in result.goals:
+        mark = "PASS" if goal.passed else "FAIL"
+        lines.append(f"  {mark}  {goal.id:<6} {goal.text}")
+        lines.append(f"              measured {goal.measured}; goal {goal.expected}")
+        if not goal.passed:
+            hint = result.hints.get(goal.id) or goal.text
+            lines.append(f"        hint: {hint}")
+            lines.append(f"        learn: {section(result.lab.page, goal.id).url(docs_url)}")
+    if result.advice:
+        lines += ["", "  advice from hadolint (not graded):"] + ["    " + lint_line(f, docs_url=docs_url) for f in result.advice]
+    lines += ["", "  size journey: before -> yours -> reference"]
+    lines += bars({name: m.size_bytes for name, m in result.measured.items()})
+    passed = sum(goal.passed for goal in result.goals)
+    verdict = "every goal met: well done." if result.passed else "keep going: fix the goals marked FAIL above."
+    lines += ["", f"  {passed}/{len(result.goals)} goals met; {verdict}"]
+    return "\n".join(lines)
+

@@ -1,0 +1,59 @@
+"""Terminal text for results: plain functions from data to strings."""
+
+from __future__ import annotations
+
+from checks.model.links import DEFAULT_DOCS_URL, section
+from checks.model.results import ClaimResult, Results
+from checks.model.units import megabytes
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+
+
+def _pull_cells(results: Results) -> tuple[list[str], dict[str, list[str]]]:
+    """The compressed-size and pull-time columns, only when some variant has them."""
+    variants = results.variants.values()
+    header = [*(["compressed"] if any(m.compressed_size_bytes is not None for m in variants) else []),
+              *(["pull"] if any(m.pull_seconds is not None for m in variants) else [])]
+    cells = {
+        name: [*([megabytes(m.compressed_size_bytes) if m.compressed_size_bytes is not None else "-"] if "compressed" in header else []),
+               *([f"{m.pull_seconds:.2f} s" if m.pull_seconds is not None else "-"] if "pull" in header else [])]
+        for name, m in results.variants.items()
+    }
+    return header, cells
+
+
+def variants_table(results: Results) -> list[str]:
+    before = results.variants.get("before")
+    pull_header, pull_cells = _pull_cells(results)
+    rows = [["variant", "size", *pull_header, "layers", "vs before", "smoke"]]
+    for name, m in results.variants.items():
+        ratio = f"{m.size_bytes / before.size_bytes:.1%}" if before and before.size_bytes else "-"
+        smoke = "-" if m.smoke is None else ("ok" if m.smoke.passed else ("timed out" if m.smoke.timed_out else "FAILS"))
+        rows.append([name, megabytes(m.size_bytes), *pull_cells[name], str(m.layer_count), ratio, smoke])
+    return _table(rows)
+
+
+def claim_line(claim: ClaimResult) -> str:
+    mark = "ok  " if claim.passed else "FAIL"
+    return f"  {mark} {claim.id:<6} {claim.text}\n           measured {claim.measured}; expected {claim.expected}"
+
+
+def summary(results: Results, *, skipped: bool) -> str:
+    """The block printed for one lab after verification."""
+    state = f"unchanged since {results.measured_at}, not rebuilt" if skipped else f"measured {results.measured_at}"
+    bases = ", ".join(f"{b.name} ({b.source})" for b in results.bases) or "scratch only"
+    lines = [f"{results.lab}: {results.title}", f"  {state}; bases: {bases}", *variants_table(results)]
+    lines += [claim_line(claim) for claim in results.claims]
+    return "\n".join(lines)
+
+
+def failures(results: Results, page: str, *, docs_url: str = DEFAULT_DOCS_URL) -> list[str]:
+    """One actionable line per failed claim, pointing at the section that teaches the fix."""
+    return [
+        f"{results.lab}: claim {c.id} does not hold: {c.text} Expected {c.expected}; measured {c.measured}. "
+        f"See {section(page, c.id).url(docs_url)}"
+        for c in results.failed
+    ]

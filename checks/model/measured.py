@@ -1,0 +1,72 @@
+"""What the checker measured about an image: frozen dataclasses with no behaviour beyond reading them."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layer:
+    """One step of an image's history."""
+
+    #: Bytes this step added (0 for metadata-only steps).
+    size_bytes: int
+    #: The instruction that made it, as `docker history` reports it.
+    created_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmokeRun:
+    """What one run of the smoke test printed and how it ended."""
+
+    #: The container's exit code; None when it was killed at the timeout.
+    exit_code: int | None
+    #: Standard output, stripped of surrounding white space.
+    stdout: str
+    #: The last lines of standard error, for failure messages.
+    stderr_tail: str = ""
+    #: True when the smoke test ran out of time and was killed.
+    timed_out: bool = False
+    #: True when the exit code was 0 and stdout held the expected text.
+    passed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measured:
+    """Everything the checker measured about one variant's image."""
+
+    image_id: str
+    #: Uncompressed size, as `docker image inspect` reports it.
+    size_bytes: int
+    #: Number of filesystem layers (RootFS.Layers).
+    layer_count: int
+    layers: tuple[Layer, ...] = ()
+    #: The image's configured user ("" means root).
+    user: str = ""
+    #: Every path in the image's filesystem (no leading slash), when a claim needs it.
+    files: frozenset[str] | None = None
+    smoke: SmokeRun | None = None
+    #: Bytes a node downloads to pull the image: the layer blobs of the manifest a
+    #: registry holds after a push (None when not measured).
+    compressed_size_bytes: int | None = None
+    #: Seconds each cold pull by a fresh engine took, in run order (empty when not measured).
+    pull_runs: tuple[float, ...] = ()
+    #: Cold pulls over a throttled link, by its rate in Mbit/s (``"100"``): seconds of each run.
+    link_pull_runs: Mapping[str, tuple[float, ...]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def pull_seconds(self) -> float | None:
+        """The median cold pull, or None when no pull was timed."""
+        return statistics.median(self.pull_runs) if self.pull_runs else None
+
+    def runs_over(self, link: float | None) -> tuple[float, ...]:
+        """The cold pulls over a link of ``link`` Mbit/s, or over loopback when None."""
+        return self.pull_runs if link is None else tuple(self.link_pull_runs.get(link_key(link), ()))
+
+
+def link_key(mbit: float) -> str:
+    """How a link rate is written as a key: ``100``, ``12.5``."""
+    return f"{mbit:g}"

@@ -1,0 +1,191 @@
+"""What a fresh node downloads and how long it waits: plain functions over data.
+
+A smaller image deploys faster because a node pulls it faster.  The checker
+measures two things per variant: the *compressed size* (the layer blobs a
+registry stores after a push, which is what a node downloads) and the *pull
+time* (cold pulls by an engine that has never pulled anything).
+:mod:`checks.engine.registry` runs the registry and :mod:`checks.engine.pullbench` pushes
+and pulls; the decisions they make (settings, manifests, which claims a run
+can judge, the points of the guide's chart) are the functions here.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checks.model.claims import Kind
+from checks.model.results import Results
+from checks.model.settings import Settings
+
+#: The setting that turns the measurement down (see :mod:`checks.model.settings`).
+ENV_MODE = "SLIMLAB_PULL_MEASURE"
+
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+#: What a manifest request accepts, single-platform manifests first.
+ACCEPT = ", ".join((DOCKER_MANIFEST, OCI_MANIFEST, DOCKER_LIST, OCI_INDEX))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullSettings:
+    """How much of a pull ``python -m checks verify`` measures."""
+
+    #: Push each variant to a loopback registry and record its compressed size.
+    sizes: bool = True
+    #: Also time cold pulls by a fresh engine (needs root).
+    pulls: bool = True
+    #: Cold pulls per variant; the median is recorded.
+    runs: int = 3
+
+
+def wanted(settings: Settings) -> PullSettings:
+    """What the settings ask ``verify`` to measure of a pull."""
+    return PullSettings(sizes=settings.measures_sizes, pulls=settings.measures_pulls, runs=settings.pull_runs)
+
+
+def registry_problem(docker_host: str) -> str | None:
+    """Why the engine cannot push to a registry on this machine's loopback, or None."""
+    if docker_host and not docker_host.startswith("unix://"):
+        return (f"DOCKER_HOST is {docker_host}, an engine that cannot reach a registry on this machine's loopback "
+                "interface")
+    return None
+
+
+def fresh_engine_problem(*, euid: int, dockerd: str | None) -> str | None:
+    """Why no fresh engine can be started for cold pulls, or None."""
+    if euid != 0:
+        return "cold pulls need a second, empty Docker engine, and starting one needs root"
+    if not dockerd:
+        return "cold pulls need a second, empty Docker engine, and dockerd is not installed here"
+    return None
+
+
+def layers_bytes(manifest: Mapping[str, Any]) -> int:
+    """Bytes a node downloads for an image: the sum of its manifest's layer blobs."""
+    media_type = manifest.get("mediaType", OCI_MANIFEST if "layers" in manifest else "")
+    if media_type not in (DOCKER_MANIFEST, OCI_MANIFEST) or not isinstance(manifest.get("layers"), list):
+        raise ValueError(f"not a single-platform image manifest (mediaType {media_type or 'missing'})")
+    return sum(int(layer["size"]) for layer in manifest["layers"])
+
+
+def is_index(manifest: Mapping[str, Any]) -> bool:
+    """True for a multi-platform index (or manifest list), which names a manifest per platform."""
+    return manifest.get("mediaType") in (DOCKER_LIST, OCI_INDEX) or "manifests" in manifest
+
+
+def platform_digest(index: Mapping[str, Any], os: str, architecture: str) -> str:
+    """The digest of the manifest an index holds for ``os``/``architecture`` (attestations skipped)."""
+    for entry in index.get("manifests", []):
+        platform = entry.get("platform") or {}
+        if platform.get("os") == os and platform.get("architecture") == architecture:
+            return entry["digest"]
+    shown = ", ".join(f"{(e.get('platform') or {}).get('os')}/{(e.get('platform') or {}).get('architecture')}"
+                      for e in index.get("manifests", [])) or "none"
+    raise ValueError(f"the index holds no {os}/{architecture} manifest (it holds {shown})")
+
+
+def registry_config(storage: Path, address: str) -> str:
+    """The registry's configuration: files under ``storage``, plain HTTP on ``address``, quiet logs."""
+    return (
+        "version: 0.1\n"
+        "log:\n"
+        "  level: warn\n"
+        "  accesslog:\n"
+        "    disabled: true\n"
+        "storage:\n"
+        "  filesystem:\n"
+        f"    rootdirectory: {storage}\n"
+        "  delete:\n"
+        "    enabled: true\n"
+        "http:\n"
+        f"  addr: {address}\n"
+    )
+
+
+def unmeasured(kinds: Iterable[tuple[str, Kind]], setting: PullSettings) -> tuple[str, ...]:
+    """Ids of the claims a run with ``setting`` cannot judge, given (id, kind) pairs."""
+    return tuple(
+        claim_id
+        for claim_id, kind in kinds
+        if (kind.needs_registry and not setting.sizes) or (kind.needs_pulls and not setting.pulls)
+    )
+
+
+def link_plan(kinds: Iterable[Kind]) -> dict[float, tuple[str, ...]]:
+    """Which variants to pull over which throttled link (Mbit/s), as the claims ask; rates in order."""
+    plan: dict[float, list[str]] = {}
+    for kind in kinds:
+        if (rate := kind.link()) is not None:
+            wanted = plan.setdefault(rate, [])
+            wanted += [v for v in kind.variants() if v not in wanted]
+    return {rate: tuple(plan[rate]) for rate in sorted(plan)}
+
+
+def tbf(rate_mbit: float) -> list[str]:
+    """``tc qdisc`` arguments that throttle an interface to ``rate_mbit`` Mbit/s (a token bucket:
+    bursts of at most 256 kB, which a 64 kB loopback packet fits in, and at most 200 ms queued)."""
+    return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
+
+
+def pull_order(variants: Sequence[str], runs: int) -> list[tuple[int, str]]:
+    """(run, variant) in the order to pull: one round over every variant per run, so drift
+    in the machine's load touches every variant alike."""
+    return [(run, variant) for run in range(runs) for variant in variants]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullFigures:
+    """What pushing and pulling one variant measured."""
+
+    #: Sum of the layer blobs in the pushed manifest.
+    compressed_size_bytes: int
+    #: Seconds of each cold pull, in run order (empty when pulls were not timed).
+    pull_runs: tuple[float, ...] = ()
+    #: Seconds of each cold pull over a throttled link, by its rate key (``"100"``).
+    link_pull_runs: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------
+# The guide's chart: pull time against compressed size, over every image.
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullPoint:
+    """One image on the chart of pull time against compressed size."""
+
+    lab: str
+    variant: str
+    #: Uncompressed size, as `docker image ls` shows it.
+    size_bytes: int
+    compressed_size_bytes: int
+    #: Median cold pull, in seconds.
+    pull_seconds: float
+    #: Every cold pull, in run order (for a bar from the fastest to the slowest).
+    pull_runs: tuple[float, ...]
+
+
+def pull_points(every: Iterable[Results], link_mbit: float | None = None) -> list[PullPoint]:
+    """Every variant of every lab with a compressed size and cold pulls (over loopback, or over
+    the ``link_mbit`` Mbit/s link when given), smallest first."""
+    points = [
+        PullPoint(lab=results.lab, variant=name, size_bytes=m.size_bytes, compressed_size_bytes=m.compressed_size_bytes,
+                  pull_seconds=statistics.median(runs), pull_runs=runs)
+        for results in every
+        for name, m in results.variants.items()
+        if m.compressed_size_bytes is not None and (runs := m.runs_over(link_mbit))
+    ]
+    return sorted(points, key=lambda p: (p.compressed_size_bytes, p.lab, p.variant))
+
+
+def speedup(results: Results, variant: str = "after", of: str = "before") -> float | None:
+    """How many times faster ``variant`` pulls than ``of`` (medians), or None when not measured."""
+    fast, slow = results.variants[variant].pull_seconds, results.variants[of].pull_seconds
+    if fast is None or slow is None or fast <= 0:
+        return None
+    return slow / fast

@@ -1,0 +1,226 @@
+"""A lab's recorded measurement: one frozen dataclass, one JSON form, written only on change.
+
+``results.json`` is what the guide renders, so the docs build never needs
+Docker.  :func:`inputs_sha256` fingerprints every input file of a lab; the
+checker skips a lab whose fingerprint and images are unchanged, and the docs
+build warns when the fingerprint no longer matches the lab's files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checks.model.measured import Layer, Measured, SmokeRun
+
+SCHEMA_VERSION = 1
+RESULTS_NAME = "results.json"
+#: Never part of a lab's inputs: the results themselves and tool caches.
+NOT_INPUTS = {RESULTS_NAME, "__pycache__", ".pytest_cache"}
+#: Fields that change on every run without the measurement changing.
+VOLATILE = ("measured_at",)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseUse:
+    """Which image stood behind a name in a lab's ``FROM``."""
+
+    #: The name as the Dockerfile writes it, e.g. ``golang:1.24-trixie``.
+    name: str
+    #: ``official`` or ``stand-in``.
+    source: str
+    #: The image reference actually built from.
+    image: str
+    image_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimResult:
+    """One claim's verdict, as recorded and shown."""
+
+    id: str
+    kind: str
+    text: str
+    passed: bool
+    expected: str
+    measured: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisSummary:
+    """What :mod:`checks.inspect.analyze` found in one variant's image, as recorded for the guide."""
+
+    #: dive's wasted bytes (see :mod:`checks.inspect.efficiency`).
+    wasted_bytes: int
+    #: dive's efficiency, 0 to 1.
+    efficiency: float
+    #: Bytes per removable class id (:data:`checks.inspect.removable.BY_ID`), largest first; empty classes left out.
+    classes: Mapping[str, int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Results:
+    """Everything one verification of a lab found."""
+
+    lab: str
+    title: str
+    #: Fingerprint of every input file (see :func:`inputs_sha256`).
+    inputs_sha256: str
+    #: ISO 8601 time of the measurement, UTC.
+    measured_at: str
+    #: ``{"engine": "26.1.5", "buildx": "0.13.1"}``.
+    engine: Mapping[str, str]
+    bases: tuple[BaseUse, ...]
+    variants: Mapping[str, Measured]
+    claims: tuple[ClaimResult, ...]
+    #: The image analysis of each variant, by variant name (recorded under ``variants.<name>.analysis``).
+    analysis: Mapping[str, AnalysisSummary] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(claim.passed for claim in self.claims)
+
+    @property
+    def failed(self) -> tuple[ClaimResult, ...]:
+        return tuple(claim for claim in self.claims if not claim.passed)
+
+
+def input_files(folder: Path) -> list[Path]:
+    """Every file of a lab that can change what the checker measures, sorted."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not NOT_INPUTS.intersection(path.relative_to(folder).parts)
+    )
+
+
+def inputs_sha256(folder: Path) -> str:
+    """SHA-256 over each input file's relative path and content."""
+    digest = hashlib.sha256()
+    for path in input_files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _measured_dict(m: Measured) -> dict[str, Any]:
+    return {
+        "image_id": m.image_id,
+        "size_bytes": m.size_bytes,
+        "layer_count": m.layer_count,
+        "user": m.user,
+        "layers": [{"size_bytes": layer.size_bytes, "created_by": layer.created_by} for layer in m.layers],
+        **_pull_dict(m),
+    }
+
+
+def _pull_dict(m: Measured) -> dict[str, Any]:
+    """The registry figures, present only when measured (keys added to schema 1)."""
+    figures: dict[str, Any] = {}
+    if m.compressed_size_bytes is not None:
+        figures["compressed_size_bytes"] = m.compressed_size_bytes
+    if m.pull_seconds is not None:
+        figures["pull_seconds"] = round(m.pull_seconds, 3)
+        figures["pull_runs"] = list(m.pull_runs)
+    if m.link_pull_runs:
+        figures["link_pulls"] = {
+            rate: {"pull_seconds": round(statistics.median(runs), 3), "pull_runs": list(runs)}
+            for rate, runs in m.link_pull_runs.items()
+        }
+    return figures
+
+
+def _analysis_dict(summary: AnalysisSummary | None) -> dict[str, Any]:
+    if summary is None:
+        return {}
+    return {"analysis": {"wasted_bytes": summary.wasted_bytes, "efficiency": round(summary.efficiency, 6),
+                         "classes": dict(summary.classes)}}
+
+
+def _smoke_dict(run: SmokeRun) -> dict[str, Any]:
+    return {"passed": run.passed, "exit_code": run.exit_code, "timed_out": run.timed_out, "stdout": run.stdout}
+
+
+def to_dict(results: Results) -> dict[str, Any]:
+    """The JSON form of ``results.json`` (schema ``SCHEMA_VERSION``)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "lab": results.lab,
+        "title": results.title,
+        "passed": results.passed,
+        "inputs_sha256": results.inputs_sha256,
+        "measured_at": results.measured_at,
+        "engine": dict(results.engine),
+        "bases": {b.name: {"source": b.source, "image": b.image, "image_id": b.image_id} for b in results.bases},
+        "variants": {name: {**_measured_dict(m), **_analysis_dict(results.analysis.get(name))} for name, m in results.variants.items()},
+        "smoke": {name: _smoke_dict(m.smoke) for name, m in results.variants.items() if m.smoke is not None},
+        "claims": [
+            {"id": c.id, "kind": c.kind, "text": c.text, "passed": c.passed, "expected": c.expected, "measured": c.measured}
+            for c in results.claims
+        ],
+    }
+
+
+def from_dict(data: Mapping[str, Any]) -> Results:
+    """Read back what :func:`to_dict` wrote (file lists are not recorded)."""
+    smoke = data.get("smoke", {})
+    return Results(
+        lab=data["lab"],
+        title=data["title"],
+        inputs_sha256=data["inputs_sha256"],
+        measured_at=data["measured_at"],
+        engine=data["engine"],
+        bases=tuple(BaseUse(name=name, **fields) for name, fields in data["bases"].items()),
+        variants={
+            name: Measured(
+                image_id=v["image_id"],
+                size_bytes=v["size_bytes"],
+                layer_count=v["layer_count"],
+                user=v["user"],
+                layers=tuple(Layer(**layer) for layer in v["layers"]),
+                smoke=SmokeRun(**smoke[name]) if name in smoke else None,
+                compressed_size_bytes=v.get("compressed_size_bytes"),
+                pull_runs=tuple(v.get("pull_runs", ())),
+                link_pull_runs={rate: tuple(link["pull_runs"]) for rate, link in v.get("link_pulls", {}).items()},
+            )
+            for name, v in data["variants"].items()
+        },
+        claims=tuple(ClaimResult(**claim) for claim in data["claims"]),
+        analysis={name: AnalysisSummary(**v["analysis"]) for name, v in data["variants"].items() if "analysis" in v},
+    )
+
+
+def dumps(results: Results) -> str:
+    return json.dumps(to_dict(results), indent=2, ensure_ascii=False) + "\n"
+
+
+def _stable(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key not in VOLATILE}
+
+
+def read(path: Path) -> Results | None:
+    """The results recorded at ``path``; None when absent, unreadable or of another schema."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+            return None
+        return from_dict(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_if_changed(path: Path, results: Results) -> bool:
+    """Write ``results`` unless the file already says the same (the time aside); True if written."""
+    try:
+        existing = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(existing, dict) and _stable(existing) == _stable(to_dict(results)):
+            return False
+    except (OSError, ValueError):
+        pass
+    path.write_text(dumps(results), encoding="utf-8")
+    return True

@@ -1,0 +1,168 @@
+"""Every ``SLIMLAB_*`` setting, declared once and parsed once, in :func:`checks.cli.main`.
+
+Each :class:`Setting` names its variable, its default, what it accepts and
+what it does; :func:`from_environ` reads them all from a mapping (the
+environment), so a bad value fails before any work starts: exit 2, naming
+the variable and what it accepts.  An unknown ``SLIMLAB_`` variable (a typo)
+fails the same way, with the closest known name.  The README's settings table
+lists the same declarations.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks.model.errors import UsageError
+from checks.model.links import DEFAULT_DOCS_URL
+
+PREFIX = "SLIMLAB_"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Setting:
+    """One environment variable: how it is spelled, parsed and explained."""
+
+    #: The variable, e.g. ``SLIMLAB_PULL_TIMEOUT``.
+    env: str
+    #: The :class:`Settings` field it sets ("" for variables only the set-up scripts read).
+    field: str
+    #: The value when the variable is unset or empty, as text.
+    default: str
+    #: What it accepts, for error messages: ``a number of seconds above 0``.
+    accepts: str
+    #: What it does, for the README and ``--help``.
+    help: str
+    #: Text in, value out; raises ValueError for text that means nothing.
+    parse: Callable[[str], Any] = str
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        word = text.strip().lower()
+        if word not in allowed:
+            close = difflib.get_close_matches(word, allowed, n=1)
+            raise ValueError(f"did you mean '{close[0]}'?" if close else "")
+        return word
+
+    return parse
+
+
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = float(text)
+        if not low < value <= high:
+            raise ValueError("")
+        return value
+
+    return parse
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text.strip())
+        if not low <= value <= high:
+            raise ValueError("")
+        return value
+
+    return parse
+
+
+def _optional(text: str) -> str | None:
+    return text.strip() or None
+
+
+#: ``SLIMLAB_PULL_MEASURE`` words: (compressed sizes, pull times).
+MEASURE_MODES = {"1": (True, True), "on": (True, True), "size": (True, False), "0": (False, False), "off": (False, False)}
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(env="SLIMLAB_PULL", field="pull", default="missing", accepts="'missing' or 'never'", parse=_choice("missing", "never"),
+            help="`never`: never try to pull official base images (use or build stand-ins)"),
+    Setting(env="SLIMLAB_PULL_TIMEOUT", field="pull_timeout", default="20", accepts="a number of seconds above 0, at most 3600",
+            parse=_seconds(0, 3600), help="seconds a pull of an official base image may take"),
+    Setting(env="SLIMLAB_PULL_MEASURE", field="pull_measure", default="1",
+            accepts="1 (compressed sizes and pull times), size (compressed sizes only) or 0 (neither)",
+            parse=_choice(*MEASURE_MODES), help="`0`: measure no compressed size or pull time; `size`: compressed size only"),
+    Setting(env="SLIMLAB_PULL_RUNS", field="pull_runs", default="3", accepts="a whole number of cold pulls from 1 to 20",
+            parse=_whole(1, 20), help="cold pulls per variant (the median is recorded)"),
+    Setting(env="SLIMLAB_DEBIAN_MIRROR", field="debian_mirror", default="", accepts="a Debian mirror URL (http:// or https://)",
+            parse=lambda text: _url(text), help="Debian mirror for stand-ins (default: the one in the host's apt sources)"),
+    Setting(env="SLIMLAB_CA_BUNDLE", field="ca_bundle", default="", accepts="the path of a PEM CA bundle",
+            parse=_optional, help="CA bundle handed to builds as the `ca-certificates` secret"),
+    Setting(env="SLIMLAB_DOCS_URL", field="docs_url", default=DEFAULT_DOCS_URL, accepts="a URL or a folder",
+            parse=lambda text: text.strip().rstrip("/") or DEFAULT_DOCS_URL, help="where failure messages link to"),
+    Setting(env="SLIMLAB_LAYERS", field="layers", default="auto", accepts="auto, storage or save",
+            parse=_choice("auto", "storage", "save"),
+            help="where `analyze` reads layers: the engine's storage, `docker save`, or the first that works"),
+    Setting(env="SLIMLAB_REGISTRY_BIN", field="registry_bin", default="", accepts="the path of the distribution registry binary",
+            parse=_optional, help="the registry binary (default: `docker-registry` on PATH)"),
+    Setting(env="SLIMLAB_ENGINE_TIMEOUT", field="engine_timeout", default="60", accepts="a number of seconds above 0, at most 3600",
+            parse=_seconds(0, 3600), help="seconds to wait for an engine (`dockerd`, or the second, empty one) to answer"),
+    Setting(env="SLIMLAB_DOCKERD_LOG", field="", default="/var/log/slimlab-dockerd.log", accepts="a file path",
+            help="where checks/setup/engine.sh writes the log of the `dockerd` it starts"),
+    Setting(env="SLIMLAB_CHROMIUM", field="", default="", accepts="the path of a Chromium binary",
+            help="the browser the docs browser tests drive (checks/setup/browser.sh)"),
+)
+
+
+def _url(text: str) -> str | None:
+    text = text.strip().rstrip("/")
+    if text and not text.startswith(("http://", "https://")):
+        raise ValueError("")
+    return text or None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Every setting, parsed: what one run of ``python -m checks`` works with."""
+
+    pull: str = "missing"
+    pull_timeout: float = 20.0
+    pull_measure: str = "1"
+    pull_runs: int = 3
+    debian_mirror: str | None = None
+    ca_bundle: str | None = None
+    docs_url: str = DEFAULT_DOCS_URL
+    layers: str = "auto"
+    registry_bin: str | None = None
+    engine_timeout: float = 60.0
+    #: Every other variable the run passes on to the processes it starts (``PIP_CERT``, ``DOCKER_HOST``...).
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def measures_sizes(self) -> bool:
+        return MEASURE_MODES[self.pull_measure][0]
+
+    @property
+    def measures_pulls(self) -> bool:
+        return MEASURE_MODES[self.pull_measure][1]
+
+
+BY_ENV = {setting.env: setting for setting in SETTINGS}
+
+
+def from_environ(environ: Mapping[str, str]) -> Settings:
+    """Parse every ``SLIMLAB_*`` variable of ``environ``; UsageError for a bad value or an unknown name."""
+    for name in environ:
+        if name.startswith(PREFIX) and name not in BY_ENV:
+            close = difflib.get_close_matches(name, list(BY_ENV), n=1)
+            guess = f" Did you mean {close[0]}?" if close else ""
+            raise UsageError(f"{name} is not a slimlab setting.{guess} The settings are {', '.join(BY_ENV)} "
+                             "(README, Settings); unset it or correct its name.")
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if not setting.field:
+            continue
+        text = environ.get(setting.env, "")
+        if not text.strip():
+            text = setting.default
+        try:
+            values[setting.field] = setting.parse(text)
+        except ValueError as error:
+            detail = f" ({error})" if str(error) and not str(error).startswith(("could not", "invalid")) else ""
+            raise UsageError(f"{setting.env}={environ.get(setting.env, '')!r} is not valid{detail}: it accepts "
+                             f"{setting.accepts} (default {setting.default or 'unset'}). Correct or unset it and run "
+                             "the command again.") from None
+    return Settings(**values, environ=dict(environ))

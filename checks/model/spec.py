@@ -1,0 +1,259 @@
+"""Read a lab's ``lab.toml`` into frozen dataclasses, loudly.
+
+Every mistake names the file, the key and, where a close spelling exists, what
+was probably meant.  :func:`parse` is pure (a dict in, a :class:`Lab` out);
+:func:`load` only adds reading the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checks.model.claims import KINDS, Kind, toml_key
+from checks.model.errors import UsageError
+
+SPEC_NAME = "lab.toml"
+CLAIM_ID = re.compile(r"^L\d+\.\d+$")
+VARIANT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Smoke:
+    """How to tell that an image still does its job."""
+
+    #: Arguments given to the image (they replace its CMD; its ENTRYPOINT stays).
+    args: tuple[str, ...] = ()
+    #: Text that standard output must contain.
+    expect: str = ""
+    #: Seconds before the container is killed.
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Variant:
+    """One Dockerfile of the lab and how to build it."""
+
+    name: str
+    #: Dockerfile path, relative to the lab folder.
+    dockerfile: str
+    #: Build context, relative to the lab folder.
+    context: str = "."
+    #: Build stage to stop at (``--target``), if any.
+    target: str | None = None
+    #: One line saying what this variant does differently.
+    description: str = ""
+    #: The smoke test for this variant (the lab's, unless the variant overrides it).
+    smoke: Smoke | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """A sentence about the lab's images that the checker verifies."""
+
+    #: Stable id, e.g. ``L4.1``: the anchor of its section in the guide.
+    id: str
+    #: One sentence, as the guide shows it.
+    text: str
+    #: The kind of check and its parameters.
+    check: Kind
+    #: What a learner whose image fails this claim should try (``make lab-N``).
+    hint: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lab:
+    """A lab folder's specification."""
+
+    #: Folder name, e.g. ``lab-4-go-multistage``.
+    name: str
+    title: str
+    #: Guide page (without suffix) that explains the lab; claim links point into it.
+    page: str
+    variants: tuple[Variant, ...]
+    claims: tuple[Claim, ...]
+    #: Script (relative to the lab folder) run in a temporary copy of the lab
+    #: before building, to create what git cannot hold (a .git folder, a venv).
+    prepare: str | None = None
+
+    def variant(self, name: str) -> Variant:
+        return next(v for v in self.variants if v.name == name)
+
+
+def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" Did you mean '{close[0]}'?" if close else f" Allowed: {', '.join(sorted(choices))}."
+
+
+class _Reader:
+    """Checks one table of the spec, with the file name and key path in every error."""
+
+    def __init__(self, source: str, where: str, table: Any):
+        self.source, self.where = source, where
+        if not isinstance(table, Mapping):
+            self.fail(f"'{where}' must be a table")
+        self.table = table
+
+    def fail(self, problem: str) -> None:
+        end = "" if problem.endswith((".", "?")) else "."
+        raise UsageError(f"{self.source}: {problem}{end} Fix the lab spec and run the command again.")
+
+    def only(self, allowed: list[str]) -> None:
+        for key in self.table:
+            if key not in allowed:
+                self.fail(f"unknown key '{self._path(key)}'.{_did_you_mean(key, allowed)}")
+
+    def _path(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = dataclasses.MISSING) -> Any:
+        if key not in self.table:
+            if default is dataclasses.MISSING:
+                self.fail(f"missing key '{self._path(key)}'")
+            return default
+        value = self.table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            names = " or ".join(_TYPE_WORDS.get(k, k.__name__) for k in kinds)
+            self.fail(f"'{self._path(key)}' must be {names}, not {value!r}")
+        if isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                self.fail(f"'{self._path(key)}' must be a list of strings")
+            return tuple(value)
+        return value
+
+
+_TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", list: "a list of strings", dict: "a table"}
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "float": (int, float),
+    "float | None": (int, float),
+    "int": (int,),
+    "tuple[str, ...]": (list,),
+}
+
+
+def _smoke(source: str, where: str, table: Any, inherited: Smoke | None) -> Smoke:
+    reader = _Reader(source, where, table)
+    reader.only(["args", "expect", "timeout"])
+    base = inherited or Smoke()
+    timeout = float(reader.get("timeout", (int, float), base.timeout))
+    if timeout <= 0:
+        reader.fail(f"'{where}.timeout' must be more than 0 seconds")
+    return Smoke(args=reader.get("args", list, base.args), expect=reader.get("expect", str, base.expect), timeout=timeout)
+
+
+def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant:
+    where = f"variants.{name}"
+    if not VARIANT_NAME.fullmatch(name):
+        _Reader(source, where, {}).fail(f"variant name '{name}' must be lower-case letters, digits and '-'")
+    reader = _Reader(source, where, table)
+    reader.only(["dockerfile", "context", "target", "description", "smoke"])
+    own_smoke = smoke
+    if "smoke" in reader.table:
+        value = reader.table["smoke"]
+        own_smoke = None if value is False else _smoke(source, f"{where}.smoke", value, smoke)
+    return Variant(
+        name=name,
+        dockerfile=reader.get("dockerfile", str, f"{name}.Dockerfile"),
+        context=reader.get("context", str, "."),
+        target=reader.get("target", str, None),
+        description=reader.get("description", str, ""),
+        smoke=own_smoke,
+    )
+
+
+def _check(source: str, where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
+    kind_name = reader.get("kind", str)
+    if kind_name not in KINDS:
+        reader.fail(f"'{where}.kind' is '{kind_name}', not a claim kind.{_did_you_mean(kind_name, tuple(KINDS))}")
+    cls = KINDS[kind_name]
+    fields = {toml_key(f): f for f in dataclasses.fields(cls)}
+    reader.only(["id", "kind", "text", "hint", *fields])
+    params = {}
+    for key, field in fields.items():
+        required = field.default is dataclasses.MISSING
+        value = reader.get(key, _FIELD_TYPES[str(field.type)], dataclasses.MISSING if required else field.default)
+        params[field.name] = float(value) if str(field.type).startswith("float") and value is not None else value
+    check = cls(**params)
+    named = check.variants()
+    for variant in named:
+        if variant not in variants:
+            reader.fail(f"'{where}' names variant '{variant}', which the lab does not declare.{_did_you_mean(variant, variants)}")
+    if kind_name == "same_smoke_output" and len(named) < 2:
+        reader.fail(f"'{where}.variants' must name at least two variants")
+    bounds = [getattr(check, name) for name in ("max", "min", "max_mb", "min_mb") if hasattr(check, name)]
+    if kind_name in ("size_ratio", "size_difference") and all(bound is None for bound in bounds):
+        reader.fail(f"'{where}' sets no bound (max/min), so it could never fail")
+    if "paths" in params and not params["paths"]:
+        reader.fail(f"'{where}.paths' is empty, so it could never fail")
+    if kind_name != "size_difference" and any(isinstance(v, (int, float)) and v < 0 for v in params.values()):
+        reader.fail(f"'{where}' has a negative bound")
+    return check
+
+
+def _claims(source: str, tables: Any, variants: tuple[str, ...]) -> tuple[Claim, ...]:
+    if not isinstance(tables, list) or not tables:
+        _Reader(source, "", {}).fail("'claims' must be a non-empty array of tables ([[claims]])")
+    claims, seen = [], set()
+    for index, table in enumerate(tables):
+        where = f"claims[{index}]"
+        reader = _Reader(source, where, table)
+        claim_id = reader.get("id", str)
+        if not CLAIM_ID.fullmatch(claim_id):
+            reader.fail(f"'{where}.id' is '{claim_id}'; claim ids look like 'L4.1' (L, lab number, dot, number)")
+        if claim_id in seen:
+            reader.fail(f"claim id '{claim_id}' is used twice; each claim needs its own stable id")
+        seen.add(claim_id)
+        text = reader.get("text", str)
+        check = _check(source, f"{where} ({claim_id})", reader, variants)
+        claims.append(Claim(id=claim_id, text=text.strip(), check=check, hint=reader.get("hint", str, "").strip()))
+    return tuple(claims)
+
+
+def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
+    """Validate a parsed ``lab.toml`` (``source`` names it in errors)."""
+    top = _Reader(source, "", data)
+    top.only(["lab", "smoke", "variants", "claims"])
+    meta = _Reader(source, "lab", top.get("lab", dict))
+    meta.only(["title", "page", "prepare"])
+    smoke = _smoke(source, "smoke", top.table["smoke"], None) if "smoke" in top.table else None
+    tables = _Reader(source, "variants", top.get("variants", dict)).table
+    variants = tuple(_variant(source, vname, vtable, smoke) for vname, vtable in tables.items())
+    names = tuple(v.name for v in variants)
+    for required in ("before", "after"):
+        if required not in names:
+            top.fail(f"'variants.{required}' is missing; every lab has at least a 'before' and an 'after' variant")
+    return Lab(
+        name=name,
+        title=meta.get("title", str),
+        page=meta.get("page", str),
+        prepare=meta.get("prepare", str, None),
+        variants=variants,
+        claims=_claims(source, data.get("claims"), names),
+    )
+
+
+def load(folder: Path) -> Lab:
+    """Read and validate ``folder/lab.toml``; every Dockerfile it names must exist."""
+    path = folder / SPEC_NAME
+    if not path.is_file():
+        raise UsageError(f"{folder}: no {SPEC_NAME} here. A lab is a folder labs/lab-N-<topic>/ holding a {SPEC_NAME}; see docs/reference.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{path}: not valid TOML ({error}). Fix the syntax and run the command again.") from None
+    lab = parse(data, name=folder.name, source=str(path))
+    if lab.prepare and not (folder / lab.prepare).is_file():
+        raise UsageError(f"{path}: 'lab.prepare' names '{lab.prepare}', which does not exist in {folder}. Create the script or remove the key.")
+    for variant in lab.variants:
+        for rel, what in ((variant.dockerfile, "Dockerfile"), (variant.context, "build context")):
+            if not (folder / rel).exists():
+                raise UsageError(f"{path}: variant '{variant.name}' names {what} '{rel}', which does not exist in {folder}. Create it or fix the path.")
+    return lab
