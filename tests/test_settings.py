@@ -1,0 +1,84 @@
+"""checks.model.settings: every SLIMLAB_* variable parsed once, loudly, and documented where users look."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from checks.model.errors import UsageError
+from checks.model.settings import SETTINGS, Settings, from_environ
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_an_empty_environment_gives_the_declared_defaults():
+    parsed = from_environ({})
+    assert parsed == Settings()
+    for setting in SETTINGS:
+        if setting.field:
+            assert getattr(parsed, setting.field) == setting.parse(setting.default), setting.env
+
+
+@pytest.mark.parametrize(("environ", "field", "value"), [
+    ({"SLIMLAB_PULL": " Never "}, "pull", "never"),
+    ({"SLIMLAB_PULL_TIMEOUT": "2.5"}, "pull_timeout", 2.5),
+    ({"SLIMLAB_PULL_RUNS": "7"}, "pull_runs", 7),
+    ({"SLIMLAB_DOCS_URL": "https://example.org/slimlab/"}, "docs_url", "https://example.org/slimlab"),
+    ({"SLIMLAB_DEBIAN_MIRROR": "http://mirror.example/debian/"}, "debian_mirror", "http://mirror.example/debian"),
+    ({"SLIMLAB_LAYERS": "save"}, "layers", "save"),
+    ({"SLIMLAB_ENGINE_TIMEOUT": ""}, "engine_timeout", 60.0),
+])
+def test_a_value_is_parsed_into_its_field(environ, field, value):
+    assert getattr(from_environ(environ), field) == value
+
+
+@pytest.mark.parametrize(("name", "text", "accepts"), [
+    ("SLIMLAB_PULL_TIMEOUT", "abc", "a number of seconds above 0"),
+    ("SLIMLAB_PULL_TIMEOUT", "0", "a number of seconds above 0"),
+    ("SLIMLAB_PULL_TIMEOUT", "nan", "a number of seconds above 0"),
+    ("SLIMLAB_PULL_RUNS", "1.5", "a whole number of cold pulls from 1 to 20"),
+    ("SLIMLAB_PULL", "sometimes", "'missing' or 'never'"),
+    ("SLIMLAB_LAYERS", "disk", "auto, storage or save"),
+    ("SLIMLAB_DEBIAN_MIRROR", "deb.debian.org/debian", "a Debian mirror URL"),
+    ("SLIMLAB_ENGINE_TIMEOUT", "-5", "a number of seconds above 0"),
+])
+def test_a_bad_value_names_the_variable_what_it_got_and_what_it_accepts(name, text, accepts):
+    with pytest.raises(UsageError) as caught:
+        from_environ({name: text})
+    message = str(caught.value)
+    assert message.startswith(f"{name}={text!r} is not valid")
+    assert accepts in message and "Correct or unset it" in message
+
+
+def test_a_near_miss_says_what_was_probably_meant():
+    with pytest.raises(UsageError, match=r"is not valid \(did you mean 'storage'\?\)"):
+        from_environ({"SLIMLAB_LAYERS": "storge"})
+
+
+def test_an_unknown_slimlab_variable_is_a_typo_with_a_guess():
+    with pytest.raises(UsageError, match="SLIMLAB_PULL_TIMEOUTS is not a slimlab setting. Did you mean SLIMLAB_PULL_TIMEOUT?"):
+        from_environ({"SLIMLAB_PULL_TIMEOUTS": "30"})
+
+
+def test_other_variables_are_kept_for_the_processes_a_run_starts():
+    parsed = from_environ({"PIP_CERT": "/etc/ssl/ca.pem", "HOME": "/root"})
+    assert parsed.environ["PIP_CERT"] == "/etc/ssl/ca.pem"
+
+
+@pytest.mark.parametrize(("mode", "sizes", "pulls"), [("1", True, True), ("size", True, False), ("off", False, False)])
+def test_the_measure_mode_says_what_a_verify_run_pushes_and_pulls(mode, sizes, pulls):
+    parsed = from_environ({"SLIMLAB_PULL_MEASURE": mode})
+    assert (parsed.measures_sizes, parsed.measures_pulls) == (sizes, pulls)
+
+
+def readme_rows() -> dict[str, tuple[str, str]]:
+    """The README's settings table: variable -> (default, accepts)."""
+    rows = re.findall(r"^\| `(SLIMLAB_[A-Z_]+)` \| (.*?) \| (.*?) \| .*\|$", README, flags=re.M)
+    return {name: (default.strip("`"), accepts) for name, default, accepts in rows}
+
+
+def test_the_readme_lists_every_setting_with_its_declared_default_and_nothing_else():
+    declared = {s.env: (s.default or "unset", s.accepts) for s in SETTINGS}
+    assert readme_rows() == declared
