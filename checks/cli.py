@@ -24,7 +24,7 @@ from checks.learner import report
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.pulls import wanted
-from checks.model.results import Results
+from checks.model.results import RESULTS_NAME, Results, unreadable
 from checks.model.settings import Settings, from_environ
 from checks.model.spec import SPEC_NAME, load
 
@@ -74,6 +74,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     with PullBench(wanted(settings), echo=echo, settings=settings) as pulls:
         for folder in folders:
             start = time.monotonic()
+            say_if_unreadable(folder / RESULTS_NAME)
             outcome = verify(folder, resolver=resolver, echo=echo, builder=builder, force=args.force, pulls=pulls)
             print(report.summary(outcome.results, skipped=outcome.skipped))
             print(analysis_and_lint(folder, outcome.results, settings.docs_url))
@@ -89,6 +90,13 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     echo(f"All claims hold in {len(folders)} lab(s).")
     return 0
+
+
+def say_if_unreadable(path: Path) -> None:
+    """A results.json that cannot be read is measured again like an absent one; the user hears why."""
+    problem = unreadable(path)
+    if problem:
+        echo(f"{path} cannot be used: {problem}. Treating it as absent: measuring again and writing it anew.")
 
 
 def analysis_and_lint(folder: Path, results: Results, docs_url: str) -> str:

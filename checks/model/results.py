@@ -21,7 +21,8 @@ from checks.model.measured import Layer, Measured, SmokeRun
 SCHEMA_VERSION = 1
 RESULTS_NAME = "results.json"
 #: Never part of a lab's inputs: the results themselves and tool caches.
-NOT_INPUTS = {RESULTS_NAME, "__pycache__", ".pytest_cache"}
+#: (The ``.partial`` file only lives while results.json is being written; see :func:`write_if_changed`.)
+NOT_INPUTS = {RESULTS_NAME, f".{RESULTS_NAME}.partial", "__pycache__", ".pytest_cache"}
 #: Fields that change on every run without the measurement changing.
 VOLATILE = ("measured_at",)
 
@@ -203,15 +204,34 @@ def _stable(data: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key not in VOLATILE}
 
 
-def read(path: Path) -> Results | None:
-    """The results recorded at ``path``; None when absent, unreadable or of another schema."""
+def _load(path: Path) -> tuple[Results | None, str | None]:
+    """The results recorded at ``path``, or why there are none (None for both when the file is absent)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
-            return None
-        return from_dict(data)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+    except FileNotFoundError:
+        return None, None
+    except OSError as error:
+        return None, f"it cannot be read ({error.strerror or error})"
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
+        return None, f"it is not valid JSON ({error})"
+    if not isinstance(data, dict):
+        return None, "it is not a JSON object"
+    if data.get("schema_version") != SCHEMA_VERSION:
+        return None, f"its schema_version is {data.get('schema_version')!r}, not {SCHEMA_VERSION}"
+    try:
+        return from_dict(data), None
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        return None, f"a field is missing or of the wrong type ({type(error).__name__}: {error})"
+
+
+def read(path: Path) -> Results | None:
+    """The results recorded at ``path``; None when absent, unreadable or of another schema."""
+    return _load(path)[0]
+
+
+def unreadable(path: Path) -> str | None:
+    """Why the file at ``path`` holds no usable results, or None when it is absent or usable."""
+    return _load(path)[1]
 
 
 def write_if_changed(path: Path, results: Results) -> bool:
@@ -222,5 +242,11 @@ def write_if_changed(path: Path, results: Results) -> bool:
             return False
     except (OSError, ValueError):
         pass
-    path.write_text(dumps(results), encoding="utf-8")
+    # Whole or not at all: an interrupted write must not leave a truncated results.json behind.
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(dumps(results), encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     return True
