@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -418,17 +418,25 @@ class WorkshopTimingsDirective(SphinxDirective):
         return [tab]
 
 
-def source_sha256() -> str:
-    """Fingerprint of every ``checks`` module the extension has imported: when one changes, every page is rendered again.
+def guide_modules() -> dict[str, Path]:
+    """Every ``checks`` module imported so far, by name: after the extension is imported, all that it uses."""
+    found = {}
+    for name, module in sorted(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if (name == "checks" or name.startswith("checks.")) and path:
+            found[name] = Path(path)
+    return found
 
-    Read from :data:`sys.modules` after the extension is imported, so a module it
+
+def source_sha256(modules: Mapping[str, Path] | None = None) -> str:
+    """Fingerprint of the modules that render the guide: when one changes, every page is rendered again.
+
+    By default the modules are :func:`guide_modules`, so a module the extension
     comes to import later is covered without anyone listing it.
     """
     digest = hashlib.sha256()
-    for name in sorted(name for name in sys.modules if name == "checks" or name.startswith("checks.")):
-        path = getattr(sys.modules[name], "__file__", None)
-        if path:
-            digest.update(name.encode() + b"\0" + Path(path).read_bytes())
+    for name, path in sorted((modules if modules is not None else guide_modules()).items()):
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
