@@ -323,6 +323,22 @@ def test_load_rejects_a_build_context_that_does_not_exist(tmp_path):
         load(folder)
 
 
+def test_load_rejects_a_dockerfile_that_is_a_folder_and_says_to_name_the_file(tmp_path):
+    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace("[variants.after]", '[variants.after]\ndockerfile = "app"'))
+    (folder / "app").mkdir()
+    with pytest.raises(UsageError) as caught:
+        load(folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'lab.toml'}: variant 'after' names Dockerfile 'app', which is a folder")
+    assert "name the file itself, e.g. 'app/Dockerfile'" in message
+
+
+def test_load_rejects_a_build_context_that_is_a_file(tmp_path):
+    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace("[variants.after]", '[variants.after]\ncontext = "after.Dockerfile"'))
+    with pytest.raises(UsageError, match="build context 'after.Dockerfile', which is a file"):
+        load(folder)
+
+
 def test_load_accepts_a_prepare_script_that_exists(tmp_path):
     folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace('page = "p"', 'page = "p"\nprepare = "prepare.sh"'))
     (folder / "prepare.sh").write_text("#!/bin/sh\n", encoding="utf-8")

@@ -253,7 +253,18 @@ def load(folder: Path) -> Lab:
     if lab.prepare and not (folder / lab.prepare).is_file():
         raise UsageError(f"{path}: 'lab.prepare' names '{lab.prepare}', which does not exist in {folder}. Create the script or remove the key.")
     for variant in lab.variants:
-        for rel, what in ((variant.dockerfile, "Dockerfile"), (variant.context, "build context")):
-            if not (folder / rel).exists():
-                raise UsageError(f"{path}: variant '{variant.name}' names {what} '{rel}', which does not exist in {folder}. Create it or fix the path.")
+        _check_paths(path, folder, variant)
     return lab
+
+
+def _check_paths(path: Path, folder: Path, variant: Variant) -> None:
+    """A variant's Dockerfile must be a file and its build context a folder, both inside the lab."""
+    named = f"{path}: variant '{variant.name}' names"
+    for rel, what, wanted in ((variant.dockerfile, "Dockerfile", Path.is_file), (variant.context, "build context", Path.is_dir)):
+        target = folder / rel
+        if not target.exists():
+            raise UsageError(f"{named} {what} '{rel}', which does not exist in {folder}. Create it or fix the path.")
+        if not wanted(target):
+            kind = "a folder" if target.is_dir() else "a file"
+            fix = f"name the file itself, e.g. '{rel.rstrip('/')}/Dockerfile'" if wanted is Path.is_file else "name the folder it is in"
+            raise UsageError(f"{named} {what} '{rel}', which is {kind} in {folder}. Fix the path: {fix}.")
