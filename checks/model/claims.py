@@ -94,6 +94,11 @@ def compared(help: str = "The variant it is compared with.") -> Any:
     return key(help, variants=True)
 
 
+def patterns() -> Any:
+    """The ``paths`` key of the path kinds."""
+    return key("Paths or patterns, e.g. `usr/local/go` or `*/bin/gcc*`.")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Key:
     """One key of a claim kind's table, as its field declares it."""
@@ -207,7 +212,7 @@ def _key(cls: type, field: dataclasses.Field) -> Key:
 KindT = TypeVar("KindT", bound="type[Kind]")
 
 
-@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(dataclasses.field, key, judged, compared))
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(dataclasses.field, key, judged, compared, patterns))
 def claim_kind(name: str) -> Callable[[KindT], KindT]:
     """Declare a claim kind: a frozen dataclass registered in :data:`KINDS` as ``name``.
 
@@ -220,11 +225,11 @@ def claim_kind(name: str) -> Callable[[KindT], KindT]:
             raise TypeError(f"claim kind '{name}' is declared twice: {KINDS[name].__qualname__} and {cls.__qualname__}")
         if not (cls.__doc__ or "").strip():
             raise TypeError(f"{cls.__qualname__}: a claim kind's docstring is its sentence on the reference page")
-        made = dataclass(frozen=True, kw_only=True)(cls)
+        made: Any = dataclass(frozen=True, kw_only=True)(cls)
         made.kind = name
         made._keys = tuple(_key(made, field) for field in dataclasses.fields(made))
         KINDS[name] = made
-        return made
+        return made  # type: ignore[no-any-return]
 
     return register
 
@@ -326,11 +331,6 @@ class _Paths(Kind):
     def problems(self) -> list[Problem]:
         empty = [Problem("paths", "is empty, so it could never fail")] if not self.paths else []  # type: ignore[attr-defined]
         return super().problems() + empty
-
-
-def patterns() -> Any:
-    """The ``paths`` key of the path kinds."""
-    return key("Paths or patterns, e.g. `usr/local/go` or `*/bin/gcc*`.")
 
 
 @claim_kind("path_absent")
