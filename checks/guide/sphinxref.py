@@ -97,7 +97,7 @@ class StandinBasesDirective(SphinxDirective):
 
 
 def as_rst(text: str) -> str:
-    """Source comments write `code` in single backticks; the guide shows it as a literal."""
+    """Help texts and source comments write `code` in single backticks; the guide shows it as a literal."""
     return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
 
 
@@ -155,7 +155,7 @@ class ClaimKindsDirective(_Inline):
         for name, kind in claim_kinds.KINDS.items():
             sect = section(self.state.document, f"kind-{nodes.make_id(name)}", literal(name))
             sect += para(inspect.getdoc(kind) or "")
-            rows = [[literal(key), type_word, default, self.inline(meaning)] for key, type_word, default, meaning in kind_rows(kind)]
+            rows = [[literal(key), word, default, self.inline(meaning)] for key, word, default, meaning in kind_rows(kind)]
             sect += table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 12, 56])
             ids = users.get(name, [])
             parts: list[nodes.Node | str] = ["Used by: "] if ids else ["Not used by any lab yet."]
