@@ -69,7 +69,7 @@ def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(tabl
     from checks.model.spec import parse
 
     data = tomllib.loads((LAB4 / "lab.toml").read_text())
-    cls, keys = sphinxref.TOML_TABLES[table]
+    _, keys = sphinxref.TOML_TABLES[table]
     for key in keys:
         probe = tomllib.loads((LAB4 / "lab.toml").read_text())
         target = {"lab": probe["lab"], "smoke": probe["smoke"], "variants": probe["variants"]["after"], "claims": probe["claims"][0]}[table]
