@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from checks.model.dockerfile import external_images, external_images_of, instructions
+from checks.model.errors import UsageError
 from checks.model.spec import load
 
 LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
@@ -174,3 +177,22 @@ def test_the_lab_4_files_name_exactly_the_bases_its_results_recorded():
     recorded = json.loads((LAB4 / "results.json").read_text(encoding="utf-8"))["bases"]
     named = {name for variant in load(LAB4).variants for name in external_images_of(LAB4 / variant.dockerfile)}
     assert named == set(recorded)
+
+
+# an unreadable line is the author's to fix, never a traceback
+
+
+def test_an_arg_with_an_unbalanced_quote_is_a_usage_error_naming_the_dockerfile_and_the_line(tmp_path):
+    path = tmp_path / "after.Dockerfile"
+    path.write_text(text("# pinned", "ARG GO=\"1.24", "FROM golang:${GO}"), encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        external_images_of(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}, line 2: ")
+    assert "'ARG GO=\"1.24'" in message
+    assert "Close the quote" in message
+
+
+def test_the_line_of_an_unreadable_arg_is_the_one_it_starts_on():
+    with pytest.raises(UsageError, match=r"^Dockerfile, line 2: "):
+        external_images(text("", "ARG A=1 \\", "    B='2", "FROM scratch"))

@@ -69,7 +69,7 @@ def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(tabl
     from checks.model.spec import parse
 
     data = tomllib.loads((LAB4 / "lab.toml").read_text())
-    cls, keys = sphinxref.TOML_TABLES[table]
+    _, keys = sphinxref.TOML_TABLES[table]
     for key in keys:
         probe = tomllib.loads((LAB4 / "lab.toml").read_text())
         target = {"lab": probe["lab"], "smoke": probe["smoke"], "variants": probe["variants"]["after"], "claims": probe["claims"][0]}[table]
@@ -81,14 +81,21 @@ def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(tabl
     assert data  # the real spec parses as it is
 
 
-def test_the_keys_of_every_claim_kind_have_a_type_the_reference_can_name():
-    from dataclasses import fields
+def test_the_reference_rows_of_a_kind_show_its_lab_toml_spelling_type_default_and_meaning():
+    from checks.model.claims import PullSpeedup, SameSmokeOutput
 
+    assert sphinxref.kind_rows(SameSmokeOutput) == [("variants", "array of strings", "required", "At least two variants.")]
+    rows = {key: (kind, default) for key, kind, default, _ in sphinxref.kind_rows(PullSpeedup)}
+    assert rows == {"variant": ("string", "required"), "of": ("string", "required"), "min": ("number", "required"),
+                    "link_mbit": ("number", "none")}
+
+
+def test_every_claim_kind_has_a_meaning_for_every_key_in_its_reference_rows():
     from checks.model.claims import KINDS
 
-    for kind in KINDS.values():
-        for field in fields(kind):
-            assert str(field.type) in sphinxref.TOML_TYPES, f"{kind.kind}.{field.name}: {field.type}"
+    for name, kind in KINDS.items():
+        for key, _, _, meaning in sphinxref.kind_rows(kind):
+            assert meaning.endswith("."), f"{name}.{key}"
 
 
 def _parser() -> argparse.ArgumentParser:

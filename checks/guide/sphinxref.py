@@ -4,8 +4,8 @@
     One section per ``checks/bases/*/base.toml``: what the stand-in is built
     from, how it differs from the official image, which recorded labs used it.
 ``.. claim-kinds::``
-    One section per claim kind: its docstring, its keys with the ``#:``
-    comments of its fields, and the claims that use it.
+    One section per claim kind: its docstring, its keys as its fields declare
+    them (:func:`kind_rows`), and the claims that use it.
 ``.. lab-toml-keys:: TABLE``
     The keys of one ``lab.toml`` table, from :mod:`checks.model.spec`'s dataclasses.
 ``.. size-fixes:: PAGE``
@@ -96,26 +96,8 @@ class StandinBasesDirective(SphinxDirective):
         return para(*parts, ".")
 
 
-TOML_TYPES = {"str": "string", "float": "number", "float | None": "number", "int": "integer",
-              "tuple[str, ...]": "array of strings", "str | None": "string", "Smoke | None": "table, or false"}
-
-
-#: Keys whose meaning one kind documents for all (``variant``, ``paths``): the first kind's ``#:`` comment is shown
-#: for every kind.  ``max`` and ``min`` mean different things per kind, so they are not shared.
-SHARED_KEYS = ("variant", "of", "paths")
-KIND_OVERRIDES = {("MaxLayers", "max"): "Highest allowed number of filesystem layers."}
-
-
-def kind_key_doc(docs: dict[tuple[str, str], str], kind: str, key: str) -> str:
-    """A kind's own ``#:`` comment for a key, else the one another kind wrote for a shared key."""
-    own = docs.get((kind, key)) or KIND_OVERRIDES.get((kind, key), "")
-    if own or key not in SHARED_KEYS:
-        return own
-    return next((doc for (_, name), doc in docs.items() if name == key and doc), "")
-
-
 def as_rst(text: str) -> str:
-    """Source comments write `code` in single backticks; the guide shows it as a literal."""
+    """Help texts and source comments write `code` in single backticks; the guide shows it as a literal."""
     return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
 
 
@@ -125,15 +107,30 @@ def attr_docs(module: str) -> dict[tuple[str, str], str]:
     return {key: " ".join(line.strip() for line in lines).strip() for key, lines in analyzer.find_attr_docs().items()}
 
 
-def _default(field: Any) -> str:
-    if field.default is MISSING and field.default_factory is MISSING:
+def default_text(default: Any) -> str:
+    """A key's default as the reference shows it: in TOML's spelling, or "required" for ``MISSING``."""
+    if default is MISSING:
         return "required"
-    default = field.default if field.default is not MISSING else field.default_factory()
     if default is None:
         return "none"
     if default == ():
         return "[]"
     return f"{default!r}".replace("'", '"')
+
+
+def _default(field: Any) -> str:
+    return default_text(field.default_factory() if field.default_factory is not MISSING else field.default)
+
+
+def type_word(annotation: str) -> str:
+    """How the reference names a field's type, from :data:`checks.model.claims.TOML_TYPES`."""
+    known = claim_kinds.TOML_TYPES.get(annotation)
+    return known.word if known else annotation
+
+
+def kind_rows(kind: type[claim_kinds.Kind]) -> list[tuple[str, str, str, str]]:
+    """The reference rows of a claim kind: (key, type, default, meaning) per key it declares, no Sphinx needed."""
+    return [(k.name, k.type.word, default_text(k.default), k.help) for k in kind.toml_keys()]
 
 
 class _Inline(SphinxDirective):
@@ -149,7 +146,6 @@ class ClaimKindsDirective(_Inline):
     """Every claim kind: its docstring, its keys, and the claims that use it."""
 
     def run(self) -> list[nodes.Node]:
-        docs = attr_docs("checks.model.claims")
         self.env.note_dependency(inspect.getfile(claim_kinds))
         users: dict[str, list[str]] = {}
         for lab in all_labs(self.env.app).values():
@@ -159,9 +155,7 @@ class ClaimKindsDirective(_Inline):
         for name, kind in claim_kinds.KINDS.items():
             sect = section(self.state.document, f"kind-{nodes.make_id(name)}", literal(name))
             sect += para(inspect.getdoc(kind) or "")
-            rows = [[literal(claim_kinds.toml_key(f)), TOML_TYPES.get(str(f.type), str(f.type)), _default(f),
-                     self.inline(kind_key_doc(docs, kind.__name__, f.name))]
-                    for f in dataclass_fields(kind)]
+            rows = [[literal(key), word, default, self.inline(meaning)] for key, word, default, meaning in kind_rows(kind)]
             sect += table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 12, 56])
             ids = users.get(name, [])
             parts: list[nodes.Node | str] = ["Used by: "] if ids else ["Not used by any lab yet."]
@@ -183,7 +177,7 @@ TOML_OVERRIDES = {
     ("Lab", "title"): {"doc": "The lab's title, as the checker and the guide print it."},
     ("Variant", "dockerfile"): {"default": '"<name>.Dockerfile"'},
     ("Variant", "smoke"): {"doc": "Overrides keys of the lab's [smoke] table for this variant; false turns the smoke test off.",
-                           "default": "the lab's [smoke]"},
+                           "default": "the lab's [smoke]", "type": "table, or false"},
     ("Claim", "kind"): {"type": "string", "default": "required",
                         "doc": "One of the claim kinds below; the kind's own keys go in the same table."},
 }
@@ -207,7 +201,7 @@ class LabTomlKeysDirective(_Inline):
         for key in keys:
             extra = TOML_OVERRIDES.get((cls.__name__, key), {})
             field = known.get(key)
-            kind = extra.get("type") or (TOML_TYPES.get(str(field.type), str(field.type)) if field else "string")
+            kind = extra.get("type") or (type_word(str(field.type)) if field else "string")
             rows.append([literal(key), kind, extra.get("default") or (_default(field) if field else "required"),
                          self.inline(extra.get("doc") or docs.get((cls.__name__, key), ""))])
         return [table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 16, 52])]

@@ -33,36 +33,21 @@ EXERCISE = "exercise.Dockerfile"
 SOLUTION = "solution.Dockerfile"
 
 
-def _rebound(check, mapping: Mapping[str, str]):
-    """The same check with variant names replaced; None when it reads a variant not in ``mapping``."""
-    changes = {}
-    for field in dataclasses.fields(check):
-        value = getattr(check, field.name)
-        if field.name in ("variant", "of"):
-            if value not in mapping:
-                return None
-            changes[field.name] = mapping[value]
-        elif field.name == "variants_":
-            kept = tuple(mapping[v] for v in value if v in mapping)
-            if len(kept) < 2 or LEARNER not in kept:
-                return None
-            changes[field.name] = kept
-    return dataclasses.replace(check, **changes)
+def _goal(claim: Claim, mapping: Mapping[str, str]) -> Claim | None:
+    """The claim as a goal for the learner's image, or None when grading cannot judge it."""
+    check = claim.check
+    if "after" not in check.variants() or check.needs_pulls or check.needs_registry:
+        return None  # pull figures need a registry and a second engine: `make check` measures those
+    rebound = check.rebind(mapping)
+    if rebound is None:
+        return None
+    return dataclasses.replace(claim, text=check.goal_text or claim.text, check=rebound)
 
 
 def goals(lab: Lab) -> tuple[Claim, ...]:
     """The lab's claims about ``after`` (compared with ``before``), judged on the learner's image."""
     mapping = {"after": LEARNER, "before": "before"}
-    found = []
-    for claim in lab.claims:
-        if "after" not in claim.check.variants() or claim.check.needs_pulls or claim.check.needs_registry:
-            continue  # pull figures need a registry and a second engine: `make check` measures those
-        check = _rebound(claim.check, mapping)
-        if check is None:
-            continue
-        if claim.check.kind == "same_smoke_output":  # the lab's sentence names its own variants
-            claim = dataclasses.replace(claim, text="Your image prints exactly what the before image prints.")
-        found.append(dataclasses.replace(claim, check=check))
+    found = [goal for claim in lab.claims if (goal := _goal(claim, mapping)) is not None]
     if not any(claim.check.needs_smoke for claim in found):
         number = lab.claims[0].id.split(".")[0]
         found.insert(0, Claim(id=f"{number}.0", text="The app still passes its smoke test.", check=SmokePasses(variant=LEARNER),

@@ -1,10 +1,18 @@
 """Claim kinds: small frozen dataclasses judged on measured data, never on Docker.
 
-Each kind's docstring is the sentence the reference page shows for it; its
-fields are the keys a ``[[claims]]`` table in ``lab.toml`` may set.  A kind
-says which variants it reads (:meth:`variants`) and whether it needs the
-image's file list (``needs_files``), so the checker measures only what is
-used; :meth:`evaluate` then turns measurements into a :class:`Verdict`.
+A kind is declared once, in this module: :func:`claim_kind` makes the class a
+frozen dataclass and registers it under the name ``lab.toml`` uses.  Its
+docstring is the sentence the reference page shows for it; its fields, each
+made by :func:`key` (or :func:`judged`, :func:`compared`), are the keys a
+``[[claims]]`` table may set, with their type, default, help text and spelling.
+From that one declaration the spec reader checks a table, the grader renames
+its variants and the guide writes its reference rows.
+
+A kind says which variants it reads (:meth:`Kind.variants`), what makes a
+table for it one that could never fail (:meth:`Kind.problems`) and whether it
+needs the image's file list (``needs_files``), so the checker measures only
+what is used; :meth:`Kind.evaluate` then turns measurements into a
+:class:`Verdict`.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import fnmatch
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 from checks.model.measured import Measured
 from checks.model.units import MB, megabytes
@@ -37,20 +45,146 @@ def within(value: float, low: float | None, high: float | None, show: Callable[[
     return passed, " and ".join(text)
 
 
+@dataclass(frozen=True, kw_only=True)
+class TomlType:
+    """How a field's Python type is written in ``lab.toml``."""
+
+    #: The type as the reference page names it.
+    word: str
+    #: The TOML values that may set it (an integer where a number is wanted, too).
+    reads: tuple[type, ...]
+    #: True for numbers, which must not be negative unless the key says otherwise.
+    number: bool = False
+
+    def read(self, value: Any) -> Any:
+        """A TOML value (of a type in :attr:`reads`) as the field holds it: a number is a float when the field wants one."""
+        return float(value) if float in self.reads and value is not None else value
+
+
+#: Every field type a claim kind (or a ``lab.toml`` table) may use, by its annotation.
+TOML_TYPES: dict[str, TomlType] = {
+    "str": TomlType(word="string", reads=(str,)),
+    "str | None": TomlType(word="string", reads=(str,)),
+    "int": TomlType(word="integer", reads=(int,), number=True),
+    "float": TomlType(word="number", reads=(int, float), number=True),
+    "float | None": TomlType(word="number", reads=(int, float), number=True),
+    "tuple[str, ...]": TomlType(word="array of strings", reads=(list,)),
+}
+
+
+def key(help: str, *, default: Any = dataclasses.MISSING, toml: str = "", variants: bool = False,
+        signed: bool = False) -> Any:
+    """A field of a claim kind: one key of its ``lab.toml`` table.
+
+    ``help`` is what the reference page says the key means; ``toml`` its
+    spelling there when the field's name cannot be (``variants_``);
+    ``variants`` marks a key that names variants of the lab; ``signed`` lets a
+    number be negative.
+    """
+    return dataclasses.field(default=default, metadata={"help": help, "toml": toml, "variants": variants, "signed": signed})
+
+
+def judged(help: str = "The variant being judged.") -> Any:
+    """The ``variant`` key: the variant a claim is about."""
+    return key(help, variants=True)
+
+
+def compared(help: str = "The variant it is compared with.") -> Any:
+    """The ``of`` key: the variant a claim compares the judged one with."""
+    return key(help, variants=True)
+
+
+def patterns() -> Any:
+    """The ``paths`` key of the path kinds."""
+    return key("Paths or patterns, e.g. `usr/local/go` or `*/bin/gcc*`.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Key:
+    """One key of a claim kind's table, as its field declares it."""
+
+    #: The key's spelling in ``lab.toml``.
+    name: str
+    #: The dataclass field it sets.
+    field: str
+    type: TomlType
+    #: Its value when the table leaves it out; ``dataclasses.MISSING`` when the table must set it.
+    default: Any
+    #: What the key means, as the reference page shows it.
+    help: str
+    #: True when the key names variants of the lab.
+    variants: bool = False
+    #: True when a number may be negative.
+    signed: bool = False
+
+    @property
+    def required(self) -> bool:
+        return self.default is dataclasses.MISSING
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a claim's table could never fail or never hold: the key at fault ("" for the whole table) and the text."""
+
+    key: str
+    text: str
+
+
 class Kind:
-    """Shared behaviour of every claim kind."""
+    """Shared behaviour of every claim kind, derived from its declared keys."""
 
     kind: ClassVar[str]
+    #: The keys of its ``lab.toml`` table, in the order its fields are declared (set by :func:`claim_kind`).
+    _keys: ClassVar[tuple[Key, ...]]
     needs_files: ClassVar[bool] = False
     needs_smoke: ClassVar[bool] = False
     #: True for kinds judged on the compressed size, which a push to a registry measures.
     needs_registry: ClassVar[bool] = False
     #: True for kinds judged on pull times, which cold pulls by a fresh engine measure.
     needs_pulls: ClassVar[bool] = False
+    #: What a learner's goal says instead of the lab's sentence, when that sentence names
+    #: variants the grader does not build ("": the lab's sentence stands).
+    goal_text: ClassVar[str] = ""
+
+    @classmethod
+    def toml_keys(cls) -> tuple[Key, ...]:
+        """The keys a ``[[claims]]`` table of this kind may set, besides id, kind, text and hint."""
+        return cls._keys
 
     def variants(self) -> tuple[str, ...]:
         """The variants this claim reads, in the order it names them."""
-        return (self.variant,)  # type: ignore[attr-defined]
+        named = (getattr(self, k.field) for k in self.toml_keys() if k.variants)
+        return tuple(name for value in named for name in (value if isinstance(value, tuple) else (value,)))
+
+    def problems(self) -> list[Problem]:
+        """What makes this claim one that could never fail or never hold; empty when it is sound."""
+        found = []
+        for k in self.toml_keys():
+            value = getattr(self, k.field)
+            if k.type.number and not k.signed and value is not None and value < 0:
+                found.append(Problem(k.name, "must not be negative"))
+        return found
+
+    def rebind(self, mapping: Mapping[str, str]) -> Self | None:
+        """The same claim about other variants: ``mapping`` renames the ones it reads.
+
+        A key naming one variant must be renamed; a key naming several keeps
+        those ``mapping`` renames.  None when a variant is missing or what is
+        left is no longer a sound claim (see :meth:`problems`).
+        """
+        changes: dict[str, Any] = {}
+        for k in self.toml_keys():
+            value = getattr(self, k.field)
+            if not k.variants:
+                continue
+            if isinstance(value, tuple):
+                changes[k.field] = tuple(mapping[name] for name in value if name in mapping)
+            elif value in mapping:
+                changes[k.field] = mapping[value]
+            else:
+                return None
+        rebound = dataclasses.replace(self, **changes)  # type: ignore[type-var]
+        return None if rebound.problems() else rebound
 
     def link(self) -> float | None:
         """The rate in Mbit/s of the throttled link this claim's pulls are timed over (None: loopback)."""
@@ -60,22 +194,64 @@ class Kind:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, kw_only=True)
+#: Every claim kind, by the name ``lab.toml`` uses, in the order this module declares them.
+KINDS: dict[str, type[Kind]] = {}
+
+
+def _key(cls: type, field: dataclasses.Field) -> Key:
+    annotation = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", str(field.type))
+    if annotation not in TOML_TYPES:
+        raise TypeError(f"{cls.__name__}.{field.name}: type {annotation} has no lab.toml spelling; use one of {', '.join(TOML_TYPES)}")
+    if not field.metadata.get("help"):
+        raise TypeError(f"{cls.__name__}.{field.name}: declare it with key(help=...) so the reference page can say what it means")
+    meta = field.metadata
+    return Key(name=meta["toml"] or field.name, field=field.name, type=TOML_TYPES[annotation], default=field.default,
+               help=meta["help"], variants=meta["variants"], signed=meta["signed"])
+
+
+KindT = TypeVar("KindT", bound="type[Kind]")
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(dataclasses.field, key, judged, compared, patterns))
+def claim_kind(name: str) -> Callable[[KindT], KindT]:
+    """Declare a claim kind: a frozen dataclass registered in :data:`KINDS` as ``name``.
+
+    Every field must be made by :func:`key` (its help text is the reference
+    page's) and have a type ``lab.toml`` can spell; the class docstring is the
+    kind's sentence.  A name used twice is an error, so no kind hides another.
+    """
+    def register(cls: KindT) -> KindT:
+        if name in KINDS:
+            raise TypeError(f"claim kind '{name}' is declared twice: {KINDS[name].__qualname__} and {cls.__qualname__}")
+        if not (cls.__doc__ or "").strip():
+            raise TypeError(f"{cls.__qualname__}: a claim kind's docstring is its sentence on the reference page")
+        made: Any = dataclass(frozen=True, kw_only=True)(cls)
+        made.kind = name
+        made._keys = tuple(_key(made, field) for field in dataclasses.fields(made))
+        KINDS[name] = made
+        return made  # type: ignore[no-any-return]
+
+    return register
+
+
+def unbounded(claim: Kind, *bounds: str) -> list[Problem]:
+    """A problem when a claim leaves every one of its ``bounds`` out, so it could never fail."""
+    if all(getattr(claim, bound) is None for bound in bounds):
+        return [Problem("", f"sets no bound ({'/'.join(bounds)}), so it could never fail")]
+    return []
+
+
+@claim_kind("size_ratio")
 class SizeRatio(Kind):
     """The variant's size divided by another variant's size lies within bounds."""
 
-    kind: ClassVar[str] = "size_ratio"
-    #: The variant being judged.
-    variant: str
-    #: The variant it is compared with.
-    of: str
-    #: Highest allowed ratio (0.02 means "at most 2 %").
-    max: float | None = None
-    #: Lowest allowed ratio (1.0 means "not smaller").
-    min: float | None = None
+    variant: str = judged()
+    of: str = compared()
+    max: float | None = key('Highest allowed ratio (0.02 means "at most 2 %").', default=None)
+    min: float | None = key('Lowest allowed ratio (1.0 means "not smaller").', default=None)
 
-    def variants(self) -> tuple[str, ...]:
-        return (self.variant, self.of)
+    def problems(self) -> list[Problem]:
+        return super().problems() + unbounded(self, "max", "min")
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         size, base = measured[self.variant].size_bytes, measured[self.of].size_bytes
@@ -88,39 +264,17 @@ class SizeRatio(Kind):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
-class MaxSize(Kind):
-    """The variant's uncompressed size is at most a ceiling, in decimal megabytes."""
-
-    kind: ClassVar[str] = "max_size"
-    variant: str
-    #: Ceiling in MB (1 MB = 1,000,000 bytes, as `docker image ls` counts).
-    max_mb: float
-
-    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
-        size = measured[self.variant].size_bytes
-        return Verdict(
-            passed=size <= round(self.max_mb * MB),
-            expected=f"<= {self.max_mb:g} MB",
-            measured=megabytes(size),
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("size_difference")
 class SizeDifference(Kind):
     """The variant's size minus another variant's size, in decimal megabytes, lies within bounds."""
 
-    kind: ClassVar[str] = "size_difference"
-    variant: str
-    #: The variant it is compared with.
-    of: str
-    #: Least allowed difference in MB (45 means "at least 45 MB bigger").
-    min_mb: float | None = None
-    #: Most allowed difference in MB (1 means "at most 1 MB bigger").
-    max_mb: float | None = None
+    variant: str = judged()
+    of: str = compared()
+    min_mb: float | None = key('Least allowed difference in MB (45 means "at least 45 MB bigger").', default=None, signed=True)
+    max_mb: float | None = key('Most allowed difference in MB (1 means "at most 1 MB bigger").', default=None, signed=True)
 
-    def variants(self) -> tuple[str, ...]:
-        return (self.variant, self.of)
+    def problems(self) -> list[Problem]:
+        return super().problems() + unbounded(self, "min_mb", "max_mb")
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         difference = measured[self.variant].size_bytes - measured[self.of].size_bytes
@@ -133,13 +287,28 @@ class SizeDifference(Kind):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("max_size")
+class MaxSize(Kind):
+    """The variant's uncompressed size is at most a ceiling, in decimal megabytes."""
+
+    variant: str = judged()
+    max_mb: float = key("Ceiling in MB (1 MB = 1,000,000 bytes, as `docker image ls` counts).")
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        size = measured[self.variant].size_bytes
+        return Verdict(
+            passed=size <= round(self.max_mb * MB),
+            expected=f"<= {self.max_mb:g} MB",
+            measured=megabytes(size),
+        )
+
+
+@claim_kind("max_layers")
 class MaxLayers(Kind):
     """The variant has at most this many filesystem layers."""
 
-    kind: ClassVar[str] = "max_layers"
-    variant: str
-    max: int
+    variant: str = judged()
+    max: int = key("Highest allowed number of filesystem layers.")
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         count = measured[self.variant].layer_count
@@ -154,15 +323,22 @@ def matching(files: frozenset[str], pattern: str) -> list[str]:
     return sorted(f for f in files if f == pattern or f.startswith(below) or fnmatch.fnmatchcase(f, pattern))
 
 
-@dataclass(frozen=True, kw_only=True)
-class PathAbsent(Kind):
+class _Paths(Kind):
+    """What the path kinds share: the file list they need and the patterns they read."""
+
+    needs_files: ClassVar[bool] = True
+
+    def problems(self) -> list[Problem]:
+        empty = [Problem("paths", "is empty, so it could never fail")] if not self.paths else []  # type: ignore[attr-defined]
+        return super().problems() + empty
+
+
+@claim_kind("path_absent")
+class PathAbsent(_Paths):
     """None of the given paths (or shell-style patterns) exists in the variant's filesystem."""
 
-    kind: ClassVar[str] = "path_absent"
-    needs_files: ClassVar[bool] = True
-    variant: str
-    #: Paths or patterns, e.g. "usr/local/go" or "*/bin/gcc*".
-    paths: tuple[str, ...]
+    variant: str = judged()
+    paths: tuple[str, ...] = patterns()
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         files = measured[self.variant].files or frozenset()
@@ -174,14 +350,12 @@ class PathAbsent(Kind):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
-class PathPresent(Kind):
+@claim_kind("path_present")
+class PathPresent(_Paths):
     """Every one of the given paths (or shell-style patterns) exists in the variant's filesystem."""
 
-    kind: ClassVar[str] = "path_present"
-    needs_files: ClassVar[bool] = True
-    variant: str
-    paths: tuple[str, ...]
+    variant: str = judged()
+    paths: tuple[str, ...] = patterns()
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         files = measured[self.variant].files or frozenset()
@@ -196,12 +370,11 @@ class PathPresent(Kind):
 ROOT_USERS = {"", "0", "root", "0:0", "root:root", "root:0", "0:root"}
 
 
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("non_root")
 class NonRoot(Kind):
     """The variant's image is configured to run as a user other than root."""
 
-    kind: ClassVar[str] = "non_root"
-    variant: str
+    variant: str = judged()
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         user = measured[self.variant].user
@@ -212,17 +385,17 @@ class NonRoot(Kind):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("same_smoke_output")
 class SameSmokeOutput(Kind):
     """Every listed variant passes the smoke test with identical output."""
 
-    kind: ClassVar[str] = "same_smoke_output"
     needs_smoke: ClassVar[bool] = True
-    #: At least two variants.
-    variants_: tuple[str, ...] = dataclasses.field(metadata={"key": "variants"})
+    goal_text: ClassVar[str] = "Your image prints exactly what the before image prints."
+    variants_: tuple[str, ...] = key("At least two variants.", toml="variants", variants=True)
 
-    def variants(self) -> tuple[str, ...]:
-        return self.variants_
+    def problems(self) -> list[Problem]:
+        few = [Problem("variants", "must name at least two variants")] if len(self.variants_) < 2 else []
+        return super().problems() + few
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         runs = {name: measured[name].smoke for name in self.variants_}
@@ -241,13 +414,12 @@ class SameSmokeOutput(Kind):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("smoke_passes")
 class SmokePasses(Kind):
     """The variant passes its smoke test: the app still does its job."""
 
-    kind: ClassVar[str] = "smoke_passes"
     needs_smoke: ClassVar[bool] = True
-    variant: str
+    variant: str = judged()
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         run = measured[self.variant].smoke
@@ -261,13 +433,12 @@ class SmokePasses(Kind):
         return Verdict(passed=run is not None and run.passed, expected="smoke test passes", measured=shown)
 
 
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("smoke_fails")
 class SmokeFails(Kind):
     """The variant is expected to fail its smoke test: the lab shows a trap, not a fix."""
 
-    kind: ClassVar[str] = "smoke_fails"
     needs_smoke: ClassVar[bool] = True
-    variant: str
+    variant: str = judged()
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         run = measured[self.variant].smoke
@@ -284,15 +455,13 @@ class SmokeFails(Kind):
 NOT_MEASURED = "not measured"
 
 
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("max_compressed_size")
 class MaxCompressedSize(Kind):
     """The variant's compressed size, the bytes a node downloads to pull it, is at most a ceiling in decimal megabytes."""
 
-    kind: ClassVar[str] = "max_compressed_size"
     needs_registry: ClassVar[bool] = True
-    variant: str
-    #: Ceiling in MB for the sum of the layer blobs a registry stores after a push.
-    max_mb: float
+    variant: str = judged()
+    max_mb: float = key("Ceiling in MB for the sum of the layer blobs a registry stores after a push.")
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         size = measured[self.variant].compressed_size_bytes
@@ -303,23 +472,16 @@ class MaxCompressedSize(Kind):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@claim_kind("pull_speedup")
 class PullSpeedup(Kind):
     """A node that has never pulled anything pulls the variant at least ``min`` times faster than another (medians of cold pulls)."""
 
-    kind: ClassVar[str] = "pull_speedup"
     needs_pulls: ClassVar[bool] = True
-    #: The variant expected to pull faster.
-    variant: str
-    #: The variant it is compared with.
-    of: str
-    #: Lowest allowed speed-up: 2 means "pulled in at most half the time".
-    min: float
-    #: Time these pulls over a link throttled to this many Mbit/s (leave it out for plain loopback).
-    link_mbit: float | None = None
-
-    def variants(self) -> tuple[str, ...]:
-        return (self.variant, self.of)
+    variant: str = judged("The variant expected to pull faster.")
+    of: str = compared()
+    min: float = key('Lowest allowed speed-up: 2 means "pulled in at most half the time".')
+    link_mbit: float | None = key("Time these pulls over a link throttled to this many Mbit/s (leave it out for plain loopback).",
+                                  default=None)
 
     def link(self) -> float | None:
         return self.link_mbit or None
@@ -338,15 +500,3 @@ class PullSpeedup(Kind):
             expected=expected,
             measured=f"{speedup:.1f}× ({fast:.2f} s against {slow:.2f} s, medians of {runs} cold pulls{over})",
         )
-
-
-#: Every claim kind, by the name ``lab.toml`` uses.
-KINDS: dict[str, type[Kind]] = {
-    k.kind: k for k in (SizeRatio, SizeDifference, MaxSize, MaxLayers, PathAbsent, PathPresent, NonRoot, SameSmokeOutput, SmokePasses, SmokeFails,
-                        MaxCompressedSize, PullSpeedup)
-}
-
-
-def toml_key(field: dataclasses.Field) -> str:
-    """The key a field is spelled with in ``lab.toml``."""
-    return field.metadata.get("key", field.name)

@@ -12,6 +12,8 @@ import re
 import shlex
 from pathlib import Path
 
+from checks.model.errors import UsageError
+
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 _FROM_FLAG = re.compile(r"^--from=(\S+)$", re.IGNORECASE)
 _MOUNT_FROM = re.compile(r"(?:^|,)from=([^,\s]+)")
@@ -22,10 +24,15 @@ def instructions(text: str) -> list[tuple[str, str]]:
 
     Heredoc bodies are skipped, so their lines are never read as instructions.
     """
-    result: list[tuple[str, str]] = []
-    pending = ""
+    return [(word, rest) for _, word, rest in _numbered(text)]
+
+
+def _numbered(text: str) -> list[tuple[int, str, str]]:
+    """(line number, INSTRUCTION, arguments): :func:`instructions` with the line each one starts on."""
+    result: list[tuple[int, str, str]] = []
+    pending, start = "", 0
     heredoc_end: list[str] = []
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), start=1):
         if heredoc_end:
             if raw.strip() == heredoc_end[0]:
                 heredoc_end.pop(0)
@@ -35,12 +42,13 @@ def instructions(text: str) -> list[tuple[str, str]]:
             continue
         if pending and line.startswith("#"):
             continue
+        start = start if pending else number
         if line.endswith("\\"):
             pending += line[:-1] + " "
             continue
         line, pending = pending + line, ""
         word, _, rest = line.partition(" ")
-        result.append((word.upper(), rest.strip()))
+        result.append((start, word.upper(), rest.strip()))
         heredoc_end = [m.group(2) for m in re.finditer(r"<<-?([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1", rest)]
     return result
 
@@ -53,8 +61,20 @@ def _substitute(value: str, args: dict[str, str]) -> str:
     return _VARIABLE.sub(one, value)
 
 
-def external_images(text: str) -> list[str]:
-    """Images the Dockerfile pulls in from outside, in order of first use, without duplicates."""
+def _arg_words(rest: str, *, source: str, number: int) -> list[str]:
+    """The words of an ``ARG`` line, split as a shell would; an unbalanced quote is the author's to fix."""
+    try:
+        return shlex.split(rest)
+    except ValueError as error:
+        raise UsageError(f"{source}, line {number}: cannot read 'ARG {rest}' ({error}). "
+                         "Close the quote (or escape it with a backslash) and run the command again.") from None
+
+
+def external_images(text: str, *, source: str = "Dockerfile") -> list[str]:
+    """Images the Dockerfile pulls in from outside, in order of first use, without duplicates.
+
+    ``source`` names the Dockerfile in the :class:`UsageError` for a line it cannot read.
+    """
     args: dict[str, str] = {}
     stages: set[str] = set()
     found: list[str] = []
@@ -65,9 +85,9 @@ def external_images(text: str) -> list[str]:
             found.append(name)
 
     seen_from = False
-    for instruction, rest in instructions(text):
+    for number, instruction, rest in _numbered(text):
         if instruction == "ARG" and not seen_from:
-            for word in shlex.split(rest):
+            for word in _arg_words(rest, source=source, number=number):
                 key, _, default = word.partition("=")
                 args[key] = _substitute(default, args)
         elif instruction == "FROM":
@@ -91,4 +111,5 @@ def external_images(text: str) -> list[str]:
 
 
 def external_images_of(path: Path) -> list[str]:
-    return external_images(path.read_text(encoding="utf-8"))
+    """:func:`external_images` of the Dockerfile at ``path``, named in any error."""
+    return external_images(path.read_text(encoding="utf-8"), source=str(path))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checks.model.claims import KINDS, Kind, toml_key
+from checks.model.claims import KINDS, Kind
 from checks.model.errors import UsageError
 
 SPEC_NAME = "lab.toml"
@@ -130,13 +130,6 @@ class _Reader:
 
 
 _TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", list: "a list of strings", dict: "a table"}
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "float": (int, float),
-    "float | None": (int, float),
-    "int": (int,),
-    "tuple[str, ...]": (list,),
-}
 
 
 def _smoke(source: str, where: str, table: Any, inherited: Smoke | None) -> Smoke:
@@ -169,32 +162,24 @@ def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant
     )
 
 
-def _check(source: str, where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
-    kind_name = reader.get("kind", str)
-    if kind_name not in KINDS:
-        reader.fail(f"'{where}.kind' is '{kind_name}', not a claim kind.{_did_you_mean(kind_name, tuple(KINDS))}")
-    cls = KINDS[kind_name]
-    fields = {toml_key(f): f for f in dataclasses.fields(cls)}
-    reader.only(["id", "kind", "text", "hint", *fields])
-    params = {}
-    for key, field in fields.items():
-        required = field.default is dataclasses.MISSING
-        value = reader.get(key, _FIELD_TYPES[str(field.type)], dataclasses.MISSING if required else field.default)
-        params[field.name] = float(value) if str(field.type).startswith("float") and value is not None else value
-    check = cls(**params)
-    named = check.variants()
-    for variant in named:
+def _kind(where: str, reader: _Reader) -> type[Kind]:
+    name = reader.get("kind", str)
+    if name not in KINDS:
+        reader.fail(f"'{where}.kind' is '{name}', not a claim kind.{_did_you_mean(name, tuple(KINDS))}")
+    return KINDS[name]
+
+
+def _check(where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
+    """The claim's check, read by the keys its kind declares and held to the kind's own rules."""
+    cls = _kind(where, reader)
+    keys = cls.toml_keys()
+    reader.only(["id", "kind", "text", "hint", *(k.name for k in keys)])
+    check = cls(**{k.field: k.type.read(reader.get(k.name, k.type.reads, k.default)) for k in keys})
+    for variant in check.variants():
         if variant not in variants:
             reader.fail(f"'{where}' names variant '{variant}', which the lab does not declare.{_did_you_mean(variant, variants)}")
-    if kind_name == "same_smoke_output" and len(named) < 2:
-        reader.fail(f"'{where}.variants' must name at least two variants")
-    bounds = [getattr(check, name) for name in ("max", "min", "max_mb", "min_mb") if hasattr(check, name)]
-    if kind_name in ("size_ratio", "size_difference") and all(bound is None for bound in bounds):
-        reader.fail(f"'{where}' sets no bound (max/min), so it could never fail")
-    if "paths" in params and not params["paths"]:
-        reader.fail(f"'{where}.paths' is empty, so it could never fail")
-    if kind_name != "size_difference" and any(isinstance(v, (int, float)) and v < 0 for v in params.values()):
-        reader.fail(f"'{where}' has a negative bound")
+    for problem in check.problems():
+        reader.fail(f"'{where}{'.' + problem.key if problem.key else ''}' {problem.text}")
     return check
 
 
@@ -212,7 +197,7 @@ def _claims(source: str, tables: Any, variants: tuple[str, ...]) -> tuple[Claim,
             reader.fail(f"claim id '{claim_id}' is used twice; each claim needs its own stable id")
         seen.add(claim_id)
         text = reader.get("text", str)
-        check = _check(source, f"{where} ({claim_id})", reader, variants)
+        check = _check(f"{where} ({claim_id})", reader, variants)
         claims.append(Claim(id=claim_id, text=text.strip(), check=check, hint=reader.get("hint", str, "").strip()))
     return tuple(claims)
 
@@ -253,7 +238,18 @@ def load(folder: Path) -> Lab:
     if lab.prepare and not (folder / lab.prepare).is_file():
         raise UsageError(f"{path}: 'lab.prepare' names '{lab.prepare}', which does not exist in {folder}. Create the script or remove the key.")
     for variant in lab.variants:
-        for rel, what in ((variant.dockerfile, "Dockerfile"), (variant.context, "build context")):
-            if not (folder / rel).exists():
-                raise UsageError(f"{path}: variant '{variant.name}' names {what} '{rel}', which does not exist in {folder}. Create it or fix the path.")
+        _check_paths(path, folder, variant)
     return lab
+
+
+def _check_paths(path: Path, folder: Path, variant: Variant) -> None:
+    """A variant's Dockerfile must be a file and its build context a folder, both inside the lab."""
+    named = f"{path}: variant '{variant.name}' names"
+    for rel, what, wanted in ((variant.dockerfile, "Dockerfile", Path.is_file), (variant.context, "build context", Path.is_dir)):
+        target = folder / rel
+        if not target.exists():
+            raise UsageError(f"{named} {what} '{rel}', which does not exist in {folder}. Create it or fix the path.")
+        if not wanted(target):
+            kind = "a folder" if target.is_dir() else "a file"
+            fix = f"name the file itself, e.g. '{rel.rstrip('/')}/Dockerfile'" if wanted is Path.is_file else "name the folder it is in"
+            raise UsageError(f"{named} {what} '{rel}', which is {kind} in {folder}. Fix the path: {fix}.")

@@ -1,0 +1,151 @@
+"""checks.learner.grade without Docker: which goals a learner gets, the lab they are judged in, and the text they read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks.inspect.lint import Finding
+from checks.learner.grade import LEARNER, REFERENCE, SOLUTION, Grade, bars, goals, graded_lab, render
+from checks.model.claims import MaxCompressedSize, PathAbsent, PullSpeedup, SameSmokeOutput, SizeRatio, SmokePasses
+from checks.model.measured import Measured
+from checks.model.results import ClaimResult
+from checks.model.spec import Claim, Lab, Variant, load
+
+LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
+
+
+def demo(*claims: Claim) -> Lab:
+    variants = tuple(Variant(name=n, dockerfile=f"{n}.Dockerfile") for n in ("before", "after", "distroless"))
+    return Lab(name="lab-9-demo", title="Demo", page="demo", variants=variants, claims=claims)
+
+
+def claim(number: int, check, text: str = "A sentence.", hint: str = "") -> Claim:
+    return Claim(id=f"L9.{number}", text=text, check=check, hint=hint)
+
+
+SMALL = claim(1, SizeRatio(variant="after", of="before", max=0.1), hint="Use a multi-stage build.")
+NO_GO = claim(2, PathAbsent(variant="after", paths=("usr/local/go",)))
+SAME = claim(3, SameSmokeOutput(variants_=("before", "after", "distroless")), text="before, after and distroless agree.")
+
+
+# goals()
+
+
+def test_a_claim_about_after_becomes_a_goal_about_the_learners_image_with_its_id_and_hint():
+    (smoke, small) = goals(demo(SMALL))
+    assert small == Claim(id="L9.1", text="A sentence.", check=SizeRatio(variant=LEARNER, of="before", max=0.1),
+                          hint="Use a multi-stage build.")
+    assert smoke.check == SmokePasses(variant=LEARNER)
+
+
+def test_a_lab_without_a_smoke_goal_gets_one_first_numbered_zero():
+    (smoke, *_) = goals(demo(SMALL, NO_GO))
+    assert (smoke.id, smoke.text) == ("L9.0", "The app still passes its smoke test.")
+    assert "before.Dockerfile" in smoke.hint
+
+
+def test_a_lab_whose_goals_run_the_smoke_test_gets_no_extra_one():
+    assert [goal.id for goal in goals(demo(SMALL, SAME))] == ["L9.1", "L9.3"]
+
+
+def test_a_smoke_comparison_keeps_the_variants_grading_builds_and_says_so_in_its_own_words():
+    (_, same) = goals(demo(SMALL, SAME))
+    assert same.check == SameSmokeOutput(variants_=("before", LEARNER))
+    assert same.text == SameSmokeOutput.goal_text
+
+
+def test_claims_about_other_variants_or_comparing_with_one_grading_does_not_build_are_not_goals():
+    other = claim(4, SizeRatio(variant="distroless", of="before", max=0.1))
+    against = claim(5, SizeRatio(variant="after", of="distroless", max=0.1))
+    assert [goal.id for goal in goals(demo(SMALL, other, against))] == ["L9.0", "L9.1"]
+
+
+def test_claims_that_need_a_registry_or_cold_pulls_are_left_to_make_check():
+    pulls = claim(4, PullSpeedup(variant="after", of="before", min=2))
+    pushed = claim(5, MaxCompressedSize(variant="after", max_mb=10))
+    assert [goal.id for goal in goals(demo(SMALL, pulls, pushed))] == ["L9.0", "L9.1"]
+
+
+def test_the_real_lab_4_goals_all_judge_the_learners_image():
+    for goal in goals(load(LAB4)):
+        assert LEARNER in goal.check.variants()
+        assert "after" not in goal.check.variants()
+
+
+# graded_lab()
+
+
+def test_the_graded_lab_builds_before_the_learners_dockerfile_and_the_reference_answer():
+    graded = graded_lab(demo(SMALL, SAME), "exercise.Dockerfile")
+    assert [(v.name, v.dockerfile) for v in graded.variants] == [
+        ("before", "before.Dockerfile"), (LEARNER, "exercise.Dockerfile"), (REFERENCE, SOLUTION)]
+    assert graded.claims == goals(demo(SMALL, SAME))
+
+
+def test_the_graded_lab_has_its_own_name_so_grading_never_moves_the_recorded_tags():
+    assert graded_lab(demo(SMALL), "exercise.Dockerfile").name == "lab-9-demo-grade"
+
+
+# bars()
+
+
+def test_the_biggest_image_fills_the_width_and_the_others_are_to_scale():
+    lines = bars({"before": 100_000_000, LEARNER: 50_000_000}, width=10)
+    assert lines == ["  before  ██████████  100.0 MB", "  yours   █████       50.0 MB"]
+
+
+def test_a_tiny_image_still_gets_one_block():
+    (_, tiny) = bars({"before": 1_000_000_000, "yours": 1_000}, width=10)
+    assert tiny.count("█") == 1
+
+
+# render()
+
+
+def measured(size: int) -> Measured:
+    return Measured(image_id="sha256:x", size_bytes=size, layer_count=1)
+
+
+def result(*passed: bool, advice: tuple[Finding, ...] = ()) -> Grade:
+    lab = graded_lab(demo(SMALL, NO_GO), "exercise.Dockerfile")
+    verdicts = tuple(ClaimResult(id=goal.id, kind=goal.check.kind, text=goal.text, passed=ok, expected="<= 10%", measured="5%")
+                     for goal, ok in zip(lab.claims, passed, strict=True))
+    return Grade(lab=lab, dockerfile="exercise.Dockerfile", goals=verdicts, hints={c.id: c.hint for c in lab.claims},
+                 measured={"before": measured(100_000_000), LEARNER: measured(20_000_000), REFERENCE: measured(10_000_000)},
+                 advice=advice)
+
+
+def test_render_marks_every_goal_and_congratulates_when_all_pass():
+    text = render(result(True, True, True))
+    assert text.startswith("lab-9-demo: grading exercise.Dockerfile\n")
+    assert "  PASS  L9.1   A sentence.\n              measured 5%; goal <= 10%" in text
+    assert "hint:" not in text
+    assert text.endswith("  3/3 goals met; every goal met: well done.")
+
+
+def test_render_gives_a_failed_goal_its_hint_and_the_url_of_its_section():
+    text = render(result(True, False, True), docs_url="https://guide.example")
+    assert "  FAIL  L9.1   A sentence." in text
+    assert "        hint: Use a multi-stage build.\n        learn: https://guide.example/demo.html#l9-1" in text
+    assert text.endswith("  2/3 goals met; keep going: fix the goals marked FAIL above.")
+
+
+def test_render_falls_back_to_the_goals_sentence_when_it_has_no_hint():
+    assert "        hint: A sentence." in render(result(True, True, False))
+
+
+def test_render_shows_the_size_journey_in_build_order():
+    journey = render(result(True, True, True)).split("size journey: before -> yours -> reference\n")[1]
+    assert [line.split()[0] for line in journey.splitlines()[:3]] == ["before", LEARNER, REFERENCE]
+
+
+@pytest.mark.parametrize("advice", [(), (Finding(file="exercise.Dockerfile", line=3, code="DL3009", level="info",
+                                                 message="Delete the apt-get lists after installing something"),)])
+def test_render_shows_hadolint_advice_only_when_there_is_some_and_never_as_a_goal(advice):
+    text = render(result(True, True, True, advice=advice))
+    assert ("advice from hadolint (not graded):" in text) is bool(advice)
+    if advice:
+        assert "    exercise.Dockerfile:3: DL3009 Delete the apt-get lists" in text
+    assert "3/3 goals met" in text
