@@ -43,7 +43,9 @@ def engine() -> None:
         pytest.skip(message)
 
 
-def run_checks(*args: str, env: dict[str, str] | None = None, timeout: float = 1500) -> subprocess.CompletedProcess[str]:
+def run_checks(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 1500
+) -> subprocess.CompletedProcess[str]:
     """``python -m checks ARGS`` as a user runs it, from the repository root."""
     return subprocess.run(
         [sys.executable, "-m", "checks", *args],

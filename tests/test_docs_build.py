@@ -26,9 +26,27 @@ LABS = lab_folders(ROOT / "labs")
 def build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """``make html``'s sphinx-build: nitpicky, warnings as errors, keep going."""
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W", "--keep-going", "-q",
-         "-d", str(out / "doctrees"), *extra, str(source), str(out / "html")],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-c",
+            str(ROOT),
+            "-n",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-d",
+            str(out / "doctrees"),
+            *extra,
+            str(source),
+            str(out / "html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -93,8 +111,9 @@ def test_the_sizes_on_a_labs_page_are_the_ones_in_its_results(site: Path, folder
     lab = load(folder)
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     shown = [s for s in page(site, lab.page).found if s.get("data-lab") == folder.name and "data-bytes" in s]
-    assert {s["data-variant"] for s in shown if s["data-field"] == "size"} == set(results["variants"]), \
+    assert {s["data-variant"] for s in shown if s["data-field"] == "size"} == set(results["variants"]), (
         "every variant has its size in the lab-results table"
+    )
     for span in shown:
         recorded = results["variants"][span["data-variant"]][RECORDED[span["data-field"]]]
         assert int(span["data-bytes"]) == recorded
@@ -107,7 +126,9 @@ def test_every_size_in_prose_anywhere_is_the_recorded_one(site: Path):
         for span in page(site, html.stem).found:
             if "data-bytes" in span:
                 results = json.loads((ROOT / "labs" / span["data-lab"] / "results.json").read_text(encoding="utf-8"))
-                assert int(span["data-bytes"]) == results["variants"][span["data-variant"]][RECORDED[span["data-field"]]], html.name
+                assert (
+                    int(span["data-bytes"]) == results["variants"][span["data-variant"]][RECORDED[span["data-field"]]]
+                ), html.name
 
 
 @pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
@@ -122,7 +143,9 @@ def test_the_multi_stage_page_shows_lab_4s_sizes_in_prose_and_a_layer_chart(site
     prose = [s for s in page(site, "multi-stage").found if s.get("data-field") == "size"]
     assert {s["data-variant"] for s in prose} >= {"before", "after"}
     html = (site / "multi-stage.html").read_text(encoding="utf-8")
-    assert html.count('class="slimlab-layer"') == sum(1 for v in results["variants"].values() for layer in v["layers"] if layer["size_bytes"])
+    assert html.count('class="slimlab-layer"') == sum(
+        1 for v in results["variants"].values() for layer in v["layers"] if layer["size_bytes"]
+    )
 
 
 def test_a_lab_file_edited_without_make_check_fails_the_build(docs_copy: Path):

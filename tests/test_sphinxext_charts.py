@@ -75,11 +75,15 @@ def test_instructions_with_markup_characters_are_escaped():
     ET.fromstring(svg)  # still well-formed
 
 
-@pytest.mark.parametrize(("largest", "step"), [(948_678_148, 200_000_000), (6_231_089, 2_000_000), (1_000, 200), (0, 1)])
+@pytest.mark.parametrize(
+    ("largest", "step"), [(948_678_148, 200_000_000), (6_231_089, 2_000_000), (1_000, 200), (0, 1)]
+)
 def test_axis_steps_are_round_numbers(largest, step):
     assert nice_step(largest) == step
 
 
-@pytest.mark.parametrize(("value", "label"), [(0, "0"), (200_000_000, "200 MB"), (1_500_000_000, "1.5 GB"), (500_000, "500 kB")])
+@pytest.mark.parametrize(
+    ("value", "label"), [(0, "0"), (200_000_000, "200 MB"), (1_500_000_000, "1.5 GB"), (500_000, "500 kB")]
+)
 def test_axis_labels_are_short(value, label):
     assert tick_label(value) == label

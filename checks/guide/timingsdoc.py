@@ -42,8 +42,10 @@ def seconds(value: float | None) -> str:
 
 def rows(data: dict) -> list[list[str]]:
     """One row per lab, in lab order: name, cold, warm."""
-    return [[name, seconds(figures.get("cold_seconds")), seconds(figures.get("warm_seconds"))]
-            for name, figures in sorted(data["labs"].items())]
+    return [
+        [name, seconds(figures.get("cold_seconds")), seconds(figures.get("warm_seconds"))]
+        for name, figures in sorted(data["labs"].items())
+    ]
 
 
 def caption(data: dict) -> str:

@@ -339,5 +339,3 @@ def read_archive(stream: IO[bytes]) -> tuple[dict[str, Any], dict[str, Any], lis
         path = posixpath.normpath(path)
         ordered.append(layers[links.get(path, path)])
     return manifest, config, ordered
-
-

@@ -185,7 +185,11 @@ def render(findings: Iterable[Finding], *, everything: bool = False, docs_url: s
     lines = ["  " + line(f, docs_url=docs_url) for f in shown] or ["  no size-related findings"]
     others = [f for f in findings if f not in shown]
     if everything:
-        lines += ["", "  other findings (not about size):"] + ["  " + line(f, docs_url=docs_url) for f in others] if others else []
+        lines += (
+            ["", "  other findings (not about size):"] + ["  " + line(f, docs_url=docs_url) for f in others]
+            if others
+            else []
+        )
     elif others:
         lines.append(f"  ({len(others)} findings not about size; --all shows them)")
     return "\n".join(lines)
