@@ -115,4 +115,5 @@ def test_classes_add_up_visible_bytes_and_hidden_copies_largest_first():
 def test_hidden_copies_are_grouped_by_what_hid_them():
     hidden = [Hidden(copy=Copy(path=f"data/{n}", size=n, layer=0), by="data", layer=2) for n in (1, 2, 3)]
     (found,) = classes([], hidden)
-    assert found.top == (("data", 6),) and found.files == 3
+    assert found.top == (("data", 6),)
+    assert found.files == 3

@@ -222,7 +222,8 @@ def test_every_code_block_has_a_copy_button(site: str, browser: Browser):
     counts = browser.js(
         "[document.querySelectorAll('div.highlight').length, document.querySelectorAll('div.highlight button.copybtn').length]"
     )
-    assert counts[0] > 0 and counts[0] == counts[1]
+    assert counts[0] > 0
+    assert counts[0] == counts[1]
 
 
 def test_before_after_tabs_switch_on_click(site: str, browser: Browser):

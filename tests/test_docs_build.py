@@ -164,8 +164,10 @@ def test_a_stale_lab_keeps_failing_later_incremental_builds(docs_copy: Path):
     (docs_copy / "labs/lab-4-go-multistage/app/main.go").write_text("package main\n")
     first = build(docs_copy / "docs", docs_copy / "out", *labs)
     again = build(docs_copy / "docs", docs_copy / "out", *labs)
-    assert stale in first.stderr and stale in again.stderr
-    assert first.returncode and again.returncode
+    assert stale in first.stderr
+    assert stale in again.stderr
+    assert first.returncode
+    assert again.returncode
 
 
 def test_missing_results_fail_the_build_and_say_what_to_run(docs_copy: Path):
@@ -181,7 +183,8 @@ def test_an_unknown_measured_value_names_what_exists(docs_copy: Path):
     index.write_text(index.read_text() + "\nA typo: :measured:`lab-4-go-multistage/aftr/size`.\n")
     done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
     assert done.returncode != 0
-    assert "no variant 'aftr'" in done.stderr and "Did you mean 'after'?" in done.stderr
+    assert "no variant 'aftr'" in done.stderr
+    assert "Did you mean 'after'?" in done.stderr
 
 
 def _megabytes(size: int) -> str:
@@ -194,7 +197,8 @@ def test_missing_workshop_timings_fail_the_build_and_say_to_run_make_bench(docs_
     (docs_copy / "docs/workshop-timings.json").unlink()
     done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
     assert done.returncode != 0
-    assert "workshop-timings:" in done.stderr and "make bench" in done.stderr
+    assert "workshop-timings:" in done.stderr
+    assert "make bench" in done.stderr
 
 
 def _links_checks_emit() -> list[tuple[str, str]]:

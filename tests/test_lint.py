@@ -38,8 +38,10 @@ HADOLINT_JSON = json.dumps(
 def test_hadolint_json_becomes_findings_and_only_size_rules_link_to_the_guide():
     size, other = parse(HADOLINT_JSON, "before.Dockerfile")
     assert (size.code, size.line, size.file) == ("DL3009", 2, "before.Dockerfile")
-    assert size.size_related and size.url().endswith("/only-what-runs.html#dl3009")
-    assert not other.size_related and other.url() == ""
+    assert size.size_related
+    assert size.url().endswith("/only-what-runs.html#dl3009")
+    assert not other.size_related
+    assert other.url() == ""
 
 
 def test_every_size_rule_links_to_a_guide_page():
@@ -67,7 +69,8 @@ def test_a_file_hadolint_cannot_parse_gives_one_finding_that_says_its_rules_were
     path.write_text("FROM debian\nTHIS IS NOT AN INSTRUCTION\n")
     (finding,) = lint_file(path, shown_as="broken.Dockerfile")
     assert finding.code == UNPARSED
-    assert "could not parse" in render([finding]) and finding in size_findings([finding])
+    assert "could not parse" in render([finding])
+    assert finding in size_findings([finding])
 
 
 def fake_hadolint(tmp_path: Path, script: str) -> str:
@@ -80,18 +83,21 @@ def fake_hadolint(tmp_path: Path, script: str) -> str:
 def test_a_hadolint_that_crashes_gives_a_finding_instead_of_an_exception(tmp_path):
     command = fake_hadolint(tmp_path, "echo 'segmentation fault' >&2; exit 139\n")
     (finding,) = lint_file(tmp_path / "x.Dockerfile", command=command)
-    assert finding.code == "hadolint" and "segmentation fault" in finding.message
+    assert finding.code == "hadolint"
+    assert "segmentation fault" in finding.message
 
 
 def test_a_hadolint_that_prints_no_json_gives_a_finding_too(tmp_path):
     command = fake_hadolint(tmp_path, "echo 'not json'\n")
     (finding,) = lint_file(tmp_path / "x.Dockerfile", command=command)
-    assert finding.code == "hadolint" and "not json" in finding.message
+    assert finding.code == "hadolint"
+    assert "not json" in finding.message
 
 
 def test_a_file_that_does_not_exist_gives_hadolint_s_first_complaint(tmp_path):
     (finding,) = lint_file(tmp_path / "missing.Dockerfile")
-    assert finding.code == "hadolint" and "does not exist" in finding.message
+    assert finding.code == "hadolint"
+    assert "does not exist" in finding.message
 
 
 def test_the_venv_s_hadolint_is_found():
@@ -107,7 +113,9 @@ def test_a_lab_s_dockerfiles_are_its_star_dockerfile_files(tmp_path):
 def test_the_report_shows_size_findings_and_counts_the_others_unless_asked_for_everything():
     findings = parse(HADOLINT_JSON, "before.Dockerfile")
     text = render(findings)
-    assert "before.Dockerfile:2: DL3009" in text and "learn:" in text and "1 findings not about size" in text
+    assert "before.Dockerfile:2: DL3009" in text
+    assert "learn:" in text
+    assert "1 findings not about size" in text
     assert "DL3008" in render(findings, everything=True)
     assert render([]) == "  no size-related findings"
 

@@ -21,7 +21,8 @@ def test_both_kinds_are_registered_under_their_lab_toml_names():
 
 
 def test_both_kinds_say_which_measurement_they_need():
-    assert MaxCompressedSize.needs_registry and not MaxCompressedSize.needs_pulls
+    assert MaxCompressedSize.needs_registry
+    assert not MaxCompressedSize.needs_pulls
     assert PullSpeedup.needs_pulls
 
 

@@ -66,7 +66,8 @@ def test_results_recorded_before_pulls_were_measured_still_read(tmp_path: Path):
     (tmp_path / "results.json").write_text(json.dumps(data))
     back = read(tmp_path / "results.json")
     assert back is not None
-    assert back.variants["after"].compressed_size_bytes is None and back.variants["after"].pull_runs == ()
+    assert back.variants["after"].compressed_size_bytes is None
+    assert back.variants["after"].pull_runs == ()
 
 
 def test_new_pull_times_are_a_new_measurement_so_the_file_is_rewritten(tmp_path: Path):
@@ -91,7 +92,8 @@ def test_the_table_shows_compressed_size_and_pull_time_beside_the_size():
 
 def test_the_table_has_no_pull_columns_when_nothing_was_pushed():
     table = report.variants_table(results(before=measured(900), after=measured(6)))
-    assert "compressed" not in table[0] and "pull" not in table[0]
+    assert "compressed" not in table[0]
+    assert "pull" not in table[0]
 
 
 def test_the_table_marks_a_variant_without_figures_with_a_dash():

@@ -61,7 +61,8 @@ def test_percentages_keep_the_digits_that_matter(ratio, shown):
 
 
 def test_factors_below_ten_keep_a_decimal():
-    assert times(3.44) == "3.4×" and times(152.25) == "152×"
+    assert times(3.44) == "3.4×"
+    assert times(152.25) == "152×"
 
 
 def test_an_unknown_variant_names_the_variants_that_exist():
@@ -155,4 +156,6 @@ def test_unreadable_results_are_not_mistaken_for_missing_ones(lab: Path):
 def test_a_broken_spec_is_reported_not_raised(lab: Path):
     (lab / "lab.toml").write_text("[lab]\n")
     docs = load_lab(lab)
-    assert isinstance(docs, LabDocs) and docs.spec is None and "lab.toml" in docs.problem
+    assert isinstance(docs, LabDocs)
+    assert docs.spec is None
+    assert "lab.toml" in docs.problem
