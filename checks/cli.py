@@ -131,7 +131,8 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
     elif args.action == "bundle":
         uses = workshop.bundle(all_labs(), resolver, Path(args.bundle), echo)
         echo(
-            f"workshop: wrote {args.bundle} with {len(uses)} base images; copy it to each machine and run `make workshop-load`."
+            f"workshop: wrote {args.bundle} with {len(uses)} base images; "
+            "copy it to each machine and run `make workshop-load`."
         )
     else:
         print(workshop.load_bundle(Path(args.bundle)))
@@ -245,8 +246,8 @@ def parser() -> argparse.ArgumentParser:
         description="Each layer's size, instruction and largest directories; dive's wasted bytes and efficiency "
         "(same definitions as dive: a path counts once in every layer it appears in, wasted bytes add up every copy "
         "of a path counted twice or more, efficiency is the sum of each path's smallest copy over the sum of all "
-        "copies; see checks/inspect/efficiency.py); and the bytes in classes a running app rarely needs, each linked to "
-        "the guide section that removes it.",
+        "copies; see checks/inspect/efficiency.py); and the bytes in classes a running app rarely needs, "
+        "each linked to the guide section that removes it.",
     )
     an.add_argument("image", metavar="IMAGE", help="image reference or id")
     an.add_argument("--json", action="store_true", help="print one JSON object instead of the report")

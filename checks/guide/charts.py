@@ -91,10 +91,12 @@ def _axis(g: Geometry, scale: float, largest: int, y: float) -> list[str]:
     while value <= largest * 1.0001:
         x = g.label + value * scale
         out.append(
-            f'<line class="grid" x1="{x:.1f}" y1="{g.top}" x2="{x:.1f}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.15"/>'
+            f'<line class="grid" x1="{x:.1f}" y1="{g.top}" x2="{x:.1f}" y2="{y:.1f}" '
+            'stroke="currentColor" stroke-opacity="0.15"/>'
         )
         out.append(
-            f'<text class="tick" x="{x:.1f}" y="{y + 16:.1f}" text-anchor="middle" font-size="11" fill="currentColor">{tick_label(value)}</text>'
+            f'<text class="tick" x="{x:.1f}" y="{y + 16:.1f}" text-anchor="middle" font-size="11" '
+            f'fill="currentColor">{tick_label(value)}</text>'
         )
         value += step
     return out
@@ -131,20 +133,25 @@ def layer_chart(lab: str, variants: Mapping[str, Measured], *, chart_id: str, ge
         middle = y + g.bar / 2 + 4
         body.append(f'<g class="slimlab-variant" data-variant="{escape(name)}">')
         body.append(
-            f'<text class="variant" x="{g.label - 8}" y="{middle:.1f}" text-anchor="end" font-size="13" font-weight="600" fill="currentColor">{escape(name)}</text>'
+            f'<text class="variant" x="{g.label - 8}" y="{middle:.1f}" text-anchor="end" font-size="13" '
+            f'font-weight="600" fill="currentColor">{escape(name)}</text>'
         )
         body += _segments(g, m, scale, y)
         end = g.label + max(m.size_bytes * scale, g.min_segment if m.size_bytes else 0) + 6
         body.append(
-            f'<text class="total" x="{end:.1f}" y="{middle:.1f}" font-size="12" fill="currentColor">{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</text>'
+            f'<text class="total" x="{end:.1f}" y="{middle:.1f}" font-size="12" fill="currentColor">'
+            f"{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</text>"
         )
         body.append("</g>")
     title = f"Layer sizes of each variant of {lab}"
     return "\n".join(
         [
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="slimlab-chart" id="{chart_id}" viewBox="0 0 {g.width} {height}" '
-            f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-            f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">',
+            (
+                f'<svg xmlns="http://www.w3.org/2000/svg" class="slimlab-chart" id="{chart_id}" '
+                f'viewBox="0 0 {g.width} {height}" width="100%" role="img" '
+                f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+                'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
+            ),
             f'<title id="{chart_id}-title">{escape(title)}</title>',
             f'<desc id="{chart_id}-desc">{escape(describe(lab, variants))}</desc>',
             *body,

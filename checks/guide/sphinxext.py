@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -84,7 +84,8 @@ from checks.model.units import megabytes
 # Nodes: a measured value carries its source in data-* attributes (the tests read them).
 
 
-class measured_value(nodes.inline):
+# Lower case, as docutils names its node classes; Sphinx finds visit_measured_value by this name.
+class measured_value(nodes.inline):  # noqa: N801
     """One value from a results.json; HTML shows it as a span with data-lab/variant/field/bytes."""
 
 
@@ -114,7 +115,10 @@ class LabResultsDirective(SphinxDirective):
     """A lab's recorded measurement: variants, claims, bases and a layer chart."""
 
     required_arguments = 1
-    option_spec = {"no-chart": directives.flag, "no-claims": directives.flag}
+    option_spec: ClassVar[dict[str, Callable[[str], Any]] | None] = {
+        "no-chart": directives.flag,
+        "no-claims": directives.flag,
+    }
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0].strip()
@@ -368,7 +372,8 @@ class MeasuredRole(SphinxRole):
             return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
         m = lab.results.variants[variant]
         size = {"size": m.size_bytes, "bytes": m.size_bytes, "compressed": compressed_bytes(m)}.get(field)
-        tooltip = f"{FIELDS[field].help.split(' (')[0].replace(', once recorded', '')} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
+        what = FIELDS[field].help.split(" (")[0].replace(", once recorded", "")
+        tooltip = f"{what} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
         return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
 
 
@@ -391,9 +396,12 @@ def lab_problems(lab: LabDocs, docs: Iterable[str], placed: dict[str, tuple[str,
     problems = [stale] if (stale := staleness(lab)) else []
     page = lab.spec.page
     if page not in set(docs):
-        return problems + [
-            f"labs/{lab.name}/lab.toml names page '{page}', which the guide does not have, so the checker's "
-            f"links to {page}.html#... lead nowhere. Add docs/{page}.rst (or .md) or fix [lab] page."
+        return [
+            *problems,
+            (
+                f"labs/{lab.name}/lab.toml names page '{page}', which the guide does not have, so the checker's "
+                f"links to {page}.html#... lead nowhere. Add docs/{page}.rst (or .md) or fix [lab] page."
+            ),
         ]
     if lab.name not in shown:
         problems.append(
@@ -496,7 +504,7 @@ class WorkshopTimingsDirective(SphinxDirective):
 
 
 def source_sha256() -> str:
-    """Fingerprint of every ``checks`` module the extension has imported: when one changes, every page is rendered again.
+    """Fingerprint of every ``checks`` module the extension has imported: when one changes, every page renders again.
 
     Read from :data:`sys.modules` after the extension is imported, so a module it
     comes to import later is covered without anyone listing it.

@@ -16,6 +16,7 @@ these functions what it read from one.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import io
@@ -123,10 +124,8 @@ class Prefetch:
     def close(self) -> None:
         self.closed = True
         while self.thread.is_alive():
-            try:
+            with contextlib.suppress(queue.Empty):
                 self.chunks.get(timeout=0.1)
-            except queue.Empty:
-                pass
 
 
 class Reader:
@@ -335,7 +334,7 @@ def read_archive(stream: IO[bytes]) -> tuple[dict[str, Any], dict[str, Any], lis
     manifest = json.loads(small["manifest.json"])[0]
     config = json.loads(small[posixpath.normpath(manifest["Config"])])
     ordered = []
-    for path in manifest["Layers"]:
-        path = posixpath.normpath(path)
+    for listed in manifest["Layers"]:
+        path = posixpath.normpath(listed)
         ordered.append(layers[links.get(path, path)])
     return manifest, config, ordered

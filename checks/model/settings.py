@@ -74,6 +74,13 @@ def _optional(text: str) -> str | None:
     return text.strip() or None
 
 
+def _url(text: str) -> str | None:
+    text = text.strip().rstrip("/")
+    if text and not text.startswith(("http://", "https://")):
+        raise ValueError("")
+    return text or None
+
+
 #: ``SLIMLAB_PULL_MEASURE`` words: (compressed sizes, pull times).
 MEASURE_MODES = {
     "1": (True, True),
@@ -121,7 +128,7 @@ SETTINGS: tuple[Setting, ...] = (
         field="debian_mirror",
         default="",
         accepts="a Debian mirror URL (http:// or https://)",
-        parse=lambda text: _url(text),
+        parse=_url,
         help="Debian mirror for stand-ins (default: the one in the host's apt sources)",
     ),
     Setting(
@@ -179,13 +186,6 @@ SETTINGS: tuple[Setting, ...] = (
         help="the browser the docs browser tests drive (checks/setup/browser.sh)",
     ),
 )
-
-
-def _url(text: str) -> str | None:
-    text = text.strip().rstrip("/")
-    if text and not text.startswith(("http://", "https://")):
-        raise ValueError("")
-    return text or None
 
 
 @dataclass(frozen=True, kw_only=True)
