@@ -44,6 +44,7 @@ def verify(labs: list[Path], env: dict[str, str]) -> float:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        check=False,
     )
     seconds = time.monotonic() - start
     if done.returncode:
@@ -57,7 +58,7 @@ ANALYZE_IMAGE = "slimlab/lab-4-go-multistage:before"
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.monotonic()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - start
     if done.returncode:
         sys.exit(f"bench: `{' '.join(command)}` failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
@@ -116,7 +117,12 @@ def copy_images(refs: list[str], host: str) -> None:
     """`docker save` from the main engine piped into `docker load` on ``host``."""
     save = subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE)
     load = subprocess.run(
-        ["docker", "load"], stdin=save.stdout, env={**os.environ, "DOCKER_HOST": host}, capture_output=True, text=True
+        ["docker", "load"],
+        stdin=save.stdout,
+        env={**os.environ, "DOCKER_HOST": host},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert save.stdout is not None
     save.stdout.close()
@@ -133,6 +139,7 @@ def grade_seconds(lab: Path, env: dict[str, str]) -> float | None:
         env=env,
         capture_output=True,
         text=True,
+        check=False,
     )
     seconds = time.monotonic() - start
     if done.returncode:

@@ -38,6 +38,7 @@ def verify(lab: Path, measure: str) -> float:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        check=False,
     )
     if done.returncode:
         sys.exit(f"bench: verify of {lab.name} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
@@ -63,11 +64,15 @@ def main() -> None:
                 off, on = verify(lab, "0"), verify(lab, "1")
             finally:
                 subprocess.run(
-                    [sys.executable, "-m", "checks", "clean", "--lab", lab.name], cwd=ROOT, capture_output=True
+                    [sys.executable, "-m", "checks", "clean", "--lab", lab.name],
+                    cwd=ROOT,
+                    capture_output=True,
+                    check=False,
                 )
             total_off, total_on = total_off + off, total_on + on
             print(
-                f"{source.name:<28} verify {off:6.1f} s without, {on:6.1f} s with the pull measurement: +{on - off:.1f} s"
+                f"{source.name:<28} verify {off:6.1f} s without, {on:6.1f} s with the pull measurement: "
+                f"+{on - off:.1f} s"
             )
     print(
         f"{'all':<28} verify {total_off:6.1f} s without, {total_on:6.1f} s with the pull measurement: "

@@ -25,7 +25,7 @@ def engine_problem() -> str | None:
     """Why docker tests cannot run, or None when an engine with buildx answers."""
     try:
         for command in (["docker", "info"], ["docker", "buildx", "version"]):
-            done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
             if done.returncode:
                 return f"`{' '.join(command)}` failed: {done.stderr.strip()[:200]}"
     except (FileNotFoundError, subprocess.TimeoutExpired) as error:
@@ -56,6 +56,7 @@ def run_checks(
         # Pull timing (a registry and a second engine) is lab 0's and its own tests' business;
         # elsewhere it would only slow the suite down.
         env={**os.environ, "SLIMLAB_PULL_MEASURE": "0", **(env or {})},
+        check=False,
     )
 
 

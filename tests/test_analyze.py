@@ -1,4 +1,4 @@
-"""checks.inspect.analyze: the analysis of layers already read, its JSON form, its report, and what results.json records."""
+"""checks.inspect.analyze: the analysis of layers already read, its JSON form, its report, what results.json keeps."""
 
 from __future__ import annotations
 
@@ -53,9 +53,14 @@ LAYERS = (
 
 
 def contents(**changes) -> ImageContents:
-    fields = dict(
-        ref="demo:1", image_id="sha256:abc", size_bytes=47_300_000, history=HISTORY, layers=LAYERS, source="storage"
-    )
+    fields = {
+        "ref": "demo:1",
+        "image_id": "sha256:abc",
+        "size_bytes": 47_300_000,
+        "history": HISTORY,
+        "layers": LAYERS,
+        "source": "storage",
+    }
     return ImageContents(**{**fields, **changes})
 
 

@@ -134,7 +134,7 @@ def test_an_archive_cut_in_the_middle_of_a_file_is_an_error_not_a_silent_short_r
 
 
 def test_an_archive_without_a_manifest_is_an_error():
-    with pytest.raises(UsageError, match="manifest.json"):
+    with pytest.raises(UsageError, match=r"manifest\.json"):
         read_archive(io.BytesIO(_archive([("blobs/sha256/ab", b"{}")])))
 
 
@@ -180,7 +180,7 @@ def fake_store(root: Path, layers) -> dict:
     (base / "imagedb/content/sha256").mkdir(parents=True)
     (base / "imagedb/content/sha256" / digest(cfg)[7:]).write_bytes(cfg)
     diff_ids = [digest(tar) for tar in tars]
-    for tar, diff_id, chain_id in zip(tars, diff_ids, chain_ids(diff_ids)):
+    for tar, diff_id, chain_id in zip(tars, diff_ids, chain_ids(diff_ids), strict=True):
         folder = base / "layerdb/sha256" / chain_id[7:]
         folder.mkdir(parents=True)
         (folder / "diff").write_text(diff_id)

@@ -9,6 +9,7 @@ these tests skip, visibly, and CI counts the skip as a failure.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -63,7 +64,9 @@ class Browser:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=wire,
+            # wire() only calls os.dup and os.dup2, safe between fork and exec even with the server thread
+            # running; pass_fds cannot put a pipe at the fd numbers 3 and 4 that Chromium reads.
+            preexec_fn=wire,  # noqa: PLW1509
             close_fds=False,
         )
         os.close(to_chrome_r)
@@ -131,17 +134,16 @@ class Browser:
     def click(self, selector: str) -> None:
         """A real mouse click at the centre of the element (scrolled into view first)."""
         box = self.js(
-            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView({{block: 'center', behavior: 'instant'}});"
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " e.scrollIntoView({block: 'center', behavior: 'instant'});"
             " const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
         )
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             self.page("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -178,6 +180,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "html")))
@@ -193,7 +196,8 @@ def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bro
     executable = chromium()
     if executable is None:
         pytest.skip(
-            "no chromium for the browser tests: run `make test` (checks/setup/browser.sh installs it) or set SLIMLAB_CHROMIUM"
+            "no chromium for the browser tests: run `make test` (checks/setup/browser.sh installs it) "
+            "or set SLIMLAB_CHROMIUM"
         )
     b = Browser(executable, tmp_path_factory.mktemp("chromium-profile"))
     origin = site
@@ -220,7 +224,8 @@ def test_a_console_block_copies_its_commands_without_the_prompt(site: str, brows
 def test_every_code_block_has_a_copy_button(site: str, browser: Browser):
     browser.open(f"{site}/multi-stage.html")
     counts = browser.js(
-        "[document.querySelectorAll('div.highlight').length, document.querySelectorAll('div.highlight button.copybtn').length]"
+        "[document.querySelectorAll('div.highlight').length,"
+        " document.querySelectorAll('div.highlight button.copybtn').length]"
     )
     assert counts[0] > 0
     assert counts[0] == counts[1]

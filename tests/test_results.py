@@ -225,8 +225,10 @@ def test_read_returns_none_for_another_schema(tmp_path, version):
     [
         "[]",
         "42",
-        '{"schema_version": 1, "lab": "x", "title": "t", "inputs_sha256": "", "measured_at": "", '
-        '"engine": {}, "bases": [], "variants": {}, "claims": []}',
+        (
+            '{"schema_version": 1, "lab": "x", "title": "t", "inputs_sha256": "", "measured_at": "", '
+            '"engine": {}, "bases": [], "variants": {}, "claims": []}'
+        ),
     ],
     ids=["array", "number", "bases-as-list"],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -45,7 +46,7 @@ def test_a_tiny_layer_is_still_drawn_visible():
 def test_segments_of_a_bar_follow_each_other_without_overlap():
     svg = chart(before=measured(100, 200, 300))
     xs = [(float(r.get("x")), float(r.get("width"))) for r in rects(svg)]
-    assert all(x1 == pytest.approx(x0 + w0) for (x0, w0), (x1, _) in zip(xs, xs[1:]))
+    assert all(x1 == pytest.approx(x0 + w0) for (x0, w0), (x1, _) in itertools.pairwise(xs))
 
 
 def test_hovering_a_segment_shows_the_instruction_and_its_size():
