@@ -47,7 +47,7 @@ def nice_step(largest: float, ticks: int = 5) -> float:
     if largest <= 0:
         return 1.0
     raw = largest / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))  # int ** int is typed Any: the exponent may be negative
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 

@@ -6,8 +6,9 @@ from here and never from each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypedDict
 
 from docutils import nodes
 from sphinx import addnodes
@@ -21,8 +22,16 @@ from checks.model.results import ClaimResult
 from checks.model.spec import Claim
 
 logger = logging.getLogger("checks.guide")
+
+
+class _Warn(TypedDict):
+    """The keyword arguments ``logger.warning(..., **WARN)`` adds, typed so mypy can check them."""
+
+    type: str
+
+
 #: Every warning the extension logs has this type, so ``-W`` fails the build on it.
-WARN = {"type": "slimlab"}
+WARN: _Warn = {"type": "slimlab"}
 
 
 def labs_dir(app: Sphinx) -> Path:
@@ -94,7 +103,10 @@ def smoke_cell(passed: bool) -> nodes.inline:
 
 
 def table(
-    headers: list[str], rows: list[list[nodes.Node | str]], classes: list[str], widths: list[int] | None = None
+    headers: Sequence[str],
+    rows: Iterable[Sequence[nodes.Node | str]],
+    classes: list[str],
+    widths: list[int] | None = None,
 ) -> nodes.table:
     tab = nodes.table(classes=["slimlab-table", *classes])
     group = nodes.tgroup(cols=len(headers))

@@ -230,7 +230,7 @@ class LabResultsDirective(SphinxDirective):
     def claims(self, lab: LabDocs) -> nodes.table:
         r = lab.results
         assert r is not None
-        rows = [
+        rows: list[list[nodes.Node | str]] = [
             [
                 claim_ref(c.id),
                 c.text,
@@ -449,11 +449,12 @@ def outdated_docs(
     previous: dict[str, Any] = env.slimlab_state  # type: ignore[attr-defined]
     env.slimlab_state = state  # type: ignore[attr-defined]
     shown = {lab for used in env.slimlab_results.values() for lab in used}  # type: ignore[attr-defined]
+    placed: dict[str, tuple[str, int]] = env.slimlab_claims  # type: ignore[attr-defined]
     dirty = {
         name
         for name, lab in labs.items()
-        if state[name] != previous.get(name) or lab_problems(lab, env.found_docs, env.slimlab_claims, shown)
-    }  # type: ignore[attr-defined]
+        if state[name] != previous.get(name) or lab_problems(lab, env.found_docs, placed, shown)
+    }
     dirty |= set(previous) - set(state)
     if not dirty:
         return []

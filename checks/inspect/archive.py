@@ -303,7 +303,7 @@ class _RawReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self.reader.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)

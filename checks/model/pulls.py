@@ -85,7 +85,8 @@ def platform_digest(index: Mapping[str, Any], os: str, architecture: str) -> str
     for entry in index.get("manifests", []):
         platform = entry.get("platform") or {}
         if platform.get("os") == os and platform.get("architecture") == architecture:
-            return entry["digest"]
+            digest: str = entry["digest"]
+            return digest
     shown = (
         ", ".join(
             f"{(e.get('platform') or {}).get('os')}/{(e.get('platform') or {}).get('architecture')}"
