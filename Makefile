@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv engine browser bases check test unit bench clean html serve
+.PHONY: help setup venv engine browser registry bases check test unit lint bench clean html serve
 
 help:  ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9%-]*:.*## / {sub(/%/, "N", $$1); printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,14 +52,34 @@ serve: venv  ## build, then preview the guide at http://127.0.0.1:8000 (PORT=800
 	@echo "serve: http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	@$(PY) -m http.server --bind 127.0.0.1 --directory $(HTML) $(PORT)
 
+registry:  ## make sure docker-registry is installed, for the registry tests and compressed sizes (apt-installs it on Debian as root)
+	@bash checks/setup/registry.sh
+
 browser:  ## make sure a headless Chromium exists for the docs browser tests (apt-installs it on Debian as root)
 	@bash checks/setup/browser.sh
 
-test: setup browser  ## the full test suite (unit, docs, browser and docker tests)
+test: setup browser registry lint  ## lint, then the full test suite (unit, docs, browser, registry and docker tests)
 	@$(PY) -m pytest
 
-unit: venv  ## only the unit tests (no Docker needed)
-	@$(PY) -m pytest -m "not docker"
+unit: venv  ## only the unit tests (no Docker, no registry; installs nothing)
+	@$(PY) -m pytest -m "not docker and not registry"
+
+# Lint and types, from the pins in requirements.txt and the settings in pyproject.toml:
+#   ruff check          the rule set of [tool.ruff.lint] (each choice commented there)
+#   ruff format --check the layout ruff format would give; `$(VENV)/bin/ruff format` applies it
+#   mypy                --strict over checks/ ([tool.mypy])
+#   lint-imports        the layers and forbidden imports of [tool.importlinter]
+# All four run even when one fails, so one run reports every finding.
+LINTED := checks tests conf.py
+
+lint: venv  ## ruff check, ruff format --check, mypy --strict and the import contracts (no Docker needed)
+	@failed=; \
+	$(VENV)/bin/ruff check --quiet $(LINTED) || failed="$$failed ruff-check"; \
+	$(VENV)/bin/ruff format --check --quiet $(LINTED) || failed="$$failed ruff-format"; \
+	$(VENV)/bin/mypy || failed="$$failed mypy"; \
+	$(VENV)/bin/lint-imports --no-cache || failed="$$failed lint-imports"; \
+	if [ -n "$$failed" ]; then echo "lint: failed:$$failed"; exit 1; fi; \
+	echo "lint: ruff, ruff format, mypy and the import contracts all pass"
 
 bench: setup  ## print speed figures: warm `make check`, and cold on a fresh empty engine (minutes)
 	@$(PY) tests/bench.py --cold --timings

@@ -16,10 +16,10 @@ copyright = "the slimlab authors"
 language = "en"
 
 extensions = [
-    "myst_parser",          # Markdown pages, where prose reads better in Markdown
-    "sphinx_copybutton",    # a copy button on every code block
-    "sphinx_design",        # before/after tabs and cards
-    "checks.guide",         # lab-results, claim, :measured: ... (reads results.json only)
+    "myst_parser",  # Markdown pages, where prose reads better in Markdown
+    "sphinx_copybutton",  # a copy button on every code block
+    "sphinx_design",  # before/after tabs and cards
+    "checks.guide",  # lab-results, claim, :measured: ... (reads results.json only)
 ]
 
 root_doc = "index"

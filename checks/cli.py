@@ -117,7 +117,13 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
     folder = find_lab(args.lab)
     dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE
-    result = grade(folder, dockerfile, resolver=Resolver(echo=echo, builder=_builder(args), settings=settings), echo=echo, builder=_builder(args))
+    result = grade(
+        folder,
+        dockerfile,
+        resolver=Resolver(echo=echo, builder=_builder(args), settings=settings),
+        echo=echo,
+        builder=_builder(args),
+    )
     print(render(result, docs_url=settings.docs_url))
     return 0 if result.passed else 1
 
@@ -132,7 +138,10 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
         echo("workshop: every base is available and every lab and reference answer has been built once.")
     elif args.action == "bundle":
         uses = workshop.bundle(all_labs(), resolver, Path(args.bundle), echo)
-        echo(f"workshop: wrote {args.bundle} with {len(uses)} base images; copy it to each machine and run `make workshop-load`.")
+        echo(
+            f"workshop: wrote {args.bundle} with {len(uses)} base images; "
+            "copy it to each machine and run `make workshop-load`."
+        )
     else:
         print(workshop.load_bundle(Path(args.bundle)))
     return 0
@@ -172,7 +181,11 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     from checks.inspect.analyze import render, to_dict
 
     result = analyze(args.image, source=args.source or settings.layers)
-    print(json.dumps(to_dict(result, docs_url=settings.docs_url), indent=2) if args.json else render(result, docs_url=settings.docs_url))
+    print(
+        json.dumps(to_dict(result, docs_url=settings.docs_url), indent=2)
+        if args.json
+        else render(result, docs_url=settings.docs_url)
+    )
     return 0
 
 
@@ -216,7 +229,9 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(run=cmd_verify)
     g = sub.add_parser("grade", help="grade your exercise.Dockerfile against a lab's goals (make lab-N)")
     g.add_argument("lab", metavar="LAB", help="lab number, folder name or path")
-    g.add_argument("--dockerfile", help="Dockerfile to grade, relative to the lab folder (default: exercise.Dockerfile)")
+    g.add_argument(
+        "--dockerfile", help="Dockerfile to grade, relative to the lab folder (default: exercise.Dockerfile)"
+    )
     g.add_argument("--solution", action="store_true", help="grade the reference answer (solution.Dockerfile)")
     g.add_argument("--builder", help="buildx builder to use")
     g.set_defaults(run=cmd_grade)
@@ -239,8 +254,8 @@ def parser() -> argparse.ArgumentParser:
         description="Each layer's size, instruction and largest directories; dive's wasted bytes and efficiency "
         "(same definitions as dive: a path counts once in every layer it appears in, wasted bytes add up every copy "
         "of a path counted twice or more, efficiency is the sum of each path's smallest copy over the sum of all "
-        "copies; see checks/inspect/efficiency.py); and the bytes in classes a running app rarely needs, each linked to "
-        "the guide section that removes it.",
+        "copies; see checks/inspect/efficiency.py); and the bytes in classes a running app rarely needs, "
+        "each linked to the guide section that removes it.",
     )
     an.add_argument("image", metavar="IMAGE", help="image reference or id")
     an.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
@@ -272,8 +287,10 @@ def internal_error(error: BaseException) -> int:
         where = f"the traceback is in {CRASH_LOG}"
     except OSError:
         where = "the traceback could not be written"
-    echo(f"\nslimlab: internal error ({type(error).__name__}: {error}); {where}. This is a bug in slimlab, not in your "
-         f"input: please report it on {ISSUES} with that file attached.\n")
+    echo(
+        f"\nslimlab: internal error ({type(error).__name__}: {error}); {where}. This is a bug in slimlab, not in your "
+        f"input: please report it on {ISSUES} with that file attached.\n"
+    )
     return 3
 
 

@@ -37,8 +37,15 @@ from checks.engine.fresh_engine import fresh_engine  # noqa: E402
 
 def verify(labs: list[Path], env: dict[str, str]) -> float:
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "checks", "verify", *map(str, labs)], cwd=ROOT, env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "checks", "verify", *map(str, labs)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     seconds = time.monotonic() - start
     if done.returncode:
         sys.exit(f"bench: verify failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
@@ -51,7 +58,7 @@ ANALYZE_IMAGE = "slimlab/lab-4-go-multistage:before"
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.monotonic()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - start
     if done.returncode:
         sys.exit(f"bench: `{' '.join(command)}` failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
@@ -74,8 +81,10 @@ def analyze_vs_dive(image: str, env: dict[str, str], runs: int = 3) -> None:
             agree &= abs(mine["efficiency"] - dives["efficiencyScore"]) < 1e-9
         saved, _ = timed([sys.executable, "-m", "checks", "analyze", "--json", "--source", "save", image], env)
     size, dive_s, ours_s = json.loads(done.stdout)["size_bytes"], statistics.median(theirs), statistics.median(ours)
-    print(f"analyze {image} ({size / 1e9:.2f} GB), median of {runs}: dive {dive_s:.2f} s, slimlab {ours_s:.2f} s: "
-          f"{dive_s / ours_s:.1f}x faster; wasted bytes and efficiency {'equal' if agree else 'DIFFER'}")
+    print(
+        f"analyze {image} ({size / 1e9:.2f} GB), median of {runs}: dive {dive_s:.2f} s, slimlab {ours_s:.2f} s: "
+        f"{dive_s / ours_s:.1f}x faster; wasted bytes and efficiency {'equal' if agree else 'DIFFER'}"
+    )
     print(f"analyze through `docker save` (the remote-engine path), 1 run: {saved:.2f} s")
 
 
@@ -107,8 +116,14 @@ def lab_bases(folder: Path) -> list[str]:
 def copy_images(refs: list[str], host: str) -> None:
     """`docker save` from the main engine piped into `docker load` on ``host``."""
     save = subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE)
-    load = subprocess.run(["docker", "load"], stdin=save.stdout, env={**os.environ, "DOCKER_HOST": host},
-                          capture_output=True, text=True)
+    load = subprocess.run(
+        ["docker", "load"],
+        stdin=save.stdout,
+        env={**os.environ, "DOCKER_HOST": host},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert save.stdout is not None
     save.stdout.close()
     if save.wait() or load.returncode:
@@ -118,8 +133,14 @@ def copy_images(refs: list[str], host: str) -> None:
 def grade_seconds(lab: Path, env: dict[str, str]) -> float | None:
     """One `python -m checks grade LAB --solution`; None (with the reason printed) when it fails."""
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "checks", "grade", str(lab), "--solution"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "checks", "grade", str(lab), "--solution"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.monotonic() - start
     if done.returncode:
         print(f"bench: grading {lab.name} failed (exit {done.returncode}):\n{(done.stdout + done.stderr)[-1500:]}")
@@ -141,8 +162,11 @@ def lab_timings(lab: Path, env: dict[str, str]) -> dict[str, float | None]:
 
 def timings(labs: list[Path], env: dict[str, str], out: Path = TIMINGS) -> None:
     """Time every lab's grade, cold and warm, and write ``out`` (see :data:`TIMINGS`)."""
-    figures = {"measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-               "cores": os.cpu_count(), "labs": {}}
+    figures = {
+        "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "labs": {},
+    }
     for lab in labs:
         figures["labs"][lab.name] = lab_timings(lab, env)
         out.write_text(json.dumps(figures, indent=2) + "\n")  # after each lab, so a cut-short run keeps its figures
@@ -152,11 +176,17 @@ def timings(labs: list[Path], env: dict[str, str], out: Path = TIMINGS) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", action="store_true", help="also measure a cold run on a fresh, empty engine")
-    parser.add_argument("--analyze", action="store_true",
-                        help=f"also time `checks analyze` against dive on {ANALYZE_IMAGE}")
-    parser.add_argument("--timings", action="store_true",
-                        help=f"also time each lab's grade, cold and warm, into {TIMINGS.relative_to(ROOT)}")
-    parser.add_argument("--only-timings", action="store_true", help="skip the warm `make check` figures (with --timings)")
+    parser.add_argument(
+        "--analyze", action="store_true", help=f"also time `checks analyze` against dive on {ANALYZE_IMAGE}"
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help=f"also time each lab's grade, cold and warm, into {TIMINGS.relative_to(ROOT)}",
+    )
+    parser.add_argument(
+        "--only-timings", action="store_true", help="skip the warm `make check` figures (with --timings)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="slimlab-bench-") as tmp:
         labs = copies(Path(tmp))

@@ -31,8 +31,15 @@ from checks.cli import all_labs, find_lab  # noqa: E402
 def verify(lab: Path, measure: str) -> float:
     env = {**os.environ, "SLIMLAB_PULL_MEASURE": measure}
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "checks", "verify", "--force", str(lab)], cwd=ROOT, env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "checks", "verify", "--force", str(lab)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         sys.exit(f"bench: verify of {lab.name} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
     return time.monotonic() - start
@@ -43,8 +50,10 @@ def main() -> None:
     parser.add_argument("labs", nargs="*", metavar="LAB", help="lab number, folder name or path (default: every lab)")
     args = parser.parse_args()
     sources = [find_lab(word) for word in args.labs] if args.labs else all_labs()
-    print(f"bench: pull measurement on {len(sources)} lab(s), {os.cpu_count()} cores, "
-          f"{os.environ.get('SLIMLAB_PULL_RUNS', '3')} cold pulls per variant")
+    print(
+        f"bench: pull measurement on {len(sources)} lab(s), {os.cpu_count()} cores, "
+        f"{os.environ.get('SLIMLAB_PULL_RUNS', '3')} cold pulls per variant"
+    )
     total_off = total_on = 0.0
     with tempfile.TemporaryDirectory(prefix="slimlab-bench-pulls-") as tmp:
         for source in sources:
@@ -54,11 +63,21 @@ def main() -> None:
                 verify(lab, "0")  # build once, so both timed runs find a warm build cache
                 off, on = verify(lab, "0"), verify(lab, "1")
             finally:
-                subprocess.run([sys.executable, "-m", "checks", "clean", "--lab", lab.name], cwd=ROOT, capture_output=True)
+                subprocess.run(
+                    [sys.executable, "-m", "checks", "clean", "--lab", lab.name],
+                    cwd=ROOT,
+                    capture_output=True,
+                    check=False,
+                )
             total_off, total_on = total_off + off, total_on + on
-            print(f"{source.name:<28} verify {off:6.1f} s without, {on:6.1f} s with the pull measurement: +{on - off:.1f} s")
-    print(f"{'all':<28} verify {total_off:6.1f} s without, {total_on:6.1f} s with the pull measurement: "
-          f"+{total_on - total_off:.1f} s")
+            print(
+                f"{source.name:<28} verify {off:6.1f} s without, {on:6.1f} s with the pull measurement: "
+                f"+{on - off:.1f} s"
+            )
+    print(
+        f"{'all':<28} verify {total_off:6.1f} s without, {total_on:6.1f} s with the pull measurement: "
+        f"+{total_on - total_off:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def engine_problem() -> str | None:
     """Why docker tests cannot run, or None when an engine with buildx answers."""
     try:
         for command in (["docker", "info"], ["docker", "buildx", "version"]):
-            done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
             if done.returncode:
                 return f"`{' '.join(command)}` failed: {done.stderr.strip()[:200]}"
     except (FileNotFoundError, subprocess.TimeoutExpired) as error:
@@ -43,7 +43,9 @@ def engine() -> None:
         pytest.skip(message)
 
 
-def run_checks(*args: str, env: dict[str, str] | None = None, timeout: float = 1500) -> subprocess.CompletedProcess[str]:
+def run_checks(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 1500
+) -> subprocess.CompletedProcess[str]:
     """``python -m checks ARGS`` as a user runs it, from the repository root."""
     return subprocess.run(
         [sys.executable, "-m", "checks", *args],
@@ -54,6 +56,7 @@ def run_checks(*args: str, env: dict[str, str] | None = None, timeout: float = 1
         # Pull timing (a registry and a second engine) is lab 0's and its own tests' business;
         # elsewhere it would only slow the suite down.
         env={**os.environ, "SLIMLAB_PULL_MEASURE": "0", **(env or {})},
+        check=False,
     )
 
 

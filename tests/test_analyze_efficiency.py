@@ -26,7 +26,9 @@ def wh(path: str) -> Entry:
 
 def test_an_image_with_every_path_once_is_fully_efficient_and_wastes_nothing():
     result = efficiency([[d("etc"), f("etc/a", 10)], [d("usr"), f("usr/b", 20)]])
-    assert result.efficiency == 1.0 and result.wasted_bytes == 0 and result.inefficiencies == ()
+    assert result.efficiency == 1.0
+    assert result.wasted_bytes == 0
+    assert result.inefficiencies == ()
 
 
 def test_an_empty_image_counts_as_fully_efficient():
@@ -62,12 +64,14 @@ def test_an_empty_directory_deleted_later_is_counted_twice_with_no_bytes():
 
 def test_a_directory_that_holds_something_is_never_counted_itself():
     result = efficiency([[d("etc"), f("etc/a", 1)], [d("etc"), f("etc/b", 1)]])
-    assert result.wasted_bytes == 0 and result.inefficiencies == ()
+    assert result.wasted_bytes == 0
+    assert result.inefficiencies == ()
 
 
 def test_an_opaque_directory_is_ignored_so_the_files_it_hides_are_not_waste():
     result = efficiency([[d("opq"), f("opq/old", 7)], [d("opq"), f("opq/.wh..wh..opq"), f("opq/new", 1)]])
-    assert result.wasted_bytes == 0 and result.efficiency == 1.0
+    assert result.wasted_bytes == 0
+    assert result.efficiency == 1.0
 
 
 def test_the_whiteout_of_a_directory_a_layer_only_implied_deletes_nothing_for_dive():

@@ -38,7 +38,8 @@ def test_a_whiteout_names_what_it_deletes_and_a_marker_does_not():
     assert wh("big").deletes == "big"
     assert f("cache/.wh..wh..opq").deletes is None
     assert f("cache/.wh..wh..opq").opaque == "cache"
-    assert f("etc/conf").deletes is None and f("etc/conf").opaque is None
+    assert f("etc/conf").deletes is None
+    assert f("etc/conf").opaque is None
 
 
 def test_a_file_deleted_in_a_later_layer_is_invisible_but_still_counted_as_hidden():
@@ -55,40 +56,47 @@ def test_deleting_a_directory_hides_every_file_under_it():
 
 def test_an_overwritten_file_hides_its_older_copy_and_the_newest_one_wins():
     result = stack([[f("etc/conf", 10)], [f("etc/conf", 20)], [f("etc/conf", 5)]])
-    assert result.files["etc/conf"].size == 5 and result.files["etc/conf"].layer == 2
+    assert result.files["etc/conf"].size == 5
+    assert result.files["etc/conf"].layer == 2
     assert [(h.copy.size, h.layer) for h in result.hidden] == [(10, 1), (20, 2)]
 
 
 def test_an_opaque_directory_hides_what_lower_layers_put_in_it_but_keeps_its_own_files():
     result = stack([[d("opq"), f("opq/old", 7)], [d("opq"), f("opq/.wh..wh..opq"), f("opq/new", 1)]])
-    assert "opq/old" not in result.files and result.files["opq/new"].size == 1
+    assert "opq/old" not in result.files
+    assert result.files["opq/new"].size == 1
     assert [(h.copy.path, h.by) for h in result.hidden] == [("opq/old", "opq")]
 
 
 def test_a_directory_re_added_in_a_later_layer_keeps_the_files_below_it():
     result = stack([[d("etc"), f("etc/a", 1)], [d("etc"), f("etc/b", 2)]])
-    assert set(result.files) == {"etc/a", "etc/b"} and result.hidden == ()
+    assert set(result.files) == {"etc/a", "etc/b"}
+    assert result.hidden == ()
 
 
 def test_a_file_replaced_by_a_directory_is_hidden_and_the_directory_replaces_it():
     result = stack([[f("x", 4)], [d("x"), f("x/y", 1)]])
-    assert set(result.files) == {"x/y"} and [h.copy.path for h in result.hidden] == ["x"]
+    assert set(result.files) == {"x/y"}
+    assert [h.copy.path for h in result.hidden] == ["x"]
 
 
 def test_a_layer_may_imply_parent_directories_without_entries_of_their_own():
     result = stack([[f("implied/sub/f", 5)], [wh("implied")]])
-    assert result.files == {} and [h.copy.path for h in result.hidden] == ["implied/sub/f"]
+    assert result.files == {}
+    assert [h.copy.path for h in result.hidden] == ["implied/sub/f"]
 
 
 def test_content_still_reachable_through_a_visible_hard_link_is_not_hidden():
     result = stack([[f("bin/tool", 400), link("bin/tool2", "bin/tool")], [f("bin/tool", 10)]])
     assert result.hidden == ()
-    assert result.files["bin/tool2"].size == 400 and result.files["bin/tool"].size == 10
+    assert result.files["bin/tool2"].size == 400
+    assert result.files["bin/tool"].size == 10
 
 
 def test_a_whiteout_of_something_absent_changes_nothing():
     result = stack([[f("a", 1)], [wh("nothing-here")]])
-    assert set(result.files) == {"a"} and result.hidden == ()
+    assert set(result.files) == {"a"}
+    assert result.hidden == ()
 
 
 def test_bytes_are_grouped_by_directory_three_levels_deep_and_files_at_the_root_count_for_the_root():

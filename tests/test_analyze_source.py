@@ -61,7 +61,8 @@ def test_a_layer_tar_lists_every_entry_in_order_with_sizes_types_and_link_target
         ("var/cache/.wh..wh..opq", 0, "0", ""),
         ("empty", 0, "0", ""),
     ]
-    assert entries[2].checksum.startswith("crc32:") and entries[0].checksum == ""
+    assert entries[2].checksum.startswith("crc32:")
+    assert entries[0].checksum == ""
 
 
 def test_tar_split_records_give_the_same_entries_as_the_tar_they_describe():
@@ -71,7 +72,8 @@ def test_tar_split_records_give_the_same_entries_as_the_tar_they_describe():
 
 def test_tar_split_entries_carry_the_recorded_checksum():
     entries = entries_from_tar_split(tar_split(layer_tar([file("a", 10), directory("d")])))
-    assert entries[0].checksum.startswith("crc64:") and entries[1].checksum == ""
+    assert entries[0].checksum.startswith("crc64:")
+    assert entries[1].checksum == ""
 
 
 @pytest.mark.parametrize("oci", [True, False], ids=["docker-25-layout", "older-layout"])
@@ -132,7 +134,7 @@ def test_an_archive_cut_in_the_middle_of_a_file_is_an_error_not_a_silent_short_r
 
 
 def test_an_archive_without_a_manifest_is_an_error():
-    with pytest.raises(UsageError, match="manifest.json"):
+    with pytest.raises(UsageError, match=r"manifest\.json"):
         read_archive(io.BytesIO(_archive([("blobs/sha256/ab", b"{}")])))
 
 
@@ -158,7 +160,9 @@ def test_prefetching_reads_the_same_archive_and_passes_on_a_failure_of_the_strea
 def test_a_bounded_reader_stops_at_its_limit_and_reads_pushed_back_bytes_first():
     reader = Reader(io.BytesIO(b"abcdefgh"), limit=5)
     reader.front = b"XY"
-    assert reader.read(4) == b"XYab" and reader.read(10) == b"cde" and reader.read(1) == b""
+    assert reader.read(4) == b"XYab"
+    assert reader.read(10) == b"cde"
+    assert reader.read(1) == b""
 
 
 def test_chain_ids_follow_the_layer_store_rule():
@@ -176,7 +180,7 @@ def fake_store(root: Path, layers) -> dict:
     (base / "imagedb/content/sha256").mkdir(parents=True)
     (base / "imagedb/content/sha256" / digest(cfg)[7:]).write_bytes(cfg)
     diff_ids = [digest(tar) for tar in tars]
-    for tar, diff_id, chain_id in zip(tars, diff_ids, chain_ids(diff_ids)):
+    for tar, diff_id, chain_id in zip(tars, diff_ids, chain_ids(diff_ids), strict=True):
         folder = base / "layerdb/sha256" / chain_id[7:]
         folder.mkdir(parents=True)
         (folder / "diff").write_text(diff_id)
@@ -188,7 +192,9 @@ def test_the_engine_storage_gives_the_same_layers_as_the_archive(tmp_path):
     layers = [[directory("a"), file("a/big", 500)], [directory("a"), whiteout("a/big"), file("c", 1)]]
     info = fake_store(tmp_path, layers)
     contents = from_storage("img:1", info, "overlay2", str(tmp_path))
-    assert contents is not None and contents.source == "storage" and contents.size_bytes == 123
+    assert contents is not None
+    assert contents.source == "storage"
+    assert contents.size_bytes == 123
     _, _, saved = read_archive(io.BytesIO(docker_archive(layers, tag="img:1")))
     assert [shape(layer) for layer in contents.layers] == [shape(layer) for layer in saved]
     assert [step["created_by"] for step in contents.history][:2] == ["step 0", "step 1"]

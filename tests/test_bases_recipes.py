@@ -55,7 +55,8 @@ def test_each_recipe_folder_is_named_after_its_image_and_holds_a_build_file():
         assert key == normalize(recipe.image)
         assert recipe.slug == recipe.image.replace("/", "-").replace(":", "-")
         assert (recipe.folder / "Dockerfile").is_file(), recipe.slug
-        assert recipe.summary and recipe.differences, recipe.slug
+        assert recipe.summary, recipe.slug
+        assert recipe.differences, recipe.slug
 
 
 def test_every_recipe_builds_only_on_other_recipes():

@@ -27,7 +27,8 @@ def test_a_malformed_spec_exits_2_naming_the_file_the_key_and_a_guess(lab_copy):
 def test_an_unknown_lab_exits_2_listing_the_known_ones():
     done = run_checks("verify", "no-such-lab")
     assert done.returncode == 2
-    assert "lab-4-go-multistage" in done.stderr and "Traceback" not in done.stderr
+    assert "lab-4-go-multistage" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_grading_a_lab_without_its_exercise_says_how_to_restore_it(lab_copy):
@@ -35,5 +36,6 @@ def test_grading_a_lab_without_its_exercise_says_how_to_restore_it(lab_copy):
     (folder / "exercise.Dockerfile").unlink()
     done = run_checks("grade", str(folder), env={"DOCKER_HOST": "unix:///nonexistent.sock"})
     assert done.returncode == 2
-    assert "exercise.Dockerfile does not exist" in done.stderr and "git checkout" in done.stderr
+    assert "exercise.Dockerfile does not exist" in done.stderr
+    assert "git checkout" in done.stderr
     assert "Traceback" not in done.stderr

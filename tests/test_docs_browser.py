@@ -9,6 +9,7 @@ these tests skip, visibly, and CI counts the skip as a failure.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -26,8 +27,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--window-size=1280,900",
 ]
 
@@ -54,8 +61,13 @@ class Browser:
 
         self.proc = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=wire, close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            # wire() only calls os.dup and os.dup2, safe between fork and exec even with the server thread
+            # running; pass_fds cannot put a pipe at the fd numbers 3 and 4 that Chromium reads.
+            preexec_fn=wire,  # noqa: PLW1509
+            close_fds=False,
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
@@ -99,11 +111,15 @@ class Browser:
     def open(self, url: str) -> None:
         self.events.clear()
         self.page("Page.navigate", url=url)
-        self.wait_for("document.readyState === 'complete' && !!document.querySelector('button.copybtn')"
-                      " === !!document.querySelector('div.highlight')")
+        self.wait_for(
+            "document.readyState === 'complete' && !!document.querySelector('button.copybtn')"
+            " === !!document.querySelector('div.highlight')"
+        )
 
     def js(self, expression: str) -> Any:
-        result = self.page("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True, userGesture=True)
+        result = self.page(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True, userGesture=True
+        )
         if "exceptionDetails" in result:
             raise AssertionError(f"{expression[:80]}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -117,16 +133,17 @@ class Browser:
 
     def click(self, selector: str) -> None:
         """A real mouse click at the centre of the element (scrolled into view first)."""
-        box = self.js(f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView({{block: 'center', behavior: 'instant'}});"
-                      " const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()")
+        box = self.js(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " e.scrollIntoView({block: 'center', behavior: 'instant'});"
+            " const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
+        )
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             self.page("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -146,8 +163,24 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The guide, built from the recorded results and served on 127.0.0.1 (a free port)."""
     out = tmp_path_factory.mktemp("site")
     done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-q", "-d", str(out / "doctrees"), str(ROOT / "docs"), str(out / "html")],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-c",
+            str(ROOT),
+            "-q",
+            "-d",
+            str(out / "doctrees"),
+            str(ROOT / "docs"),
+            str(out / "html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "html")))
@@ -162,7 +195,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     executable = chromium()
     if executable is None:
-        pytest.skip("no chromium for the browser tests: run `make test` (checks/setup/browser.sh installs it) or set SLIMLAB_CHROMIUM")
+        pytest.skip(
+            "no chromium for the browser tests: run `make test` (checks/setup/browser.sh installs it) "
+            "or set SLIMLAB_CHROMIUM"
+        )
     b = Browser(executable, tmp_path_factory.mktemp("chromium-profile"))
     origin = site
     b.send("Browser.grantPermissions", origin=origin, permissions=["clipboardReadWrite", "clipboardSanitizedWrite"])
@@ -187,14 +223,20 @@ def test_a_console_block_copies_its_commands_without_the_prompt(site: str, brows
 
 def test_every_code_block_has_a_copy_button(site: str, browser: Browser):
     browser.open(f"{site}/multi-stage.html")
-    counts = browser.js("[document.querySelectorAll('div.highlight').length, document.querySelectorAll('div.highlight button.copybtn').length]")
-    assert counts[0] > 0 and counts[0] == counts[1]
+    counts = browser.js(
+        "[document.querySelectorAll('div.highlight').length,"
+        " document.querySelectorAll('div.highlight button.copybtn').length]"
+    )
+    assert counts[0] > 0
+    assert counts[0] == counts[1]
 
 
 def test_before_after_tabs_switch_on_click(site: str, browser: Browser):
     browser.open(f"{site}/multi-stage.html")
-    visible = ("[...document.querySelector('.sd-tab-set').querySelectorAll(':scope > .sd-tab-content')]"
-               ".map(c => getComputedStyle(c).display !== 'none' && c.offsetHeight > 0)")
+    visible = (
+        "[...document.querySelector('.sd-tab-set').querySelectorAll(':scope > .sd-tab-content')]"
+        ".map(c => getComputedStyle(c).display !== 'none' && c.offsetHeight > 0)"
+    )
     assert browser.js(visible)[:2] == [True, False]
     browser.click(".sd-tab-set > label.sd-tab-label:nth-of-type(2)")
     browser.wait_for(f"{visible}[1]")
@@ -206,8 +248,10 @@ def test_the_layer_chart_renders_a_visible_bar_per_layer(site: str, browser: Bro
     results = json.loads((ROOT / "labs/lab-4-go-multistage/results.json").read_text())
     browser.open(f"{site}/multi-stage.html")
     browser.js("document.querySelector('svg.slimlab-chart').scrollIntoView()")
-    bars = browser.js("[...document.querySelectorAll('svg.slimlab-chart rect.slimlab-layer')]"
-                      ".map(r => { const b = r.getBoundingClientRect(); return [b.width, b.height, +r.dataset.bytes]; })")
+    bars = browser.js(
+        "[...document.querySelectorAll('svg.slimlab-chart rect.slimlab-layer')]"
+        ".map(r => { const b = r.getBoundingClientRect(); return [b.width, b.height, +r.dataset.bytes]; })"
+    )
     layers = [layer["size_bytes"] for v in results["variants"].values() for layer in v["layers"] if layer["size_bytes"]]
     assert [bytes_ for _, _, bytes_ in bars] == layers
     assert all(width > 0 and height > 0 for width, height, _ in bars)

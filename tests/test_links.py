@@ -7,8 +7,10 @@ import pytest
 from checks.model.links import DEFAULT_DOCS_URL, Section, anchor, section
 
 
-@pytest.mark.parametrize(("stable_id", "expected"), [("L4.1", "l4-1"), ("L12.10", "l12-10"), ("DL3009", "dl3009"),
-                                                     ("build-toolchain", "build-toolchain")])
+@pytest.mark.parametrize(
+    ("stable_id", "expected"),
+    [("L4.1", "l4-1"), ("L12.10", "l12-10"), ("DL3009", "dl3009"), ("build-toolchain", "build-toolchain")],
+)
 def test_an_anchor_is_the_id_in_lower_case_with_dots_as_dashes(stable_id, expected):
     assert anchor(stable_id) == expected
 

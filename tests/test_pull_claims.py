@@ -8,6 +8,7 @@ import pytest
 
 from checks.model.claims import KINDS, MaxCompressedSize, PullSpeedup
 from checks.model.measured import Measured
+from checks.model.pulls import PullSettings, unmeasured
 from checks.model.units import MB
 
 
@@ -20,14 +21,20 @@ def test_both_kinds_are_registered_under_their_lab_toml_names():
     assert KINDS["pull_speedup"] is PullSpeedup
 
 
-def test_both_kinds_say_which_measurement_they_need():
-    assert MaxCompressedSize.needs_registry and not MaxCompressedSize.needs_pulls
-    assert PullSpeedup.needs_pulls
-
-
-def test_both_kinds_are_frozen():
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        PullSpeedup(variant="after", of="before", min=2).min = 1  # type: ignore[misc]
+@pytest.mark.parametrize(
+    ("setting", "unjudged"),
+    [
+        (PullSettings(), ()),
+        (PullSettings(pulls=False), ("speedup",)),
+        (PullSettings(sizes=False, pulls=False), ("compressed", "speedup")),
+    ],
+)
+def test_a_run_that_does_not_measure_what_a_kind_needs_leaves_its_claims_unjudged(setting, unjudged):
+    claims = [
+        ("compressed", MaxCompressedSize(variant="after", max_mb=5)),
+        ("speedup", PullSpeedup(variant="after", of="before", min=2)),
+    ]
+    assert unmeasured(claims, setting) == unjudged
 
 
 # the pull time a variant records

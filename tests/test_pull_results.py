@@ -18,16 +18,26 @@ from checks.model.spec import Claim, Lab, Variant
 
 
 def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
-    return Measured(image_id=f"sha256:{size:x}", size_bytes=size, layer_count=1, compressed_size_bytes=compressed,
-                    pull_runs=runs)
+    return Measured(
+        image_id=f"sha256:{size:x}", size_bytes=size, layer_count=1, compressed_size_bytes=compressed, pull_runs=runs
+    )
 
 
 def results(**variants: Measured) -> Results:
-    return Results(lab="lab-9-demo", title="A demo lab", inputs_sha256="ab" * 32, measured_at="2026-01-02T03:04:05+00:00",
-                   engine={"engine": "26.1.5"}, bases=(), variants=variants or {
-                       "before": measured(1_059_801_865, 388_347_277, (23.77, 17.553, 15.925)),
-                       "after": measured(57_272_288, 22_304_023, (1.968, 1.241, 1.194)),
-                   }, claims=())
+    return Results(
+        lab="lab-9-demo",
+        title="A demo lab",
+        inputs_sha256="ab" * 32,
+        measured_at="2026-01-02T03:04:05+00:00",
+        engine={"engine": "26.1.5"},
+        bases=(),
+        variants=variants
+        or {
+            "before": measured(1_059_801_865, 388_347_277, (23.77, 17.553, 15.925)),
+            "after": measured(57_272_288, 22_304_023, (1.968, 1.241, 1.194)),
+        },
+        claims=(),
+    )
 
 
 # results.json
@@ -56,14 +66,17 @@ def test_results_recorded_before_pulls_were_measured_still_read(tmp_path: Path):
     (tmp_path / "results.json").write_text(json.dumps(data))
     back = read(tmp_path / "results.json")
     assert back is not None
-    assert back.variants["after"].compressed_size_bytes is None and back.variants["after"].pull_runs == ()
+    assert back.variants["after"].compressed_size_bytes is None
+    assert back.variants["after"].pull_runs == ()
 
 
 def test_new_pull_times_are_a_new_measurement_so_the_file_is_rewritten(tmp_path: Path):
     path = tmp_path / "results.json"
     write_if_changed(path, results())
-    slower = results(before=measured(1_059_801_865, 388_347_277, (25.0, 18.0, 16.0)),
-                     after=measured(57_272_288, 22_304_023, (1.968, 1.241, 1.194)))
+    slower = results(
+        before=measured(1_059_801_865, 388_347_277, (25.0, 18.0, 16.0)),
+        after=measured(57_272_288, 22_304_023, (1.968, 1.241, 1.194)),
+    )
     assert write_if_changed(path, slower)
     assert json.loads(path.read_text())["variants"]["before"]["pull_seconds"] == 18.0
 
@@ -79,7 +92,8 @@ def test_the_table_shows_compressed_size_and_pull_time_beside_the_size():
 
 def test_the_table_has_no_pull_columns_when_nothing_was_pushed():
     table = report.variants_table(results(before=measured(900), after=measured(6)))
-    assert "compressed" not in table[0] and "pull" not in table[0]
+    assert "compressed" not in table[0]
+    assert "pull" not in table[0]
 
 
 def test_the_table_marks_a_variant_without_figures_with_a_dash():
@@ -105,10 +119,17 @@ class Bench:
 
 
 LAB = Lab(
-    name="lab-9-demo", title="t", page="p",
-    variants=(Variant(name="before", dockerfile="before.Dockerfile"), Variant(name="after", dockerfile="after.Dockerfile")),
-    claims=(Claim(id="L9.1", text="smaller", check=SizeRatio(variant="after", of="before", max=0.1)),
-            Claim(id="L9.2", text="faster", check=PullSpeedup(variant="after", of="before", min=2))),
+    name="lab-9-demo",
+    title="t",
+    page="p",
+    variants=(
+        Variant(name="before", dockerfile="before.Dockerfile"),
+        Variant(name="after", dockerfile="after.Dockerfile"),
+    ),
+    claims=(
+        Claim(id="L9.1", text="smaller", check=SizeRatio(variant="after", of="before", max=0.1)),
+        Claim(id="L9.2", text="faster", check=PullSpeedup(variant="after", of="before", min=2)),
+    ),
 )
 
 
@@ -149,7 +170,11 @@ def test_a_run_without_a_bench_leaves_every_registry_claim_unjudged():
 def test_replacing_figures_keeps_every_other_measurement():
     before = measured(900)
     after = replace(before, compressed_size_bytes=300, pull_runs=(1.0,))
-    assert (after.image_id, after.size_bytes, after.layer_count) == (before.image_id, before.size_bytes, before.layer_count)
+    assert (after.image_id, after.size_bytes, after.layer_count) == (
+        before.image_id,
+        before.size_bytes,
+        before.layer_count,
+    )
 
 
 def test_results_without_the_pulls_over_a_link_a_claim_asks_for_are_measured_again():

@@ -1,9 +1,10 @@
 """checks.engine.registry: a throwaway registry on loopback that starts, answers and leaves nothing behind, or fails fast.
 
 No Docker here: images are uploaded through the registry's own HTTP API.  The
-tests that run the real registry need ``docker-registry`` (``make check``
-installs it on Debian as root); without it they are skipped, visibly, and in CI
-a skip fails the run (see conftest.py).
+tests that run the real registry are marked ``registry`` and need
+``docker-registry`` (``make test`` installs it first with checks/setup/registry.sh;
+the tests never install it); without it they are skipped, visibly, and in CI a
+skip fails the run (see conftest.py).
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ from checks.model.pulls import DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 
 @pytest.fixture(scope="module")
 def binary() -> str:
+    """The installed docker-registry; tests never install it (`make test` runs checks/setup/registry.sh first)."""
     found = registry.find_binary(os.environ)
-    if not found and os.geteuid() == 0:
-        found = registry.install(echo=print)
     if not found:
-        message = "docker-registry is not installed (run `make check` as root once, or apt-get install docker-registry)"
+        message = "docker-registry is not installed: run `make test`, whose checks/setup/registry.sh installs it"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
@@ -90,6 +90,7 @@ def test_the_binary_can_be_named_in_the_environment():
     assert registry.find_binary({"SLIMLAB_REGISTRY_BIN": "/opt/registry"}) == "/opt/registry"
 
 
+@pytest.mark.registry
 def test_a_port_already_in_use_is_a_usage_error_saying_so(binary):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -105,6 +106,7 @@ def test_a_port_already_in_use_is_a_usage_error_saying_so(binary):
 # a running registry
 
 
+@pytest.mark.registry
 def test_the_registry_answers_on_loopback_and_leaves_nothing_behind(binary):
     with registry.local_registry(binary) as found:
         assert found.address.startswith("127.0.0.1:")
@@ -116,6 +118,7 @@ def test_the_registry_answers_on_loopback_and_leaves_nothing_behind(binary):
     assert not running(root / "config.yml")
 
 
+@pytest.mark.registry
 def test_an_error_inside_the_block_still_stops_the_registry(binary):
     with pytest.raises(RuntimeError):
         with registry.local_registry(binary) as found:
@@ -158,6 +161,7 @@ def image_manifest(found: registry.Registry, repository: str, layers: list[bytes
     return {"schemaVersion": 2, "mediaType": media_type, "config": config, "layers": descriptors}
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("media_type", [DOCKER_MANIFEST, OCI_MANIFEST])
 def test_the_compressed_size_read_back_is_the_sum_of_the_uploaded_layers(binary, media_type):
     with registry.local_registry(binary) as found:
@@ -166,6 +170,7 @@ def test_the_compressed_size_read_back_is_the_sum_of_the_uploaded_layers(binary,
         assert registry.compressed_size(found, "slimlab/demo", "after") == 3345
 
 
+@pytest.mark.registry
 def test_the_compressed_size_of_an_index_is_that_of_this_platforms_image(binary):
     with registry.local_registry(binary) as found:
         amd = image_manifest(found, "slimlab/multi", [b"x" * 5000])
@@ -181,6 +186,7 @@ def test_the_compressed_size_of_an_index_is_that_of_this_platforms_image(binary)
         assert registry.compressed_size(found, "slimlab/multi", "latest", ("linux", "arm64")) == 7010
 
 
+@pytest.mark.registry
 def test_asking_for_a_tag_never_pushed_is_a_usage_error(binary):
     with registry.local_registry(binary) as found:
         with pytest.raises(UsageError, match=r"no manifest for slimlab/demo:missing \(HTTP 404\)"):

@@ -66,7 +66,11 @@ def sample(**changes) -> Results:
         claims=(
             ClaimResult(id="L9.1", kind="size_ratio", text="Small.", passed=True, expected="<= 2%", measured="0.67%"),
             ClaimResult(
-                id="L9.2", kind="non_root", text="Not root.", passed=False, expected="USER is not root",
+                id="L9.2",
+                kind="non_root",
+                text="Not root.",
+                passed=False,
+                expected="USER is not root",
                 measured="no USER",
             ),
         ),
@@ -87,7 +91,15 @@ def test_the_json_form_has_the_documented_keys():
     data = json.loads(dumps(sample()))
     assert data["schema_version"] == SCHEMA_VERSION
     documented = {
-        "schema_version", "lab", "variants", "claims", "smoke", "bases", "engine", "inputs_sha256", "measured_at"
+        "schema_version",
+        "lab",
+        "variants",
+        "claims",
+        "smoke",
+        "bases",
+        "engine",
+        "inputs_sha256",
+        "measured_at",
     }
     assert documented <= set(data)
     assert data["lab"] == "lab-9-demo"
@@ -210,8 +222,14 @@ def test_read_returns_none_for_another_schema(tmp_path, version):
 
 @pytest.mark.parametrize(
     "text",
-    ["[]", "42", '{"schema_version": 1, "lab": "x", "title": "t", "inputs_sha256": "", "measured_at": "", '
-     '"engine": {}, "bases": [], "variants": {}, "claims": []}'],
+    [
+        "[]",
+        "42",
+        (
+            '{"schema_version": 1, "lab": "x", "title": "t", "inputs_sha256": "", "measured_at": "", '
+            '"engine": {}, "bases": [], "variants": {}, "claims": []}'
+        ),
+    ],
     ids=["array", "number", "bases-as-list"],
 )
 def test_read_returns_none_for_json_of_the_wrong_shape(tmp_path, text):

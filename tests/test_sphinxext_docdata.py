@@ -17,9 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def results(**sizes: int) -> Results:
     return Results(
-        lab="lab-9-test", title="t", inputs_sha256="0" * 64, measured_at="2026-01-01T00:00:00+00:00", engine={},
+        lab="lab-9-test",
+        title="t",
+        inputs_sha256="0" * 64,
+        measured_at="2026-01-01T00:00:00+00:00",
+        engine={},
         bases=(BaseUse(name="golang:1.24-trixie", source="stand-in", image="slimlab-base/x:1", image_id="sha256:1"),),
-        variants={name: Measured(image_id="sha256:x", size_bytes=size, layer_count=3, user="") for name, size in sizes.items()},
+        variants={
+            name: Measured(image_id="sha256:x", size_bytes=size, layer_count=3, user="") for name, size in sizes.items()
+        },
         claims=(),
     )
 
@@ -27,10 +33,19 @@ def results(**sizes: int) -> Results:
 R = results(before=948_678_148, after=6_231_089, same=948_678_148)
 
 
-@pytest.mark.parametrize(("field", "shown"), [
-    ("size", "6.2 MB"), ("bytes", "6,231,089"), ("layers", "3"), ("ratio", "0.66%"),
-    ("reduction", "99.3%"), ("saved", "942.4 MB"), ("factor", "152×"), ("user", "root"),
-])
+@pytest.mark.parametrize(
+    ("field", "shown"),
+    [
+        ("size", "6.2 MB"),
+        ("bytes", "6,231,089"),
+        ("layers", "3"),
+        ("ratio", "0.66%"),
+        ("reduction", "99.3%"),
+        ("saved", "942.4 MB"),
+        ("factor", "152×"),
+        ("user", "root"),
+    ],
+)
 def test_each_field_of_the_after_variant_reads_as_prose(field, shown):
     assert value(R, "after", field) == shown
 
@@ -46,7 +61,8 @@ def test_percentages_keep_the_digits_that_matter(ratio, shown):
 
 
 def test_factors_below_ten_keep_a_decimal():
-    assert times(3.44) == "3.4×" and times(152.25) == "152×"
+    assert times(3.44) == "3.4×"
+    assert times(152.25) == "152×"
 
 
 def test_an_unknown_variant_names_the_variants_that_exist():
@@ -69,8 +85,13 @@ def test_a_compressed_size_shows_once_the_checker_records_it():
     class WithCompressed(Measured):
         compressed_size_bytes: int | None = None
 
-    later = dataclasses.replace(R, variants={"before": R.variants["before"],
-                                             "after": WithCompressed(image_id="x", size_bytes=6_231_089, layer_count=2, compressed_size_bytes=2_900_000)})
+    later = dataclasses.replace(
+        R,
+        variants={
+            "before": R.variants["before"],
+            "after": WithCompressed(image_id="x", size_bytes=6_231_089, layer_count=2, compressed_size_bytes=2_900_000),
+        },
+    )
     assert value(later, "after", "compressed") == "2.9 MB"
 
 
@@ -95,7 +116,9 @@ def record(folder: Path) -> None:
     """What `make check` would do to the fingerprint: record the files as they are now."""
     current = load_lab(folder)
     assert current.results is not None
-    (folder / "results.json").write_text(dumps(dataclasses.replace(current.results, inputs_sha256=inputs_sha256(folder))))
+    (folder / "results.json").write_text(
+        dumps(dataclasses.replace(current.results, inputs_sha256=inputs_sha256(folder)))
+    )
 
 
 def test_results_that_match_the_lab_files_are_current(lab: Path):
@@ -133,4 +156,6 @@ def test_unreadable_results_are_not_mistaken_for_missing_ones(lab: Path):
 def test_a_broken_spec_is_reported_not_raised(lab: Path):
     (lab / "lab.toml").write_text("[lab]\n")
     docs = load_lab(lab)
-    assert isinstance(docs, LabDocs) and docs.spec is None and "lab.toml" in docs.problem
+    assert isinstance(docs, LabDocs)
+    assert docs.spec is None
+    assert "lab.toml" in docs.problem

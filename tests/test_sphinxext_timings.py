@@ -28,7 +28,9 @@ def test_a_lab_that_was_not_measured_says_so_rather_than_zero():
     assert rows(DATA)[2][1:] == ["not measured", "not measured"]
 
 
-@pytest.mark.parametrize(("value", "shown"), [(1.44, "1.4 s"), (41.26, "41 s"), (95.0, "1.6 min"), (None, "not measured")])
+@pytest.mark.parametrize(
+    ("value", "shown"), [(1.44, "1.4 s"), (41.26, "41 s"), (95.0, "1.6 min"), (None, "not measured")]
+)
 def test_seconds_read_as_short_durations(value, shown):
     assert seconds(value) == shown
 

@@ -47,7 +47,7 @@ def nice_step(largest: float, ticks: int = 5) -> float:
     if largest <= 0:
         return 1.0
     raw = largest / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))  # int ** int is typed Any: the exponent may be negative
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
@@ -75,7 +75,11 @@ def describe(lab: str, variants: Mapping[str, Measured]) -> str:
     parts = []
     for name, m in variants.items():
         largest = max(m.layers, key=lambda layer: layer.size_bytes, default=None)
-        biggest = f"; largest layer {megabytes(largest.size_bytes)} from {_short(largest.created_by, 80)}" if largest and largest.size_bytes else ""
+        biggest = (
+            f"; largest layer {megabytes(largest.size_bytes)} from {_short(largest.created_by, 80)}"
+            if largest and largest.size_bytes
+            else ""
+        )
         parts.append(f"{name}: {megabytes(m.size_bytes)} in {layers_word(m.layer_count)}{biggest}")
     return f"Layer sizes of {lab}. " + ". ".join(parts) + "."
 
@@ -86,8 +90,14 @@ def _axis(g: Geometry, scale: float, largest: int, y: float) -> list[str]:
     value = 0.0
     while value <= largest * 1.0001:
         x = g.label + value * scale
-        out.append(f'<line class="grid" x1="{x:.1f}" y1="{g.top}" x2="{x:.1f}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.15"/>')
-        out.append(f'<text class="tick" x="{x:.1f}" y="{y + 16:.1f}" text-anchor="middle" font-size="11" fill="currentColor">{tick_label(value)}</text>')
+        out.append(
+            f'<line class="grid" x1="{x:.1f}" y1="{g.top}" x2="{x:.1f}" y2="{y:.1f}" '
+            'stroke="currentColor" stroke-opacity="0.15"/>'
+        )
+        out.append(
+            f'<text class="tick" x="{x:.1f}" y="{y + 16:.1f}" text-anchor="middle" font-size="11" '
+            f'fill="currentColor">{tick_label(value)}</text>'
+        )
         value += step
     return out
 
@@ -122,18 +132,29 @@ def layer_chart(lab: str, variants: Mapping[str, Measured], *, chart_id: str, ge
         y = g.top + row * g.row + (g.row - g.bar) / 2
         middle = y + g.bar / 2 + 4
         body.append(f'<g class="slimlab-variant" data-variant="{escape(name)}">')
-        body.append(f'<text class="variant" x="{g.label - 8}" y="{middle:.1f}" text-anchor="end" font-size="13" font-weight="600" fill="currentColor">{escape(name)}</text>')
+        body.append(
+            f'<text class="variant" x="{g.label - 8}" y="{middle:.1f}" text-anchor="end" font-size="13" '
+            f'font-weight="600" fill="currentColor">{escape(name)}</text>'
+        )
         body += _segments(g, m, scale, y)
         end = g.label + max(m.size_bytes * scale, g.min_segment if m.size_bytes else 0) + 6
-        body.append(f'<text class="total" x="{end:.1f}" y="{middle:.1f}" font-size="12" fill="currentColor">{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</text>')
+        body.append(
+            f'<text class="total" x="{end:.1f}" y="{middle:.1f}" font-size="12" fill="currentColor">'
+            f"{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</text>"
+        )
         body.append("</g>")
     title = f"Layer sizes of each variant of {lab}"
-    return "\n".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="slimlab-chart" id="{chart_id}" viewBox="0 0 {g.width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(describe(lab, variants))}</desc>',
-        *body,
-        "</svg>",
-    ])
+    return "\n".join(
+        [
+            (
+                f'<svg xmlns="http://www.w3.org/2000/svg" class="slimlab-chart" id="{chart_id}" '
+                f'viewBox="0 0 {g.width} {height}" width="100%" role="img" '
+                f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+                'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
+            ),
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+            f'<desc id="{chart_id}-desc">{escape(describe(lab, variants))}</desc>',
+            *body,
+            "</svg>",
+        ]
+    )

@@ -151,17 +151,22 @@ class Field:
 
 #: Every field of ``:measured:`lab/variant/FIELD```, with what it shows.
 FIELDS: dict[str, Field] = {
-    "size": Field("Uncompressed size in decimal units, as `docker image ls` shows it (``6.2 MB``).",
-                  lambda m, b: megabytes(m.size_bytes)),
-    "bytes": Field("Uncompressed size in bytes, with thousands separators (``6,231,089``).",
-                   lambda m, b: f"{m.size_bytes:,}"),
+    "size": Field(
+        "Uncompressed size in decimal units, as `docker image ls` shows it (``6.2 MB``).",
+        lambda m, b: megabytes(m.size_bytes),
+    ),
+    "bytes": Field(
+        "Uncompressed size in bytes, with thousands separators (``6,231,089``).", lambda m, b: f"{m.size_bytes:,}"
+    ),
     "layers": Field("Number of filesystem layers (``2``).", lambda m, b: str(m.layer_count)),
-    "ratio": Field("Size as a share of the lab's ``before`` variant (``0.66%``).",
-                   lambda m, b: percent(_ratio(m, b))),
-    "reduction": Field("How much smaller than ``before``, as a share (``99.3%``).",
-                       lambda m, b: f"{(1 - _ratio(m, b)) * 100:.1f}%"),
-    "saved": Field("Bytes saved against ``before``, in decimal units (``942.4 MB``).",
-                   lambda m, b: megabytes(b.size_bytes - m.size_bytes)),
+    "ratio": Field("Size as a share of the lab's ``before`` variant (``0.66%``).", lambda m, b: percent(_ratio(m, b))),
+    "reduction": Field(
+        "How much smaller than ``before``, as a share (``99.3%``).", lambda m, b: f"{(1 - _ratio(m, b)) * 100:.1f}%"
+    ),
+    "saved": Field(
+        "Bytes saved against ``before``, in decimal units (``942.4 MB``).",
+        lambda m, b: megabytes(b.size_bytes - m.size_bytes),
+    ),
     "factor": Field("How many times smaller than ``before`` (``152×``).", _factor),
     "compressed": Field("Compressed size as a registry stores it, once recorded (``2.9 MB``).", _compressed),
     "pull": Field("Median time a fresh node took to pull it, once recorded (``1.9 s``).", _pull),
@@ -172,7 +177,9 @@ FIELDS: dict[str, Field] = {
 def value(results: Results, variant: str, field: str) -> str:
     """The text for one measured value; LookupError names what exists when the path is wrong."""
     if variant not in results.variants:
-        raise LookupError(f"lab {results.lab} has no variant '{variant}'.{did_you_mean(variant, list(results.variants))}")
+        raise LookupError(
+            f"lab {results.lab} has no variant '{variant}'.{did_you_mean(variant, list(results.variants))}"
+        )
     if field not in FIELDS:
         raise LookupError(f"'{field}' is not a measured field.{did_you_mean(field, list(FIELDS))}")
     measured = results.variants[variant]

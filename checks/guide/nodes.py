@@ -6,8 +6,9 @@ from here and never from each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypedDict
 
 from docutils import nodes
 from sphinx import addnodes
@@ -21,8 +22,16 @@ from checks.model.results import ClaimResult
 from checks.model.spec import Claim
 
 logger = logging.getLogger("checks.guide")
+
+
+class _Warn(TypedDict):
+    """The keyword arguments ``logger.warning(..., **WARN)`` adds, typed so mypy can check them."""
+
+    type: str
+
+
 #: Every warning the extension logs has this type, so ``-W`` fails the build on it.
-WARN = {"type": "slimlab"}
+WARN: _Warn = {"type": "slimlab"}
 
 
 def labs_dir(app: Sphinx) -> Path:
@@ -59,13 +68,17 @@ def recorded(lab: LabDocs, claim_id: str) -> ClaimResult | None:
 
 def claim_ref(claim_id: str, text: str | None = None) -> addnodes.pending_xref:
     """A link to a claim's anchor, resolved by the standard domain (so -n flags a missing one)."""
-    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(claim_id), refexplicit=True, refwarn=True)
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="ref", reftarget=anchor(claim_id), refexplicit=True, refwarn=True
+    )
     ref += nodes.inline(text or claim_id, text or claim_id, classes=["slimlab-claim-id"])
     return ref
 
 
 def base_ref(name: str, text: str) -> addnodes.pending_xref:
-    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=base_label(name), refexplicit=True, refwarn=True)
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="ref", reftarget=base_label(name), refexplicit=True, refwarn=True
+    )
     ref += nodes.inline(text, text)
     return ref
 
@@ -75,7 +88,11 @@ def base_label(image: str) -> str:
 
 
 def verdict(passed: bool | None) -> nodes.inline:
-    word, mark, cls = {True: ("holds", "✓", "pass"), False: ("fails", "✗", "fail"), None: ("not measured", "…", "none")}[passed]
+    word, mark, cls = {
+        True: ("holds", "✓", "pass"),
+        False: ("fails", "✗", "fail"),
+        None: ("not measured", "…", "none"),
+    }[passed]
     return nodes.inline(f"{mark} {word}", f"{mark} {word}", classes=["slimlab-verdict", f"slimlab-{cls}"])
 
 
@@ -85,7 +102,12 @@ def smoke_cell(passed: bool) -> nodes.inline:
     return nodes.inline(text, text, classes=["slimlab-verdict", "slimlab-pass" if passed else "slimlab-fail"])
 
 
-def table(headers: list[str], rows: list[list[nodes.Node | str]], classes: list[str], widths: list[int] | None = None) -> nodes.table:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[nodes.Node | str]],
+    classes: list[str],
+    widths: list[int] | None = None,
+) -> nodes.table:
     tab = nodes.table(classes=["slimlab-table", *classes])
     group = nodes.tgroup(cols=len(headers))
     tab += group

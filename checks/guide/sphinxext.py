@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -84,7 +84,8 @@ from checks.model.units import megabytes
 # Nodes: a measured value carries its source in data-* attributes (the tests read them).
 
 
-class measured_value(nodes.inline):
+# Lower case, as docutils names its node classes; Sphinx finds visit_measured_value by this name.
+class measured_value(nodes.inline):  # noqa: N801
     """One value from a results.json; HTML shows it as a span with data-lab/variant/field/bytes."""
 
 
@@ -97,7 +98,9 @@ def depart_measured_value(self: Any, node: measured_value) -> None:
     self.body.append("</span>")
 
 
-def measured_node(lab: str, variant: str, field: str, text: str, size_bytes: int | None, tooltip: str) -> measured_value:
+def measured_node(
+    lab: str, variant: str, field: str, text: str, size_bytes: int | None, tooltip: str
+) -> measured_value:
     node = measured_value(text, text, lab=lab, variant=variant, field=field, tooltip=tooltip)
     if size_bytes is not None:
         node["bytes"] = size_bytes
@@ -112,14 +115,20 @@ class LabResultsDirective(SphinxDirective):
     """A lab's recorded measurement: variants, claims, bases and a layer chart."""
 
     required_arguments = 1
-    option_spec = {"no-chart": directives.flag, "no-claims": directives.flag}
+    option_spec: ClassVar[dict[str, Callable[[str], Any]] | None] = {
+        "no-chart": directives.flag,
+        "no-claims": directives.flag,
+    }
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0].strip()
         labs = all_labs(self.env.app)
         if name not in labs:
-            logger.warning(f"lab-results: no lab '{name}' in {labs_dir(self.env.app)}.{did_you_mean(name, list(labs))}",
-                           location=self.get_location(), **WARN)
+            logger.warning(
+                f"lab-results: no lab '{name}' in {labs_dir(self.env.app)}.{did_you_mean(name, list(labs))}",
+                location=self.get_location(),
+                **WARN,
+            )
             return []
         lab = labs[name]
         self.env.note_dependency(str(lab.results_path))
@@ -128,7 +137,9 @@ class LabResultsDirective(SphinxDirective):
         note_use(self.env, name)
         box = nodes.container(classes=["slimlab-lab-results"])
         if lab.results is None:
-            box += nodes.warning("", para(f"No measurement of {name} is recorded yet: run ", literal("make check"), "."))
+            box += nodes.warning(
+                "", para(f"No measurement of {name} is recorded yet: run ", literal("make check"), ".")
+            )
             return [box]
         box += self.provenance(lab)
         box += self.variants(lab)
@@ -143,8 +154,14 @@ class LabResultsDirective(SphinxDirective):
         r = lab.results
         assert r is not None
         engine = ", ".join(f"{k} {v}" for k, v in r.engine.items())
-        return para("Recorded by ", literal("make check"), f" on {r.measured_at[:10]} ({engine}) in ",
-                    literal(f"labs/{lab.name}/results.json"), ".", classes=["slimlab-provenance"])
+        return para(
+            "Recorded by ",
+            literal("make check"),
+            f" on {r.measured_at[:10]} ({engine}) in ",
+            literal(f"labs/{lab.name}/results.json"),
+            ".",
+            classes=["slimlab-provenance"],
+        )
 
     def variants(self, lab: LabDocs) -> nodes.table:
         r = lab.results
@@ -152,8 +169,15 @@ class LabResultsDirective(SphinxDirective):
         described = {v.name: v.description for v in lab.spec.variants} if lab.spec else {}
         with_compressed = any(compressed_bytes(m) is not None for m in r.variants.values())
         with_pulls = any(pull_seconds(m) is not None for m in r.variants.values())
-        headers = ["Variant", "Size", *(["Compressed"] if with_compressed else []), *(["Cold pull"] if with_pulls else []),
-                   "Layers", "vs before", "Smoke test"]
+        headers = [
+            "Variant",
+            "Size",
+            *(["Compressed"] if with_compressed else []),
+            *(["Cold pull"] if with_pulls else []),
+            "Layers",
+            "vs before",
+            "Smoke test",
+        ]
         rows = []
         for vname, m in r.variants.items():
             first: list[nodes.Node] = [para(nodes.strong(vname, vname))]
@@ -161,13 +185,23 @@ class LabResultsDirective(SphinxDirective):
                 first.append(para(described[vname], classes=["slimlab-description"]))
             cell = nodes.container("", *first)
             tip = f"{m.size_bytes:,} bytes"
-            row: list[nodes.Node | str] = [cell, measured_node(lab.name, vname, "size", megabytes(m.size_bytes), m.size_bytes, tip)]
+            row: list[nodes.Node | str] = [
+                cell,
+                measured_node(lab.name, vname, "size", megabytes(m.size_bytes), m.size_bytes, tip),
+            ]
             if with_compressed:
                 size = compressed_bytes(m)
-                row.append(measured_node(lab.name, vname, "compressed", megabytes(size), size, f"{size:,} bytes") if size is not None else "—")
+                row.append(
+                    measured_node(lab.name, vname, "compressed", megabytes(size), size, f"{size:,} bytes")
+                    if size is not None
+                    else "—"
+                )
             if with_pulls:
-                row.append(measured_node(lab.name, vname, "pull", value(r, vname, "pull"), None, "median of cold pulls")
-                           if pull_seconds(m) is not None else "—")
+                row.append(
+                    measured_node(lab.name, vname, "pull", value(r, vname, "pull"), None, "median of cold pulls")
+                    if pull_seconds(m) is not None
+                    else "—"
+                )
             row.append(measured_node(lab.name, vname, "layers", str(m.layer_count), None, "filesystem layers"))
             row.append("—" if vname == "before" else value(r, vname, "ratio") + " of before")
             row.append("—" if m.smoke is None else smoke_cell(m.smoke.passed))
@@ -187,15 +221,22 @@ class LabResultsDirective(SphinxDirective):
             parts.append(")")
         parts.append(".")
         if any(base.source == "stand-in" for base in r.bases):
-            parts.append(" A stand-in is slimlab's local rebuild of an official image that could not be pulled; "
-                         "on the official images the sizes differ a little.")
+            parts.append(
+                " A stand-in is slimlab's local rebuild of an official image that could not be pulled; "
+                "on the official images the sizes differ a little."
+            )
         return para(*parts, classes=["slimlab-bases"])
 
     def claims(self, lab: LabDocs) -> nodes.table:
         r = lab.results
         assert r is not None
-        rows = [
-            [claim_ref(c.id), c.text, verdict(c.passed), para(c.measured, nodes.inline("", f" (expected {c.expected})", classes=["slimlab-expected"]))]
+        rows: list[list[nodes.Node | str]] = [
+            [
+                claim_ref(c.id),
+                c.text,
+                verdict(c.passed),
+                para(c.measured, nodes.inline("", f" (expected {c.expected})", classes=["slimlab-expected"])),
+            ]
             for c in r.claims
         ]
         return table(["Claim", "Statement", "Verdict", "Measured"], rows, ["slimlab-claims"], [8, 44, 14, 34])
@@ -205,8 +246,11 @@ class LabResultsDirective(SphinxDirective):
         assert r is not None
         chart_id = f"slimlab-chart-{lab.name}-{self.env.new_serialno('slimlab-chart')}"
         svg = layer_chart(lab.name, r.variants, chart_id=chart_id)
-        caption = para("Each bar is one image on a shared scale; each segment is a layer that adds files. "
-                       "Hover a segment for the instruction that made it.", classes=["slimlab-chart-caption"])
+        caption = para(
+            "Each bar is one image on a shared scale; each segment is a layer that adds files. "
+            "Hover a segment for the instruction that made it.",
+            classes=["slimlab-chart-caption"],
+        )
         return nodes.container("", nodes.raw("", svg, format="html"), caption, classes=["slimlab-chart-box"])
 
 
@@ -225,7 +269,11 @@ class ClaimDirective(SphinxDirective):
         found = claim_owner(self.env.app, claim_id)
         if found is None:
             known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
-            logger.warning(f"claim: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            logger.warning(
+                f"claim: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}",
+                location=self.get_location(),
+                **WARN,
+            )
             return []
         lab, claim = found
         note_use(self.env, lab.name)
@@ -234,15 +282,27 @@ class ClaimDirective(SphinxDirective):
         self.env.slimlab_claims[claim_id] = (self.env.docname, self.lineno)  # type: ignore[attr-defined]
         result = recorded(lab, claim_id)
         state = "none" if result is None else ("pass" if result.passed else "fail")
-        box = nodes.container(classes=["slimlab-claim", f"slimlab-{state}"], ids=[anchor(claim_id)], names=[anchor(claim_id)])
+        box = nodes.container(
+            classes=["slimlab-claim", f"slimlab-{state}"], ids=[anchor(claim_id)], names=[anchor(claim_id)]
+        )
         self.state.document.note_explicit_target(box)
         link = nodes.reference("", "", internal=True, refid=anchor(claim_id), classes=["slimlab-claim-link"])
         link += nodes.inline(claim_id, claim_id, classes=["slimlab-claim-id"])
-        box += para(link, " ", verdict(None if result is None else result.passed), " ", nodes.strong(claim.text, claim.text),
-                    classes=["slimlab-claim-title"])
+        box += para(
+            link,
+            " ",
+            verdict(None if result is None else result.passed),
+            " ",
+            nodes.strong(claim.text, claim.text),
+            classes=["slimlab-claim-title"],
+        )
         if result is not None:
-            box += para("Measured ", nodes.emphasis(result.measured, result.measured), f"; expected {result.expected}.",
-                        classes=["slimlab-claim-measured"])
+            box += para(
+                "Measured ",
+                nodes.emphasis(result.measured, result.measured),
+                f"; expected {result.expected}.",
+                classes=["slimlab-claim-measured"],
+            )
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, box)
         if claim.hint:
@@ -257,7 +317,11 @@ class ClaimRole(SphinxRole):
         claim_id = self.text.strip()
         if claim_owner(self.env.app, claim_id) is None:
             known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
-            logger.warning(f"claim role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            logger.warning(
+                f"claim role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}",
+                location=self.get_location(),
+                **WARN,
+            )
             return [nodes.inline(claim_id, claim_id)], []
         return [claim_ref(claim_id)], []
 
@@ -270,7 +334,11 @@ class VerdictRole(SphinxRole):
         found = claim_owner(self.env.app, claim_id)
         if found is None:
             known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
-            logger.warning(f"verdict role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}", location=self.get_location(), **WARN)
+            logger.warning(
+                f"verdict role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}",
+                location=self.get_location(),
+                **WARN,
+            )
             return [nodes.inline(claim_id, claim_id)], []
         lab, _ = found
         note_use(self.env, lab.name)
@@ -304,7 +372,8 @@ class MeasuredRole(SphinxRole):
             return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
         m = lab.results.variants[variant]
         size = {"size": m.size_bytes, "bytes": m.size_bytes, "compressed": compressed_bytes(m)}.get(field)
-        tooltip = f"{FIELDS[field].help.split(' (')[0].replace(', once recorded', '')} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
+        what = FIELDS[field].help.split(" (")[0].replace(", once recorded", "")
+        tooltip = f"{what} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
         return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
 
 
@@ -327,18 +396,29 @@ def lab_problems(lab: LabDocs, docs: Iterable[str], placed: dict[str, tuple[str,
     problems = [stale] if (stale := staleness(lab)) else []
     page = lab.spec.page
     if page not in set(docs):
-        return problems + [f"labs/{lab.name}/lab.toml names page '{page}', which the guide does not have, so the checker's "
-                           f"links to {page}.html#... lead nowhere. Add docs/{page}.rst (or .md) or fix [lab] page."]
+        return [
+            *problems,
+            (
+                f"labs/{lab.name}/lab.toml names page '{page}', which the guide does not have, so the checker's "
+                f"links to {page}.html#... lead nowhere. Add docs/{page}.rst (or .md) or fix [lab] page."
+            ),
+        ]
     if lab.name not in shown:
-        problems.append(f"{lab.name} is on no page: add `.. lab-results:: {lab.name}` to its Measured section on docs/{page}.")
+        problems.append(
+            f"{lab.name} is on no page: add `.. lab-results:: {lab.name}` to its Measured section on docs/{page}."
+        )
     for claim in lab.spec.claims:
         where = placed.get(claim.id)
         if where is None:
-            problems.append(f"claim {claim.id} of {lab.name} has no `.. claim:: {claim.id}` on docs/{page}, so the "
-                            f"checker's link {page}.html#{anchor(claim.id)} leads nowhere.")
+            problems.append(
+                f"claim {claim.id} of {lab.name} has no `.. claim:: {claim.id}` on docs/{page}, so the "
+                f"checker's link {page}.html#{anchor(claim.id)} leads nowhere."
+            )
         elif where[0] != page:
-            problems.append(f"claim {claim.id} is placed on docs/{where[0]}, but lab.toml's page is '{page}': "
-                            f"the checker links to {page}.html#{anchor(claim.id)}.")
+            problems.append(
+                f"claim {claim.id} is placed on docs/{where[0]}, but lab.toml's page is '{page}': "
+                f"the checker links to {page}.html#{anchor(claim.id)}."
+            )
     return problems
 
 
@@ -351,7 +431,9 @@ def lab_state(lab: LabDocs) -> tuple[str, str | None]:
     return lab.current_sha256, lab.results.inputs_sha256 if lab.results else None
 
 
-def outdated_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+def outdated_docs(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Re-read the pages of every lab whose files changed, or whose results are missing or stale.
 
     Sphinx re-reads a page when a file it depends on changes, and checks
@@ -367,8 +449,12 @@ def outdated_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: 
     previous: dict[str, Any] = env.slimlab_state  # type: ignore[attr-defined]
     env.slimlab_state = state  # type: ignore[attr-defined]
     shown = {lab for used in env.slimlab_results.values() for lab in used}  # type: ignore[attr-defined]
-    dirty = {name for name, lab in labs.items()
-             if state[name] != previous.get(name) or lab_problems(lab, env.found_docs, env.slimlab_claims, shown)}  # type: ignore[attr-defined]
+    placed: dict[str, tuple[str, int]] = env.slimlab_claims  # type: ignore[attr-defined]
+    dirty = {
+        name
+        for name, lab in labs.items()
+        if state[name] != previous.get(name) or lab_problems(lab, env.found_docs, placed, shown)
+    }
     dirty |= set(previous) - set(state)
     if not dirty:
         return []

@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 #: The file the directive reads, relative to the Sphinx source folder.
 TIMINGS_NAME = "workshop-timings.json"
@@ -18,7 +20,7 @@ REMEDY = "Run `make bench` (about 15 minutes) to measure every lab's grade, then
 HEADERS = ["Lab", "Cold grade", "Warm grade"]
 
 
-def read_timings(path: Path) -> dict:
+def read_timings(path: Path) -> dict[str, Any]:
     """The parsed file; raises ValueError (with :data:`REMEDY`) when it is missing or malformed."""
     try:
         data = json.loads(path.read_text())
@@ -40,13 +42,15 @@ def seconds(value: float | None) -> str:
     return f"{value:.0f} s" if value >= 10 else f"{value:.1f} s"
 
 
-def rows(data: dict) -> list[list[str]]:
+def rows(data: Mapping[str, Any]) -> list[list[str]]:
     """One row per lab, in lab order: name, cold, warm."""
-    return [[name, seconds(figures.get("cold_seconds")), seconds(figures.get("warm_seconds"))]
-            for name, figures in sorted(data["labs"].items())]
+    return [
+        [name, seconds(figures.get("cold_seconds")), seconds(figures.get("warm_seconds"))]
+        for name, figures in sorted(data["labs"].items())
+    ]
 
 
-def caption(data: dict) -> str:
+def caption(data: Mapping[str, Any]) -> str:
     cores = data.get("cores")
     machine = f"a {cores}-core machine" if cores else "one machine"
     return f"Measured {str(data.get('measured_at', '?'))[:16].replace('T', ' ')} UTC on {machine} by make bench."

@@ -16,6 +16,7 @@ these functions what it read from one.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import io
@@ -123,10 +124,8 @@ class Prefetch:
     def close(self) -> None:
         self.closed = True
         while self.thread.is_alive():
-            try:
+            with contextlib.suppress(queue.Empty):
                 self.chunks.get(timeout=0.1)
-            except queue.Empty:
-                pass
 
 
 class Reader:
@@ -304,7 +303,7 @@ class _RawReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self.reader.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
@@ -335,9 +334,7 @@ def read_archive(stream: IO[bytes]) -> tuple[dict[str, Any], dict[str, Any], lis
     manifest = json.loads(small["manifest.json"])[0]
     config = json.loads(small[posixpath.normpath(manifest["Config"])])
     ordered = []
-    for path in manifest["Layers"]:
-        path = posixpath.normpath(path)
+    for listed in manifest["Layers"]:
+        path = posixpath.normpath(listed)
         ordered.append(layers[links.get(path, path)])
     return manifest, config, ordered
-
-

@@ -128,8 +128,10 @@ def render(result: Diff, *, rows: int = ROWS) -> str:
     """The terminal table of ``diff``."""
     lines = [
         f"{result.a} -> {result.b}",
-        f"  files a container sees: {megabytes(result.a_bytes)} -> {megabytes(result.b_bytes)}"
-        f" ({_signed(result.b_bytes - result.a_bytes).strip()})",
+        (
+            f"  files a container sees: {megabytes(result.a_bytes)} -> {megabytes(result.b_bytes)}"
+            f" ({_signed(result.b_bytes - result.a_bytes).strip()})"
+        ),
         "",
     ]
     table = [["directory", "removed (files)", "added (files)", "changed (files)", "net"]]
@@ -145,10 +147,13 @@ def render(result: Diff, *, rows: int = ROWS) -> str:
             ]
         )
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-    for r in table:
-        lines.append(
-            "  " + r[0].ljust(widths[0]) + "  " + "  ".join(cell.rjust(w) for cell, w in zip(r[1:], widths[1:]))
-        )
+    lines.extend(
+        "  "
+        + r[0].ljust(widths[0])
+        + "  "
+        + "  ".join(cell.rjust(w) for cell, w in zip(r[1:], widths[1:], strict=True))
+        for r in table
+    )
     if len(result.directories) > rows:
         lines.insert(-1, f"  ... and {len(result.directories) - rows} more directories (--json lists all)")
     return "\n".join(lines)

@@ -66,7 +66,7 @@ class Efficiency:
 class _Node:
     """A node of dive's file tree: the payload is the tar header's size and whether it is a directory."""
 
-    __slots__ = ("children", "size", "is_dir")
+    __slots__ = ("children", "is_dir", "size")
 
     def __init__(self, size: int = 0, is_dir: bool = False) -> None:
         self.children: dict[str, _Node] = {}

@@ -43,7 +43,8 @@ SIZE_RULES: Mapping[str, str] = {
 }
 #: One sentence per size rule: what it catches, as the guide shows it at the rule's anchor.
 RULE_SUMMARIES: Mapping[str, str] = {
-    "DL3009": "apt-get install without deleting /var/lib/apt/lists/* in the same RUN leaves the package lists in the layer.",
+    "DL3009": "apt-get install without deleting /var/lib/apt/lists/* in the same RUN "
+    "leaves the package lists in the layer.",
     "DL3015": "apt-get install without --no-install-recommends installs recommended packages the app never uses.",
     "DL3042": "pip install without --no-cache-dir (or a cache mount) can leave pip's wheel cache in the layer.",
     "DL3019": "apk add without --no-cache keeps the package index in /var/cache/apk.",
@@ -51,7 +52,8 @@ RULE_SUMMARIES: Mapping[str, str] = {
     "DL3032": "yum without yum clean all leaves yum's cache in the layer.",
     "DL3036": "zypper without zypper clean leaves zypper's cache in the layer.",
     "DL3040": "dnf without dnf clean all leaves dnf's cache in the layer.",
-    "DL3010": "COPY of an archive that a later RUN extracts keeps the archive in its own layer; ADD extracts a local archive in one step.",
+    "DL3010": "COPY of an archive that a later RUN extracts keeps the archive in its own layer; "
+    "ADD extracts a local archive in one step.",
     "DL3059": "Consecutive RUN steps: harmless alone, but a later RUN cannot free what an earlier one wrote.",
 }
 #: hadolint's code for "could not parse this Dockerfile".
@@ -130,6 +132,7 @@ def lint_file(path: Path, *, command: str | None = None, shown_as: str | None = 
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
+            check=False,  # the exit code is read below: non-zero is a finding, not an exception
         )
     except subprocess.TimeoutExpired:
         return (failure(name, None, f"no answer within {TIMEOUT}s"),)
@@ -185,7 +188,11 @@ def render(findings: Iterable[Finding], *, everything: bool = False, docs_url: s
     lines = ["  " + line(f, docs_url=docs_url) for f in shown] or ["  no size-related findings"]
     others = [f for f in findings if f not in shown]
     if everything:
-        lines += ["", "  other findings (not about size):"] + ["  " + line(f, docs_url=docs_url) for f in others] if others else []
+        lines += (
+            ["", "  other findings (not about size):"] + ["  " + line(f, docs_url=docs_url) for f in others]
+            if others
+            else []
+        )
     elif others:
         lines.append(f"  ({len(others)} findings not about size; --all shows them)")
     return "\n".join(lines)

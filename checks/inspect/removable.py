@@ -231,7 +231,8 @@ def glob_regex(pattern: str) -> tuple[str, bool]:
 
 def _matcher(classes: Iterable[Removable]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regular expression for all patterns; each alternative's group names its class."""
-    alternatives, owner = [], {}
+    alternatives: list[str] = []
+    owner: dict[str, str] = {}
     for c in classes:
         for pattern in c.patterns:
             body, tree = glob_regex(pattern)

@@ -9,17 +9,25 @@ from checks.model.units import megabytes
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
 def _pull_cells(results: Results) -> tuple[list[str], dict[str, list[str]]]:
     """The compressed-size and pull-time columns, only when some variant has them."""
     variants = results.variants.values()
-    header = [*(["compressed"] if any(m.compressed_size_bytes is not None for m in variants) else []),
-              *(["pull"] if any(m.pull_seconds is not None for m in variants) else [])]
+    header = [
+        *(["compressed"] if any(m.compressed_size_bytes is not None for m in variants) else []),
+        *(["pull"] if any(m.pull_seconds is not None for m in variants) else []),
+    ]
     cells = {
-        name: [*([megabytes(m.compressed_size_bytes) if m.compressed_size_bytes is not None else "-"] if "compressed" in header else []),
-               *([f"{m.pull_seconds:.2f} s" if m.pull_seconds is not None else "-"] if "pull" in header else [])]
+        name: [
+            *(
+                [megabytes(m.compressed_size_bytes) if m.compressed_size_bytes is not None else "-"]
+                if "compressed" in header
+                else []
+            ),
+            *([f"{m.pull_seconds:.2f} s" if m.pull_seconds is not None else "-"] if "pull" in header else []),
+        ]
         for name, m in results.variants.items()
     }
     return header, cells
@@ -31,7 +39,9 @@ def variants_table(results: Results) -> list[str]:
     rows = [["variant", "size", *pull_header, "layers", "vs before", "smoke"]]
     for name, m in results.variants.items():
         ratio = f"{m.size_bytes / before.size_bytes:.1%}" if before and before.size_bytes else "-"
-        smoke = "-" if m.smoke is None else ("ok" if m.smoke.passed else ("timed out" if m.smoke.timed_out else "FAILS"))
+        smoke = (
+            "-" if m.smoke is None else ("ok" if m.smoke.passed else ("timed out" if m.smoke.timed_out else "FAILS"))
+        )
         rows.append([name, megabytes(m.size_bytes), *pull_cells[name], str(m.layer_count), ratio, smoke])
     return _table(rows)
 

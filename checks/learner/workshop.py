@@ -52,5 +52,8 @@ def bundle(folders: list[Path], resolver: Resolver, archive: Path, echo: Callabl
 def load_bundle(archive: Path) -> str:
     """Load a bundle written by :func:`bundle`; returns docker's report."""
     if not archive.is_file():
-        raise UsageError(f"{archive} does not exist. Make it on a prepared machine with `make workshop-bundle`, copy it here, and run `make workshop-load BUNDLE=<path>`.")
+        raise UsageError(
+            f"{archive} does not exist. Make it on a prepared machine with `make workshop-bundle`, copy it here, "
+            "and run `make workshop-load BUNDLE=<path>`."
+        )
     return docker.load_gz(archive)

@@ -52,8 +52,9 @@ def wanted(settings: Settings) -> PullSettings:
 def registry_problem(docker_host: str) -> str | None:
     """Why the engine cannot push to a registry on this machine's loopback, or None."""
     if docker_host and not docker_host.startswith("unix://"):
-        return (f"DOCKER_HOST is {docker_host}, an engine that cannot reach a registry on this machine's loopback "
-                "interface")
+        return (
+            f"DOCKER_HOST is {docker_host}, an engine that cannot reach a registry on this machine's loopback interface"
+        )
     return None
 
 
@@ -84,9 +85,15 @@ def platform_digest(index: Mapping[str, Any], os: str, architecture: str) -> str
     for entry in index.get("manifests", []):
         platform = entry.get("platform") or {}
         if platform.get("os") == os and platform.get("architecture") == architecture:
-            return entry["digest"]
-    shown = ", ".join(f"{(e.get('platform') or {}).get('os')}/{(e.get('platform') or {}).get('architecture')}"
-                      for e in index.get("manifests", [])) or "none"
+            digest: str = entry["digest"]
+            return digest
+    shown = (
+        ", ".join(
+            f"{(e.get('platform') or {}).get('os')}/{(e.get('platform') or {}).get('architecture')}"
+            for e in index.get("manifests", [])
+        )
+        or "none"
+    )
     raise ValueError(f"the index holds no {os}/{architecture} manifest (it holds {shown})")
 
 
@@ -174,8 +181,14 @@ def pull_points(every: Iterable[Results], link_mbit: float | None = None) -> lis
     """Every variant of every lab with a compressed size and cold pulls (over loopback, or over
     the ``link_mbit`` Mbit/s link when given), smallest first."""
     points = [
-        PullPoint(lab=results.lab, variant=name, size_bytes=m.size_bytes, compressed_size_bytes=m.compressed_size_bytes,
-                  pull_seconds=statistics.median(runs), pull_runs=runs)
+        PullPoint(
+            lab=results.lab,
+            variant=name,
+            size_bytes=m.size_bytes,
+            compressed_size_bytes=m.compressed_size_bytes,
+            pull_seconds=statistics.median(runs),
+            pull_runs=runs,
+        )
         for results in every
         for name, m in results.variants.items()
         if m.compressed_size_bytes is not None and (runs := m.runs_over(link_mbit))

@@ -139,8 +139,13 @@ def _pull_dict(m: Measured) -> dict[str, Any]:
 def _analysis_dict(summary: AnalysisSummary | None) -> dict[str, Any]:
     if summary is None:
         return {}
-    return {"analysis": {"wasted_bytes": summary.wasted_bytes, "efficiency": round(summary.efficiency, 6),
-                         "classes": dict(summary.classes)}}
+    return {
+        "analysis": {
+            "wasted_bytes": summary.wasted_bytes,
+            "efficiency": round(summary.efficiency, 6),
+            "classes": dict(summary.classes),
+        }
+    }
 
 
 def _smoke_dict(run: SmokeRun) -> dict[str, Any]:
@@ -158,10 +163,20 @@ def to_dict(results: Results) -> dict[str, Any]:
         "measured_at": results.measured_at,
         "engine": dict(results.engine),
         "bases": {b.name: {"source": b.source, "image": b.image, "image_id": b.image_id} for b in results.bases},
-        "variants": {name: {**_measured_dict(m), **_analysis_dict(results.analysis.get(name))} for name, m in results.variants.items()},
+        "variants": {
+            name: {**_measured_dict(m), **_analysis_dict(results.analysis.get(name))}
+            for name, m in results.variants.items()
+        },
         "smoke": {name: _smoke_dict(m.smoke) for name, m in results.variants.items() if m.smoke is not None},
         "claims": [
-            {"id": c.id, "kind": c.kind, "text": c.text, "passed": c.passed, "expected": c.expected, "measured": c.measured}
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "text": c.text,
+                "passed": c.passed,
+                "expected": c.expected,
+                "measured": c.measured,
+            }
             for c in results.claims
         ],
     }

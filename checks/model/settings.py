@@ -74,44 +74,118 @@ def _optional(text: str) -> str | None:
     return text.strip() or None
 
 
-#: ``SLIMLAB_PULL_MEASURE`` words: (compressed sizes, pull times).
-MEASURE_MODES = {"1": (True, True), "on": (True, True), "size": (True, False), "0": (False, False), "off": (False, False)}
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting(env="SLIMLAB_PULL", field="pull", default="missing", accepts="'missing' or 'never'", parse=_choice("missing", "never"),
-            help="`never`: never try to pull official base images (use or build stand-ins)"),
-    Setting(env="SLIMLAB_PULL_TIMEOUT", field="pull_timeout", default="20", accepts="a number of seconds above 0, at most 3600",
-            parse=_seconds(0, 3600), help="seconds a pull of an official base image may take"),
-    Setting(env="SLIMLAB_PULL_MEASURE", field="pull_measure", default="1",
-            accepts="1 (compressed sizes and pull times), size (compressed sizes only) or 0 (neither)",
-            parse=_choice(*MEASURE_MODES), help="`0`: measure no compressed size or pull time; `size`: compressed size only"),
-    Setting(env="SLIMLAB_PULL_RUNS", field="pull_runs", default="3", accepts="a whole number of cold pulls from 1 to 20",
-            parse=_whole(1, 20), help="cold pulls per variant (the median is recorded)"),
-    Setting(env="SLIMLAB_DEBIAN_MIRROR", field="debian_mirror", default="", accepts="a Debian mirror URL (http:// or https://)",
-            parse=lambda text: _url(text), help="Debian mirror for stand-ins (default: the one in the host's apt sources)"),
-    Setting(env="SLIMLAB_CA_BUNDLE", field="ca_bundle", default="", accepts="the path of a PEM CA bundle",
-            parse=_optional, help="CA bundle handed to builds as the `ca-certificates` secret"),
-    Setting(env="SLIMLAB_DOCS_URL", field="docs_url", default=DEFAULT_DOCS_URL, accepts="a URL or a folder",
-            parse=lambda text: text.strip().rstrip("/") or DEFAULT_DOCS_URL, help="where failure messages link to"),
-    Setting(env="SLIMLAB_LAYERS", field="layers", default="auto", accepts="auto, storage or save",
-            parse=_choice("auto", "storage", "save"),
-            help="where `analyze` reads layers: the engine's storage, `docker save`, or the first that works"),
-    Setting(env="SLIMLAB_REGISTRY_BIN", field="registry_bin", default="", accepts="the path of the distribution registry binary",
-            parse=_optional, help="the registry binary (default: `docker-registry` on PATH)"),
-    Setting(env="SLIMLAB_ENGINE_TIMEOUT", field="engine_timeout", default="60", accepts="a number of seconds above 0, at most 3600",
-            parse=_seconds(0, 3600), help="seconds to wait for an engine (`dockerd`, or the second, empty one) to answer"),
-    Setting(env="SLIMLAB_DOCKERD_LOG", field="", default="/var/log/slimlab-dockerd.log", accepts="a file path",
-            help="where checks/setup/engine.sh writes the log of the `dockerd` it starts"),
-    Setting(env="SLIMLAB_CHROMIUM", field="", default="", accepts="the path of a Chromium binary",
-            help="the browser the docs browser tests drive (checks/setup/browser.sh)"),
-)
-
-
 def _url(text: str) -> str | None:
     text = text.strip().rstrip("/")
     if text and not text.startswith(("http://", "https://")):
         raise ValueError("")
     return text or None
+
+
+#: ``SLIMLAB_PULL_MEASURE`` words: (compressed sizes, pull times).
+MEASURE_MODES = {
+    "1": (True, True),
+    "on": (True, True),
+    "size": (True, False),
+    "0": (False, False),
+    "off": (False, False),
+}
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        env="SLIMLAB_PULL",
+        field="pull",
+        default="missing",
+        accepts="'missing' or 'never'",
+        parse=_choice("missing", "never"),
+        help="`never`: never try to pull official base images (use or build stand-ins)",
+    ),
+    Setting(
+        env="SLIMLAB_PULL_TIMEOUT",
+        field="pull_timeout",
+        default="20",
+        accepts="a number of seconds above 0, at most 3600",
+        parse=_seconds(0, 3600),
+        help="seconds a pull of an official base image may take",
+    ),
+    Setting(
+        env="SLIMLAB_PULL_MEASURE",
+        field="pull_measure",
+        default="1",
+        accepts="1 (compressed sizes and pull times), size (compressed sizes only) or 0 (neither)",
+        parse=_choice(*MEASURE_MODES),
+        help="`0`: measure no compressed size or pull time; `size`: compressed size only",
+    ),
+    Setting(
+        env="SLIMLAB_PULL_RUNS",
+        field="pull_runs",
+        default="3",
+        accepts="a whole number of cold pulls from 1 to 20",
+        parse=_whole(1, 20),
+        help="cold pulls per variant (the median is recorded)",
+    ),
+    Setting(
+        env="SLIMLAB_DEBIAN_MIRROR",
+        field="debian_mirror",
+        default="",
+        accepts="a Debian mirror URL (http:// or https://)",
+        parse=_url,
+        help="Debian mirror for stand-ins (default: the one in the host's apt sources)",
+    ),
+    Setting(
+        env="SLIMLAB_CA_BUNDLE",
+        field="ca_bundle",
+        default="",
+        accepts="the path of a PEM CA bundle",
+        parse=_optional,
+        help="CA bundle handed to builds as the `ca-certificates` secret",
+    ),
+    Setting(
+        env="SLIMLAB_DOCS_URL",
+        field="docs_url",
+        default=DEFAULT_DOCS_URL,
+        accepts="a URL or a folder",
+        parse=lambda text: text.strip().rstrip("/") or DEFAULT_DOCS_URL,
+        help="where failure messages link to",
+    ),
+    Setting(
+        env="SLIMLAB_LAYERS",
+        field="layers",
+        default="auto",
+        accepts="auto, storage or save",
+        parse=_choice("auto", "storage", "save"),
+        help="where `analyze` reads layers: the engine's storage, `docker save`, or the first that works",
+    ),
+    Setting(
+        env="SLIMLAB_REGISTRY_BIN",
+        field="registry_bin",
+        default="",
+        accepts="the path of the distribution registry binary",
+        parse=_optional,
+        help="the registry binary (default: `docker-registry` on PATH)",
+    ),
+    Setting(
+        env="SLIMLAB_ENGINE_TIMEOUT",
+        field="engine_timeout",
+        default="60",
+        accepts="a number of seconds above 0, at most 3600",
+        parse=_seconds(0, 3600),
+        help="seconds to wait for an engine (`dockerd`, or the second, empty one) to answer",
+    ),
+    Setting(
+        env="SLIMLAB_DOCKERD_LOG",
+        field="",
+        default="/var/log/slimlab-dockerd.log",
+        accepts="a file path",
+        help="where checks/setup/engine.sh writes the log of the `dockerd` it starts",
+    ),
+    Setting(
+        env="SLIMLAB_CHROMIUM",
+        field="",
+        default="",
+        accepts="the path of a Chromium binary",
+        help="the browser the docs browser tests drive (checks/setup/browser.sh)",
+    ),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,8 +223,10 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         if name.startswith(PREFIX) and name not in BY_ENV:
             close = difflib.get_close_matches(name, list(BY_ENV), n=1)
             guess = f" Did you mean {close[0]}?" if close else ""
-            raise UsageError(f"{name} is not a slimlab setting.{guess} The settings are {', '.join(BY_ENV)} "
-                             "(README, Settings); unset it or correct its name.")
+            raise UsageError(
+                f"{name} is not a slimlab setting.{guess} The settings are {', '.join(BY_ENV)} "
+                "(README, Settings); unset it or correct its name."
+            )
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         if not setting.field:
@@ -162,7 +238,9 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
             values[setting.field] = setting.parse(text)
         except ValueError as error:
             detail = f" ({error})" if str(error) and not str(error).startswith(("could not", "invalid")) else ""
-            raise UsageError(f"{setting.env}={environ.get(setting.env, '')!r} is not valid{detail}: it accepts "
-                             f"{setting.accepts} (default {setting.default or 'unset'}). Correct or unset it and run "
-                             "the command again.") from None
+            raise UsageError(
+                f"{setting.env}={environ.get(setting.env, '')!r} is not valid{detail}: it accepts "
+                f"{setting.accepts} (default {setting.default or 'unset'}). Correct or unset it and run "
+                "the command again."
+            ) from None
     return Settings(**values, environ=dict(environ))

@@ -1,0 +1,121 @@
+"""The package's shape: only the engine starts processes or talks to Docker.
+
+import-linter (``make lint``) keeps the layers of checks/ in order; it cannot
+see the standard library.  This test reads the source of every module under
+checks/ and holds ``subprocess`` and the ``docker`` SDK to checks/engine and to
+checks/inspect/lint.py, which runs hadolint, a local program, never Docker nor
+the network.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+CHECKS = Path(__file__).resolve().parent.parent / "checks"
+
+#: Top-level modules that start processes or talk to Docker.
+EDGE_MODULES = ("subprocess", "docker")
+#: Where they may be imported: the engine package, and hadolint's runner.
+ALLOWED = ("checks.engine", "checks.inspect.lint")
+
+
+def imported(source: str) -> Iterator[tuple[int, str]]:
+    """(line, top-level module) for every absolute import in ``source``; relative imports are our own modules."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module.split(".")[0]
+
+
+def allowed(module: str) -> bool:
+    return any(module == place or module.startswith(place + ".") for place in ALLOWED)
+
+
+def edge_imports_outside_the_engine(modules: Iterable[tuple[str, str]]) -> list[str]:
+    """One message per import of subprocess or docker in a module outside ``ALLOWED``, given (name, source) pairs."""
+    return [
+        f"{name} imports {top} (line {line}); only checks/engine/* (and checks/inspect/lint.py) may: "
+        "move the call into checks.engine, or pass its result in as data"
+        for name, source in modules
+        if not allowed(name)
+        for line, top in imported(source)
+        if top in EDGE_MODULES
+    ]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(CHECKS.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_sources() -> list[tuple[str, str]]:
+    return [(module_name(path), path.read_text(encoding="utf-8")) for path in sorted(CHECKS.rglob("*.py"))]
+
+
+def test_only_the_engine_and_hadolints_runner_import_subprocess_or_docker():
+    sources = package_sources()
+    assert edge_imports_outside_the_engine(sources) == []
+    # The walk saw the real edge: the engine's Docker module is there and is caught importing subprocess.
+    engine = dict(sources)["checks.engine.docker"]
+    assert "subprocess" in {top for _, top in imported(engine)}
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("import subprocess", 2),
+        ("import subprocess as sp", 2),
+        ("from subprocess import run", 2),
+        ("import docker.errors", 2),
+        ("from docker import from_env", 2),
+        ("def later():\n    import subprocess\n", 3),  # a lazy import inside a function counts too
+    ],
+)
+def test_an_edge_import_outside_the_engine_is_named_with_its_module_and_line(source, line):
+    found = edge_imports_outside_the_engine([("checks.guide.charts", '"""A guide module."""\n' + source)])
+    assert len(found) == 1
+    assert found[0].startswith("checks.guide.charts imports ")
+    assert f"(line {line})" in found[0]
+
+
+@pytest.mark.parametrize("name", ["checks.engine", "checks.engine.docker", "checks.inspect.lint"])
+def test_the_engine_and_hadolints_runner_may_import_them(name):
+    assert edge_imports_outside_the_engine([(name, "import subprocess\nimport docker")]) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("checks.engine_notes", "import subprocess"),  # a sibling whose name merely starts like the engine's
+        ("checks.inspect.lint_rules", "import subprocess"),
+        ("checks.inspect.layers", "import docker"),
+    ],
+)
+def test_a_module_whose_name_only_starts_like_an_allowed_one_is_not_allowed(name, source):
+    assert edge_imports_outside_the_engine([(name, source)]) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from checks.engine import docker",  # our engine module, not the SDK
+        "from . import docker",
+        "from .docker import run",
+        "import subprocessing_notes",
+        "text = 'import subprocess'",
+    ],
+)
+def test_our_own_modules_and_lookalike_names_are_not_edge_imports(source):
+    assert edge_imports_outside_the_engine([("checks.guide.charts", source)]) == []
+
+
+def test_module_names_follow_the_package_folders():
+    assert module_name(CHECKS / "engine" / "docker.py") == "checks.engine.docker"
+    assert module_name(CHECKS / "engine" / "__init__.py") == "checks.engine"
+    assert module_name(CHECKS / "__main__.py") == "checks.__main__"
