@@ -82,7 +82,7 @@ def test_the_spec_rejects_a_bad_value_of_a_new_kind_with_the_usual_message(layer
 
 
 def test_a_misspelled_kind_name_suggests_the_new_kind(layer_growth):
-    with pytest.raises(UsageError, match="Did you mean 'layer_growth'?"):
+    with pytest.raises(UsageError, match=r"Did you mean 'layer_growth'\?"):
         parse(lab(claim(kind="layer_growt")), name="lab-9-demo", source=SOURCE)
 
 
@@ -126,7 +126,7 @@ def test_a_kind_without_a_docstring_is_an_error():
 
 
 def test_a_key_without_help_text_is_an_error():
-    with pytest.raises(TypeError, match=r"Silent\.variant: declare it with key\(help=\.\.\.\)"):
+    with pytest.raises(TypeError, match=r"Silent\.variant: declare it with key\(meaning=\.\.\.\)"):
 
         @claim_kind("silent")
         class Silent(Kind):
@@ -150,5 +150,7 @@ def test_a_key_whose_type_lab_toml_cannot_spell_is_an_error():
 
 
 def test_every_kind_class_the_module_declares_is_registered():
-    declared = {obj for obj in vars(claims).values() if isinstance(obj, type) and issubclass(obj, Kind) and "kind" in vars(obj)}
+    declared = {
+        obj for obj in vars(claims).values() if isinstance(obj, type) and issubclass(obj, Kind) and "kind" in vars(obj)
+    }
     assert declared == set(KINDS.values())

@@ -31,7 +31,7 @@ def test_instructions_joins_continuation_lines_and_drops_comments():
             "    && apt-get install -y curl",
             "",
             "  # an indented comment",
-            "CMD [\"curl\"]",
+            'CMD ["curl"]',
         )
     )
     assert [(word, " ".join(rest.split())) for word, rest in parsed] == [
@@ -184,7 +184,7 @@ def test_the_lab_4_files_name_exactly_the_bases_its_results_recorded():
 
 def test_an_arg_with_an_unbalanced_quote_is_a_usage_error_naming_the_dockerfile_and_the_line(tmp_path):
     path = tmp_path / "after.Dockerfile"
-    path.write_text(text("# pinned", "ARG GO=\"1.24", "FROM golang:${GO}"), encoding="utf-8")
+    path.write_text(text("# pinned", 'ARG GO="1.24', "FROM golang:${GO}"), encoding="utf-8")
     with pytest.raises(UsageError) as caught:
         external_images_of(path)
     message = str(caught.value)

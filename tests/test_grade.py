@@ -1,4 +1,4 @@
-"""checks.learner.grade without Docker: which goals a learner gets, the lab they are judged in, and the text they read."""
+"""checks.learner.grade without Docker: the goals a learner gets, the lab they are judged in, the text they read."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def claim(number: int, check, text: str = "A sentence.", hint: str = "") -> Clai
 
 SMALL = claim(1, SizeRatio(variant="after", of="before", max=0.1), hint="Use a multi-stage build.")
 NO_GO = claim(2, PathAbsent(variant="after", paths=("usr/local/go",)))
-SAME = claim(3, SameSmokeOutput(variants_=("before", "after", "distroless")), text="before, after and distroless agree.")
+SAME = claim(
+    3, SameSmokeOutput(variants_=("before", "after", "distroless")), text="before, after and distroless agree."
+)
 
 
 # goals()
@@ -35,8 +37,12 @@ SAME = claim(3, SameSmokeOutput(variants_=("before", "after", "distroless")), te
 
 def test_a_claim_about_after_becomes_a_goal_about_the_learners_image_with_its_id_and_hint():
     (smoke, small) = goals(demo(SMALL))
-    assert small == Claim(id="L9.1", text="A sentence.", check=SizeRatio(variant=LEARNER, of="before", max=0.1),
-                          hint="Use a multi-stage build.")
+    assert small == Claim(
+        id="L9.1",
+        text="A sentence.",
+        check=SizeRatio(variant=LEARNER, of="before", max=0.1),
+        hint="Use a multi-stage build.",
+    )
     assert smoke.check == SmokePasses(variant=LEARNER)
 
 
@@ -80,7 +86,10 @@ def test_the_real_lab_4_goals_all_judge_the_learners_image():
 def test_the_graded_lab_builds_before_the_learners_dockerfile_and_the_reference_answer():
     graded = graded_lab(demo(SMALL, SAME), "exercise.Dockerfile")
     assert [(v.name, v.dockerfile) for v in graded.variants] == [
-        ("before", "before.Dockerfile"), (LEARNER, "exercise.Dockerfile"), (REFERENCE, SOLUTION)]
+        ("before", "before.Dockerfile"),
+        (LEARNER, "exercise.Dockerfile"),
+        (REFERENCE, SOLUTION),
+    ]
     assert graded.claims == goals(demo(SMALL, SAME))
 
 
@@ -110,11 +119,18 @@ def measured(size: int) -> Measured:
 
 def result(*passed: bool, advice: tuple[Finding, ...] = ()) -> Grade:
     lab = graded_lab(demo(SMALL, NO_GO), "exercise.Dockerfile")
-    verdicts = tuple(ClaimResult(id=goal.id, kind=goal.check.kind, text=goal.text, passed=ok, expected="<= 10%", measured="5%")
-                     for goal, ok in zip(lab.claims, passed, strict=True))
-    return Grade(lab=lab, dockerfile="exercise.Dockerfile", goals=verdicts, hints={c.id: c.hint for c in lab.claims},
-                 measured={"before": measured(100_000_000), LEARNER: measured(20_000_000), REFERENCE: measured(10_000_000)},
-                 advice=advice)
+    verdicts = tuple(
+        ClaimResult(id=goal.id, kind=goal.check.kind, text=goal.text, passed=ok, expected="<= 10%", measured="5%")
+        for goal, ok in zip(lab.claims, passed, strict=True)
+    )
+    return Grade(
+        lab=lab,
+        dockerfile="exercise.Dockerfile",
+        goals=verdicts,
+        hints={c.id: c.hint for c in lab.claims},
+        measured={"before": measured(100_000_000), LEARNER: measured(20_000_000), REFERENCE: measured(10_000_000)},
+        advice=advice,
+    )
 
 
 def test_render_marks_every_goal_and_congratulates_when_all_pass():
@@ -141,8 +157,21 @@ def test_render_shows_the_size_journey_in_build_order():
     assert [line.split()[0] for line in journey.splitlines()[:3]] == ["before", LEARNER, REFERENCE]
 
 
-@pytest.mark.parametrize("advice", [(), (Finding(file="exercise.Dockerfile", line=3, code="DL3009", level="info",
-                                                 message="Delete the apt-get lists after installing something"),)])
+@pytest.mark.parametrize(
+    "advice",
+    [
+        (),
+        (
+            Finding(
+                file="exercise.Dockerfile",
+                line=3,
+                code="DL3009",
+                level="info",
+                message="Delete the apt-get lists after installing something",
+            ),
+        ),
+    ],
+)
 def test_render_shows_hadolint_advice_only_when_there_is_some_and_never_as_a_goal(advice):
     text = render(result(True, True, True, advice=advice))
     assert ("advice from hadolint (not graded):" in text) is bool(advice)

@@ -1,4 +1,4 @@
-"""The guide's fingerprint covers every module the extension imports, so an incremental build never keeps stale pages."""
+"""The guide's fingerprint covers every module the extension imports: an incremental build keeps no stale page."""
 
 from __future__ import annotations
 
@@ -21,11 +21,18 @@ def modules_the_extension_imports() -> set[str]:
 
 def test_the_fingerprint_covers_the_analysis_modules_the_reference_pages_render():
     covered = modules_the_extension_imports()
-    assert {"checks.inspect.removable", "checks.inspect.lint", "checks.model.claims", "checks.guide.sphinxref"} <= covered
+    assert {
+        "checks.inspect.removable",
+        "checks.inspect.lint",
+        "checks.model.claims",
+        "checks.guide.sphinxref",
+    } <= covered
 
 
 def test_the_extension_loads_nothing_of_the_engine_or_the_learner():
-    assert not {name for name in modules_the_extension_imports() if name.startswith(("checks.engine", "checks.learner"))}
+    assert not {
+        name for name in modules_the_extension_imports() if name.startswith(("checks.engine", "checks.learner"))
+    }
 
 
 def test_editing_any_covered_module_changes_the_fingerprint(tmp_path: Path):

@@ -1,4 +1,7 @@
-"""checks.model.pulls and the pure part of checks.engine.pullbench: settings, manifests, which claims a run can judge, chart points."""
+"""checks.model.pulls and the pure part of checks.engine.pullbench.
+
+Settings, manifests, which claims a run can judge, chart points.
+"""
 
 from __future__ import annotations
 
@@ -41,8 +44,17 @@ def test_by_default_verify_measures_compressed_sizes_and_three_cold_pulls():
     assert settings_from({}) == PullSettings(sizes=True, pulls=True, runs=3)
 
 
-@pytest.mark.parametrize(("mode", "sizes", "pulls"), [("0", False, False), ("off", False, False), ("size", True, False),
-                                                      ("1", True, True), ("ON", True, True), (" size ", True, False)])
+@pytest.mark.parametrize(
+    ("mode", "sizes", "pulls"),
+    [
+        ("0", False, False),
+        ("off", False, False),
+        ("size", True, False),
+        ("1", True, True),
+        ("ON", True, True),
+        (" size ", True, False),
+    ],
+)
 def test_the_mode_turns_the_measurement_off_down_to_sizes_or_on(mode, sizes, pulls):
     chosen = settings_from({"SLIMLAB_PULL_MEASURE": mode})
     assert (chosen.sizes, chosen.pulls) == (sizes, pulls)
@@ -61,7 +73,6 @@ def test_a_number_of_runs_outside_1_to_20_is_rejected(runs):
 
 def test_the_number_of_runs_is_read():
     assert settings_from({"SLIMLAB_PULL_RUNS": "5"}).runs == 5
-
 
 
 def settings_from(environ: dict[str, str]) -> PullSettings:
@@ -92,19 +103,26 @@ def test_a_remote_engine_cannot_push_to_this_machines_loopback():
 def test_without_root_compressed_sizes_are_still_measured_and_the_reason_is_given():
     setting, reasons = effective(PullSettings(), docker_host="", euid=1000, dockerd="/usr/sbin/dockerd")
     assert setting == PullSettings(sizes=True, pulls=False)
-    assert reasons == ["pull times are not measured (cold pulls need a second, empty Docker engine, and starting one "
-                       "needs root); compressed sizes still are. Run as root to time pulls, or set SLIMLAB_PULL_MEASURE=size "
-                       "to say you know"]
+    assert reasons == [
+        (
+            "pull times are not measured (cold pulls need a second, empty Docker engine, and starting one "
+            "needs root); compressed sizes still are. Run as root to time pulls, or set SLIMLAB_PULL_MEASURE=size "
+            "to say you know"
+        )
+    ]
 
 
 def test_with_a_remote_engine_nothing_is_measured_and_only_that_reason_is_given():
     setting, reasons = effective(PullSettings(), docker_host="ssh://box", euid=1000, dockerd=None)
     assert (setting.sizes, setting.pulls) == (False, False)
-    assert len(reasons) == 1 and "ssh://box" in reasons[0]
+    assert len(reasons) == 1
+    assert "ssh://box" in reasons[0]
 
 
 def test_a_measurement_turned_off_on_purpose_needs_no_reason():
-    setting, reasons = effective(PullSettings(sizes=False, pulls=False), docker_host="ssh://box", euid=1000, dockerd=None)
+    setting, reasons = effective(
+        PullSettings(sizes=False, pulls=False), docker_host="ssh://box", euid=1000, dockerd=None
+    )
     assert (setting.sizes, setting.pulls, reasons) == (False, False, [])
 
 
@@ -121,19 +139,24 @@ CLAIMS = [
 ]
 
 
-@pytest.mark.parametrize(("setting", "left_out"), [
-    (PullSettings(), ()),
-    (PullSettings(pulls=False), ("L9.3",)),
-    (PullSettings(sizes=False, pulls=False), ("L9.2", "L9.3")),
-])
+@pytest.mark.parametrize(
+    ("setting", "left_out"),
+    [
+        (PullSettings(), ()),
+        (PullSettings(pulls=False), ("L9.3",)),
+        (PullSettings(sizes=False, pulls=False), ("L9.2", "L9.3")),
+    ],
+)
 def test_claims_on_figures_a_run_does_not_measure_are_left_unjudged(setting, left_out):
     assert unmeasured(CLAIMS, setting) == left_out
 
 
 # manifests
 
-LAYERS = [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 30_779_431, "digest": "sha256:a"},
-          {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 175, "digest": "sha256:b"}]
+LAYERS = [
+    {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 30_779_431, "digest": "sha256:a"},
+    {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 175, "digest": "sha256:b"},
+]
 
 
 @pytest.mark.parametrize("media_type", [DOCKER_MANIFEST, OCI_MANIFEST])
@@ -158,11 +181,14 @@ def test_an_index_is_not_mistaken_for_an_image_manifest(media_type):
         layers_bytes(index)
 
 
-INDEX = {"mediaType": OCI_INDEX, "manifests": [
-    {"digest": "sha256:arm", "platform": {"os": "linux", "architecture": "arm64"}},
-    {"digest": "sha256:attestation", "platform": {"os": "unknown", "architecture": "unknown"}},
-    {"digest": "sha256:amd", "platform": {"os": "linux", "architecture": "amd64"}},
-]}
+INDEX = {
+    "mediaType": OCI_INDEX,
+    "manifests": [
+        {"digest": "sha256:arm", "platform": {"os": "linux", "architecture": "arm64"}},
+        {"digest": "sha256:attestation", "platform": {"os": "unknown", "architecture": "unknown"}},
+        {"digest": "sha256:amd", "platform": {"os": "linux", "architecture": "amd64"}},
+    ],
+}
 
 
 def test_the_platform_manifest_is_picked_out_of_an_index_past_attestations():
@@ -171,7 +197,7 @@ def test_the_platform_manifest_is_picked_out_of_an_index_past_attestations():
 
 
 def test_an_index_without_the_platform_says_which_platforms_it_holds():
-    with pytest.raises(ValueError, match="no linux/s390x manifest .*linux/arm64, unknown/unknown, linux/amd64"):
+    with pytest.raises(ValueError, match=r"no linux/s390x manifest .*linux/arm64, unknown/unknown, linux/amd64"):
         platform_digest(INDEX, "linux", "s390x")
 
 
@@ -193,19 +219,29 @@ def test_the_registry_listens_only_where_it_is_told_and_stores_only_where_it_is_
 
 
 def test_pulls_go_round_every_variant_once_per_run():
-    assert pull_order(["before", "after"], 3) == [(0, "before"), (0, "after"), (1, "before"), (1, "after"),
-                                                  (2, "before"), (2, "after")]
+    assert pull_order(["before", "after"], 3) == [
+        (0, "before"),
+        (0, "after"),
+        (1, "before"),
+        (1, "after"),
+        (2, "before"),
+        (2, "after"),
+    ]
 
 
 # the chart's points and the speed-up
 
 
 def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
-    return Measured(image_id="sha256:x", size_bytes=size, layer_count=1, compressed_size_bytes=compressed, pull_runs=runs)
+    return Measured(
+        image_id="sha256:x", size_bytes=size, layer_count=1, compressed_size_bytes=compressed, pull_runs=runs
+    )
 
 
 def results(lab: str, **variants: Measured) -> Results:
-    return Results(lab=lab, title="t", inputs_sha256="0", measured_at="", engine={}, bases=(), variants=variants, claims=())
+    return Results(
+        lab=lab, title="t", inputs_sha256="0", measured_at="", engine={}, bases=(), variants=variants, claims=()
+    )
 
 
 def test_the_chart_has_one_point_per_image_with_both_figures_smallest_first():

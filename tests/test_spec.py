@@ -140,7 +140,9 @@ def example_value(key):
 def test_every_claim_kind_reads_each_key_it_declares(kind):
     keys = KINDS[kind].toml_keys()
     table = {k.name: example_value(k) for k in keys}
-    check = parsed(changed(lambda d: d.update(claims=[{"id": "L9.1", "kind": kind, "text": "x", **table}]))).claims[0].check
+    check = (
+        parsed(changed(lambda d: d.update(claims=[{"id": "L9.1", "kind": kind, "text": "x", **table}]))).claims[0].check
+    )
     assert {k.name: getattr(check, k.field) for k in keys} == {
         name: tuple(value) if isinstance(value, list) else value for name, value in table.items()
     }
@@ -226,10 +228,15 @@ BAD = {
     "negative bound": (lambda d: d["claims"][0].update(max=-0.5), ["'claims[0] (L9.1).max' must not be negative"]),
     "size_ratio without a bound": (lambda d: d["claims"][0].pop("max"), ["'claims[0] (L9.1)' sets no bound (max/min)"]),
     "size_difference without a bound": (
-        lambda d: d["claims"].__setitem__(0, {"id": "L9.1", "kind": "size_difference", "text": "x", "variant": "after", "of": "before"}),
+        lambda d: d["claims"].__setitem__(
+            0, {"id": "L9.1", "kind": "size_difference", "text": "x", "variant": "after", "of": "before"}
+        ),
         ["'claims[0] (L9.1)' sets no bound (min_mb/max_mb), so it could never fail"],
     ),
-    "empty paths": (lambda d: d["claims"][2].update(paths=[]), ["'claims[2] (L9.3).paths' is empty, so it could never fail"]),
+    "empty paths": (
+        lambda d: d["claims"][2].update(paths=[]),
+        ["'claims[2] (L9.3).paths' is empty, so it could never fail"],
+    ),
     "zero smoke timeout": (lambda d: d["smoke"].update(timeout=0), ["'smoke.timeout' must be more than 0 seconds"]),
     "negative variant timeout": (
         lambda d: d["variants"]["after"]["smoke"].update(timeout=-1),
@@ -337,7 +344,9 @@ def test_load_rejects_a_build_context_that_does_not_exist(tmp_path):
 
 
 def test_load_rejects_a_dockerfile_that_is_a_folder_and_says_to_name_the_file(tmp_path):
-    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace("[variants.after]", '[variants.after]\ndockerfile = "app"'))
+    folder = write_lab(
+        tmp_path / "lab-9-demo", MINIMAL.replace("[variants.after]", '[variants.after]\ndockerfile = "app"')
+    )
     (folder / "app").mkdir()
     with pytest.raises(UsageError) as caught:
         load(folder)
@@ -347,8 +356,10 @@ def test_load_rejects_a_dockerfile_that_is_a_folder_and_says_to_name_the_file(tm
 
 
 def test_load_rejects_a_build_context_that_is_a_file(tmp_path):
-    folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace("[variants.after]", '[variants.after]\ncontext = "after.Dockerfile"'))
-    with pytest.raises(UsageError, match="build context 'after.Dockerfile', which is a file"):
+    folder = write_lab(
+        tmp_path / "lab-9-demo", MINIMAL.replace("[variants.after]", '[variants.after]\ncontext = "after.Dockerfile"')
+    )
+    with pytest.raises(UsageError, match=r"build context 'after\.Dockerfile', which is a file"):
         load(folder)
 
 
@@ -360,6 +371,6 @@ def test_load_accepts_a_prepare_script_that_exists(tmp_path):
 
 def test_load_rejects_a_prepare_script_that_does_not_exist(tmp_path):
     folder = write_lab(tmp_path / "lab-9-demo", MINIMAL.replace('page = "p"', 'page = "p"\nprepare = "prepare.sh"'))
-    with pytest.raises(UsageError, match="'lab.prepare' names 'prepare.sh', which does not exist") as caught:
+    with pytest.raises(UsageError, match=r"'lab\.prepare' names 'prepare\.sh', which does not exist") as caught:
         load(folder)
     assert str(caught.value).startswith(f"{folder / 'lab.toml'}: ")

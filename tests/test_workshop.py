@@ -20,10 +20,14 @@ class FakeResolver:
 
     def resolve(self, name: str) -> BaseUse:
         self.asked.append(name)
-        return BaseUse(name=name, source="stand-in", image=f"slimlab-base/{name.replace(':', '-')}:1", image_id=f"sha256:{name}")
+        return BaseUse(
+            name=name, source="stand-in", image=f"slimlab-base/{name.replace(':', '-')}:1", image_id=f"sha256:{name}"
+        )
 
     def known(self) -> list[BaseUse]:
-        below = BaseUse(name="debian:trixie-slim", source="stand-in", image="slimlab-base/debian-trixie-slim:1", image_id="sha256:d")
+        below = BaseUse(
+            name="debian:trixie-slim", source="stand-in", image="slimlab-base/debian-trixie-slim:1", image_id="sha256:d"
+        )
         return [self.resolve(name) for name in dict.fromkeys(self.asked)] + [below]
 
 
@@ -61,9 +65,13 @@ def test_preparing_verifies_every_lab_and_grades_every_reference_answer(monkeypa
     verified: list[str] = []
     graded: list[tuple[str, str]] = []
     monkeypatch.setattr(workshop, "verify", lambda folder, **kwargs: verified.append(folder.name))
-    monkeypatch.setattr(workshop, "grade", lambda folder, dockerfile, **kwargs: graded.append((folder.name, dockerfile)))
+    monkeypatch.setattr(
+        workshop, "grade", lambda folder, dockerfile, **kwargs: graded.append((folder.name, dockerfile))
+    )
     folders = labs()
     workshop.prepare(folders, FakeResolver(), echo=lambda line: None)  # type: ignore[arg-type]
     assert verified == [folder.name for folder in folders]
-    assert graded == [(folder.name, "solution.Dockerfile") for folder in folders if (folder / "solution.Dockerfile").is_file()]
+    assert graded == [
+        (folder.name, "solution.Dockerfile") for folder in folders if (folder / "solution.Dockerfile").is_file()
+    ]
     assert graded, "every lab has a reference answer"

@@ -62,13 +62,15 @@ class StandinBasesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         folder = bases_dir(self.env.app)
         used = self.uses()
-        out = []
+        out: list[nodes.Node] = []
         for recipe in read_recipes(folder):
             self.env.note_dependency(str(folder / recipe["slug"] / "base.toml"))
             sect = section(self.state.document, base_label(recipe["image"]), literal(recipe["image"]))
             sect += para(nodes.strong("Recipe: ", "Recipe: "), literal(f"checks/bases/{recipe['slug']}/"))
             sect += para(nodes.strong("Built from: ", "Built from: "), recipe.get("summary", ""))
-            sect += para(nodes.strong("Known differences from the official image:", "Known differences from the official image:"))
+            sect += para(
+                nodes.strong("Known differences from the official image:", "Known differences from the official image:")
+            )
             items = nodes.bullet_list()
             for difference in recipe.get("differences", ()):
                 items += nodes.list_item("", para(difference))
@@ -92,7 +94,11 @@ class StandinBasesDirective(SphinxDirective):
             return para(label, "no lab's results name it as a FROM image (it may be a base of another stand-in).")
         parts: list[nodes.Node | str] = [label]
         for index, (lab, source) in enumerate(uses):
-            parts += [", " if index else "", literal(lab), f" ({'this stand-in' if source == 'stand-in' else 'the official image'})"]
+            parts += [
+                ", " if index else "",
+                literal(lab),
+                f" ({'this stand-in' if source == 'stand-in' else 'the official image'})",
+            ]
         return para(*parts, ".")
 
 
@@ -151,11 +157,13 @@ class ClaimKindsDirective(_Inline):
         for lab in all_labs(self.env.app).values():
             for claim in lab.spec.claims if lab.spec else ():
                 users.setdefault(claim.check.kind, []).append(claim.id)
-        out = []
+        out: list[nodes.Node] = []
         for name, kind in claim_kinds.KINDS.items():
             sect = section(self.state.document, f"kind-{nodes.make_id(name)}", literal(name))
             sect += para(inspect.getdoc(kind) or "")
-            rows = [[literal(key), word, default, self.inline(meaning)] for key, word, default, meaning in kind_rows(kind)]
+            rows: list[list[nodes.Node | str]] = [
+                [literal(key), word, default, self.inline(meaning)] for key, word, default, meaning in kind_rows(kind)
+            ]
             sect += table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 12, 56])
             ids = users.get(name, [])
             parts: list[nodes.Node | str] = ["Used by: "] if ids else ["Not used by any lab yet."]
@@ -176,10 +184,16 @@ TOML_TABLES: dict[str, tuple[type, list[str]]] = {
 TOML_OVERRIDES = {
     ("Lab", "title"): {"doc": "The lab's title, as the checker and the guide print it."},
     ("Variant", "dockerfile"): {"default": '"<name>.Dockerfile"'},
-    ("Variant", "smoke"): {"doc": "Overrides keys of the lab's [smoke] table for this variant; false turns the smoke test off.",
-                           "default": "the lab's [smoke]", "type": "table, or false"},
-    ("Claim", "kind"): {"type": "string", "default": "required",
-                        "doc": "One of the claim kinds below; the kind's own keys go in the same table."},
+    ("Variant", "smoke"): {
+        "doc": "Overrides keys of the lab's [smoke] table for this variant; false turns the smoke test off.",
+        "default": "the lab's [smoke]",
+        "type": "table, or false",
+    },
+    ("Claim", "kind"): {
+        "type": "string",
+        "default": "required",
+        "doc": "One of the claim kinds below; the kind's own keys go in the same table.",
+    },
 }
 
 
@@ -191,19 +205,29 @@ class LabTomlKeysDirective(_Inline):
     def run(self) -> list[nodes.Node]:
         which = self.arguments[0]
         if which not in TOML_TABLES:
-            logger.warning(f"lab-toml-keys: no table '{which}'.{did_you_mean(which, list(TOML_TABLES))}", location=self.get_location(), **WARN)
+            logger.warning(
+                f"lab-toml-keys: no table '{which}'.{did_you_mean(which, list(TOML_TABLES))}",
+                location=self.get_location(),
+                **WARN,
+            )
             return []
         self.env.note_dependency(inspect.getfile(lab_spec))
         cls, keys = TOML_TABLES[which]
         docs = attr_docs("checks.model.spec")
         known = {f.name: f for f in dataclass_fields(cls)}
-        rows = []
+        rows: list[list[nodes.Node | str]] = []
         for key in keys:
             extra = TOML_OVERRIDES.get((cls.__name__, key), {})
             field = known.get(key)
             kind = extra.get("type") or (type_word(str(field.type)) if field else "string")
-            rows.append([literal(key), kind, extra.get("default") or (_default(field) if field else "required"),
-                         self.inline(extra.get("doc") or docs.get((cls.__name__, key), ""))])
+            rows.append(
+                [
+                    literal(key),
+                    kind,
+                    extra.get("default") or (_default(field) if field else "required"),
+                    self.inline(extra.get("doc") or docs.get((cls.__name__, key), "")),
+                ]
+            )
         return [table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 16, 52])]
 
 
@@ -211,7 +235,7 @@ class MeasuredFieldsDirective(_Inline):
     """The fields the :measured: role knows, from :data:`checks.guide.docdata.FIELDS`."""
 
     def run(self) -> list[nodes.Node]:
-        rows = []
+        rows: list[list[nodes.Node | str]] = []
         for name, field in FIELDS.items():
             rows.append([literal(name), self.inline(field.help)])
         return [table(["Field", "Shows"], rows, ["slimlab-keys"], [16, 84])]
@@ -224,13 +248,22 @@ class SizeFixesDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         page = self.arguments[0]
-        entries = [(c.id, c.title, ", ".join(c.patterns[:4]) or "found by comparing layers")
-                   for c in removable.BY_ID.values() if c.page == page]
-        entries += [(code.lower(), f"hadolint {code}", lint.RULE_SUMMARIES[code])
-                    for code, rule_page in lint.SIZE_RULES.items() if rule_page == page]
+        entries = [
+            (c.id, c.title, ", ".join(c.patterns[:4]) or "found by comparing layers")
+            for c in removable.BY_ID.values()
+            if c.page == page
+        ]
+        entries += [
+            (code.lower(), f"hadolint {code}", lint.RULE_SUMMARIES[code])
+            for code, rule_page in lint.SIZE_RULES.items()
+            if rule_page == page
+        ]
         if not entries:
-            logger.warning(f"size-fixes: nothing in checks.inspect.removable or checks.inspect.lint points at page '{page}'",
-                           location=self.get_location(), **WARN)
+            logger.warning(
+                f"size-fixes: nothing in checks.inspect.removable or checks.inspect.lint points at page '{page}'",
+                location=self.get_location(),
+                **WARN,
+            )
         result: list[nodes.Node] = []
         for anchor, title, detail in entries:
             box = nodes.container(ids=[anchor], classes=["slimlab-size-fix"])

@@ -50,8 +50,16 @@ def goals(lab: Lab) -> tuple[Claim, ...]:
     found = [goal for claim in lab.claims if (goal := _goal(claim, mapping)) is not None]
     if not any(claim.check.needs_smoke for claim in found):
         number = lab.claims[0].id.split(".")[0]
-        found.insert(0, Claim(id=f"{number}.0", text="The app still passes its smoke test.", check=SmokePasses(variant=LEARNER),
-                              hint="Your image builds but the app no longer runs: compare its start command and files with before.Dockerfile."))
+        found.insert(
+            0,
+            Claim(
+                id=f"{number}.0",
+                text="The app still passes its smoke test.",
+                check=SmokePasses(variant=LEARNER),
+                hint="Your image builds but the app no longer runs: compare its start command and files with "
+                "before.Dockerfile.",
+            ),
+        )
     return tuple(found)
 
 
@@ -79,24 +87,37 @@ class Grade:
         return all(goal.passed for goal in self.goals)
 
 
-def grade(folder: Path, dockerfile: str, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None) -> Grade:
+def grade(
+    folder: Path, dockerfile: str, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None
+) -> Grade:
     lab = load(folder)
     for needed in (dockerfile, SOLUTION):
         if not (folder / needed).is_file():
-            raise UsageError(f"{folder / needed} does not exist. Each lab has an {EXERCISE} to edit and a {SOLUTION}; restore it with `git checkout {folder.name}/{needed}`.")
+            raise UsageError(
+                f"{folder / needed} does not exist. Each lab has an {EXERCISE} to edit and a {SOLUTION}; "
+                f"restore it with `git checkout {folder.name}/{needed}`."
+            )
     graded = graded_lab(lab, dockerfile)
     uses = resolve_bases(graded, folder, resolver)
     measured = measure(graded, folder, uses, resolver=resolver, builder=builder, echo=echo)
-    return Grade(lab=graded, dockerfile=dockerfile, goals=judge(graded, measured),
-                 hints={c.id: c.hint for c in graded.claims}, measured=measured,
-                 advice=lint_hints([folder / dockerfile], root=folder))
+    return Grade(
+        lab=graded,
+        dockerfile=dockerfile,
+        goals=judge(graded, measured),
+        hints={c.id: c.hint for c in graded.claims},
+        measured=measured,
+        advice=lint_hints([folder / dockerfile], root=folder),
+    )
 
 
 def bars(sizes: Mapping[str, int], width: int = 40) -> list[str]:
     """The size journey as terminal bars, longest = ``width`` characters."""
     top = max(sizes.values()) or 1
     label = max(len(name) for name in sizes)
-    return [f"  {name:<{label}}  {'█' * max(1, round(width * size / top)):<{width}}  {megabytes(size)}" for name, size in sizes.items()]
+    return [
+        f"  {name:<{label}}  {'█' * max(1, round(width * size / top)):<{width}}  {megabytes(size)}"
+        for name, size in sizes.items()
+    ]
 
 
 def render(result: Grade, *, docs_url: str = DEFAULT_DOCS_URL) -> str:
@@ -110,11 +131,12 @@ def render(result: Grade, *, docs_url: str = DEFAULT_DOCS_URL) -> str:
             lines.append(f"        hint: {hint}")
             lines.append(f"        learn: {section(result.lab.page, goal.id).url(docs_url)}")
     if result.advice:
-        lines += ["", "  advice from hadolint (not graded):"] + ["    " + lint_line(f, docs_url=docs_url) for f in result.advice]
+        lines += ["", "  advice from hadolint (not graded):"] + [
+            "    " + lint_line(f, docs_url=docs_url) for f in result.advice
+        ]
     lines += ["", "  size journey: before -> yours -> reference"]
     lines += bars({name: m.size_bytes for name, m in result.measured.items()})
     passed = sum(goal.passed for goal in result.goals)
     verdict = "every goal met: well done." if result.passed else "keep going: fix the goals marked FAIL above."
     lines += ["", f"  {passed}/{len(result.goals)} goals met; {verdict}"]
     return "\n".join(lines)
-

@@ -57,7 +57,10 @@ class TomlType:
     number: bool = False
 
     def read(self, value: Any) -> Any:
-        """A TOML value (of a type in :attr:`reads`) as the field holds it: a number is a float when the field wants one."""
+        """A TOML value (of a type in :attr:`reads`) as the field holds it.
+
+        A number is a float when the field wants one.
+        """
         return float(value) if float in self.reads and value is not None else value
 
 
@@ -72,26 +75,29 @@ TOML_TYPES: dict[str, TomlType] = {
 }
 
 
-def key(help: str, *, default: Any = dataclasses.MISSING, toml: str = "", variants: bool = False,
-        signed: bool = False) -> Any:
+def key(
+    meaning: str, *, default: Any = dataclasses.MISSING, toml: str = "", variants: bool = False, signed: bool = False
+) -> Any:
     """A field of a claim kind: one key of its ``lab.toml`` table.
 
-    ``help`` is what the reference page says the key means; ``toml`` its
+    ``meaning`` is what the reference page says the key means; ``toml`` its
     spelling there when the field's name cannot be (``variants_``);
     ``variants`` marks a key that names variants of the lab; ``signed`` lets a
     number be negative.
     """
-    return dataclasses.field(default=default, metadata={"help": help, "toml": toml, "variants": variants, "signed": signed})
+    return dataclasses.field(
+        default=default, metadata={"help": meaning, "toml": toml, "variants": variants, "signed": signed}
+    )
 
 
-def judged(help: str = "The variant being judged.") -> Any:
+def judged(meaning: str = "The variant being judged.") -> Any:
     """The ``variant`` key: the variant a claim is about."""
-    return key(help, variants=True)
+    return key(meaning, variants=True)
 
 
-def compared(help: str = "The variant it is compared with.") -> Any:
+def compared(meaning: str = "The variant it is compared with.") -> Any:
     """The ``of`` key: the variant a claim compares the judged one with."""
-    return key(help, variants=True)
+    return key(meaning, variants=True)
 
 
 def patterns() -> Any:
@@ -198,21 +204,35 @@ class Kind:
 KINDS: dict[str, type[Kind]] = {}
 
 
-def _key(cls: type, field: dataclasses.Field) -> Key:
+def _key(cls: type, field: dataclasses.Field[Any]) -> Key:
     annotation = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", str(field.type))
     if annotation not in TOML_TYPES:
-        raise TypeError(f"{cls.__name__}.{field.name}: type {annotation} has no lab.toml spelling; use one of {', '.join(TOML_TYPES)}")
+        raise TypeError(
+            f"{cls.__name__}.{field.name}: type {annotation} has no lab.toml spelling; "
+            f"use one of {', '.join(TOML_TYPES)}"
+        )
     if not field.metadata.get("help"):
-        raise TypeError(f"{cls.__name__}.{field.name}: declare it with key(help=...) so the reference page can say what it means")
+        raise TypeError(
+            f"{cls.__name__}.{field.name}: declare it with key(meaning=...) so the reference page can say what it means"
+        )
     meta = field.metadata
-    return Key(name=meta["toml"] or field.name, field=field.name, type=TOML_TYPES[annotation], default=field.default,
-               help=meta["help"], variants=meta["variants"], signed=meta["signed"])
+    return Key(
+        name=meta["toml"] or field.name,
+        field=field.name,
+        type=TOML_TYPES[annotation],
+        default=field.default,
+        help=meta["help"],
+        variants=meta["variants"],
+        signed=meta["signed"],
+    )
 
 
 KindT = TypeVar("KindT", bound="type[Kind]")
 
 
-@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(dataclasses.field, key, judged, compared, patterns))
+@dataclass_transform(
+    kw_only_default=True, frozen_default=True, field_specifiers=(dataclasses.field, key, judged, compared, patterns)
+)
 def claim_kind(name: str) -> Callable[[KindT], KindT]:
     """Declare a claim kind: a frozen dataclass registered in :data:`KINDS` as ``name``.
 
@@ -220,6 +240,7 @@ def claim_kind(name: str) -> Callable[[KindT], KindT]:
     page's) and have a type ``lab.toml`` can spell; the class docstring is the
     kind's sentence.  A name used twice is an error, so no kind hides another.
     """
+
     def register(cls: KindT) -> KindT:
         if name in KINDS:
             raise TypeError(f"claim kind '{name}' is declared twice: {KINDS[name].__qualname__} and {cls.__qualname__}")
@@ -270,8 +291,12 @@ class SizeDifference(Kind):
 
     variant: str = judged()
     of: str = compared()
-    min_mb: float | None = key('Least allowed difference in MB (45 means "at least 45 MB bigger").', default=None, signed=True)
-    max_mb: float | None = key('Most allowed difference in MB (1 means "at most 1 MB bigger").', default=None, signed=True)
+    min_mb: float | None = key(
+        'Least allowed difference in MB (45 means "at least 45 MB bigger").', default=None, signed=True
+    )
+    max_mb: float | None = key(
+        'Most allowed difference in MB (1 means "at most 1 MB bigger").', default=None, signed=True
+    )
 
     def problems(self) -> list[Problem]:
         return super().problems() + unbounded(self, "min_mb", "max_mb")
@@ -457,7 +482,7 @@ NOT_MEASURED = "not measured"
 
 @claim_kind("max_compressed_size")
 class MaxCompressedSize(Kind):
-    """The variant's compressed size, the bytes a node downloads to pull it, is at most a ceiling in decimal megabytes."""
+    """The variant's compressed size, the bytes a node downloads to pull it, is at most a ceiling in decimal MB."""
 
     needs_registry: ClassVar[bool] = True
     variant: str = judged()
@@ -474,14 +499,16 @@ class MaxCompressedSize(Kind):
 
 @claim_kind("pull_speedup")
 class PullSpeedup(Kind):
-    """A node that has never pulled anything pulls the variant at least ``min`` times faster than another (medians of cold pulls)."""
+    """A node that has never pulled anything pulls the variant at least ``min`` times faster than another
+    (medians of cold pulls)."""
 
     needs_pulls: ClassVar[bool] = True
     variant: str = judged("The variant expected to pull faster.")
     of: str = compared()
     min: float = key('Lowest allowed speed-up: 2 means "pulled in at most half the time".')
-    link_mbit: float | None = key("Time these pulls over a link throttled to this many Mbit/s (leave it out for plain loopback).",
-                                  default=None)
+    link_mbit: float | None = key(
+        "Time these pulls over a link throttled to this many Mbit/s (leave it out for plain loopback).", default=None
+    )
 
     def link(self) -> float | None:
         return self.link_mbit or None

@@ -66,8 +66,10 @@ def _arg_words(rest: str, *, source: str, number: int) -> list[str]:
     try:
         return shlex.split(rest)
     except ValueError as error:
-        raise UsageError(f"{source}, line {number}: cannot read 'ARG {rest}' ({error}). "
-                         "Close the quote (or escape it with a backslash) and run the command again.") from None
+        raise UsageError(
+            f"{source}, line {number}: cannot read 'ARG {rest}' ({error}). "
+            "Close the quote (or escape it with a backslash) and run the command again."
+        ) from None
 
 
 def external_images(text: str, *, source: str = "Dockerfile") -> list[str]:
@@ -105,7 +107,7 @@ def external_images(text: str, *, source: str = "Dockerfile") -> list[str]:
         elif instruction == "RUN":
             for word in rest.split():
                 if word.startswith("--mount="):
-                    for match in _MOUNT_FROM.finditer(word[len("--mount="):]):
+                    for match in _MOUNT_FROM.finditer(word[len("--mount=") :]):
                         use(match.group(1))
     return found
 

@@ -119,7 +119,7 @@ class _Reader:
             return default
         value = self.table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             names = " or ".join(_TYPE_WORDS.get(k, k.__name__) for k in kinds)
             self.fail(f"'{self._path(key)}' must be {names}, not {value!r}")
         if isinstance(value, list):
@@ -139,7 +139,9 @@ def _smoke(source: str, where: str, table: Any, inherited: Smoke | None) -> Smok
     timeout = float(reader.get("timeout", (int, float), base.timeout))
     if timeout <= 0:
         reader.fail(f"'{where}.timeout' must be more than 0 seconds")
-    return Smoke(args=reader.get("args", list, base.args), expect=reader.get("expect", str, base.expect), timeout=timeout)
+    return Smoke(
+        args=reader.get("args", list, base.args), expect=reader.get("expect", str, base.expect), timeout=timeout
+    )
 
 
 def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant:
@@ -177,7 +179,10 @@ def _check(where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
     check = cls(**{k.field: k.type.read(reader.get(k.name, k.type.reads, k.default)) for k in keys})
     for variant in check.variants():
         if variant not in variants:
-            reader.fail(f"'{where}' names variant '{variant}', which the lab does not declare.{_did_you_mean(variant, variants)}")
+            reader.fail(
+                f"'{where}' names variant '{variant}', which the lab does not declare."
+                f"{_did_you_mean(variant, variants)}"
+            )
     for problem in check.problems():
         reader.fail(f"'{where}{'.' + problem.key if problem.key else ''}' {problem.text}")
     return check
@@ -229,14 +234,20 @@ def load(folder: Path) -> Lab:
     """Read and validate ``folder/lab.toml``; every Dockerfile it names must exist."""
     path = folder / SPEC_NAME
     if not path.is_file():
-        raise UsageError(f"{folder}: no {SPEC_NAME} here. A lab is a folder labs/lab-N-<topic>/ holding a {SPEC_NAME}; see docs/reference.")
+        raise UsageError(
+            f"{folder}: no {SPEC_NAME} here. A lab is a folder labs/lab-N-<topic>/ holding a {SPEC_NAME}; "
+            "see docs/reference."
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: not valid TOML ({error}). Fix the syntax and run the command again.") from None
     lab = parse(data, name=folder.name, source=str(path))
     if lab.prepare and not (folder / lab.prepare).is_file():
-        raise UsageError(f"{path}: 'lab.prepare' names '{lab.prepare}', which does not exist in {folder}. Create the script or remove the key.")
+        raise UsageError(
+            f"{path}: 'lab.prepare' names '{lab.prepare}', which does not exist in {folder}. "
+            "Create the script or remove the key."
+        )
     for variant in lab.variants:
         _check_paths(path, folder, variant)
     return lab
@@ -245,11 +256,18 @@ def load(folder: Path) -> Lab:
 def _check_paths(path: Path, folder: Path, variant: Variant) -> None:
     """A variant's Dockerfile must be a file and its build context a folder, both inside the lab."""
     named = f"{path}: variant '{variant.name}' names"
-    for rel, what, wanted in ((variant.dockerfile, "Dockerfile", Path.is_file), (variant.context, "build context", Path.is_dir)):
+    for rel, what, wanted in (
+        (variant.dockerfile, "Dockerfile", Path.is_file),
+        (variant.context, "build context", Path.is_dir),
+    ):
         target = folder / rel
         if not target.exists():
             raise UsageError(f"{named} {what} '{rel}', which does not exist in {folder}. Create it or fix the path.")
         if not wanted(target):
             kind = "a folder" if target.is_dir() else "a file"
-            fix = f"name the file itself, e.g. '{rel.rstrip('/')}/Dockerfile'" if wanted is Path.is_file else "name the folder it is in"
+            fix = (
+                f"name the file itself, e.g. '{rel.rstrip('/')}/Dockerfile'"
+                if wanted is Path.is_file
+                else "name the folder it is in"
+            )
             raise UsageError(f"{named} {what} '{rel}', which is {kind} in {folder}. Fix the path: {fix}.")
