@@ -34,7 +34,7 @@ import requests
 import urllib3
 
 from checks.engine import buildx
-from checks.engine.buildx import BuildRequest, failing_step  # noqa: F401  (the engine edge's one import for callers)
+from checks.engine.buildx import BuildRequest
 from checks.model.errors import UsageError
 from checks.model.measured import Layer, SmokeRun
 
@@ -386,7 +386,8 @@ def run_smoke(image: str, args: Iterable[str], *, expect: str, timeout: float) -
 
 
 def _remove_container(name: str) -> None:
-    with engine_errors(f"rm -f {name}", timeout=60), contextlib.suppress(sdk.errors.NotFound):
+    """``docker rm -f``: gone already, or refused (say, a removal in progress), is not an error, as for the CLI."""
+    with engine_errors(f"rm -f {name}", timeout=60), contextlib.suppress(sdk.errors.APIError):
         _api(timeout=60).remove_container(name, force=True)
 
 
