@@ -19,14 +19,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import docker
+from checks.engine import docker, proc
 from checks.engine.docker import MANAGED_LABEL
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
@@ -35,6 +34,8 @@ from checks.model.settings import Settings
 from checks.setup.mirror import host_mirror
 
 RECIPES = Path(__file__).resolve().parent.parent / "bases"
+#: Seconds a recipe's prepare.sh may take: it downloads a Debian base system's packages.
+PREPARE_TIMEOUT = 1200.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,11 +162,11 @@ class Resolver:
                 f"The stand-in for {recipe.image} is built from Debian packages, but no Debian mirror was found in "
                 "/etc/apt/sources.list(.d). Set SLIMLAB_DEBIAN_MIRROR to a Debian mirror URL and run again."
             )
-        done = subprocess.run(
+        done = proc.run(
             ["bash", str(script), str(context)],
+            what=f"{recipe.folder}/prepare.sh (preparing the stand-in for {recipe.image})",
             env={**os.environ, "SLIMLAB_DEBIAN_MIRROR": mirror},
-            capture_output=True,
-            text=True,
+            timeout=PREPARE_TIMEOUT,
         )
         if done.returncode:
             tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])

@@ -1,28 +1,40 @@
-"""Every call slimlab makes to the Docker CLI (and so to the engine) lives here.
+"""Every call slimlab makes to the Docker engine lives here: the engine API through the Docker SDK for Python.
 
-Functions return plain data (:mod:`checks.model.claims` dataclasses, dicts, strings)
-and turn an absent CLI, a silent engine or a failed build into a
-:class:`~checks.model.errors.UsageError` whose message says what to do.
+Image inspect, history, listing and removal, containers (the hardened smoke
+run, file listings), ``docker save``/``docker load`` streams, push, pull,
+version and info all go through the SDK (``docker`` on PyPI), each call with a
+timeout.  Only builds use the ``docker buildx`` CLI (:mod:`checks.engine.buildx`,
+whose :func:`build` and :class:`BuildRequest` are re-exported here), because
+the SDK cannot build with named contexts or secrets.
+
+Functions return plain data (:mod:`checks.model.measured` dataclasses, dicts,
+strings) and turn the SDK's typed errors into a
+:class:`~checks.model.errors.UsageError` whose message says what to do, in one
+place: :func:`translate`.  Results are what the CLI gave, byte for byte
+(:func:`history_layers`, :func:`start_failure_code`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import json
 import os
-import re
-import shutil
-import subprocess
 import tarfile
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from types import MappingProxyType
+from typing import IO, Any
 
+import docker as sdk
+import requests
+import urllib3
+
+from checks.engine import buildx
+from checks.engine.buildx import BuildRequest
 from checks.model.errors import UsageError
 from checks.model.measured import Layer, SmokeRun
 
@@ -33,6 +45,10 @@ MANAGED_LABEL = "org.slimlab.managed"
 CONTAINER_LABEL = "org.slimlab.container"
 #: Tag namespaces that belong to slimlab.
 OWN_REPOSITORIES = ("slimlab/", "slimlab-base/")
+#: Seconds one API call may wait for the engine (for a stream: for each read of it).
+API_TIMEOUT = 120.0
+#: Where the SDK looks for the engine when DOCKER_HOST is unset.
+DEFAULT_HOST = "unix:///var/run/docker.sock"
 
 ENGINE_DOWN = (
     "The Docker engine does not answer ({detail}). `make check` and `make test` start one "
@@ -41,208 +57,348 @@ ENGINE_DOWN = (
 )
 
 
-def _docker(args: list[str], *, timeout: float | None = 120, stdin: bytes | None = None,
-            host: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``docker ARGS`` (against the engine at ``host`` when given); raise UsageError when the
-    CLI is missing, the engine is down or it hangs."""
-    env = {**os.environ, "DOCKER_HOST": host} if host else None
+# ---------------------------------------------------------------------------
+# The SDK's errors, translated in one place.
+
+
+def _explanation(error: sdk.errors.APIError) -> str:
+    return str(error.explanation or error).strip().rstrip(".")
+
+
+def _engine_down_detail(error: BaseException, where: str) -> str:
+    text = str(error)
+    if "refused" in text.lower():
+        reason = "connection refused"
+    elif "No such file or directory" in text or isinstance(error, FileNotFoundError):
+        reason = "no socket there"
+    else:
+        reason = text.splitlines()[-1][:200] if text else type(error).__name__
+    return f"{where}: {reason}"
+
+
+def _timed_out(error: BaseException) -> bool:
+    if isinstance(error, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
+        return True
+    return isinstance(error, requests.exceptions.ConnectionError) and "timed out" in str(error).lower()
+
+
+def translate(error: BaseException, action: str, *, where: str = "", timeout: float | None = None) -> UsageError | None:
+    """The UsageError for an SDK error raised while doing ``action`` (``image inspect x``) against the engine
+    at ``where``, given ``timeout`` seconds; None for an error that is not the engine's (a bug: let it through)."""
+    where = where or os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+    if isinstance(error, sdk.errors.NotFound):
+        return UsageError(f"`docker {action}` failed: the engine has no such object ({_explanation(error)}). "
+                          "`docker images` and `docker ps -a` list what it has; build or pull what is missing and "
+                          "run the command again.")
+    if isinstance(error, sdk.errors.APIError):
+        return UsageError(f"`docker {action}` failed: the engine says {_explanation(error)}. Fix what it names "
+                          "(`docker info` shows the engine's state) and run the command again.")
+    if _timed_out(error):
+        given = f"within {timeout:g}s" if timeout else "in time"
+        return UsageError(f"`docker {action}` did not finish {given}; the engine at {where} may be overloaded or "
+                          "stuck. Check `docker info` and try again.")
+    if isinstance(error, (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError)):
+        return UsageError(f"The engine at {where} stopped answering in the middle of `docker {action}` ({error}). "
+                          "Check `docker info` and the engine's log, then run the command again.")
+    if isinstance(error, (requests.exceptions.ConnectionError, ConnectionError, FileNotFoundError)):
+        return UsageError(ENGINE_DOWN.format(detail=_engine_down_detail(error, where)))
+    if isinstance(error, sdk.errors.DockerException):
+        text = str(error)
+        if any(word in text for word in ("Connection", "connection", "No such file or directory")):
+            return UsageError(ENGINE_DOWN.format(detail=_engine_down_detail(error, where)))
+        return UsageError(f"The Docker SDK cannot talk to the engine at {where} ({text}). Check DOCKER_HOST and that "
+                          "`docker info` works, then run the command again.")
+    return None
+
+
+@contextlib.contextmanager
+def engine_errors(action: str, *, where: str = "", timeout: float | None = None) -> Iterator[None]:
+    """Turn the SDK's errors inside the block into UsageErrors (see :func:`translate`)."""
     try:
-        done = subprocess.run(
-            ["docker", *args], input=stdin.decode() if stdin else None, capture_output=True, text=True, timeout=timeout,
-            env=env,
-        )
-    except FileNotFoundError:
-        raise UsageError("The docker command is not installed. Run `make check` (it installs the engine on Debian/Ubuntu) or install Docker.") from None
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"`docker {' '.join(args[:3])}` did not finish within {timeout:.0f}s; the engine may be overloaded or stuck. Check `docker info` and try again.") from None
-    if done.returncode and ("Cannot connect to the Docker daemon" in done.stderr or "error during connect" in done.stderr):
-        raise UsageError(ENGINE_DOWN.format(detail=done.stderr.strip().splitlines()[-1]))
-    return done
+        yield
+    except (sdk.errors.DockerException, requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as error:
+        usage = translate(error, action, where=where, timeout=timeout)
+        if usage is None:
+            raise
+        raise usage from None
 
 
-def _ok(args: list[str], **kwargs) -> str:
-    done = _docker(args, **kwargs)
-    if done.returncode:
-        raise UsageError(f"`docker {' '.join(args)}` failed: {done.stderr.strip()}")
-    return done.stdout
+_clients: dict[tuple[str | None, float], sdk.APIClient] = {}
+
+
+def _api(host: str | None = None, *, timeout: float = API_TIMEOUT) -> sdk.APIClient:
+    """A low-level SDK client for the engine at ``host`` (default: as DOCKER_HOST says); each call waits at most ``timeout``."""
+    key = (host, timeout)
+    if key not in _clients:
+        with engine_errors("version", where=host or "", timeout=timeout):
+            if host:
+                _clients[key] = sdk.APIClient(base_url=host, timeout=timeout, version="auto")
+            else:
+                _clients[key] = sdk.APIClient(timeout=timeout, version="auto", **sdk.utils.kwargs_from_env())
+    return _clients[key]
+
+
+def ping(host: str, *, timeout: float = 5) -> bool:
+    """Whether the engine at ``host`` answers ``/_ping`` within ``timeout`` seconds."""
+    try:
+        client = sdk.APIClient(base_url=host, timeout=timeout, version=sdk.constants.DEFAULT_DOCKER_API_VERSION)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except (sdk.errors.DockerException, requests.exceptions.RequestException, OSError):
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Streams: what the engine sends as it goes (save, export, pull, push).
+
+
+class _Chunks(io.RawIOBase):
+    """A response body as a readable binary file (so tarfile and the layer reader can take it)."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks, self._left = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            self._left = next(self._chunks, b"")
+            if not self._left:
+                return 0
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
+
+
+@contextlib.contextmanager
+def _body(api: sdk.APIClient, method: str, path: str, action: str, *, params: Mapping[str, Any] | None = None,
+          data: Any = None, headers: Mapping[str, str] | None = None, timeout: float = API_TIMEOUT) -> Iterator[requests.Response]:
+    """One streamed API request (the SDK's own methods have no timeout for pulls and take one image per save)."""
+    with engine_errors(action, where=api.base_url, timeout=timeout):
+        response = api.request(method, api._url(path), params=params, data=data, headers=headers, stream=True,
+                               timeout=timeout)
+        try:
+            try:
+                response.raise_for_status()
+            except requests.exceptions.HTTPError as error:
+                raise sdk.errors.create_api_error_from_http_exception(error) from None
+            yield response
+        finally:
+            response.close()
+
+
+def _messages(response: requests.Response, action: str, deadline: float, timeout: float) -> Iterator[dict]:
+    """The JSON progress messages of a pull or push; UsageError for an error message or past the deadline."""
+    for line in response.iter_lines():
+        if time.monotonic() > deadline:
+            raise UsageError(f"`docker {action}` did not finish within {timeout:g}s; the registry or the engine may be "
+                             "stuck. Check `docker info` and try again.")
+        if not line.strip():
+            continue
+        message = json.loads(line)
+        if message.get("error"):
+            raise UsageError(f"`docker {action}` failed: {message['error']}. Check that the registry answers and "
+                             "run the command again.")
+        yield message
+
+
+# ---------------------------------------------------------------------------
+# Pure conversions: the SDK's answers into exactly what the CLI printed.
+
+
+def history_layers(items: Iterable[Mapping[str, Any]]) -> tuple[Layer, ...]:
+    """``/images/{id}/history`` (newest first) as ``docker history --no-trunc --human=false`` gave it, oldest first:
+    the CLI replaces each tab in CreatedBy with a space."""
+    rows = [Layer(size_bytes=int(item.get("Size") or 0), created_by=(item.get("CreatedBy") or "").replace("\t", " "))
+            for item in items]
+    return tuple(reversed(rows))
+
+
+def start_failure_code(message: str) -> int:
+    """The exit code ``docker run`` gives when the engine cannot create or start the container (docker/cli's
+    ``runStartContainerErr``): 127 for a missing program, 126 for one that cannot be executed, else 125."""
+    text = message.removeprefix("Error response from daemon: ")
+    if any(part in text for part in ("executable file not found", "no such file or directory",
+                                     "system cannot find the file specified")):
+        return 127
+    if "permission denied" in text or "is a directory" in text:
+        return 126
+    return 125
+
+
+def wait_code(result: Mapping[str, Any]) -> int:
+    """The exit code ``docker run`` gives for the engine's wait result: 125 when the wait itself failed."""
+    return 125 if result.get("Error") else int(result.get("StatusCode", 125))
+
+
+def image_rows(images: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(repository:tag, short id) rows of ``/images/json``, as ``docker images --format '{{.Repository}}:{{.Tag}} {{.ID}}'``
+    prints them: one per tag, ``<none>:<none>`` for an untagged image, ``repo:<none>`` for one known only by digest."""
+    rows = []
+    for image in images:
+        short = image["Id"].removeprefix("sha256:")[:12]
+        tags = [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
+        digests = [d for d in image.get("RepoDigests") or [] if d != "<none>@<none>"]
+        if not tags and not digests:
+            rows.append(("<none>:<none>", short))
+            continue
+        tagged = {tag.rsplit(":", 1)[0] for tag in tags}
+        rows += [(tag, short) for tag in tags]
+        rows += [(f"{repo}:<none>", short) for repo in dict.fromkeys(d.split("@", 1)[0] for d in digests) if repo not in tagged]
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Images.
 
 
 def engine_versions() -> dict[str, str]:
     """The engine's and buildx's versions, for the record."""
-    engine = _docker(["version", "-f", "{{.Server.Version}}"])
-    if engine.returncode:
-        raise UsageError(ENGINE_DOWN.format(detail=(engine.stderr.strip() or "no server version").splitlines()[-1]))
-    buildx = _docker(["buildx", "version"])
-    if buildx.returncode:
+    with engine_errors("version"):
+        engine = _api().version().get("Version", "")
+    if not engine:
+        raise UsageError(ENGINE_DOWN.format(detail="no server version"))
+    found = buildx.version()
+    if found is None:
         raise UsageError("The docker CLI has no buildx plugin. `make check` installs it on Debian/Ubuntu; elsewhere install docker-buildx.")
-    parts = buildx.stdout.split()
-    return {"engine": engine.stdout.strip(), "buildx": parts[1] if len(parts) > 1 else buildx.stdout.strip()}
+    return {"engine": engine, "buildx": found}
 
 
 def inspect_image(ref: str) -> dict | None:
     """``docker image inspect`` of ``ref``, or None when there is no such image."""
-    done = _docker(["image", "inspect", ref])
-    if done.returncode:
-        return None
-    return json.loads(done.stdout)[0]
+    with engine_errors(f"image inspect {ref}"):
+        try:
+            return _api().inspect_image(ref)
+        except sdk.errors.APIError as error:
+            if error.is_client_error():  # no such image, or a name that cannot be one: the CLI said nothing either
+                return None
+            raise
+
+
+def history(ref: str) -> tuple[Layer, ...]:
+    """The image's steps, oldest first, with the bytes each added."""
+    with engine_errors(f"history {ref}"):
+        return history_layers(_api().history(ref))
+
+
+def build(request: BuildRequest, *, echo: Callable[[str], None], timeout: float = buildx.BUILD_TIMEOUT) -> str:
+    """Build and load an image with buildx; return its id (see :func:`checks.engine.buildx.build`)."""
+    return buildx.build(request, echo=echo, timeout=timeout, engine_down=ENGINE_DOWN.format(detail="buildx could not reach it"))
 
 
 def pull(ref: str, timeout: float) -> bool:
     """Try to pull ``ref``; False on any failure or after ``timeout`` seconds."""
     try:
-        return _docker(["pull", "-q", ref], timeout=timeout).returncode == 0
+        _pull(_api(), ref, timeout)
     except UsageError:
         return False
+    return True
 
 
-def history(ref: str) -> tuple[Layer, ...]:
-    """The image's steps, oldest first, with the bytes each added."""
-    out = _ok(["history", "--no-trunc", "--human=false", "--format", "{{json .}}", ref])
-    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
-    return tuple(Layer(size_bytes=int(row.get("Size") or 0), created_by=row.get("CreatedBy", "")) for row in reversed(rows))
+def _auth(api: sdk.APIClient, repository: str) -> str:
+    """The X-Registry-Auth header the CLI would send: the credentials docker's config holds for the registry, or none."""
+    registry, _ = sdk.auth.resolve_repository_name(repository)
+    return sdk.auth.get_config_header(api, registry) or sdk.auth.encode_header({})
 
 
-@dataclass(frozen=True)
-class BuildRequest:
-    """Everything needed for one ``docker buildx build --load``."""
-
-    dockerfile: Path
-    context: Path
-    tag: str
-    labels: Mapping[str, str]
-    #: Named contexts: name as written in FROM -> image reference to use instead.
-    contexts: Mapping[str, str]
-    target: str | None = None
-    builder: str | None = None
-    build_args: Mapping[str, str] = field(default_factory=dict)
-    secrets: tuple[str, ...] = ()
-
-
-_STEP = re.compile(r"^#(\d+) (\[.*)$")
-_STEP_ERROR = re.compile(r"^#(\d+) ERROR: (.*)$")
-
-
-def failing_step(lines: list[str]) -> tuple[str, list[str]]:
-    """From plain BuildKit progress: the step that failed and the last lines of its log."""
-    steps = {m.group(1): m.group(2) for m in map(_STEP.match, lines) if m}
-    errors = [m for m in map(_STEP_ERROR.match, lines) if m]
-    if not errors:
-        summary = next((line for line in reversed(lines) if line.startswith("ERROR")), lines[-1] if lines else "")
-        return summary, lines[-15:]
-    number, message = errors[-1].group(1), errors[-1].group(2)
-    log = [line.split(" ", 2)[-1] for line in lines if line.startswith(f"#{number} ") and not _STEP_ERROR.match(line)]
-    return f"{steps.get(number, 'a step')}: {message}", log[-15:]
-
-
-def build(request: BuildRequest, *, echo: Callable[[str], None]) -> str:
-    """Build and load an image; return its id.  Progress lines go to ``echo``.
-
-    A failed build raises UsageError naming the failing step with its log's tail.
-    """
-    command = ["buildx", "build", "--load", "--progress=plain", "-f", str(request.dockerfile), "-t", request.tag]
-    if request.builder:
-        command += ["--builder", request.builder]
-    for key, value in request.labels.items():
-        command += ["--label", f"{key}={value}"]
-    for name, ref in request.contexts.items():
-        command += ["--build-context", f"{name}=docker-image://{ref}"]
-    for key, value in request.build_args.items():
-        command += ["--build-arg", f"{key}={value}"]
-    for secret in request.secrets:
-        command += ["--secret", secret]
-    if request.target:
-        command += ["--target", request.target]
-    iid_path = Path(tempfile.gettempdir()) / f"slimlab-iid-{uuid.uuid4().hex}"
-    command += ["--iidfile", str(iid_path), str(request.context)]
-    lines: list[str] = []
-    try:
-        process = subprocess.Popen(["docker", *command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
-    except FileNotFoundError:
-        raise UsageError("The docker command is not installed. Run `make check` or install Docker.") from None
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            line = line.rstrip("\n")
-            lines.append(line)
-            if _STEP.match(line) or line.startswith("ERROR"):
-                echo(line)
-        code = process.wait()
-        if code:
-            text = "\n".join(lines)
-            if "Cannot connect to the Docker daemon" in text:
-                raise UsageError(ENGINE_DOWN.format(detail="buildx could not reach it"))
-            step, log = failing_step(lines)
-            tail = "\n".join("    " + line for line in log)
-            raise UsageError(
-                f"{request.dockerfile}: the build failed at {step}\n  last lines of that step:\n{tail}\n"
-                f"Fix that step of {request.dockerfile.name} (or its build context) and run the command again."
-            )
-        return iid_path.read_text().strip()
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.stdout.close()
-        iid_path.unlink(missing_ok=True)
+def _pull(api: sdk.APIClient, ref: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    repository, tag = sdk.utils.parse_repository_tag(ref)
+    with _body(api, "POST", "/images/create", f"pull {ref}", params={"fromImage": repository, "tag": tag or "latest"},
+               headers={"X-Registry-Auth": _auth(api, repository)}, timeout=timeout) as response:
+        for _ in _messages(response, f"pull {ref}", deadline, timeout):
+            pass
 
 
 def list_files(image: str) -> frozenset[str]:
     """Every path in the image's filesystem, read from ``docker export`` of an unstarted container."""
     name = f"slimlab-files-{uuid.uuid4().hex[:12]}"
-    _ok(["create", "--name", name, "--label", f"{CONTAINER_LABEL}=inspect", image, "/slimlab-never-started"])
+    api = _api()
+    with engine_errors(f"create {image}"):
+        api.create_container(image, command=["/slimlab-never-started"], name=name, labels={CONTAINER_LABEL: "inspect"})
     try:
-        process = subprocess.Popen(["docker", "export", name], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert process.stdout is not None
-        with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+        with _body(api, "GET", f"/containers/{name}/export", f"export {name}") as response, \
+                tarfile.open(fileobj=io.BufferedReader(_Chunks(response.iter_content(1 << 20)), 1 << 20), mode="r|") as archive:
             names = frozenset(member.name.strip("./").rstrip("/") for member in archive)
-        process.wait()
         return names - {""}
     finally:
-        _docker(["rm", "-f", name])
+        _remove_container(name)
 
 
-#: The hardening every smoke test runs under.
-HARDENING = (
-    "--network", "none",
-    "--read-only",
-    "--tmpfs", "/tmp:rw,exec,nosuid,size=64m",
-    "--cap-drop", "ALL",
-    "--security-opt", "no-new-privileges",
-    "--memory", "512m",
-    "--pids-limit", "256",
-)  # fmt: skip
+# ---------------------------------------------------------------------------
+# The smoke test.
+
+#: The hardening every smoke test runs under, as ``docker run`` flags would set it:
+#: --network none --read-only --tmpfs /tmp:rw,exec,nosuid,size=64m --cap-drop ALL
+#: --security-opt no-new-privileges --memory 512m --pids-limit 256.
+HARDENING: Mapping[str, Any] = MappingProxyType({
+    "network_mode": "none",
+    "read_only": True,
+    "tmpfs": {"/tmp": "rw,exec,nosuid,size=64m"},
+    "cap_drop": ["ALL"],
+    "security_opt": ["no-new-privileges"],
+    "mem_limit": "512m",
+    "pids_limit": 256,
+})
+
+
+def _not_started(error: sdk.errors.APIError) -> SmokeRun:
+    """What ``docker run`` printed and exited with when the engine refused to create or start the container."""
+    message = f"Error response from daemon: {error.explanation or error}"
+    return SmokeRun(exit_code=start_failure_code(message), stdout="",
+                    stderr_tail=f"docker: {message}\n\nRun 'docker run --help' for more information")
 
 
 def run_smoke(image: str, args: Iterable[str], *, expect: str, timeout: float) -> SmokeRun:
-    """Run the image once, hardened, and remove the container whatever happens."""
+    """Run the image once, hardened, and remove the container whatever happens (Ctrl-C included)."""
     name = f"slimlab-smoke-{uuid.uuid4().hex[:12]}"
-    command = ["run", "--name", name, "--label", f"{CONTAINER_LABEL}=smoke", *HARDENING, image, *args]
+    deadline = time.monotonic() + timeout
+    api = _api()
     try:
-        done = _docker(command, timeout=timeout)
-    except UsageError as error:
-        if "did not finish" not in str(error):
-            raise
-        return SmokeRun(exit_code=None, stdout="", stderr_tail=f"killed after {timeout:.0f}s", timed_out=True)
+        with engine_errors(f"run {image}", timeout=timeout):
+            try:
+                api.create_container(image, command=list(args) or None, name=name, labels={CONTAINER_LABEL: "smoke"},
+                                     host_config=api.create_host_config(**HARDENING))
+            except sdk.errors.APIError as error:
+                return _not_started(error)
+            try:
+                api.start(name)
+            except sdk.errors.APIError as error:
+                return _not_started(error)
+            try:
+                code = wait_code(api.wait(name, timeout=max(deadline - time.monotonic(), 0.001)))
+            except requests.exceptions.RequestException as error:
+                if not _timed_out(error):
+                    raise
+                return SmokeRun(exit_code=None, stdout="", stderr_tail=f"killed after {timeout:.0f}s", timed_out=True)
+            stdout = api.logs(name, stdout=True, stderr=False).decode(errors="replace").strip()
+            stderr = api.logs(name, stdout=False, stderr=True).decode(errors="replace").strip()
     finally:
-        _docker(["rm", "-f", name], timeout=60)
-    stdout = done.stdout.strip()
-    stderr_tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-    if done.returncode == 125:  # docker itself failed to start the container
+        _remove_container(name)
+    stderr_tail = "\n".join(stderr.splitlines()[-5:])
+    if code == 125:  # docker itself failed to run the container
         stderr_tail = stderr_tail or "docker could not start the container"
-    return SmokeRun(
-        exit_code=done.returncode,
-        stdout=stdout,
-        stderr_tail=stderr_tail,
-        passed=done.returncode == 0 and expect in stdout,
-    )
+    return SmokeRun(exit_code=code, stdout=stdout, stderr_tail=stderr_tail, passed=code == 0 and expect in stdout)
 
 
-def _ids(args: list[str]) -> list[str]:
-    return [line for line in _ok(args).split() if line]
+def _remove_container(name: str) -> None:
+    """``docker rm -f``: gone already, or refused (say, a removal in progress), is not an error, as for the CLI."""
+    with engine_errors(f"rm -f {name}", timeout=60), contextlib.suppress(sdk.errors.APIError):
+        _api(timeout=60).remove_container(name, force=True)
+
+
+# ---------------------------------------------------------------------------
+# Cleaning up: only what carries slimlab's labels.
 
 
 def own_containers() -> list[str]:
     """Containers slimlab started (by their container-only label)."""
-    return _ids(["ps", "-aq", "--filter", f"label={CONTAINER_LABEL}"])
+    with engine_errors(f"ps -aq --filter label={CONTAINER_LABEL}"):
+        return [c["Id"][:12] for c in _api().containers(all=True, filters={"label": CONTAINER_LABEL})]
 
 
 def owned(rows: list[tuple[str, str]]) -> list[str]:
@@ -261,92 +417,96 @@ def owned(rows: list[tuple[str, str]]) -> list[str]:
 
 def own_images(lab: str | None = None) -> list[str]:
     """References of images slimlab built (only those of ``lab`` when given)."""
-    label = f"label={MANAGED_LABEL}=true"
-    filters = ["--filter", label] + (["--filter", f"label=org.slimlab.lab={lab}"] if lab else [])
-    out = _ok(["images", "-a", *filters, "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"])
-    return owned([tuple(line.rsplit(" ", 1)) for line in out.splitlines() if line.strip()])  # type: ignore[misc]
+    labels = [f"{MANAGED_LABEL}=true"] + ([f"org.slimlab.lab={lab}"] if lab else [])
+    with engine_errors("images -a --filter label=" + ",".join(labels)):
+        return owned(image_rows(_api().images(all=True, filters={"label": labels})))
 
 
 def remove_containers(ids: list[str]) -> None:
-    if ids:
-        _docker(["rm", "-f", *ids])
+    for container in ids:
+        _remove_container(container)
 
 
 def remove_images(refs: list[str]) -> list[str]:
     """Remove the given images; return those the engine refused (e.g. still used)."""
     refused = []
     for ref in refs:
-        if _docker(["rmi", ref]).returncode:
-            refused.append(ref)
+        with engine_errors(f"rmi {ref}"):
+            try:
+                _api().remove_image(ref)
+            except sdk.errors.APIError:
+                refused.append(ref)
     return refused
+
+
+# ---------------------------------------------------------------------------
+# Archives: docker save and docker load.
 
 
 def save_gz(refs: list[str], archive: Path) -> None:
     """`docker save` of ``refs`` into a gzip archive, written whole or not at all."""
     partial = archive.with_name(archive.name + ".partial")
-    with subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        assert process.stdout is not None and process.stderr is not None
-        with gzip.open(partial, "wb", compresslevel=1) as out:
-            shutil.copyfileobj(process.stdout, out, 1 << 20)
-        error = process.stderr.read().decode(errors="replace")
-    if process.returncode:
+    try:
+        with _body(_api(), "GET", "/images/get", f"save {' '.join(refs)}", params={"names": refs}) as response, \
+                gzip.open(partial, "wb", compresslevel=1) as out:
+            for chunk in response.iter_content(1 << 20):
+                out.write(chunk)
+    except UsageError as error:
         partial.unlink(missing_ok=True)
-        raise UsageError(f"docker save failed: {error.strip()}. Run `make workshop-prepare` first so every image exists.")
+        raise UsageError(f"{error} Run `make workshop-prepare` first so every image exists.") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(archive)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+#: Seconds ``docker load`` may go without an answer: the engine unpacks a whole image before it reports it.
+LOAD_TIMEOUT = 1800.0
+
+
 def load_gz(archive: Path) -> str:
-    """`docker load` of an archive written by :func:`save_gz`; returns docker's report."""
-    with tempfile.TemporaryFile() as report, subprocess.Popen(
-        ["docker", "load"], stdin=subprocess.PIPE, stdout=report, stderr=subprocess.STDOUT
-    ) as process:
-        assert process.stdin is not None
-        with gzip.open(archive, "rb") as source:
-            try:
-                shutil.copyfileobj(source, process.stdin, 1 << 20)
-            except BrokenPipeError:
-                pass
-        process.stdin.close()
-        process.wait()
-        report.seek(0)
-        text = report.read().decode(errors="replace").strip()
-    if process.returncode:
-        raise UsageError(f"docker load of {archive} failed: {text}")
-    return text
+    """`docker load` of an archive written by :func:`save_gz`; returns docker's report.
+
+    The engine unpacks gzip itself, so the archive is streamed to it as it is.
+    """
+    with open(archive, "rb") as source:
+        if source.read(2) != GZIP_MAGIC:
+            raise UsageError(f"{archive} is not a workshop bundle (not gzip). Make it on a prepared machine with "
+                             "`make workshop-bundle`, copy it here whole, and run `make workshop-load BUNDLE=<path>`.")
+        source.seek(0)
+        lines = []
+        action = f"load -i {archive}"
+        with _body(_api(), "POST", "/images/load", action, params={"quiet": True}, data=source,
+                   headers={"Content-Type": "application/x-tar"}, timeout=LOAD_TIMEOUT) as response:
+            for line in response.iter_lines():
+                if not line.strip():
+                    continue
+                message = json.loads(line)
+                if message.get("error"):
+                    raise UsageError(f"docker load of {archive} failed: {message['error']}. Make the bundle again with "
+                                     "`make workshop-bundle` and copy it here whole.")
+                lines.append(message.get("stream", ""))
+    return "".join(lines).strip()
 
 
 def storage() -> tuple[str, str] | None:
     """The engine's storage driver and data root (``overlay2``, ``/var/lib/docker``), or None when it does not say."""
-    done = _docker(["info", "--format", "{{.Driver}}\t{{.DockerRootDir}}"], timeout=60)
-    driver, _, root = done.stdout.strip().partition("\t")
-    return (driver, root) if done.returncode == 0 and driver and root else None
+    with engine_errors("info", timeout=60):
+        info = _api(timeout=60).info()
+    driver, root = info.get("Driver") or "", info.get("DockerRootDir") or ""
+    return (driver, root) if driver and root else None
 
 
 @contextlib.contextmanager
 def save(ref: str) -> Iterator[IO[bytes]]:
     """`docker save` of one image, as a stream to read while the engine writes it.
 
-    The engine's failure (say, an image removed meanwhile) is raised on leaving
-    the block; leaving early stops docker.
+    The engine's failure (say, an image removed meanwhile) is a UsageError;
+    leaving the block early closes the stream, which stops the engine.
     """
-    try:
-        process = subprocess.Popen(["docker", "save", ref], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=1 << 20)
-    except FileNotFoundError:
-        raise UsageError("The docker command is not installed. Run `make check` or install Docker.") from None
-    assert process.stdout is not None and process.stderr is not None
-    finished = False
-    try:
-        yield process.stdout
-        finished = True
-    finally:
-        if not finished:
-            process.kill()
-        process.stdout.close()
-        error = process.stderr.read().decode(errors="replace").strip()
-        process.stderr.close()
-        code = process.wait()
-    if code:
-        raise UsageError(f"`docker save {ref}` failed: {error or f'exit {code}'}")
+    with _body(_api(), "GET", f"/images/{ref}/get", f"save {ref}") as response:
+        yield io.BufferedReader(_Chunks(response.iter_content(1 << 20)), 1 << 20)
 
 
 # ---------------------------------------------------------------------------
@@ -355,26 +515,39 @@ def save(ref: str) -> Iterator[IO[bytes]]:
 
 def push(image: str, ref: str, *, timeout: float = 1800) -> None:
     """Push ``image`` under the registry reference ``ref``, then drop that extra tag again."""
-    _ok(["tag", image, ref])
+    deadline = time.monotonic() + timeout
+    repository, tag = sdk.utils.parse_repository_tag(ref)
+    api = _api()
+    with engine_errors(f"tag {image} {ref}"):
+        api.tag(image, repository, tag)
     try:
-        _ok(["push", "-q", ref], timeout=timeout)
+        with _body(api, "POST", f"/images/{repository}/push", f"push {ref}", params={"tag": tag},
+                   headers={"X-Registry-Auth": _auth(api, repository)}) as response:
+            for _ in _messages(response, f"push {ref}", deadline, timeout):
+                pass
     finally:
-        _docker(["rmi", ref])  # removes only the tag: the image keeps its own
+        with engine_errors(f"rmi {ref}"), contextlib.suppress(sdk.errors.APIError):
+            api.remove_image(ref)  # removes only the tag: the image keeps its own
 
 
 def timed_pull(ref: str, *, host: str, timeout: float = 1800) -> float:
-    """Pull ``ref`` into the engine at ``host``; return the seconds ``docker pull`` took."""
+    """Pull ``ref`` into the engine at ``host``; return the seconds the pull took."""
+    api = _api(host)
     start = time.monotonic()
-    _ok(["pull", "-q", ref], timeout=timeout, host=host)
+    _pull(api, ref, timeout)
     return time.monotonic() - start
 
 
 def forget_images(host: str) -> None:
     """Remove every image (and so every layer) from the engine at ``host``: the next pull starts from nothing."""
-    ids = sorted(set(_ok(["images", "-aq"], host=host).split()))
-    if ids:
-        _ok(["rmi", "-f", *ids], host=host)
-    left = _ok(["images", "-aq"], host=host).split()
+    api = _api(host)
+    with engine_errors("images -aq", where=host):
+        ids = sorted({image["Id"] for image in api.images(all=True)})
+    for image_id in ids:
+        with engine_errors(f"rmi -f {image_id}", where=host), contextlib.suppress(sdk.errors.NotFound):
+            api.remove_image(image_id, force=True)
+    with engine_errors("images -aq", where=host):
+        left = api.images(all=True)
     if left:
         raise UsageError(f"The fresh engine at {host} kept {len(left)} image(s) after removing them all, so the next "
                          "pull would not be cold.")

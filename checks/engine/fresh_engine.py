@@ -18,19 +18,30 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from checks.engine import docker, proc
 from checks.model.errors import UsageError
 
 BRIDGE = "slimlab-fresh"
 SUBNET = "172.31.250.1/24"
 
 
+#: Seconds an ``ip``, ``nsenter`` or ``umount`` call may take.
+TOOL_TIMEOUT = 30.0
+MISSING_IP = "Debian: apt-get install iproute2"
+
+
 def _ip(*args: str) -> None:
-    subprocess.run(["ip", *args], check=True, capture_output=True)
+    done = proc.run(["ip", *args], timeout=TOOL_TIMEOUT, missing=MISSING_IP)
+    if done.returncode:
+        raise UsageError(f"`ip {' '.join(args)}` failed ({done.stderr.strip()}); the fresh engine needs its own bridge. "
+                         "Run as root on a machine where `ip link add ... type bridge` works.")
 
 
 @contextlib.contextmanager
 def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[str]:
     """Start an empty engine; yield its DOCKER_HOST; stop and remove it afterwards.
+
+    It must answer a ping within ``timeout`` seconds (``SLIMLAB_ENGINE_TIMEOUT``).
 
     With ``netns`` (a network namespace made with ``ip netns add``) the engine
     runs inside it, with no bridge and no firewall rules: enough to pull from a
@@ -43,7 +54,7 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[s
     root = Path(tempfile.mkdtemp(prefix="slimlab-fresh-", dir="/var/tmp"))
     host = f"unix://{root}/docker.sock"
     if network:
-        subprocess.run(["ip", "link", "del", BRIDGE], capture_output=True)
+        proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
         _ip("link", "add", BRIDGE, "type", "bridge")
     process = log = None
     try:
@@ -53,14 +64,14 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[s
         bridge = ["--bridge", BRIDGE] if network else ["--bridge", "none", "--iptables=false", "--ip-forward=false"]
         inside = [] if network else ["nsenter", f"--net=/run/netns/{netns}"]
         log = open(root / "dockerd.log", "wb")
-        process = subprocess.Popen(
-            [*inside, "dockerd", "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
-             "--pidfile", str(root / "docker.pid"), "-H", host, *bridge],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        command = [*inside, "dockerd", "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
+                   "--pidfile", str(root / "docker.pid"), "-H", host, *bridge]
+        try:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        except FileNotFoundError:
+            raise UsageError(f"`{command[0]}` is missing, so no fresh engine can start ({MISSING_IP}).") from None
         deadline = time.monotonic() + timeout
-        env = {**os.environ, "DOCKER_HOST": host}
-        while subprocess.run(["docker", "info"], env=env, capture_output=True).returncode:
+        while not docker.ping(host, timeout=max(min(deadline - time.monotonic(), 5), 0.1)):
             if time.monotonic() > deadline or process.poll() is not None:
                 tail = (root / "dockerd.log").read_text(errors="replace").strip().splitlines()[-5:]
                 shown = "\n".join("    " + line for line in tail)
@@ -74,9 +85,10 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[s
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=TOOL_TIMEOUT)
         if log is not None:
             log.close()
         if network:
-            subprocess.run(["ip", "link", "del", BRIDGE], capture_output=True)
-        subprocess.run(["umount", "-R", str(root / "data")], capture_output=True)
+            proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
+        proc.quietly(["umount", "-R", str(root / "data")], timeout=TOOL_TIMEOUT)
         shutil.rmtree(root, ignore_errors=True)

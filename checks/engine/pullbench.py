@@ -24,12 +24,11 @@ import contextlib
 import os
 import platform
 import shutil
-import subprocess
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 
-from checks.engine import docker, registry
+from checks.engine import docker, proc, registry
 from checks.engine.fresh_engine import fresh_engine
 from checks.model.errors import UsageError
 from checks.model.measured import link_key
@@ -49,25 +48,28 @@ from checks.model.units import megabytes
 
 #: ``uname -m`` to the architecture names registries use.
 ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "ppc64le": "ppc64le", "s390x": "s390x"}
+#: Seconds one ``ip`` or ``tc`` call may take.
+TOOL_TIMEOUT = 30.0
+MISSING_IPROUTE = "Debian: apt-get install iproute2"
 
 
 @contextlib.contextmanager
 def network_namespace() -> Iterator[str]:
     """A network namespace of our own holding only a loopback interface; deleted afterwards."""
     name = f"slimlab-pull-{uuid.uuid4().hex[:8]}"
-    try:
-        done = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True)
-    except FileNotFoundError:
-        raise UsageError("Cold pulls run in a network namespace of their own, and the `ip` command is missing "
-                         "(Debian: apt-get install iproute2).") from None
+    done = proc.run(["ip", "netns", "add", name], timeout=TOOL_TIMEOUT,
+                    missing=f"Cold pulls run in a network namespace of their own ({MISSING_IPROUTE})")
     if done.returncode:
         raise UsageError(f"`ip netns add {name}` failed ({done.stderr.strip()}); cold pulls run in a network namespace "
                          "of their own.")
     try:
-        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True, capture_output=True)
+        done = proc.run(["ip", "-n", name, "link", "set", "lo", "up"], timeout=TOOL_TIMEOUT, missing=MISSING_IPROUTE)
+        if done.returncode:
+            raise UsageError(f"`ip -n {name} link set lo up` failed ({done.stderr.strip()}); cold pulls need loopback "
+                             "in their network namespace.")
         yield name
     finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+        proc.quietly(["ip", "netns", "del", name], timeout=TOOL_TIMEOUT)
 
 
 def host_platform() -> tuple[str, str]:
@@ -146,7 +148,7 @@ class PullBench:
             try:
                 self._netns = self._stack.enter_context(network_namespace())
                 self._stack.enter_context(registry.twin_in(self._netns, self._started_registry()))
-                self._host = self._stack.enter_context(fresh_engine(netns=self._netns))
+                self._host = self._stack.enter_context(fresh_engine(self._settings.engine_timeout, netns=self._netns))
             except UsageError as error:
                 raise UsageError(f"{error}\nTo measure compressed sizes without timing pulls, set {ENV_MODE}=size.") from None
             self._echo("pulls: fresh engine with an empty data root started for cold pulls")
@@ -186,17 +188,15 @@ class PullBench:
         """Throttle the fresh engine's side of every pull (its namespace's loopback) to ``rate`` Mbit/s."""
         self._started_engine()
         assert self._netns is not None
-        try:
-            done = subprocess.run(["tc", "-n", self._netns, "qdisc", "add", "dev", "lo", *tbf(rate)], capture_output=True, text=True)
-        except FileNotFoundError:
-            done = subprocess.CompletedProcess([], 1, "", "the tc command is missing; Debian: apt-get install iproute2")
+        done = proc.run(["tc", "-n", self._netns, "qdisc", "add", "dev", "lo", *tbf(rate)], timeout=TOOL_TIMEOUT,
+                        missing=f"Pulls over a {rate:g} Mbit/s link need tc ({MISSING_IPROUTE}; or set {ENV_MODE}=size)")
         if done.returncode:
             raise UsageError(f"`tc qdisc add ... tbf` failed ({done.stderr.strip()}), so pulls over a {rate:g} Mbit/s link "
                              f"cannot be timed here. Set {ENV_MODE}=size to skip pull times.")
         try:
             yield
         finally:
-            subprocess.run(["tc", "-n", self._netns, "qdisc", "del", "dev", "lo", "root"], capture_output=True)
+            proc.quietly(["tc", "-n", self._netns, "qdisc", "del", "dev", "lo", "root"], timeout=TOOL_TIMEOUT)
 
     def _pull_runs(self, found: registry.Registry, repository: str, variants: Iterable[str],
                    over: str = "") -> dict[str, list[float]]:

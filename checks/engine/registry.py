@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checks.engine import proc
 from checks.model.errors import UsageError
 from checks.model.pulls import ACCEPT, is_index, layers_bytes, platform_digest, registry_config
 
@@ -60,10 +61,7 @@ def find_binary(environ: Mapping[str, str]) -> str | None:
 def install(echo: Callable[[str], None]) -> str:
     """Install the registry with checks/setup/registry.sh (apt, as root on Debian/Ubuntu); return the binary."""
     echo(f"pulls: {DEFAULT_BINARY} is missing; installing it with {SETUP.relative_to(SETUP.parents[2])}")
-    try:
-        done = subprocess.run(["bash", str(SETUP)], capture_output=True, text=True, timeout=900)
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"{SETUP} did not finish within 15 minutes; install docker-registry by hand.") from None
+    done = proc.run(["bash", str(SETUP)], what=f"{SETUP} (installing {DEFAULT_BINARY}; or install it by hand)", timeout=900)
     for line in done.stdout.splitlines():
         echo(line)
     if done.returncode:
@@ -107,9 +105,8 @@ def _answers(address: str) -> bool:
 def _answers_in(netns: str, address: str) -> bool:
     """Whether the registry answers on ``address`` as seen from inside network namespace ``netns``."""
     probe = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)"
-    done = subprocess.run(["nsenter", f"--net=/run/netns/{netns}", sys.executable, "-c", probe, f"http://{address}/v2/"],
-                          capture_output=True, timeout=10)
-    return done.returncode == 0
+    return proc.quietly(["nsenter", f"--net=/run/netns/{netns}", sys.executable, "-c", probe, f"http://{address}/v2/"],
+                        timeout=10)
 
 
 def _wait_ready(process: subprocess.Popen, address: str, log: Path, timeout: float,
@@ -134,7 +131,7 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+            process.wait(timeout=10)
 
 
 @contextlib.contextmanager

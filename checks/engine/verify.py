@@ -10,13 +10,12 @@ import contextlib
 import dataclasses
 import datetime
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import docker
+from checks.engine import docker, proc
 from checks.engine.bases import Resolver
 from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze
@@ -48,6 +47,8 @@ class Outcome:
 #: handed to every build as the BuildKit secret ``ca-certificates``.
 CA_BUNDLE_SOURCES = ("SLIMLAB_CA_BUNDLE", "PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 DEFAULT_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+#: Seconds a lab's prepare script may take to make its build context.
+PREPARE_TIMEOUT = 600.0
 
 
 def ca_bundle(environ: Mapping[str, str]) -> str | None:
@@ -120,7 +121,7 @@ def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterato
         copy = Path(tmp) / lab.name
         shutil.copytree(folder, copy, symlinks=True)
         echo(f"{lab.name}: preparing the build context ({lab.prepare})")
-        done = subprocess.run(["bash", lab.prepare], cwd=copy, capture_output=True, text=True)
+        done = proc.run(["bash", lab.prepare], what=str(folder / lab.prepare), cwd=copy, timeout=PREPARE_TIMEOUT)
         if done.returncode:
             tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])
             raise UsageError(f"{folder / lab.prepare} failed (exit {done.returncode}):\n{tail}\nFix the script and run the command again.")

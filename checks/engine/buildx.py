@@ -1,0 +1,141 @@
+"""Builds, through the ``docker buildx`` CLI: the one place slimlab starts the docker command.
+
+The Docker SDK for Python cannot build with BuildKit's named contexts or
+secrets, which every lab build needs, so :func:`build` runs
+``docker buildx build --load`` and reads its plain progress.  A build that
+outlives its time is killed, and so is one interrupted with Ctrl-C, so
+neither leaves a build running in the engine.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checks.engine import proc
+from checks.model.errors import UsageError
+
+#: Seconds one build may take: generous, as a cold stand-in base downloads Debian packages.
+BUILD_TIMEOUT = 1800.0
+NO_CLI = "The docker command is not installed. Run `make check` (it installs the engine on Debian/Ubuntu) or install Docker."
+#: What buildx prints when it finds no engine; :mod:`checks.engine.docker` words the message.
+UNREACHABLE = "Cannot connect to the Docker daemon"
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """Everything needed for one ``docker buildx build --load``."""
+
+    dockerfile: Path
+    context: Path
+    tag: str
+    labels: Mapping[str, str]
+    #: Named contexts: name as written in FROM -> image reference to use instead.
+    contexts: Mapping[str, str]
+    target: str | None = None
+    builder: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+
+
+_STEP = re.compile(r"^#(\d+) (\[.*)$")
+_STEP_ERROR = re.compile(r"^#(\d+) ERROR: (.*)$")
+
+
+def failing_step(lines: list[str]) -> tuple[str, list[str]]:
+    """From plain BuildKit progress: the step that failed and the last lines of its log."""
+    steps = {m.group(1): m.group(2) for m in map(_STEP.match, lines) if m}
+    errors = [m for m in map(_STEP_ERROR.match, lines) if m]
+    if not errors:
+        summary = next((line for line in reversed(lines) if line.startswith("ERROR")), lines[-1] if lines else "")
+        return summary, lines[-15:]
+    number, message = errors[-1].group(1), errors[-1].group(2)
+    log = [line.split(" ", 2)[-1] for line in lines if line.startswith(f"#{number} ") and not _STEP_ERROR.match(line)]
+    return f"{steps.get(number, 'a step')}: {message}", log[-15:]
+
+
+def command_of(request: BuildRequest, iid_path: Path) -> list[str]:
+    """The ``docker buildx build`` command line for ``request``, writing the image id to ``iid_path``."""
+    command = ["docker", "buildx", "build", "--load", "--progress=plain", "-f", str(request.dockerfile), "-t", request.tag]
+    if request.builder:
+        command += ["--builder", request.builder]
+    for key, value in request.labels.items():
+        command += ["--label", f"{key}={value}"]
+    for name, ref in request.contexts.items():
+        command += ["--build-context", f"{name}=docker-image://{ref}"]
+    for key, value in request.build_args.items():
+        command += ["--build-arg", f"{key}={value}"]
+    for secret in request.secrets:
+        command += ["--secret", secret]
+    if request.target:
+        command += ["--target", request.target]
+    return command + ["--iidfile", str(iid_path), str(request.context)]
+
+
+def build(request: BuildRequest, *, echo: Callable[[str], None], engine_down: str,
+          timeout: float = BUILD_TIMEOUT) -> str:
+    """Build and load an image; return its id.  Progress lines go to ``echo``.
+
+    A failed build raises UsageError naming the failing step with its log's
+    tail (``engine_down`` when buildx found no engine); one that runs past
+    ``timeout`` seconds is killed and raises UsageError.
+    """
+    iid_path = Path(tempfile.gettempdir()) / f"slimlab-iid-{uuid.uuid4().hex}"
+    try:
+        process = subprocess.Popen(command_of(request, iid_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, text=True, errors="replace")
+    except FileNotFoundError:
+        raise UsageError(NO_CLI) from None
+    expired = threading.Event()
+    watchdog = threading.Timer(timeout, lambda: (expired.set(), process.kill()))
+    watchdog.start()
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            line = line.rstrip("\n")
+            lines.append(line)
+            if _STEP.match(line) or line.startswith("ERROR"):
+                echo(line)
+        code = process.wait()
+        if expired.is_set():
+            raise UsageError(f"{request.dockerfile}: the build did not finish within {timeout:g}s, so it was stopped "
+                             f"(last line: {lines[-1] if lines else 'none'}). Find the slow step in the progress above, "
+                             "make it faster or check the network, and run the command again.")
+        if code:
+            raise failed(request, lines, engine_down)
+        return iid_path.read_text().strip()
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:  # an error, or Ctrl-C: stop the build rather than leave it running
+            process.kill()
+            process.wait(timeout=60)
+        process.stdout.close()
+        iid_path.unlink(missing_ok=True)
+
+
+def failed(request: BuildRequest, lines: list[str], engine_down: str) -> UsageError:
+    """The error for a build that exited non-zero, from its progress lines."""
+    if any(UNREACHABLE in line for line in lines):
+        return UsageError(engine_down)
+    step, log = failing_step(lines)
+    tail = "\n".join("    " + line for line in log)
+    return UsageError(
+        f"{request.dockerfile}: the build failed at {step}\n  last lines of that step:\n{tail}\n"
+        f"Fix that step of {request.dockerfile.name} (or its build context) and run the command again."
+    )
+
+
+def version(*, timeout: float = 60) -> str | None:
+    """buildx's version (``v0.20.1``), or None when the docker CLI has no buildx plugin."""
+    done = proc.run(["docker", "buildx", "version"], timeout=timeout, missing="Run `make check` or install Docker")
+    if done.returncode:
+        return None
+    parts = done.stdout.split()
+    return parts[1] if len(parts) > 1 else done.stdout.strip()

@@ -1,0 +1,77 @@
+"""checks.engine.docker.translate: each of the SDK's typed errors becomes one paragraph saying what to do (no engine needed)."""
+
+from __future__ import annotations
+
+import docker as sdk
+import pytest
+import requests
+
+from checks.engine import docker
+from checks.model.errors import UsageError
+
+SOCKET = "unix:///run/slimlab-test.sock"
+
+
+def api_error(kind: type[sdk.errors.APIError], status: int, explanation: str) -> sdk.errors.APIError:
+    response = requests.Response()
+    response.status_code, response.url, response.reason = status, "http+docker://localhost/v1.45/images/x/json", "Error"
+    return kind(f"{status} Error", response=response, explanation=explanation)
+
+
+def message(error: BaseException, action: str = "image inspect x", timeout: float | None = None) -> str:
+    found = docker.translate(error, action, where=SOCKET, timeout=timeout)
+    assert isinstance(found, UsageError)
+    return str(found)
+
+
+def test_not_found_names_the_command_the_engine_s_words_and_where_to_look():
+    text = message(api_error(sdk.errors.NotFound, 404, "No such image: x"))
+    assert "`docker image inspect x` failed" in text and "No such image: x" in text and "`docker images`" in text
+
+
+def test_another_api_error_quotes_the_engine():
+    text = message(api_error(sdk.errors.APIError, 409, "conflict: unable to remove repository reference"), "rmi x")
+    assert "`docker rmi x` failed: the engine says conflict: unable to remove repository reference." in text
+
+
+@pytest.mark.parametrize("error", [
+    requests.exceptions.ConnectionError("('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))"),
+    requests.exceptions.ConnectionError("HTTPConnectionPool: [Errno 111] Connection refused"),
+    sdk.errors.DockerException("Error while fetching server API version: ('Connection aborted.', "
+                               "ConnectionRefusedError(111, 'Connection refused'))"),
+])
+def test_an_engine_that_is_not_there_gets_the_engine_down_message(error):
+    text = message(error)
+    assert text.startswith("The Docker engine does not answer (unix:///run/slimlab-test.sock: ")
+    assert "`make check`" in text
+
+
+def test_engine_down_says_whether_the_socket_is_missing_or_refuses():
+    missing = requests.exceptions.ConnectionError("FileNotFoundError(2, 'No such file or directory')")
+    refused = requests.exceptions.ConnectionError("[Errno 111] Connection refused")
+    assert "no socket there" in message(missing) and "connection refused" in message(refused)
+
+
+@pytest.mark.parametrize("error", [
+    requests.exceptions.ReadTimeout("UnixHTTPConnectionPool(host='localhost', port=None): Read timed out."),
+    requests.exceptions.ConnectionError("UnixHTTPConnectionPool(host='localhost', port=None): Read timed out."),
+])
+def test_a_timeout_says_how_long_it_waited(error):
+    text = message(error, "history x", timeout=120)
+    assert "`docker history x` did not finish within 120s" in text and "`docker info`" in text
+
+
+def test_a_stream_cut_short_says_the_engine_stopped_answering():
+    text = message(requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"), "save x")
+    assert "stopped answering in the middle of `docker save x`" in text
+
+
+def test_an_error_that_is_not_the_engine_s_is_left_alone():
+    assert docker.translate(ValueError("a bug"), "history x") is None
+
+
+def test_the_context_manager_raises_usage_errors_and_lets_bugs_through():
+    with pytest.raises(UsageError, match="does not answer"), docker.engine_errors("info", where=SOCKET):
+        raise requests.exceptions.ConnectionError("Connection refused")
+    with pytest.raises(KeyError), docker.engine_errors("info"):
+        raise KeyError("Id")
