@@ -14,7 +14,7 @@ EXERCISES = sorted(p.parent.name for p in LABS.glob("*/exercise.Dockerfile"))
 
 def test_every_lab_has_an_exercise_and_a_solution():
     labs = sorted(p.parent.name for p in LABS.glob("*/lab.toml"))
-    assert EXERCISES == labs
+    assert labs == EXERCISES
     assert all((LABS / lab / "solution.Dockerfile").is_file() for lab in labs)
 
 
@@ -23,7 +23,8 @@ def test_the_untouched_exercise_fails_with_hints_that_link_to_the_guide(lab, lab
     folder = lab_copy(lab)
     done = run_checks("grade", str(folder))
     assert done.returncode == 1, done.stderr[-3000:]
-    assert "FAIL" in done.stdout and "hint:" in done.stdout
+    assert "FAIL" in done.stdout
+    assert "hint:" in done.stdout
     assert ".html#l" in done.stdout
     assert "size journey" in done.stdout
 

@@ -26,12 +26,24 @@ def delete(folder: Path, name: str) -> None:
 
 #: lab -> (file, edit, claims that must then fail)
 BREAKING_EDITS = {
-    "lab-0": ("after.Dockerfile", replace("FROM gcr.io/distroless/python3-debian13", "FROM python:3.13-trixie"), {"L0.1"}),
+    "lab-0": (
+        "after.Dockerfile",
+        replace("FROM gcr.io/distroless/python3-debian13", "FROM python:3.13-trixie"),
+        {"L0.1"},
+    ),
     "lab-1": ("after.Dockerfile", replace("FROM python:3.13-slim-trixie", "FROM python:3.13-trixie"), {"L1.1", "L1.6"}),
-    "lab-2": ("after.Dockerfile", replace(" \\\n && rm -rf /tmp/installer", "\nRUN rm -rf /tmp/installer"), {"L2.3", "L2.5"}),
+    "lab-2": (
+        "after.Dockerfile",
+        replace(" \\\n && rm -rf /tmp/installer", "\nRUN rm -rf /tmp/installer"),
+        {"L2.3", "L2.5"},
+    ),
     "lab-3": ("after.Dockerfile.dockerignore", delete, {"L3.2", "L3.3"}),
     "lab-4": ("after.Dockerfile", replace("USER 65532:65532\n", ""), {"L4.4"}),
-    "lab-5": ("after.Dockerfile", replace("FROM python:3.13-slim-trixie\nCOPY --from=build /opt/venv /opt/venv\n", ""), {"L5.1", "L5.3"}),
+    "lab-5": (
+        "after.Dockerfile",
+        replace("FROM python:3.13-slim-trixie\nCOPY --from=build /opt/venv /opt/venv\n", ""),
+        {"L5.1", "L5.3"},
+    ),
 }
 
 

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 
 
 def own_containers() -> list[str]:
-    done = subprocess.run(["docker", "ps", "-aq", "--filter", "label=org.slimlab.container"], capture_output=True, text=True)
+    done = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", "label=org.slimlab.container"], check=False, capture_output=True, text=True
+    )
     return done.stdout.split()
 
 
@@ -44,12 +46,14 @@ def test_lab_4_verifies_end_to_end_and_records_its_measurement(lab_copy):
     data = json.loads((lab / "results.json").read_text())
     before, after = data["variants"]["before"], data["variants"]["after"]
     assert after["size_bytes"] <= 0.02 * before["size_bytes"]
-    assert len(after["layers"]) >= 2 and all("created_by" in layer for layer in after["layers"])
+    assert len(after["layers"]) >= 2
+    assert all("created_by" in layer for layer in after["layers"])
     assert [c["id"] for c in data["claims"] if not c["passed"]] == []
     assert data["smoke"]["after"]["stdout"] == data["smoke"]["before"]["stdout"]
     assert "GET / -> 200" in data["smoke"]["after"]["stdout"]
     assert data["bases"]["golang:1.24-trixie"]["source"] in {"official", "stand-in"}
-    assert "L4.1" in done.stdout and "0." in done.stdout
+    assert "L4.1" in done.stdout
+    assert "0." in done.stdout
 
 
 def test_a_second_verify_with_nothing_changed_rebuilds_nothing(lab_copy):
@@ -75,7 +79,11 @@ def test_a_claim_made_false_exits_1_and_points_to_its_section(throwaway):
 
 def test_a_dockerfile_that_does_not_build_exits_2_naming_the_failing_step(throwaway):
     lab = throwaway("lab-4", "lab-4-nobuild")
-    edit(lab / "before.Dockerfile", "RUN go build -o /usr/local/bin/greeter .", "RUN go build -o /usr/local/bin/greeter ./missing")
+    edit(
+        lab / "before.Dockerfile",
+        "RUN go build -o /usr/local/bin/greeter .",
+        "RUN go build -o /usr/local/bin/greeter ./missing",
+    )
     done = run_checks("verify", str(lab))
     assert done.returncode == 2
     assert "before.Dockerfile: the build failed at" in done.stderr
@@ -90,6 +98,7 @@ def test_a_hung_smoke_test_exits_2_and_leaves_no_container(throwaway):
     edit(lab / "lab.toml", "timeout = 60", "timeout = 3")
     done = run_checks("verify", str(lab))
     assert done.returncode == 2
-    assert "did not finish within 3s" in done.stderr and "lab.toml" in done.stderr
+    assert "did not finish within 3s" in done.stderr
+    assert "lab.toml" in done.stderr
     assert "Traceback" not in done.stderr
     assert own_containers() == []

@@ -1,4 +1,4 @@
-"""The pure part of checks.engine.docker: the SDK's answers give exactly what the docker CLI printed (no engine needed)."""
+"""The pure part of checks.engine.docker: the SDK's answers give what the docker CLI printed (no engine needed)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,14 @@ from checks.model.measured import Layer
 
 # /images/{id}/history answers newest first; Size is a number, CreatedBy may hold tabs.
 HISTORY = [
-    {"Id": "sha256:b", "Created": 2, "CreatedBy": "RUN /bin/sh -c\tmake &&\t\tmake install # buildkit", "Size": 1234,
-     "Comment": "buildkit.dockerfile.v0", "Tags": ["slimlab/x:after"]},
+    {
+        "Id": "sha256:b",
+        "Created": 2,
+        "CreatedBy": "RUN /bin/sh -c\tmake &&\t\tmake install # buildkit",
+        "Size": 1234,
+        "Comment": "buildkit.dockerfile.v0",
+        "Tags": ["slimlab/x:after"],
+    },
     {"Id": "<missing>", "Created": 1, "CreatedBy": "ENV A=1", "Size": 0, "Comment": "", "Tags": None},
     {"Id": "<missing>", "Created": 0, "CreatedBy": "", "Size": 77, "Comment": "", "Tags": None},
 ]
@@ -28,17 +34,22 @@ def test_history_is_oldest_first_with_tabs_turned_into_spaces_as_the_cli_prints(
 
 
 def test_history_of_a_row_without_size_or_instruction_is_zero_bytes_and_empty():
-    assert docker.history_layers([{"Id": "x", "Size": None, "CreatedBy": None}]) == (Layer(size_bytes=0, created_by=""),)
+    assert docker.history_layers([{"Id": "x", "Size": None, "CreatedBy": None}]) == (
+        Layer(size_bytes=0, created_by=""),
+    )
 
 
-@pytest.mark.parametrize(("message", "code"), [
-    ('Error response from daemon: ... exec: "nosuchprog": executable file not found in $PATH: unknown', 127),
-    ("Error response from daemon: ... exec: /app/server: no such file or directory: unknown", 127),
-    ('Error response from daemon: ... exec: "/etc/hosts": permission denied: unknown', 126),
-    ("Error response from daemon: ... exec: /etc: is a directory: unknown", 126),
-    ("Error response from daemon: invalid mount config for type tmpfs", 125),
-    ("Error response from daemon: No such image: slimlab/x:after", 125),
-])
+@pytest.mark.parametrize(
+    ("message", "code"),
+    [
+        ('Error response from daemon: ... exec: "nosuchprog": executable file not found in $PATH: unknown', 127),
+        ("Error response from daemon: ... exec: /app/server: no such file or directory: unknown", 127),
+        ('Error response from daemon: ... exec: "/etc/hosts": permission denied: unknown', 126),
+        ("Error response from daemon: ... exec: /etc: is a directory: unknown", 126),
+        ("Error response from daemon: invalid mount config for type tmpfs", 125),
+        ("Error response from daemon: No such image: slimlab/x:after", 125),
+    ],
+)
 def test_a_container_that_cannot_start_exits_as_docker_run_does(message, code):
     assert docker.start_failure_code(message) == code
 
@@ -53,11 +64,18 @@ def test_image_rows_are_one_per_tag_and_none_none_for_untagged_images():
         {"Id": "sha256:" + "a" * 64, "RepoTags": ["slimlab/lab-4:after", "mine:latest"], "RepoDigests": []},
         {"Id": "sha256:" + "b" * 64, "RepoTags": [], "RepoDigests": []},
         {"Id": "sha256:" + "c" * 64, "RepoTags": ["<none>:<none>"], "RepoDigests": ["<none>@<none>"]},
-        {"Id": "sha256:" + "d" * 64, "RepoTags": [], "RepoDigests": ["127.0.0.1:5000/slimlab/lab-4@sha256:" + "e" * 64]},
+        {
+            "Id": "sha256:" + "d" * 64,
+            "RepoTags": [],
+            "RepoDigests": ["127.0.0.1:5000/slimlab/lab-4@sha256:" + "e" * 64],
+        },
     ]
     assert docker.image_rows(images) == [
-        ("slimlab/lab-4:after", "a" * 12), ("mine:latest", "a" * 12), ("<none>:<none>", "b" * 12),
-        ("<none>:<none>", "c" * 12), ("127.0.0.1:5000/slimlab/lab-4:<none>", "d" * 12),
+        ("slimlab/lab-4:after", "a" * 12),
+        ("mine:latest", "a" * 12),
+        ("<none>:<none>", "b" * 12),
+        ("<none>:<none>", "c" * 12),
+        ("127.0.0.1:5000/slimlab/lab-4:<none>", "d" * 12),
     ]
     assert docker.owned(docker.image_rows(images)) == ["slimlab/lab-4:after", "b" * 12, "c" * 12]
 
@@ -75,6 +93,11 @@ def test_the_gzip_check_reads_the_magic_bytes_gzip_writes():
 
 def test_smoke_hardening_is_the_one_docker_run_had():
     assert dict(docker.HARDENING) == {
-        "network_mode": "none", "read_only": True, "tmpfs": {"/tmp": "rw,exec,nosuid,size=64m"}, "cap_drop": ["ALL"],
-        "security_opt": ["no-new-privileges"], "mem_limit": "512m", "pids_limit": 256,
+        "network_mode": "none",
+        "read_only": True,
+        "tmpfs": {"/tmp": "rw,exec,nosuid,size=64m"},
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "mem_limit": "512m",
+        "pids_limit": 256,
     }

@@ -1,4 +1,4 @@
-"""checks.engine.docker.translate: each of the SDK's typed errors becomes one paragraph saying what to do (no engine needed)."""
+"""checks.engine.docker.translate: each typed SDK error becomes one paragraph saying what to do (no engine needed)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def message(error: BaseException, action: str = "image inspect x", timeout: floa
 
 def test_not_found_names_the_command_the_engine_s_words_and_where_to_look():
     text = message(api_error(sdk.errors.NotFound, 404, "No such image: x"))
-    assert "`docker image inspect x` failed" in text and "No such image: x" in text and "`docker images`" in text
+    assert "`docker image inspect x` failed" in text
+    assert "No such image: x" in text
+    assert "`docker images`" in text
 
 
 def test_another_api_error_quotes_the_engine():
@@ -34,12 +36,19 @@ def test_another_api_error_quotes_the_engine():
     assert "`docker rmi x` failed: the engine says conflict: unable to remove repository reference." in text
 
 
-@pytest.mark.parametrize("error", [
-    requests.exceptions.ConnectionError("('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))"),
-    requests.exceptions.ConnectionError("HTTPConnectionPool: [Errno 111] Connection refused"),
-    sdk.errors.DockerException("Error while fetching server API version: ('Connection aborted.', "
-                               "ConnectionRefusedError(111, 'Connection refused'))"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        requests.exceptions.ConnectionError(
+            "('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))"
+        ),
+        requests.exceptions.ConnectionError("HTTPConnectionPool: [Errno 111] Connection refused"),
+        sdk.errors.DockerException(
+            "Error while fetching server API version: ('Connection aborted.', "
+            "ConnectionRefusedError(111, 'Connection refused'))"
+        ),
+    ],
+)
 def test_an_engine_that_is_not_there_gets_the_engine_down_message(error):
     text = message(error)
     assert text.startswith("The Docker engine does not answer (unix:///run/slimlab-test.sock: ")
@@ -49,16 +58,21 @@ def test_an_engine_that_is_not_there_gets_the_engine_down_message(error):
 def test_engine_down_says_whether_the_socket_is_missing_or_refuses():
     missing = requests.exceptions.ConnectionError("FileNotFoundError(2, 'No such file or directory')")
     refused = requests.exceptions.ConnectionError("[Errno 111] Connection refused")
-    assert "no socket there" in message(missing) and "connection refused" in message(refused)
+    assert "no socket there" in message(missing)
+    assert "connection refused" in message(refused)
 
 
-@pytest.mark.parametrize("error", [
-    requests.exceptions.ReadTimeout("UnixHTTPConnectionPool(host='localhost', port=None): Read timed out."),
-    requests.exceptions.ConnectionError("UnixHTTPConnectionPool(host='localhost', port=None): Read timed out."),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        requests.exceptions.ReadTimeout("UnixHTTPConnectionPool(host='localhost', port=None): Read timed out."),
+        requests.exceptions.ConnectionError("UnixHTTPConnectionPool(host='localhost', port=None): Read timed out."),
+    ],
+)
 def test_a_timeout_says_how_long_it_waited(error):
     text = message(error, "history x", timeout=120)
-    assert "`docker history x` did not finish within 120s" in text and "`docker info`" in text
+    assert "`docker history x` did not finish within 120s" in text
+    assert "`docker info`" in text
 
 
 def test_a_stream_cut_short_says_the_engine_stopped_answering():

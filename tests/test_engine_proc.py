@@ -1,4 +1,4 @@
-"""checks.engine.proc: a helper command finishes, fails, or is stopped at its deadline with a clear message (no engine needed)."""
+"""checks.engine.proc: a helper command finishes, fails, or stops at its deadline with a clear message (no engine)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_a_command_that_outlives_its_time_is_stopped_with_its_children_and_named
 
 
 def test_a_missing_program_says_how_to_install_it():
-    with pytest.raises(UsageError, match="slimlab-no-such-tool is not installed. Debian: apt-get install iproute2"):
+    with pytest.raises(UsageError, match=r"slimlab-no-such-tool is not installed\. Debian: apt-get install iproute2"):
         proc.run(["slimlab-no-such-tool"], timeout=5, missing="Debian: apt-get install iproute2")
 
 

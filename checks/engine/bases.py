@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.engine import docker, proc
+from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
@@ -115,7 +116,7 @@ class Resolver:
         below = [self.resolve(dep) for dep in external_images_of(recipe.folder / "Dockerfile")] if recipe else []
         tag = f"slimlab-base/{recipe.slug}:{recipe_sha256(recipe, below)[:12]}" if recipe else None
         built = docker.inspect_image(tag) if tag else None
-        if built is not None:
+        if tag is not None and built is not None:
             return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
         if self.settings.pull != "never":
             timeout = self.settings.pull_timeout
@@ -139,7 +140,7 @@ class Resolver:
             if prepare.exists():
                 self._prepare(prepare, context, recipe)
             image_id = docker.build(
-                docker.BuildRequest(
+                BuildRequest(
                     dockerfile=context / "Dockerfile",
                     context=context,
                     tag=tag,

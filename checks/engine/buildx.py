@@ -23,7 +23,9 @@ from checks.model.errors import UsageError
 
 #: Seconds one build may take: generous, as a cold stand-in base downloads Debian packages.
 BUILD_TIMEOUT = 1800.0
-NO_CLI = "The docker command is not installed. Run `make check` (it installs the engine on Debian/Ubuntu) or install Docker."
+NO_CLI = (
+    "The docker command is not installed. Run `make check` (it installs the engine on Debian/Ubuntu) or install Docker."
+)
 #: What buildx prints when it finds no engine; :mod:`checks.engine.docker` words the message.
 UNREACHABLE = "Cannot connect to the Docker daemon"
 
@@ -62,7 +64,17 @@ def failing_step(lines: list[str]) -> tuple[str, list[str]]:
 
 def command_of(request: BuildRequest, iid_path: Path) -> list[str]:
     """The ``docker buildx build`` command line for ``request``, writing the image id to ``iid_path``."""
-    command = ["docker", "buildx", "build", "--load", "--progress=plain", "-f", str(request.dockerfile), "-t", request.tag]
+    command = [
+        "docker",
+        "buildx",
+        "build",
+        "--load",
+        "--progress=plain",
+        "-f",
+        str(request.dockerfile),
+        "-t",
+        request.tag,
+    ]
     if request.builder:
         command += ["--builder", request.builder]
     for key, value in request.labels.items():
@@ -75,11 +87,12 @@ def command_of(request: BuildRequest, iid_path: Path) -> list[str]:
         command += ["--secret", secret]
     if request.target:
         command += ["--target", request.target]
-    return command + ["--iidfile", str(iid_path), str(request.context)]
+    return [*command, "--iidfile", str(iid_path), str(request.context)]
 
 
-def build(request: BuildRequest, *, echo: Callable[[str], None], engine_down: str,
-          timeout: float = BUILD_TIMEOUT) -> str:
+def build(
+    request: BuildRequest, *, echo: Callable[[str], None], engine_down: str, timeout: float = BUILD_TIMEOUT
+) -> str:
     """Build and load an image; return its id.  Progress lines go to ``echo``.
 
     A failed build raises UsageError naming the failing step with its log's
@@ -88,26 +101,39 @@ def build(request: BuildRequest, *, echo: Callable[[str], None], engine_down: st
     """
     iid_path = Path(tempfile.gettempdir()) / f"slimlab-iid-{uuid.uuid4().hex}"
     try:
-        process = subprocess.Popen(command_of(request, iid_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, text=True, errors="replace")
+        process = subprocess.Popen(
+            command_of(request, iid_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+        )
     except FileNotFoundError:
         raise UsageError(NO_CLI) from None
     expired = threading.Event()
-    watchdog = threading.Timer(timeout, lambda: (expired.set(), process.kill()))
+
+    def expire() -> None:
+        expired.set()
+        process.kill()
+
+    watchdog = threading.Timer(timeout, expire)
     watchdog.start()
     lines: list[str] = []
     try:
         assert process.stdout is not None
-        for line in process.stdout:
-            line = line.rstrip("\n")
+        for raw in process.stdout:
+            line = raw.rstrip("\n")
             lines.append(line)
             if _STEP.match(line) or line.startswith("ERROR"):
                 echo(line)
         code = process.wait()
         if expired.is_set():
-            raise UsageError(f"{request.dockerfile}: the build did not finish within {timeout:g}s, so it was stopped "
-                             f"(last line: {lines[-1] if lines else 'none'}). Find the slow step in the progress above, "
-                             "make it faster or check the network, and run the command again.")
+            raise UsageError(
+                f"{request.dockerfile}: the build did not finish within {timeout:g}s, so it was stopped "
+                f"(last line: {lines[-1] if lines else 'none'}). Find the slow step in the progress above, "
+                "make it faster or check the network, and run the command again."
+            )
         if code:
             raise failed(request, lines, engine_down)
         return iid_path.read_text().strip()
@@ -116,7 +142,8 @@ def build(request: BuildRequest, *, echo: Callable[[str], None], engine_down: st
         if process.poll() is None:  # an error, or Ctrl-C: stop the build rather than leave it running
             process.kill()
             process.wait(timeout=60)
-        process.stdout.close()
+        if process.stdout is not None:
+            process.stdout.close()
         iid_path.unlink(missing_ok=True)
 
 

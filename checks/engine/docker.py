@@ -30,6 +30,10 @@ from types import MappingProxyType
 from typing import IO, Any
 
 import docker as sdk
+import docker.auth
+import docker.constants
+import docker.errors
+import docker.utils
 import requests
 import urllib3
 
@@ -87,27 +91,37 @@ def translate(error: BaseException, action: str, *, where: str = "", timeout: fl
     at ``where``, given ``timeout`` seconds; None for an error that is not the engine's (a bug: let it through)."""
     where = where or os.environ.get("DOCKER_HOST") or DEFAULT_HOST
     if isinstance(error, sdk.errors.NotFound):
-        return UsageError(f"`docker {action}` failed: the engine has no such object ({_explanation(error)}). "
-                          "`docker images` and `docker ps -a` list what it has; build or pull what is missing and "
-                          "run the command again.")
+        return UsageError(
+            f"`docker {action}` failed: the engine has no such object ({_explanation(error)}). "
+            "`docker images` and `docker ps -a` list what it has; build or pull what is missing and "
+            "run the command again."
+        )
     if isinstance(error, sdk.errors.APIError):
-        return UsageError(f"`docker {action}` failed: the engine says {_explanation(error)}. Fix what it names "
-                          "(`docker info` shows the engine's state) and run the command again.")
+        return UsageError(
+            f"`docker {action}` failed: the engine says {_explanation(error)}. Fix what it names "
+            "(`docker info` shows the engine's state) and run the command again."
+        )
     if _timed_out(error):
         given = f"within {timeout:g}s" if timeout else "in time"
-        return UsageError(f"`docker {action}` did not finish {given}; the engine at {where} may be overloaded or "
-                          "stuck. Check `docker info` and try again.")
+        return UsageError(
+            f"`docker {action}` did not finish {given}; the engine at {where} may be overloaded or "
+            "stuck. Check `docker info` and try again."
+        )
     if isinstance(error, (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError)):
-        return UsageError(f"The engine at {where} stopped answering in the middle of `docker {action}` ({error}). "
-                          "Check `docker info` and the engine's log, then run the command again.")
+        return UsageError(
+            f"The engine at {where} stopped answering in the middle of `docker {action}` ({error}). "
+            "Check `docker info` and the engine's log, then run the command again."
+        )
     if isinstance(error, (requests.exceptions.ConnectionError, ConnectionError, FileNotFoundError)):
         return UsageError(ENGINE_DOWN.format(detail=_engine_down_detail(error, where)))
     if isinstance(error, sdk.errors.DockerException):
         text = str(error)
         if any(word in text for word in ("Connection", "connection", "No such file or directory")):
             return UsageError(ENGINE_DOWN.format(detail=_engine_down_detail(error, where)))
-        return UsageError(f"The Docker SDK cannot talk to the engine at {where} ({text}). Check DOCKER_HOST and that "
-                          "`docker info` works, then run the command again.")
+        return UsageError(
+            f"The Docker SDK cannot talk to the engine at {where} ({text}). Check DOCKER_HOST and that "
+            "`docker info` works, then run the command again."
+        )
     return None
 
 
@@ -127,21 +141,25 @@ _clients: dict[tuple[str | None, float], sdk.APIClient] = {}
 
 
 def _api(host: str | None = None, *, timeout: float = API_TIMEOUT) -> sdk.APIClient:
-    """A low-level SDK client for the engine at ``host`` (default: as DOCKER_HOST says); each call waits at most ``timeout``."""
+    """A low-level SDK client for the engine at ``host`` (default: as DOCKER_HOST says).
+
+    Each call waits at most ``timeout`` seconds.
+    """
     key = (host, timeout)
     if key not in _clients:
         with engine_errors("version", where=host or "", timeout=timeout):
             if host:
-                _clients[key] = sdk.APIClient(base_url=host, timeout=timeout, version="auto")
+                # The SDK hands the timeout to requests, which takes seconds as a float; its stubs say int.
+                _clients[key] = sdk.APIClient(base_url=host, timeout=timeout, version="auto")  # type: ignore[arg-type]
             else:
-                _clients[key] = sdk.APIClient(timeout=timeout, version="auto", **sdk.utils.kwargs_from_env())
+                _clients[key] = sdk.APIClient(timeout=timeout, version="auto", **sdk.utils.kwargs_from_env())  # type: ignore[arg-type]
     return _clients[key]
 
 
 def ping(host: str, *, timeout: float = 5) -> bool:
     """Whether the engine at ``host`` answers ``/_ping`` within ``timeout`` seconds."""
     try:
-        client = sdk.APIClient(base_url=host, timeout=timeout, version=sdk.constants.DEFAULT_DOCKER_API_VERSION)
+        client = sdk.APIClient(base_url=host, timeout=timeout, version=sdk.constants.DEFAULT_DOCKER_API_VERSION)  # type: ignore[arg-type]
         try:
             return bool(client.ping())
         finally:
@@ -175,12 +193,28 @@ class _Chunks(io.RawIOBase):
 
 
 @contextlib.contextmanager
-def _body(api: sdk.APIClient, method: str, path: str, action: str, *, params: Mapping[str, Any] | None = None,
-          data: Any = None, headers: Mapping[str, str] | None = None, timeout: float = API_TIMEOUT) -> Iterator[requests.Response]:
+def _body(
+    api: sdk.APIClient,
+    method: str,
+    path: str,
+    action: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    data: Any = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = API_TIMEOUT,
+) -> Iterator[requests.Response]:
     """One streamed API request (the SDK's own methods have no timeout for pulls and take one image per save)."""
     with engine_errors(action, where=api.base_url, timeout=timeout):
-        response = api.request(method, api._url(path), params=params, data=data, headers=headers, stream=True,
-                               timeout=timeout)
+        response = api.request(
+            method,
+            api._url(path),  # type: ignore[attr-defined]  # the SDK's own URL builder (pinned version)
+            params=params,
+            data=data,
+            headers=headers,
+            stream=True,
+            timeout=timeout,
+        )
         try:
             try:
                 response.raise_for_status()
@@ -191,18 +225,22 @@ def _body(api: sdk.APIClient, method: str, path: str, action: str, *, params: Ma
             response.close()
 
 
-def _messages(response: requests.Response, action: str, deadline: float, timeout: float) -> Iterator[dict]:
+def _messages(response: requests.Response, action: str, deadline: float, timeout: float) -> Iterator[dict[str, Any]]:
     """The JSON progress messages of a pull or push; UsageError for an error message or past the deadline."""
     for line in response.iter_lines():
         if time.monotonic() > deadline:
-            raise UsageError(f"`docker {action}` did not finish within {timeout:g}s; the registry or the engine may be "
-                             "stuck. Check `docker info` and try again.")
+            raise UsageError(
+                f"`docker {action}` did not finish within {timeout:g}s; the registry or the engine may be "
+                "stuck. Check `docker info` and try again."
+            )
         if not line.strip():
             continue
         message = json.loads(line)
         if message.get("error"):
-            raise UsageError(f"`docker {action}` failed: {message['error']}. Check that the registry answers and "
-                             "run the command again.")
+            raise UsageError(
+                f"`docker {action}` failed: {message['error']}. Check that the registry answers and "
+                "run the command again."
+            )
         yield message
 
 
@@ -213,8 +251,10 @@ def _messages(response: requests.Response, action: str, deadline: float, timeout
 def history_layers(items: Iterable[Mapping[str, Any]]) -> tuple[Layer, ...]:
     """``/images/{id}/history`` (newest first) as ``docker history --no-trunc --human=false`` gave it, oldest first:
     the CLI replaces each tab in CreatedBy with a space."""
-    rows = [Layer(size_bytes=int(item.get("Size") or 0), created_by=(item.get("CreatedBy") or "").replace("\t", " "))
-            for item in items]
+    rows = [
+        Layer(size_bytes=int(item.get("Size") or 0), created_by=(item.get("CreatedBy") or "").replace("\t", " "))
+        for item in items
+    ]
     return tuple(reversed(rows))
 
 
@@ -222,8 +262,10 @@ def start_failure_code(message: str) -> int:
     """The exit code ``docker run`` gives when the engine cannot create or start the container (docker/cli's
     ``runStartContainerErr``): 127 for a missing program, 126 for one that cannot be executed, else 125."""
     text = message.removeprefix("Error response from daemon: ")
-    if any(part in text for part in ("executable file not found", "no such file or directory",
-                                     "system cannot find the file specified")):
+    if any(
+        part in text
+        for part in ("executable file not found", "no such file or directory", "system cannot find the file specified")
+    ):
         return 127
     if "permission denied" in text or "is a directory" in text:
         return 126
@@ -236,8 +278,11 @@ def wait_code(result: Mapping[str, Any]) -> int:
 
 
 def image_rows(images: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """(repository:tag, short id) rows of ``/images/json``, as ``docker images --format '{{.Repository}}:{{.Tag}} {{.ID}}'``
-    prints them: one per tag, ``<none>:<none>`` for an untagged image, ``repo:<none>`` for one known only by digest."""
+    """(repository:tag, short id) rows of ``/images/json``.
+
+    As ``docker images --format '{{.Repository}}:{{.Tag}} {{.ID}}'`` prints them: one per tag,
+    ``<none>:<none>`` for an untagged image, ``repo:<none>`` for one known only by digest.
+    """
     rows = []
     for image in images:
         short = image["Id"].removeprefix("sha256:")[:12]
@@ -248,7 +293,11 @@ def image_rows(images: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
             continue
         tagged = {tag.rsplit(":", 1)[0] for tag in tags}
         rows += [(tag, short) for tag in tags]
-        rows += [(f"{repo}:<none>", short) for repo in dict.fromkeys(d.split("@", 1)[0] for d in digests) if repo not in tagged]
+        rows += [
+            (f"{repo}:<none>", short)
+            for repo in dict.fromkeys(d.split("@", 1)[0] for d in digests)
+            if repo not in tagged
+        ]
     return rows
 
 
@@ -264,15 +313,19 @@ def engine_versions() -> dict[str, str]:
         raise UsageError(ENGINE_DOWN.format(detail="no server version"))
     found = buildx.version()
     if found is None:
-        raise UsageError("The docker CLI has no buildx plugin. `make check` installs it on Debian/Ubuntu; elsewhere install docker-buildx.")
+        raise UsageError(
+            "The docker CLI has no buildx plugin. `make check` installs it on Debian/Ubuntu; "
+            "elsewhere install docker-buildx."
+        )
     return {"engine": engine, "buildx": found}
 
 
-def inspect_image(ref: str) -> dict | None:
+def inspect_image(ref: str) -> dict[str, Any] | None:
     """``docker image inspect`` of ``ref``, or None when there is no such image."""
     with engine_errors(f"image inspect {ref}"):
         try:
-            return _api().inspect_image(ref)
+            found: dict[str, Any] = _api().inspect_image(ref)  # type: ignore[no-untyped-call]
+            return found
         except sdk.errors.APIError as error:
             if error.is_client_error():  # no such image, or a name that cannot be one: the CLI said nothing either
                 return None
@@ -282,12 +335,14 @@ def inspect_image(ref: str) -> dict | None:
 def history(ref: str) -> tuple[Layer, ...]:
     """The image's steps, oldest first, with the bytes each added."""
     with engine_errors(f"history {ref}"):
-        return history_layers(_api().history(ref))
+        return history_layers(_api().history(ref))  # type: ignore[no-untyped-call]
 
 
 def build(request: BuildRequest, *, echo: Callable[[str], None], timeout: float = buildx.BUILD_TIMEOUT) -> str:
     """Build and load an image with buildx; return its id (see :func:`checks.engine.buildx.build`)."""
-    return buildx.build(request, echo=echo, timeout=timeout, engine_down=ENGINE_DOWN.format(detail="buildx could not reach it"))
+    return buildx.build(
+        request, echo=echo, timeout=timeout, engine_down=ENGINE_DOWN.format(detail="buildx could not reach it")
+    )
 
 
 def pull(ref: str, timeout: float) -> bool:
@@ -300,16 +355,23 @@ def pull(ref: str, timeout: float) -> bool:
 
 
 def _auth(api: sdk.APIClient, repository: str) -> str:
-    """The X-Registry-Auth header the CLI would send: the credentials docker's config holds for the registry, or none."""
+    """The X-Registry-Auth header the CLI would send: the credentials docker's config holds for it, or none."""
     registry, _ = sdk.auth.resolve_repository_name(repository)
-    return sdk.auth.get_config_header(api, registry) or sdk.auth.encode_header({})
+    return str(sdk.auth.get_config_header(api, registry) or sdk.auth.encode_header({}))
 
 
 def _pull(api: sdk.APIClient, ref: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     repository, tag = sdk.utils.parse_repository_tag(ref)
-    with _body(api, "POST", "/images/create", f"pull {ref}", params={"fromImage": repository, "tag": tag or "latest"},
-               headers={"X-Registry-Auth": _auth(api, repository)}, timeout=timeout) as response:
+    with _body(
+        api,
+        "POST",
+        "/images/create",
+        f"pull {ref}",
+        params={"fromImage": repository, "tag": tag or "latest"},
+        headers={"X-Registry-Auth": _auth(api, repository)},
+        timeout=timeout,
+    ) as response:
         for _ in _messages(response, f"pull {ref}", deadline, timeout):
             pass
 
@@ -321,8 +383,12 @@ def list_files(image: str) -> frozenset[str]:
     with engine_errors(f"create {image}"):
         api.create_container(image, command=["/slimlab-never-started"], name=name, labels={CONTAINER_LABEL: "inspect"})
     try:
-        with _body(api, "GET", f"/containers/{name}/export", f"export {name}") as response, \
-                tarfile.open(fileobj=io.BufferedReader(_Chunks(response.iter_content(1 << 20)), 1 << 20), mode="r|") as archive:
+        with (
+            _body(api, "GET", f"/containers/{name}/export", f"export {name}") as response,
+            tarfile.open(
+                fileobj=io.BufferedReader(_Chunks(response.iter_content(1 << 20)), 1 << 20), mode="r|"
+            ) as archive,
+        ):
             names = frozenset(member.name.strip("./").rstrip("/") for member in archive)
         return names - {""}
     finally:
@@ -335,22 +401,27 @@ def list_files(image: str) -> frozenset[str]:
 #: The hardening every smoke test runs under, as ``docker run`` flags would set it:
 #: --network none --read-only --tmpfs /tmp:rw,exec,nosuid,size=64m --cap-drop ALL
 #: --security-opt no-new-privileges --memory 512m --pids-limit 256.
-HARDENING: Mapping[str, Any] = MappingProxyType({
-    "network_mode": "none",
-    "read_only": True,
-    "tmpfs": {"/tmp": "rw,exec,nosuid,size=64m"},
-    "cap_drop": ["ALL"],
-    "security_opt": ["no-new-privileges"],
-    "mem_limit": "512m",
-    "pids_limit": 256,
-})
+HARDENING: Mapping[str, Any] = MappingProxyType(
+    {
+        "network_mode": "none",
+        "read_only": True,
+        "tmpfs": {"/tmp": "rw,exec,nosuid,size=64m"},
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "mem_limit": "512m",
+        "pids_limit": 256,
+    }
+)
 
 
 def _not_started(error: sdk.errors.APIError) -> SmokeRun:
     """What ``docker run`` printed and exited with when the engine refused to create or start the container."""
     message = f"Error response from daemon: {error.explanation or error}"
-    return SmokeRun(exit_code=start_failure_code(message), stdout="",
-                    stderr_tail=f"docker: {message}\n\nRun 'docker run --help' for more information")
+    return SmokeRun(
+        exit_code=start_failure_code(message),
+        stdout="",
+        stderr_tail=f"docker: {message}\n\nRun 'docker run --help' for more information",
+    )
 
 
 def run_smoke(image: str, args: Iterable[str], *, expect: str, timeout: float) -> SmokeRun:
@@ -361,8 +432,13 @@ def run_smoke(image: str, args: Iterable[str], *, expect: str, timeout: float) -
     try:
         with engine_errors(f"run {image}", timeout=timeout):
             try:
-                api.create_container(image, command=list(args) or None, name=name, labels={CONTAINER_LABEL: "smoke"},
-                                     host_config=api.create_host_config(**HARDENING))
+                api.create_container(
+                    image,
+                    command=list(args) or None,
+                    name=name,
+                    labels={CONTAINER_LABEL: "smoke"},
+                    host_config=api.create_host_config(**HARDENING),
+                )
             except sdk.errors.APIError as error:
                 return _not_started(error)
             try:
@@ -370,7 +446,7 @@ def run_smoke(image: str, args: Iterable[str], *, expect: str, timeout: float) -
             except sdk.errors.APIError as error:
                 return _not_started(error)
             try:
-                code = wait_code(api.wait(name, timeout=max(deadline - time.monotonic(), 0.001)))
+                code = wait_code(api.wait(name, timeout=max(deadline - time.monotonic(), 0.001)))  # type: ignore[arg-type]
             except requests.exceptions.RequestException as error:
                 if not _timed_out(error):
                     raise
@@ -447,8 +523,10 @@ def save_gz(refs: list[str], archive: Path) -> None:
     """`docker save` of ``refs`` into a gzip archive, written whole or not at all."""
     partial = archive.with_name(archive.name + ".partial")
     try:
-        with _body(_api(), "GET", "/images/get", f"save {' '.join(refs)}", params={"names": refs}) as response, \
-                gzip.open(partial, "wb", compresslevel=1) as out:
+        with (
+            _body(_api(), "GET", "/images/get", f"save {' '.join(refs)}", params={"names": refs}) as response,
+            gzip.open(partial, "wb", compresslevel=1) as out,
+        ):
             for chunk in response.iter_content(1 << 20):
                 out.write(chunk)
     except UsageError as error:
@@ -470,22 +548,34 @@ def load_gz(archive: Path) -> str:
 
     The engine unpacks gzip itself, so the archive is streamed to it as it is.
     """
-    with open(archive, "rb") as source:
+    with archive.open("rb") as source:
         if source.read(2) != GZIP_MAGIC:
-            raise UsageError(f"{archive} is not a workshop bundle (not gzip). Make it on a prepared machine with "
-                             "`make workshop-bundle`, copy it here whole, and run `make workshop-load BUNDLE=<path>`.")
+            raise UsageError(
+                f"{archive} is not a workshop bundle (not gzip). Make it on a prepared machine with "
+                "`make workshop-bundle`, copy it here whole, and run `make workshop-load BUNDLE=<path>`."
+            )
         source.seek(0)
         lines = []
         action = f"load -i {archive}"
-        with _body(_api(), "POST", "/images/load", action, params={"quiet": True}, data=source,
-                   headers={"Content-Type": "application/x-tar"}, timeout=LOAD_TIMEOUT) as response:
+        with _body(
+            _api(),
+            "POST",
+            "/images/load",
+            action,
+            params={"quiet": True},
+            data=source,
+            headers={"Content-Type": "application/x-tar"},
+            timeout=LOAD_TIMEOUT,
+        ) as response:
             for line in response.iter_lines():
                 if not line.strip():
                     continue
                 message = json.loads(line)
                 if message.get("error"):
-                    raise UsageError(f"docker load of {archive} failed: {message['error']}. Make the bundle again with "
-                                     "`make workshop-bundle` and copy it here whole.")
+                    raise UsageError(
+                        f"docker load of {archive} failed: {message['error']}. Make the bundle again with "
+                        "`make workshop-bundle` and copy it here whole."
+                    )
                 lines.append(message.get("stream", ""))
     return "".join(lines).strip()
 
@@ -521,8 +611,14 @@ def push(image: str, ref: str, *, timeout: float = 1800) -> None:
     with engine_errors(f"tag {image} {ref}"):
         api.tag(image, repository, tag)
     try:
-        with _body(api, "POST", f"/images/{repository}/push", f"push {ref}", params={"tag": tag},
-                   headers={"X-Registry-Auth": _auth(api, repository)}) as response:
+        with _body(
+            api,
+            "POST",
+            f"/images/{repository}/push",
+            f"push {ref}",
+            params={"tag": tag},
+            headers={"X-Registry-Auth": _auth(api, repository)},
+        ) as response:
             for _ in _messages(response, f"push {ref}", deadline, timeout):
                 pass
     finally:
@@ -549,5 +645,7 @@ def forget_images(host: str) -> None:
     with engine_errors("images -aq", where=host):
         left = api.images(all=True)
     if left:
-        raise UsageError(f"The fresh engine at {host} kept {len(left)} image(s) after removing them all, so the next "
-                         "pull would not be cold.")
+        raise UsageError(
+            f"The fresh engine at {host} kept {len(left)} image(s) after removing them all, so the next "
+            "pull would not be cold."
+        )

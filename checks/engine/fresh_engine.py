@@ -33,8 +33,10 @@ MISSING_IP = "Debian: apt-get install iproute2"
 def _ip(*args: str) -> None:
     done = proc.run(["ip", *args], timeout=TOOL_TIMEOUT, missing=MISSING_IP)
     if done.returncode:
-        raise UsageError(f"`ip {' '.join(args)}` failed ({done.stderr.strip()}); the fresh engine needs its own bridge. "
-                         "Run as root on a machine where `ip link add ... type bridge` works.")
+        raise UsageError(
+            f"`ip {' '.join(args)}` failed ({done.stderr.strip()}); the fresh engine needs its own bridge. "
+            "Run as root on a machine where `ip link add ... type bridge` works."
+        )
 
 
 @contextlib.contextmanager
@@ -63,9 +65,20 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[s
             _ip("link", "set", BRIDGE, "up")
         bridge = ["--bridge", BRIDGE] if network else ["--bridge", "none", "--iptables=false", "--ip-forward=false"]
         inside = [] if network else ["nsenter", f"--net=/run/netns/{netns}"]
-        log = open(root / "dockerd.log", "wb")
-        command = [*inside, "dockerd", "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
-                   "--pidfile", str(root / "docker.pid"), "-H", host, *bridge]
+        log = (root / "dockerd.log").open("wb")
+        command = [
+            *inside,
+            "dockerd",
+            "--data-root",
+            str(root / "data"),
+            "--exec-root",
+            str(root / "exec"),
+            "--pidfile",
+            str(root / "docker.pid"),
+            "-H",
+            host,
+            *bridge,
+        ]
         try:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         except FileNotFoundError:
@@ -75,7 +88,9 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[s
             if time.monotonic() > deadline or process.poll() is not None:
                 tail = (root / "dockerd.log").read_text(errors="replace").strip().splitlines()[-5:]
                 shown = "\n".join("    " + line for line in tail)
-                raise UsageError(f"The fresh engine did not start within {timeout:.0f}s; the last lines of its log:\n{shown}")
+                raise UsageError(
+                    f"The fresh engine did not start within {timeout:.0f}s; the last lines of its log:\n{shown}"
+                )
             time.sleep(0.5)
         yield host
     finally:

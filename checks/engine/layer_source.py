@@ -48,7 +48,7 @@ def from_storage(ref: str, info: Mapping[str, Any], driver: str, root: str) -> I
         if "sha256:" + hashlib.sha256(config).hexdigest() != image_id:
             return None
         layers = []
-        for diff_id, chain_id in zip(diff_ids, chain_ids(diff_ids)):
+        for diff_id, chain_id in zip(diff_ids, chain_ids(diff_ids), strict=False):
             folder = ("layerdb", "sha256", chain_id.removeprefix("sha256:"))
             if _store_file(base, *folder, "diff").decode().strip() != diff_id:
                 return None

@@ -57,16 +57,22 @@ MISSING_IPROUTE = "Debian: apt-get install iproute2"
 def network_namespace() -> Iterator[str]:
     """A network namespace of our own holding only a loopback interface; deleted afterwards."""
     name = f"slimlab-pull-{uuid.uuid4().hex[:8]}"
-    done = proc.run(["ip", "netns", "add", name], timeout=TOOL_TIMEOUT,
-                    missing=f"Cold pulls run in a network namespace of their own ({MISSING_IPROUTE})")
+    done = proc.run(
+        ["ip", "netns", "add", name],
+        timeout=TOOL_TIMEOUT,
+        missing=f"Cold pulls run in a network namespace of their own ({MISSING_IPROUTE})",
+    )
     if done.returncode:
-        raise UsageError(f"`ip netns add {name}` failed ({done.stderr.strip()}); cold pulls run in a network namespace "
-                         "of their own.")
+        raise UsageError(
+            f"`ip netns add {name}` failed ({done.stderr.strip()}); cold pulls run in a network namespace of their own."
+        )
     try:
         done = proc.run(["ip", "-n", name, "link", "set", "lo", "up"], timeout=TOOL_TIMEOUT, missing=MISSING_IPROUTE)
         if done.returncode:
-            raise UsageError(f"`ip -n {name} link set lo up` failed ({done.stderr.strip()}); cold pulls need loopback "
-                             "in their network namespace.")
+            raise UsageError(
+                f"`ip -n {name} link set lo up` failed ({done.stderr.strip()}); cold pulls need loopback "
+                "in their network namespace."
+            )
         yield name
     finally:
         proc.quietly(["ip", "netns", "del", name], timeout=TOOL_TIMEOUT)
@@ -77,17 +83,23 @@ def host_platform() -> tuple[str, str]:
     return "linux", ARCHITECTURES.get(platform.machine(), platform.machine())
 
 
-def effective(wanted: PullSettings, *, docker_host: str, euid: int, dockerd: str | None) -> tuple[PullSettings, list[str]]:
+def effective(
+    wanted: PullSettings, *, docker_host: str, euid: int, dockerd: str | None
+) -> tuple[PullSettings, list[str]]:
     """What this machine can measure of what was asked, and why each thing left out is left out."""
     reasons = []
     sizes, pulls = wanted.sizes, wanted.pulls
     if sizes and (problem := registry_problem(docker_host)):
-        reasons.append(f"compressed sizes and pull times are not measured: {problem}. Use an engine on this machine, "
-                       f"or set {ENV_MODE}=0 to say you know")
+        reasons.append(
+            f"compressed sizes and pull times are not measured: {problem}. Use an engine on this machine, "
+            f"or set {ENV_MODE}=0 to say you know"
+        )
         sizes = pulls = False
     if pulls and (problem := fresh_engine_problem(euid=euid, dockerd=dockerd)):
-        reasons.append(f"pull times are not measured ({problem}); compressed sizes still are. Run as root to time "
-                       f"pulls, or set {ENV_MODE}=size to say you know")
+        reasons.append(
+            f"pull times are not measured ({problem}); compressed sizes still are. Run as root to time "
+            f"pulls, or set {ENV_MODE}=size to say you know"
+        )
         pulls = False
     return PullSettings(sizes=sizes, pulls=pulls, runs=wanted.runs), reasons
 
@@ -95,10 +107,17 @@ def effective(wanted: PullSettings, *, docker_host: str, euid: int, dockerd: str
 class PullBench:
     """One registry and (when pulls are timed) one fresh engine for a whole verify run, started on first need."""
 
-    def __init__(self, wanted: PullSettings, *, echo: Callable[[str], None], settings: Settings | None = None,
-                 environ: Mapping[str, str] = os.environ):
-        self.setting, self.reasons = effective(wanted, docker_host=environ.get("DOCKER_HOST", ""),
-                                               euid=os.geteuid(), dockerd=shutil.which("dockerd"))
+    def __init__(
+        self,
+        wanted: PullSettings,
+        *,
+        echo: Callable[[str], None],
+        settings: Settings | None = None,
+        environ: Mapping[str, str] = os.environ,
+    ):
+        self.setting, self.reasons = effective(
+            wanted, docker_host=environ.get("DOCKER_HOST", ""), euid=os.geteuid(), dockerd=shutil.which("dockerd")
+        )
         self._echo = echo
         self._environ = environ
         self._settings = settings or Settings()
@@ -111,7 +130,9 @@ class PullBench:
     def __enter__(self) -> PullBench:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -150,12 +171,15 @@ class PullBench:
                 self._stack.enter_context(registry.twin_in(self._netns, self._started_registry()))
                 self._host = self._stack.enter_context(fresh_engine(self._settings.engine_timeout, netns=self._netns))
             except UsageError as error:
-                raise UsageError(f"{error}\nTo measure compressed sizes without timing pulls, set {ENV_MODE}=size.") from None
+                raise UsageError(
+                    f"{error}\nTo measure compressed sizes without timing pulls, set {ENV_MODE}=size."
+                ) from None
             self._echo("pulls: fresh engine with an empty data root started for cold pulls")
         return self._host
 
-    def measure(self, lab: str, images: Mapping[str, str],
-                links: Mapping[float, tuple[str, ...]] | None = None) -> dict[str, PullFigures]:
+    def measure(
+        self, lab: str, images: Mapping[str, str], links: Mapping[float, tuple[str, ...]] | None = None
+    ) -> dict[str, PullFigures]:
         """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
         pull each one cold ``runs`` times, one round over all variants per run; then pull the
         variants ``links`` names over each throttled link (Mbit/s -> variants) the same way."""
@@ -169,10 +193,16 @@ class PullBench:
             runs = self._pull_runs(found, repository, list(images))
             for rate, variants in (links or {}).items():
                 with self._throttled(rate):
-                    for variant, seconds in self._pull_runs(found, repository, variants, f" over {rate:g} Mbit/s").items():
+                    for variant, seconds in self._pull_runs(
+                        found, repository, variants, f" over {rate:g} Mbit/s"
+                    ).items():
                         over.setdefault(variant, {})[link_key(rate)] = tuple(seconds)
-        return {v: PullFigures(compressed_size_bytes=sizes[v], pull_runs=tuple(runs.get(v, ())), link_pull_runs=over.get(v, {}))
-                for v in images}
+        return {
+            v: PullFigures(
+                compressed_size_bytes=sizes[v], pull_runs=tuple(runs.get(v, ())), link_pull_runs=over.get(v, {})
+            )
+            for v in images
+        }
 
     def _pushed(self, found: registry.Registry, repository: str, images: Mapping[str, str]) -> dict[str, int]:
         """Push each image; return the compressed size the registry stores for each."""
@@ -180,7 +210,9 @@ class PullBench:
         for variant, image in images.items():
             docker.push(image, found.ref(repository, variant))
             sizes[variant] = registry.compressed_size(found, repository, variant, host_platform())
-            self._echo(f"{repository.removeprefix('slimlab/')}: pushed {variant}: {megabytes(sizes[variant])} compressed")
+            self._echo(
+                f"{repository.removeprefix('slimlab/')}: pushed {variant}: {megabytes(sizes[variant])} compressed"
+            )
         return sizes
 
     @contextlib.contextmanager
@@ -188,18 +220,24 @@ class PullBench:
         """Throttle the fresh engine's side of every pull (its namespace's loopback) to ``rate`` Mbit/s."""
         self._started_engine()
         assert self._netns is not None
-        done = proc.run(["tc", "-n", self._netns, "qdisc", "add", "dev", "lo", *tbf(rate)], timeout=TOOL_TIMEOUT,
-                        missing=f"Pulls over a {rate:g} Mbit/s link need tc ({MISSING_IPROUTE}; or set {ENV_MODE}=size)")
+        done = proc.run(
+            ["tc", "-n", self._netns, "qdisc", "add", "dev", "lo", *tbf(rate)],
+            timeout=TOOL_TIMEOUT,
+            missing=f"Pulls over a {rate:g} Mbit/s link need tc ({MISSING_IPROUTE}; or set {ENV_MODE}=size)",
+        )
         if done.returncode:
-            raise UsageError(f"`tc qdisc add ... tbf` failed ({done.stderr.strip()}), so pulls over a {rate:g} Mbit/s link "
-                             f"cannot be timed here. Set {ENV_MODE}=size to skip pull times.")
+            raise UsageError(
+                f"`tc qdisc add ... tbf` failed ({done.stderr.strip()}), so pulls over a {rate:g} Mbit/s link "
+                f"cannot be timed here. Set {ENV_MODE}=size to skip pull times."
+            )
         try:
             yield
         finally:
             proc.quietly(["tc", "-n", self._netns, "qdisc", "del", "dev", "lo", "root"], timeout=TOOL_TIMEOUT)
 
-    def _pull_runs(self, found: registry.Registry, repository: str, variants: Iterable[str],
-                   over: str = "") -> dict[str, list[float]]:
+    def _pull_runs(
+        self, found: registry.Registry, repository: str, variants: Iterable[str], over: str = ""
+    ) -> dict[str, list[float]]:
         host = self._started_engine()
         docker.forget_images(host)
         runs: dict[str, list[float]] = {}
@@ -207,6 +245,8 @@ class PullBench:
             seconds = round(docker.timed_pull(found.ref(repository, variant), host=host), 3)
             docker.forget_images(host)
             runs.setdefault(variant, []).append(seconds)
-            self._echo(f"{repository.removeprefix('slimlab/')}: cold pull {run + 1}/{self.setting.runs} of {variant}{over}: "
-                       f"{seconds:.2f} s")
+            self._echo(
+                f"{repository.removeprefix('slimlab/')}: cold pull {run + 1}/{self.setting.runs} of {variant}{over}: "
+                f"{seconds:.2f} s"
+            )
         return runs

@@ -61,11 +61,15 @@ def find_binary(environ: Mapping[str, str]) -> str | None:
 def install(echo: Callable[[str], None]) -> str:
     """Install the registry with checks/setup/registry.sh (apt, as root on Debian/Ubuntu); return the binary."""
     echo(f"pulls: {DEFAULT_BINARY} is missing; installing it with {SETUP.relative_to(SETUP.parents[2])}")
-    done = proc.run(["bash", str(SETUP)], what=f"{SETUP} (installing {DEFAULT_BINARY}; or install it by hand)", timeout=900)
+    done = proc.run(
+        ["bash", str(SETUP)], what=f"{SETUP} (installing {DEFAULT_BINARY}; or install it by hand)", timeout=900
+    )
     for line in done.stdout.splitlines():
         echo(line)
     if done.returncode:
-        raise UsageError(done.stderr.strip().removeprefix("slimlab:").strip() or f"{SETUP} failed (exit {done.returncode}).")
+        raise UsageError(
+            done.stderr.strip().removeprefix("slimlab:").strip() or f"{SETUP} failed (exit {done.returncode})."
+        )
     binary = shutil.which(DEFAULT_BINARY)
     if not binary:
         raise UsageError(f"{SETUP} finished but no {DEFAULT_BINARY} is on PATH.")
@@ -76,7 +80,8 @@ def free_port() -> int:
     """A TCP port of 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _get(url: str, accept: str = "", timeout: float = 30) -> tuple[int, bytes]:
@@ -105,26 +110,32 @@ def _answers(address: str) -> bool:
 def _answers_in(netns: str, address: str) -> bool:
     """Whether the registry answers on ``address`` as seen from inside network namespace ``netns``."""
     probe = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)"
-    return proc.quietly(["nsenter", f"--net=/run/netns/{netns}", sys.executable, "-c", probe, f"http://{address}/v2/"],
-                        timeout=10)
+    return proc.quietly(
+        ["nsenter", f"--net=/run/netns/{netns}", sys.executable, "-c", probe, f"http://{address}/v2/"], timeout=10
+    )
 
 
-def _wait_ready(process: subprocess.Popen, address: str, log: Path, timeout: float,
-                answers: Callable[[], bool] | None = None) -> None:
+def _wait_ready(
+    process: subprocess.Popen[bytes], address: str, log: Path, timeout: float, answers: Callable[[], bool] | None = None
+) -> None:
     """Return once ``GET /v2/`` answers 200; UsageError if the registry exits or stays silent."""
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise UsageError(f"The registry could not start on {address} (exit {process.returncode}); its log says:\n"
-                             f"{_log_tail(log)}\nFree the port, or fix the registry (checks/setup/registry.sh installs it).")
+            raise UsageError(
+                f"The registry could not start on {address} (exit {process.returncode}); its log says:\n"
+                f"{_log_tail(log)}\nFree the port, or fix the registry (checks/setup/registry.sh installs it)."
+            )
         if (answers or (lambda: _answers(address)))():
             return
         if time.monotonic() > deadline:
-            raise UsageError(f"The registry on {address} did not answer within {timeout:.0f}s; its log says:\n{_log_tail(log)}")
+            raise UsageError(
+                f"The registry on {address} did not answer within {timeout:.0f}s; its log says:\n{_log_tail(log)}"
+            )
         time.sleep(0.1)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
         try:
@@ -137,9 +148,11 @@ def _stop(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def local_registry(binary: str, *, port: int | None = None, timeout: float = 20) -> Iterator[Registry]:
     """Start a registry on 127.0.0.1 (``port``, or a free one); yield it; stop it and remove its files."""
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        raise UsageError(f"The registry binary '{binary}' does not exist or is not executable. Unset {ENV_BINARY} "
-                         "or point it at the distribution registry (Debian: apt-get install docker-registry).")
+    if not (Path(binary).is_file() and os.access(binary, os.X_OK)):
+        raise UsageError(
+            f"The registry binary '{binary}' does not exist or is not executable. Unset {ENV_BINARY} "
+            "or point it at the distribution registry (Debian: apt-get install docker-registry)."
+        )
     root = Path(tempfile.mkdtemp(prefix="slimlab-registry-"))
     address = f"127.0.0.1:{port or free_port()}"
     config = root / "config.yml"
@@ -152,15 +165,22 @@ def local_registry(binary: str, *, port: int | None = None, timeout: float = 20)
 
 
 @contextlib.contextmanager
-def _serving(command: list[str], binary: str, address: str, log_path: Path, timeout: float,
-             answers: Callable[[], bool] | None = None) -> Iterator[None]:
+def _serving(
+    command: list[str],
+    binary: str,
+    address: str,
+    log_path: Path,
+    timeout: float,
+    answers: Callable[[], bool] | None = None,
+) -> Iterator[None]:
     """Run one registry process until the block ends; it must answer within ``timeout`` seconds."""
     process = None
     try:
-        with open(log_path, "wb") as log:
+        with log_path.open("wb") as log:
             try:
-                process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                           start_new_session=True)
+                process = subprocess.Popen(
+                    command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+                )
             except OSError as error:
                 raise UsageError(f"The registry binary '{binary}' could not run: {error}.") from None
         _wait_ready(process, address, log_path, timeout, answers)
@@ -178,8 +198,14 @@ def twin_in(netns: str, registry: Registry, *, timeout: float = 20) -> Iterator[
     engine on the host: loopback, so trusted over plain HTTP.
     """
     command = ["nsenter", f"--net=/run/netns/{netns}", registry.binary, "serve", str(registry.root / "config.yml")]
-    with _serving(command, registry.binary, registry.address, registry.root / f"registry-{netns}.log", timeout,
-                  lambda: _answers_in(netns, registry.address)):
+    with _serving(
+        command,
+        registry.binary,
+        registry.address,
+        registry.root / f"registry-{netns}.log",
+        timeout,
+        lambda: _answers_in(netns, registry.address),
+    ):
         yield
 
 
@@ -187,12 +213,17 @@ def manifest(registry: Registry, repository: str, reference: str) -> dict[str, A
     """The manifest stored under ``repository:reference`` (a tag or a digest)."""
     status, body = _get(f"http://{registry.address}/v2/{repository}/manifests/{reference}", ACCEPT)
     if status != 200:
-        raise UsageError(f"The registry has no manifest for {repository}:{reference} (HTTP {status}) although the push "
-                         f"succeeded: {body[:200].decode(errors='replace')}")
-    return json.loads(body)
+        raise UsageError(
+            f"The registry has no manifest for {repository}:{reference} (HTTP {status}) although the push "
+            f"succeeded: {body[:200].decode(errors='replace')}"
+        )
+    found: dict[str, Any] = json.loads(body)
+    return found
 
 
-def compressed_size(registry: Registry, repository: str, tag: str, platform: tuple[str, str] = ("linux", "amd64")) -> int:
+def compressed_size(
+    registry: Registry, repository: str, tag: str, platform: tuple[str, str] = ("linux", "amd64")
+) -> int:
     """Bytes a node downloads to pull ``repository:tag``: its layer blobs (``platform``'s, when it is an index)."""
     found = manifest(registry, repository, tag)
     if is_index(found):

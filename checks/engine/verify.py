@@ -17,6 +17,7 @@ from pathlib import Path
 
 from checks.engine import docker, proc
 from checks.engine.bases import Resolver
+from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze
 from checks.engine.pullbench import PullBench
@@ -84,15 +85,24 @@ def _unchanged(lab: Lab, previous: Results | None, digest: str, bases: dict[str,
     return True
 
 
-def _measure(lab: Lab, folder: Path, variant: Variant, request: docker.BuildRequest, *, needs_files: bool,
-             echo: Callable[[str], None]) -> Measured:
+def _measure(
+    lab: Lab,
+    folder: Path,
+    variant: Variant,
+    request: BuildRequest,
+    *,
+    needs_files: bool,
+    echo: Callable[[str], None],
+) -> Measured:
     echo(f"{lab.name}: building {variant.name} ({variant.dockerfile})")
     image_id = docker.build(request, echo=lambda line: echo("    " + line))
     info = docker.inspect_image(image_id) or {}
     smoke = None
     if variant.smoke is not None:
         echo(f"{lab.name}: smoke test of {variant.name}")
-        smoke = docker.run_smoke(image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout)
+        smoke = docker.run_smoke(
+            image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout
+        )
         if smoke.timed_out:
             raise UsageError(
                 f"{folder / SPEC_NAME}: the smoke test of variant '{variant.name}' did not finish within "
@@ -124,18 +134,29 @@ def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterato
         done = proc.run(["bash", lab.prepare], what=str(folder / lab.prepare), cwd=copy, timeout=PREPARE_TIMEOUT)
         if done.returncode:
             tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])
-            raise UsageError(f"{folder / lab.prepare} failed (exit {done.returncode}):\n{tail}\nFix the script and run the command again.")
+            raise UsageError(
+                f"{folder / lab.prepare} failed (exit {done.returncode}):\n{tail}\n"
+                "Fix the script and run the command again."
+            )
         yield copy
 
 
-def _measure_all(lab: Lab, folder: Path, source: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None,
-                 echo: Callable[[str], None]) -> dict[str, Measured]:
+def _measure_all(
+    lab: Lab,
+    folder: Path,
+    source: Path,
+    uses: list[BaseUse],
+    *,
+    resolver: Resolver,
+    builder: str | None,
+    echo: Callable[[str], None],
+) -> dict[str, Measured]:
     """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy)."""
     bundle = ca_bundle(resolver.settings.environ)
     file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
     measured = {}
     for variant in lab.variants:
-        request = docker.BuildRequest(
+        request = BuildRequest(
             dockerfile=source / variant.dockerfile,
             context=source / variant.context,
             tag=image_tag(lab, variant),
@@ -145,7 +166,9 @@ def _measure_all(lab: Lab, folder: Path, source: Path, uses: list[BaseUse], *, r
             builder=builder,
             secrets=(f"id=ca-certificates,src={bundle}",) if bundle else (),
         )
-        measured[variant.name] = _measure(lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo)
+        measured[variant.name] = _measure(
+            lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo
+        )
     return measured
 
 
@@ -157,8 +180,9 @@ def resolve_bases(lab: Lab, folder: Path, resolver: Resolver) -> list[BaseUse]:
     return [resolver.resolve(name) for name in names]
 
 
-def measure(lab: Lab, folder: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None,
-            echo: Callable[[str], None]) -> dict[str, Measured]:
+def measure(
+    lab: Lab, folder: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None, echo: Callable[[str], None]
+) -> dict[str, Measured]:
     """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so)."""
     with build_folder(folder, lab, echo) as source:
         return _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo)
@@ -169,8 +193,16 @@ def judge(lab: Lab, measured: Mapping[str, Measured]) -> tuple[ClaimResult, ...]
     results = []
     for claim in lab.claims:
         verdict = claim.check.evaluate(measured)
-        results.append(ClaimResult(id=claim.id, kind=claim.check.kind, text=claim.text, passed=verdict.passed,
-                                   expected=verdict.expected, measured=verdict.measured))
+        results.append(
+            ClaimResult(
+                id=claim.id,
+                kind=claim.check.kind,
+                text=claim.text,
+                passed=verdict.passed,
+                expected=verdict.expected,
+                measured=verdict.measured,
+            )
+        )
     return tuple(results)
 
 
@@ -181,35 +213,55 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
     links = link_plan(claim.check for claim in lab.claims)
     figures = pulls.measure(lab.name, {name: m.image_id for name, m in measured.items()}, links)
     return {
-        name: dataclasses.replace(m, compressed_size_bytes=figures[name].compressed_size_bytes,
-                                  pull_runs=figures[name].pull_runs, link_pull_runs=figures[name].link_pull_runs)
+        name: dataclasses.replace(
+            m,
+            compressed_size_bytes=figures[name].compressed_size_bytes,
+            pull_runs=figures[name].pull_runs,
+            link_pull_runs=figures[name].link_pull_runs,
+        )
         for name, m in measured.items()
     }
 
 
-def lacks_pull_figures(previous: Results, pulls: PullBench | None, links: Mapping[float, tuple[str, ...]] | None = None) -> bool:
+def lacks_pull_figures(
+    previous: Results, pulls: PullBench | None, links: Mapping[float, tuple[str, ...]] | None = None
+) -> bool:
     """True when ``pulls`` measures figures that the recorded results do not hold yet
     (``links``: the variants to pull over each throttled link, see :func:`checks.model.pulls.link_plan`)."""
     if pulls is None:
         return False
     wants = pulls.setting
-    if any((wants.sizes and m.compressed_size_bytes is None) or (wants.pulls and not m.pull_runs)
-           for m in previous.variants.values()):
+    if any(
+        (wants.sizes and m.compressed_size_bytes is None) or (wants.pulls and not m.pull_runs)
+        for m in previous.variants.values()
+    ):
         return True
-    return wants.pulls and any(not previous.variants[v].runs_over(rate) for rate, names in (links or {}).items()
-                               for v in names if v in previous.variants)
+    return wants.pulls and any(
+        not previous.variants[v].runs_over(rate)
+        for rate, names in (links or {}).items()
+        for v in names
+        if v in previous.variants
+    )
 
 
 def unjudged(lab: Lab, pulls: PullBench | None) -> tuple[tuple[str, ...], str]:
     """Ids of the claims this run cannot judge, and why."""
     if pulls is None:
-        return unmeasured(((c.id, c.check) for c in lab.claims), PullSettings(sizes=False, pulls=False)), \
-            "this run measures no compressed sizes or pull times"
+        return unmeasured(
+            ((c.id, c.check) for c in lab.claims), PullSettings(sizes=False, pulls=False)
+        ), "this run measures no compressed sizes or pull times"
     return pulls.unmeasured(lab), pulls.why_not()
 
 
-def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None,
-           force: bool = False, pulls: PullBench | None = None) -> Outcome:
+def verify(
+    folder: Path,
+    *,
+    resolver: Resolver,
+    echo: Callable[[str], None],
+    builder: str | None = None,
+    force: bool = False,
+    pulls: PullBench | None = None,
+) -> Outcome:
     """Verify the lab in ``folder`` and record its results (only when they changed).
 
     With ``pulls``, each variant is also pushed to a loopback registry and pulled cold
@@ -220,8 +272,12 @@ def verify(folder: Path, *, resolver: Resolver, echo: Callable[[str], None], bui
     uses = resolve_bases(lab, folder, resolver)
     path = folder / RESULTS_NAME
     previous = read(path)
-    if (not force and previous is not None and not lacks_pull_figures(previous, pulls, link_plan(c.check for c in lab.claims))
-            and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})):
+    if (
+        not force
+        and previous is not None
+        and not lacks_pull_figures(previous, pulls, link_plan(c.check for c in lab.claims))
+        and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
+    ):
         return Outcome(lab=lab, results=previous, skipped=True, written=False)
 
     engine = docker.engine_versions()
