@@ -113,7 +113,8 @@ def analysis_and_lint(folder: Path, results: Results, docs_url: str) -> str:
 
 def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     """Grade the learner's exercise.Dockerfile (or the reference answer) against the lab's goals."""
-    from checks.learner.grade import EXERCISE, SOLUTION, grade, render
+    from checks.learner.grade import grade, render
+    from checks.model.exercise import EXERCISE, SOLUTION
 
     folder = find_lab(args.lab)
     dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE

@@ -104,7 +104,7 @@ def lab_bases(folder: Path) -> list[str]:
     """Every image a grade of ``folder``'s reference answer needs, incl. those stand-ins are built on."""
     from checks.engine.bases import Resolver
     from checks.engine.verify import resolve_bases
-    from checks.learner.grade import SOLUTION, graded_lab
+    from checks.model.exercise import SOLUTION, graded_lab
     from checks.model.settings import Settings
     from checks.model.spec import load
 

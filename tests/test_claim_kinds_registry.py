@@ -7,10 +7,10 @@ from collections.abc import Mapping
 import pytest
 
 from checks.guide.sphinxref import kind_rows
-from checks.learner.grade import goals
 from checks.model import claims
 from checks.model.claims import KINDS, Kind, Verdict, claim_kind, compared, judged, key
 from checks.model.errors import UsageError
+from checks.model.exercise import goals
 from checks.model.measured import Measured
 from checks.model.spec import parse
 

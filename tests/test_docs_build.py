@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from checks.guide.docdata import lab_folders
+from checks.model.exercise import goals
 from checks.model.links import anchor
+from checks.model.results import inputs_sha256
 from checks.model.spec import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,6 +171,74 @@ def test_a_stale_lab_keeps_failing_later_incremental_builds(docs_copy: Path):
     assert stale in again.stderr
     assert first.returncode
     assert again.returncode
+
+
+def record(labs: Path) -> None:
+    """What `make check` would leave behind for the fingerprint: each lab's inputs_sha256 as its files are now."""
+    for folder in lab_folders(labs):
+        path = folder / "results.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["inputs_sha256"] = inputs_sha256(load(folder), folder)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def exercised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The guide built from a copy of the labs in which every exercise.Dockerfile was edited after recording."""
+    root = tmp_path_factory.mktemp("exercised")
+    shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(ROOT / "labs", root / "labs")
+    record(root / "labs")
+    for folder in lab_folders(root / "labs"):
+        with (folder / "exercise.Dockerfile").open("a", encoding="utf-8") as file:
+            file.write(f"# a learner's edit of {folder.name}\n")
+    done = build(root / "docs", root / "out", "-D", f"slimlab_labs={root / 'labs'}")
+    assert done.returncode == 0, f"editing the exercises broke the guide:\n{done.stderr}"
+    return root / "out" / "html"
+
+
+@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
+def test_a_learners_edit_of_the_exercise_keeps_the_guide_building_and_shows_on_its_page(exercised: Path, folder: Path):
+    html = (exercised / f"{load(folder).page}.html").read_text(encoding="utf-8")
+    assert f"a learner&#39;s edit of {folder.name}" in html or f"a learner's edit of {folder.name}" in html
+
+
+@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
+def test_a_labs_page_ends_with_its_exercise_task_goals_command_and_answer(exercised: Path, folder: Path):
+    lab = load(folder)
+    html = (exercised / f"{lab.page}.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="exercise">') :]
+    assert "<section" not in section[1:], "the Exercise section is the page's last"
+    assert lab.exercise in section
+    number = folder.name.split("-")[1]
+    assert f"make lab-{number}" in section
+    for goal in goals(lab):
+        linked = f'href="#{anchor(goal.id)}"' in section
+        assert linked == (goal.id in {c.id for c in lab.claims}), goal.id
+        assert goal.text in section.replace("&#39;", "'")
+    assert f"labs/{folder.name}/exercise.Dockerfile" in section
+    answer = section[section.index("<details") : section.index("</details>")]
+    assert f"labs/{folder.name}/solution.Dockerfile" in answer
+    assert "is the same" in section, "every lab's answer today is its after variant"
+
+
+def test_an_unknown_lab_exercise_names_the_labs_that_exist(docs_copy: Path):
+    record(docs_copy / "labs")
+    index = docs_copy / "docs/index.rst"
+    index.write_text(index.read_text() + "\n.. lab-exercise:: lab-4-go-multistag\n")
+    done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
+    assert done.returncode != 0
+    assert "lab-exercise: no lab 'lab-4-go-multistag'" in done.stderr
+    assert "Did you mean 'lab-4-go-multistage'?" in done.stderr
+
+
+def test_a_lab_exercise_without_its_task_fails_the_build_and_says_where_to_write_it(docs_copy: Path):
+    spec = docs_copy / "labs/lab-4-go-multistage/lab.toml"
+    spec.write_text("\n".join(line for line in spec.read_text().splitlines() if not line.startswith("exercise =")))
+    record(docs_copy / "labs")
+    done = build(docs_copy / "docs", docs_copy / "out", "-D", f"slimlab_labs={docs_copy / 'labs'}")
+    assert done.returncode != 0
+    assert "labs/lab-4-go-multistage/lab.toml has no [lab] exercise" in done.stderr
 
 
 def test_missing_results_fail_the_build_and_say_what_to_run(docs_copy: Path):

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from checks.inspect.lint import Finding
-from checks.learner.grade import LEARNER, REFERENCE, SOLUTION, Grade, bars, goals, graded_lab, render
+from checks.learner.grade import Grade, bars, render
 from checks.model.claims import MaxCompressedSize, PathAbsent, PullSpeedup, SameSmokeOutput, SizeRatio, SmokePasses
+from checks.model.exercise import LEARNER, REFERENCE, SOLUTION, goals, graded_lab
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult
 from checks.model.spec import Claim, Lab, Variant, load

@@ -77,6 +77,11 @@ def test_a_claim_hint_is_read_and_stripped_and_defaults_to_empty():
     assert (claims[0].hint, claims[1].hint) == ("Run make lab-9 and compare.", "")
 
 
+def test_an_exercise_task_is_read_as_one_line_and_defaults_to_empty():
+    data = changed(lambda d: d["lab"].update(exercise="  Make it small,\n  and keep it working.\n"))
+    assert (parsed(data).exercise, parsed(GOOD).exercise) == ("Make it small, and keep it working.", "")
+
+
 def test_a_variant_without_a_smoke_table_has_no_smoke_test_when_the_lab_has_none():
     data = changed(lambda d: d.pop("smoke"))
     assert parsed(data).variant("before").smoke is None
@@ -168,6 +173,10 @@ BAD = {
     "unknown top-level key": (
         lambda d: d.update(extra=1),
         ["unknown key 'extra'", "Allowed: claims, lab, smoke, variants"],
+    ),
+    "exercise task that is not a string": (
+        lambda d: d["lab"].update(exercise=["Make it small."]),
+        ["'lab.exercise' must be a string"],
     ),
     "misspelled lab key": (lambda d: d["lab"].update(titel="x"), ["unknown key 'lab.titel'", "Did you mean 'title'?"]),
     "misspelled variant key": (

@@ -11,6 +11,7 @@ import pytest
 from checks.guide.docdata import FIELDS, LabDocs, load_lab, parse_path, percent, staleness, times, value
 from checks.model.measured import Measured
 from checks.model.results import BaseUse, Results, dumps, inputs_sha256
+from checks.model.spec import load
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +118,7 @@ def record(folder: Path) -> None:
     current = load_lab(folder)
     assert current.results is not None
     (folder / "results.json").write_text(
-        dumps(dataclasses.replace(current.results, inputs_sha256=inputs_sha256(folder)))
+        dumps(dataclasses.replace(current.results, inputs_sha256=inputs_sha256(load(folder), folder)))
     )
 
 
@@ -139,6 +140,26 @@ def test_a_new_file_in_the_lab_makes_the_results_stale(lab: Path):
     record(lab)
     (lab / "app" / "extra.go").write_text("package main\n")
     assert "is stale" in staleness(load_lab(lab))
+
+
+def test_an_edited_exercise_leaves_the_results_current(lab: Path):
+    record(lab)
+    (lab / "exercise.Dockerfile").write_text("FROM scratch\n# a learner's attempt\n")
+    (lab / "solution.Dockerfile").unlink()
+    assert staleness(load_lab(lab)) is None
+
+
+def test_a_file_the_dockerignore_keeps_out_of_every_build_leaves_the_results_current(lab: Path):
+    record(lab)
+    (lab / "NOTES.md").write_text("what I tried\n")
+    assert staleness(load_lab(lab)) is None
+
+
+def test_a_dockerignore_pattern_buildkit_refuses_is_reported_not_raised(lab: Path):
+    (lab / ".dockerignore").write_text("*\n!\n")
+    docs = load_lab(lab)
+    assert docs.spec is None
+    assert ".dockerignore: '!' alone" in docs.problem
 
 
 def test_missing_results_say_so(lab: Path):

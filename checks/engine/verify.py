@@ -268,7 +268,7 @@ def verify(
     (:mod:`checks.engine.pullbench`); claims that need figures the run does not measure are
     left unjudged, and then results.json is left as recorded."""
     lab = load(folder)
-    digest = inputs_sha256(folder)
+    digest = inputs_sha256(lab, folder)
     uses = resolve_bases(lab, folder, resolver)
     path = folder / RESULTS_NAME
     previous = read(path)

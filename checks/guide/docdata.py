@@ -34,7 +34,7 @@ class LabDocs:
     spec: Lab | None
     #: The recorded ``results.json``; None when it is absent or unreadable.
     results: Results | None
-    #: :func:`checks.model.results.inputs_sha256` of the lab's files now.
+    #: :func:`checks.model.results.inputs_sha256` of the lab's files now; empty when the spec does not parse.
     current_sha256: str
     #: Why the spec could not be read, if it could not.
     problem: str = ""
@@ -48,14 +48,17 @@ def load_lab(folder: Path) -> LabDocs:
     """Read a lab folder for the docs: never raises for a broken spec or missing results."""
     try:
         spec, problem = load(folder), ""
+        current = inputs_sha256(spec, folder)
     except UsageError as error:
-        spec, problem = None, str(error)
+        spec, problem, current = None, str(error), ""
+    except (OSError, ValueError) as error:  # an unreadable input, a .dockerignore pattern BuildKit refuses
+        spec, problem, current = None, f"its build inputs cannot be read: {error}", ""
     return LabDocs(
         name=folder.name,
         folder=folder,
         spec=spec,
         results=read(folder / RESULTS_NAME),
-        current_sha256=inputs_sha256(folder),
+        current_sha256=current,
         problem=problem,
     )
 

@@ -15,6 +15,10 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
     One measured value in prose; the fields are :data:`checks.guide.docdata.FIELDS`.
 ``:claim:`L4.1```, ``:verdict:`L4.1```
     A link to a claim's section from any page; ``verdict`` adds its recorded verdict.
+``.. lab-exercise:: LAB``
+    The lab's exercise: its task, the goals ``make lab-N`` judges (linked to
+    their claims), ``exercise.Dockerfile`` and the reference answer in a
+    dropdown (:mod:`checks.guide.exercise`).
 ``.. workshop-timings::``
     The measured cold and warm grade time of every lab, from
     ``docs/workshop-timings.json`` (written by ``make bench``;
@@ -43,7 +47,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import sphinxref, timingsdoc
+from checks.guide import exercise, sphinxref, timingsdoc
 from checks.guide.charts import layer_chart
 from checks.guide.docdata import (
     FIELDS,
@@ -536,6 +540,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("claim", ClaimDirective)
     app.add_directive("workshop-timings", WorkshopTimingsDirective)
     sphinxref.setup(app)
+    exercise.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("claim", ClaimRole())
     app.add_role("verdict", VerdictRole())

@@ -176,7 +176,7 @@ class ClaimKindsDirective(_Inline):
 
 #: Which dataclass field documents each key of each lab.toml table, and what the code cannot say itself.
 TOML_TABLES: dict[str, tuple[type, list[str]]] = {
-    "lab": (lab_spec.Lab, ["title", "page", "prepare"]),
+    "lab": (lab_spec.Lab, ["title", "page", "prepare", "exercise"]),
     "smoke": (lab_spec.Smoke, ["args", "expect", "timeout"]),
     "variants": (lab_spec.Variant, ["dockerfile", "context", "target", "description", "smoke"]),
     "claims": (lab_spec.Claim, ["id", "kind", "text", "hint"]),

@@ -1,15 +1,14 @@
 """Grade a learner's Dockerfile against a lab's goals: ``make lab-N``.
 
 The goals are the lab's own claims about ``after``, judged on the learner's
-image instead (:func:`goals`), plus "the smoke test still passes".  So one
-stable id ties the claim, the guide section that teaches it, and the hint a
-learner sees.  Goals are judged on the built image, never on the Dockerfile's
-text.
+image instead, plus "the smoke test still passes" (:mod:`checks.model.exercise`
+derives them, so the guide can list them too).  So one stable id ties the
+claim, the guide section that teaches it, and the hint a learner sees.  Goals
+are judged on the built image, never on the Dockerfile's text.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,57 +18,13 @@ from checks.engine.verify import judge, measure, resolve_bases
 from checks.inspect.lint import Finding
 from checks.inspect.lint import hints as lint_hints
 from checks.inspect.lint import line as lint_line
-from checks.model.claims import SmokePasses
 from checks.model.errors import UsageError
+from checks.model.exercise import EXERCISE, SOLUTION, graded_lab
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult
-from checks.model.spec import Claim, Lab, load
+from checks.model.spec import Lab, load
 from checks.model.units import megabytes
-
-LEARNER = "yours"
-REFERENCE = "reference"
-EXERCISE = "exercise.Dockerfile"
-SOLUTION = "solution.Dockerfile"
-
-
-def _goal(claim: Claim, mapping: Mapping[str, str]) -> Claim | None:
-    """The claim as a goal for the learner's image, or None when grading cannot judge it."""
-    check = claim.check
-    if "after" not in check.variants() or check.needs_pulls or check.needs_registry:
-        return None  # pull figures need a registry and a second engine: `make check` measures those
-    rebound = check.rebind(mapping)
-    if rebound is None:
-        return None
-    return dataclasses.replace(claim, text=check.goal_text or claim.text, check=rebound)
-
-
-def goals(lab: Lab) -> tuple[Claim, ...]:
-    """The lab's claims about ``after`` (compared with ``before``), judged on the learner's image."""
-    mapping = {"after": LEARNER, "before": "before"}
-    found = [goal for claim in lab.claims if (goal := _goal(claim, mapping)) is not None]
-    if not any(claim.check.needs_smoke for claim in found):
-        number = lab.claims[0].id.split(".")[0]
-        found.insert(
-            0,
-            Claim(
-                id=f"{number}.0",
-                text="The app still passes its smoke test.",
-                check=SmokePasses(variant=LEARNER),
-                hint="Your image builds but the app no longer runs: compare its start command and files with "
-                "before.Dockerfile.",
-            ),
-        )
-    return tuple(found)
-
-
-def graded_lab(lab: Lab, dockerfile: str) -> Lab:
-    """The lab reduced to before, the learner's Dockerfile and the reference answer."""
-    before = lab.variant("before")
-    learner = dataclasses.replace(before, name=LEARNER, dockerfile=dockerfile, description="your Dockerfile")
-    reference = dataclasses.replace(before, name=REFERENCE, dockerfile=SOLUTION, description="the reference answer")
-    # Its own image names, so grading never moves the tags `make check` recorded.
-    return dataclasses.replace(lab, name=f"{lab.name}-grade", variants=(before, learner, reference), claims=goals(lab))
 
 
 @dataclass(frozen=True, kw_only=True)

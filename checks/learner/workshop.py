@@ -15,8 +15,9 @@ from pathlib import Path
 from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.verify import resolve_bases, verify
-from checks.learner.grade import SOLUTION, grade
+from checks.learner.grade import grade
 from checks.model.errors import UsageError
+from checks.model.exercise import SOLUTION
 from checks.model.results import BaseUse
 from checks.model.spec import load
 

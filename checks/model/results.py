@@ -1,9 +1,11 @@
 """A lab's recorded measurement: one frozen dataclass, one JSON form, written only on change.
 
 ``results.json`` is what the guide renders, so the docs build never needs
-Docker.  :func:`inputs_sha256` fingerprints every input file of a lab; the
-checker skips a lab whose fingerprint and images are unchanged, and the docs
-build warns when the fingerprint no longer matches the lab's files.
+Docker.  :func:`inputs_sha256` fingerprints what the builds of a lab's
+variants read (:func:`lab_input_files`); the checker skips a lab whose
+fingerprint and images are unchanged, and the docs build warns when the
+fingerprint no longer matches the lab's files.  Files no variant's build reads,
+such as the exercise a learner edits, are not inputs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checks.model import dockerignore
 from checks.model.measured import Layer, Measured, SmokeRun
+from checks.model.spec import SPEC_NAME, Lab, Variant
 
 SCHEMA_VERSION = 1
 RESULTS_NAME = "results.json"
@@ -70,7 +74,7 @@ class Results:
 
     lab: str
     title: str
-    #: Fingerprint of every input file (see :func:`inputs_sha256`).
+    #: Fingerprint of what the variants' builds read (see :func:`inputs_sha256`).
     inputs_sha256: str
     #: ISO 8601 time of the measurement, UTC.
     measured_at: str
@@ -92,7 +96,10 @@ class Results:
 
 
 def input_files(folder: Path) -> list[Path]:
-    """Every file of a lab that can change what the checker measures, sorted."""
+    """Every file under ``folder`` but results and caches, sorted: a stand-in recipe's inputs.
+
+    A recipe's folder is all build input; a lab's inputs are narrower (:func:`lab_input_files`).
+    """
     return sorted(
         path
         for path in folder.rglob("*")
@@ -100,10 +107,38 @@ def input_files(folder: Path) -> list[Path]:
     )
 
 
-def inputs_sha256(folder: Path) -> str:
-    """SHA-256 over each input file's relative path and content."""
+def variant_input_files(folder: Path, variant: Variant) -> list[Path]:
+    """What building one variant reads: its Dockerfile, the ignore file in effect and the context it lets in.
+
+    ValueError when the ignore file holds a pattern BuildKit would refuse.
+    """
+    dockerfile, context = folder / variant.dockerfile, folder / variant.context
+    ignore = dockerignore.ignore_file(dockerfile, context)
+    try:
+        patterns = dockerignore.parse(ignore.read_text(encoding="utf-8")) if ignore else ()
+    except ValueError as error:
+        raise ValueError(f"{ignore}: {error}") from None
+    return [dockerfile, *([ignore] if ignore else []), *dockerignore.context_files(context, patterns)]
+
+
+def lab_input_files(lab: Lab, folder: Path) -> list[Path]:
+    """Every file of the lab in ``folder`` that can change what the checker measures, sorted.
+
+    ``lab.toml``, the ``[lab] prepare`` script, and for each variant what
+    :func:`variant_input_files` names; never results or caches.  A Dockerfile no
+    variant names (``exercise.Dockerfile``, ``solution.Dockerfile``) counts only
+    if it is in a variant's build context, which a ``.dockerignore`` can prevent.
+    """
+    found = {folder / SPEC_NAME, *([folder / lab.prepare] if lab.prepare else [])}
+    for variant in lab.variants:
+        found.update(variant_input_files(folder, variant))
+    return sorted(path for path in found if not NOT_INPUTS.intersection(path.relative_to(folder).parts))
+
+
+def inputs_sha256(lab: Lab, folder: Path) -> str:
+    """SHA-256 over each of :func:`lab_input_files`' relative path and content."""
     digest = hashlib.sha256()
-    for path in input_files(folder):
+    for path in lab_input_files(lab, folder):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -81,6 +81,9 @@ class Lab:
     #: Script (relative to the lab folder) run in a temporary copy of the lab
     #: before building, to create what git cannot hold (a .git folder, a venv).
     prepare: str | None = None
+    #: The exercise's task in a sentence or two, as the guide shows it above the
+    #: goals (``.. lab-exercise::``); empty for a lab without an exercise.
+    exercise: str = ""
 
     def variant(self, name: str) -> Variant:
         return next(v for v in self.variants if v.name == name)
@@ -212,7 +215,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
     top = _Reader(source, "", data)
     top.only(["lab", "smoke", "variants", "claims"])
     meta = _Reader(source, "lab", top.get("lab", dict))
-    meta.only(["title", "page", "prepare"])
+    meta.only(["title", "page", "prepare", "exercise"])
     smoke = _smoke(source, "smoke", top.table["smoke"], None) if "smoke" in top.table else None
     tables = _Reader(source, "variants", top.get("variants", dict)).table
     variants = tuple(_variant(source, vname, vtable, smoke) for vname, vtable in tables.items())
@@ -225,6 +228,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
         title=meta.get("title", str),
         page=meta.get("page", str),
         prepare=meta.get("prepare", str, None),
+        exercise=" ".join(meta.get("exercise", str, "").split()),
         variants=variants,
         claims=_claims(source, data.get("claims"), names),
     )
