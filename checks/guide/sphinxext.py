@@ -43,7 +43,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import sphinxref, timingsdoc
+from checks.guide import fromrecords, sphinxref, timingsdoc
 from checks.guide.charts import layer_chart
 from checks.guide.docdata import (
     FIELDS,
@@ -536,6 +536,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("claim", ClaimDirective)
     app.add_directive("workshop-timings", WorkshopTimingsDirective)
     sphinxref.setup(app)
+    fromrecords.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("claim", ClaimRole())
     app.add_role("verdict", VerdictRole())
