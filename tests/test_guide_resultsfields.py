@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.guide.resultsfields import MEANINGS, key_paths, rows, undescribed
+from checks.guide.resultsfields import MEANINGS, key_paths, plain, rows, undescribed
 from checks.guide.sphinxref import attr_docs
 from checks.model.measured import Layer, Measured, SmokeRun
 from checks.model.results import AnalysisSummary, BaseUse, ClaimResult, Results, to_dict
@@ -58,3 +58,7 @@ def test_meanings_taken_from_dataclass_comments_exist():
         if not isinstance(meaning, str):
             assert docs.get(meaning), f"{path}: {meaning} has no #: comment"
     assert all(text for _, text in rows(list(MEANINGS), lambda cls, field: docs.get((cls, field), "")))
+
+
+def test_cross_reference_roles_in_comments_become_plain_code():
+    assert plain("see :func:`inputs_sha256` and :mod:`checks.x`") == "see `inputs_sha256` and `checks.x`"

@@ -96,9 +96,10 @@ class ResultsFieldsDirective(_Recorded):
             return docs.get((cls, field), "")
 
         body: list[list[nodes.Node | str]] = [
-            [literal(path), self.inline(as_rst(meaning))] for path, meaning in resultsfields.rows(paths, field_doc)
+            [literal(path), self.inline(as_rst(resultsfields.plain(meaning)))]
+            for path, meaning in resultsfields.rows(paths, field_doc)
         ]
-        return [table(["Key", "Meaning"], body, ["slimlab-keys"], [40, 60])]
+        return [table(["Key", "Meaning"], body, ["slimlab-keys", "slimlab-stack"], [40, 60])]
 
 
 # ---------------------------------------------------------------------------

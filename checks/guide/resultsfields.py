@@ -10,6 +10,7 @@ fails too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -101,6 +102,11 @@ def _add(paths: list[str], path: str) -> None:
 def undescribed(paths: list[str]) -> list[str]:
     """The paths :data:`MEANINGS` says nothing about."""
     return [path for path in paths if path not in MEANINGS]
+
+
+def plain(text: str) -> str:
+    """A ``#:`` comment as a page shows it: Sphinx cross-reference roles become plain code."""
+    return re.sub(r":[a-z]+:`([^`]+)`", r"`\1`", text)
 
 
 def rows(paths: list[str], field_doc: Callable[[str, str], str]) -> list[tuple[str, str]]:
