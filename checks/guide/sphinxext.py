@@ -47,7 +47,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import exercise, sphinxref, timingsdoc
+from checks.guide import exercise, fromrecords, sphinxref, timingsdoc
 from checks.guide.charts import layer_chart
 from checks.guide.docdata import (
     FIELDS,
@@ -541,6 +541,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("workshop-timings", WorkshopTimingsDirective)
     sphinxref.setup(app)
     exercise.setup(app)
+    fromrecords.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("claim", ClaimRole())
     app.add_role("verdict", VerdictRole())

@@ -74,7 +74,10 @@ class Results:
 
     lab: str
     title: str
-    #: Fingerprint of what the variants' builds read (see :func:`inputs_sha256`).
+    #: SHA-256 over the path and content of every file the variants' builds read: `lab.toml`, the
+    #: `[lab] prepare` script, each variant's Dockerfile, the ignore file in effect for it and every
+    #: context file that ignore file lets in. `exercise.Dockerfile` and `solution.Dockerfile` are no
+    #: input, so editing them never makes the results stale (see :func:`inputs_sha256`).
     inputs_sha256: str
     #: ISO 8601 time of the measurement, UTC.
     measured_at: str

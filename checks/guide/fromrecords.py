@@ -1,0 +1,186 @@
+"""Directives that compute what they show from every recorded ``results.json`` (the logic is in pure modules).
+
+``.. layer-instructions::``
+    Which Dockerfile instructions wrote a filesystem layer in the recorded
+    images, and which wrote none (:mod:`checks.guide.layertally`).
+``.. results-fields::``
+    Every key path of ``results.json``, walked from what the serializer wrote,
+    with its meaning (:mod:`checks.guide.resultsfields`).
+``.. measured-on::``
+    A page's one-line note saying whether its ``:measured:`` values were
+    measured on official images or on stand-ins (:func:`bases_note`).  A page
+    that shows values of a lab whose ``lab-results`` table (which says it
+    itself) is not on the page, and has no such note, is a build warning.
+
+Registered by :func:`checks.guide.sphinxext.setup`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from checks.guide import layertally, resultsfields
+from checks.guide.nodes import WARN, all_labs, base_ref, literal, logger, note_use, para, table
+from checks.guide.sphinxref import as_rst, attr_docs
+from checks.model.results import BaseUse, to_dict
+from checks.model.units import megabytes
+
+
+class _Recorded(SphinxDirective):
+    def recorded(self) -> dict[str, Any]:
+        """Every lab's recorded results, by lab name; the page is rebuilt when any of them changes."""
+        found = {}
+        for name, lab in all_labs(self.env.app).items():
+            note_use(self.env, name)
+            self.env.note_dependency(str(lab.results_path))
+            if lab.results is not None:
+                found[name] = lab.results
+        return found
+
+    def inline(self, text: str) -> nodes.paragraph:
+        cell = nodes.paragraph()
+        parsed, _ = self.state.inline_text(text, self.lineno)
+        cell.extend(parsed)
+        return cell
+
+
+class LayerInstructionsDirective(_Recorded):
+    """The instructions of every recorded history, and whether each wrote a filesystem layer."""
+
+    def run(self) -> list[nodes.Node]:
+        recorded = self.recorded()
+        rows = layertally.tally(layertally.histories({name: r.variants for name, r in recorded.items()}))
+        variants = sum(len(r.variants) for r in recorded.values())
+        body: list[list[nodes.Node | str]] = [
+            [literal(row.instruction), row.writes_layer, f"{row.with_bytes} of {row.steps}", megabytes(row.largest)]
+            for row in rows
+        ]
+        tab = table(
+            ["Instruction", "Writes a layer", "Steps that added bytes", "Most added"],
+            body,
+            ["slimlab-layer-instructions"],
+            [22, 26, 30, 22],
+        )
+        caption = para(
+            f"From the {variants} images of {len(recorded)} labs' results.json: each history step, the bytes it "
+            "added, and each image's layer count, which shows whether a step that added no bytes still made a layer.",
+            classes=["slimlab-chart-caption"],
+        )
+        return [tab, caption]
+
+
+class ResultsFieldsDirective(_Recorded):
+    """Every key path of results.json that the serializer wrote for the recorded labs, with its meaning."""
+
+    def run(self) -> list[nodes.Node]:
+        paths: list[str] = []
+        for results in self.recorded().values():
+            for path in resultsfields.key_paths(to_dict(results)):
+                if path not in paths:
+                    paths.append(path)
+        for path in resultsfields.undescribed(paths):
+            logger.warning(
+                f"results-fields: results.json has '{path}', which checks.guide.resultsfields.MEANINGS does not "
+                "describe: add it there.",
+                location=self.get_location(),
+                **WARN,
+            )
+        docs = {**attr_docs("checks.model.measured"), **attr_docs("checks.model.results")}
+
+        def field_doc(cls: str, field: str) -> str:
+            return docs.get((cls, field), "")
+
+        body: list[list[nodes.Node | str]] = [
+            [literal(path), self.inline(as_rst(resultsfields.plain(meaning)))]
+            for path, meaning in resultsfields.rows(paths, field_doc)
+        ]
+        return [table(["Key", "Meaning"], body, ["slimlab-keys", "slimlab-stack"], [40, 60])]
+
+
+# ---------------------------------------------------------------------------
+# .. measured-on::
+
+
+class measured_on(nodes.General, nodes.Element):  # noqa: N801 (docutils names node classes in lower case)
+    """Where a page's note on its bases goes; filled in once the whole page has been read."""
+
+
+class MeasuredOnDirective(SphinxDirective):
+    """Marks the place of the page's note on the bases its measured values were recorded on."""
+
+    def run(self) -> list[nodes.Node]:
+        return [measured_on()]
+
+
+def bases_note(bases: Iterable[BaseUse]) -> tuple[list[str], list[str]]:
+    """The base names measured on stand-ins and on official images, each sorted and once."""
+    stand_ins = sorted({b.name for b in bases if b.source == "stand-in"})
+    official = sorted({b.name for b in bases if b.source != "stand-in"})
+    return stand_ins, official
+
+
+def labs_needing_note(shown: Iterable[str], tabled: Iterable[str]) -> set[str]:
+    """Labs whose values a page shows without their ``lab-results`` table, which would say where they came from."""
+    return set(shown) - set(tabled)
+
+
+def _note(bases: list[BaseUse]) -> nodes.paragraph:
+    stand_ins, official = bases_note(bases)
+    parts: list[nodes.Node | str] = [nodes.strong("Measured on: ", "Measured on: ")]
+    if stand_ins:
+        parts.append("stand-ins for ")
+        for index, name in enumerate(stand_ins):
+            parts += [", " if index else "", literal(name)]
+        parts += [
+            " (",
+            base_ref(stand_ins[0], "slimlab's local rebuilds"),
+            " of official images that could not be pulled; on the official images the sizes differ a little)",
+        ]
+    if official:
+        parts.append("; the official " if stand_ins else "the official ")
+        for index, name in enumerate(official):
+            parts += [", " if index else "", literal(name)]
+    if not bases:
+        parts.append("no base image (scratch only)")
+    parts.append(".")
+    return para(*parts, classes=["slimlab-bases", "slimlab-measured-on"])
+
+
+def fill_notes(app: Sphinx, doctree: nodes.document) -> None:
+    """Fill each ``measured-on`` note; warn when a page needs one and has none."""
+    env = app.env
+    labs = all_labs(app)
+    shown = {node["lab"] for node in doctree.findall(nodes.inline) if node.get("lab")}
+    tabled = env.slimlab_results.get(env.docname, set())  # type: ignore[attr-defined]
+    needing = sorted(labs_needing_note(shown, tabled))
+    places = list(doctree.findall(measured_on))
+    if needing and not places:
+        logger.warning(
+            f"{env.docname} shows measured values of {', '.join(needing)} without their lab-results table: "
+            "add `.. measured-on::` below the page's first paragraph, so readers see what the sizes were measured on.",
+            location=env.docname,
+            **WARN,
+        )
+    if places and not needing:
+        logger.warning(
+            f"{env.docname} has `.. measured-on::` but shows no measured value without its lab-results table: "
+            "remove it.",
+            location=env.docname,
+            **WARN,
+        )
+    bases = [base for name in needing if (r := labs[name].results) is not None for base in r.bases]
+    for place in places:
+        place.replace_self(_note(bases) if needing else [])
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("layer-instructions", LayerInstructionsDirective)
+    app.add_directive("results-fields", ResultsFieldsDirective)
+    app.add_directive("measured-on", MeasuredOnDirective)
+    app.add_node(measured_on)
+    app.connect("doctree-read", fill_notes)

@@ -1,0 +1,120 @@
+"""Every key ``results.json`` holds, walked from what the serializer writes (pure: no Sphinx here).
+
+:func:`key_paths` walks the output of :func:`checks.model.results.to_dict`;
+:data:`MEANINGS` says what each path means, either in its own words or by
+naming the dataclass field whose ``#:`` comment says it.  A key the serializer
+starts to write and nobody describes is in :func:`undescribed`: the reference
+page's directive warns about it (so the docs build fails) and a unit test
+fails too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+#: Mappings whose keys are names from the data, shown as one placeholder.
+PLACEHOLDERS = {
+    "bases": "<name>",
+    "variants": "<variant>",
+    "smoke": "<variant>",
+    "variants.<variant>.link_pulls": "<rate>",
+}
+#: Mappings described as a whole: their keys are data, and their values plain numbers or strings.
+WHOLE = {"engine", "variants.<variant>.analysis.classes"}
+
+#: A path's meaning: its own words, or ``(class, field)`` of the dataclass whose ``#:`` comment says it.
+MEANINGS: dict[str, str | tuple[str, str]] = {
+    "schema_version": "The layout of this file; the guide refuses another.",
+    "lab": "The lab's folder name.",
+    "title": "The lab's title, from ``lab.toml``.",
+    "passed": "True when every claim held.",
+    "inputs_sha256": ("Results", "inputs_sha256"),
+    "measured_at": ("Results", "measured_at"),
+    "engine": "Versions of the Docker engine and of buildx that built the images.",
+    "bases": "One entry per image named in a ``FROM`` line.",
+    "bases.<name>.source": ("BaseUse", "source"),
+    "bases.<name>.image": ("BaseUse", "image"),
+    "bases.<name>.image_id": "The id of that image.",
+    "variants": "One entry per variant of the lab.",
+    "variants.<variant>.image_id": "The id of the variant's image.",
+    "variants.<variant>.size_bytes": ("Measured", "size_bytes"),
+    "variants.<variant>.layer_count": ("Measured", "layer_count"),
+    "variants.<variant>.user": ("Measured", "user"),
+    "variants.<variant>.layers": "The image's history, oldest step first.",
+    "variants.<variant>.layers[].size_bytes": ("Layer", "size_bytes"),
+    "variants.<variant>.layers[].created_by": ("Layer", "created_by"),
+    "variants.<variant>.compressed_size_bytes": ("Measured", "compressed_size_bytes"),
+    "variants.<variant>.pull_seconds": "The median of ``pull_runs``.",
+    "variants.<variant>.pull_runs": ("Measured", "pull_runs"),
+    "variants.<variant>.link_pulls": ("Measured", "link_pull_runs"),
+    "variants.<variant>.link_pulls.<rate>.pull_seconds": "The median of the runs over that link.",
+    "variants.<variant>.link_pulls.<rate>.pull_runs": "Seconds of each cold pull over that link, in run order.",
+    "variants.<variant>.analysis": ("Results", "analysis"),
+    "variants.<variant>.analysis.wasted_bytes": ("AnalysisSummary", "wasted_bytes"),
+    "variants.<variant>.analysis.efficiency": ("AnalysisSummary", "efficiency"),
+    "variants.<variant>.analysis.classes": ("AnalysisSummary", "classes"),
+    "smoke": "One entry per variant whose smoke test ran.",
+    "smoke.<variant>.passed": ("SmokeRun", "passed"),
+    "smoke.<variant>.exit_code": ("SmokeRun", "exit_code"),
+    "smoke.<variant>.timed_out": ("SmokeRun", "timed_out"),
+    "smoke.<variant>.stdout": ("SmokeRun", "stdout"),
+    "claims": "One entry per claim of ``lab.toml``, in its order.",
+    "claims[].id": "The claim's id, such as ``L4.1``.",
+    "claims[].kind": "Its claim kind (see Claim kinds above).",
+    "claims[].text": "Its sentence.",
+    "claims[].passed": "Whether it held.",
+    "claims[].expected": "What it demands, in words.",
+    "claims[].measured": "What was measured, in words.",
+}
+
+
+def key_paths(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Every key path in ``data``, in the serializer's order, data-named keys folded into placeholders."""
+    paths: list[str] = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        _add(paths, path)
+        if path in WHOLE:
+            continue
+        if path in PLACEHOLDERS and isinstance(value, Mapping):
+            for item in value.values():
+                if isinstance(item, Mapping):
+                    for sub in key_paths(item, f"{path}.{PLACEHOLDERS[path]}."):
+                        _add(paths, sub)
+        elif isinstance(value, Mapping):
+            for sub in key_paths(value, f"{path}."):
+                _add(paths, sub)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, Mapping):
+                    for sub in key_paths(item, f"{path}[]."):
+                        _add(paths, sub)
+    return paths
+
+
+def _add(paths: list[str], path: str) -> None:
+    if path not in paths:
+        paths.append(path)
+
+
+def undescribed(paths: list[str]) -> list[str]:
+    """The paths :data:`MEANINGS` says nothing about."""
+    return [path for path in paths if path not in MEANINGS]
+
+
+def plain(text: str) -> str:
+    """A ``#:`` comment as a page shows it: Sphinx cross-reference roles become plain code."""
+    return re.sub(r":[a-z]+:`([^`]+)`", r"`\1`", text)
+
+
+def rows(paths: list[str], field_doc: Callable[[str, str], str]) -> list[tuple[str, str]]:
+    """``(path, meaning)`` for every described path; ``field_doc(class, field)`` reads a ``#:`` comment."""
+    out = []
+    for path in paths:
+        meaning = MEANINGS.get(path)
+        if meaning is None:
+            continue
+        out.append((path, meaning if isinstance(meaning, str) else field_doc(*meaning)))
+    return out
