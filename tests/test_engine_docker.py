@@ -89,15 +89,3 @@ def test_loading_a_file_that_is_not_gzip_says_it_is_not_a_bundle_before_asking_t
 
 def test_the_gzip_check_reads_the_magic_bytes_gzip_writes():
     assert gzip.compress(b"tar")[:2] == docker.GZIP_MAGIC
-
-
-def test_smoke_hardening_is_the_one_docker_run_had():
-    assert dict(docker.HARDENING) == {
-        "network_mode": "none",
-        "read_only": True,
-        "tmpfs": {"/tmp": "rw,exec,nosuid,size=64m"},
-        "cap_drop": ["ALL"],
-        "security_opt": ["no-new-privileges"],
-        "mem_limit": "512m",
-        "pids_limit": 256,
-    }
