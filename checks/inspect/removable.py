@@ -160,7 +160,7 @@ CLASSES: tuple[Removable, ...] = (
     Removable(
         id="package-tests",
         title="Test suites inside installed packages",
-        page="beyond",
+        page="multi-stage-python",
         patterns=(
             "**/site-packages/*/**/tests/**",
             "**/site-packages/*/test/**",
