@@ -1,8 +1,16 @@
-"""checks.guide.pullchart: the pull-speed chart is geometry computed from recorded pulls alone."""
+"""checks.guide.pullchart: the pull-speed chart is geometry computed from recorded pulls alone.
+
+The last tests build the real guide and read docs/pull-speed.html: its tables
+and fit are the ones the recorded results give, and the statements the page
+cannot back are gone.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -21,9 +29,11 @@ from checks.guide.pullchart import (
     steps_125,
     which_follows,
 )
-from checks.model.pulls import Fit, PullPoint, wire_seconds
+from checks.model.pulls import Fit, PullPoint, pull_fit, pull_points, wire_seconds
+from checks.model.results import read
 
 SVG = "{http://www.w3.org/2000/svg}"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def point(compressed: int, runs: tuple[float, ...], *, variant: str = "v", size: int | None = None) -> PullPoint:
@@ -192,3 +202,44 @@ def test_each_series_has_a_row_for_each_size_it_can_be_fitted_on():
 def test_a_link_rate_must_be_a_number_of_mbit_per_second_above_zero(text):
     with pytest.raises(ValueError, match="link rate"):
         link_rate(text)
+
+
+# the real page, built from the recorded results
+
+
+@pytest.fixture(scope="module")
+def pull_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("pull-docs")
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W", "--keep-going", "-q",
+         str(ROOT / "docs"), str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return (out / "pull-speed.html").read_text(encoding="utf-8")
+
+
+def recorded() -> list[PullPoint]:
+    every = [r for path in sorted((ROOT / "labs").glob("*/results.json")) if (r := read(path)) is not None]
+    return pull_points(every)
+
+
+def test_the_page_tables_every_image_the_labs_pulled(pull_page: str):
+    points = recorded()
+    for p in points:
+        assert image_name(p) in pull_page
+    assert pull_page.count('data-series="loopback"') == len(points)
+
+
+def test_the_page_shows_the_fit_the_recorded_pulls_give(pull_page: str):
+    points = recorded()
+    for compressed in (True, False):
+        fit = pull_fit(points, compressed=compressed)
+        assert fit is not None
+        assert f"{fit.r_squared:.3f}" in pull_page
+        assert fit_line(fit) in pull_page.replace("&nbsp;", NBSP)
+
+
+@pytest.mark.parametrize("cut", ["number of files", "measurably slower", "start measurably"])
+def test_the_page_no_longer_says_what_no_lab_measures(pull_page: str, cut: str):
+    assert cut not in pull_page
