@@ -416,7 +416,7 @@ class PullChartDirective(SphinxDirective):
             "are logarithmic. "
             + (
                 "The hollow mark below each throttled pull is its wire limit, the compressed bytes at the link's "
-                "rate; loopback has no set rate, so no wire limit. "
+                "rate, and the dashed line that limit at every size; loopback has no set rate, so no wire limit. "
                 if link
                 else ""
             )
