@@ -53,7 +53,7 @@ copybutton_only_copy_prompt_lines = True
 html_theme = "furo"
 html_title = "slimlab: smaller container images, measured"
 html_static_path = ["docs/_static"]
-html_css_files = ["slimlab.css"]
+html_css_files = ["slimlab.css", "pullchart.css"]
 html_show_sourcelink = False
 html_theme_options = {
     "navigation_with_keys": True,

@@ -47,7 +47,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import exercise, fromrecords, sphinxref, timingsdoc
+from checks.guide import exercise, fromrecords, pullchart, sphinxref, timingsdoc
 from checks.guide.charts import layer_chart
 from checks.guide.docdata import (
     FIELDS,
@@ -542,6 +542,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     sphinxref.setup(app)
     exercise.setup(app)
     fromrecords.setup(app)
+    pullchart.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("claim", ClaimRole())
     app.add_role("verdict", VerdictRole())

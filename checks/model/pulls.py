@@ -202,3 +202,45 @@ def speedup(results: Results, variant: str = "after", of: str = "before") -> flo
     if fast is None or slow is None or fast <= 0:
         return None
     return slow / fast
+
+
+def wire_seconds(compressed_size_bytes: int, link_mbit: float) -> float:
+    """The least time a link of ``link_mbit`` Mbit/s takes to carry the compressed bytes (bits ÷ rate)."""
+    return compressed_size_bytes * 8 / (link_mbit * 1e6)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fit:
+    """A least-squares line ``seconds = intercept + slope * bytes`` over some images."""
+
+    #: Seconds the line gives at zero bytes.
+    intercept: float
+    #: Seconds per byte.
+    slope: float
+    #: Share of the spread in seconds the line accounts for: 1 is every point on it.
+    r_squared: float
+    #: How many images the line was fitted to.
+    count: int
+
+
+def least_squares(xs: Sequence[float], ys: Sequence[float]) -> Fit | None:
+    """The ordinary least-squares line of ``ys`` on ``xs``; None with fewer than 3 points or no spread."""
+    if len(xs) != len(ys):
+        raise ValueError(f"{len(xs)} x values but {len(ys)} y values")
+    if len(xs) < 3:
+        return None
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    syy = sum((y - mean_y) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    intercept = mean_y - slope * mean_x
+    residual = sum((y - intercept - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
+    return Fit(intercept=intercept, slope=slope, r_squared=1 - residual / syy, count=len(xs))
+
+
+def pull_fit(points: Sequence[PullPoint], *, compressed: bool) -> Fit | None:
+    """Median pull seconds fitted on compressed bytes (``compressed``) or on uncompressed bytes."""
+    xs = [float(p.compressed_size_bytes if compressed else p.size_bytes) for p in points]
+    return least_squares(xs, [p.pull_seconds for p in points])
