@@ -11,6 +11,7 @@ import pytest
 
 from checks.guide import layertally
 from checks.guide.charts import (
+    MARK_SHIFT_PX,
     Geometry,
     drawn,
     layer_bars,
@@ -287,3 +288,12 @@ def test_the_companions_escape_markup_in_names_and_instructions():
         assert "<b>" not in markup
         assert "<v>" not in markup
         html(markup)
+
+
+def test_the_narrow_bars_shift_markers_in_a_row_apart_without_widening_the_bar():
+    image = history((10_000_000, "ADD root /"), (0, "WORKDIR /go"), (0, "WORKDIR /src"), (5, "COPY app ."))
+    bars = html(layer_bars("lab", {"v": image}, chart_id="c", writers=frozenset({"WORKDIR"})))
+    shifts = [s.get("style", "") for s in bars.iter("span") if s.get("class") == "slimlab-bars-empty"]
+    assert shifts == ["", f"left: {MARK_SHIFT_PX}px"]
+    segments = [percent(s) for s in bars.iter("span") if s.get("class") == "slimlab-bars-layer"]
+    assert sum(segments) == pytest.approx(100)

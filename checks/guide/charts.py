@@ -270,14 +270,24 @@ def _percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.3f}%" if whole else "0%"
 
 
+#: How far apart the HTML twin draws markers in a row (CSS px): the width of a marker's triangle and a gap.
+MARK_SHIFT_PX = 11
+
+
 def _bar(m: Measured, steps: list[Step], largest: int) -> str:
-    spans = []
+    spans, stacked = [], 0
     for step in steps:
         layer = step.layer
         if step.empty:
+            # A marker takes no room in the bar; markers in a row are shifted side by side, as in the SVG.
             label = escape(_empty_label(layer))
-            spans.append(f'<span class="slimlab-bars-empty" data-bytes="0" role="img" aria-label="{label}"></span>')
+            shift = f' style="left: {stacked * MARK_SHIFT_PX}px"' if stacked else ""
+            spans.append(
+                f'<span class="slimlab-bars-empty" data-bytes="0" role="img" aria-label="{label}"{shift}></span>'
+            )
+            stacked += 1
             continue
+        stacked = 0
         spans.append(
             f'<span class="slimlab-bars-layer" data-bytes="{layer.size_bytes}" '
             f'style="width: {_percent(layer.size_bytes, m.size_bytes)}; '

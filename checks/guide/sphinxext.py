@@ -6,7 +6,8 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
 ``.. lab-results:: LAB``
     The lab's variants (size, layers, compressed size once recorded, share of
     ``before``), its claims with their verdicts, the bases it was built on and
-    an SVG chart of every variant's layers.
+    a chart of every variant's layers (:mod:`checks.guide.charts`: SVG, an
+    HTML twin for narrow screens, and every step's instruction in a list).
 ``.. claim:: L4.1``
     A claim's place on its page: the anchor the checker's failure message
     links to (``#l4-1``), the claim's text, verdict and measured value, and the
