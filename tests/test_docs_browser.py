@@ -287,7 +287,9 @@ CHART_LABELS = """[...document.querySelectorAll('.slimlab-chart-box')].map(box =
   if (shown(svg)) {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     const texts = [...svg.querySelectorAll('text.variant, text.total')];
-    return {shown: 'svg', body, smallest: Math.min(...texts.map(t => px(t) * scale)), labels: texts.length};
+    return {shown: 'svg', body, smallest: Math.min(...texts.map(t => px(t) * scale)), labels: texts.length,
+            text: [...svg.querySelectorAll('g.slimlab-variant')]
+              .map(g => [...g.querySelectorAll('text.variant, text.total')].map(t => t.textContent).join(' '))};
   }
   const labels = shown(bars) ? [...bars.querySelectorAll('.slimlab-bars-label')].filter(shown) : [];
   return {shown: shown(bars) ? 'bars' : 'nothing', body, smallest: Math.min(...labels.map(px)), labels: labels.length,
@@ -314,9 +316,8 @@ def test_at_phone_width_each_variant_is_named_with_its_total(site: str, browser:
         browser.open(f"{site}/layers.html")
         [chart] = browser.js(CHART_LABELS)
         fits = browser.js("document.querySelector('.slimlab-chart-box').getBoundingClientRect().right")
-    if chart["shown"] == "bars":
-        assert [line.split(" ", 1)[0] for line in chart["text"]] == list(results["variants"])
-        assert all(" MB · " in line for line in chart["text"])
+    assert [line.split(" ", 1)[0] for line in chart["text"]] == list(results["variants"])
+    assert all(" MB · " in line and "layers" in line for line in chart["text"])
     assert fits <= PHONE
 
 
