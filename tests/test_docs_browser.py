@@ -1,5 +1,9 @@
 """The built guide in a real headless Chromium: copy buttons, before/after tabs, layer charts.
 
+The layer charts are also read at a phone's width (390 CSS px, through the
+DevTools protocol's device emulation): their labels must be no smaller than
+the body text there, and a layer of no bytes must still be drawn.
+
 The site is built from the recorded results into a temporary folder, served on
 127.0.0.1 only, and driven through Chromium's DevTools protocol over a pipe
 (``--remote-debugging-pipe``: no port, no extra Python package).  ``make test``
@@ -141,6 +145,17 @@ class Browser:
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             self.page("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1)
 
+    @contextlib.contextmanager
+    def viewport(self, width: int, height: int = 844) -> Iterator[None]:
+        """Lay pages out as a phone this wide would (CSS px), then as the window again."""
+        self.page(
+            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 600
+        )
+        try:
+            yield
+        finally:
+            self.page("Emulation.clearDeviceMetricsOverride")
+
     def close(self) -> None:
         with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close")
@@ -258,3 +273,85 @@ def test_the_layer_chart_renders_a_visible_bar_per_layer(site: str, browser: Bro
     widest = max(bars)
     assert widest[2] == max(layers), "the largest layer draws the widest segment"
     assert browser.js("document.querySelector('svg.slimlab-chart title').textContent").startswith("Layer sizes")
+
+
+PHONE = 390
+
+#: For each layer chart on the page: the body text's size, the size its labels are drawn at (an SVG's text scaled
+#: by the SVG's drawn width over its viewBox; the HTML twin's at its own computed size), and which one is shown.
+CHART_LABELS = """[...document.querySelectorAll('.slimlab-chart-box')].map(box => {
+  const px = e => parseFloat(getComputedStyle(e).fontSize);
+  const shown = e => !!e && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0;
+  const body = px(document.querySelector('article p'));
+  const svg = box.querySelector('svg.slimlab-chart'), bars = box.querySelector('.slimlab-bars');
+  if (shown(svg)) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const texts = [...svg.querySelectorAll('text.variant, text.total')];
+    return {shown: 'svg', body, smallest: Math.min(...texts.map(t => px(t) * scale)), labels: texts.length,
+            text: [...svg.querySelectorAll('g.slimlab-variant')]
+              .map(g => [...g.querySelectorAll('text.variant, text.total')].map(t => t.textContent).join(' '))};
+  }
+  const labels = shown(bars) ? [...bars.querySelectorAll('.slimlab-bars-label')].filter(shown) : [];
+  return {shown: shown(bars) ? 'bars' : 'nothing', body, smallest: Math.min(...labels.map(px)), labels: labels.length,
+          text: labels.map(l => l.innerText)};
+})"""
+
+
+@pytest.mark.parametrize("page", ["layers", "multi-stage"])
+def test_at_phone_width_the_chart_labels_are_no_smaller_than_the_body_text(site: str, browser: Browser, page: str):
+    with browser.viewport(PHONE):
+        browser.open(f"{site}/{page}.html")
+        assert browser.js("document.documentElement.clientWidth") == PHONE
+        charts = browser.js(CHART_LABELS)
+    assert charts, "a lab-results page has a layer chart"
+    for chart in charts:
+        assert chart["shown"] != "nothing", chart
+        assert chart["labels"] > 0, chart
+        assert chart["smallest"] >= chart["body"], chart
+
+
+def test_at_phone_width_each_variant_is_named_with_its_total(site: str, browser: Browser):
+    results = json.loads((ROOT / "labs/lab-2-layers/results.json").read_text())
+    with browser.viewport(PHONE):
+        browser.open(f"{site}/layers.html")
+        [chart] = browser.js(CHART_LABELS)
+        fits = browser.js("document.querySelector('.slimlab-chart-box').getBoundingClientRect().right")
+    assert [line.split(" ", 1)[0] for line in chart["text"]] == list(results["variants"])
+    assert all(" MB · " in line and "layers" in line for line in chart["text"])
+    assert fits <= PHONE
+
+
+#: The visible marks of a page's layers of no bytes, wherever drawn: SVG markers or the HTML twin's.
+ZERO_MARKS = """[...document.querySelectorAll('g.slimlab-empty-layer, .slimlab-bars-empty')]
+  .filter(e => e.getClientRects().length > 0 && getComputedStyle(e.closest('svg, .slimlab-bars')).display !== 'none')
+  .map(e => { const b = e.getBoundingClientRect();
+    return {variant: e.closest('[data-variant]').dataset.variant, width: b.width, height: b.height,
+            label: e.getAttribute('aria-label')}; })"""
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_lab_2s_delete_in_a_later_step_is_drawn_though_it_adds_no_bytes(site: str, browser: Browser, width: int):
+    with browser.viewport(width):
+        browser.open(f"{site}/layers.html")
+        browser.js("document.querySelector('.slimlab-chart-box').scrollIntoView()")
+        marks = browser.js(ZERO_MARKS)
+    later = [m for m in marks if m["variant"] == "delete-later"]
+    assert len(later) == 1, marks
+    assert later[0]["width"] >= 2
+    assert later[0]["height"] >= 10
+    assert "rm -rf /tmp/installer" in later[0]["label"]
+    assert "0 bytes" in later[0]["label"]
+
+
+def test_the_instruction_of_every_segment_is_one_click_away_without_hover(site: str, browser: Browser):
+    with browser.viewport(PHONE):
+        browser.open(f"{site}/layers.html")
+        steps = "document.querySelector('.slimlab-chart-box details.slimlab-steps')"
+        assert browser.js(f"{steps}.open") is False
+        browser.click(".slimlab-chart-box details.slimlab-steps > summary")
+        browser.wait_for(f"{steps}.open")
+        text = browser.js(f"{steps}.innerText")
+        box = browser.js(f"{steps}.getBoundingClientRect().right")
+    assert "RUN rm -rf /tmp/installer" in text
+    assert "COPY --chmod=0755 app/report.sh /usr/local/bin/report" in text
+    assert box <= PHONE

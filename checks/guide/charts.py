@@ -1,20 +1,29 @@
 """Per-layer size charts as SVG text: pure functions from measured data to markup.
 
 One horizontal bar per variant, on one shared scale, each layer that adds
-bytes a segment of it.  Hovering a segment shows the instruction that made
-the layer and its size (an SVG ``<title>``); the chart as a whole carries a
-title and a text description for screen readers.  No plotting library: the
-docs build only formats numbers.
+bytes a segment of it.  A step that changes files but adds no bytes (a
+``RUN rm -rf`` writes only whiteouts) is a marker at its place in the bar, so
+the lesson "deleting later frees nothing" stays visible.  Hovering a segment
+or marker shows the instruction that made it (an SVG ``<title>``); the chart
+as a whole carries a title and a text description for screen readers.
+
+Two HTML companions carry the same information without hover and without
+tiny text: :func:`layer_bars`, the same bars with HTML labels that the
+stylesheet shows in place of the SVG on narrow screens, and
+:func:`layer_steps`, every variant's steps with their instructions, under
+the chart.  No plotting library: the docs build only formats numbers.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
-from checks.model.measured import Measured
+from checks.guide.layertally import keyword, tally
+from checks.inspect.analyze import instruction
+from checks.model.measured import Layer, Measured
 from checks.model.units import MB, megabytes
 
 #: Segment colours, cycled along a bar: dark enough for white labels, distinct in light and dark themes.
@@ -36,6 +45,9 @@ class Geometry:
     min_label: int = 62
     #: A layer that adds bytes is never drawn thinner than this, so it stays visible.
     min_segment: float = 1.5
+    #: A step that adds no bytes: a bar this wide across the bar, a triangle this wide above it.
+    mark: float = 3.0
+    mark_head: float = 8.0
 
     @property
     def plot(self) -> int:
@@ -70,8 +82,50 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe(lab: str, variants: Mapping[str, Measured]) -> str:
-    """The chart's text alternative: each variant's size, layer count and largest layer."""
+def layer_writers(measured: Iterable[Measured]) -> frozenset[str]:
+    """The instructions the records show always write a layer, even when they add no bytes (``RUN rm``, ``WORKDIR``).
+
+    Decided by :func:`checks.guide.layertally.tally` from the histories and layer
+    counts given: the same rule the layers page's table shows.
+    """
+    return frozenset(row.instruction for row in tally(measured) if row.writes_layer == "always")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """A history step the chart draws: a segment when it adds bytes, a marker when it wrote a layer of none."""
+
+    layer: Layer
+    #: Its colour's index in :data:`PALETTE` (segments only; a marker takes the text colour).
+    colour: int
+
+    @property
+    def empty(self) -> bool:
+        return self.layer.size_bytes == 0
+
+
+def drawn(m: Measured, writers: frozenset[str]) -> list[Step]:
+    """A bar's steps in order: each layer that adds bytes, and each step of ``writers`` that adds none."""
+    steps: list[Step] = []
+    for layer in m.layers:
+        if layer.size_bytes > 0:
+            steps.append(Step(layer=layer, colour=sum(not step.empty for step in steps)))
+        elif keyword(layer.created_by) in writers:
+            steps.append(Step(layer=layer, colour=-1))
+    return steps
+
+
+def step_text(layer: Layer, limit: int = 300) -> str:
+    """The instruction as the Dockerfile line it came from, shortened."""
+    return _short(instruction(layer.created_by) or layer.created_by, limit)
+
+
+def _empty_label(layer: Layer) -> str:
+    return f"{step_text(layer, 120)}: adds 0 bytes"
+
+
+def describe(lab: str, variants: Mapping[str, Measured], writers: frozenset[str] = frozenset()) -> str:
+    """The chart's text alternative: each variant's size, layer count, largest layer and layers of no bytes."""
     parts = []
     for name, m in variants.items():
         largest = max(m.layers, key=lambda layer: layer.size_bytes, default=None)
@@ -80,7 +134,9 @@ def describe(lab: str, variants: Mapping[str, Measured]) -> str:
             if largest and largest.size_bytes
             else ""
         )
-        parts.append(f"{name}: {megabytes(m.size_bytes)} in {layers_word(m.layer_count)}{biggest}")
+        empty = [_empty_label(step.layer) for step in drawn(m, writers) if step.empty]
+        nothing = f"; {'; '.join(empty)}" if empty else ""
+        parts.append(f"{name}: {megabytes(m.size_bytes)} in {layers_word(m.layer_count)}{biggest}{nothing}")
     return f"Layer sizes of {lab}. " + ". ".join(parts) + "."
 
 
@@ -102,12 +158,37 @@ def _axis(g: Geometry, scale: float, largest: int, y: float) -> list[str]:
     return out
 
 
-def _segments(g: Geometry, m: Measured, scale: float, y: float) -> list[str]:
-    out, x = [], float(g.label)
-    for index, layer in enumerate(layer for layer in m.layers if layer.size_bytes > 0):
+def mark_box(g: Geometry, x: float, y: float) -> tuple[float, float, float, float]:
+    """The stem of a zero-byte step's marker: ``(left, top, width, height)``, centred on ``x``, taller than the bar."""
+    return (x - g.mark / 2, y - 3, g.mark, g.bar + 6)
+
+
+def _mark(g: Geometry, step: Step, x: float, y: float) -> str:
+    left, top, width, height = mark_box(g, x, y)
+    head = g.mark_head
+    label = escape(_empty_label(step.layer))
+    return (
+        f'<g class="slimlab-empty-layer" data-bytes="0" data-x="{x:.2f}" role="img" aria-label="{label}">'
+        f"<title>{escape(step_text(step.layer))}&#10;0 bytes: this step adds nothing, and frees nothing</title>"
+        f'<path d="M{left:.2f} {top:.1f}h{width:g}v{height:g}h{-width:g}Z'
+        f'M{x - head / 2:.2f} {top - 6:.1f}h{head:g}l{-head / 2:g} 6Z" fill="currentColor" '
+        'stroke="#ffffff" stroke-width="0.75"/></g>'
+    )
+
+
+def _segments(g: Geometry, steps: list[Step], scale: float, y: float) -> list[str]:
+    out, marks, x, stacked = [], [], float(g.label), 0
+    for step in steps:
+        layer = step.layer
+        if step.empty:
+            # Drawn after the segments, so none covers it; markers in a row stand side by side.
+            marks.append(_mark(g, step, x + stacked * g.mark_head, y))
+            stacked += 1
+            continue
+        stacked = 0
         width = max(layer.size_bytes * scale, g.min_segment)
-        color = PALETTE[index % len(PALETTE)]
-        tip = escape(f"{_short(layer.created_by)}\n{megabytes(layer.size_bytes)} ({layer.size_bytes:,} bytes)")
+        color = PALETTE[step.colour % len(PALETTE)]
+        tip = escape(f"{step_text(layer)}\n{megabytes(layer.size_bytes)} ({layer.size_bytes:,} bytes)")
         out.append(
             f'<rect class="slimlab-layer" x="{x:.2f}" y="{y:.1f}" width="{width:.2f}" height="{g.bar}" fill="{color}" '
             f'stroke="#ffffff" stroke-width="0.75" data-bytes="{layer.size_bytes}"><title>{tip}</title></rect>'
@@ -118,12 +199,28 @@ def _segments(g: Geometry, m: Measured, scale: float, y: float) -> list[str]:
                 f'font-size="11" fill="#ffffff" pointer-events="none">{megabytes(layer.size_bytes)}</text>'
             )
         x += width
-    return out
+    return out + marks
 
 
-def layer_chart(lab: str, variants: Mapping[str, Measured], *, chart_id: str, geometry: Geometry | None = None) -> str:
-    """An accessible SVG of every variant's layers on one scale; ``chart_id`` must be unique in the page."""
+def _writers(variants: Mapping[str, Measured], writers: frozenset[str] | None) -> frozenset[str]:
+    return layer_writers(variants.values()) if writers is None else writers
+
+
+def layer_chart(
+    lab: str,
+    variants: Mapping[str, Measured],
+    *,
+    chart_id: str,
+    geometry: Geometry | None = None,
+    writers: frozenset[str] | None = None,
+) -> str:
+    """An accessible SVG of every variant's layers on one scale; ``chart_id`` must be unique in the page.
+
+    ``writers`` are the instructions that write a layer even without bytes (:func:`layer_writers`;
+    by default decided from ``variants`` alone): their steps of 0 bytes are drawn as markers.
+    """
     g = geometry or Geometry()
+    writers = _writers(variants, writers)
     largest = max((m.size_bytes for m in variants.values()), default=0) or 1
     scale = g.plot / largest
     height = g.top + g.row * len(variants) + g.axis
@@ -136,7 +233,7 @@ def layer_chart(lab: str, variants: Mapping[str, Measured], *, chart_id: str, ge
             f'<text class="variant" x="{g.label - 8}" y="{middle:.1f}" text-anchor="end" font-size="13" '
             f'font-weight="600" fill="currentColor">{escape(name)}</text>'
         )
-        body += _segments(g, m, scale, y)
+        body += _segments(g, drawn(m, writers), scale, y)
         end = g.label + max(m.size_bytes * scale, g.min_segment if m.size_bytes else 0) + 6
         body.append(
             f'<text class="total" x="{end:.1f}" y="{middle:.1f}" font-size="12" fill="currentColor">'
@@ -153,8 +250,120 @@ def layer_chart(lab: str, variants: Mapping[str, Measured], *, chart_id: str, ge
                 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
             ),
             f'<title id="{chart_id}-title">{escape(title)}</title>',
-            f'<desc id="{chart_id}-desc">{escape(describe(lab, variants))}</desc>',
+            f'<desc id="{chart_id}-desc">{escape(describe(lab, variants, writers))}</desc>',
             *body,
             "</svg>",
         ]
+    )
+
+
+# ---------------------------------------------------------------------------
+# The HTML companions: the same bars for narrow screens, and every step in words.
+
+
+def size_text(size_bytes: int) -> str:
+    """A step's size in words: ``0 bytes``, ``381 bytes``, then as :func:`megabytes` says."""
+    return f"{size_bytes:,} bytes" if size_bytes < 1000 else megabytes(size_bytes)
+
+
+def _percent(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.3f}%" if whole else "0%"
+
+
+#: How far apart the HTML twin draws markers in a row (CSS px): the width of a marker's triangle and a gap.
+MARK_SHIFT_PX = 11
+
+
+def _bar(m: Measured, steps: list[Step], largest: int) -> str:
+    spans, stacked = [], 0
+    for step in steps:
+        layer = step.layer
+        if step.empty:
+            # A marker takes no room in the bar; markers in a row are shifted side by side, as in the SVG.
+            label = escape(_empty_label(layer))
+            shift = f' style="left: {stacked * MARK_SHIFT_PX}px"' if stacked else ""
+            spans.append(
+                f'<span class="slimlab-bars-empty" data-bytes="0" role="img" aria-label="{label}"{shift}></span>'
+            )
+            stacked += 1
+            continue
+        stacked = 0
+        spans.append(
+            f'<span class="slimlab-bars-layer" data-bytes="{layer.size_bytes}" '
+            f'style="width: {_percent(layer.size_bytes, m.size_bytes)}; '
+            f'background: {PALETTE[step.colour % len(PALETTE)]}"></span>'
+        )
+    return (
+        f'<div class="slimlab-bars-bar" style="width: {_percent(m.size_bytes, largest)}">' + "".join(spans) + "</div>"
+    )
+
+
+def layer_bars(
+    lab: str, variants: Mapping[str, Measured], *, chart_id: str, writers: frozenset[str] | None = None
+) -> str:
+    """The chart in HTML: each variant's name and total as text at body size above its bar, for narrow screens."""
+    writers = _writers(variants, writers)
+    largest = max((m.size_bytes for m in variants.values()), default=0) or 1
+    rows = [
+        f'<div class="slimlab-bars-variant" data-variant="{escape(name)}">'
+        f'<p class="slimlab-bars-label"><strong>{escape(name)}</strong> '
+        f"<span>{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</span></p>"
+        f"{_bar(m, drawn(m, writers), largest)}</div>"
+        for name, m in variants.items()
+    ]
+    title = escape(f"Layer sizes of each variant of {lab}")
+    opening = f'<div class="slimlab-bars" id="{chart_id}-bars" role="group" aria-label="{title}">'
+    return opening + "".join(rows) + "</div>"
+
+
+def _step_row(step: Step) -> str:
+    layer = step.layer
+    if step.empty:
+        swatch = '<span class="slimlab-swatch slimlab-swatch-empty" aria-hidden="true"></span>'
+        note = " <em>(adds nothing, frees nothing)</em>"
+    else:
+        colour = PALETTE[step.colour % len(PALETTE)]
+        swatch = f'<span class="slimlab-swatch" style="background: {colour}" aria-hidden="true"></span>'
+        note = ""
+    kind = ' class="slimlab-steps-empty"' if step.empty else ""
+    return (
+        f"<tr{kind}><td>{swatch}{size_text(layer.size_bytes)}</td>"
+        f"<td><code>{escape(step_text(layer))}</code>{note}</td></tr>"
+    )
+
+
+def _rest(m: Measured, writers: frozenset[str]) -> str:
+    """The steps not drawn: no bytes, and an instruction that writes no layer then (``ENV``, ``CMD``, ``WORKDIR /``)."""
+    words = [keyword(layer.created_by) for layer in m.layers if layer.size_bytes == 0]
+    left = [word for word in words if word not in writers]
+    rest = len(left)
+    if not rest:
+        return ""
+    steps = "step that adds no bytes and is" if rest == 1 else "steps that add no bytes and are"
+    return (
+        f'<tr class="slimlab-steps-rest"><td colspan="2">and {rest} {steps} not drawn: '
+        + ", ".join(f"<code>{escape(word)}</code>" for word in sorted(set(left)))
+        + "</td></tr>"
+    )
+
+
+def layer_steps(variants: Mapping[str, Measured], *, writers: frozenset[str] | None = None) -> str:
+    """Every drawn step of every variant with the instruction that made it: the chart's hover text, always readable."""
+    writers = _writers(variants, writers)
+    groups = []
+    for name, m in variants.items():
+        steps = drawn(m, writers)
+        groups.append(
+            f'<tbody><tr class="slimlab-steps-variant"><th colspan="2" scope="rowgroup">{escape(name)}: '
+            f"{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</th></tr>"
+            + "".join(_step_row(step) for step in steps)
+            + _rest(m, writers)
+            + "</tbody>"
+        )
+    return (
+        '<details class="slimlab-steps"><summary>The steps of each variant, in order, '
+        "with the instruction that made each segment</summary>"
+        '<table class="slimlab-steps-table"><thead><tr><th>Adds</th><th>Instruction</th></tr></thead>'
+        + "".join(groups)
+        + "</table></details>"
     )

@@ -6,7 +6,8 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
 ``.. lab-results:: LAB``
     The lab's variants (size, layers, compressed size once recorded, share of
     ``before``), its claims with their verdicts, the bases it was built on and
-    an SVG chart of every variant's layers.
+    a chart of every variant's layers (:mod:`checks.guide.charts`: SVG, an
+    HTML twin for narrow screens, and every step's instruction in a list).
 ``.. claim:: L4.1``
     A claim's place on its page: the anchor the checker's failure message
     links to (``#l4-1``), the claim's text, verdict and measured value, and the
@@ -47,8 +48,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import exercise, fromrecords, pullchart, sphinxref, timingsdoc
-from checks.guide.charts import layer_chart
+from checks.guide import exercise, fromrecords, layertally, pullchart, sphinxref, timingsdoc
+from checks.guide.charts import layer_bars, layer_chart, layer_steps, layer_writers
 from checks.guide.docdata import (
     FIELDS,
     LabDocs,
@@ -245,17 +246,37 @@ class LabResultsDirective(SphinxDirective):
         ]
         return table(["Claim", "Statement", "Verdict", "Measured"], rows, ["slimlab-claims"], [8, 44, 14, 34])
 
+    def layer_writers(self) -> frozenset[str]:
+        """Which instructions write a layer of no bytes, decided from every lab's records, as the layers page does."""
+        recorded = {}
+        for name, other in all_labs(self.env.app).items():
+            self.env.note_dependency(str(other.results_path))
+            if other.results is not None:
+                recorded[name] = other.results.variants
+        return layer_writers(layertally.histories(recorded))
+
     def chart(self, lab: LabDocs) -> nodes.container:
+        """The SVG chart, its narrow-screen HTML twin (the stylesheet shows one of them) and every step in words."""
         r = lab.results
         assert r is not None
         chart_id = f"slimlab-chart-{lab.name}-{self.env.new_serialno('slimlab-chart')}"
-        svg = layer_chart(lab.name, r.variants, chart_id=chart_id)
+        writers = self.layer_writers()
+        svg = layer_chart(lab.name, r.variants, chart_id=chart_id, writers=writers)
+        bars = layer_bars(lab.name, r.variants, chart_id=chart_id, writers=writers)
         caption = para(
-            "Each bar is one image on a shared scale; each segment is a layer that adds files. "
-            "Hover a segment for the instruction that made it.",
+            "Each bar is one image on a shared scale; each segment is a layer that adds files, "
+            "and each ▼ marker a layer that adds no bytes (a delete, a new directory). "
+            "The list below names the instruction behind every segment and marker.",
             classes=["slimlab-chart-caption"],
         )
-        return nodes.container("", nodes.raw("", svg, format="html"), caption, classes=["slimlab-chart-box"])
+        return nodes.container(
+            "",
+            nodes.raw("", svg, format="html"),
+            nodes.raw("", bars, format="html"),
+            caption,
+            nodes.raw("", layer_steps(r.variants, writers=writers), format="html"),
+            classes=["slimlab-chart-box"],
+        )
 
 
 # ---------------------------------------------------------------------------
