@@ -133,11 +133,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         env="SLIMLAB_CA_BUNDLE",
-        field="ca_bundle",
+        # Read with its fallbacks (PIP_CERT, SSL_CERT_FILE, ...) by checks.engine.verify.ca_bundle.
+        field="",
         default="",
         accepts="the path of a PEM CA bundle",
-        parse=_optional,
-        help="CA bundle handed to builds as the `ca-certificates` secret",
+        help="CA bundle handed to builds as the `ca-certificates` secret (else `PIP_CERT`, `SSL_CERT_FILE`, "
+        "`REQUESTS_CA_BUNDLE`, else the system bundle)",
     ),
     Setting(
         env="SLIMLAB_DOCS_URL",
@@ -197,7 +198,6 @@ class Settings:
     pull_measure: str = "1"
     pull_runs: int = 3
     debian_mirror: str | None = None
-    ca_bundle: str | None = None
     docs_url: str = DEFAULT_DOCS_URL
     layers: str = "auto"
     registry_bin: str | None = None
