@@ -60,6 +60,30 @@ def run_checks(
     )
 
 
+#: ``make html``'s command line (its SPHINXOPTS), up to the doctree folder and the sources.
+SPHINX_HTML = (sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W", "--keep-going", "-q")
+
+
+def sphinx_build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``make html``'s sphinx-build into ``out``: nitpicky, warnings as errors, keep going, no Docker."""
+    return subprocess.run(
+        [*SPHINX_HTML, "-d", str(out / "doctrees"), *extra, str(source), str(out / "html")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_guide(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The guide's HTML folder, built once per session from docs/ and the recorded results."""
+    out = tmp_path_factory.mktemp("guide")
+    done = sphinx_build(ROOT / "docs", out)
+    assert done.returncode == 0, f"the guide does not build under -n -W:\n{done.stderr}"
+    return out / "html"
+
+
 @pytest.fixture
 def lab_copy(tmp_path: Path):
     """Copy a lab into tmp_path (optionally under another folder name), without its results."""

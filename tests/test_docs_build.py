@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import sphinx_build
 
 from checks.guide.docdata import lab_folders
 from checks.model.exercise import goals
@@ -26,39 +26,13 @@ LABS = lab_folders(ROOT / "labs")
 
 
 def build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``make html``'s sphinx-build: nitpicky, warnings as errors, keep going."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-c",
-            str(ROOT),
-            "-n",
-            "-W",
-            "--keep-going",
-            "-q",
-            "-d",
-            str(out / "doctrees"),
-            *extra,
-            str(source),
-            str(out / "html"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """``make html``'s sphinx-build of a copy of docs/ (see conftest.sphinx_build)."""
+    return sphinx_build(source, out, *extra)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("docs")
-    done = build(ROOT / "docs", out)
-    assert done.returncode == 0, f"the guide does not build under -n -W:\n{done.stderr}"
-    return out / "html"
+@pytest.fixture
+def site(built_guide: Path) -> Path:
+    return built_guide
 
 
 @pytest.fixture
