@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine.verify import lacks_pull_figures, unjudged
+from checks.engine.verify import kept_pull_figures, lacks_pull_figures, unjudged
 from checks.learner import report
 from checks.model.claims import PullSpeedup, SizeRatio
 from checks.model.measured import Measured
@@ -151,6 +151,26 @@ def test_results_holding_every_figure_are_never_measured_again_for_them(setting)
 
 def test_without_a_bench_missing_figures_never_force_a_rebuild():
     assert not lacks_pull_figures(results(before=measured(900), after=measured(6)), None)
+
+
+def test_a_run_without_pulls_keeps_the_recorded_figures_of_images_that_did_not_change():
+    old = results()
+    rebuilt = {"before": measured(1_059_801_865), "after": measured(57_000_000)}  # after's image changed
+    kept = kept_pull_figures(rebuilt, old, None)
+    assert kept["before"] == old.variants["before"]
+    assert (kept["after"].compressed_size_bytes, kept["after"].pull_runs) == (None, ())
+
+
+def test_a_run_that_measures_sizes_but_no_pulls_keeps_only_the_recorded_pull_times():
+    rebuilt = {"before": measured(1_059_801_865, 388_000_000), "after": measured(57_272_288, 22_000_000)}
+    kept = kept_pull_figures(rebuilt, results(), Bench(PullSettings(pulls=False)))  # type: ignore[arg-type]
+    assert kept["before"].compressed_size_bytes == 388_000_000
+    assert kept["before"].pull_runs == (23.77, 17.553, 15.925)
+
+
+def test_a_run_that_measures_everything_keeps_nothing_recorded():
+    rebuilt = {"before": measured(1_059_801_865, 1, (9.0,))}
+    assert kept_pull_figures(rebuilt, results(), Bench(PullSettings()))["before"].pull_runs == (9.0,)  # type: ignore[arg-type]
 
 
 def test_a_run_without_pull_times_leaves_pull_claims_unjudged_and_says_why():

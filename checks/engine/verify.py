@@ -223,6 +223,30 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
     }
 
 
+def kept_pull_figures(
+    measured: Mapping[str, Measured], previous: Results | None, pulls: PullBench | None
+) -> dict[str, Measured]:
+    """``measured``, with the recorded compressed size and pull times of every variant whose image did not
+    change, where this run measures none (``SLIMLAB_PULL_MEASURE=0``, or no registry): the same image
+    pulls the same bytes, so re-measuring one lab without pulls keeps the figures the pull chart shows."""
+    sizes, times = (pulls.setting.sizes, pulls.setting.pulls) if pulls is not None else (False, False)
+    if previous is None or (sizes and times):
+        return dict(measured)
+    kept = {}
+    for name, m in measured.items():
+        old = previous.variants.get(name)
+        if old is None or old.image_id != m.image_id:
+            kept[name] = m
+            continue
+        kept[name] = dataclasses.replace(
+            m,
+            compressed_size_bytes=m.compressed_size_bytes if sizes else old.compressed_size_bytes,
+            pull_runs=m.pull_runs if times else old.pull_runs,
+            link_pull_runs=m.link_pull_runs if times else old.link_pull_runs,
+        )
+    return kept
+
+
 def lacks_pull_figures(
     previous: Results, pulls: PullBench | None, links: Mapping[float, tuple[str, ...]] | None = None
 ) -> bool:
@@ -284,6 +308,7 @@ def verify(
     measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo)
     if pulls is not None:
         measured = with_pull_figures(lab, measured, pulls)
+    measured = kept_pull_figures(measured, previous, pulls)
     left_out, why = unjudged(lab, pulls)
     claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
     echo(f"{lab.name}: analyzing the images")
