@@ -108,6 +108,18 @@ def test_every_size_in_prose_anywhere_is_the_recorded_one(site: Path):
                 ), html.name
 
 
+def test_every_size_difference_anywhere_is_the_recorded_sizes_subtracted(site: Path):
+    shown = [(html.name, span) for html in site.glob("*.html") for span in page(site, html.stem).found]
+    differences = [(name, span) for name, span in shown if span.get("data-field") == "size-difference"]
+    assert differences, "lab 3's page shows what each technique saves with :size-difference:"
+    for name, span in differences:
+        results = json.loads((ROOT / "labs" / span["data-lab"] / "results.json").read_text(encoding="utf-8"))
+        variants = results["variants"]
+        size = variants[span["data-variant"]]["size_bytes"] - variants[span["data-of"]]["size_bytes"]
+        shown = f"{abs(size)} B" if abs(size) < 1000 else _megabytes(abs(size))
+        assert span["text"] == ("-" if size < 0 else "") + shown, name
+
+
 @pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
 def test_every_claim_of_a_lab_is_an_anchor_on_its_page(site: Path, folder: Path):
     lab = load(folder)

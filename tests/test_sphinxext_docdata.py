@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.guide.docdata import FIELDS, LabDocs, load_lab, parse_path, percent, staleness, times, value
+from checks.guide.docdata import FIELDS, LabDocs, difference, load_lab, parse_path, percent, staleness, times, value
 from checks.model.measured import Measured
 from checks.model.results import BaseUse, Results, dumps, inputs_sha256
 from checks.model.spec import load
@@ -104,6 +104,33 @@ def test_every_field_says_what_it_shows():
 def test_a_path_must_be_lab_variant_field(text):
     with pytest.raises(ValueError, match="lab/variant/field"):
         parse_path(text)
+
+
+def test_a_size_difference_is_one_variants_size_minus_anothers():
+    assert difference(R, "before", "after") == (942_447_059, "942.4 MB")
+    assert difference(R, "same", "before") == (0, "0 B")
+
+
+def test_a_size_difference_under_a_kilobyte_is_shown_in_bytes():
+    assert difference(results(a=1_000_051, b=1_000_000), "a", "b") == (51, "51 B")
+    assert difference(results(a=1_000_999, b=1_000_000), "a", "b") == (999, "999 B")
+    assert difference(results(a=1_001_000, b=1_000_000), "a", "b") == (1_000, "1 kB")
+
+
+def test_a_negative_size_difference_keeps_its_sign():
+    assert difference(results(small=1_000, big=4_000), "small", "big") == (-3_000, "-3 kB")
+
+
+@pytest.mark.parametrize(("variant", "of"), [("aftr", "before"), ("before", "aftr")])
+def test_a_size_difference_of_an_unknown_variant_names_the_variants_that_exist(variant, of):
+    with pytest.raises(LookupError, match=r"no variant 'aftr'.*Did you mean 'after'\?"):
+        difference(R, variant, of)
+
+
+def test_a_path_of_another_shape_names_that_shape():
+    with pytest.raises(ValueError, match="is not lab/variant/other"):
+        parse_path("lab-3/after", "lab/variant/other", "lab-3-only-what-runs/apt-lists/after")
+    assert parse_path("lab-3/apt-lists/after", "lab/variant/other", "x") == ("lab-3", "apt-lists", "after")
 
 
 @pytest.fixture

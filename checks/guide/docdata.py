@@ -2,7 +2,8 @@
 
 The docs build reads each lab's ``lab.toml`` and ``results.json``; this module
 says whether those results still describe the lab's files (:func:`staleness`),
-and turns one measured value into the text a page shows (:func:`value`).
+and turns one measured value into the text a page shows (:func:`value`, and
+:func:`difference` for the size of one variant minus another's).
 :mod:`checks.guide.sphinxext` is only the glue between these functions and Sphinx.
 """
 
@@ -193,9 +194,21 @@ def value(results: Results, variant: str, field: str) -> str:
         raise LookupError(f"{results.lab}/{variant}/{field}: {error}.") from None
 
 
-def parse_path(text: str) -> tuple[str, str, str]:
-    """``lab/variant/field`` split in three; ValueError for any other shape."""
+def difference(results: Results, variant: str, of: str) -> tuple[int, str]:
+    """``variant``'s size minus ``of``'s, in bytes and as people read it (``23.4 MB``, ``-3 kB``, ``51 B``)."""
+    for name in (variant, of):
+        if name not in results.variants:
+            raise LookupError(f"lab {results.lab} has no variant '{name}'.{did_you_mean(name, list(results.variants))}")
+    size = results.variants[variant].size_bytes - results.variants[of].size_bytes
+    shown = f"{abs(size)} B" if abs(size) < 1000 else megabytes(abs(size))
+    return size, ("-" if size < 0 else "") + shown
+
+
+def parse_path(
+    text: str, shape: str = "lab/variant/field", example: str = "lab-4-go-multistage/after/size"
+) -> tuple[str, str, str]:
+    """``lab/variant/field`` (or another ``shape`` of three) split in three; ValueError for any other shape."""
     parts = text.strip().split("/")
     if len(parts) != 3 or not all(parts):
-        raise ValueError(f"'{text}' is not lab/variant/field (e.g. lab-4-go-multistage/after/size).")
+        raise ValueError(f"'{text}' is not {shape} (e.g. {example}).")
     return parts[0], parts[1], parts[2]

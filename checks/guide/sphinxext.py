@@ -14,6 +14,9 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
     directive's content as the explanation.
 ``:measured:`LAB/VARIANT/FIELD```
     One measured value in prose; the fields are :data:`checks.guide.docdata.FIELDS`.
+``:size-difference:`LAB/VARIANT/OTHER```
+    VARIANT's size minus OTHER's, in prose or a table cell: what one change
+    adds or saves, when two variants differ in that change alone.
 ``:claim:`L4.1```, ``:verdict:`L4.1```
     A link to a claim's section from any page; ``verdict`` adds its recorded verdict.
 ``.. lab-exercise:: LAB``
@@ -55,6 +58,7 @@ from checks.guide.docdata import (
     LabDocs,
     compressed_bytes,
     did_you_mean,
+    difference,
     parse_path,
     pull_seconds,
     staleness,
@@ -91,11 +95,12 @@ from checks.model.units import megabytes
 
 # Lower case, as docutils names its node classes; Sphinx finds visit_measured_value by this name.
 class measured_value(nodes.inline):  # noqa: N801
-    """One value from a results.json; HTML shows it as a span with data-lab/variant/field/bytes."""
+    """One value from a results.json; HTML shows it as a span with data-lab/variant/of/field/bytes."""
 
 
 def visit_measured_value(self: Any, node: measured_value) -> None:
-    data = {f"data-{key}": str(node[key]) for key in ("lab", "variant", "field", "bytes") if node.get(key) is not None}
+    keys = ("lab", "variant", "of", "field", "bytes")
+    data = {f"data-{key}": str(node[key]) for key in keys if node.get(key) is not None}
     self.body.append(self.starttag(node, "span", "", CLASS="slimlab-measured", title=node.get("tooltip", ""), **data))
 
 
@@ -380,15 +385,19 @@ class VerdictRole(SphinxRole):
 class MeasuredRole(SphinxRole):
     """One recorded value in running prose."""
 
+    def lab(self, name: str) -> LabDocs:
+        """The lab the role names (LookupError when there is none); the page now depends on its results."""
+        labs = all_labs(self.env.app)
+        if name not in labs:
+            raise LookupError(f"no lab '{name}'.{did_you_mean(name, list(labs))}")
+        note_use(self.env, name)
+        self.env.note_dependency(str(labs[name].results_path))
+        return labs[name]
+
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         try:
             lab_name, variant, field = parse_path(self.text)
-            labs = all_labs(self.env.app)
-            if lab_name not in labs:
-                raise LookupError(f"no lab '{lab_name}'.{did_you_mean(lab_name, list(labs))}")
-            lab = labs[lab_name]
-            note_use(self.env, lab_name)
-            self.env.note_dependency(str(lab.results_path))
+            lab = self.lab(lab_name)
             if lab.results is None:  # the build already warns once per lab (check_labs)
                 return [nodes.inline(self.text, "(not measured yet)", classes=["slimlab-missing"])], []
             text = value(lab.results, variant, field)
@@ -400,6 +409,28 @@ class MeasuredRole(SphinxRole):
         what = FIELDS[field].help.split(" (")[0].replace(", once recorded", "")
         tooltip = f"{what} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
         return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
+
+
+class SizeDifferenceRole(MeasuredRole):
+    """``:size-difference:`lab/variant/other```: one variant's size minus another's, in prose or a table."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        try:
+            lab_name, variant, of = parse_path(self.text, "lab/variant/other", "lab-3-only-what-runs/apt-lists/after")
+            lab = self.lab(lab_name)
+            if lab.results is None:  # the build already warns once per lab (check_labs)
+                return [nodes.inline(self.text, "(not measured yet)", classes=["slimlab-missing"])], []
+            size, text = difference(lab.results, variant, of)
+        except (ValueError, LookupError) as error:
+            logger.warning(f"size-difference: {error}", location=self.get_location(), **WARN)
+            return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
+        tooltip = (
+            f"size of {variant} minus size of {of}: {size:,} bytes — from labs/{lab_name}/results.json, "
+            f"measured {lab.results.measured_at[:10]}"
+        )
+        node = measured_node(lab_name, variant, "size-difference", text, None, tooltip)
+        node["of"] = of
+        return [node], []
 
 
 # ---------------------------------------------------------------------------
@@ -565,6 +596,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     fromrecords.setup(app)
     pullchart.setup(app)
     app.add_role("measured", MeasuredRole())
+    app.add_role("size-difference", SizeDifferenceRole())
     app.add_role("claim", ClaimRole())
     app.add_role("verdict", VerdictRole())
     app.connect("env-get-outdated", outdated_docs)

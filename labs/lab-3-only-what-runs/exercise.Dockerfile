@@ -12,7 +12,8 @@
 #         one that counts. It ignores nothing yet.
 # TODO 2: apt: install only what curl depends on, not what it recommends,
 #         and leave no package lists behind (a later RUN is too late).
-# TODO 3: pip: leave no download cache in the image.
+# TODO 3: pip: leave no cache in the image (it keeps the wheel it builds for
+#         docopt, which publishes no wheel of its own).
 # The reference answer is solution.Dockerfile with
 # solution.Dockerfile.dockerignore.
 FROM python:3.13-slim-trixie

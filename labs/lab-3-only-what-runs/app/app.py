@@ -1,21 +1,29 @@
 """sizes: a small web service, the app lab 3 packages.
 
-    python app.py               serve on 0.0.0.0:8000
-    python app.py --selfcheck   serve on a loopback port, ask it twice, print the answers, exit
+Usage:
+    app.py [--port=N]
+    app.py --selfcheck
+    app.py -h | --help
+
+Options:
+    --port=N     serve on 0.0.0.0:N [default: 8000]
+    --selfcheck  serve on a loopback port, ask it twice, print the answers, exit
+    -h --help    show this text
 
     GET /               hello from slimlab
     GET /size?bytes=N   N bytes for people, e.g. "130.5 MB" (humanize, from PyPI)
 
-The self-check lets the smoke test prove that the image still serves HTTP and
-that its one dependency was installed, in a container with no network.
+docopt (from PyPI) reads the command line from this text. The self-check lets
+the smoke test prove that the image still serves HTTP and that both
+dependencies were installed, in a container with no network.
 """
 
-import argparse
 import http.client
 import http.server
 import threading
 import urllib.parse
 
+import docopt
 import humanize
 
 
@@ -60,15 +68,13 @@ def selfcheck() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--selfcheck", action="store_true", help="serve on loopback, ask it twice, print the answers and exit")
-    parser.add_argument("--port", type=int, default=8000)
-    args = parser.parse_args()
-    if args.selfcheck:
+    args = docopt.docopt(__doc__)
+    if args["--selfcheck"]:
         selfcheck()
         return
-    print(f"listening on :{args.port}", flush=True)
-    http.server.ThreadingHTTPServer(("", args.port), Handler).serve_forever()
+    port = int(args["--port"])
+    print(f"listening on :{port}", flush=True)
+    http.server.ThreadingHTTPServer(("", port), Handler).serve_forever()
 
 
 if __name__ == "__main__":
