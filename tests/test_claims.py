@@ -275,7 +275,7 @@ def test_smoke_fails_with_an_expected_text_holds_when_the_failure_printed_it():
     verdict = SmokeFails(variant="lazy", expect="No module named 'xml'").evaluate({"lazy": image(smoke=run)})
     assert verdict.passed
     assert verdict.expected == "smoke test fails printing \"No module named 'xml'\""
-    assert verdict.measured == "exit 1: selfcheck: closed"
+    assert verdict.measured == "exit 1: ModuleNotFoundError: No module named 'xml'", "the line that matched"
 
 
 def test_smoke_fails_with_an_expected_text_reads_standard_output_too():

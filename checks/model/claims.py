@@ -475,11 +475,15 @@ class SmokeFails(Kind):
         expected = "smoke test fails" + (f" printing {self.expect!r}" if self.expect else "")
         if run is None:
             return Verdict(passed=False, expected=expected, measured="no smoke test ran")
-        if run.timed_out:
-            shown = "timed out"
-        else:
-            shown = f"exit {run.exit_code}" + (f": {run.stderr_tail.splitlines()[-1][:80]}" if run.stderr_tail else "")
+        ended = "timed out" if run.timed_out else f"exit {run.exit_code}"
         printed = f"{run.stdout}\n{run.stderr_tail}"
+        if self.expect and self.expect in printed:
+            line = next((line for line in printed.splitlines() if self.expect in line), self.expect)
+            shown = f"{ended}: {line.strip()[:100]}"
+        elif run.stderr_tail and not run.timed_out:
+            shown = f"{ended}: {run.stderr_tail.splitlines()[-1][:80]}"
+        else:
+            shown = ended
         if self.expect and self.expect not in printed:
             shown += f", without {self.expect!r}"
         return Verdict(passed=not run.passed and self.expect in printed, expected=expected, measured=shown)
