@@ -35,7 +35,10 @@ def elf_interpreter(path):
         data = elf.read(1 << 16)
     if data[:4] != b"\x7fELF":
         return None
-    number = lambda at, size: int.from_bytes(data[at : at + size], "little")  # noqa: E731
+
+    def number(at, size):
+        return int.from_bytes(data[at : at + size], "little")
+
     table, entry_size, entries = number(0x20, 8), number(0x36, 2), number(0x38, 2)
     for header in range(table, table + entry_size * entries, entry_size):
         if number(header, 4) == 3:  # PT_INTERP
