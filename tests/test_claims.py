@@ -269,6 +269,39 @@ def test_smoke_fails_does_not_hold_when_no_smoke_test_ran():
     assert verdict.measured == "no smoke test ran"
 
 
+def test_smoke_fails_with_an_expected_text_holds_when_the_failure_printed_it():
+    tail = "    import xml.dom.minidom\nModuleNotFoundError: No module named 'xml'\n---\nselfcheck: closed"
+    run = broken(stderr_tail=tail)
+    verdict = SmokeFails(variant="lazy", expect="No module named 'xml'").evaluate({"lazy": image(smoke=run)})
+    assert verdict.passed
+    assert verdict.expected == "smoke test fails printing \"No module named 'xml'\""
+    assert verdict.measured == "exit 1: ModuleNotFoundError: No module named 'xml'", "the line that matched"
+
+
+def test_smoke_fails_with_an_expected_text_reads_standard_output_too():
+    run = SmokeRun(exit_code=1, stdout="LookupError: unknown encoding: idna")
+    assert SmokeFails(variant="lazy", expect="unknown encoding").evaluate({"lazy": image(smoke=run)}).passed
+
+
+def test_smoke_fails_does_not_hold_when_the_failure_printed_another_message():
+    run = broken(stderr_tail="LookupError: unknown encoding: idna")
+    verdict = SmokeFails(variant="lazy", expect="No module named 'xml'").evaluate({"lazy": image(smoke=run)})
+    assert not verdict.passed
+    assert verdict.measured == "exit 1: LookupError: unknown encoding: idna, without \"No module named 'xml'\""
+
+
+def test_smoke_fails_with_an_expected_text_does_not_hold_when_the_smoke_test_passes():
+    run = SmokeRun(exit_code=0, stdout="No module named 'xml'", passed=True)
+    assert not SmokeFails(variant="lazy", expect="No module named 'xml'").evaluate({"lazy": image(smoke=run)}).passed
+
+
+def test_smoke_fails_without_an_expected_text_accepts_any_failure():
+    claim = SmokeFails(variant="after")
+    assert claim.expect == ""
+    assert claim.evaluate({"after": image(smoke=broken(stderr_tail="anything at all"))}).passed
+    assert claim.evaluate({"after": image(smoke=ok())}).expected == "smoke test fails"
+
+
 # smoke_passes
 
 

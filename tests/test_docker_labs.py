@@ -44,6 +44,11 @@ BREAKING_EDITS = {
         replace("FROM python:3.13-slim-trixie\nCOPY --from=build /opt/venv /opt/venv\n", ""),
         {"L5.1", "L5.3"},
     ),
+    "lab-6": (
+        "after.Dockerfile",
+        replace("COPY --from=trace /floor/ /\n", "COPY --from=trace / /\n"),
+        {"L6.1", "L6.3"},
+    ),
 }
 
 

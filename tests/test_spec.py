@@ -123,7 +123,11 @@ KIND_EXAMPLES = {
     "path_present": ({"kind": "path_present", "variant": "after", "paths": ["etc/passwd"]}, {"paths": ("etc/passwd",)}),
     "non_root": ({"kind": "non_root", "variant": "after"}, {"variant": "after"}),
     "smoke_passes": ({"kind": "smoke_passes", "variant": "after"}, {"variant": "after"}),
-    "smoke_fails": ({"kind": "smoke_fails", "variant": "broken"}, {"variant": "broken"}),
+    "smoke_fails": ({"kind": "smoke_fails", "variant": "broken"}, {"variant": "broken", "expect": ""}),
+    "smoke_fails-expect": (
+        {"kind": "smoke_fails", "variant": "broken", "expect": "No module named 'xml'"},
+        {"expect": "No module named 'xml'"},
+    ),
     "max_compressed_size": ({"kind": "max_compressed_size", "variant": "after", "max_mb": 30}, {"max_mb": 30.0}),
     "pull_speedup": (
         {"kind": "pull_speedup", "variant": "after", "of": "before", "min": 4},

@@ -464,16 +464,29 @@ class SmokeFails(Kind):
 
     needs_smoke: ClassVar[bool] = True
     variant: str = judged()
+    expect: str = key(
+        "Text the failed run must have printed, on standard output or in the last lines of standard error "
+        "(e.g. `ModuleNotFoundError: No module named 'xml'`); left out, any failure holds.",
+        default="",
+    )
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         run = measured[self.variant].smoke
+        expected = "smoke test fails" + (f" printing {self.expect!r}" if self.expect else "")
         if run is None:
-            shown = "no smoke test ran"
-        elif run.timed_out:
-            shown = "timed out"
+            return Verdict(passed=False, expected=expected, measured="no smoke test ran")
+        ended = "timed out" if run.timed_out else f"exit {run.exit_code}"
+        printed = f"{run.stdout}\n{run.stderr_tail}"
+        if self.expect and self.expect in printed:
+            line = next((line for line in printed.splitlines() if self.expect in line), self.expect)
+            shown = f"{ended}: {line.strip()[:100]}"
+        elif run.stderr_tail and not run.timed_out:
+            shown = f"{ended}: {run.stderr_tail.splitlines()[-1][:80]}"
         else:
-            shown = f"exit {run.exit_code}" + (f": {run.stderr_tail.splitlines()[-1][:80]}" if run.stderr_tail else "")
-        return Verdict(passed=run is not None and not run.passed, expected="smoke test fails", measured=shown)
+            shown = ended
+        if self.expect and self.expect not in printed:
+            shown += f", without {self.expect!r}"
+        return Verdict(passed=not run.passed and self.expect in printed, expected=expected, measured=shown)
 
 
 #: What a verdict shows when the checker did not measure what a kind needs.
