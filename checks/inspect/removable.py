@@ -158,6 +158,12 @@ CLASSES: tuple[Removable, ...] = (
         ),
     ),
     Removable(
+        id="translations",
+        title="Translated program messages (/usr/share/locale)",
+        page="base-images",
+        patterns=("usr/share/locale/**", "usr/local/share/locale/**"),
+    ),
+    Removable(
         id="package-tests",
         title="Test suites inside installed packages",
         page="multi-stage-python",
