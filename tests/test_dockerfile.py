@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.model.dockerfile import external_images, external_images_of, final_base, instructions
+from checks.model.dockerfile import external_images, external_images_of, final_base, final_base_of, instructions
 from checks.model.errors import UsageError
 from checks.model.spec import load
 
@@ -229,3 +229,10 @@ def test_final_base_of_a_target_stage_is_that_stages_base():
     assert final_base(dockerfile, "build") == "golang:1.24-trixie"
     assert final_base(dockerfile, "FINAL") is None
     assert final_base(dockerfile) == "debian:trixie-slim"
+
+
+def test_final_base_reads_every_lab_variant_of_lab_2():
+    lab2 = LAB4.parent / "lab-2-layers"
+    assert final_base_of(lab2 / "flattened.Dockerfile") is None
+    for name in ("squashed", "copy-onto-base", "multi-stage", "before"):
+        assert final_base_of(lab2 / f"{name}.Dockerfile") == "debian:trixie-slim"
