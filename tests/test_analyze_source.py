@@ -24,7 +24,8 @@ from analyze_images import (
     whiteout,
 )
 
-from checks.engine.layer_source import from_storage
+from checks.engine import layer_source
+from checks.engine.layer_source import config_history, from_storage
 from checks.inspect.archive import Prefetch, Reader, chain_ids, entries_from_tar_split, layer_entries, read_archive
 from checks.model.errors import UsageError
 
@@ -207,3 +208,12 @@ def test_storage_that_does_not_match_the_engine_s_digests_is_not_trusted(tmp_pat
     )
     assert from_storage("img:1", {**info, "Id": "sha256:" + "1" * 64}, "overlay2", str(tmp_path)) is None
     assert from_storage("img:1", info, "overlay2", str(tmp_path / "elsewhere")) is None
+
+
+def test_the_config_history_comes_from_storage_without_reading_a_layer(tmp_path, monkeypatch):
+    info = fake_store(tmp_path, [[file("a", 5)], [file("b", 1)]])
+    for folder in (tmp_path / "image/overlay2/layerdb/sha256").iterdir():
+        (folder / "tar-split.json.gz").unlink()  # the layers are never read
+    monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: info)
+    monkeypatch.setattr(layer_source.docker, "storage", lambda: ("overlay2", str(tmp_path)))
+    assert [step["created_by"] for step in config_history("img:1")][:2] == ["step 0", "step 1"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from checks.model.claims import (
     MaxLayers,
     MaxSize,
+    NewBytesRatio,
     NonRoot,
     PathAbsent,
     PathPresent,
@@ -425,3 +428,53 @@ def test_rebind_is_none_when_too_few_listed_variants_are_left_for_a_sound_claim(
 )
 def test_megabytes_shows_decimal_units(size, shown):
     assert megabytes(size) == shown
+
+
+# new_bytes_ratio
+
+
+def over_base(new: int | None, size: int = 80_000_000) -> Measured:
+    return dataclasses.replace(image(size), new_bytes=new)
+
+
+def test_new_bytes_ratio_holds_when_a_squash_onto_the_base_pulls_a_few_percent():
+    check = NewBytesRatio(variant="squashed", of="before", max=0.03)
+    verdict = check.evaluate({"squashed": over_base(1_000_381), "before": over_base(51_000_381, 129_000_000)})
+    assert verdict.passed
+    assert verdict.measured == "1.96% (1.0 MB / 51.0 MB)"
+    assert verdict.expected == "new bytes of squashed / new bytes of before <= 3.00%"
+
+
+def test_new_bytes_ratio_fails_when_an_update_pulls_the_base_again():
+    check = NewBytesRatio(variant="copy-onto-base", of="before", max=0.03)
+    assert not check.evaluate({"copy-onto-base": over_base(79_500_000), "before": over_base(51_000_381)}).passed
+
+
+def test_new_bytes_ratio_against_size_compares_with_the_whole_image():
+    check = NewBytesRatio(variant="flattened", of="flattened", against="size", min=1.0)
+    assert check.evaluate({"flattened": over_base(79_500_000, 79_500_000)}).passed
+    assert not check.evaluate({"flattened": over_base(1_000_000, 79_500_000)}).passed
+
+
+def test_new_bytes_ratio_fails_and_says_so_when_the_figure_was_not_measured():
+    check = NewBytesRatio(variant="a", of="b", min=50)
+    for a, b in ((over_base(None), over_base(1)), (over_base(79_500_000), over_base(None))):
+        verdict = check.evaluate({"a": a, "b": b})
+        assert not verdict.passed
+        assert verdict.measured == "new bytes not measured"
+
+
+def test_new_bytes_ratio_needs_a_bound_and_a_known_divisor():
+    assert [p.key for p in NewBytesRatio(variant="a", of="b").problems()] == [""]
+    assert [p.key for p in NewBytesRatio(variant="a", of="b", against="compressed", max=1).problems()] == ["against"]
+    assert NewBytesRatio(variant="a", of="b", against="size", max=1).problems() == []
+
+
+def test_new_bytes_ratio_shows_a_large_ratio_as_a_factor():
+    check = NewBytesRatio(variant="flattened", of="squashed", min=50)
+    verdict = check.evaluate({"flattened": over_base(79_496_867), "squashed": over_base(1_000_381)})
+    assert (verdict.passed, verdict.expected, verdict.measured) == (
+        True,
+        "new bytes of flattened / new bytes of squashed >= 50.0×",
+        "79.5× (79.5 MB / 1.0 MB)",
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.model.dockerfile import external_images, external_images_of, instructions
+from checks.model.dockerfile import external_images, external_images_of, final_base, final_base_of, instructions
 from checks.model.errors import UsageError
 from checks.model.spec import load
 
@@ -196,3 +196,43 @@ def test_an_arg_with_an_unbalanced_quote_is_a_usage_error_naming_the_dockerfile_
 def test_the_line_of_an_unreadable_arg_is_the_one_it_starts_on():
     with pytest.raises(UsageError, match=r"^Dockerfile, line 2: "):
         external_images(text("", "ARG A=1 \\", "    B='2", "FROM scratch"))
+
+
+# final_base()
+
+
+def test_final_base_is_the_image_the_last_stage_builds_on():
+    assert final_base(text("FROM golang:1.24-trixie AS build", "RUN go build", "FROM debian:trixie-slim")) == (
+        "debian:trixie-slim"
+    )
+
+
+def test_final_base_is_none_for_a_last_stage_from_scratch():
+    assert final_base(text("FROM debian:trixie-slim AS build", "FROM scratch", "COPY --from=build / /")) is None
+
+
+def test_final_base_chases_a_stage_built_from_an_earlier_stage():
+    dockerfile = text(
+        "ARG BASE=debian:trixie-slim",
+        "FROM ${BASE} AS Base",
+        "FROM base AS tools",
+        "FROM scratch AS empty",
+        "FROM tools",
+    )
+    assert final_base(dockerfile) == "debian:trixie-slim"
+    assert final_base(text("FROM scratch AS empty", "FROM empty")) is None
+    assert final_base(text("FROM busybox", "FROM 0")) == "busybox"
+
+
+def test_final_base_of_a_target_stage_is_that_stages_base():
+    dockerfile = text("FROM golang:1.24-trixie AS build", "FROM scratch AS final", "FROM debian:trixie-slim AS debug")
+    assert final_base(dockerfile, "build") == "golang:1.24-trixie"
+    assert final_base(dockerfile, "FINAL") is None
+    assert final_base(dockerfile) == "debian:trixie-slim"
+
+
+def test_final_base_reads_every_lab_variant_of_lab_2():
+    lab2 = LAB4.parent / "lab-2-layers"
+    assert final_base_of(lab2 / "flattened.Dockerfile") is None
+    for name in ("squashed", "copy-onto-base", "multi-stage", "before"):
+        assert final_base_of(lab2 / f"{name}.Dockerfile") == "debian:trixie-slim"

@@ -294,7 +294,7 @@ def test_at_phone_width_each_variant_is_named_with_its_total(site: str, browser:
         [chart] = browser.js(CHART_LABELS)
         fits = browser.js("document.querySelector('.slimlab-chart-box').getBoundingClientRect().right")
     assert [line.split(" ", 1)[0] for line in chart["text"]] == list(results["variants"])
-    assert all(" MB · " in line and "layers" in line for line in chart["text"])
+    assert all(" MB · " in line and " layer" in line for line in chart["text"])  # "1 layer" when flattened
     assert fits <= PHONE
 
 

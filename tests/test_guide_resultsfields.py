@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.guide.resultsfields import MEANINGS, key_paths, plain, rows, undescribed
+from checks.guide.resultsfields import MEANINGS, in_order, key_paths, plain, rows, undescribed
 from checks.guide.sphinxref import attr_docs
 from checks.model.measured import Layer, Measured, SmokeRun
 from checks.model.results import AnalysisSummary, BaseUse, ClaimResult, Results, to_dict
@@ -14,12 +14,14 @@ def everything() -> Results:
         image_id="sha256:1",
         size_bytes=10,
         layer_count=1,
-        layers=(Layer(size_bytes=10, created_by="COPY a / # buildkit"),),
+        layers=(Layer(size_bytes=10, created_by="COPY a / # buildkit", diff_id="sha256:3"),),
         user="65532",
         smoke=SmokeRun(exit_code=0, stdout="ok", passed=True),
         compressed_size_bytes=5,
         pull_runs=(1.0, 2.0),
         link_pull_runs={"100": (3.0,)},
+        new_bytes=10,
+        new_compressed_bytes=5,
     )
     return Results(
         lab="lab-9-test",
@@ -62,3 +64,8 @@ def test_meanings_taken_from_dataclass_comments_exist():
 
 def test_cross_reference_roles_in_comments_become_plain_code():
     assert plain("see :func:`inputs_sha256` and :mod:`checks.x`") == "see `inputs_sha256` and `checks.x`"
+
+
+def test_keys_some_labs_lack_are_listed_where_the_serializer_writes_them():
+    paths = ["lab", "claims[].id", "variants.<variant>.layers[].diff_id", "fingerprint"]
+    assert in_order(paths) == ["lab", "variants.<variant>.layers[].diff_id", "claims[].id", "fingerprint"]

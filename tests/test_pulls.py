@@ -22,6 +22,7 @@ from checks.model.pulls import (
     PullSettings,
     fresh_engine_problem,
     is_index,
+    layer_blobs,
     layers_bytes,
     link_plan,
     platform_digest,
@@ -163,6 +164,11 @@ LAYERS = [
 def test_the_compressed_size_is_the_sum_of_the_layer_blobs_without_the_config(media_type):
     manifest = {"schemaVersion": 2, "mediaType": media_type, "config": {"size": 4716}, "layers": LAYERS}
     assert layers_bytes(manifest) == 30_779_606
+
+
+def test_each_layer_blob_is_listed_lowest_first_so_it_lines_up_with_the_diff_ids():
+    manifest = {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": {"size": 4716}, "layers": LAYERS}
+    assert layer_blobs(manifest) == tuple(layer["size"] for layer in LAYERS)
 
 
 def test_an_oci_manifest_without_a_media_type_is_read_by_its_layers():

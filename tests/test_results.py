@@ -134,6 +134,45 @@ def test_results_round_trip_through_json_text():
     assert from_dict(json.loads(dumps(sample()))) == sample()
 
 
+def over_base() -> Results:
+    """The sample with diff ids and the bytes over the base recorded for ``before``."""
+    before = dataclasses.replace(
+        sample().variants["before"],
+        layers=(
+            Layer(size_bytes=899_000_000, created_by="ADD rootfs.tar /", diff_id="sha256:d1"),
+            Layer(size_bytes=0, created_by='CMD ["bash"]'),
+        ),
+        new_bytes=899_000_000,
+        new_compressed_bytes=300_000_000,
+    )
+    return sample(variants={**sample().variants, "before": before})
+
+
+def test_the_bytes_over_the_base_and_diff_ids_round_trip():
+    data = json.loads(dumps(over_base()))
+    before = data["variants"]["before"]
+    assert (before["new_bytes"], before["new_compressed_bytes"]) == (899_000_000, 300_000_000)
+    assert [layer.get("diff_id") for layer in before["layers"]] == ["sha256:d1", None]
+    assert from_dict(data) == over_base()
+
+
+def test_results_recorded_before_the_bytes_over_the_base_still_read():
+    data = to_dict(over_base())
+    for variant in data["variants"].values():
+        variant.pop("new_bytes", None)
+        variant.pop("new_compressed_bytes", None)
+        for layer in variant["layers"]:
+            layer.pop("diff_id", None)
+    before = from_dict(data).variants["before"]
+    assert (before.new_bytes, before.new_compressed_bytes) == (None, None)
+    assert [layer.diff_id for layer in before.layers] == ["", ""]
+
+
+def test_the_base_layers_a_measurement_was_judged_with_are_not_recorded():
+    measured = dataclasses.replace(over_base().variants["before"], base_layers=("sha256:d1",))
+    assert "base_layers" not in json.dumps(to_dict(sample(variants={"before": measured})))
+
+
 def test_file_lists_are_not_recorded():
     variants = {name: dataclasses.replace(m, files=frozenset({"greeter"})) for name, m in sample().variants.items()}
     back = from_dict(to_dict(sample(variants=variants)))

@@ -96,6 +96,15 @@ def test_a_compressed_size_shows_once_the_checker_records_it():
     assert value(later, "after", "compressed") == "2.9 MB"
 
 
+def test_the_bytes_over_the_base_show_once_recorded_and_say_so_before():
+    for field in ("new", "new-compressed"):
+        with pytest.raises(LookupError, match=r"no (compressed )?new bytes are recorded"):
+            value(R, "after", field)
+    squashed = dataclasses.replace(R.variants["after"], new_bytes=1_000_381, new_compressed_bytes=1_001_020)
+    later = dataclasses.replace(R, variants={**R.variants, "after": squashed})
+    assert (value(later, "after", "new"), value(later, "after", "new-compressed")) == ("1.0 MB", "1.0 MB")
+
+
 def test_every_field_says_what_it_shows():
     assert all(field.help.endswith(")") or field.help.endswith(".") for field in FIELDS.values())
 

@@ -108,6 +108,14 @@ class Resolver:
         """Named build contexts that point each stand-in's official name at the stand-in."""
         return {use.name: use.image for use in uses if use.source == "stand-in"}
 
+    def base_layers(self, name: str | None) -> tuple[str, ...] | None:
+        """The diff ids of the image behind base ``name`` (official or stand-in); none for ``FROM scratch``
+        (``name`` None), and None when the engine no longer has the image."""
+        if name is None:
+            return ()
+        info = docker.inspect_image(self.resolve(name).image_id)
+        return None if info is None else tuple(info.get("RootFS", {}).get("Layers", []))
+
     def _resolve(self, name: str) -> BaseUse:
         local = docker.inspect_image(name)
         if local is not None:

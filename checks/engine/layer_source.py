@@ -38,14 +38,40 @@ def _store_file(base: Path, *parts: str) -> bytes:
     return base.joinpath(*parts).read_bytes()
 
 
+def _stored_config(base: Path, image_id: str) -> bytes | None:
+    """The image's config from the engine's files; None when it does not match its id (OSError when unreadable)."""
+    config = _store_file(base, "imagedb", "content", "sha256", image_id.removeprefix("sha256:"))
+    return config if "sha256:" + hashlib.sha256(config).hexdigest() == image_id else None
+
+
+def config_history(ref: str) -> tuple[Mapping[str, Any], ...]:
+    """The config's history of image ``ref``, oldest first, which says which steps wrote no layer.
+
+    The engine's API leaves ``empty_layer`` out of its history, so the config is read: from the
+    engine's storage when readable (cheap), else from ``docker save``.
+    """
+    info = docker.inspect_image(ref)
+    if info is None:
+        raise UsageError(f"No image '{ref}' in the engine. `docker images` lists the images it has.")
+    where = docker.storage()
+    if where:
+        try:
+            config = _stored_config(Path(where[1]) / "image" / where[0], info["Id"])
+        except OSError:
+            config = None
+        if config is not None:
+            return tuple(json.loads(config).get("history", []))
+    return from_save(ref, info).history
+
+
 def from_storage(ref: str, info: Mapping[str, Any], driver: str, root: str) -> ImageContents | None:
     """The image read from the engine's own files; None when they are missing, unreadable or do not match."""
     base = Path(root) / "image" / driver
     image_id: str = info["Id"]
     diff_ids = info.get("RootFS", {}).get("Layers", [])
     try:
-        config = _store_file(base, "imagedb", "content", "sha256", image_id.removeprefix("sha256:"))
-        if "sha256:" + hashlib.sha256(config).hexdigest() != image_id:
+        config = _stored_config(base, image_id)
+        if config is None:
             return None
         layers = []
         for diff_id, chain_id in zip(diff_ids, chain_ids(diff_ids), strict=False):

@@ -186,7 +186,7 @@ class PullBench:
         self.tell()
         found = self._started_registry()
         repository = f"slimlab/{lab}"
-        sizes = self._pushed(found, repository, images)
+        blobs = self._pushed(found, repository, images)
         runs: dict[str, list[float]] = {}
         over: dict[str, dict[str, tuple[float, ...]]] = {}
         if self.setting.pulls:
@@ -199,21 +199,26 @@ class PullBench:
                         over.setdefault(variant, {})[link_key(rate)] = tuple(seconds)
         return {
             v: PullFigures(
-                compressed_size_bytes=sizes[v], pull_runs=tuple(runs.get(v, ())), link_pull_runs=over.get(v, {})
+                compressed_size_bytes=sum(blobs[v]),
+                pull_runs=tuple(runs.get(v, ())),
+                link_pull_runs=over.get(v, {}),
+                layer_blobs=blobs[v],
             )
             for v in images
         }
 
-    def _pushed(self, found: registry.Registry, repository: str, images: Mapping[str, str]) -> dict[str, int]:
-        """Push each image; return the compressed size the registry stores for each."""
-        sizes = {}
+    def _pushed(
+        self, found: registry.Registry, repository: str, images: Mapping[str, str]
+    ) -> dict[str, tuple[int, ...]]:
+        """Push each image; return the layer blobs the registry stores for each, lowest first."""
+        blobs = {}
         for variant, image in images.items():
             docker.push(image, found.ref(repository, variant))
-            sizes[variant] = registry.compressed_size(found, repository, variant, host_platform())
+            blobs[variant] = registry.compressed_layers(found, repository, variant, host_platform())
             self._echo(
-                f"{repository.removeprefix('slimlab/')}: pushed {variant}: {megabytes(sizes[variant])} compressed"
+                f"{repository.removeprefix('slimlab/')}: pushed {variant}: {megabytes(sum(blobs[variant]))} compressed"
             )
-        return sizes
+        return blobs
 
     @contextlib.contextmanager
     def _throttled(self, rate: float) -> Iterator[None]:

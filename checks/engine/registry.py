@@ -28,7 +28,7 @@ from typing import Any
 
 from checks.engine import proc
 from checks.model.errors import UsageError
-from checks.model.pulls import ACCEPT, is_index, layers_bytes, platform_digest, registry_config
+from checks.model.pulls import ACCEPT, is_index, layer_blobs, platform_digest, registry_config
 
 #: Names the registry binary when it is not ``docker-registry`` on PATH.
 ENV_BINARY = "SLIMLAB_REGISTRY_BIN"
@@ -221,11 +221,19 @@ def manifest(registry: Registry, repository: str, reference: str) -> dict[str, A
     return found
 
 
+def compressed_layers(
+    registry: Registry, repository: str, tag: str, platform: tuple[str, str] = ("linux", "amd64")
+) -> tuple[int, ...]:
+    """The layer blobs a node downloads to pull ``repository:tag``, lowest first (``platform``'s, when it is
+    an index)."""
+    found = manifest(registry, repository, tag)
+    if is_index(found):
+        found = manifest(registry, repository, platform_digest(found, *platform))
+    return layer_blobs(found)
+
+
 def compressed_size(
     registry: Registry, repository: str, tag: str, platform: tuple[str, str] = ("linux", "amd64")
 ) -> int:
     """Bytes a node downloads to pull ``repository:tag``: its layer blobs (``platform``'s, when it is an index)."""
-    found = manifest(registry, repository, tag)
-    if is_index(found):
-        found = manifest(registry, repository, platform_digest(found, *platform))
-    return layers_bytes(found)
+    return sum(compressed_layers(registry, repository, tag, platform))

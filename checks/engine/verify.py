@@ -19,12 +19,13 @@ from checks.engine import docker, proc
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
-from checks.engine.layer_source import analyze
+from checks.engine.layer_source import analyze, config_history
 from checks.engine.pullbench import PullBench
 from checks.inspect.analyze import summary
-from checks.model.dockerfile import external_images_of
+from checks.model.dockerfile import external_images_of, final_base_of
 from checks.model.errors import UsageError
 from checks.model.measured import Measured
+from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
 from checks.model.pulls import PullSettings, link_plan, unmeasured
 from checks.model.results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
 from checks.model.spec import SPEC_NAME, Lab, Variant, load
@@ -92,6 +93,7 @@ def _measure(
     request: BuildRequest,
     *,
     needs_files: bool,
+    base: tuple[str, ...] | None,
     echo: Callable[[str], None],
 ) -> Measured:
     echo(f"{lab.name}: building {variant.name} ({variant.dockerfile})")
@@ -110,11 +112,15 @@ def _measure(
                 "app exit on its own (a self-check mode, as in lab 4); if the app is only slow, raise the smoke "
                 "timeout in the lab spec."
             )
+    diff_ids = info.get("RootFS", {}).get("Layers", [])
+    steps = with_diff_ids(docker.history(image_id), config_history(image_id), diff_ids)
     return Measured(
         image_id=image_id,
         size_bytes=int(info.get("Size", 0)),
-        layer_count=len(info.get("RootFS", {}).get("Layers", [])),
-        layers=docker.history(image_id),
+        layer_count=len(diff_ids),
+        layers=steps,
+        new_bytes=new_bytes(steps, base),
+        base_layers=base,
         user=(info.get("Config") or {}).get("User") or "",
         files=docker.list_files(image_id) if needs_files else None,
         smoke=smoke,
@@ -166,8 +172,10 @@ def _measure_all(
             builder=builder,
             secrets=(f"id=ca-certificates,src={bundle}",) if bundle else (),
         )
+        # What a node that already holds the final stage's base pulls: compared layer by layer.
+        base = resolver.base_layers(final_base_of(source / variant.dockerfile, variant.target))
         measured[variant.name] = _measure(
-            lab, folder, variant, request, needs_files=variant.name in file_variants, echo=echo
+            lab, folder, variant, request, needs_files=variant.name in file_variants, base=base, echo=echo
         )
     return measured
 
@@ -218,6 +226,7 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
             compressed_size_bytes=figures[name].compressed_size_bytes,
             pull_runs=figures[name].pull_runs,
             link_pull_runs=figures[name].link_pull_runs,
+            new_compressed_bytes=new_blob_bytes(layer_ids(m.layers), figures[name].layer_blobs, m.base_layers),
         )
         for name, m in measured.items()
     }

@@ -139,6 +139,18 @@ def _compressed(m: Measured, before: Measured) -> str:
     return megabytes(size)
 
 
+def _new(m: Measured, before: Measured) -> str:
+    if m.new_bytes is None:
+        raise LookupError("no new bytes are recorded for it (results.json has no new_bytes yet)")
+    return megabytes(m.new_bytes)
+
+
+def _new_compressed(m: Measured, before: Measured) -> str:
+    if m.new_compressed_bytes is None:
+        raise LookupError("no compressed new bytes are recorded for it (results.json has no new_compressed_bytes)")
+    return megabytes(m.new_compressed_bytes)
+
+
 def _factor(m: Measured, before: Measured) -> str:
     if not m.size_bytes:
         raise LookupError("it measured 0 bytes, so no factor can be taken")
@@ -173,6 +185,12 @@ FIELDS: dict[str, Field] = {
     ),
     "factor": Field("How many times smaller than ``before`` (``152×``).", _factor),
     "compressed": Field("Compressed size as a registry stores it, once recorded (``2.9 MB``).", _compressed),
+    "new": Field(
+        "Bytes a node that already holds the variant's base pulls: its layers the base lacks, uncompressed "
+        "(``1.0 MB``).",
+        _new,
+    ),
+    "new-compressed": Field("The same layers' compressed blobs, once recorded (``0.9 MB``).", _new_compressed),
     "pull": Field("Median time a fresh node took to pull it, once recorded (``1.9 s``).", _pull),
     "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
 }

@@ -97,7 +97,7 @@ class ResultsFieldsDirective(_Recorded):
 
         body: list[list[nodes.Node | str]] = [
             [literal(path), self.inline(as_rst(resultsfields.plain(meaning)))]
-            for path, meaning in resultsfields.rows(paths, field_doc)
+            for path, meaning in resultsfields.rows(resultsfields.in_order(paths), field_doc)
         ]
         return [table(["Key", "Meaning"], body, ["slimlab-keys", "slimlab-stack"], [40, 60])]
 

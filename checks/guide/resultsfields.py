@@ -45,12 +45,15 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "variants.<variant>.layers": "The image's history, oldest step first.",
     "variants.<variant>.layers[].size_bytes": ("Layer", "size_bytes"),
     "variants.<variant>.layers[].created_by": ("Layer", "created_by"),
+    "variants.<variant>.layers[].diff_id": ("Layer", "diff_id"),
     "variants.<variant>.compressed_size_bytes": ("Measured", "compressed_size_bytes"),
     "variants.<variant>.pull_seconds": "The median of ``pull_runs``.",
     "variants.<variant>.pull_runs": ("Measured", "pull_runs"),
     "variants.<variant>.link_pulls": ("Measured", "link_pull_runs"),
     "variants.<variant>.link_pulls.<rate>.pull_seconds": "The median of the runs over that link.",
     "variants.<variant>.link_pulls.<rate>.pull_runs": "Seconds of each cold pull over that link, in run order.",
+    "variants.<variant>.new_bytes": ("Measured", "new_bytes"),
+    "variants.<variant>.new_compressed_bytes": ("Measured", "new_compressed_bytes"),
     "variants.<variant>.analysis": ("Results", "analysis"),
     "variants.<variant>.analysis.wasted_bytes": ("AnalysisSummary", "wasted_bytes"),
     "variants.<variant>.analysis.efficiency": ("AnalysisSummary", "efficiency"),
@@ -97,6 +100,15 @@ def key_paths(data: Mapping[str, Any], prefix: str = "") -> list[str]:
 def _add(paths: list[str], path: str) -> None:
     if path not in paths:
         paths.append(path)
+
+
+def in_order(paths: list[str]) -> list[str]:
+    """``paths`` in the order :data:`MEANINGS` (the serializer's order) lists them, undescribed ones last.
+
+    Labs recorded before a key was added lack it, so the order the labs' files give is not the serializer's.
+    """
+    order = {path: index for index, path in enumerate(MEANINGS)}
+    return sorted(paths, key=lambda path: order.get(path, len(order)))
 
 
 def undescribed(paths: list[str]) -> list[str]:

@@ -540,3 +540,43 @@ class PullSpeedup(Kind):
             expected=expected,
             measured=f"{speedup:.1f}× ({fast:.2f} s against {slow:.2f} s, medians of {runs} cold pulls{over})",
         )
+
+
+def share(ratio: float) -> str:
+    """A ratio as a percentage below 10, as a factor above: ``1.96%``, ``79.5×``."""
+    return f"{ratio:.2%}" if ratio < 10 else f"{ratio:.1f}×"
+
+
+#: What a ``new_bytes_ratio`` claim may divide by: the other variant's new bytes, or its whole size.
+AGAINST = {"new": "new bytes", "size": "whole size"}
+
+
+@claim_kind("new_bytes_ratio")
+class NewBytesRatio(Kind):
+    """The bytes a node that already holds the variant's base must pull (its layers the base does not have,
+    uncompressed), divided by another variant's, lies within bounds."""
+
+    variant: str = judged()
+    of: str = compared()
+    against: str = key(
+        'What of the other variant to divide by: `"new"`, its new bytes, or `"size"`, its whole uncompressed size.',
+        default="new",
+    )
+    max: float | None = key('Highest allowed ratio (0.05 means "at most 5 %").', default=None)
+    min: float | None = key('Lowest allowed ratio (1.0 means "no less").', default=None)
+
+    def problems(self) -> list[Problem]:
+        wrong = [] if self.against in AGAINST else [Problem("against", f"must be one of {', '.join(AGAINST)}")]
+        return super().problems() + wrong + unbounded(self, "max", "min")
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        new, other = measured[self.variant].new_bytes, measured[self.of]
+        base = other.new_bytes if self.against == "new" else other.size_bytes
+        ratio = new / base if new is not None and base else float("inf")
+        passed, bounds = within(ratio, self.min, self.max, share)
+        expected = f"new bytes of {self.variant} / {AGAINST.get(self.against, self.against)} of {self.of} {bounds}"
+        if new is None or base is None:
+            return Verdict(passed=False, expected=expected, measured=f"new bytes {NOT_MEASURED}")
+        return Verdict(
+            passed=passed, expected=expected, measured=f"{share(ratio)} ({megabytes(new)} / {megabytes(base)})"
+        )

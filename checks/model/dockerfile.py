@@ -3,13 +3,15 @@
 Collects the names in ``FROM`` lines, ``COPY --from=`` and ``RUN --mount=from=``
 that are neither ``scratch`` nor an earlier stage, with global ``ARG`` defaults
 substituted.  This is how the checker finds every base a lab needs, with no
-hand-kept list.
+hand-kept list.  :func:`final_base` names the one image the final stage
+builds on, the base whose layers a node may already hold.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
 
 from checks.model.errors import UsageError
@@ -72,6 +74,27 @@ def _arg_words(rest: str, *, source: str, number: int) -> list[str]:
         ) from None
 
 
+def _past_global_args(text: str, args: dict[str, str], *, source: str) -> Iterator[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of every instruction but the global ``ARG`` lines before the first ``FROM``,
+    whose defaults go into ``args`` as they are read (each may use the ones before it)."""
+    seen_from = False
+    for number, instruction, rest in _numbered(text):
+        if instruction == "ARG" and not seen_from:
+            for word in _arg_words(rest, source=source, number=number):
+                key, _, default = word.partition("=")
+                args[key] = _substitute(default, args)
+            continue
+        seen_from = seen_from or instruction == "FROM"
+        yield instruction, rest
+
+
+def _from_line(rest: str) -> tuple[str, str]:
+    """A ``FROM`` line's image as written ("" when it names none) and its stage name, lower-cased ("" if none)."""
+    words = [w for w in rest.split() if not w.startswith("--")]
+    name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else ""
+    return (words[0] if words else ""), name
+
+
 def external_images(text: str, *, source: str = "Dockerfile") -> list[str]:
     """Images the Dockerfile pulls in from outside, in order of first use, without duplicates.
 
@@ -86,19 +109,13 @@ def external_images(text: str, *, source: str = "Dockerfile") -> list[str]:
         if name.lower() != "scratch" and name.lower() not in stages and not name.isdigit() and name not in found:
             found.append(name)
 
-    seen_from = False
-    for number, instruction, rest in _numbered(text):
-        if instruction == "ARG" and not seen_from:
-            for word in _arg_words(rest, source=source, number=number):
-                key, _, default = word.partition("=")
-                args[key] = _substitute(default, args)
-        elif instruction == "FROM":
-            seen_from = True
-            words = [w for w in rest.split() if not w.startswith("--")]
-            if words:
-                use(words[0])
-            if len(words) >= 3 and words[1].lower() == "as":
-                stages.add(words[2].lower())
+    for instruction, rest in _past_global_args(text, args, source=source):
+        if instruction == "FROM":
+            image, name = _from_line(rest)
+            if image:
+                use(image)
+            if name:
+                stages.add(name)
         elif instruction == "COPY":
             for word in rest.split():
                 match = _FROM_FLAG.match(word)
@@ -115,3 +132,32 @@ def external_images(text: str, *, source: str = "Dockerfile") -> list[str]:
 def external_images_of(path: Path) -> list[str]:
     """:func:`external_images` of the Dockerfile at ``path``, named in any error."""
     return external_images(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def final_base(text: str, target: str | None = None, *, source: str = "Dockerfile") -> str | None:
+    """The image the final stage (or the stage ``target`` names) builds on; None for ``FROM scratch``.
+
+    A stage that builds ``FROM`` an earlier stage is chased to that stage's
+    base, so the answer is always an image from outside or None.
+    """
+    args: dict[str, str] = {}
+    stages: dict[str, str] = {}
+    chosen: str | None = None
+    count = 0
+    for instruction, rest in _past_global_args(text, args, source=source):
+        if instruction == "FROM":
+            written, name = _from_line(rest)
+            image = _substitute(written, args) or "scratch"
+            base = stages.get(image.lower(), image)
+            stages[str(count)] = chosen = base  # a stage is named by its index too: FROM 0, COPY --from=0
+            count += 1
+            if name:
+                stages[name] = base
+            if target and name == target.lower():
+                break
+    return None if chosen is None or chosen.lower() == "scratch" else chosen
+
+
+def final_base_of(path: Path, target: str | None = None) -> str | None:
+    """:func:`final_base` of the Dockerfile at ``path``, named in any error."""
+    return final_base(path.read_text(encoding="utf-8"), target, source=str(path))

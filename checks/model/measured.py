@@ -16,6 +16,9 @@ class Layer:
     size_bytes: int
     #: The instruction that made it, as `docker history` reports it.
     created_by: str
+    #: The diff id (SHA-256 of the uncompressed tar) of the layer this step wrote; "" for a step that
+    #: wrote none (``CMD``, ``ENV``), or when it was not recorded.
+    diff_id: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +59,13 @@ class Measured:
     pull_runs: tuple[float, ...] = ()
     #: Cold pulls over a throttled link, by its rate in Mbit/s (``"100"``): seconds of each run.
     link_pull_runs: Mapping[str, tuple[float, ...]] = dataclasses.field(default_factory=dict)
+    #: Bytes a node that already holds the final stage's base must pull: the uncompressed layers the
+    #: base does not have (all of them after ``FROM scratch``); None when not measured.
+    new_bytes: int | None = None
+    #: The same layers' compressed blobs, when a registry push measured them; else None.
+    new_compressed_bytes: int | None = None
+    #: The diff ids of the final stage's base image (empty for ``FROM scratch``; not recorded).
+    base_layers: tuple[str, ...] | None = None
 
     @property
     def pull_seconds(self) -> float | None:

@@ -67,12 +67,17 @@ def fresh_engine_problem(*, euid: int, dockerd: str | None) -> str | None:
     return None
 
 
-def layers_bytes(manifest: Mapping[str, Any]) -> int:
-    """Bytes a node downloads for an image: the sum of its manifest's layer blobs."""
+def layer_blobs(manifest: Mapping[str, Any]) -> tuple[int, ...]:
+    """The size of each of a manifest's layer blobs, lowest layer first (the order of ``RootFS.Layers``)."""
     media_type = manifest.get("mediaType", OCI_MANIFEST if "layers" in manifest else "")
     if media_type not in (DOCKER_MANIFEST, OCI_MANIFEST) or not isinstance(manifest.get("layers"), list):
         raise ValueError(f"not a single-platform image manifest (mediaType {media_type or 'missing'})")
-    return sum(int(layer["size"]) for layer in manifest["layers"])
+    return tuple(int(layer["size"]) for layer in manifest["layers"])
+
+
+def layers_bytes(manifest: Mapping[str, Any]) -> int:
+    """Bytes a node downloads for an image: the sum of its manifest's layer blobs."""
+    return sum(layer_blobs(manifest))
 
 
 def is_index(manifest: Mapping[str, Any]) -> bool:
@@ -156,6 +161,8 @@ class PullFigures:
     pull_runs: tuple[float, ...] = ()
     #: Seconds of each cold pull over a throttled link, by its rate key (``"100"``).
     link_pull_runs: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    #: The size of each layer blob, lowest layer first (empty when not read).
+    layer_blobs: tuple[int, ...] = ()
 
 
 # ---------------------------------------------------------------------------

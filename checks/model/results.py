@@ -153,9 +153,25 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         "size_bytes": m.size_bytes,
         "layer_count": m.layer_count,
         "user": m.user,
-        "layers": [{"size_bytes": layer.size_bytes, "created_by": layer.created_by} for layer in m.layers],
+        "layers": [_layer_dict(layer) for layer in m.layers],
         **_pull_dict(m),
+        **_new_dict(m),
     }
+
+
+def _layer_dict(layer: Layer) -> dict[str, Any]:
+    """One history step; ``diff_id`` only for a step that wrote a layer (a key added to schema 1)."""
+    return {
+        "size_bytes": layer.size_bytes,
+        "created_by": layer.created_by,
+        **({"diff_id": layer.diff_id} if layer.diff_id else {}),
+    }
+
+
+def _new_dict(m: Measured) -> dict[str, Any]:
+    """The bytes over the base, present only when measured (keys added to schema 1)."""
+    figures = {"new_bytes": m.new_bytes, "new_compressed_bytes": m.new_compressed_bytes}
+    return {key: value for key, value in figures.items() if value is not None}
 
 
 def _pull_dict(m: Measured) -> dict[str, Any]:
@@ -241,6 +257,8 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 compressed_size_bytes=v.get("compressed_size_bytes"),
                 pull_runs=tuple(v.get("pull_runs", ())),
                 link_pull_runs={rate: tuple(link["pull_runs"]) for rate, link in v.get("link_pulls", {}).items()},
+                new_bytes=v.get("new_bytes"),
+                new_compressed_bytes=v.get("new_compressed_bytes"),
             )
             for name, v in data["variants"].items()
         },
