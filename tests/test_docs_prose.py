@@ -34,9 +34,12 @@ FIGURE = re.compile(
     r"(?<![\w.,])\d+(?:[.,]\d+)*\s?-?"
     r"(?:[kKMGT]i?B|bytes?|B|ms|s|seconds?|min|minutes?|hours?|%|×|x|times)"
     r"(?![\w])"
-    # ... or the same in words: "tens of megabytes", "can double", "twice the size".
-    r"|\b(?:tens|hundreds|thousands) of (?:kilo|mega|giga)bytes\b|\bdoubles?\b|\btwice\b"
 )
+#: The same in words: "tens of megabytes", "can double", "twice the size". A run of prose may say
+#: these when it cites the claim that checks them (a link to a claim's anchor, ``#l2-16``).
+WORDS = re.compile(r"\b(?:tens|hundreds|thousands) of (?:kilo|mega|giga)bytes\b|\bdoubles?\b|\btwice\b")
+#: A link to a claim's anchor on a lab's page.
+CLAIM_LINK = re.compile(r"#l\d+-\d+$")
 
 #: Figures that prose may state without a measurement, by page; the comment says why.
 UNMEASURED: dict[str, frozenset[str]] = {
@@ -57,6 +60,8 @@ class Prose(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.runs: list[str] = [""]
+        #: The indexes of the runs that link to a claim.
+        self.citing: set[int] = set()
         self._open: list[tuple[str, bool, bool]] = []
         self._hidden = 0
         self._articles = 0
@@ -64,7 +69,10 @@ class Prose(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID:
             return
-        classes = (dict(attrs).get("class") or "").split()
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag == "a" and CLAIM_LINK.search(attributes.get("href") or ""):
+            self.citing.add(len(self.runs) - 1)
         hidden = tag in CODE or any(c.startswith("slimlab-") and c not in AUTHORED for c in classes)
         article = tag == "article"
         self._open.append((tag, hidden, article))
@@ -90,16 +98,21 @@ class Prose(HTMLParser):
             self.runs[-1] += data
 
 
-def prose(html: str) -> list[str]:
-    """A page's runs of hand-written prose, white space collapsed."""
+def prose(html: str) -> list[tuple[str, bool]]:
+    """A page's runs of hand-written prose, white space collapsed, each with whether it cites a claim."""
     parser = Prose()
     parser.feed(html)
-    return [" ".join(run.split()) for run in parser.runs if run.strip()]
+    return [(" ".join(run.split()), i in parser.citing) for i, run in enumerate(parser.runs) if run.strip()]
 
 
 def typed_figures(html: str) -> list[tuple[str, str]]:
     """Each (figure, the run of prose it sits in) that a page states outside what checks/guide generated."""
-    return [(match.group(0), text) for text in prose(html) for match in FIGURE.finditer(text)]
+    return [
+        (match.group(0), text)
+        for text, cites in prose(html)
+        for pattern in ((FIGURE,) if cites else (FIGURE, WORDS))
+        for match in pattern.finditer(text)
+    ]
 
 
 def article(body: str) -> str:
@@ -112,13 +125,14 @@ def article(body: str) -> str:
         ("<p>The image is 57 MB and pulls in 1.2 s, 40% of the full one.</p>", ["57 MB", "1.2 s", "40%"]),
         ("<p>About 12 GB of disk and a 60-minute session, 4× faster.</p>", ["12 GB", "60-minute", "4×"]),
         ("<p>It leaves tens of megabytes and can double an install.</p>", ["tens of megabytes", "double"]),
+        ('<p>It holds the base twice (<a href="layers.html#l2-16">L2.16</a>), 5 MB more.</p>', ["5 MB"]),
         ('<p>It is <span class="slimlab-measured">57.3 MB</span> on disk.</p>', []),
         ('<div class="slimlab-lab-results"><table><tr><td>1.06 GB</td></tr></table></div>', []),
         ('<table class="slimlab-note-table"><tr><td>about 50 MB</td></tr></table>', ["50 MB"]),
         ("<p>Run <code>head -c 1000000</code> or <pre>du -h: 5 MB</pre></p>", []),
         ("<p>Python 3.13 on Go 1.24.x, debian13, L3.10</p>", []),
     ],
-    ids=["typed", "units", "words", "role", "directive", "authored-table", "code", "versions"],
+    ids=["typed", "units", "words", "words-with-claim", "role", "directive", "authored-table", "code", "versions"],
 )
 def test_typed_figures_finds_sizes_and_times_only_in_hand_written_prose(body: str, figures: list[str]):
     assert [figure for figure, _ in typed_figures(article(body))] == figures
@@ -152,7 +166,7 @@ def _disk(text: str) -> list[str]:
 
 
 def test_the_disk_figure_on_the_labs_page_is_the_readmes(built_guide: Path):
-    labs = " ".join(prose((built_guide / "labs.html").read_text(encoding="utf-8")))
+    labs = " ".join(text for text, _ in prose((built_guide / "labs.html").read_text(encoding="utf-8")))
     assert _disk(labs) == _disk((ROOT / "README.md").read_text(encoding="utf-8"))
 
 
