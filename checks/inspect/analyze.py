@@ -15,7 +15,8 @@ image's layers into an :class:`Analysis`.  Three views of one image:
   (:mod:`checks.inspect.removable`).
 
 Everything here is a plain function of layers already read;
-:func:`checks.engine.layer_source.analyze` reads them from an engine.
+:func:`checks.engine.layer_source.analyze` reads them from an engine, and
+:func:`checks.inspect.layout.read_path` from an archive or a folder.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ MISSING = "(missing)"
 SHOWN_CLASS_BYTES = 1000
 #: How history entries spell a Dockerfile line: the classic builder's, and BuildKit's RUN with build args.
 NOP, SHELL = "/bin/sh -c #(nop) ", "/bin/sh -c "
+#: How the report names where the layers were read.
+READ_FROM = {
+    "storage": "the engine's storage",
+    "save": "docker save",
+    "docker-archive": "a docker save archive",
+    "oci-layout": "an OCI image layout",
+}
 #: What the report says each waste figure counts.
 DIVE = "(every copy of a path in two or more layers, the one that ships included)"
 RECLAIMABLE = "(copies later layers replaced or deleted: in the image, seen by no container)"
@@ -66,7 +74,8 @@ class Analysis:
     #: The reference it was asked for.
     image: str
     image_id: str
-    #: Where the layers were read: ``storage`` or ``save`` (see :mod:`checks.engine.layer_source`).
+    #: Where the layers were read: ``storage`` or ``save`` (see :mod:`checks.engine.layer_source`), or
+    #: ``docker-archive`` or ``oci-layout`` (a file or folder, see :mod:`checks.inspect.layout`).
     source: str
     #: Uncompressed size, as ``docker image inspect`` reports it.
     size_bytes: int
@@ -207,7 +216,7 @@ def _where(rows: Iterable[tuple[str, int]]) -> str:
 
 def render(analysis: Analysis, *, wasted_rows: int = 5, docs_url: str = DEFAULT_DOCS_URL) -> str:
     """The terminal report of ``analyze``."""
-    source = "the engine's storage" if analysis.source == "storage" else "docker save"
+    source = READ_FROM.get(analysis.source, analysis.source)
     lines = [
         f"{analysis.image}: {megabytes(analysis.size_bytes)} in {len(analysis.layers)} layers (read from {source})",
         f"  dive's numbers: efficiency {analysis.efficiency:.2%}, wasted {megabytes(analysis.wasted_bytes)} {DIVE}",
