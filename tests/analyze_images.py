@@ -228,3 +228,19 @@ def files_of(tar: bytes) -> dict[str, bytes]:
     """The regular files of a tar (path: content), as an extracted folder holds them."""
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
         return {m.name: archive.extractfile(m).read() for m in archive if m.isfile()}  # type: ignore[union-attr]
+
+
+def figures(result, *, checksums: bool = False) -> tuple:
+    """What must not depend on where an image's layers were read: sizes, both waste figures, layers, classes, files.
+
+    Checksums only between sources that record the same kind (an engine's storage keeps CRC-64, tars give CRC-32).
+    """
+    return (
+        result.size_bytes,
+        result.wasted_bytes,
+        result.reclaimable_bytes,
+        result.efficiency,
+        result.layers,
+        result.classes,
+        {path: (copy.size, copy.checksum if checksums else "") for path, copy in result.files.items()},
+    )
