@@ -83,7 +83,7 @@ def missing(argument: str) -> UsageError:
     """The error for a path where nothing is."""
     return UsageError(
         f"No image archive at '{argument}': no such file or folder. Write one with `docker save IMAGE -o FILE.tar` "
-        "(or skopeo, or `docker buildx build --output type=oci,dest=FILE.tar`), or name an image in the engine "
+        "(or `skopeo copy` into an OCI layout), or name an image in the engine "
         "without a path-like prefix or ending."
     )
 
@@ -277,6 +277,16 @@ def _images(descriptors: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]
     ]
 
 
+def _name(descriptor: Mapping[str, Any]) -> str:
+    """What an index calls an image: Docker's full name, the OCI ref name, else its platform."""
+    notes = descriptor.get("annotations", {})
+    return str(
+        notes.get("io.containerd.image.name")
+        or notes.get("org.opencontainers.image.ref.name")
+        or "/".join(_platform(descriptor))
+    )
+
+
 def choose(descriptors: Sequence[Mapping[str, Any]], platform: tuple[str, str] = PLATFORM) -> Mapping[str, Any]:
     """The manifest to read from an index: the only image, else the one for ``platform``."""
     images = _images(descriptors)
@@ -285,9 +295,7 @@ def choose(descriptors: Sequence[Mapping[str, Any]], platform: tuple[str, str] =
     matching = [d for d in images if _platform(d) == platform]
     if len(matching) == 1:
         return matching[0]
-    names = [
-        d.get("annotations", {}).get("org.opencontainers.image.ref.name") or "/".join(_platform(d)) for d in images
-    ]
+    names = [_name(d) for d in images]
     raise UsageError(
         f"The image layout holds {len(images)} images ({', '.join(names) or 'none'}) and no single one for "
         f"{'/'.join(platform)}; slimlab reads one: copy only the one you mean into a layout of its own "
