@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv engine browser registry bases check test unit lint bench clean html serve
+.PHONY: help setup venv engine browser registry skopeo bases check test unit lint bench clean html serve
 
 help:  ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9%-]*:.*## / {sub(/%/, "N", $$1); printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,7 +58,10 @@ registry:  ## make sure docker-registry is installed, for the registry tests and
 browser:  ## make sure a headless Chromium exists for the docs browser tests (apt-installs it on Debian as root)
 	@bash checks/setup/browser.sh
 
-test: setup browser registry lint  ## lint, then the full test suite (unit, docs, browser, registry and docker tests)
+skopeo:  ## make sure skopeo exists, for the docker test that reads OCI layouts (apt-installs it on Debian as root)
+	@bash checks/setup/skopeo.sh
+
+test: setup browser registry skopeo lint  ## lint, then the full test suite (unit, docs, browser, registry and docker tests)
 	@$(PY) -m pytest
 
 unit: venv  ## only the unit tests (no Docker, no registry; installs nothing)

@@ -15,6 +15,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checks.engine import docker
 from checks.engine.bases import Resolver
@@ -27,6 +28,9 @@ from checks.model.pulls import wanted
 from checks.model.results import RESULTS_NAME, Results, unreadable
 from checks.model.settings import Settings, from_environ
 from checks.model.spec import SPEC_NAME, load
+
+if TYPE_CHECKING:
+    from checks.inspect.analyze import Analysis
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "labs"
@@ -174,14 +178,26 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def analyzed(image: str, source: str) -> Analysis:
+    """The analysis of an archive or layout when ``image`` names a path (never asking the engine), else of an image
+    in the engine, its layers read as ``source`` says."""
+    from checks.inspect.analyze import analysis_of
+    from checks.inspect.layout import names_a_path, read_path
+
+    if names_a_path(image, Path(image).expanduser().exists()):
+        return analysis_of(read_path(image))
+    from checks.engine.layer_source import analyze
+
+    return analyze(image, source=source)
+
+
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     """Where an image's bytes are, what dive counts as wasted, and what need not be there."""
     import json
 
-    from checks.engine.layer_source import analyze
     from checks.inspect.analyze import render, to_dict
 
-    result = analyze(args.image, source=args.source or settings.layers)
+    result = analyzed(args.image, args.source or settings.layers)
     print(
         json.dumps(to_dict(result, docs_url=settings.docs_url), indent=2)
         if args.json
@@ -194,11 +210,10 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     """What was removed, added and changed from one image to another, by directory."""
     import json
 
-    from checks.engine.layer_source import analyze
     from checks.inspect import diff
 
     source = args.source or settings.layers
-    a, b = analyze(args.a, source=source), analyze(args.b, source=source)
+    a, b = analyzed(args.a, source), analyzed(args.b, source)
     result = diff.diff(a.files, b.files, a=args.a, b=args.b)
     print(json.dumps(diff.to_dict(result), indent=2) if args.json else diff.render(result))
     return 0
@@ -248,23 +263,31 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--lab", help="only the images of this lab (its folder name)")
     c.set_defaults(run=cmd_clean)
     sources = ["auto", "storage", "save"]
-    source_help = "read layers from the engine's storage or `docker save` (default: auto, the first that works)"
+    source_help = (
+        "for an image in the engine: read layers from its storage or `docker save` (default: auto, the first "
+        "that works); an archive or layout is always read from its file"
+    )
+    image_help = (
+        "an image in the engine (reference or id), or the path of a docker save archive or OCI image layout "
+        "(tar or folder; a path when it exists or starts with / . ~ or ends with .tar .tar.gz .tgz .tar.zst)"
+    )
     an = sub.add_parser(
         "analyze",
         help="where an image's bytes are, what is wasted, and which technique removes it",
         description="Each layer's size, instruction and largest directories; dive's wasted bytes and efficiency "
         "(same definitions as dive: a path counts once in every layer it appears in, wasted bytes add up every copy "
         "of a path counted twice or more, efficiency is the sum of each path's smallest copy over the sum of all "
-        "copies; see checks/inspect/efficiency.py); and the bytes in classes a running app rarely needs, "
+        "copies; see checks/inspect/efficiency.py); reclaimable bytes, each copy a later layer replaced or deleted "
+        "counted once; and the bytes in classes a running app rarely needs, "
         "each linked to the guide section that removes it.",
     )
-    an.add_argument("image", metavar="IMAGE", help="image reference or id")
+    an.add_argument("image", metavar="IMAGE", help=image_help)
     an.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     an.add_argument("--source", choices=sources, help=source_help)
     an.set_defaults(run=cmd_analyze)
     d = sub.add_parser("diff", help="what was removed, added and changed from IMAGE_A to IMAGE_B, by directory")
-    d.add_argument("a", metavar="IMAGE_A")
-    d.add_argument("b", metavar="IMAGE_B")
+    d.add_argument("a", metavar="IMAGE_A", help=image_help)
+    d.add_argument("b", metavar="IMAGE_B", help="the same, for the other image")
     d.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     d.add_argument("--source", choices=sources, help=source_help)
     d.set_defaults(run=cmd_diff)

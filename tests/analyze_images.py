@@ -17,6 +17,7 @@ Nothing here needs Docker; :func:`docker_archive` makes the tar that
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -147,3 +148,99 @@ def docker_archive(
             archive, "manifest.json", json.dumps([{"Config": config_name, "RepoTags": [tag], "Layers": names}]).encode()
         )
     return out.getvalue()
+
+
+def compress(data: bytes, compression: str) -> bytes:
+    """A layer tar as a registry or an OCI layout may hold it: ``gzip``, ``zstd`` (needs zstandard) or ``none``."""
+    if compression == "gzip":
+        return gzip.compress(data, mtime=0)
+    if compression == "zstd":
+        import zstandard
+
+        return zstandard.ZstdCompressor().compress(data)
+    return data
+
+
+LAYER_TYPES = {
+    "gzip": "application/vnd.oci.image.layer.v1.tar+gzip",
+    "zstd": "application/vnd.oci.image.layer.v1.tar+zstd",
+    "none": "application/vnd.oci.image.layer.v1.tar",
+}
+MANIFEST_TYPE, INDEX_TYPE = "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json"
+
+
+def descriptor(media_type: str, data: bytes, **extra: object) -> dict:
+    return {"mediaType": media_type, "digest": digest(data), "size": len(data), **extra}
+
+
+def oci_layout(
+    layers: Sequence[Sequence[Item]],
+    *,
+    compression: str = "gzip",
+    history: Sequence[str] = (),
+    platforms: Sequence[tuple[str, str]] = (),
+    declared: str = "",
+) -> dict[str, bytes]:
+    """An OCI image layout of one image, as files by path; with ``platforms``, an index of that image for each
+    (every one the same layers), as a multi-platform build writes it; ``declared`` names another compression in
+    the layers' media types than the one they have."""
+    tars = [layer_tar(items) for items in layers]
+    cfg = config(tars, history=history)
+    blobs = [compress(tar, compression) for tar in tars]
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": MANIFEST_TYPE,
+            "config": descriptor("application/vnd.oci.image.config.v1+json", cfg),
+            "layers": [descriptor(LAYER_TYPES[declared or compression], blob) for blob in blobs],
+        }
+    ).encode()
+    files = {f"blobs/sha256/{digest(data)[7:]}": data for data in (*blobs, cfg, manifest)}
+    top = [descriptor(MANIFEST_TYPE, manifest, annotations={"org.opencontainers.image.ref.name": "t:1"})]
+    if platforms:
+        nested = json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": INDEX_TYPE,
+                "manifests": [
+                    descriptor(MANIFEST_TYPE, manifest, platform={"os": os_, "architecture": arch})
+                    for os_, arch in platforms
+                ],
+            }
+        ).encode()
+        files[f"blobs/sha256/{digest(nested)[7:]}"] = nested
+        top = [descriptor(INDEX_TYPE, nested)]
+    files["oci-layout"] = b'{"imageLayoutVersion": "1.0.0"}'
+    files["index.json"] = json.dumps({"schemaVersion": 2, "mediaType": INDEX_TYPE, "manifests": top}).encode()
+    return files
+
+
+def tar_of(files: dict[str, bytes]) -> bytes:
+    """A tar holding ``files`` (path: content)."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name, data in files.items():
+            _add(archive, name, data)
+    return out.getvalue()
+
+
+def files_of(tar: bytes) -> dict[str, bytes]:
+    """The regular files of a tar (path: content), as an extracted folder holds them."""
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        return {m.name: archive.extractfile(m).read() for m in archive if m.isfile()}  # type: ignore[union-attr]
+
+
+def figures(result, *, checksums: bool = False) -> tuple:
+    """What must not depend on where an image's layers were read: sizes, both waste figures, layers, classes, files.
+
+    Checksums only between sources that record the same kind (an engine's storage keeps CRC-64, tars give CRC-32).
+    """
+    return (
+        result.size_bytes,
+        result.wasted_bytes,
+        result.reclaimable_bytes,
+        result.efficiency,
+        result.layers,
+        result.classes,
+        {path: (copy.size, copy.checksum if checksums else "") for path, copy in result.files.items()},
+    )

@@ -142,6 +142,7 @@ def test_results_json_records_each_variant_s_analysis_summary_and_reads_it_back(
     assert data["variants"]["before"]["analysis"] == {
         "wasted_bytes": 2_000_000,
         "efficiency": round(recorded.efficiency, 6),
+        "reclaimable_bytes": 1_300_000,
         "classes": {"build-toolchain": 40_000_000, "deleted-later": 1_300_000},
     }
     assert list(data["variants"]["before"])[:5] == ["image_id", "size_bytes", "layer_count", "user", "layers"]
@@ -152,6 +153,24 @@ def test_results_without_an_analysis_keep_their_old_form():
     data = json.loads(dumps(results_with({})))
     assert "analysis" not in data["variants"]["before"]
     assert from_dict(data).analysis == {}
+
+
+def test_a_summary_recorded_before_reclaimable_bytes_existed_reads_back_and_is_written_as_it_was():
+    data = json.loads(dumps(results_with({"before": summary(analysis_of(contents()))})))
+    del data["variants"]["before"]["analysis"]["reclaimable_bytes"]
+    old = from_dict(data)
+    assert old.analysis["before"].reclaimable_bytes is None
+    assert "reclaimable_bytes" not in json.loads(dumps(old))["variants"]["before"]["analysis"]
+    (line,) = summary_lines(old.analysis)
+    assert "reclaimable" not in line
+
+
+def test_the_report_and_the_json_give_dive_s_wasted_bytes_and_the_reclaimable_bytes_side_by_side():
+    result = analysis_of(contents())
+    assert (result.wasted_bytes, result.reclaimable_bytes) == (2_000_000, 1_300_000)
+    assert to_dict(result)["reclaimable_bytes"] == 1_300_000
+    assert "reclaimable: 1.3 MB" in render(result)
+    assert "wasted 2.0 MB" in render(result)
 
 
 def test_the_verify_report_gives_one_line_per_variant():

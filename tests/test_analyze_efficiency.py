@@ -1,6 +1,7 @@
 """checks.inspect.efficiency: dive's wasted bytes and efficiency, rule by rule, on synthetic layers.
 
 Each rule is also checked against dive itself on real images in test_docker_analyze.py.
+Beside dive's figures, the reclaimable bytes count each hidden copy once and the copy that ships never.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from checks.inspect.efficiency import efficiency
-from checks.inspect.layers import DIRECTORY, Entry
+from checks.inspect.layers import DIRECTORY, HARDLINK, Entry
 
 
 def f(path: str, size: int = 0) -> Entry:
@@ -91,3 +92,48 @@ def test_a_whiteout_of_nothing_stops_dive_counting_the_rest_of_that_layer():
 def test_inefficiencies_are_listed_largest_first():
     result = efficiency([[f("small", 1), f("large", 100)], [f("small", 1), f("large", 100)]])
     assert [w.path for w in result.inefficiencies] == ["large", "small"]
+
+
+def figures(layers) -> tuple[int, int]:
+    result = efficiency(layers)
+    return result.wasted_bytes, result.reclaimable_bytes
+
+
+def test_a_file_overwritten_once_is_waste_twice_for_dive_and_reclaimable_once():
+    assert figures([[f("conf", 10)], [f("conf", 20)]]) == (30, 10)
+
+
+def test_a_file_overwritten_twice_leaves_two_reclaimable_copies_and_three_wasted_for_dive():
+    assert figures([[f("conf", 10)], [f("conf", 10)], [f("conf", 10)]]) == (30, 20)
+
+
+def test_a_file_deleted_later_is_the_same_in_both_counts():
+    assert figures([[f("keep", 5), f("big", 1000)], [wh("big")]]) == (1000, 1000)
+
+
+def test_a_file_overwritten_then_deleted_reclaims_both_copies():
+    assert figures([[f("x", 10)], [f("x", 10)], [wh("x")]]) == (20, 20)
+
+
+def test_a_deleted_directory_is_no_waste_for_dive_but_all_of_it_is_reclaimable():
+    layers = [[d("data"), f("data/x", 3), d("data/sub"), f("data/sub/y", 2)], [wh("data")]]
+    assert figures(layers) == (0, 5)
+
+
+def test_an_opaque_directory_hides_reclaimable_bytes_dive_does_not_count():
+    layers = [[d("opq"), f("opq/old", 7)], [d("opq"), f("opq/.wh..wh..opq"), f("opq/new", 1)]]
+    assert figures(layers) == (0, 7)
+
+
+def test_a_chown_layer_copies_every_file_again_so_dive_counts_both_copies_and_one_is_reclaimable():
+    copied = [d("app"), f("app/a", 300), f("app/b", 700)]
+    assert figures([copied, copied]) == (2000, 1000)
+
+
+def test_content_a_visible_hard_link_still_reaches_is_not_reclaimable():
+    layers = [[f("bin/tool", 400), Entry(path="bin/tool2", size=0, type=HARDLINK, link="bin/tool")], [f("bin/tool", 1)]]
+    assert figures(layers)[1] == 0
+
+
+def test_directories_and_files_that_stay_reclaim_nothing():
+    assert figures([[d("etc"), f("etc/a", 1)], [d("etc"), f("etc/b", 1)]]) == (0, 0)

@@ -244,7 +244,7 @@ def test_verify_records_each_variant_s_analysis_and_reports_it(lab4):
     folder, done = lab4
     variants = json.loads((folder / "results.json").read_text())["variants"]
     before, after = variants["before"]["analysis"], variants["after"]["analysis"]
-    assert set(before) == {"wasted_bytes", "efficiency", "classes"}
+    assert set(before) == {"wasted_bytes", "efficiency", "reclaimable_bytes", "classes"}
     assert before["classes"]["build-toolchain"] > 100_000_000
     assert after["classes"] == {}
     assert "  before: wasted" in done.stdout

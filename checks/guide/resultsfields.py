@@ -57,6 +57,7 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "variants.<variant>.analysis": ("Results", "analysis"),
     "variants.<variant>.analysis.wasted_bytes": ("AnalysisSummary", "wasted_bytes"),
     "variants.<variant>.analysis.efficiency": ("AnalysisSummary", "efficiency"),
+    "variants.<variant>.analysis.reclaimable_bytes": ("AnalysisSummary", "reclaimable_bytes"),
     "variants.<variant>.analysis.classes": ("AnalysisSummary", "classes"),
     "smoke": "One entry per variant whose smoke test ran.",
     "smoke.<variant>.passed": ("SmokeRun", "passed"),

@@ -7,14 +7,16 @@ image's layers into an :class:`Analysis`.  Three views of one image:
   directories it added most bytes to;
 - **dive's numbers**: wasted bytes and efficiency with exactly dive's
   definitions (:mod:`checks.inspect.efficiency` spells them out), so they can be checked
-  against ``dive``;
+  against ``dive``, and beside them the reclaimable bytes: what later layers
+  replaced or deleted, each byte once;
 - **what dive does not see**: bytes in classes a running app rarely needs
   (compilers, package lists, caches, headers, docs, files a later layer deleted,
   ...), each with its largest places and the guide section that removes it
   (:mod:`checks.inspect.removable`).
 
 Everything here is a plain function of layers already read;
-:func:`checks.engine.layer_source.analyze` reads them from an engine.
+:func:`checks.engine.layer_source.analyze` reads them from an engine, and
+:func:`checks.inspect.layout.read_path` from an archive or a folder.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ MISSING = "(missing)"
 SHOWN_CLASS_BYTES = 1000
 #: How history entries spell a Dockerfile line: the classic builder's, and BuildKit's RUN with build args.
 NOP, SHELL = "/bin/sh -c #(nop) ", "/bin/sh -c "
+#: How the report names where the layers were read.
+READ_FROM = {
+    "storage": "the engine's storage",
+    "save": "docker save",
+    "docker-archive": "a docker save archive",
+    "oci-layout": "an OCI image layout",
+}
+#: What the report says each waste figure counts.
+DIVE = "(every copy of a path in two or more layers, the one that ships included)"
+RECLAIMABLE = "(copies later layers replaced or deleted: in the image, seen by no container)"
 BUILDKIT_RUN = re.compile(r"^RUN (?:\|\d+ (?:\S+=\S* )*)?/bin/sh -c ")
 
 
@@ -62,7 +74,8 @@ class Analysis:
     #: The reference it was asked for.
     image: str
     image_id: str
-    #: Where the layers were read: ``storage`` or ``save`` (see :mod:`checks.engine.layer_source`).
+    #: Where the layers were read: ``storage`` or ``save`` (see :mod:`checks.engine.layer_source`), or
+    #: ``docker-archive`` or ``oci-layout`` (a file or folder, see :mod:`checks.inspect.layout`).
     source: str
     #: Uncompressed size, as ``docker image inspect`` reports it.
     size_bytes: int
@@ -71,6 +84,8 @@ class Analysis:
     efficiency: float
     #: dive's wasted bytes: Σ all copies of every path counted in two or more layers.
     wasted_bytes: int
+    #: Bytes of every copy a later layer replaced or deleted, the copy that ships not counted.
+    reclaimable_bytes: int
     #: The paths behind ``wasted_bytes``, largest first.
     inefficiencies: tuple[PathWaste, ...]
     #: Bytes in removable classes, largest first; empty classes are left out.
@@ -101,7 +116,7 @@ def analysis_of(contents: ImageContents) -> Analysis:
     """The analysis of layers already read."""
     made = instructions(contents.history, len(contents.layers))
     stacked = stack(contents.layers)
-    dive = efficiency(contents.layers)
+    dive = efficiency(contents.layers, stacked)
     return Analysis(
         image=contents.ref,
         image_id=contents.image_id,
@@ -110,6 +125,7 @@ def analysis_of(contents: ImageContents) -> Analysis:
         layers=tuple(layer_report(i, entries, made[i]) for i, entries in enumerate(contents.layers)),
         efficiency=dive.efficiency,
         wasted_bytes=dive.wasted_bytes,
+        reclaimable_bytes=dive.reclaimable_bytes,
         inefficiencies=dive.inefficiencies,
         classes=classes(stacked.files.values(), stacked.hidden, top=TOP),
         files=stacked.files,
@@ -121,6 +137,7 @@ def summary(analysis: Analysis) -> AnalysisSummary:
     return AnalysisSummary(
         wasted_bytes=analysis.wasted_bytes,
         efficiency=analysis.efficiency,
+        reclaimable_bytes=analysis.reclaimable_bytes,
         classes={c.id: c.size_bytes for c in analysis.classes},
     )
 
@@ -130,8 +147,9 @@ def summary_lines(analysis: Mapping[str, AnalysisSummary], count: int = 3) -> li
     lines = []
     for name, found in analysis.items():
         biggest = ", ".join(f"{class_id} {megabytes(size)}" for class_id, size in list(found.classes.items())[:count])
+        reclaimable = "" if found.reclaimable_bytes is None else f", reclaimable {megabytes(found.reclaimable_bytes)}"
         lines.append(
-            f"  {name}: wasted {megabytes(found.wasted_bytes)} (efficiency {found.efficiency:.1%});"
+            f"  {name}: wasted {megabytes(found.wasted_bytes)} (efficiency {found.efficiency:.1%}){reclaimable};"
             f" need not be here: {biggest or 'nothing known'}"
         )
     return lines
@@ -150,6 +168,7 @@ def to_dict(analysis: Analysis, *, docs_url: str = DEFAULT_DOCS_URL) -> dict[str
         "size_bytes": analysis.size_bytes,
         "efficiency": analysis.efficiency,
         "wasted_bytes": analysis.wasted_bytes,
+        "reclaimable_bytes": analysis.reclaimable_bytes,
         "removable_bytes": analysis.removable_bytes,
         "layers": [
             {
@@ -197,10 +216,11 @@ def _where(rows: Iterable[tuple[str, int]]) -> str:
 
 def render(analysis: Analysis, *, wasted_rows: int = 5, docs_url: str = DEFAULT_DOCS_URL) -> str:
     """The terminal report of ``analyze``."""
-    source = "the engine's storage" if analysis.source == "storage" else "docker save"
+    source = READ_FROM.get(analysis.source, analysis.source)
     lines = [
         f"{analysis.image}: {megabytes(analysis.size_bytes)} in {len(analysis.layers)} layers (read from {source})",
-        f"  dive's numbers: efficiency {analysis.efficiency:.2%}, wasted {megabytes(analysis.wasted_bytes)}",
+        f"  dive's numbers: efficiency {analysis.efficiency:.2%}, wasted {megabytes(analysis.wasted_bytes)} {DIVE}",
+        f"  reclaimable: {megabytes(analysis.reclaimable_bytes)} {RECLAIMABLE}",
         "",
         "  layer  size       instruction, then the directories it added most to",
     ]

@@ -49,7 +49,7 @@ class ImageContents:
     history: tuple[Mapping[str, Any], ...]
     #: Each layer's entries in archive order, lowest layer first.
     layers: tuple[tuple[Entry, ...], ...]
-    #: ``storage`` or ``save``: where the layers were read.
+    #: ``storage``, ``save``, ``docker-archive`` or ``oci-layout``: where the layers were read.
     source: str
 
 

@@ -66,6 +66,9 @@ class AnalysisSummary:
     efficiency: float
     #: Bytes per removable class id (:data:`checks.inspect.removable.BY_ID`), largest first; empty classes left out.
     classes: Mapping[str, int]
+    #: Bytes of every copy a later layer replaced or deleted, each counted once (see
+    #: :mod:`checks.inspect.efficiency`); None in results measured before it was recorded.
+    reclaimable_bytes: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,6 +200,7 @@ def _analysis_dict(summary: AnalysisSummary | None) -> dict[str, Any]:
         "analysis": {
             "wasted_bytes": summary.wasted_bytes,
             "efficiency": round(summary.efficiency, 6),
+            **({} if summary.reclaimable_bytes is None else {"reclaimable_bytes": summary.reclaimable_bytes}),
             "classes": dict(summary.classes),
         }
     }
