@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 from checks.inspect.archive import CHUNK, GZIP, ZSTD, ImageContents, Reader, layer_entries
 from checks.inspect.layers import Entry
@@ -203,7 +203,7 @@ def _decompressed(reader: Reader, compression: str) -> Any:
             import zstandard  # type: ignore[import-not-found,unused-ignore]
         except ImportError:
             raise UsageError(ZSTD_MISSING) from None
-        return zstandard.ZstdDecompressor().stream_reader(reader)
+        return zstandard.ZstdDecompressor().stream_reader(cast(IO[bytes], reader))
     return reader
 
 
