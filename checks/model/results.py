@@ -155,6 +155,7 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         "user": m.user,
         "layers": [{"size_bytes": layer.size_bytes, "created_by": layer.created_by} for layer in m.layers],
         **_pull_dict(m),
+        **_floor_dict(m),
     }
 
 
@@ -172,6 +173,17 @@ def _pull_dict(m: Measured) -> dict[str, Any]:
             for rate, runs in m.link_pull_runs.items()
         }
     return figures
+
+
+def _floor_dict(m: Measured) -> dict[str, Any]:
+    """The runtime floor, present only when measured (keys added to schema 1)."""
+    if m.runtime_files is None or m.runtime_bytes is None or m.utilisation is None:
+        return {}
+    return {
+        "runtime_files": m.runtime_files,
+        "runtime_bytes": m.runtime_bytes,
+        "runtime_utilisation": round(m.utilisation, 6),
+    }
 
 
 def _analysis_dict(summary: AnalysisSummary | None) -> dict[str, Any]:
@@ -241,6 +253,8 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 compressed_size_bytes=v.get("compressed_size_bytes"),
                 pull_runs=tuple(v.get("pull_runs", ())),
                 link_pull_runs={rate: tuple(link["pull_runs"]) for rate, link in v.get("link_pulls", {}).items()},
+                runtime_files=v.get("runtime_files"),
+                runtime_bytes=v.get("runtime_bytes"),
             )
             for name, v in data["variants"].items()
         },
