@@ -7,6 +7,9 @@ import dataclasses
 import pytest
 
 from checks.model.claims import (
+    KINDS,
+    NOT_MEASURED,
+    MaxFloorRatio,
     MaxLayers,
     MaxSize,
     NewBytesRatio,
@@ -478,3 +481,46 @@ def test_new_bytes_ratio_shows_a_large_ratio_as_a_factor():
         "new bytes of flattened / new bytes of squashed >= 50.0×",
         "79.5× (79.5 MB / 1.0 MB)",
     )
+
+
+# max_floor_ratio: the image against the files its app uses
+
+
+def traced(size: int, floor: int | None, files: int = 12) -> Measured:
+    return Measured(
+        image_id="sha256:f",
+        size_bytes=size,
+        layer_count=1,
+        runtime_files=files if floor is not None else None,
+        runtime_bytes=floor,
+    )
+
+
+def test_max_floor_ratio_is_registered_and_needs_the_floor():
+    assert KINDS["max_floor_ratio"] is MaxFloorRatio
+    assert MaxFloorRatio.needs_floor
+    assert not MaxFloorRatio.needs_files
+
+
+@pytest.mark.parametrize(("size", "passed"), [(15 * MB, True), (15 * MB + 1, False)])
+def test_max_floor_ratio_holds_up_to_k_times_the_floor_and_not_one_byte_more(size, passed):
+    verdict = MaxFloorRatio(variant="after", max=1.5).evaluate({"after": traced(size, 10 * MB)})
+    assert verdict.passed is passed
+    assert verdict.expected == "size <= 1.5× floor"
+
+
+def test_max_floor_ratio_fails_for_an_image_far_above_its_floor_and_says_by_how_much():
+    verdict = MaxFloorRatio(variant="before", max=2).evaluate({"before": traced(1_060 * MB, 10_560_689, files=14)})
+    assert not verdict.passed
+    assert verdict.measured == "100.4× (1.06 GB over a floor of 10.6 MB in 14 files)"
+
+
+def test_max_floor_ratio_fails_as_not_measured_when_no_floor_was_traced():
+    verdict = MaxFloorRatio(variant="after", max=3).evaluate({"after": traced(6 * MB, None)})
+    assert not verdict.passed
+    assert verdict.measured == f"runtime floor {NOT_MEASURED}"
+
+
+def test_max_floor_ratio_below_one_could_never_hold():
+    assert [p.key for p in MaxFloorRatio(variant="after", max=0.5).problems()] == ["max"]
+    assert MaxFloorRatio(variant="after", max=1).problems() == []

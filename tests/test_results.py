@@ -415,3 +415,28 @@ def test_editing_the_app_a_labs_variants_copy_makes_its_results_stale(folder, tm
     with app.open("a", encoding="utf-8") as file:
         file.write("\n")
     assert inputs_sha256(lab, copy) != first
+
+
+def traced() -> Results:
+    before = dataclasses.replace(sample().variants["before"], runtime_files=543, runtime_bytes=91_723_462)
+    return sample(variants={**sample().variants, "before": before})
+
+
+def test_the_runtime_floor_is_recorded_only_where_it_was_measured():
+    variants = to_dict(traced())["variants"]
+    assert variants["before"]["runtime_files"] == 543
+    assert variants["before"]["runtime_bytes"] == 91_723_462
+    assert variants["before"]["runtime_utilisation"] == round(91_723_462 / 900_000_000, 6)
+    assert not {"runtime_files", "runtime_bytes", "runtime_utilisation"} & set(variants["after"])
+
+
+def test_the_runtime_floor_round_trips_through_json_text():
+    assert from_dict(json.loads(dumps(traced()))) == traced()
+
+
+def test_results_recorded_before_the_floor_read_back_without_one():
+    data = to_dict(traced())
+    for variant in data["variants"].values():
+        for key in ("runtime_files", "runtime_bytes", "runtime_utilisation"):
+            variant.pop(key, None)
+    assert all(m.runtime_bytes is None and m.utilisation is None for m in from_dict(data).variants.values())

@@ -198,7 +198,7 @@ BAD = {
     ),
     "unrelated claim kind": (
         lambda d: d["claims"][0].update(kind="zzz"),
-        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: max_compressed_size, max_layers"],
+        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: max_compressed_size, max_floor_ratio, max_layers"],
     ),
     "misspelled claim key": (
         lambda d: d["claims"][0].update(maxx=1),

@@ -216,3 +216,18 @@ def test_a_broken_spec_is_reported_not_raised(lab: Path):
     assert isinstance(docs, LabDocs)
     assert docs.spec is None
     assert "lab.toml" in docs.problem
+
+
+def test_a_runtime_floor_not_yet_recorded_says_so():
+    for field in ("floor", "floor-files", "used", "over-floor"):
+        with pytest.raises(LookupError, match="no runtime floor is recorded"):
+            value(R, "after", field)
+
+
+@pytest.mark.parametrize(
+    ("field", "shown"), [("floor", "91.7 MB"), ("floor-files", "1,543"), ("used", "9.7%"), ("over-floor", "10×")]
+)
+def test_the_runtime_floor_reads_as_prose_once_recorded(field, shown):
+    traced = dataclasses.replace(R.variants["before"], runtime_files=1_543, runtime_bytes=91_723_462)
+    later = dataclasses.replace(R, variants={**R.variants, "before": traced})
+    assert value(later, "before", field) == shown

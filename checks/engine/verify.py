@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import docker, proc
+from checks.engine import docker, floor, proc
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze, config_history
 from checks.engine.pullbench import PullBench
 from checks.inspect.analyze import summary
+from checks.model.claims import Kind
 from checks.model.dockerfile import external_images_of, final_base_of
 from checks.model.errors import UsageError
 from checks.model.measured import Measured
@@ -84,6 +85,63 @@ def _unchanged(lab: Lab, previous: Results | None, digest: str, bases: dict[str,
         if current is None or current["Id"] != previous.variants[variant.name].image_id:
             return False
     return True
+
+
+def floor_of(
+    lab: Lab, variant: Variant, m: Measured, previous: Results | None, echo: Callable[[str], None]
+) -> Measured:
+    """``m`` with its runtime floor: the recorded one when the same image printed the same, else traced anew.
+
+    Only a variant whose smoke test passed has a floor; one that cannot be traced keeps none, and says why.
+    """
+    if variant.smoke is None or m.smoke is None or not m.smoke.passed:
+        return m
+    before = previous.variants.get(variant.name) if previous else None
+    if (
+        before is not None
+        and before.image_id == m.image_id
+        and before.smoke is not None
+        and before.smoke.stdout == m.smoke.stdout
+        and before.runtime_bytes is not None
+    ):
+        return dataclasses.replace(m, runtime_files=before.runtime_files, runtime_bytes=before.runtime_bytes)
+    floor.ensure_strace(echo)
+    echo(f"{lab.name}: tracing the smoke test of {variant.name} for its runtime floor")
+    run = floor.measure_floor(
+        docker.inspect_image(m.image_id) or {},
+        variant.smoke.args,
+        expect=variant.smoke.expect,
+        timeout=variant.smoke.timeout,
+    )
+    if run.floor is None:
+        echo(f"{lab.name}: no runtime floor for {variant.name}: {run.why}")
+        return m
+    return dataclasses.replace(m, runtime_files=run.floor.count, runtime_bytes=run.floor.bytes)
+
+
+#: Why floor claims go unjudged in a run with SLIMLAB_FLOOR=0.
+FLOOR_OFF = "SLIMLAB_FLOOR=0 traces no smoke test for the runtime floor"
+
+
+def lacks_floor(lab: Lab, previous: Results) -> bool:
+    """True when a variant whose smoke test passed has no runtime floor recorded yet."""
+    return any(
+        v.smoke is not None
+        and (m := previous.variants.get(v.name)) is not None
+        and m.smoke is not None
+        and m.smoke.passed
+        and m.runtime_bytes is None
+        for v in lab.variants
+    )
+
+
+def with_floors(lab: Lab, previous: Results, echo: Callable[[str], None]) -> Results:
+    """The recorded results with every missing runtime floor traced on the recorded images, and the
+    floor claims judged again (the other verdicts, which may need file lists, stay as recorded)."""
+    variants = {v.name: floor_of(lab, v, previous.variants[v.name], previous, echo) for v in lab.variants}
+    judged = {c.id: c for c in judge(lab, variants, only=lambda kind: kind.needs_floor)}
+    claims = tuple(judged.get(c.id, c) for c in previous.claims)
+    return dataclasses.replace(previous, variants=variants, claims=claims)
 
 
 def _measure(
@@ -156,8 +214,10 @@ def _measure_all(
     resolver: Resolver,
     builder: str | None,
     echo: Callable[[str], None],
+    previous: Results | None,
 ) -> dict[str, Measured]:
-    """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy)."""
+    """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy),
+    and trace its runtime floor unless the settings say not to (reused from ``previous`` for the same image)."""
     bundle = ca_bundle(resolver.settings.environ)
     file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
     measured = {}
@@ -177,6 +237,8 @@ def _measure_all(
         measured[variant.name] = _measure(
             lab, folder, variant, request, needs_files=variant.name in file_variants, base=base, echo=echo
         )
+        if resolver.settings.floor:
+            measured[variant.name] = floor_of(lab, variant, measured[variant.name], previous, echo)
     return measured
 
 
@@ -189,17 +251,28 @@ def resolve_bases(lab: Lab, folder: Path, resolver: Resolver) -> list[BaseUse]:
 
 
 def measure(
-    lab: Lab, folder: Path, uses: list[BaseUse], *, resolver: Resolver, builder: str | None, echo: Callable[[str], None]
+    lab: Lab,
+    folder: Path,
+    uses: list[BaseUse],
+    *,
+    resolver: Resolver,
+    builder: str | None,
+    echo: Callable[[str], None],
+    previous: Results | None = None,
 ) -> dict[str, Measured]:
     """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so)."""
     with build_folder(folder, lab, echo) as source:
-        return _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo)
+        return _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo, previous=previous)
 
 
-def judge(lab: Lab, measured: Mapping[str, Measured]) -> tuple[ClaimResult, ...]:
-    """Every claim's verdict on the measurements."""
+def judge(
+    lab: Lab, measured: Mapping[str, Measured], *, only: Callable[[Kind], bool] = lambda kind: True
+) -> tuple[ClaimResult, ...]:
+    """Every claim's verdict on the measurements (of the claims whose kind ``only`` accepts)."""
     results = []
     for claim in lab.claims:
+        if not only(claim.check):
+            continue
         verdict = claim.check.evaluate(measured)
         results.append(
             ClaimResult(
@@ -311,14 +384,21 @@ def verify(
         and not lacks_pull_figures(previous, pulls, link_plan(c.check for c in lab.claims))
         and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
     ):
-        return Outcome(lab=lab, results=previous, skipped=True, written=False)
+        if not (resolver.settings.floor and lacks_floor(lab, previous)):
+            return Outcome(lab=lab, results=previous, skipped=True, written=False)
+        # Same images: only their floors are new, so nothing is rebuilt or pulled again.
+        traced = with_floors(lab, previous, echo)
+        return Outcome(lab=lab, results=traced, skipped=False, written=write_if_changed(path, traced))
 
     engine = docker.engine_versions()
-    measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo)
+    reuse = None if force else previous  # --force traces the floors again too
+    measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo, previous=reuse)
     if pulls is not None:
         measured = with_pull_figures(lab, measured, pulls)
     measured = kept_pull_figures(measured, previous, pulls)
     left_out, why = unjudged(lab, pulls)
+    if not resolver.settings.floor and (unfloored := tuple(c.id for c in lab.claims if c.check.needs_floor)):
+        left_out, why = (*left_out, *unfloored), "; ".join(filter(None, (why if left_out else "", FLOOR_OFF)))
     claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
     echo(f"{lab.name}: analyzing the images")
     analysis = {name: summary(analyze(m.image_id)) for name, m in measured.items()}

@@ -157,6 +157,29 @@ def _factor(m: Measured, before: Measured) -> str:
     return times(before.size_bytes / m.size_bytes)
 
 
+def _floor(m: Measured) -> int:
+    if m.runtime_bytes is None:
+        raise LookupError("no runtime floor is recorded for it (results.json has no runtime_bytes yet)")
+    return m.runtime_bytes
+
+
+def _floor_files(m: Measured, before: Measured) -> str:
+    _floor(m)
+    return f"{m.runtime_files:,}"
+
+
+def _used(m: Measured, before: Measured) -> str:
+    _floor(m)
+    return percent(m.utilisation or 0.0)
+
+
+def _over_floor(m: Measured, before: Measured) -> str:
+    floor = _floor(m)
+    if not floor:
+        raise LookupError("its runtime floor is 0 bytes, so no factor can be taken")
+    return times(m.size_bytes / floor)
+
+
 @dataclass(frozen=True)
 class Field:
     """One value the ``:measured:`` role can show; the docstring of each entry is in ``help``."""
@@ -192,6 +215,14 @@ FIELDS: dict[str, Field] = {
     ),
     "new-compressed": Field("The same layers' compressed blobs, once recorded (``0.9 MB``).", _new_compressed),
     "pull": Field("Median time a fresh node took to pull it, once recorded (``1.9 s``).", _pull),
+    "floor": Field(
+        "Runtime floor: the bytes of the files its app opened or executed in its smoke test, once recorded "
+        "(``6.2 MB``).",
+        lambda m, b: megabytes(_floor(m)),
+    ),
+    "floor-files": Field("How many distinct files make up the runtime floor, once recorded (``152``).", _floor_files),
+    "used": Field("The runtime floor as a share of the image's size, once recorded (``7.6%``).", _used),
+    "over-floor": Field("How many times its runtime floor the image is, once recorded (``13×``).", _over_floor),
     "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
 }
 

@@ -18,7 +18,7 @@ from sphinx.util import logging
 
 from checks.guide.docdata import LabDocs, lab_folders, load_lab
 from checks.model.links import anchor
-from checks.model.results import ClaimResult
+from checks.model.results import ClaimResult, Results
 from checks.model.spec import Claim
 
 logger = logging.getLogger("checks.guide")
@@ -48,6 +48,17 @@ def all_labs(app: Sphinx) -> dict[str, LabDocs]:
         cache = {folder.name: load_lab(folder) for folder in lab_folders(labs_dir(app))}
         app._slimlab_labs = cache  # type: ignore[attr-defined]
     return cache
+
+
+def every_results(env: BuildEnvironment) -> list[Results]:
+    """Every lab's recorded results, for a directive over all labs: the page depends on each lab's file."""
+    found = []
+    for name, lab in all_labs(env.app).items():
+        note_use(env, name)
+        env.note_dependency(str(lab.results_path))
+        if lab.results is not None:
+            found.append(lab.results)
+    return found
 
 
 def _reset(app: Sphinx) -> None:

@@ -29,7 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.nodes import WARN, all_labs, literal, logger, note_use, para, table
+from checks.guide.nodes import WARN, every_results, literal, logger, para, table
 from checks.model.pulls import Fit, PullPoint, pull_fit, pull_points, wire_seconds
 from checks.model.results import Results
 from checks.model.units import MB, megabytes
@@ -365,17 +365,8 @@ class PullChartDirective(SphinxDirective):
 
     option_spec: ClassVar[dict[str, Callable[[str], Any]] | None] = {"link": link_rate}
 
-    def recorded(self) -> list[Results]:
-        found = []
-        for name, lab in all_labs(self.env.app).items():
-            note_use(self.env, name)
-            self.env.note_dependency(str(lab.results_path))
-            if lab.results is not None:
-                found.append(lab.results)
-        return found
-
     def run(self) -> list[nodes.Node]:
-        every = self.recorded()
+        every = every_results(self.env)
         rate: float | None = self.options.get("link")
         loopback = pull_points(every)
         link = pull_points(every, rate) if rate is not None else []

@@ -4,10 +4,12 @@ Directives and roles (all read ``labs/*/lab.toml`` and ``results.json``;
 nothing here calls Docker or imports :mod:`checks.engine.docker`):
 
 ``.. lab-results:: LAB``
-    The lab's variants (size, layers, compressed size once recorded, share of
+    The lab's variants (size, layers, compressed size and runtime floor once recorded, share of
     ``before``), its claims with their verdicts, the bases it was built on and
     a chart of every variant's layers (:mod:`checks.guide.charts`: SVG, an
     HTML twin for narrow screens, and every step's instruction in a list).
+``.. floor-chart::``
+    Every recorded image beside its runtime floor (:mod:`checks.guide.floorchart`).
 ``.. claim:: L4.1``
     A claim's place on its page: the anchor the checker's failure message
     links to (``#l4-1``), the claim's text, verdict and measured value, and the
@@ -51,7 +53,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import exercise, fromrecords, layertally, pullchart, sphinxref, timingsdoc
+from checks.guide import exercise, floorchart, fromrecords, layertally, pullchart, sphinxref, timingsdoc
 from checks.guide.charts import layer_bars, layer_chart, layer_steps, layer_writers
 from checks.guide.docdata import (
     FIELDS,
@@ -60,6 +62,7 @@ from checks.guide.docdata import (
     did_you_mean,
     difference,
     parse_path,
+    percent,
     pull_seconds,
     staleness,
     value,
@@ -83,6 +86,7 @@ from checks.guide.nodes import (
 )
 from checks.model import spec as lab_spec
 from checks.model.links import anchor
+from checks.model.measured import Measured
 from checks.model.units import megabytes
 
 # ---------------------------------------------------------------------------
@@ -115,6 +119,17 @@ def measured_node(
     if size_bytes is not None:
         node["bytes"] = size_bytes
     return node
+
+
+def floor_cell(lab: str, variant: str, m: Measured) -> nodes.Node | str:
+    """The runtime floor and the share of the image it is (``6.2 MB, 100% used``); a dash when not measured."""
+    if m.runtime_bytes is None:
+        return "—"
+    tip = f"{m.runtime_bytes:,} bytes in {m.runtime_files:,} files opened or executed by the smoke test"
+    used = measured_node(lab, variant, "used", percent(m.utilisation or 0.0), None, "runtime floor / size")
+    return para(
+        measured_node(lab, variant, "floor", megabytes(m.runtime_bytes), m.runtime_bytes, tip), ", ", used, " used"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -179,11 +194,13 @@ class LabResultsDirective(SphinxDirective):
         described = {v.name: v.description for v in lab.spec.variants} if lab.spec else {}
         with_compressed = any(compressed_bytes(m) is not None for m in r.variants.values())
         with_pulls = any(pull_seconds(m) is not None for m in r.variants.values())
+        with_floor = any(m.runtime_bytes is not None for m in r.variants.values())
         headers = [
             "Variant",
             "Size",
             *(["Compressed"] if with_compressed else []),
             *(["Cold pull"] if with_pulls else []),
+            *(["Runtime floor"] if with_floor else []),
             "Layers",
             "vs before",
             "Smoke test",
@@ -212,11 +229,22 @@ class LabResultsDirective(SphinxDirective):
                     if pull_seconds(m) is not None
                     else "—"
                 )
+            if with_floor:
+                row.append(floor_cell(lab.name, vname, m))
             row.append(measured_node(lab.name, vname, "layers", str(m.layer_count), None, "filesystem layers"))
             row.append("—" if vname == "before" else value(r, vname, "ratio") + " of before")
             row.append("—" if m.smoke is None else smoke_cell(m.smoke.passed))
             rows.append(row)
-        widths = [40, 14, *([14] if with_compressed else []), *([12] if with_pulls else []), 10, 16, 14]
+        widths = [
+            40,
+            14,
+            *([14] if with_compressed else []),
+            *([12] if with_pulls else []),
+            *([16] if with_floor else []),
+            10,
+            16,
+            14,
+        ]
         return table(headers, rows, ["slimlab-variants"], widths)
 
     def bases(self, lab: LabDocs) -> nodes.Node:
@@ -405,7 +433,12 @@ class MeasuredRole(SphinxRole):
             logger.warning(f"measured: {error}", location=self.get_location(), **WARN)
             return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
         m = lab.results.variants[variant]
-        size = {"size": m.size_bytes, "bytes": m.size_bytes, "compressed": compressed_bytes(m)}.get(field)
+        size = {
+            "size": m.size_bytes,
+            "bytes": m.size_bytes,
+            "compressed": compressed_bytes(m),
+            "floor": m.runtime_bytes,
+        }.get(field)
         what = FIELDS[field].help.split(" (")[0].replace(", once recorded", "")
         tooltip = f"{what} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
         return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
@@ -595,6 +628,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     exercise.setup(app)
     fromrecords.setup(app)
     pullchart.setup(app)
+    floorchart.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("size-difference", SizeDifferenceRole())
     app.add_role("claim", ClaimRole())

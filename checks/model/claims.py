@@ -148,6 +148,8 @@ class Kind:
     needs_registry: ClassVar[bool] = False
     #: True for kinds judged on pull times, which cold pulls by a fresh engine measure.
     needs_pulls: ClassVar[bool] = False
+    #: True for kinds judged on the runtime floor, which a traced smoke test measures.
+    needs_floor: ClassVar[bool] = False
     #: What a learner's goal says instead of the lab's sentence, when that sentence names
     #: variants the grader does not build ("": the lab's sentence stands).
     goal_text: ClassVar[str] = ""
@@ -579,4 +581,31 @@ class NewBytesRatio(Kind):
             return Verdict(passed=False, expected=expected, measured=f"new bytes {NOT_MEASURED}")
         return Verdict(
             passed=passed, expected=expected, measured=f"{share(ratio)} ({megabytes(new)} / {megabytes(base)})"
+        )
+
+
+@claim_kind("max_floor_ratio")
+class MaxFloorRatio(Kind):
+    """The variant's size is at most ``max`` times its runtime floor: the bytes of the files its app opens or
+    executes while the smoke test runs."""
+
+    needs_floor: ClassVar[bool] = True
+    variant: str = judged()
+    max: float = key('Highest allowed size over floor: 1.5 means "at most half again what the app uses".')
+
+    def problems(self) -> list[Problem]:
+        below = [Problem("max", "is below 1, but an image is never smaller than its floor")] if self.max < 1 else []
+        return super().problems() + below
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        m = measured[self.variant]
+        expected = f"size <= {self.max:g}× floor"
+        if m.runtime_bytes is None:
+            return Verdict(passed=False, expected=expected, measured=f"runtime floor {NOT_MEASURED}")
+        ratio = m.size_bytes / m.runtime_bytes if m.runtime_bytes else float("inf")
+        return Verdict(
+            passed=ratio <= self.max,
+            expected=expected,
+            measured=f"{ratio:.1f}× ({megabytes(m.size_bytes)} over a floor of {megabytes(m.runtime_bytes)} "
+            f"in {m.runtime_files} files)",
         )

@@ -66,11 +66,23 @@ class Measured:
     new_compressed_bytes: int | None = None
     #: The diff ids of the final stage's base image (empty for ``FROM scratch``; not recorded).
     base_layers: tuple[str, ...] | None = None
+    #: Distinct regular files of the image its app opened or executed while its smoke test ran, shared
+    #: libraries included (None when not measured; see :mod:`checks.engine.floor`).
+    runtime_files: int | None = None
+    #: Their total size in bytes: the image's runtime floor (None when not measured).
+    runtime_bytes: int | None = None
 
     @property
     def pull_seconds(self) -> float | None:
         """The median cold pull, or None when no pull was timed."""
         return statistics.median(self.pull_runs) if self.pull_runs else None
+
+    @property
+    def utilisation(self) -> float | None:
+        """The share of the image its app used, ``runtime_bytes / size_bytes``; None when the floor is not measured."""
+        if self.runtime_bytes is None:
+            return None
+        return self.runtime_bytes / self.size_bytes if self.size_bytes > 0 else 0.0
 
     def runs_over(self, link: float | None) -> tuple[float, ...]:
         """The cold pulls over a link of ``link`` Mbit/s, or over loopback when None."""

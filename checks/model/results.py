@@ -159,6 +159,7 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         "layers": [_layer_dict(layer) for layer in m.layers],
         **_pull_dict(m),
         **_new_dict(m),
+        **_floor_dict(m),
     }
 
 
@@ -191,6 +192,17 @@ def _pull_dict(m: Measured) -> dict[str, Any]:
             for rate, runs in m.link_pull_runs.items()
         }
     return figures
+
+
+def _floor_dict(m: Measured) -> dict[str, Any]:
+    """The runtime floor, present only when measured (keys added to schema 1)."""
+    if m.runtime_files is None or m.runtime_bytes is None or m.utilisation is None:
+        return {}
+    return {
+        "runtime_files": m.runtime_files,
+        "runtime_bytes": m.runtime_bytes,
+        "runtime_utilisation": round(m.utilisation, 6),
+    }
 
 
 def _analysis_dict(summary: AnalysisSummary | None) -> dict[str, Any]:
@@ -263,6 +275,8 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 link_pull_runs={rate: tuple(link["pull_runs"]) for rate, link in v.get("link_pulls", {}).items()},
                 new_bytes=v.get("new_bytes"),
                 new_compressed_bytes=v.get("new_compressed_bytes"),
+                runtime_files=v.get("runtime_files"),
+                runtime_bytes=v.get("runtime_bytes"),
             )
             for name, v in data["variants"].items()
         },

@@ -124,6 +124,14 @@ SETTINGS: tuple[Setting, ...] = (
         help="cold pulls per variant (the median is recorded)",
     ),
     Setting(
+        env="SLIMLAB_FLOOR",
+        field="floor",
+        default="1",
+        accepts="1 (measure) or 0 (do not)",
+        parse=lambda text: _choice("1", "on", "0", "off")(text) in ("1", "on"),
+        help="`0`: do not trace smoke tests for the runtime floor (the files each app opens; needs strace)",
+    ),
+    Setting(
         env="SLIMLAB_DEBIAN_MIRROR",
         field="debian_mirror",
         default="",
@@ -197,6 +205,7 @@ class Settings:
     pull_timeout: float = 20.0
     pull_measure: str = "1"
     pull_runs: int = 3
+    floor: bool = True
     debian_mirror: str | None = None
     docs_url: str = DEFAULT_DOCS_URL
     layers: str = "auto"

@@ -1,0 +1,142 @@
+"""Every image the labs build beside its runtime floor: ``.. floor-chart::``.
+
+One row per variant whose floor is recorded (:func:`floor_points`): its name,
+its size and its floor as text at body size, and a bar the width of the page
+that is the whole image, its floor a dark segment at the left, with a dashed
+line where Slacker's share would end (:data:`SLACKER_SHARE`).  Each bar is
+the image itself, not a shared scale, so a 6 MB image is as readable as a
+1 GB one on a 390 px phone; the text says the sizes.  The HTML reuses the lab
+charts' narrow-screen bars (:mod:`checks.guide.charts`).  Labs with no floor
+recorded yet are named under the chart (and with none recorded at all the
+chart is a note), never an error: the chart shows what is measured.
+Registered by :func:`checks.guide.sphinxext.setup`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from checks.guide.charts import PALETTE
+from checks.guide.docdata import percent
+from checks.guide.nodes import every_results, literal, para
+from checks.model.results import Results
+from checks.model.units import megabytes
+
+#: Slacker (Harter et al., FAST '16): of the data a container's pull brings, the share read at start-up.
+SLACKER_SHARE = 0.064
+#: The floor's colour (the layer charts' first) and the rest of the image's (a light tint of it).
+FLOOR_COLOUR, REST_COLOUR = PALETTE[0], "#c9dbea"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FloorPoint:
+    """One image with its runtime floor."""
+
+    lab: str
+    variant: str
+    size_bytes: int
+    runtime_bytes: int
+    runtime_files: int
+
+    @property
+    def used(self) -> float:
+        return self.runtime_bytes / self.size_bytes if self.size_bytes else 0.0
+
+
+def floor_points(every: Iterable[Results]) -> list[FloorPoint]:
+    """Every variant with a recorded floor, lab by lab in the order given, variants in their recorded order."""
+    return [
+        FloorPoint(
+            lab=r.lab,
+            variant=name,
+            size_bytes=m.size_bytes,
+            runtime_bytes=m.runtime_bytes,
+            runtime_files=m.runtime_files or 0,
+        )
+        for r in every
+        for name, m in r.variants.items()
+        if m.runtime_bytes is not None
+    ]
+
+
+def unmeasured(every: Iterable[Results]) -> list[str]:
+    """Labs that record no floor for any variant."""
+    return [r.lab for r in every if all(m.runtime_bytes is None for m in r.variants.values())]
+
+
+def _width(share: float) -> str:
+    return f"{min(max(share, 0.0), 1.0) * 100:.3f}%"
+
+
+def _row(p: FloorPoint) -> str:
+    files = f"{p.runtime_files:,} file" + ("" if p.runtime_files == 1 else "s")
+    label = f"{megabytes(p.size_bytes)}, floor {megabytes(p.runtime_bytes)} in {files} ({percent(p.used)} used)"
+    return (
+        f'<div class="slimlab-bars-variant slimlab-floor-row" data-lab="{escape(p.lab)}" '
+        f'data-variant="{escape(p.variant)}" data-bytes="{p.size_bytes}" data-floor="{p.runtime_bytes}">'
+        f'<p class="slimlab-bars-label"><strong>{escape(p.lab)} · {escape(p.variant)}</strong> '
+        f"<span>{escape(label)}</span></p>"
+        f'<div class="slimlab-bars-bar slimlab-floor-bar" role="img" aria-label="{escape(label)}" '
+        f'style="width: 100%; background: {REST_COLOUR}">'
+        f'<span class="slimlab-bars-layer" style="width: {_width(p.used)}; background: {FLOOR_COLOUR}"></span>'
+        f'<span class="slimlab-floor-reference" style="left: {_width(SLACKER_SHARE)}" aria-hidden="true"></span>'
+        "</div></div>"
+    )
+
+
+def floor_bars(points: Sequence[FloorPoint], *, chart_id: str) -> str:
+    """The chart as HTML: each image a full-width bar, its floor the dark part, Slacker's share a dashed line."""
+    legend = (
+        '<p class="slimlab-floor-legend">'
+        f'<span class="slimlab-swatch" style="background: {FLOOR_COLOUR}" aria-hidden="true"></span>runtime floor '
+        f'<span class="slimlab-swatch" style="background: {REST_COLOUR}" aria-hidden="true"></span>rest of the image '
+        '<span class="slimlab-floor-reference-key" aria-hidden="true"></span>'
+        f"Slacker's {percent(SLACKER_SHARE)}</p>"
+    )
+    title = escape("Each image's size beside its runtime floor")
+    rows = "".join(_row(p) for p in points)
+    return f'<div class="slimlab-floor" id="{chart_id}" role="group" aria-label="{title}">{legend}{rows}</div>'
+
+
+def describe(points: Sequence[FloorPoint]) -> str:
+    """The chart in one sentence: how many images, and the range of the shares they use."""
+    low, high = min(points, key=lambda p: p.used), max(points, key=lambda p: p.used)
+    return (
+        f"{len(points)} images. Their apps use from {percent(low.used)} ({low.lab} {low.variant}) "
+        f"to {percent(high.used)} ({high.lab} {high.variant}) of them in their smoke tests; "
+        f"the dashed line marks {percent(SLACKER_SHARE)}, the share of pulled data that Slacker found "
+        "containers read at start-up."
+    )
+
+
+class FloorChartDirective(SphinxDirective):
+    """Every recorded image beside its runtime floor, with Slacker's share as a reference line."""
+
+    def run(self) -> list[nodes.Node]:
+        every = every_results(self.env)
+        points = floor_points(every)
+        if not points:  # results recorded before the floor was: not an error, the next make check adds them
+            return [nodes.note("", para("No runtime floor is recorded yet: run ", literal("make check"), "."))]
+        chart_id = f"slimlab-floor-{self.env.new_serialno('slimlab-floor')}"
+        box = nodes.container(classes=["slimlab-floor-chart"])
+        box += nodes.raw("", floor_bars(points, chart_id=chart_id), format="html")
+        box += para(describe(points), classes=["slimlab-chart-caption"])
+        missing = unmeasured(every)
+        if missing:
+            parts: list[nodes.Node | str] = ["Not measured yet: "]
+            for index, name in enumerate(missing):
+                parts += [", " if index else "", literal(name)]
+            parts.append(" (their results.json predates the floor; the next ")
+            parts += [literal("make check"), " that verifies them adds it)."]
+            box += para(*parts, classes=["slimlab-chart-caption", "slimlab-floor-missing"])
+        return [box]
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("floor-chart", FloorChartDirective)
