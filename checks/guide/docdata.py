@@ -16,7 +16,7 @@ from pathlib import Path
 
 from checks.model.errors import UsageError
 from checks.model.measured import Measured
-from checks.model.results import RESULTS_NAME, Results, inputs_sha256, read
+from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
 from checks.model.spec import SPEC_NAME, Lab, load
 from checks.model.units import megabytes
 
@@ -180,12 +180,26 @@ def _over_floor(m: Measured, before: Measured) -> str:
     return times(m.size_bytes / floor)
 
 
+def _wasted(summary: AnalysisSummary) -> str:
+    return megabytes(summary.wasted_bytes)
+
+
+def _reclaimable(summary: AnalysisSummary) -> str:
+    if summary.reclaimable_bytes is None:
+        raise LookupError("no reclaimable bytes are recorded for it (its analysis predates them)")
+    return megabytes(summary.reclaimable_bytes)
+
+
 @dataclass(frozen=True)
 class Field:
-    """One value the ``:measured:`` role can show; the docstring of each entry is in ``help``."""
+    """One value the ``:measured:`` role can show; the docstring of each entry is in ``help``.
+
+    ``show`` reads the variant's measurements (and ``before``'s); ``of_analysis`` reads the analysis
+    recorded for the variant instead (``results.json``'s ``analysis``)."""
 
     help: str
-    show: Callable[[Measured, Measured], str]
+    show: Callable[[Measured, Measured], str] | None = None
+    of_analysis: Callable[[AnalysisSummary], str] | None = None
 
 
 #: Every field of ``:measured:`lab/variant/FIELD```, with what it shows.
@@ -224,6 +238,15 @@ FIELDS: dict[str, Field] = {
     "used": Field("The runtime floor as a share of the image's size, once recorded (``7.6%``).", _used),
     "over-floor": Field("How many times its runtime floor the image is, once recorded (``13×``).", _over_floor),
     "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
+    "wasted": Field(
+        "dive's wasted bytes: every copy of a path that two or more layers hold, the one that ships included "
+        "(``100.0 MB``).",
+        of_analysis=_wasted,
+    ),
+    "reclaimable": Field(
+        "Bytes of every copy a later layer replaced or deleted, each counted once, once recorded (``50.0 MB``).",
+        of_analysis=_reclaimable,
+    ),
 }
 
 
@@ -237,8 +260,14 @@ def value(results: Results, variant: str, field: str) -> str:
         raise LookupError(f"'{field}' is not a measured field.{did_you_mean(field, list(FIELDS))}")
     measured = results.variants[variant]
     before = results.variants.get("before", measured)
+    shown = FIELDS[field]
     try:
-        return FIELDS[field].show(measured, before)
+        if shown.of_analysis is not None:
+            if variant not in results.analysis:
+                raise LookupError("no analysis is recorded for it")
+            return shown.of_analysis(results.analysis[variant])
+        assert shown.show is not None
+        return shown.show(measured, before)
     except LookupError as error:
         raise LookupError(f"{results.lab}/{variant}/{field}: {error}.") from None
 
