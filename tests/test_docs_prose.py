@@ -20,9 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Elements whose text is never prose: code and the browser's own content.
 CODE = frozenset({"pre", "code", "kbd", "samp", "script", "style", "svg"})
-#: Classes the pages give their own hand-written tables (docs/*.rst ``:class:``); every other
-#: ``slimlab-`` class marks content that checks/guide generated from the recorded results.
-AUTHORED = frozenset({"slimlab-note-table", "slimlab-stack"})
+#: Classes the pages give their own hand-written content (the ``:class:`` options in docs/); every
+#: other ``slimlab-`` class marks content that checks/guide generated from the recorded results.
+AUTHORED = frozenset(
+    name
+    for source in (ROOT / "docs").glob("*.rst")
+    for option in re.findall(r"^\s*:class: (.+)$", source.read_text(encoding="utf-8"), re.M)
+    for name in option.split()
+)
 #: Elements that never have an end tag.
 VOID = frozenset({"area", "base", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"})
 #: Elements that end a run of prose (a figure never spans two of them).
