@@ -82,6 +82,14 @@ def test_the_variants_table_has_no_ratio_when_before_is_empty():
     assert row(table, "after")[3] == "-"
 
 
+def test_the_variants_table_shows_each_runtime_floor_and_its_share_once_one_is_traced():
+    traced = dataclasses.replace(measured(8_000_000, 2, PASSED), runtime_files=40, runtime_bytes=6_000_000)
+    table = report.variants_table(results(variants={"before": measured(800_000_000, 11, PASSED), "after": traced}))
+    assert cells(table[0]) == ["variant", "size", "floor", "layers", "vs before", "smoke"]
+    assert row(table, "after")[2] == f"{megabytes(6_000_000)} (75%)"
+    assert row(table, "before")[2] == "-"
+
+
 def test_the_variants_table_aligns_its_columns():
     table = report.variants_table(results())
     starts = {tuple(m.start() for m in re.finditer(r"\S+(?: \S+)*", line)) for line in table}
