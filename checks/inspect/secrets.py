@@ -47,8 +47,9 @@ class Rule:
     shown: int
     #: A content rule's pattern over a file's bytes, or None.
     pattern: re.Pattern[bytes] | None = None
-    #: A literal every match contains, looked for first: finding it is much cheaper than the pattern.
-    anchor: bytes = b""
+    #: The literals a match starts with: the pattern is tried only where one of them is (``bytes.find`` is much
+    #: cheaper than a pattern that searches).
+    anchors: tuple[bytes, ...] = ()
     #: A name rule's pattern over a file's base name, or None.
     name: re.Pattern[str] | None = None
 
@@ -68,7 +69,7 @@ RULES: tuple[Rule, ...] = (
             rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----\r?\n"
             rb"(?:[A-Za-z-]+: [^\r\n]*\r?\n)*\r?\n?[A-Za-z0-9+/=\r\n]{64,}"
         ),
-        b"PRIVATE KEY",
+        (b"-----BEGIN ",),
     ),
     Rule(
         "dotenv",
@@ -81,44 +82,44 @@ RULES: tuple[Rule, ...] = (
         "a GitHub token: ghp_, gho_, ghu_, ghs_ or ghr_ and 36 characters, or github_pat_ and 82",
         4,
         _token(r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}"),
-        b"gh",
+        (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_"),
     ),
     Rule(
         "gitlab-token",
         "a GitLab personal access token: glpat- and 20 or more characters",
         4,
         _token(r"glpat-[A-Za-z0-9_-]{20,}"),
-        b"glpat-",
+        (b"glpat-",),
     ),
-    Rule("npm-token", "an npm access token: npm_ and 36 characters", 4, _token(r"npm_[A-Za-z0-9]{36}"), b"npm_"),
+    Rule("npm-token", "an npm access token: npm_ and 36 characters", 4, _token(r"npm_[A-Za-z0-9]{36}"), (b"npm_",)),
     Rule(
         "pypi-token",
         "a PyPI API token: pypi-AgE and 70 or more characters",
         4,
         _token(r"pypi-AgE[A-Za-z0-9_-]{70,}"),
-        b"pypi-",
+        (b"pypi-AgE",),
     ),
     Rule(
         "slack-token",
         "a Slack token: xoxa-, xoxb-, xoxp-, xoxo-, xoxs- or xoxr-, digits, a dash and more",
         4,
         _token(r"xox[abposr]-[0-9]+-[A-Za-z0-9-]{8,}"),
-        b"xox",
+        (b"xox",),
     ),
     Rule(
         "stripe-key",
         "a Stripe live secret or restricted key: sk_live_ or rk_live_ and 24 or more characters",
         4,
         _token(r"[sr]k_live_[A-Za-z0-9]{24,}"),
-        b"k_live_",
+        (b"sk_live_", b"rk_live_"),
     ),
-    Rule("google-api-key", "a Google API key: AIza and 35 characters", 4, _token(r"AIza[A-Za-z0-9_-]{35}"), b"AIza"),
+    Rule("google-api-key", "a Google API key: AIza and 35 characters", 4, _token(r"AIza[A-Za-z0-9_-]{35}"), (b"AIza",)),
     Rule(
         "aws-access-key",
         "an AWS access key id: AKIA (long-term) or ASIA (temporary) and 16 capitals or digits",
         4,
         re.compile(rb"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
-        b"IA",
+        (b"AKIA", b"ASIA"),
     ),
     Rule("secret-variable", "an ENV, ARG or build arg whose name says password, secret, token or key, with a value", 0),
 )
@@ -158,13 +159,23 @@ def scan_content(path: str, data: bytes) -> tuple[Match, ...]:
     """Every content rule's matches in one file's bytes, one :class:`Match` per rule."""
     found = []
     for rule in CONTENT_RULES:
-        if rule.anchor not in data:
-            continue
-        assert rule.pattern is not None
-        hits = [m.group(0) for m in rule.pattern.finditer(data)]
+        hits = _hits(rule, data)
         if hits:
             found.append(Match(rule.id, path, redact(hits[0], rule.shown), len(hits)))
     return tuple(found)
+
+
+def _hits(rule: Rule, data: bytes) -> list[bytes]:
+    """The matches of a content rule, in file order: its pattern tried where each of its anchors is."""
+    assert rule.pattern is not None
+    hits = []
+    for anchor in rule.anchors:
+        at = data.find(anchor)
+        while at != -1:
+            if found := rule.pattern.match(data, at):
+                hits.append((at, found.group(0)))
+            at = data.find(anchor, at + 1)
+    return [value for _, value in sorted(hits)]
 
 
 def scan_name(item: Entry) -> tuple[Match, ...]:
