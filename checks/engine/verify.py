@@ -336,6 +336,7 @@ def kept_pull_figures(
         kept[name] = dataclasses.replace(
             m,
             compressed_size_bytes=m.compressed_size_bytes if sizes else old.compressed_size_bytes,
+            new_compressed_bytes=m.new_compressed_bytes if sizes else old.new_compressed_bytes,
             pull_runs=m.pull_runs if times else old.pull_runs,
             link_pull_runs=m.link_pull_runs if times else old.link_pull_runs,
         )
