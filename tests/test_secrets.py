@@ -7,11 +7,12 @@ repository looks like a real credential to a secret scanner.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from analyze_images import directory, docker_archive, file, whiteout
 
-from checks.inspect.analyze import analysis_of, render, to_dict
+from checks.inspect.analyze import SECRETS_SECTION, analysis_of, render, to_dict
 from checks.inspect.archive import ImageContents, read_archive
 from checks.inspect.layers import Entry, stack
 from checks.inspect.secrets import (
@@ -286,3 +287,8 @@ def test_an_image_with_nothing_secret_says_so():
     layers = [[Entry("etc/base", 10)]]
     found = findings(layers, [()], stack(layers))
     assert found == ()
+
+
+def test_the_report_links_to_a_section_the_guide_has():
+    page = Path(__file__).resolve().parent.parent / "docs" / f"{SECRETS_SECTION.page}.rst"
+    assert f".. _{SECRETS_SECTION.anchor}:" in page.read_text(encoding="utf-8")
