@@ -178,17 +178,19 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def analyzed(image: str, source: str) -> Analysis:
+def analyzed(image: str, source: str, *, secrets: bool = False) -> Analysis:
     """The analysis of an archive or layout when ``image`` names a path (never asking the engine), else of an image
-    in the engine, its layers read as ``source`` says."""
+    in the engine, its layers read as ``source`` says; with ``secrets``, its layers' small files are read for
+    secrets too."""
     from checks.inspect.analyze import analysis_of
     from checks.inspect.layout import names_a_path, read_path
+    from checks.inspect.secrets import scan_content
 
     if names_a_path(image, Path(image).expanduser().exists()):
-        return analysis_of(read_path(image))
+        return analysis_of(read_path(image, scan=scan_content if secrets else None))
     from checks.engine.layer_source import analyze
 
-    return analyze(image, source=source)
+    return analyze(image, source=source, secrets=secrets)
 
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
@@ -197,7 +199,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
 
     from checks.inspect.analyze import render, to_dict
 
-    result = analyzed(args.image, args.source or settings.layers)
+    result = analyzed(args.image, args.source or settings.layers, secrets=True)
     print(
         json.dumps(to_dict(result, docs_url=settings.docs_url), indent=2)
         if args.json
@@ -278,8 +280,10 @@ def parser() -> argparse.ArgumentParser:
         "(same definitions as dive: a path counts once in every layer it appears in, wasted bytes add up every copy "
         "of a path counted twice or more, efficiency is the sum of each path's smallest copy over the sum of all "
         "copies; see checks/inspect/efficiency.py); reclaimable bytes, each copy a later layer replaced or deleted "
-        "counted once; and the bytes in classes a running app rarely needs, "
-        "each linked to the guide section that removes it.",
+        "counted once; the bytes in classes a running app rarely needs, "
+        "each linked to the guide section that removes it; and secret-looking content in every layer, files a later "
+        "layer deleted included, and in the config's Env and history (rules: checks/inspect/secrets.py; values "
+        "redacted). Findings are a report: the exit code stays 0.",
     )
     an.add_argument("image", metavar="IMAGE", help=image_help)
     an.add_argument("--json", action="store_true", help="print one JSON object instead of the report")

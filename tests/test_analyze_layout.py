@@ -83,7 +83,7 @@ def every_figure(result: Analysis) -> tuple:
 @pytest.fixture(scope="module")
 def saved() -> Analysis:
     """The analysis of the same layers as `docker save` streams them from an engine."""
-    _, config, layers = read_archive(io.BytesIO(docker_archive(LAYERS, tag="t:1", history=HISTORY)))
+    _, config, layers, _ = read_archive(io.BytesIO(docker_archive(LAYERS, tag="t:1", history=HISTORY)))
     return analysis_of(
         ImageContents(
             ref="t:1",

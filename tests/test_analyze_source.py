@@ -25,8 +25,9 @@ from analyze_images import (
 )
 
 from checks.engine import layer_source
-from checks.engine.layer_source import config_history, from_storage
+from checks.engine.layer_source import config_history, from_storage, unpacked_file
 from checks.inspect.archive import Prefetch, Reader, chain_ids, entries_from_tar_split, layer_entries, read_archive
+from checks.inspect.secrets import scan_content
 from checks.model.errors import UsageError
 
 LONG = "usr/lib/python3/dist-packages/" + "very-long-package-name/" * 5 + "module.py"
@@ -80,7 +81,9 @@ def test_tar_split_entries_carry_the_recorded_checksum():
 @pytest.mark.parametrize("oci", [True, False], ids=["docker-25-layout", "older-layout"])
 def test_a_docker_save_archive_gives_each_layer_in_manifest_order_and_the_config(oci):
     layers = [[file("a", 5)], [whiteout("a"), file("b", 7)], [file("a", 5)]]
-    manifest, cfg, found = read_archive(io.BytesIO(docker_archive(layers, tag="t:1", oci=oci, history=["A", "B", "C"])))
+    manifest, cfg, found, _ = read_archive(
+        io.BytesIO(docker_archive(layers, tag="t:1", oci=oci, history=["A", "B", "C"]))
+    )
     assert [shape(layer) for layer in found] == [
         [("a", 5, "0", "")],
         [(".wh.a", 0, "0", ""), ("b", 7, "0", "")],
@@ -118,7 +121,7 @@ def test_an_older_archive_may_link_a_repeated_layer_to_the_first_copy_and_layers
             ("manifest.json", json.dumps(manifest).encode()),
         ]
     )
-    _, _, found = read_archive(io.BytesIO(archive))
+    _, _, found, _ = read_archive(io.BytesIO(archive))
     assert [shape(layer) for layer in found] == [[("x", 3, "0", "")], [("x", 3, "0", "")], [("y", 4, "0", "")]]
 
 
@@ -143,7 +146,7 @@ def test_prefetching_reads_the_same_archive_and_passes_on_a_failure_of_the_strea
     archive = docker_archive([[file("a", 5)], [file("b", 70_000)]], tag="t:1")
     prefetch = Prefetch(io.BytesIO(archive))
     try:
-        _, _, found = read_archive(prefetch)  # type: ignore[arg-type]
+        _, _, found, _ = read_archive(prefetch)  # type: ignore[arg-type]
     finally:
         prefetch.close()
     assert [shape(layer) for layer in found] == [[("a", 5, "0", "")], [("b", 70_000, "0", "")]]
@@ -173,8 +176,10 @@ def test_chain_ids_follow_the_layer_store_rule():
     ]
 
 
-def fake_store(root: Path, layers) -> dict:
-    """An engine data root holding one image the way the classic overlay2 store does; returns its inspect data."""
+def fake_store(root: Path, layers, *, unpacked: bool = False) -> dict:
+    """An engine data root holding one image the way the classic overlay2 store does; returns its inspect data.
+
+    ``unpacked`` also writes each layer's ``cache-id`` and its files under ``overlay2/<cache-id>/diff``."""
     tars = [layer_tar(items) for items in layers]
     cfg = config(tars, history=[f"step {i}" for i in range(len(tars))])
     base = root / "image" / "overlay2"
@@ -186,6 +191,10 @@ def fake_store(root: Path, layers) -> dict:
         folder.mkdir(parents=True)
         (folder / "diff").write_text(diff_id)
         (folder / "tar-split.json.gz").write_bytes(gzip.compress(tar_split(tar).encode()))
+        if unpacked:
+            (folder / "cache-id").write_text(chain_id[7:19])
+            with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+                archive.extractall(root / "overlay2" / chain_id[7:19] / "diff", filter="tar")
     return {"Id": digest(cfg), "Size": 123, "RootFS": {"Layers": diff_ids}}
 
 
@@ -196,7 +205,7 @@ def test_the_engine_storage_gives_the_same_layers_as_the_archive(tmp_path):
     assert contents is not None
     assert contents.source == "storage"
     assert contents.size_bytes == 123
-    _, _, saved = read_archive(io.BytesIO(docker_archive(layers, tag="img:1")))
+    _, _, saved, _ = read_archive(io.BytesIO(docker_archive(layers, tag="img:1")))
     assert [shape(layer) for layer in contents.layers] == [shape(layer) for layer in saved]
     assert [step["created_by"] for step in contents.history][:2] == ["step 0", "step 1"]
 
@@ -217,3 +226,43 @@ def test_the_config_history_comes_from_storage_without_reading_a_layer(tmp_path,
     monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: info)
     monkeypatch.setattr(layer_source.docker, "storage", lambda: ("overlay2", str(tmp_path)))
     assert [step["created_by"] for step in config_history("img:1")][:2] == ["step 0", "step 1"]
+
+
+def secret_layers() -> list:
+    token = "gh" + "p_" + "0123456789abcdefghijklmnopqrstuvwxyz"
+    return [
+        [directory("etc"), file("etc/credentials", f"token={token}\n".encode()), file("etc/big", 2 << 20)],
+        [directory("etc"), whiteout("etc/credentials")],
+    ]
+
+
+def test_with_the_secret_rules_storage_reads_small_files_from_each_layer_s_unpacked_copy(tmp_path):
+    info = fake_store(tmp_path, secret_layers(), unpacked=True)
+    contents = from_storage("img:1", info, "overlay2", str(tmp_path), scan_content)
+    assert contents is not None
+    assert contents.found is not None
+    assert [[m.rule for m in layer] for layer in contents.found] == [["github-token"], []]
+    _, _, _, saved = read_archive(io.BytesIO(docker_archive(secret_layers(), tag="img:1")), scan_content)
+    assert [list(layer) for layer in contents.found] == [list(layer) for layer in saved]
+    assert contents.diff_ids == tuple(info["RootFS"]["Layers"])
+
+
+def test_without_unpacked_layers_storage_gives_way_to_docker_save_for_the_secret_rules(tmp_path):
+    info = fake_store(tmp_path, secret_layers())
+    assert from_storage("img:1", info, "overlay2", str(tmp_path), scan_content) is None
+    assert from_storage("img:1", info, "overlay2", str(tmp_path)) is not None
+    assert from_storage("img:1", info, "vfs", str(tmp_path), scan_content) is None
+
+
+def test_an_unpacked_file_is_never_read_through_a_link_out_of_its_layer(tmp_path):
+    diff = tmp_path / "diff"
+    (diff / "etc").mkdir(parents=True)
+    (tmp_path / "outside").write_text("secret")
+    (diff / "link").symlink_to(tmp_path / "outside")
+    (diff / "dir").symlink_to(tmp_path)
+    (diff / "etc" / "ok").write_text("fine")
+    assert unpacked_file(diff, "etc/ok") == b"fine"
+    with pytest.raises(OSError, match="link"):  # O_NOFOLLOW: too many levels of symbolic links
+        unpacked_file(diff, "link")
+    with pytest.raises(OSError, match="leaves the layer's folder"):
+        unpacked_file(diff, "dir/outside")

@@ -14,17 +14,19 @@ from checks.model.claims import (
     MaxSize,
     NewBytesRatio,
     NonRoot,
+    NoSecrets,
     PathAbsent,
     PathPresent,
     PullSpeedup,
     SameSmokeOutput,
+    SecretFound,
     SizeDifference,
     SizeRatio,
     SmokeFails,
     SmokePasses,
     matching,
 )
-from checks.model.measured import Measured, SmokeRun
+from checks.model.measured import Measured, SecretSeen, SmokeRun
 from checks.model.units import MB, megabytes
 
 
@@ -524,3 +526,70 @@ def test_max_floor_ratio_fails_as_not_measured_when_no_floor_was_traced():
 def test_max_floor_ratio_below_one_could_never_hold():
     assert [p.key for p in MaxFloorRatio(variant="after", max=0.5).problems()] == ["max"]
     assert MaxFloorRatio(variant="after", max=1).problems() == []
+
+
+def with_secrets(*seen: SecretSeen) -> dict[str, Measured]:
+    return {"after": dataclasses.replace(image(), secrets=seen)}
+
+
+HIDDEN = SecretSeen(rule="github-token", path="etc/sdk/credentials.toml", layer=1, visible=False)
+SHOWN = SecretSeen(rule="dotenv", path="app/.env", layer=2, visible=True)
+
+
+def test_no_secrets_holds_on_an_image_with_no_finding_and_names_what_it_found_otherwise():
+    claim = NoSecrets(variant="after")
+    assert claim.evaluate(with_secrets()).passed
+    verdict = claim.evaluate(with_secrets(HIDDEN, SHOWN))
+    assert not verdict.passed
+    assert verdict.measured == (
+        "2 found: github-token at /etc/sdk/credentials.toml in layer 1, hidden by a later layer; "
+        "dotenv at /app/.env in layer 2"
+    )
+
+
+def test_secret_claims_fail_when_secrets_were_not_measured():
+    for claim in (NoSecrets(variant="after"), SecretFound(variant="after", rule="github-token")):
+        verdict = claim.evaluate({"after": image()})
+        assert not verdict.passed
+        assert NOT_MEASURED in verdict.measured
+
+
+@pytest.mark.parametrize(
+    ("rule", "state", "passed"),
+    [
+        ("github-token", "any", True),
+        ("github-token", "hidden", True),
+        ("github-token", "visible", False),
+        ("dotenv", "visible", True),
+        ("dotenv", "hidden", False),
+        ("private-key", "any", False),
+    ],
+)
+def test_secret_found_holds_when_its_rule_found_something_in_the_state_it_names(rule, state, passed):
+    verdict = SecretFound(variant="after", rule=rule, state=state).evaluate(with_secrets(HIDDEN, SHOWN))
+    assert verdict.passed is passed
+    if passed:
+        assert verdict.measured.startswith(rule)
+
+
+def test_secret_found_on_a_clean_image_says_none_found():
+    assert SecretFound(variant="after", rule="github-token").evaluate(with_secrets()).measured == "none found"
+
+
+def test_secret_found_with_an_unknown_state_or_no_rule_is_a_problem():
+    assert [p.key for p in SecretFound(variant="after", rule="x", state="gone").problems()] == ["state"]
+    assert [p.key for p in SecretFound(variant="after", rule="").problems()] == ["rule"]
+
+
+def test_only_the_secret_kinds_need_secrets():
+    assert {name for name, kind in KINDS.items() if kind.needs_secrets} == {"no_secrets", "secret_found"}
+
+
+def test_every_rule_a_lab_claims_is_a_rule_analyze_has():
+    from checks.cli import all_labs
+    from checks.inspect.secrets import BY_ID
+    from checks.model.spec import load
+
+    named = [c.check.rule for lab in all_labs() for c in load(lab).claims if isinstance(c.check, SecretFound)]
+    assert named
+    assert all(rule in BY_ID for rule in named)

@@ -161,6 +161,14 @@ def test_a_run_without_pulls_keeps_the_recorded_figures_of_images_that_did_not_c
     assert (kept["after"].compressed_size_bytes, kept["after"].pull_runs) == (None, ())
 
 
+def test_a_run_without_pulls_keeps_the_recorded_compressed_new_bytes_of_an_unchanged_image():
+    old = results()
+    recorded = replace(old.variants["before"], new_compressed_bytes=1_000_000)
+    old = replace(old, variants={**old.variants, "before": recorded})
+    kept = kept_pull_figures({"before": measured(1_059_801_865)}, old, None)
+    assert kept["before"].new_compressed_bytes == 1_000_000
+
+
 def test_a_run_that_measures_sizes_but_no_pulls_keeps_only_the_recorded_pull_times():
     rebuilt = {"before": measured(1_059_801_865, 388_000_000), "after": measured(57_272_288, 22_000_000)}
     kept = kept_pull_figures(rebuilt, results(), Bench(PullSettings(pulls=False)))  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.model.measured import Layer, Measured, SmokeRun
+from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun
 from checks.model.results import (
     RESULTS_NAME,
     SCHEMA_VERSION,
@@ -440,3 +440,40 @@ def test_results_recorded_before_the_floor_read_back_without_one():
         for key in ("runtime_files", "runtime_bytes", "runtime_utilisation"):
             variant.pop(key, None)
     assert all(m.runtime_bytes is None and m.utilisation is None for m in from_dict(data).variants.values())
+
+
+def with_secrets() -> Results:
+    seen = (
+        SecretSeen(rule="github-token", path="etc/sdk/credentials.toml", layer=1, visible=False),
+        SecretSeen(rule="secret-variable", path="config Env", layer=None, visible=True),
+    )
+    after = dataclasses.replace(sample().variants["after"], secrets=seen)
+    clean = dataclasses.replace(sample().variants["no-smoke"], secrets=())
+    return sample(variants={**sample().variants, "after": after, "no-smoke": clean})
+
+
+def test_secret_findings_round_trip_without_any_value():
+    data = json.loads(dumps(with_secrets()))
+    assert data["variants"]["after"]["secrets"][0] == {
+        "rule": "github-token",
+        "path": "etc/sdk/credentials.toml",
+        "layer": 1,
+        "visible": False,
+    }
+    assert data["variants"]["no-smoke"]["secrets"] == []
+    assert "secrets" not in data["variants"]["before"]  # not measured: no key at all
+    assert from_dict(data) == with_secrets()
+
+
+def test_results_recorded_before_secrets_were_measured_read_as_not_measured():
+    assert all(m.secrets is None for m in from_dict(to_dict(sample())).variants.values())
+
+
+def test_a_variant_s_secret_files_are_inputs(lab):
+    (lab / "token").write_text("one\n", encoding="utf-8")
+    variants = (Variant(name="before", dockerfile="before.Dockerfile", secrets=(("api-token", "token"),)),)
+    with_token = spec(variants=variants)
+    first = inputs_sha256(with_token, lab)
+    assert "token" in names(with_token, lab)
+    (lab / "token").write_text("two\n", encoding="utf-8")
+    assert inputs_sha256(with_token, lab) != first

@@ -388,3 +388,33 @@ def test_load_rejects_a_prepare_script_that_does_not_exist(tmp_path):
     with pytest.raises(UsageError, match=r"'lab\.prepare' names 'prepare\.sh', which does not exist") as caught:
         load(folder)
     assert str(caught.value).startswith(f"{folder / 'lab.toml'}: ")
+
+
+def test_a_variant_s_secrets_are_read_as_id_and_file_pairs():
+    lab = parsed(changed(lambda d: d["variants"]["after"].update(secrets={"api-token": "fake-token"})))
+    assert lab.variant("after").secrets == (("api-token", "fake-token"),)
+    assert lab.variant("before").secrets == ()
+
+
+@pytest.mark.parametrize(
+    ("secrets", "fragment"),
+    [
+        ({"api token": "f"}, "a secret id is letters, digits"),
+        ({"ca-certificates": "f"}, "the checker hands every build that secret itself"),
+        ({"api-token": 3}, "'variants.after.secrets.api-token' must be a string"),
+        ({"api-token": ""}, "must name a file of the lab folder"),
+        ("fake-token", "'variants.after.secrets' must be a table"),
+    ],
+)
+def test_a_bad_secrets_table_is_named_in_the_error(secrets, fragment):
+    with pytest.raises(UsageError, match=fragment.replace(".", r"\.")):
+        parsed(changed(lambda d: d["variants"]["after"].update(secrets=secrets)))
+
+
+def test_load_rejects_a_secret_file_that_does_not_exist(tmp_path):
+    spec = MINIMAL.replace("[variants.after]", '[variants.after]\nsecrets = { api-token = "token" }')
+    folder = write_lab(tmp_path / "lab-9-demo", spec)
+    with pytest.raises(UsageError, match=r"secret file \(secrets.api-token\) 'token', which does not exist"):
+        load(folder)
+    (folder / "token").write_text("fake\n")
+    assert load(folder).variant("after").secrets == (("api-token", "token"),)

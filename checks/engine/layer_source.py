@@ -8,9 +8,14 @@ rebuilds each layer's tar from the engine's ``tar-split`` metadata:
   records every tar header of the layer and the size and CRC-64 of every
   file's content, so the layer is read without reading a byte of its files.
   The config comes from ``imagedb/content/sha256/<image-id>``; both are checked
-  against the digests the engine reports before they are trusted.
+  against the digests the engine reports before they are trusted.  When the
+  secret rules need contents (:mod:`checks.inspect.secrets`), each small file
+  is read from the layer's own unpacked copy, ``<data-root>/overlay2/<cache-id>/diff/<path>``
+  (the layer's ``cache-id`` names it), which a later layer never changes: a
+  file it deleted is still there.
 - **save** (any engine, remote ones included): the ``docker save`` stream,
-  read once, headers parsed as it passes, contents skipped (their CRC-32 kept).
+  read once, headers parsed as it passes, contents skipped (their CRC-32 kept)
+  but for the small files the secret rules read, when asked.
 
 Besides :mod:`checks.engine.docker`, this is the one module that touches the
 engine's data, and it only reads.  Parsing the bytes is
@@ -22,14 +27,20 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from checks.engine import docker
 from checks.inspect.analyze import Analysis, analysis_of
-from checks.inspect.archive import ImageContents, Prefetch, chain_ids, entries_from_tar_split, read_archive
+from checks.inspect.archive import ImageContents, Prefetch, Scan, chain_ids, entries_from_tar_split, read_archive
+from checks.inspect.layers import Entry
+from checks.inspect.secrets import Match, scan_content, wanted
 from checks.model.errors import UsageError
+
+#: The storage driver whose unpacked layers the secret rules can read file by file.
+UNPACKED = "overlay2"
 
 SOURCES = ("auto", "storage", "save")
 
@@ -64,40 +75,70 @@ def config_history(ref: str) -> tuple[Mapping[str, Any], ...]:
     return from_save(ref, info).history
 
 
-def from_storage(ref: str, info: Mapping[str, Any], driver: str, root: str) -> ImageContents | None:
-    """The image read from the engine's own files; None when they are missing, unreadable or do not match."""
+def unpacked_file(diff: Path, path: str) -> bytes:
+    """One file of a layer's unpacked copy, never followed out of it (OSError when it cannot be read so)."""
+    target = diff / path
+    root, parent = os.path.realpath(diff), os.path.realpath(target.parent)
+    if parent != root and not parent.startswith(root + os.sep):
+        raise OSError(f"{path} leaves the layer's folder")
+    descriptor = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
+
+
+def stored_found(diff: Path, entries: Sequence[Entry], scan: Scan) -> tuple[Match, ...]:
+    """What ``scan`` finds in the small files of one layer, read from its unpacked copy ``diff``."""
+    if not diff.is_dir():
+        raise OSError(f"no unpacked layer at {diff}")
+    return tuple(m for item in entries if wanted(item) for m in scan(item.path, unpacked_file(diff, item.path)))
+
+
+def from_storage(
+    ref: str, info: Mapping[str, Any], driver: str, root: str, scan: Scan | None = None
+) -> ImageContents | None:
+    """The image read from the engine's own files; None when they are missing, unreadable or do not match
+    (or, with ``scan``, when the driver keeps no unpacked layers to read files from)."""
     base = Path(root) / "image" / driver
     image_id: str = info["Id"]
     diff_ids = info.get("RootFS", {}).get("Layers", [])
+    if scan is not None and driver != UNPACKED:
+        return None
     try:
         config = _stored_config(base, image_id)
         if config is None:
             return None
-        layers = []
+        layers, found = [], []
         for diff_id, chain_id in zip(diff_ids, chain_ids(diff_ids), strict=False):
             folder = ("layerdb", "sha256", chain_id.removeprefix("sha256:"))
             if _store_file(base, *folder, "diff").decode().strip() != diff_id:
                 return None
             with gzip.open(base.joinpath(*folder, "tar-split.json.gz"), "rt", encoding="utf-8") as records:
                 layers.append(entries_from_tar_split(records.read()))
+            if scan is not None:
+                cache_id = _store_file(base, *folder, "cache-id").decode().strip()
+                found.append(stored_found(Path(root) / driver / cache_id / "diff", layers[-1], scan))
     except (OSError, EOFError, ValueError, KeyError, IndexError):
         return None
+    parsed = json.loads(config)
     return ImageContents(
         ref=ref,
         image_id=image_id,
         size_bytes=int(info.get("Size", 0)),
-        history=tuple(json.loads(config).get("history", [])),
+        history=tuple(parsed.get("history", [])),
         layers=tuple(layers),
         source="storage",
+        diff_ids=tuple(diff_ids),
+        env=tuple((parsed.get("config") or {}).get("Env") or ()),
+        found=tuple(found) if scan is not None else None,
     )
 
 
-def from_save(ref: str, info: Mapping[str, Any]) -> ImageContents:
+def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None) -> ImageContents:
     """The image read from a ``docker save`` stream (works with any engine, local or remote)."""
     with docker.save(info["Id"]) as stream:
         prefetch = Prefetch(stream)
         try:
-            _, config, layers = read_archive(prefetch)  # type: ignore[arg-type]
+            _, config, layers, found = read_archive(prefetch, scan)  # type: ignore[arg-type]
         finally:
             prefetch.close()
     return ImageContents(
@@ -107,11 +148,15 @@ def from_save(ref: str, info: Mapping[str, Any]) -> ImageContents:
         history=tuple(config.get("history", [])),
         layers=tuple(layers),
         source="save",
+        diff_ids=tuple(config.get("rootfs", {}).get("diff_ids", [])),
+        env=tuple((config.get("config") or {}).get("Env") or ()),
+        found=tuple(found) if scan is not None else None,
     )
 
 
-def read_image(ref: str, source: str | None = None) -> ImageContents:
-    """The layers of image ``ref``, from the engine's storage when readable (``auto``), or as ``source`` says."""
+def read_image(ref: str, source: str | None = None, *, secrets: bool = False) -> ImageContents:
+    """The layers of image ``ref``, from the engine's storage when readable (``auto``), or as ``source`` says;
+    with ``secrets``, what the secret rules find in each layer's small files too."""
     source = source or "auto"
     if source not in SOURCES:
         raise UsageError(
@@ -122,9 +167,10 @@ def read_image(ref: str, source: str | None = None) -> ImageContents:
         raise UsageError(
             f"No image '{ref}' in the engine. `docker images` lists the images it has; build or pull it first."
         )
+    scan = scan_content if secrets else None
     if source != "save":
         where = docker.storage()
-        contents = from_storage(ref, info, *where) if where else None
+        contents = from_storage(ref, info, *where, scan) if where else None
         if contents is not None:
             return contents
         if source == "storage":
@@ -134,9 +180,9 @@ def read_image(ref: str, source: str | None = None) -> ImageContents:
                 "it needs a local engine with the classic image store and read access to its data root (root). "
                 "Use --source save (or auto) instead."
             )
-    return from_save(ref, info)
+    return from_save(ref, info, scan)
 
 
-def analyze(ref: str, *, source: str | None = None) -> Analysis:
-    """Analyze image ``ref`` (a tag or an id) in the engine."""
-    return analysis_of(read_image(ref, source))
+def analyze(ref: str, *, source: str | None = None, secrets: bool = False) -> Analysis:
+    """Analyze image ``ref`` (a tag or an id) in the engine; with ``secrets``, look for secrets in every layer."""
+    return analysis_of(read_image(ref, source, secrets=secrets))

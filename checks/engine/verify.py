@@ -21,7 +21,7 @@ from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze, config_history
 from checks.engine.pullbench import PullBench
-from checks.inspect.analyze import summary
+from checks.inspect.analyze import secrets_seen, summary
 from checks.model.claims import Kind
 from checks.model.dockerfile import external_images_of, final_base_of
 from checks.model.errors import UsageError
@@ -151,6 +151,7 @@ def _measure(
     request: BuildRequest,
     *,
     needs_files: bool,
+    needs_secrets: bool = False,
     base: tuple[str, ...] | None,
     echo: Callable[[str], None],
 ) -> Measured:
@@ -182,6 +183,7 @@ def _measure(
         user=(info.get("Config") or {}).get("User") or "",
         files=docker.list_files(image_id) if needs_files else None,
         smoke=smoke,
+        secrets=secrets_seen(analyze(image_id, secrets=True)) if needs_secrets else None,
     )
 
 
@@ -220,6 +222,7 @@ def _measure_all(
     and trace its runtime floor unless the settings say not to (reused from ``previous`` for the same image)."""
     bundle = ca_bundle(resolver.settings.environ)
     file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
+    secret_variants = {name for c in lab.claims if c.check.needs_secrets for name in c.check.variants()}
     measured = {}
     for variant in lab.variants:
         request = BuildRequest(
@@ -230,12 +233,22 @@ def _measure_all(
             contexts=resolver.contexts(uses),
             target=variant.target,
             builder=builder,
-            secrets=(f"id=ca-certificates,src={bundle}",) if bundle else (),
+            secrets=(
+                *((f"id=ca-certificates,src={bundle}",) if bundle else ()),
+                *(f"id={secret_id},src={source / file}" for secret_id, file in variant.secrets),
+            ),
         )
         # What a node that already holds the final stage's base pulls: compared layer by layer.
         base = resolver.base_layers(final_base_of(source / variant.dockerfile, variant.target))
         measured[variant.name] = _measure(
-            lab, folder, variant, request, needs_files=variant.name in file_variants, base=base, echo=echo
+            lab,
+            folder,
+            variant,
+            request,
+            needs_files=variant.name in file_variants,
+            needs_secrets=variant.name in secret_variants,
+            base=base,
+            echo=echo,
         )
         if resolver.settings.floor:
             measured[variant.name] = floor_of(lab, variant, measured[variant.name], previous, echo)
@@ -323,6 +336,7 @@ def kept_pull_figures(
         kept[name] = dataclasses.replace(
             m,
             compressed_size_bytes=m.compressed_size_bytes if sizes else old.compressed_size_bytes,
+            new_compressed_bytes=m.new_compressed_bytes if sizes else old.new_compressed_bytes,
             pull_runs=m.pull_runs if times else old.pull_runs,
             link_pull_runs=m.link_pull_runs if times else old.link_pull_runs,
         )

@@ -168,6 +168,13 @@ def _floor_files(m: Measured, before: Measured) -> str:
     return f"{m.runtime_files:,}"
 
 
+def _secrets(m: Measured, before: Measured) -> str:
+    if m.secrets is None:
+        raise LookupError("no secret findings are recorded for it (only a no_secrets or secret_found claim has them)")
+    count = len(m.secrets)
+    return "none" if not count else f"{count} finding{'s' if count > 1 else ''}"
+
+
 def _used(m: Measured, before: Measured) -> str:
     _floor(m)
     return percent(m.utilisation or 0.0)
@@ -238,6 +245,11 @@ FIELDS: dict[str, Field] = {
     "used": Field("The runtime floor as a share of the image's size, once recorded (``7.6%``).", _used),
     "over-floor": Field("How many times its runtime floor the image is, once recorded (``13×``).", _over_floor),
     "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
+    "secrets": Field(
+        "How many secret-looking findings the secret rules made in every layer, the config and the history, "
+        "once a claim recorded them (``1 finding``, ``none``).",
+        _secrets,
+    ),
     "wasted": Field(
         "dive's wasted bytes: every copy of a path that two or more layers hold, the one that ships included "
         "(``100.0 MB``).",

@@ -14,6 +14,8 @@
     ``analyze``, ``lint`` and the exercise grader link to.
 ``.. measured-fields::``
     The fields of the ``:measured:`` role, from :data:`checks.guide.docdata.FIELDS`.
+``.. secret-rules::``
+    The secret rules of ``analyze``, from :data:`checks.inspect.secrets.RULES`.
 
 Registered by :func:`checks.guide.sphinxext.setup`.
 """
@@ -35,7 +37,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import FIELDS, did_you_mean
 from checks.guide.nodes import WARN, all_labs, base_label, bases_dir, claim_ref, literal, logger, note_use, para, table
-from checks.inspect import lint, removable
+from checks.inspect import lint, removable, secrets
 from checks.model import claims as claim_kinds
 from checks.model import spec as lab_spec
 
@@ -178,7 +180,7 @@ class ClaimKindsDirective(_Inline):
 TOML_TABLES: dict[str, tuple[type, list[str]]] = {
     "lab": (lab_spec.Lab, ["title", "page", "prepare", "exercise"]),
     "smoke": (lab_spec.Smoke, ["args", "expect", "timeout"]),
-    "variants": (lab_spec.Variant, ["dockerfile", "context", "target", "description", "smoke"]),
+    "variants": (lab_spec.Variant, ["dockerfile", "context", "target", "description", "smoke", "secrets"]),
     "claims": (lab_spec.Claim, ["id", "kind", "text", "hint"]),
 }
 TOML_OVERRIDES = {
@@ -188,6 +190,14 @@ TOML_OVERRIDES = {
         "doc": "Overrides keys of the lab's [smoke] table for this variant; false turns the smoke test off.",
         "default": "the lab's [smoke]",
         "type": "table, or false",
+    },
+    ("Variant", "secrets"): {
+        "doc": 'BuildKit secrets for this variant\'s build, as `{ ID = "FILE" }`: each file, relative to the lab '
+        "folder, is passed as `--secret id=ID,src=FILE` and read in the Dockerfile with "
+        "`RUN --mount=type=secret,id=ID` (the file form: no `# syntax=` line needed). The files are inputs of "
+        "the results; `ca-certificates` is the checker's own.",
+        "default": "none",
+        "type": "table of strings",
     },
     ("Claim", "kind"): {
         "type": "string",
@@ -272,7 +282,21 @@ class SizeFixesDirective(SphinxDirective):
         return result
 
 
+class SecretRulesDirective(_Inline):
+    """The secret rules ``analyze`` applies, from :data:`checks.inspect.secrets.RULES`."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(inspect.getfile(secrets))
+        reads = {True: "content", False: "name"}
+        rows: list[list[nodes.Node | str]] = [
+            [literal(rule.id), reads[rule.pattern is not None] if rule.pattern or rule.name else "config", rule.title]
+            for rule in secrets.RULES
+        ]
+        return [table(["Rule", "Reads", "Finds"], rows, ["slimlab-keys"], [18, 10, 72])]
+
+
 def setup(app: Sphinx) -> None:
+    app.add_directive("secret-rules", SecretRulesDirective)
     app.add_directive("size-fixes", SizeFixesDirective)
     app.add_directive("standin-bases", StandinBasesDirective)
     app.add_directive("claim-kinds", ClaimKindsDirective)

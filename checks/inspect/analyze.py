@@ -12,7 +12,10 @@ image's layers into an :class:`Analysis`.  Three views of one image:
 - **what dive does not see**: bytes in classes a running app rarely needs
   (compilers, package lists, caches, headers, docs, files a later layer deleted,
   ...), each with its largest places and the guide section that removes it
-  (:mod:`checks.inspect.removable`).
+  (:mod:`checks.inspect.removable`);
+- **secrets**, when the layers were read with their small files' contents:
+  secret-looking content in every layer, deleted later or not, and in the
+  config's ``Env`` and history (:mod:`checks.inspect.secrets`), values redacted.
 
 Everything here is a plain function of layers already read;
 :func:`checks.engine.layer_source.analyze` reads them from an engine, and
@@ -21,6 +24,7 @@ Everything here is a plain function of layers already read;
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +34,9 @@ from checks.inspect.archive import ImageContents
 from checks.inspect.efficiency import PathWaste, efficiency
 from checks.inspect.layers import Copy, Entry, bytes_by_directory, largest, stack
 from checks.inspect.removable import ClassBytes, classes
-from checks.model.links import DEFAULT_DOCS_URL
+from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, findings
+from checks.model.links import DEFAULT_DOCS_URL, Section
+from checks.model.measured import SecretSeen
 from checks.model.results import AnalysisSummary
 from checks.model.units import megabytes
 
@@ -51,6 +57,8 @@ READ_FROM = {
 #: What the report says each waste figure counts.
 DIVE = "(every copy of a path in two or more layers, the one that ships included)"
 RECLAIMABLE = "(copies later layers replaced or deleted: in the image, seen by no container)"
+#: The guide section the secrets report points to.
+SECRETS_SECTION = Section("layers", "secrets-in-layers")
 BUILDKIT_RUN = re.compile(r"^RUN (?:\|\d+ (?:\S+=\S* )*)?/bin/sh -c ")
 
 
@@ -92,6 +100,8 @@ class Analysis:
     classes: tuple[ClassBytes, ...]
     #: What a container sees: every non-directory path and its winning copy (not serialized).
     files: Mapping[str, Copy]
+    #: Secret-looking findings in every layer and the config; None when the layers' contents were not read.
+    secrets: tuple[Finding, ...] | None = None
 
     @property
     def removable_bytes(self) -> int:
@@ -129,6 +139,16 @@ def analysis_of(contents: ImageContents) -> Analysis:
         inefficiencies=dive.inefficiencies,
         classes=classes(stacked.files.values(), stacked.hidden, top=TOP),
         files=stacked.files,
+        secrets=None
+        if contents.found is None
+        else findings(
+            contents.layers,
+            contents.found,
+            stacked,
+            history=contents.history,
+            env=contents.env,
+            diff_ids=contents.diff_ids,
+        ),
     )
 
 
@@ -140,6 +160,11 @@ def summary(analysis: Analysis) -> AnalysisSummary:
         reclaimable_bytes=analysis.reclaimable_bytes,
         classes={c.id: c.size_bytes for c in analysis.classes},
     )
+
+
+def secrets_seen(analysis: Analysis) -> tuple[SecretSeen, ...]:
+    """What ``results.json`` records of an analysis's secret findings: rule, place, layer and whether it shows."""
+    return tuple(SecretSeen(rule=f.rule, path=f.path, layer=f.layer, visible=f.visible) for f in analysis.secrets or ())
 
 
 def summary_lines(analysis: Mapping[str, AnalysisSummary], count: int = 3) -> list[str]:
@@ -192,7 +217,35 @@ def to_dict(analysis: Analysis, *, docs_url: str = DEFAULT_DOCS_URL) -> dict[str
         "inefficiencies": [
             {"path": w.path, "count": w.count, "size_bytes": w.size_bytes} for w in analysis.inefficiencies
         ],
+        **({} if analysis.secrets is None else {"secrets": [secret_dict(f) for f in analysis.secrets]}),
     }
+
+
+def secret_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as ``analyze --json`` prints it: where and how it shows, its value redacted."""
+    return {**dataclasses.asdict(finding), "state": finding.state}
+
+
+def short(diff_id: str) -> str:
+    """A diff id as a report shows it: its first 12 hex digits."""
+    return diff_id.removeprefix("sha256:")[:12]
+
+
+def secret_lines(found: Sequence[Finding], docs_url: str = DEFAULT_DOCS_URL) -> list[str]:
+    """The report's secrets section: each finding's rule, place, layer, step and state, its value redacted."""
+    lines = ["", "  secrets (in every layer, deleted later or not; values redacted):"]
+    if not found:
+        lines.append("    nothing secret-looking found")
+    for f in found:
+        where = f.path if f.path in (CONFIG_ENV, HISTORY) else "/" + f.path
+        layer = "no layer" if f.layer is None else f"layer {f.layer}" + (f" ({short(f.diff_id)})" if f.diff_id else "")
+        times = f" ×{f.count}" if f.count > 1 else ""
+        lines.append(f"    {f.rule}: {where}, {layer}, {f.state}: {f.redacted}{times}")
+        if f.created_by:
+            lines.append(f"{'':6}added by: {_shorten(instruction(f.created_by), 96)}")
+    if found:
+        lines.append(f"{'':4}learn: {SECRETS_SECTION.url(docs_url)}")
+    return lines
 
 
 def instruction(created_by: str) -> str:
@@ -248,4 +301,6 @@ def render(analysis: Analysis, *, wasted_rows: int = 5, docs_url: str = DEFAULT_
         lines += ["", f"  dive's wasted bytes come most from ({len(analysis.inefficiencies)} paths in all):"]
         for row in analysis.inefficiencies[:wasted_rows]:
             lines.append(f"  {megabytes(row.size_bytes):>9}  /{row.path} ({row.count} copies)")
+    if analysis.secrets is not None:
+        lines += secret_lines(analysis.secrets, docs_url)
     return "\n".join(lines)

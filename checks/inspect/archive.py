@@ -7,7 +7,9 @@ Two readers, one result (:class:`ImageContents`):
   and CRC-64 of every file's content, so a layer is read without reading a byte
   of its files;
 - :func:`read_archive`: a ``docker save`` archive read once as a stream,
-  headers parsed as they pass, contents skipped (their CRC-32 kept).
+  headers parsed as they pass, contents skipped (their CRC-32 kept), but for
+  the small files a :data:`Scan` is handed as they pass (the secret rules of
+  :mod:`checks.inspect.secrets`), when one is given.
 
 Nothing here talks to an engine: :mod:`checks.engine.layer_source` hands
 these functions what it read from one.
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from checks.inspect.layers import Entry, entry
+from checks.inspect.secrets import Match, wanted
 from checks.model.errors import UsageError
 
 BLOCK = 512
@@ -51,6 +54,16 @@ class ImageContents:
     layers: tuple[tuple[Entry, ...], ...]
     #: ``storage``, ``save``, ``docker-archive`` or ``oci-layout``: where the layers were read.
     source: str
+    #: Each layer's diff id, lowest first (empty when the reader did not record them).
+    diff_ids: tuple[str, ...] = ()
+    #: The config's ``Env`` entries (``NAME=value``).
+    env: tuple[str, ...] = ()
+    #: Each layer's content matches (:func:`checks.inspect.secrets.scan_content`); None when contents were not read.
+    found: tuple[tuple[Match, ...], ...] | None = None
+
+
+#: Reads the content of a small file as a layer passes: (path, bytes) -> what it found there.
+Scan = Callable[[str, bytes], Sequence[Match]]
 
 
 def chain_ids(diff_ids: Sequence[str]) -> list[str]:
@@ -256,12 +269,24 @@ def final_header(raw: bytes) -> Header:
         at += BLOCK + header.size + (-header.size % BLOCK)
 
 
-def layer_entries(reader: Reader) -> tuple[Entry, ...]:
-    """The entries of one layer tar, with a CRC-32 of each file's content."""
+def layer_entries(reader: Reader, scan: Scan | None = None, found: list[Match] | None = None) -> tuple[Entry, ...]:
+    """The entries of one layer tar, with a CRC-32 of each file's content.
+
+    With ``scan``, each small regular file (:func:`checks.inspect.secrets.wanted`) is read whole and handed to it;
+    what it returns is added to ``found``.
+    """
     entries: list[Entry] = []
 
     def record(header: Header, data: Reader) -> None:
-        crc = data.skip(header.size, 0) if header.size else None
+        item = entry(header.name, header.size, header.typeflag)
+        if scan is not None and found is not None and wanted(item):
+            content = data.read(header.size)
+            if len(content) < header.size:
+                raise UsageError("The image archive ended in the middle of a file; the docker save stream was cut.")
+            crc: int | None = zlib.crc32(content)
+            found.extend(scan(item.path, content))
+        else:
+            crc = data.skip(header.size, 0) if header.size else None
         checksum = f"crc32:{crc:08x}" if crc is not None else ""
         entries.append(entry(header.name, header.size, header.typeflag, checksum, header.linkname))
 
@@ -272,7 +297,14 @@ def layer_entries(reader: Reader) -> tuple[Entry, ...]:
 GZIP, ZSTD = b"\x1f\x8b", b"\x28\xb5\x2f\xfd"
 
 
-def _blob(header: Header, data: Reader, layers: dict[str, tuple[Entry, ...]], small: dict[str, bytes]) -> None:
+def _blob(
+    header: Header,
+    data: Reader,
+    layers: dict[str, tuple[Entry, ...]],
+    small: dict[str, bytes],
+    scan: Scan | None,
+    found: dict[str, list[Match]],
+) -> None:
     """One member of a ``docker save`` archive: a layer tar (plain or gzip), a small JSON file, or anything else."""
     name = posixpath.normpath(header.name)
     body = Reader(data.raw, header.size - len(data.front))
@@ -285,10 +317,11 @@ def _blob(header: Header, data: Reader, layers: dict[str, tuple[Entry, ...]], sm
         )
     if head.startswith(GZIP):
         body.front = head
-        layers[name] = layer_entries(Reader(gzip.GzipFile(fileobj=io.BufferedReader(_RawReader(body)))))  # type: ignore[arg-type]
+        unpacked = Reader(gzip.GzipFile(fileobj=io.BufferedReader(_RawReader(body))))  # type: ignore[arg-type]
+        layers[name] = layer_entries(unpacked, scan, found.setdefault(name, []))
     elif len(head) == BLOCK and (head[257:262] == b"ustar" or not any(head)):
         body.front = head
-        layers[name] = layer_entries(body)
+        layers[name] = layer_entries(body, scan, found.setdefault(name, []))
     elif header.size <= 64 << 20:
         small[name] = head + body.read(header.size - len(head))
     body.drain()
@@ -309,19 +342,22 @@ class _RawReader(io.RawIOBase):
         return len(data)
 
 
-def read_archive(stream: IO[bytes]) -> tuple[dict[str, Any], dict[str, Any], list[tuple[Entry, ...]]]:
-    """(manifest, config, layers lowest first) from a ``docker save`` archive."""
+def read_archive(
+    stream: IO[bytes], scan: Scan | None = None
+) -> tuple[dict[str, Any], dict[str, Any], list[tuple[Entry, ...]], list[tuple[Match, ...]]]:
+    """(manifest, config, layers lowest first, what ``scan`` found in each layer) from a ``docker save`` archive."""
     reader = Reader(stream)
     layers: dict[str, tuple[Entry, ...]] = {}
     small: dict[str, bytes] = {}
     links: dict[str, str] = {}
+    found: dict[str, list[Match]] = {}
 
     def member(header: Header, data: Reader) -> None:
         name = posixpath.normpath(header.name)
         if header.typeflag == "2":
             links[name] = posixpath.normpath(posixpath.join(posixpath.dirname(name), header.linkname))
         elif header.typeflag in "0\0" and header.size:
-            _blob(header, data, layers, small)
+            _blob(header, data, layers, small, scan, found)
         else:
             data.skip(header.size)
 
@@ -333,8 +369,5 @@ def read_archive(stream: IO[bytes]) -> tuple[dict[str, Any], dict[str, Any], lis
         )
     manifest = json.loads(small["manifest.json"])[0]
     config = json.loads(small[posixpath.normpath(manifest["Config"])])
-    ordered = []
-    for listed in manifest["Layers"]:
-        path = posixpath.normpath(listed)
-        ordered.append(layers[links.get(path, path)])
-    return manifest, config, ordered
+    names = [links.get(path, path) for path in map(posixpath.normpath, manifest["Layers"])]
+    return manifest, config, [layers[name] for name in names], [tuple(found.get(name, ())) for name in names]

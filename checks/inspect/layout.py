@@ -38,8 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
-from checks.inspect.archive import CHUNK, GZIP, ZSTD, ImageContents, Reader, layer_entries
+from checks.inspect.archive import CHUNK, GZIP, ZSTD, ImageContents, Reader, Scan, layer_entries
 from checks.inspect.layers import Entry
+from checks.inspect.secrets import Match
 from checks.model.errors import UsageError
 
 #: The platform an index of several images is followed to (the machine slimlab assumes).
@@ -207,8 +208,11 @@ def _decompressed(reader: Reader, compression: str) -> Any:
     return reader
 
 
-def read_layer(store: Store, blob: Blob, diff_id: str) -> tuple[Entry, ...]:
-    """One layer's entries, its compression checked against its first bytes and its digests against the expected."""
+def read_layer(
+    store: Store, blob: Blob, diff_id: str, scan: Scan | None = None, matches: list[Match] | None = None
+) -> tuple[Entry, ...]:
+    """One layer's entries, its compression checked against its first bytes and its digests against the expected;
+    with ``scan``, what it finds in the layer's small files is added to ``matches``."""
     with store.open(blob.name) as raw:
         packed = _Hashed(raw)
         reader = Reader(packed)  # type: ignore[arg-type]
@@ -221,7 +225,7 @@ def read_layer(store: Store, blob: Blob, diff_id: str) -> tuple[Entry, ...]:
             )
         plain = _Hashed(_decompressed(reader, found))
         try:
-            entries = layer_entries(Reader(plain))  # type: ignore[arg-type]
+            entries = layer_entries(Reader(plain), scan, matches)  # type: ignore[arg-type]
             unpacked = plain.digest()
         except _errors(found) as error:
             raise UsageError(f"The layer {blob.name} cannot be decompressed ({found}): {error}.") from None
@@ -338,8 +342,9 @@ def from_docker_archive(store: Store) -> tuple[bytes, list[Blob]]:
     return _read(store, image["Config"]), [Blob(_relative(name), "") for name in image["Layers"]]
 
 
-def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM) -> ImageContents:
-    """The image in ``store``: an OCI image layout when it has one, else a docker-archive."""
+def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM, scan: Scan | None = None) -> ImageContents:
+    """The image in ``store``: an OCI image layout when it has one, else a docker-archive; with ``scan``, what it
+    finds in each layer's small files too."""
     if store.has("oci-layout") and store.has("index.json"):
         source = "oci-layout"
         raw, blobs = from_oci(store, platform)
@@ -359,7 +364,11 @@ def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM) -> Im
             f"The image config lists {len(diff_ids)} layers (rootfs.diff_ids) but its manifest {len(blobs)}: "
             "the archive is damaged."
         )
-    layers = tuple(read_layer(store, blob, diff_id) for blob, diff_id in zip(blobs, diff_ids, strict=True))
+    found: list[list[Match]] = [[] for _ in blobs]
+    layers = tuple(
+        read_layer(store, blob, diff_id, scan, found[index])
+        for index, (blob, diff_id) in enumerate(zip(blobs, diff_ids, strict=True))
+    )
     return ImageContents(
         ref=ref,
         image_id=_sha256(raw),  # the engine's image id is its config's digest too
@@ -367,6 +376,9 @@ def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM) -> Im
         history=tuple(config.get("history", [])),
         layers=layers,
         source=source,
+        diff_ids=tuple(diff_ids),
+        env=tuple((config.get("config") or {}).get("Env") or ()),
+        found=tuple(map(tuple, found)) if scan is not None else None,
     )
 
 
@@ -386,10 +398,10 @@ def opened(path: Path) -> Iterator[Store]:
         yield TarStore(tar)
 
 
-def read_path(argument: str, platform: tuple[str, str] = PLATFORM) -> ImageContents:
-    """The image in the archive or folder ``argument`` names."""
+def read_path(argument: str, platform: tuple[str, str] = PLATFORM, scan: Scan | None = None) -> ImageContents:
+    """The image in the archive or folder ``argument`` names (``scan``: see :func:`contents`)."""
     path = Path(argument).expanduser()
     if not path.exists():
         raise missing(argument)
     with opened(path) as store:
-        return contents(store, argument, platform)
+        return contents(store, argument, platform, scan)

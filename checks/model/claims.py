@@ -10,9 +10,9 @@ its variants and the guide writes its reference rows.
 
 A kind says which variants it reads (:meth:`Kind.variants`), what makes a
 table for it one that could never fail (:meth:`Kind.problems`) and whether it
-needs the image's file list (``needs_files``), so the checker measures only
-what is used; :meth:`Kind.evaluate` then turns measurements into a
-:class:`Verdict`.
+needs the image's file list (``needs_files``), its secret findings
+(``needs_secrets``) and so on, so the checker measures only what is used;
+:meth:`Kind.evaluate` then turns measurements into a :class:`Verdict`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
-from checks.model.measured import Measured
+from checks.model.measured import Measured, SecretSeen
 from checks.model.units import MB, megabytes
 
 
@@ -150,6 +150,8 @@ class Kind:
     needs_pulls: ClassVar[bool] = False
     #: True for kinds judged on the runtime floor, which a traced smoke test measures.
     needs_floor: ClassVar[bool] = False
+    #: True for kinds judged on secret findings, which reading every layer's small files measures.
+    needs_secrets: ClassVar[bool] = False
     #: What a learner's goal says instead of the lab's sentence, when that sentence names
     #: variants the grader does not build ("": the lab's sentence stands).
     goal_text: ClassVar[str] = ""
@@ -609,3 +611,71 @@ class MaxFloorRatio(Kind):
             measured=f"{ratio:.1f}× ({megabytes(m.size_bytes)} over a floor of {megabytes(m.runtime_bytes)} "
             f"in {m.runtime_files} files)",
         )
+
+
+def seen_text(seen: SecretSeen) -> str:
+    """A recorded secret finding in words: ``github-token at /etc/app.toml in layer 1, hidden by a later layer``."""
+    where = seen.path if seen.path in ("config Env", "history") else "/" + seen.path
+    layer = "" if seen.layer is None else f" in layer {seen.layer}"
+    return f"{seen.rule} at {where}{layer}" + ("" if seen.visible else ", hidden by a later layer")
+
+
+def seen_list(found: tuple[SecretSeen, ...], count: int = 3) -> str:
+    """The first ``count`` findings in words, and how many more there are."""
+    more = f"; {len(found) - count} more" if len(found) > count else ""
+    return "; ".join(seen_text(s) for s in found[:count]) + more
+
+
+@claim_kind("no_secrets")
+class NoSecrets(Kind):
+    """The secret rules of ``analyze`` find nothing in the variant's image: in no layer (files a later layer deleted
+    included), nor in its config's ``Env`` or history."""
+
+    needs_secrets: ClassVar[bool] = True
+    variant: str = judged()
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        found = measured[self.variant].secrets
+        expected = "nothing secret-looking in any layer, the Env or the history"
+        if found is None:
+            return Verdict(passed=False, expected=expected, measured=f"secrets {NOT_MEASURED}")
+        shown = "none found" if not found else f"{len(found)} found: {seen_list(found)}"
+        return Verdict(passed=not found, expected=expected, measured=shown)
+
+
+#: What a ``secret_found`` claim may ask of the finding: anywhere, visible to a container, or hidden from it.
+STATES = {"any": "anywhere", "visible": "visible to a container", "hidden": "hidden by a later layer"}
+
+
+@claim_kind("secret_found")
+class SecretFound(Kind):
+    """The secret rules of ``analyze`` find a secret of the given rule in the variant's image: the lab shows a
+    leak, not a fix."""
+
+    needs_secrets: ClassVar[bool] = True
+    variant: str = judged()
+    rule: str = key(
+        "The rule that must find it, an id of the table in `checks/inspect/secrets.py` "
+        "(`github-token`, `private-key`, `dotenv`, `secret-variable`, ...)."
+    )
+    state: str = key(
+        '`"any"`; `"visible"`: a container sees it; `"hidden"`: a later layer deleted or replaced the file, '
+        "and it still ships.",
+        default="any",
+    )
+
+    def problems(self) -> list[Problem]:
+        wrong = [] if self.state in STATES else [Problem("state", f"must be one of {', '.join(STATES)}")]
+        empty = [] if self.rule else [Problem("rule", "is empty, so it could never hold")]
+        return super().problems() + wrong + empty
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        found = measured[self.variant].secrets
+        expected = f"a {self.rule} finding, {STATES.get(self.state, self.state)}"
+        if found is None:
+            return Verdict(passed=False, expected=expected, measured=f"secrets {NOT_MEASURED}")
+        hits = [
+            s for s in found if s.rule == self.rule and (self.state == "any" or s.visible == (self.state == "visible"))
+        ]
+        shown = seen_list(tuple(hits)) if hits else f"none{': ' + seen_list(found) if found else ' found'}"
+        return Verdict(passed=bool(hits), expected=expected, measured=shown)

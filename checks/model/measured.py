@@ -38,6 +38,20 @@ class SmokeRun:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SecretSeen:
+    """One secret-looking finding in an image, as recorded: where it is and whether it shows, never its value."""
+
+    #: The rule that found it (``github-token``, ``private-key``, ...; see :mod:`checks.inspect.secrets`).
+    rule: str
+    #: The file's path (no leading slash), or ``config Env`` or ``history``.
+    path: str
+    #: The filesystem layer that holds it (0 is the lowest); None for a config ``Env`` entry.
+    layer: int | None
+    #: False when a later layer deleted or replaced the file: no container sees it, yet it ships.
+    visible: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class Measured:
     """Everything the checker measured about one variant's image."""
 
@@ -71,6 +85,8 @@ class Measured:
     runtime_files: int | None = None
     #: Their total size in bytes: the image's runtime floor (None when not measured).
     runtime_bytes: int | None = None
+    #: Secret-looking findings in every layer and the config, when a claim needs them (None when not measured).
+    secrets: tuple[SecretSeen, ...] | None = None
 
     @property
     def pull_seconds(self) -> float | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.model import dockerignore
-from checks.model.measured import Layer, Measured, SmokeRun
+from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun
 from checks.model.spec import SPEC_NAME, Lab, Variant
 
 SCHEMA_VERSION = 1
@@ -114,7 +114,8 @@ def input_files(folder: Path) -> list[Path]:
 
 
 def variant_input_files(folder: Path, variant: Variant) -> list[Path]:
-    """What building one variant reads: its Dockerfile, the ignore file in effect and the context it lets in.
+    """What building one variant reads: its Dockerfile, the ignore file in effect, its secret files and the context
+    the ignore file lets in.
 
     ValueError when the ignore file holds a pattern BuildKit would refuse.
     """
@@ -124,7 +125,8 @@ def variant_input_files(folder: Path, variant: Variant) -> list[Path]:
         patterns = dockerignore.parse(ignore.read_text(encoding="utf-8")) if ignore else ()
     except ValueError as error:
         raise ValueError(f"{ignore}: {error}") from None
-    return [dockerfile, *([ignore] if ignore else []), *dockerignore.context_files(context, patterns)]
+    secrets = [folder / file for _, file in variant.secrets]
+    return [dockerfile, *([ignore] if ignore else []), *secrets, *dockerignore.context_files(context, patterns)]
 
 
 def lab_input_files(lab: Lab, folder: Path) -> list[Path]:
@@ -160,7 +162,15 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         **_pull_dict(m),
         **_new_dict(m),
         **_floor_dict(m),
+        **_secrets_dict(m),
     }
+
+
+def _secrets_dict(m: Measured) -> dict[str, Any]:
+    """The secret findings, present only when measured (a key added to schema 1): where, never a value."""
+    if m.secrets is None:
+        return {}
+    return {"secrets": [{"rule": s.rule, "path": s.path, "layer": s.layer, "visible": s.visible} for s in m.secrets]}
 
 
 def _layer_dict(layer: Layer) -> dict[str, Any]:
@@ -277,6 +287,7 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 new_compressed_bytes=v.get("new_compressed_bytes"),
                 runtime_files=v.get("runtime_files"),
                 runtime_bytes=v.get("runtime_bytes"),
+                secrets=tuple(SecretSeen(**seen) for seen in v["secrets"]) if "secrets" in v else None,
             )
             for name, v in data["variants"].items()
         },

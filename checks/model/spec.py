@@ -22,6 +22,10 @@ from checks.model.errors import UsageError
 SPEC_NAME = "lab.toml"
 CLAIM_ID = re.compile(r"^L\d+\.\d+$")
 VARIANT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+#: A BuildKit secret's id, as ``--secret id=...`` and ``RUN --mount=type=secret,id=...`` write it.
+SECRET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: The secret id the checker hands every build itself (the host's CA bundle; see checks.engine.verify).
+RESERVED_SECRET = "ca-certificates"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +55,9 @@ class Variant:
     description: str = ""
     #: The smoke test for this variant (the lab's, unless the variant overrides it).
     smoke: Smoke | None = None
+    #: BuildKit secrets its build is handed: (id, file relative to the lab folder) pairs, each passed as
+    #: ``--secret id=ID,src=FILE``, which the Dockerfile reads with ``RUN --mount=type=secret,id=ID``.
+    secrets: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,7 +159,7 @@ def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant
     if not VARIANT_NAME.fullmatch(name):
         _Reader(source, where, {}).fail(f"variant name '{name}' must be lower-case letters, digits and '-'")
     reader = _Reader(source, where, table)
-    reader.only(["dockerfile", "context", "target", "description", "smoke"])
+    reader.only(["dockerfile", "context", "target", "description", "smoke", "secrets"])
     own_smoke = smoke
     if "smoke" in reader.table:
         value = reader.table["smoke"]
@@ -164,7 +171,21 @@ def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant
         target=reader.get("target", str, None),
         description=reader.get("description", str, ""),
         smoke=own_smoke,
+        secrets=_secrets(source, f"{where}.secrets", reader.table.get("secrets", {})),
     )
+
+
+def _secrets(source: str, where: str, table: Any) -> tuple[tuple[str, str], ...]:
+    """A variant's ``secrets`` table: each BuildKit secret id and the file it is read from."""
+    reader = _Reader(source, where, table)
+    for secret_id in reader.table:
+        if not SECRET_ID.fullmatch(secret_id):
+            reader.fail(f"'{where}.{secret_id}': a secret id is letters, digits, '.', '_' and '-'")
+        if secret_id == RESERVED_SECRET:
+            reader.fail(f"'{where}.{secret_id}': the checker hands every build that secret itself; use another id")
+        if not reader.get(secret_id, str):
+            reader.fail(f"'{where}.{secret_id}' must name a file of the lab folder")
+    return tuple((secret_id, reader.table[secret_id]) for secret_id in reader.table)
 
 
 def _kind(where: str, reader: _Reader) -> type[Kind]:
@@ -263,6 +284,7 @@ def _check_paths(path: Path, folder: Path, variant: Variant) -> None:
     for rel, what, wanted in (
         (variant.dockerfile, "Dockerfile", Path.is_file),
         (variant.context, "build context", Path.is_dir),
+        *((file, f"secret file (secrets.{secret_id})", Path.is_file) for secret_id, file in variant.secrets),
     ):
         target = folder / rel
         if not target.exists():

@@ -1,0 +1,349 @@
+"""Secret-looking content in every layer of an image, deleted or not: plain functions over paths, bytes and config.
+
+A layer keeps what it was given even when a later layer deletes or replaces
+it, so a token written in one ``RUN`` and removed in the next still ships
+(:mod:`checks.inspect.layers`).  The rules are the table :data:`RULES`, small
+on purpose and with no external database:
+
+- **content rules** read a file's bytes (only regular files of at most
+  :data:`CONTENT_LIMIT` bytes are read: keys, tokens and config files are
+  small): private keys, tokens with a provider's well-known prefix, cloud
+  access-key ids;
+- **name rules** read only a path: ``.env`` files, whatever their size;
+- **config rules** read the image config: each ``Env`` entry and each
+  history step's ``created_by``, where an ``ENV`` or ``ARG`` line and a
+  ``RUN`` with build args (``RUN |1 NAME=value /bin/sh -c ...``) show their
+  values; a name that says password, secret, token or key, with a value, is a
+  finding, and so is any value a content rule matches.
+
+A matched value is never kept: :func:`redact` turns it into its first
+characters, at most the rule's public prefix (``ghp_``), then ``…`` and its
+length, as soon as it is found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from checks.inspect.layers import Entry, Stacked
+
+#: Regular files of at most this many bytes have their content read (larger ones only their name).
+CONTENT_LIMIT = 1 << 20
+#: What a finding in the image config names instead of a path.
+CONFIG_ENV, HISTORY = "config Env", "history"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of secret: its id, what it is, and how it is found."""
+
+    #: Stable id, as ``analyze`` and the ``secret_found`` claim kind name it.
+    id: str
+    title: str
+    #: Characters of a match that may be shown: its public prefix (``ghp_``); 0 shows none.
+    shown: int
+    #: A content rule's pattern over a file's bytes, or None.
+    pattern: re.Pattern[bytes] | None = None
+    #: The literals a match starts with: the pattern is tried only where one of them is (``bytes.find`` is much
+    #: cheaper than a pattern that searches).
+    anchors: tuple[bytes, ...] = ()
+    #: A name rule's pattern over a file's base name, or None.
+    name: re.Pattern[str] | None = None
+
+
+def _token(body: str) -> re.Pattern[bytes]:
+    """A token pattern that a longer run of token characters around it does not match."""
+    return re.compile(rb"(?<![A-Za-z0-9_-])(?:" + body.encode() + rb")(?![A-Za-z0-9_-])")
+
+
+#: The rules, each one line: what it matches and why no near miss does.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "private-key",
+        "a PEM private key (a BEGIN ... PRIVATE KEY line and at least 64 characters of key)",
+        0,
+        re.compile(
+            rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----\r?\n"
+            rb"(?:[A-Za-z-]+: [^\r\n]*\r?\n)*\r?\n?[A-Za-z0-9+/=\r\n]{64,}"
+        ),
+        (b"-----BEGIN ",),
+    ),
+    Rule(
+        "dotenv",
+        "a .env file (.env.example, .env.sample and .env.template are left out)",
+        0,
+        name=re.compile(r"^\.env(?:\.(?!(?:example|sample|template|dist)$)[\w.-]+)?$"),
+    ),
+    Rule(
+        "github-token",
+        "a GitHub token: ghp_, gho_, ghu_, ghs_ or ghr_ and 36 characters, or github_pat_ and 82",
+        4,
+        _token(r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}"),
+        (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_"),
+    ),
+    Rule(
+        "gitlab-token",
+        "a GitLab personal access token: glpat- and 20 or more characters",
+        4,
+        _token(r"glpat-[A-Za-z0-9_-]{20,}"),
+        (b"glpat-",),
+    ),
+    Rule("npm-token", "an npm access token: npm_ and 36 characters", 4, _token(r"npm_[A-Za-z0-9]{36}"), (b"npm_",)),
+    Rule(
+        "pypi-token",
+        "a PyPI API token: pypi-AgE and 70 or more characters",
+        4,
+        _token(r"pypi-AgE[A-Za-z0-9_-]{70,}"),
+        (b"pypi-AgE",),
+    ),
+    Rule(
+        "slack-token",
+        "a Slack token: xoxa-, xoxb-, xoxp-, xoxo-, xoxs- or xoxr-, digits, a dash and more",
+        4,
+        _token(r"xox[abposr]-[0-9]+-[A-Za-z0-9-]{8,}"),
+        (b"xox",),
+    ),
+    Rule(
+        "stripe-key",
+        "a Stripe live secret or restricted key: sk_live_ or rk_live_ and 24 or more characters",
+        4,
+        _token(r"[sr]k_live_[A-Za-z0-9]{24,}"),
+        (b"sk_live_", b"rk_live_"),
+    ),
+    Rule("google-api-key", "a Google API key: AIza and 35 characters", 4, _token(r"AIza[A-Za-z0-9_-]{35}"), (b"AIza",)),
+    Rule(
+        "aws-access-key",
+        "an AWS access key id: AKIA (long-term) or ASIA (temporary) and 16 capitals or digits",
+        4,
+        re.compile(rb"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
+        (b"AKIA", b"ASIA"),
+    ),
+    Rule("secret-variable", "an ENV, ARG or build arg whose name says password, secret, token or key, with a value", 0),
+)
+BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
+CONTENT_RULES = tuple(rule for rule in RULES if rule.pattern is not None)
+NAME_RULES = tuple(rule for rule in RULES if rule.name is not None)
+#: A variable name that says it holds a secret: a word of it is one of these (``DB_PASSWORD``, ``NPM_TOKEN``).
+SECRET_NAME = re.compile(
+    r"(?:^|_)(?:PASS|PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?)(?:_|$)",
+    re.IGNORECASE,
+)
+#: Names that hold where a secret is, not the secret: ``POSTGRES_PASSWORD_FILE=/run/secrets/db``.
+POINTER_NAME = re.compile(r"_(?:FILE|PATH|DIR)$", re.IGNORECASE)
+
+
+def redact(value: bytes | str, shown: int) -> str:
+    """``value`` as a report may show it: at most its first ``shown`` characters (never more than 4), then ``…``
+    and its length."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    return f"{text[: min(shown, 4)]}…({len(text)} chars)"
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a rule found in one place: never the value, only its redacted form."""
+
+    rule: str
+    #: The file's path (no leading slash), or :data:`CONFIG_ENV` / :data:`HISTORY`.
+    path: str
+    #: The first match, redacted (:func:`redact`); for a name rule, the file's size.
+    redacted: str
+    #: How many matches of the rule the place holds.
+    count: int = 1
+
+
+def scan_content(path: str, data: bytes) -> tuple[Match, ...]:
+    """Every content rule's matches in one file's bytes, one :class:`Match` per rule."""
+    found = []
+    for rule in CONTENT_RULES:
+        hits = _hits(rule, data)
+        if hits:
+            found.append(Match(rule.id, path, redact(hits[0], rule.shown), len(hits)))
+    return tuple(found)
+
+
+def _hits(rule: Rule, data: bytes) -> list[bytes]:
+    """The matches of a content rule, in file order: its pattern tried where each of its anchors is."""
+    assert rule.pattern is not None
+    hits = []
+    for anchor in rule.anchors:
+        at = data.find(anchor)
+        while at != -1:
+            if found := rule.pattern.match(data, at):
+                hits.append((at, found.group(0)))
+            at = data.find(anchor, at + 1)
+    return [value for _, value in sorted(hits)]
+
+
+def scan_name(item: Entry) -> tuple[Match, ...]:
+    """The name rules' matches for one entry of a layer (a file with content, whiteouts and directories left out)."""
+    if item.is_dir or not item.size:
+        return ()
+    return tuple(
+        Match(rule.id, item.path, f"{item.size:,} bytes")
+        for rule in NAME_RULES
+        if rule.name and rule.name.match(item.name)
+    )
+
+
+def wanted(item: Entry) -> bool:
+    """Whether a reader should hand this entry's content to :func:`scan_content`."""
+    return item.type == "0" and 0 < item.size <= CONTENT_LIMIT
+
+
+def _in_value(where: str, value: str) -> list[Match]:
+    return [Match(m.rule, where, m.redacted, m.count) for m in scan_content(where, value.encode("utf-8", "replace"))]
+
+
+def _variables(pairs: Iterable[tuple[str, str]], where: str) -> list[Match]:
+    """``NAME=value`` pairs: a secret-sounding name with a value, and any value a content rule matches."""
+    found = []
+    for name, value in pairs:
+        if value and SECRET_NAME.search(name) and not POINTER_NAME.search(name):
+            found.append(Match("secret-variable", where, f"{name}={redact(value, 0)}"))
+        found += _in_value(where, value)
+    return found
+
+
+#: ``ENV``/``ARG`` lines and BuildKit's build args of a ``RUN`` (``RUN |2 A=1 B=2 /bin/sh -c ...``).
+_ENV_LINE = re.compile(r"^(?:/bin/sh -c #\(nop\)\s+)?(?:ENV|ARG)\s+(.*)$", re.DOTALL)
+_BUILD_ARGS = re.compile(r"^RUN \|(\d+) (.*)$", re.DOTALL)
+_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\S*)")
+
+
+def step_pairs(created_by: str) -> list[tuple[str, str]]:
+    """The ``NAME=value`` pairs a history step shows: an ``ENV``/``ARG`` line's, or a ``RUN``'s build args."""
+    text = created_by.removesuffix("# buildkit").strip()
+    if line := _ENV_LINE.match(text):
+        return [(n, v.strip('"')) for n, v in _PAIR.findall(line.group(1))]
+    if run := _BUILD_ARGS.match(text):
+        return [(n, v.strip('"')) for n, v in _PAIR.findall(run.group(2))[: int(run.group(1))]]
+    return []
+
+
+def scan_step(created_by: str) -> list[Match]:
+    """One history step: its variables (:func:`step_pairs`) and any token pasted into its text."""
+    found = _variables(step_pairs(created_by), HISTORY)
+    named = {m.rule for m in found}
+    return found + [m for m in _in_value(HISTORY, created_by) if m.rule not in named]
+
+
+def scan_env(item: str) -> list[Match]:
+    """One of the image config's ``Env`` entries (``NAME=value``)."""
+    name, _, value = item.partition("=")
+    return _variables([(name, value)], CONFIG_ENV)
+
+
+def setter(name: str, history: Sequence[Mapping[str, Any]]) -> str:
+    """The last history step that sets ``name`` (an ``ENV NAME=...`` line), or ""."""
+    for step in reversed(history):
+        if any(found == name for found, _ in step_pairs(str(step.get("created_by", "")))):
+            return str(step.get("created_by", ""))
+    return ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One secret-looking thing in an image: where, which layer and step put it there, and whether it still shows."""
+
+    rule: str
+    #: The file's path (no leading slash), or :data:`CONFIG_ENV` / :data:`HISTORY`.
+    path: str
+    #: The filesystem layer that holds it (0 is the lowest); None for a config ``Env`` entry or a step that wrote
+    #: no layer.
+    layer: int | None
+    #: That layer's diff id; "" when there is none.
+    diff_id: str
+    #: The history step that put it there, as the config records it ("" when unknown).
+    created_by: str
+    #: False when a later layer deleted or replaced the file: no container sees it, yet it ships.
+    visible: bool
+    #: The layer that deleted or replaced it; None when it is visible.
+    hidden_by: int | None
+    #: True when the later layer put another file at the path (replaced), False when it deleted it.
+    replaced: bool = False
+    redacted: str
+    count: int = 1
+
+    @property
+    def state(self) -> str:
+        """``still visible``, ``deleted in layer N`` or ``replaced in layer N``."""
+        if self.visible:
+            return "still visible"
+        return f"{'replaced' if self.replaced else 'deleted'} in layer {self.hidden_by}"
+
+
+def _steps(history: Sequence[Mapping[str, Any]], count: int) -> tuple[list[str], list[int | None]]:
+    """Each layer's ``created_by``, and each history step's layer index (None for a step that wrote none)."""
+    made: list[str] = []
+    owner: list[int | None] = []
+    index = 0
+    for step in history:
+        if step.get("empty_layer"):
+            owner.append(None)
+            continue
+        made.append(str(step.get("created_by", "")))
+        owner.append(index if index < count else None)
+        index += 1
+    return (made + [""] * count)[:count], owner
+
+
+def findings(
+    layers: Sequence[Sequence[Entry]],
+    found: Sequence[Sequence[Match]],
+    stacked: Stacked,
+    *,
+    history: Sequence[Mapping[str, Any]] = (),
+    env: Sequence[str] = (),
+    diff_ids: Sequence[str] = (),
+) -> tuple[Finding, ...]:
+    """Every finding in an image: ``found`` holds each layer's content matches (:func:`scan_content`), the name
+    rules read ``layers``, the config rules ``history`` and ``env``; ``stacked`` says what still shows."""
+    made, owner = _steps(history, len(layers))
+    ids = (list(diff_ids) + [""] * len(layers))[: len(layers)]
+    hidden = {(h.copy.layer, h.copy.path): h.layer for h in stacked.hidden}
+    out = []
+    for index, entries in enumerate(layers):
+        matches = [*(m for item in entries for m in scan_name(item)), *(found[index] if index < len(found) else ())]
+        for m in matches:
+            by = hidden.get((index, m.path))
+            replaced = by is not None and m.path in stacked.files
+            out.append(_finding(m, index, ids[index], made[index], visible=by is None, hidden_by=by, replaced=replaced))
+    for number, step in enumerate(history):
+        created_by, layer = str(step.get("created_by", "")), owner[number]
+        out += [_finding(m, layer, _id(ids, layer), created_by) for m in scan_step(created_by)]
+    for item in env:
+        created_by = setter(item.partition("=")[0], history)
+        out += [_finding(m, None, "", created_by) for m in scan_env(item)]
+    return tuple(out)
+
+
+def _id(ids: Sequence[str], layer: int | None) -> str:
+    return ids[layer] if layer is not None else ""
+
+
+def _finding(
+    m: Match,
+    layer: int | None,
+    diff_id: str,
+    created_by: str,
+    *,
+    visible: bool = True,
+    hidden_by: int | None = None,
+    replaced: bool = False,
+) -> Finding:
+    return Finding(
+        rule=m.rule,
+        path=m.path,
+        layer=layer,
+        diff_id=diff_id,
+        created_by=created_by,
+        visible=visible,
+        hidden_by=hidden_by,
+        replaced=replaced,
+        redacted=m.redacted,
+        count=m.count,
+    )
