@@ -27,6 +27,7 @@ from checks.inspect.secrets import (
     scan_env,
     scan_name,
     scan_step,
+    scrubbed,
     step_pairs,
     wanted,
 )
@@ -189,6 +190,24 @@ def test_a_build_arg_s_value_in_the_history_is_a_finding_and_a_plain_run_is_not(
 def test_a_token_pasted_into_a_run_line_is_found_in_the_history():
     token, _ = CASES["npm-token"]
     assert [m.rule for m in scan_step(f"RUN /bin/sh -c echo {token} > .npmrc # buildkit")] == ["npm-token"]
+
+
+def test_an_instruction_shown_with_a_finding_has_its_tokens_and_secret_values_redacted():
+    token, _ = CASES["npm-token"]
+    shown = scrubbed(f"RUN |1 DB_PASSWORD=hunter2secret /bin/sh -c echo {token} > .npmrc # buildkit")
+    assert token not in shown
+    assert "hunter2secret" not in shown
+    assert f"{token[:4]}…({len(token)} chars)" in shown
+    assert "DB_PASSWORD=…(13 chars)" in shown
+    assert scrubbed('ENV API_TOKEN="s3cr3t-value"') == "ENV API_TOKEN=…(12 chars)"
+
+
+def test_a_finding_in_the_history_never_repeats_the_token_in_its_instruction():
+    token, _ = CASES["github-token"]
+    step = f"RUN /bin/sh -c echo {token} > /etc/token # buildkit"
+    found = findings([[]], [[]], stack([[]]), history=[{"created_by": step}])
+    assert [f.rule for f in found] == ["github-token"]
+    assert token not in found[0].created_by
 
 
 def test_every_rule_has_a_unique_id_and_a_title():

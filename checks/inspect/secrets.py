@@ -237,6 +237,21 @@ def scan_env(item: str) -> list[Match]:
     return _variables([(name, value)], CONFIG_ENV)
 
 
+def scrubbed(created_by: str) -> str:
+    """An instruction as a report may show it: every token a content rule matches, and the value of every
+    secret-sounding variable it sets, redacted (:func:`redact`), so a finding never repeats what it found."""
+    text = created_by
+    for rule in CONTENT_RULES:
+        for hit in set(_hits(rule, text.encode("utf-8", "replace"))):
+            value = hit.decode("utf-8", "replace")
+            text = text.replace(value, redact(value, rule.shown))
+    for name, value in step_pairs(created_by):
+        if value and SECRET_NAME.search(name) and not POINTER_NAME.search(name):
+            text = text.replace(f"{name}={value}", f"{name}={redact(value, 0)}")
+            text = text.replace(f'{name}="{value}"', f"{name}={redact(value, 0)}")
+    return text
+
+
 def setter(name: str, history: Sequence[Mapping[str, Any]]) -> str:
     """The last history step that sets ``name`` (an ``ENV NAME=...`` line), or ""."""
     for step in reversed(history):
@@ -340,7 +355,7 @@ def _finding(
         path=m.path,
         layer=layer,
         diff_id=diff_id,
-        created_by=created_by,
+        created_by=scrubbed(created_by),
         visible=visible,
         hidden_by=hidden_by,
         replaced=replaced,
