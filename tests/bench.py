@@ -34,21 +34,57 @@ sys.path.insert(0, str(ROOT))
 
 from checks.engine.fresh_engine import fresh_engine  # noqa: E402
 
+#: What each progress line of `checks verify` starts, by the text it starts with: every second until the
+#: next such line counts for that phase (indented lines are build output of the phase they sit in).
+PHASES = (
+    ("stand-in bases", ("base ",)),
+    ("lab builds", (": building ",)),
+    ("smoke tests", (": smoke test of ",)),
+    ("runtime floors", (": tracing the smoke test",)),
+    ("cold pulls", ("pulls: fresh engine", ": cold pull ")),
+    ("registry pushes", ("pulls: ", ": pushed ")),
+    ("analysis", (": analyzing the images",)),
+)
 
-def verify(labs: list[Path], env: dict[str, str]) -> float:
+
+def phase_of(line: str) -> str | None:
+    """The phase a progress line of `checks verify` starts, "other" for another one, None for build output."""
+    if not line.strip() or line.startswith(" "):
+        return None
+    return next((name for name, marks in PHASES if any(mark in line for mark in marks)), "other")
+
+
+def phases(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
+    """Seconds spent in each phase, from (seconds since the start, line) pairs and the run's total seconds."""
+    spent: dict[str, float] = {}
+    current, since = "other", 0.0
+    for at, line in lines:
+        if (name := phase_of(line)) is not None:
+            spent[current] = spent.get(current, 0.0) + at - since
+            current, since = name, at
+    spent[current] = spent.get(current, 0.0) + end - since
+    return {name: seconds for name, seconds in sorted(spent.items(), key=lambda item: -item[1]) if seconds >= 0.05}
+
+
+def verify(labs: list[Path], env: dict[str, str], breakdown: dict[str, float] | None = None) -> float:
+    """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`."""
     start = time.monotonic()
-    done = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "checks", "verify", *map(str, labs)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
+    assert process.stderr is not None
+    lines = [(time.monotonic() - start, line.rstrip("\n")) for line in process.stderr]
     seconds = time.monotonic() - start
-    if done.returncode:
-        sys.exit(f"bench: verify failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    if process.wait():
+        tail = "\n".join(line for _, line in lines)[-2000:]
+        sys.exit(f"bench: verify failed (exit {process.returncode}):\n{tail}")
+    if breakdown is not None:
+        breakdown.update(phases(lines, seconds))
     return seconds
 
 
@@ -206,8 +242,10 @@ def main() -> None:
                 (lab / "results.json").unlink(missing_ok=True)
             with fresh_engine() as host:
                 cold_env = {**env, "DOCKER_HOST": host, "SLIMLAB_PULL": "never"}
-                cold = verify(labs, cold_env)
+                spent: dict[str, float] = {}
+                cold = verify(labs, cold_env, spent)
                 print(f"cold make check (empty engine: bases, builds, smoke tests): {cold:.0f} s")
+                print("  by phase: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spent.items()))
                 print(f"warm right after, same engine: {verify(labs, cold_env):.2f} s")
 
 

@@ -1,0 +1,50 @@
+"""tests/bench.py's breakdown of a cold `make check` into phases, from verify's progress lines."""
+
+from __future__ import annotations
+
+import pytest
+from bench import phase_of, phases
+
+LINES = [
+    (0.0, "base python:3.13-trixie: building the local stand-in slimlab-base/python-3.13-trixie:e87 (first time only)"),
+    (0.5, "    #5 [2/4] RUN apt-get update"),
+    (100.0, "lab-0-pull-speed: building before (before.Dockerfile)"),
+    (130.0, "lab-0-pull-speed: smoke test of before"),
+    (131.0, "lab-0-pull-speed: tracing the smoke test of before for its runtime floor"),
+    (133.0, "pulls: registry /usr/bin/docker-registry listening on 127.0.0.1:53827"),
+    (150.0, "lab-0-pull-speed: pushed before: 388.3 MB compressed"),
+    (151.0, "pulls: fresh engine with an empty data root started for cold pulls"),
+    (167.0, "lab-0-pull-speed: cold pull 1/3 of before: 16.15 s"),
+    (200.0, "lab-0-pull-speed: analyzing the images"),
+    (205.0, "  before: wasted 9.7 MB (efficiency 99.2%)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "phase"),
+    [
+        (LINES[0][1], "stand-in bases"),
+        (LINES[1][1], None),
+        (LINES[2][1], "lab builds"),
+        (LINES[5][1], "registry pushes"),
+        (LINES[7][1], "cold pulls"),
+        (LINES[8][1], "cold pulls"),
+        ("lab-0-pull-speed: results.json updated; 3.4s", "other"),
+    ],
+)
+def test_each_progress_line_starts_its_phase_and_build_output_none(line, phase):
+    assert phase_of(line) == phase
+
+
+def test_every_second_counts_for_the_phase_the_last_progress_line_started():
+    spent = phases(LINES, 210.0)
+    assert spent == {
+        "stand-in bases": 100.0,
+        "cold pulls": 49.0,
+        "lab builds": 30.0,
+        "registry pushes": 18.0,
+        "analysis": 10.0,
+        "runtime floors": 2.0,
+        "smoke tests": 1.0,
+    }
+    assert sum(spent.values()) == 210.0
