@@ -8,7 +8,15 @@ import pytest
 
 from checks.inspect.lint import Finding
 from checks.learner.grade import Grade, bars, render
-from checks.model.claims import MaxCompressedSize, PathAbsent, PullSpeedup, SameSmokeOutput, SizeRatio, SmokePasses
+from checks.model.claims import (
+    MaxCompressedSize,
+    MaxFloorRatio,
+    PathAbsent,
+    PullSpeedup,
+    SameSmokeOutput,
+    SizeRatio,
+    SmokePasses,
+)
 from checks.model.exercise import LEARNER, REFERENCE, SOLUTION, goals, graded_lab
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult
@@ -73,6 +81,11 @@ def test_claims_that_need_a_registry_or_cold_pulls_are_left_to_make_check():
     pulls = claim(4, PullSpeedup(variant="after", of="before", min=2))
     pushed = claim(5, MaxCompressedSize(variant="after", max_mb=10))
     assert [goal.id for goal in goals(demo(SMALL, pulls, pushed))] == ["L9.0", "L9.1"]
+
+
+def test_claims_on_the_runtime_floor_are_left_to_make_check():
+    floor = claim(4, MaxFloorRatio(variant="after", max=1.25))
+    assert [goal.id for goal in goals(demo(SMALL, floor))] == ["L9.0", "L9.1"]
 
 
 def test_the_real_lab_4_goals_all_judge_the_learners_image():
