@@ -225,23 +225,32 @@ def _body(
             response.close()
 
 
-def _messages(response: requests.Response, action: str, deadline: float, timeout: float) -> Iterator[dict[str, Any]]:
-    """The JSON progress messages of a pull or push; UsageError for an error message or past the deadline."""
+def _messages(
+    response: requests.Response, failed: Callable[[str], str], *, deadline: float | None = None, stuck: str = ""
+) -> Iterator[dict[str, Any]]:
+    """The JSON progress messages of a pull, push or load: UsageError ``failed(error)`` for an error message,
+    or ``stuck`` once past ``deadline`` (a :func:`time.monotonic` value; None waits as long as the body does)."""
     for line in response.iter_lines():
-        if time.monotonic() > deadline:
-            raise UsageError(
-                f"`docker {action}` did not finish within {timeout:g}s; the registry or the engine may be "
-                "stuck. Check `docker info` and try again."
-            )
+        if deadline is not None and time.monotonic() > deadline:
+            raise UsageError(stuck)
         if not line.strip():
             continue
         message = json.loads(line)
         if message.get("error"):
-            raise UsageError(
-                f"`docker {action}` failed: {message['error']}. Check that the registry answers and "
-                "run the command again."
-            )
+            raise UsageError(failed(message["error"]))
         yield message
+
+
+def _transfer(response: requests.Response, action: str, deadline: float, timeout: float) -> None:
+    """Read a pull's or a push's progress to its end, as :func:`_messages` does."""
+    for _ in _messages(
+        response,
+        lambda error: f"`docker {action}` failed: {error}. Check that the registry answers and run the command again.",
+        deadline=deadline,
+        stuck=f"`docker {action}` did not finish within {timeout:g}s; the registry or the engine may be stuck. "
+        "Check `docker info` and try again.",
+    ):
+        pass
 
 
 # ---------------------------------------------------------------------------
@@ -372,8 +381,7 @@ def _pull(api: sdk.APIClient, ref: str, timeout: float) -> None:
         headers={"X-Registry-Auth": _auth(api, repository)},
         timeout=timeout,
     ) as response:
-        for _ in _messages(response, f"pull {ref}", deadline, timeout):
-            pass
+        _transfer(response, f"pull {ref}", deadline, timeout)
 
 
 def list_files(image: str) -> frozenset[str]:
@@ -555,7 +563,7 @@ def load_gz(archive: Path) -> str:
                 "`make workshop-bundle`, copy it here whole, and run `make workshop-load BUNDLE=<path>`."
             )
         source.seek(0)
-        lines = []
+        lines: list[str] = []
         action = f"load -i {archive}"
         with _body(
             _api(),
@@ -567,16 +575,14 @@ def load_gz(archive: Path) -> str:
             headers={"Content-Type": "application/x-tar"},
             timeout=LOAD_TIMEOUT,
         ) as response:
-            for line in response.iter_lines():
-                if not line.strip():
-                    continue
-                message = json.loads(line)
-                if message.get("error"):
-                    raise UsageError(
-                        f"docker load of {archive} failed: {message['error']}. Make the bundle again with "
-                        "`make workshop-bundle` and copy it here whole."
-                    )
-                lines.append(message.get("stream", ""))
+            progress = _messages(
+                response,
+                lambda error: (
+                    f"docker load of {archive} failed: {error}. Make the bundle again with "
+                    "`make workshop-bundle` and copy it here whole."
+                ),
+            )
+            lines.extend(str(message.get("stream", "")) for message in progress)
     return "".join(lines).strip()
 
 
@@ -619,8 +625,7 @@ def push(image: str, ref: str, *, timeout: float = 1800) -> None:
             params={"tag": tag},
             headers={"X-Registry-Auth": _auth(api, repository)},
         ) as response:
-            for _ in _messages(response, f"push {ref}", deadline, timeout):
-                pass
+            _transfer(response, f"push {ref}", deadline, timeout)
     finally:
         with engine_errors(f"rmi {ref}"), contextlib.suppress(sdk.errors.APIError):
             api.remove_image(ref)  # removes only the tag: the image keeps its own
