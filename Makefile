@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv engine browser registry skopeo bases check test unit lint bench clean html serve
+.PHONY: help setup venv engine browser registry skopeo bases check test unit lint bench clean html serve locale linkcheck
 
 help:  ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9%-]*:.*## / {sub(/%/, "N", $$1); printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,9 +43,31 @@ SPHINXOPTS ?= -c . -n -W --keep-going -q
 HTML       := docs/_build/html
 PORT       ?= 8000
 
-html: venv  ## render the guide into docs/_build/html from the recorded results (no Docker needed)
+# Editions: English at the root, each translation (docs/locale/<code>/) in a folder of its own.
+EDITIONS := zh_CN
+
+html: venv  ## render the guide, English and 中文 (docs/_build/html/zh_CN), from the recorded results (no Docker needed)
 	@$(PY) -m sphinx -b html $(SPHINXOPTS) docs $(HTML)
-	@echo "html: the guide is in $(HTML)/index.html (make serve to preview it)"
+	@for code in $(EDITIONS); do \
+	  $(PY) -m sphinx -b html $(SPHINXOPTS) -D language=$$code docs $(HTML)/$$code || exit 1; \
+	done
+	@echo "html: the guide is in $(HTML)/index.html, and $(foreach c,$(EDITIONS),$(HTML)/$(c)/index.html) (make serve to preview it)"
+
+# The catalogs: the pages' messages (Sphinx's gettext builder), lab.toml's and the
+# checker's own (python -m checks locale), merged into docs/locale/<code>/LC_MESSAGES/*.po
+# by sphinx-intl.  New or changed English arrives untranslated or fuzzy, and the
+# catalog test (tests/test_locale.py) fails until a translator has done it.
+POT := docs/_build/gettext
+
+locale: venv  ## update the translation catalogs in docs/locale from the English pages, lab.toml files and the checker's words
+	@rm -rf $(POT)
+	@$(PY) -m sphinx -b gettext -c . -q docs $(POT)
+	@$(PY) -m checks locale $(POT)
+	@$(VENV)/bin/sphinx-intl update --pot-dir $(POT) --locale-dir docs/locale --line-width 0 --no-obsolete $(foreach c,$(EDITIONS),-l $(c))
+	@echo "locale: catalogs updated; translate what is new (msgstr \"\") or fuzzy, then make html"
+
+linkcheck: venv  ## check every external link the English pages carry (needs the network those links are on)
+	@$(PY) -m sphinx -b linkcheck -c . -q docs docs/_build/linkcheck
 
 serve: venv  ## build, then preview the guide at http://127.0.0.1:8000 (PORT=8000), on the loopback interface only
 	@$(MAKE) --no-print-directory html || echo "serve: the build failed (see above); serving the pages it wrote anyway"

@@ -10,6 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # so that `checks` (the checker package) is importable
 
+from checks.model.i18n import N_  # noqa: E402  (after the path; marks the title for the catalogs)
+
 project = "slimlab"
 author = "the slimlab authors"
 copyright = "the slimlab authors"
@@ -24,8 +26,19 @@ extensions = [
 
 root_doc = "index"
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
-templates_path = []
+exclude_patterns = ["_build", "locale"]  # locale/: the catalogs and their glossary, not pages
+templates_path = ["docs/_templates"]  # the language switcher (components/view-this-page.html)
+
+# Translations (make locale; checks.model.i18n): one message catalog per page in
+# docs/locale/<language>/LC_MESSAGES/, beside slimlab-labs.po (lab.toml's words) and
+# slimlab-ui.po (the checker's own).  `make html` builds English, then each other
+# edition with -D language=..., into docs/_build/html/<language>/.
+locale_dirs = ["locale"]  # relative to docs/
+gettext_compact = False  # one catalog per page, named after it
+gettext_location = False  # no "#: file:line" comments: moving a paragraph is not a catalog change
+gettext_uuid = False
+gettext_last_translator = "the slimlab authors"
+gettext_language_team = "slimlab"
 
 # Lab folders and stand-in recipes the extension reads (empty: <conf dir>/labs and
 # <conf dir>/checks/bases).  Tests point slimlab_labs at a copy with -D.
@@ -51,7 +64,7 @@ copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 
 html_theme = "furo"
-html_title = "slimlab: smaller container images, measured"
+html_title = N_("slimlab: smaller container images, measured")  # translated per edition by checks.guide
 html_static_path = ["docs/_static"]
 html_css_files = ["slimlab.css", "pullchart.css"]
 html_show_sourcelink = False

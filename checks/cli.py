@@ -1,4 +1,4 @@
-"""Command line: ``python -m checks verify|grade|workshop|bases|clean|analyze|diff|lint``.
+"""Command line: ``python -m checks verify|grade|workshop|bases|clean|analyze|diff|lint|locale``.
 
 Exit codes: 0 every claim holds; 1 a claim fails; 2 bad input or environment
 (one paragraph saying what to do, never a traceback); 3 an internal error (one
@@ -22,6 +22,7 @@ from checks.engine.bases import Resolver
 from checks.engine.pullbench import PullBench
 from checks.engine.verify import verify
 from checks.learner import report
+from checks.model import i18n, links
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.pulls import wanted
@@ -120,6 +121,8 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from checks.learner.grade import grade, render
     from checks.model.exercise import EXERCISE, SOLUTION
 
+    language = i18n.parse_language(args.lang) if args.lang else i18n.from_environ(os.environ)
+    i18n.use(i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.UI_DOMAIN))
     folder = find_lab(args.lab)
     dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE
     result = grade(
@@ -128,9 +131,23 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
         resolver=Resolver(echo=echo, builder=_builder(args), settings=settings),
         echo=echo,
         builder=_builder(args),
+        catalog=i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.LABS_DOMAIN),
     )
-    print(render(result, docs_url=settings.docs_url))
+    print(render(result, docs_url=links.edition_url(settings.docs_url, i18n.edition_path(language))))
     return 0 if result.passed else 1
+
+
+def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the templates of the two catalogs that are not pages: lab.toml's words and the checker's own."""
+    out = Path(args.dir)
+    out.mkdir(parents=True, exist_ok=True)
+    messages = [m for folder in all_labs() for m in i18n.lab_messages(load(folder))]
+    modules = [ROOT / "conf.py", *sorted((ROOT / "checks").rglob("*.py"))]
+    sources = {str(p.relative_to(ROOT)): p.read_bytes() for p in modules}
+    for domain, found in ((i18n.LABS_DOMAIN, messages), (i18n.UI_DOMAIN, i18n.ui_messages(sources))):
+        (out / f"{domain}.pot").write_text(i18n.pot_text(found, domain), encoding="utf-8")
+        echo(f"locale: {out / domain}.pot: {len(found)} messages")
+    return 0
 
 
 def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
@@ -252,7 +269,18 @@ def parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--solution", action="store_true", help="grade the reference answer (solution.Dockerfile)")
     g.add_argument("--builder", help="buildx builder to use")
+    g.add_argument(
+        "--lang",
+        help=f"language of the report: {', '.join(i18n.LANGUAGES)} (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)",
+    )
     g.set_defaults(run=cmd_grade)
+    lo = sub.add_parser(
+        "locale", help="write the catalog templates of lab.toml's words and the checker's (make locale)"
+    )
+    lo.add_argument(
+        "dir", metavar="DIR", help="folder for slimlab-labs.pot and slimlab-ui.pot (make locale: docs/_build/gettext)"
+    )
+    lo.set_defaults(run=cmd_locale)
     w = sub.add_parser("workshop", help="prepare a workshop machine, or bundle/load base images for air-gapped rooms")
     w.add_argument("action", choices=["prepare", "bundle", "load"])
     w.add_argument("--bundle", default="slimlab-workshop.tar.gz", help="archive path (default: %(default)s)")

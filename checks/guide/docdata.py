@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.model.errors import UsageError
+from checks.model.i18n import ENGLISH, Catalog, translate_lab, translate_results
 from checks.model.measured import Measured
 from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
 from checks.model.spec import SPEC_NAME, Lab, load
@@ -45,11 +46,12 @@ class LabDocs:
         return self.folder / RESULTS_NAME
 
 
-def load_lab(folder: Path) -> LabDocs:
-    """Read a lab folder for the docs: never raises for a broken spec or missing results."""
+def load_lab(folder: Path, catalog: Catalog = ENGLISH) -> LabDocs:
+    """Read a lab folder for the docs, its words in ``catalog``'s language: never raises for a broken spec."""
     try:
         spec, problem = load(folder), ""
         current = inputs_sha256(spec, folder)
+        spec = translate_lab(spec, catalog)
     except UsageError as error:
         spec, problem, current = None, str(error), ""
     except (OSError, ValueError) as error:  # an unreadable input, a .dockerignore pattern BuildKit refuses
@@ -58,7 +60,7 @@ def load_lab(folder: Path) -> LabDocs:
         name=folder.name,
         folder=folder,
         spec=spec,
-        results=read(folder / RESULTS_NAME),
+        results=translate_results(recorded, catalog) if (recorded := read(folder / RESULTS_NAME)) else None,
         current_sha256=current,
         problem=problem,
     )

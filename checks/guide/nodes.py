@@ -17,6 +17,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from checks.guide.docdata import LabDocs, lab_folders, load_lab
+from checks.model.i18n import ENGLISH
 from checks.model.links import anchor
 from checks.model.results import ClaimResult, Results
 from checks.model.spec import Claim
@@ -45,7 +46,8 @@ def bases_dir(app: Sphinx) -> Path:
 def all_labs(app: Sphinx) -> dict[str, LabDocs]:
     cache = getattr(app, "_slimlab_labs", None)
     if cache is None:
-        cache = {folder.name: load_lab(folder) for folder in lab_folders(labs_dir(app))}
+        catalog = getattr(app, "_slimlab_labs_catalog", ENGLISH)  # set by checks.guide.editions for a translation
+        cache = {folder.name: load_lab(folder, catalog) for folder in lab_folders(labs_dir(app))}
         app._slimlab_labs = cache  # type: ignore[attr-defined]
     return cache
 

@@ -53,7 +53,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import exercise, floorchart, fromrecords, layertally, pullchart, sphinxref, timingsdoc
+from checks.guide import editions, exercise, floorchart, fromrecords, layertally, pullchart, sphinxref, timingsdoc
 from checks.guide.charts import layer_bars, layer_chart, layer_steps, layer_writers
 from checks.guide.docdata import (
     FIELDS,
@@ -624,6 +624,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("lab-results", LabResultsDirective)
     app.add_directive("claim", ClaimDirective)
     app.add_directive("workshop-timings", WorkshopTimingsDirective)
+    editions.setup(app)
     sphinxref.setup(app)
     exercise.setup(app)
     fromrecords.setup(app)

@@ -20,6 +20,7 @@ from checks.inspect.lint import hints as lint_hints
 from checks.inspect.lint import line as lint_line
 from checks.model.errors import UsageError
 from checks.model.exercise import EXERCISE, SOLUTION, graded_lab
+from checks.model.i18n import ENGLISH, Catalog, _, translate_lab
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult
@@ -43,9 +44,16 @@ class Grade:
 
 
 def grade(
-    folder: Path, dockerfile: str, *, resolver: Resolver, echo: Callable[[str], None], builder: str | None = None
+    folder: Path,
+    dockerfile: str,
+    *,
+    resolver: Resolver,
+    echo: Callable[[str], None],
+    builder: str | None = None,
+    catalog: Catalog = ENGLISH,
 ) -> Grade:
-    lab = load(folder)
+    """Build and judge ``dockerfile``; goals and hints in ``catalog``'s language (the figures are the same)."""
+    lab = translate_lab(load(folder), catalog)
     for needed in (dockerfile, SOLUTION):
         if not (folder / needed).is_file():
             raise UsageError(
@@ -76,22 +84,30 @@ def bars(sizes: Mapping[str, int], width: int = 40) -> list[str]:
 
 
 def render(result: Grade, *, docs_url: str = DEFAULT_DOCS_URL) -> str:
-    lines = [f"{result.lab.name.removesuffix('-grade')}: grading {result.dockerfile}", ""]
+    """The report ``make lab-N`` prints, in the language :func:`checks.model.i18n.use` chose."""
+    name = result.lab.name.removesuffix("-grade")
+    lines = [_("{lab}: grading {dockerfile}").format(lab=name, dockerfile=result.dockerfile), ""]
     for goal in result.goals:
-        mark = "PASS" if goal.passed else "FAIL"
+        mark = _("PASS") if goal.passed else _("FAIL")
         lines.append(f"  {mark}  {goal.id:<6} {goal.text}")
-        lines.append(f"              measured {goal.measured}; goal {goal.expected}")
+        lines.append(
+            "              " + _("measured {measured}; goal {goal}").format(measured=goal.measured, goal=goal.expected)
+        )
         if not goal.passed:
             hint = result.hints.get(goal.id) or goal.text
-            lines.append(f"        hint: {hint}")
-            lines.append(f"        learn: {section(result.lab.page, goal.id).url(docs_url)}")
+            lines.append("        " + _("hint: {hint}").format(hint=hint))
+            lines.append("        " + _("learn: {url}").format(url=section(result.lab.page, goal.id).url(docs_url)))
     if result.advice:
-        lines += ["", "  advice from hadolint (not graded):"] + [
+        lines += ["", "  " + _("advice from hadolint (not graded):")] + [
             "    " + lint_line(f, docs_url=docs_url) for f in result.advice
         ]
-    lines += ["", "  size journey: before -> yours -> reference"]
+    lines += ["", "  " + _("size journey: before -> yours -> reference")]
     lines += bars({name: m.size_bytes for name, m in result.measured.items()})
     passed = sum(goal.passed for goal in result.goals)
-    verdict = "every goal met: well done." if result.passed else "keep going: fix the goals marked FAIL above."
-    lines += ["", f"  {passed}/{len(result.goals)} goals met; {verdict}"]
+    verdict = _("every goal met: well done.") if result.passed else _("keep going: fix the goals marked FAIL above.")
+    lines += [
+        "",
+        "  "
+        + _("{passed}/{total} goals met; {verdict}").format(passed=passed, total=len(result.goals), verdict=verdict),
+    ]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from checks.model.claims import SmokePasses
+from checks.model.i18n import _
 from checks.model.spec import Claim, Lab
 
 #: The variant name of the learner's image while grading.
@@ -51,10 +52,12 @@ def goals(lab: Lab) -> tuple[Claim, ...]:
             0,
             Claim(
                 id=smoke_goal_id(lab),
-                text="The app still passes its smoke test.",
+                text=_("The app still passes its smoke test."),
                 check=SmokePasses(variant=LEARNER),
-                hint="Your image builds but the app no longer runs: compare its start command and files with "
-                "before.Dockerfile.",
+                hint=_(
+                    "Your image builds but the app no longer runs: compare its start command and files with "
+                    "before.Dockerfile."
+                ),
             ),
         )
     return tuple(found)

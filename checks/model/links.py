@@ -15,6 +15,11 @@ from dataclasses import dataclass
 DEFAULT_DOCS_URL = "docs/_build/html"
 
 
+def edition_url(base: str, folder: str) -> str:
+    """The root of one edition of the guide, ``folder`` under ``base`` (see :func:`checks.model.i18n.edition_path`)."""
+    return f"{base.rstrip('/')}/{folder}" if folder else base
+
+
 def anchor(stable_id: str) -> str:
     """The HTML anchor of an id's section: ``L4.1`` -> ``l4-1``, ``DL3009`` -> ``dl3009``."""
     return stable_id.lower().replace(".", "-")

@@ -1,0 +1,294 @@
+"""The guide's and the grader's languages, and the message catalogs that carry them.
+
+Every edition but English is translated through gettext catalogs kept in the
+repository, ``docs/locale/<language>/LC_MESSAGES/*.po``, by one workflow
+(``make locale``): the pages' catalogs come from Sphinx's gettext builder,
+and two more come from here.
+
+``slimlab-labs``
+    The words of each ``lab.toml``: its title and exercise, each variant's
+    description, each claim's statement and hint.  A message's context names
+    where it comes from (``L4.1 hint``, ``lab-4-go-multistage title``), so
+    the stable id that ties a claim to its section and its hint ties its
+    translation too.  :func:`lab_messages` lists them; :func:`translate_lab`
+    and :func:`translate_results` apply a catalog.
+``slimlab-ui``
+    The checker's own words, the ones the guide's directives and the grader
+    print (``Variant``, ``Hint:``, "keep going: ..."): each is marked with
+    :func:`_` where it is written, and extracted from the source.
+
+Figures are never translated: a page's numbers come from the same
+``:measured:`` roles in every edition, and a catalog entry that drops or
+changes one fails :func:`catalog_problems`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog as _BabelCatalog
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po, write_po
+
+from checks.model.errors import UsageError
+from checks.model.results import Results
+from checks.model.spec import Lab
+
+#: The language the sources are written in.
+SOURCE = "en"
+#: Every edition, by its Sphinx/gettext code, with the name a reader picks it by.
+LANGUAGES: Mapping[str, str] = {"en": "English", "zh_CN": "中文"}
+#: Where the catalogs live, relative to the repository root (the Sphinx ``locale_dirs`` of docs/).
+LOCALE_DIR = Path("docs/locale")
+#: The catalog of lab.toml's words, and the catalog of the checker's own words.
+LABS_DOMAIN = "slimlab-labs"
+UI_DOMAIN = "slimlab-ui"
+
+
+def edition_path(language: str) -> str:
+    """Where an edition sits under the site's root: ``""`` for English, ``"zh_CN"`` for Chinese."""
+    return "" if language == SOURCE else language
+
+
+def parse_language(text: str) -> str:
+    """A language as a person or a locale writes it (``zh``, ``zh-CN``, ``zh_CN.UTF-8``), as an edition code."""
+    word = text.strip().split(".")[0].split("@")[0].replace("-", "_").lower()
+    for code in LANGUAGES:
+        if word in (code.lower(), code.split("_")[0].lower()):
+            return code
+    if word.startswith("zh"):  # zh_TW, zh_HK, zh_SG: the Chinese edition is the closest there is
+        return "zh_CN"
+    if word.startswith("en") or word in ("c", "posix"):
+        return SOURCE
+    raise UsageError(
+        f"'{text}' is not a language slimlab speaks. Use one of: {', '.join(LANGUAGES)} "
+        f"(for example --lang zh_CN, or LANG=zh_CN.UTF-8)."
+    )
+
+
+def from_environ(environ: Mapping[str, str]) -> str:
+    """The learner's language from the locale, in gettext's order: LANGUAGE, LC_ALL, LC_MESSAGES, LANG.
+
+    A locale slimlab has no edition for reads as English; only an explicit ``--lang`` is an error.
+    """
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").split(":")[0].strip()
+        if value:
+            try:
+                return parse_language(value)
+            except UsageError:
+                return SOURCE
+    return SOURCE
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language's translations: (context, English) -> text; a missing or fuzzy entry reads as English."""
+
+    language: str = SOURCE
+    entries: Mapping[tuple[str | None, str], str] = dataclasses.field(default_factory=dict)
+
+    def text(self, english: str, context: str | None = None) -> str:
+        return self.entries.get((context, english)) or english
+
+
+#: The English "catalog": every message as written.
+ENGLISH = Catalog()
+
+
+def parse_po(text: str, language: str) -> Catalog:
+    """A catalog from a ``.po`` file's text: only entries that are translated and not fuzzy count."""
+    po = read_po(io.StringIO(text), locale=language if language != SOURCE else None)
+    entries = {
+        (m.context, str(m.id)): str(m.string) for m in po if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
+    return Catalog(language, entries)
+
+
+def catalog_file(locale_dir: Path, language: str, domain: str) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def load_catalog(locale_dir: Path, language: str, domain: str) -> Catalog:
+    """The catalog of ``domain`` for ``language`` in ``locale_dir`` (the repository's :data:`LOCALE_DIR`)."""
+    if language == SOURCE:
+        return ENGLISH
+    path = catalog_file(locale_dir, language, domain)
+    try:
+        return parse_po(path.read_text(encoding="utf-8"), language)
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path} does not exist, so there is no {LANGUAGES.get(language, language)} text for {domain}. "
+            f"Restore it from git (`git checkout -- {path}`), or run `make locale` to create it."
+        ) from None
+    except (OSError, ValueError) as error:
+        raise UsageError(
+            f"{path} cannot be read as a gettext catalog ({error}); fix it or restore it from git."
+        ) from None
+
+
+# The checker's own words ------------------------------------------------------------------------------
+
+#: The catalog :func:`_` reads: one per process (a docs build, a grading run), as gettext's ``install``.
+_IN_USE: dict[str, Catalog] = {UI_DOMAIN: ENGLISH}
+
+
+def use(catalog: Catalog) -> None:
+    """Make ``catalog`` the one :func:`_` reads from now on."""
+    _IN_USE[UI_DOMAIN] = catalog
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for ``make locale`` where it cannot be translated yet (conf.py); :func:`_` does it later."""
+    return message
+
+
+def _(message: str) -> str:
+    """The checker's own words in the language in use (:func:`use`); marks ``message`` for ``make locale``."""
+    return _IN_USE[UI_DOMAIN].text(message)
+
+
+# The words of lab.toml -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    context: str
+    english: str
+
+
+def lab_messages(lab: Lab) -> list[Message]:
+    """Every translatable string of one lab.toml, each with the context that says where it is."""
+    found = [Message(f"{lab.name} title", lab.title)]
+    if lab.exercise:
+        found.append(Message(f"{lab.name} exercise", lab.exercise))
+    found += [Message(f"{lab.name} variant {v.name}", v.description) for v in lab.variants if v.description]
+    for claim in lab.claims:
+        found.append(Message(f"{claim.id} text", claim.text))
+        if claim.hint:
+            found.append(Message(f"{claim.id} hint", claim.hint))
+    return found
+
+
+def translate_lab(lab: Lab, catalog: Catalog) -> Lab:
+    """``lab`` with its words in ``catalog``'s language (the same lab when the catalog is English)."""
+    if catalog is ENGLISH:
+        return lab
+    return dataclasses.replace(
+        lab,
+        title=catalog.text(lab.title, f"{lab.name} title"),
+        exercise=catalog.text(lab.exercise, f"{lab.name} exercise") if lab.exercise else "",
+        variants=tuple(
+            dataclasses.replace(v, description=catalog.text(v.description, f"{lab.name} variant {v.name}"))
+            if v.description
+            else v
+            for v in lab.variants
+        ),
+        claims=tuple(
+            dataclasses.replace(
+                c,
+                text=catalog.text(c.text, f"{c.id} text"),
+                hint=catalog.text(c.hint, f"{c.id} hint") if c.hint else "",
+            )
+            for c in lab.claims
+        ),
+    )
+
+
+def translate_results(results: Results, catalog: Catalog) -> Results:
+    """Recorded results with each claim's statement in ``catalog``'s language (figures untouched)."""
+    if catalog is ENGLISH:
+        return results
+    claims = tuple(dataclasses.replace(c, text=catalog.text(c.text, f"{c.id} text")) for c in results.claims)
+    return dataclasses.replace(results, claims=claims)
+
+
+def pot_text(messages: Iterable[Message | str], domain: str) -> str:
+    """A gettext template (``.pot``) of ``messages``, in order, duplicates once; strings have no context."""
+    template = _BabelCatalog(domain=domain, project="slimlab", fuzzy=False)
+    for message in messages:
+        if isinstance(message, Message):
+            template.add(message.english, context=message.context)
+        else:
+            template.add(message)
+    out = io.BytesIO()
+    write_po(out, template, width=0, omit_header=False, no_location=True)
+    return out.getvalue().decode("utf-8")
+
+
+def ui_messages(sources: Mapping[str, bytes]) -> list[str]:
+    """Every string marked ``_("...")`` or ``N_("...")`` in ``sources`` (a module's path -> its Python source), in order."""
+    found: list[str] = []
+    for _path, source in sorted(sources.items()):
+        for _line, message, _comments, _context in extract("python", io.BytesIO(source), keywords={"_": None, "N_": None}):
+            if isinstance(message, str) and message not in found:
+                found.append(message)
+    return found
+
+
+# Catalogs that cannot rot ----------------------------------------------------------------------------
+
+#: What a translation must keep as the English has it: interpreted text (``:measured:`x```,
+#: ``:claim:`L4.1```), inline literals, and substitutions.  A role with an explicit title
+#: (``:doc:`the layers page <layers>```) keeps its role and target; its title is translated.
+_KEPT = re.compile(r"(:[a-z][a-z0-9-]*:)`([^`]+)`|``[^`]+``|\|[A-Za-z][\w-]*\|")
+#: The same in a MyST (Markdown) page: ``{role}`content``` and `` `code` ``.
+_KEPT_MD = re.compile(r"(\{[a-z][a-z0-9-]*\})`([^`]+)`|`[^`]+`")
+_TITLED = re.compile(r"^(.*\S)\s*<([^<>]+)>$", re.S)
+
+
+def kept(text: str, *, markdown: bool = False) -> list[str]:
+    """The pieces of ``text`` a translation must carry unchanged, sorted (``markdown``: MyST syntax)."""
+    pieces = []
+    for found in (_KEPT_MD if markdown else _KEPT).finditer(text):
+        role, content = found.group(1), found.group(2)
+        titled = _TITLED.match(content) if role else None
+        pieces.append(f"{role}`<{titled.group(2)}>`" if titled else found.group(0))
+    return sorted(pieces)
+
+
+#: A ``str.format`` field of the checker's own words: ``{lab}``, ``{passed}``.
+_FIELD = re.compile(r"\{[a-z_]*\}")
+
+
+def catalog_problems(template: str, po: str, name: str, *, markdown: bool = False, fields: bool = False) -> list[str]:
+    """Why the catalog ``po`` does not translate the template ``template`` completely; [] when it does.
+
+    A message the template has and the catalog lacks (the English changed and ``make locale`` was not run),
+    one it has no longer, one untranslated or fuzzy, or a translation that drops, adds or alters a role,
+    a literal or a substitution (or, with ``fields``, a ``{field}`` of ``str.format``): each is a problem,
+    named with its context and the first words of the English.
+    """
+    wanted = {(m.context, str(m.id)) for m in read_po(io.StringIO(template)) if m.id}
+    catalog = read_po(io.StringIO(po))
+    have = {(m.context, str(m.id)): m for m in catalog if m.id}
+    problems: list[str] = []
+
+    def where(key: tuple[str | None, str]) -> str:
+        context, english = key
+        short = english if len(english) <= 60 else english[:57] + "..."
+        return f"{name}: {'[' + context + '] ' if context else ''}'{short}'"
+
+    problems += [
+        f"{where(key)} is not in the catalog (run `make locale`)" for key in sorted(wanted - have.keys(), key=str)
+    ]
+    problems += [
+        f"{where(key)} is in the catalog but no longer in the English (run `make locale`)"
+        for key in sorted(have.keys() - wanted, key=str)
+    ]
+    for key in sorted(wanted & have.keys(), key=str):
+        message = have[key]
+        if message.fuzzy:
+            problems.append(f"{where(key)} is fuzzy: check the translation, then remove the fuzzy flag")
+        elif not message.string:
+            problems.append(f"{where(key)} is not translated")
+        elif (got := kept(str(message.string), markdown=markdown)) != (want := kept(key[1], markdown=markdown)):
+            problems.append(f"{where(key)}: the translation must keep {want} exactly, and has {got}")
+        elif fields and sorted(_FIELD.findall(str(message.string))) != sorted(_FIELD.findall(key[1])):
+            problems.append(f"{where(key)}: the translation must keep the fields {sorted(_FIELD.findall(key[1]))}")
+    return problems
