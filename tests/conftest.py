@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from checks.model import i18n
+
 ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "labs"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -55,7 +57,8 @@ def run_checks(
         timeout=timeout,
         # Pull timing (a registry and a second engine) is lab 0's and its own tests' business;
         # elsewhere it would only slow the suite down.
-        env={**os.environ, "SLIMLAB_PULL_MEASURE": "0", **(env or {})},
+        # LANGUAGE=en: the report in English whatever the machine's locale, unless a test asks for another.
+        env={**os.environ, "SLIMLAB_PULL_MEASURE": "0", "LANGUAGE": "en", **(env or {})},
         check=False,
     )
 
@@ -75,12 +78,21 @@ def sphinx_build(source: Path, out: Path, *extra: str) -> subprocess.CompletedPr
     )
 
 
+#: The editions ``make html`` builds after English (the Makefile's EDITIONS, which test_docs_editions checks).
+TRANSLATIONS = tuple(code for code in i18n.LANGUAGES if code != i18n.SOURCE)
+
+
 @pytest.fixture(scope="session")
 def built_guide(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The guide's HTML folder, built once per session from docs/ and the recorded results."""
+    """The guide's HTML folder, built once per session from docs/ and the recorded results, as ``make html``
+    builds it: English at the root, each translation in a folder named after its language."""
     out = tmp_path_factory.mktemp("guide")
     done = sphinx_build(ROOT / "docs", out)
     assert done.returncode == 0, f"the guide does not build under -n -W:\n{done.stderr}"
+    for code in TRANSLATIONS:
+        translated = sphinx_build(ROOT / "docs", out / code, "-D", f"language={code}")
+        assert translated.returncode == 0, f"the {code} edition does not build under -n -W:\n{translated.stderr}"
+        shutil.move(out / code / "html", out / "html" / code)
     return out / "html"
 
 

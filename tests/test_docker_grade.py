@@ -40,6 +40,19 @@ def test_the_solution_copied_over_the_exercise_meets_every_goal(lab, lab_copy):
     assert "FAIL" not in done.stdout
 
 
+@pytest.mark.parametrize(
+    "how", [{"env": {"LANGUAGE": "", "LC_ALL": "", "LANG": "zh_CN.UTF-8"}}, {"args": ("--lang", "zh_CN")}]
+)
+def test_the_grader_speaks_chinese_from_the_locale_or_when_asked(lab_copy, how):
+    folder = lab_copy("lab-4")
+    done = run_checks("grade", str(folder), *how.get("args", ()), env=how.get("env"))
+    assert done.returncode == 1, done.stderr[-3000:]
+    hints = [line for line in done.stdout.splitlines() if "L4." in line or "zh_CN/" in line]
+    assert any("/zh_CN/multi-stage.html#l4-" in line for line in hints), done.stdout
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in line) for line in hints if "L4." in line), done.stdout
+    assert "size journey" not in done.stdout
+
+
 def test_an_exercise_that_does_not_build_gets_an_explanation_not_a_traceback(lab_copy):
     folder = lab_copy("lab-4")
     (folder / "exercise.Dockerfile").write_text("FROM golang:1.24-trixie\nRUN exit 3\n")

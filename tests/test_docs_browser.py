@@ -27,8 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Each edition's folder under the site's root, for the tests that must behave the same in every language.
+EDITIONS = pytest.mark.parametrize(
+    "edition", ["", *(f"{code}/" for code in TRANSLATIONS)], ids=["en", *TRANSLATIONS]
+)
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -198,8 +203,9 @@ def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bro
     b.close()
 
 
-def test_a_console_block_copies_its_commands_without_the_prompt(site: str, browser: Browser):
-    browser.open(f"{site}/index.html")
+@EDITIONS
+def test_a_console_block_copies_its_commands_without_the_prompt(site: str, browser: Browser, edition: str):
+    browser.open(f"{site}/{edition}index.html")
     block = "div.highlight-console"
     shown = browser.js(f"document.querySelector('{block} pre').innerText")
     assert shown.startswith("$ make check")
@@ -213,8 +219,9 @@ def test_a_console_block_copies_its_commands_without_the_prompt(site: str, brows
     assert not copied.startswith("$")
 
 
-def test_every_code_block_has_a_copy_button(site: str, browser: Browser):
-    browser.open(f"{site}/multi-stage.html")
+@EDITIONS
+def test_every_code_block_has_a_copy_button(site: str, browser: Browser, edition: str):
+    browser.open(f"{site}/{edition}multi-stage.html")
     counts = browser.js(
         "[document.querySelectorAll('div.highlight').length,"
         " document.querySelectorAll('div.highlight button.copybtn').length]"
@@ -223,8 +230,9 @@ def test_every_code_block_has_a_copy_button(site: str, browser: Browser):
     assert counts[0] == counts[1]
 
 
-def test_before_after_tabs_switch_on_click(site: str, browser: Browser):
-    browser.open(f"{site}/multi-stage.html")
+@EDITIONS
+def test_before_after_tabs_switch_on_click(site: str, browser: Browser, edition: str):
+    browser.open(f"{site}/{edition}multi-stage.html")
     visible = (
         "[...document.querySelector('.sd-tab-set').querySelectorAll(':scope > .sd-tab-content')]"
         ".map(c => getComputedStyle(c).display !== 'none' && c.offsetHeight > 0)"
@@ -236,9 +244,10 @@ def test_before_after_tabs_switch_on_click(site: str, browser: Browser):
     assert "distroless" in browser.js("document.querySelectorAll('.sd-tab-set > .sd-tab-content')[1].innerText")
 
 
-def test_the_layer_chart_renders_a_visible_bar_per_layer(site: str, browser: Browser):
+@EDITIONS
+def test_the_layer_chart_renders_a_visible_bar_per_layer(site: str, browser: Browser, edition: str):
     results = json.loads((ROOT / "labs/lab-4-go-multistage/results.json").read_text())
-    browser.open(f"{site}/multi-stage.html")
+    browser.open(f"{site}/{edition}multi-stage.html")
     browser.js("document.querySelector('svg.slimlab-chart').scrollIntoView()")
     bars = browser.js(
         "[...document.querySelectorAll('svg.slimlab-chart rect.slimlab-layer')]"
@@ -249,7 +258,8 @@ def test_the_layer_chart_renders_a_visible_bar_per_layer(site: str, browser: Bro
     assert all(width > 0 and height > 0 for width, height, _ in bars)
     widest = max(bars)
     assert widest[2] == max(layers), "the largest layer draws the widest segment"
-    assert browser.js("document.querySelector('svg.slimlab-chart title').textContent").startswith("Layer sizes")
+    title = browser.js("document.querySelector('svg.slimlab-chart title').textContent")
+    assert title.startswith("Layer sizes") if not edition else title and not title.startswith("Layer sizes")
 
 
 PHONE = 390
@@ -274,10 +284,13 @@ CHART_LABELS = """[...document.querySelectorAll('.slimlab-chart-box')].map(box =
 })"""
 
 
+@EDITIONS
 @pytest.mark.parametrize("page", ["layers", "multi-stage"])
-def test_at_phone_width_the_chart_labels_are_no_smaller_than_the_body_text(site: str, browser: Browser, page: str):
+def test_at_phone_width_the_chart_labels_are_no_smaller_than_the_body_text(
+    site: str, browser: Browser, page: str, edition: str
+):
     with browser.viewport(PHONE):
-        browser.open(f"{site}/{page}.html")
+        browser.open(f"{site}/{edition}{page}.html")
         assert browser.js("document.documentElement.clientWidth") == PHONE
         charts = browser.js(CHART_LABELS)
     assert charts, "a lab-results page has a layer chart"
@@ -332,3 +345,51 @@ def test_the_instruction_of_every_segment_is_one_click_away_without_hover(site: 
     assert "RUN rm -rf /tmp/installer" in text
     assert "COPY --chmod=0755 app/report.sh /usr/local/bin/report" in text
     assert box <= PHONE
+
+
+# The Chinese edition: its text renders with a CJK font, and the switcher leads between editions.
+
+#: The fonts Chromium drew an element's text with: [familyName, glyphCount] (DevTools' CSS domain).
+def drawn_with(browser: Browser, selector: str) -> list[tuple[str, int]]:
+    browser.page("DOM.enable")
+    browser.page("CSS.enable")
+    root = browser.page("DOM.getDocument", depth=0)["root"]["nodeId"]
+    node = browser.page("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+    assert node, f"no {selector} on the page"
+    fonts = browser.page("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+    return [(f["familyName"], f["glyphCount"]) for f in fonts]
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_a_chinese_page_draws_its_text_with_a_cjk_font(site: str, browser: Browser, code: str, width: int):
+    with browser.viewport(width):
+        browser.open(f"{site}/{code}/index.html")
+        heading = browser.js("document.querySelector('article h1').textContent")
+        fonts = drawn_with(browser, "article h1")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in heading), heading
+    cjk = [(family, glyphs) for family, glyphs in fonts if "CJK" in family or "Han" in family]
+    assert cjk and all(glyphs > 0 for _, glyphs in cjk), (
+        f"{code}/index.html's heading {heading!r} is drawn with {fonts}: no CJK font (checks/setup/browser.sh "
+        "installs fonts-noto-cjk)"
+    )
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_the_language_switcher_is_visible_and_leads_both_ways(site: str, browser: Browser, code: str, width: int):
+    link = "nav.slimlab-editions a.slimlab-edition"
+    visible = (
+        f"(() => {{ const r = document.querySelector('{link}').getBoundingClientRect();"
+        " return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; })()"
+    )
+    with browser.viewport(width):
+        browser.open(f"{site}/layers.html")
+        assert browser.js(visible), f"the switcher to {code} is not on screen at {width} px"
+        browser.click(link)
+        browser.wait_for(f"location.pathname === '/{code}/layers.html' && document.readyState === 'complete'")
+        assert browser.js("document.documentElement.lang") == code.replace("_", "-")
+        assert browser.js(visible)
+        browser.click(link)
+        browser.wait_for("location.pathname === '/layers.html' && document.readyState === 'complete'")
+        assert browser.js("document.documentElement.lang") == "en"

@@ -192,3 +192,47 @@ def test_render_shows_hadolint_advice_only_when_there_is_some_and_never_as_a_goa
     if advice:
         assert "    exercise.Dockerfile:3: DL3009 Delete the apt-get lists" in text
     assert "3/3 goals met" in text
+
+
+# render() in Chinese
+
+
+def test_a_grade_in_chinese_has_translated_goals_hints_and_words_and_links_to_the_chinese_pages():
+    from checks.model import i18n
+    from checks.model.links import edition_url
+
+    root = Path(__file__).resolve().parent.parent
+    ui = i18n.load_catalog(root / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN)
+    chinese = i18n.parse_po(
+        'msgid ""\nmsgstr ""\n\nmsgctxt "L9.1 text"\nmsgid "A sentence."\nmsgstr "一句话。"\n\n'
+        'msgctxt "L9.1 hint"\nmsgid "Use a multi-stage build."\nmsgstr "用多阶段构建。"\n',
+        "zh_CN",
+    )
+    lab = i18n.translate_lab(demo(SMALL, NO_GO), chinese)
+    graded = graded_lab(lab, "exercise.Dockerfile")
+    goals_ = tuple(
+        ClaimResult(id=g.id, kind=g.check.kind, text=g.text, passed=g.id != "L9.1", expected="<= 10%", measured="5%")
+        for g in graded.claims
+    )
+    try:
+        i18n.use(ui)
+        text = render(
+            Grade(
+                lab=graded,
+                dockerfile="exercise.Dockerfile",
+                goals=goals_,
+                hints={c.id: c.hint for c in graded.claims},
+                measured={"before": measured(100_000_000), LEARNER: measured(20_000_000)},
+            ),
+            docs_url=edition_url("https://guide.example", i18n.edition_path("zh_CN")),
+        )
+        english = [i18n._(w) for w in ("hint: {hint}", "size journey: before -> yours -> reference")]
+    finally:
+        i18n.use(i18n.ENGLISH)
+    assert "一句话。" in text
+    assert "用多阶段构建。" in text
+    assert "https://guide.example/zh_CN/demo.html#l9-1" in text
+    assert "measured 5%" not in text, "the grader's own words are translated too"
+    assert english[0].format(hint="用多阶段构建。") in text
+    assert english[1] in text
+    assert "5%" in text and "<= 10%" in text  # the figures are the same

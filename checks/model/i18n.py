@@ -33,7 +33,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog as _BabelCatalog
 from babel.messages.extract import extract
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from checks.model.errors import UsageError
 from checks.model.results import Results
@@ -103,7 +103,7 @@ ENGLISH = Catalog()
 
 def parse_po(text: str, language: str) -> Catalog:
     """A catalog from a ``.po`` file's text: only entries that are translated and not fuzzy count."""
-    po = read_po(io.StringIO(text), locale=language if language != SOURCE else None)
+    po = read_po(io.StringIO(text), locale=language if language != SOURCE else None, abort_invalid=True)
     entries = {
         (m.context, str(m.id)): str(m.string) for m in po if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
     }
@@ -126,7 +126,7 @@ def load_catalog(locale_dir: Path, language: str, domain: str) -> Catalog:
             f"{path} does not exist, so there is no {LANGUAGES.get(language, language)} text for {domain}. "
             f"Restore it from git (`git checkout -- {path}`), or run `make locale` to create it."
         ) from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, PoFileError) as error:
         raise UsageError(
             f"{path} cannot be read as a gettext catalog ({error}); fix it or restore it from git."
         ) from None

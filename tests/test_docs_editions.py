@@ -1,0 +1,120 @@
+"""Both editions of the guide, from the built HTML: every page has its twin, with the same measured figures.
+
+No Docker: the guide is built once per session (conftest.built_guide) as
+``make html`` builds it, English at the root and each translation in its own
+folder.  A Chinese page's numbers come from the same ``:measured:`` roles and
+results directives as the English page's, so the two must show the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TRANSLATIONS
+from test_docs_build import page
+
+PAGES = sorted(p.stem for p in [*(ROOT / "docs").glob("*.rst"), *(ROOT / "docs").glob("*.md")])
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class Prose(HTMLParser):
+    """The text of a page's article, without code, and every link of the language switcher."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.switcher: list[dict[str, str]] = []
+        self.lang = ""
+        self._depth = {"article": 0, "pre": 0, "code": 0, "nav": 0}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = attributes.get("lang", "")
+        if tag == "nav" and "slimlab-editions" in attributes.get("class", ""):
+            self._depth["nav"] += 1
+        elif tag in self._depth and tag != "nav":
+            self._depth[tag] += 1
+        if self._depth["nav"] and tag in ("a", "span") and "slimlab-edition" in attributes.get("class", ""):
+            self.switcher.append(attributes)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._depth and self._depth[tag]:
+            self._depth[tag] -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth["article"] and not self._depth["pre"] and not self._depth["code"]:
+            self.text.append(data)
+
+
+def prose(path: Path) -> Prose:
+    parser = Prose()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def figures(site: Path, name: str) -> list[tuple[str, ...]]:
+    """Every measured value a page shows: which lab, variant and field, and the text, sorted."""
+    return sorted(
+        (s.get("data-lab", ""), s.get("data-variant", ""), s.get("data-field", ""), s["text"])
+        for s in page(site, name).found
+    )
+
+
+def test_the_makefile_builds_every_translated_edition():
+    found = re.search(r"^EDITIONS\s*:=\s*(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert found, "the Makefile names the editions it builds after English in EDITIONS"
+    assert tuple(found.group(1).split()) == TRANSLATIONS
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_has_a_translated_twin_with_the_same_measured_figures(built_guide: Path, code: str, name: str):
+    english, translated = built_guide, built_guide / code
+    assert (translated / f"{name}.html").is_file(), f"{code}/{name}.html was not built"
+    shown = figures(english, name)
+    assert figures(translated, name) == shown, f"{code}/{name}.html shows other figures than {name}.html"
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+@pytest.mark.parametrize("name", PAGES)
+def test_a_translated_page_reads_in_its_language_with_no_markup_left_in_the_text(
+    built_guide: Path, code: str, name: str
+):
+    found = prose(built_guide / code / f"{name}.html")
+    assert found.lang == code.replace("_", "-")
+    text = " ".join(found.text)
+    letters = re.findall(r"[A-Za-z\u4e00-\u9fff]", text)
+    share = len(CJK.findall(text)) / max(1, len(letters))
+    assert share > 0.3, f"{code}/{name}.html is mostly untranslated: {share:.0%} of its letters are Chinese"
+    # Inline markup touching a CJK character is not recognised by reStructuredText and shows up as text.
+    leftover = re.findall(r".{0,25}(?:``|:[a-z-]+:`|`_)(?:.{0,25})", text)
+    assert not leftover, f"{code}/{name}.html shows markup as text (a space missing around it?): {leftover[:5]}"
+
+
+@pytest.mark.parametrize("name", ["index", "layers"])
+def test_the_switcher_on_each_edition_leads_to_the_same_page_of_the_other(built_guide: Path, name: str):
+    for here, folder in [("en", built_guide), *((code, built_guide / code) for code in TRANSLATIONS)]:
+        found = prose(folder / f"{name}.html")
+        current = [s for s in found.switcher if s.get("aria-current") == "page"]
+        assert [s["lang"] for s in current] == [here.replace("_", "-")]
+        links = [s for s in found.switcher if "href" in s]
+        assert len(links) == len(TRANSLATIONS)
+        for link in links:
+            target = (folder / link["href"]).resolve()
+            assert target.is_file(), f"{folder.name}/{name}.html links {link['href']}, which does not exist"
+            assert target.name == f"{name}.html"
+            assert prose(target).lang == link["hreflang"]
+
+
+def test_a_claims_statement_and_hint_are_translated_on_the_chinese_page(built_guide: Path):
+    html = (built_guide / "zh_CN" / "multi-stage.html").read_text(encoding="utf-8")
+    english = (built_guide / "multi-stage.html").read_text(encoding="utf-8")
+    block = re.search(r'id="l4-1".*?</div>\s*</div>', html, re.S)
+    assert block, "the claim L4.1 has its section on the Chinese multi-stage page"
+    assert CJK.search(re.sub("<[^>]+>", "", block.group(0)))
+    assert "at most 2% of the size of the single-stage one" in english
+    assert "at most 2% of the size of the single-stage one" not in html
