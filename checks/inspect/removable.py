@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from checks.inspect.layers import Copy, Hidden, largest
+from checks.model.i18n import N_
 from checks.model.links import Section, section
 
 
@@ -29,7 +30,7 @@ class Removable:
 
     #: Stable id, and the anchor of the guide section that removes it.
     id: str
-    #: What it is, for people.
+    #: What it is, for people (marked for the catalogs: the guide shows it translated, through ``_()``).
     title: str
     #: The guide page (without ``.html``) that teaches how to remove it.
     page: str
@@ -46,7 +47,7 @@ TRIPLETS = "*-linux-gnu*"  # x86_64-linux-gnu, aarch64-linux-gnu, ...
 CLASSES: tuple[Removable, ...] = (
     Removable(
         id="package-manager-cache",
-        title="Package-manager lists and caches (apt, dpkg, debconf, apk, dnf/yum)",
+        title=N_("Package-manager lists and caches (apt, dpkg, debconf, apk, dnf/yum)"),
         page="only-what-runs",
         patterns=(
             "var/lib/apt/lists/**",
@@ -63,7 +64,7 @@ CLASSES: tuple[Removable, ...] = (
     ),
     Removable(
         id="build-caches",
-        title="Download and build caches and temporary files (pip, npm, yarn, cargo, Go, /tmp)",
+        title=N_("Download and build caches and temporary files (pip, npm, yarn, cargo, Go, /tmp)"),
         page="only-what-runs",
         patterns=(
             "root/.cache/**",
@@ -81,7 +82,7 @@ CLASSES: tuple[Removable, ...] = (
     ),
     Removable(
         id="build-toolchain",
-        title="Compilers and build tools (gcc, cc1, binutils, make, the Go and Rust toolchains, git)",
+        title=N_("Compilers and build tools (gcc, cc1, binutils, make, the Go and Rust toolchains, git)"),
         page="multi-stage",
         patterns=(
             "usr/local/go/**",
@@ -137,13 +138,13 @@ CLASSES: tuple[Removable, ...] = (
     ),
     Removable(
         id="headers-static-libs",
-        title="C headers, static libraries and pkg-config files (-dev packages)",
+        title=N_("C headers, static libraries and pkg-config files (-dev packages)"),
         page="multi-stage",
         patterns=("usr/include/**", "usr/local/include/**", "**/*.a", "**/*.la", "**/pkgconfig/*.pc"),
     ),
     Removable(
         id="docs-man",
-        title="Documentation, man and info pages",
+        title=N_("Documentation, man and info pages"),
         page="only-what-runs",
         patterns=(
             "usr/share/doc/**",
@@ -159,13 +160,13 @@ CLASSES: tuple[Removable, ...] = (
     ),
     Removable(
         id="translations",
-        title="Translated program messages (/usr/share/locale)",
+        title=N_("Translated program messages (/usr/share/locale)"),
         page="base-images",
         patterns=("usr/share/locale/**", "usr/local/share/locale/**"),
     ),
     Removable(
         id="package-tests",
-        title="Test suites inside installed packages",
+        title=N_("Test suites inside installed packages"),
         page="multi-stage-python",
         patterns=(
             "**/site-packages/*/**/tests/**",
@@ -180,13 +181,13 @@ CLASSES: tuple[Removable, ...] = (
     ),
     Removable(
         id="python-bytecode",
-        title="Python bytecode caches (__pycache__, *.pyc)",
+        title=N_("Python bytecode caches (__pycache__, *.pyc)"),
         page="multi-stage-python",
         patterns=("**/__pycache__/**", "**/*.pyc", "**/*.pyo"),
     ),
     Removable(
         id="git-metadata",
-        title="Git metadata (.git) copied into the image",
+        title=N_("Git metadata (.git) copied into the image"),
         page="only-what-runs",
         patterns=("**/.git/**", "**/.git"),
     ),
@@ -195,7 +196,7 @@ CLASSES: tuple[Removable, ...] = (
 #: Kept whatever class they fall in: license notices, which distributions ship on purpose (and licenses may require).
 KEEP = Removable(
     id="keep",
-    title="License notices",
+    title=N_("License notices"),
     page="only-what-runs",
     patterns=("usr/share/doc/*/copyright", "usr/local/share/doc/*/copyright", "usr/share/common-licenses/**"),
 )
@@ -203,7 +204,7 @@ KEEP = Removable(
 #: Files a later layer deleted or replaced: invisible in the container, yet shipped and extractable.
 DELETED_LATER = Removable(
     id="deleted-later",
-    title="Files deleted or replaced by a later layer (still in the image, still extractable)",
+    title=N_("Files deleted or replaced by a later layer (still in the image, still extractable)"),
     page="layers",
 )
 
