@@ -143,7 +143,7 @@ def use(catalog: Catalog) -> None:
     _IN_USE[UI_DOMAIN] = catalog
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802  (gettext's own name for "mark, translate later")
     """Marks ``message`` for ``make locale`` where it cannot be translated yet (conf.py); :func:`_` does it later."""
     return message
 
@@ -222,10 +222,11 @@ def pot_text(messages: Iterable[Message | str], domain: str) -> str:
 
 
 def ui_messages(sources: Mapping[str, bytes]) -> list[str]:
-    """Every string marked ``_("...")`` or ``N_("...")`` in ``sources`` (a module's path -> its Python source), in order."""
+    """Every string marked ``_("...")`` or ``N_("...")`` in ``sources`` (path -> Python source), in order."""
     found: list[str] = []
     for _path, source in sorted(sources.items()):
-        for _line, message, _comments, _context in extract("python", io.BytesIO(source), keywords={"_": None, "N_": None}):
+        marked = extract("python", io.BytesIO(source), keywords={"_": None, "N_": None})
+        for _line, message, _comments, _context in marked:
             if isinstance(message, str) and message not in found:
                 found.append(message)
     return found
