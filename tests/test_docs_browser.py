@@ -31,9 +31,7 @@ from conftest import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Each edition's folder under the site's root, for the tests that must behave the same in every language.
-EDITIONS = pytest.mark.parametrize(
-    "edition", ["", *(f"{code}/" for code in TRANSLATIONS)], ids=["en", *TRANSLATIONS]
-)
+EDITIONS = pytest.mark.parametrize("edition", ["", *(f"{code}/" for code in TRANSLATIONS)], ids=["en", *TRANSLATIONS])
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -349,6 +347,7 @@ def test_the_instruction_of_every_segment_is_one_click_away_without_hover(site: 
 
 # The Chinese edition: its text renders with a CJK font, and the switcher leads between editions.
 
+
 #: The fonts Chromium drew an element's text with: [familyName, glyphCount] (DevTools' CSS domain).
 def drawn_with(browser: Browser, selector: str) -> list[tuple[str, int]]:
     browser.page("DOM.enable")
@@ -369,10 +368,11 @@ def test_a_chinese_page_draws_its_text_with_a_cjk_font(site: str, browser: Brows
         fonts = drawn_with(browser, "article h1")
     assert any("\u4e00" <= ch <= "\u9fff" for ch in heading), heading
     cjk = [(family, glyphs) for family, glyphs in fonts if "CJK" in family or "Han" in family]
-    assert cjk and all(glyphs > 0 for _, glyphs in cjk), (
+    assert cjk, (
         f"{code}/index.html's heading {heading!r} is drawn with {fonts}: no CJK font (checks/setup/browser.sh "
         "installs fonts-noto-cjk)"
     )
+    assert all(glyphs > 0 for _, glyphs in cjk)
 
 
 @pytest.mark.parametrize("code", TRANSLATIONS)

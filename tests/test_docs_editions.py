@@ -42,7 +42,7 @@ class Prose(HTMLParser):
             self.switcher.append(attributes)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self._depth and self._depth[tag]:
+        if self._depth.get(tag):
             self._depth[tag] -= 1
 
     def handle_data(self, data: str) -> None:

@@ -131,9 +131,8 @@ def test_every_word_of_a_lab_spec_has_a_message_whose_context_names_where_it_is(
 def test_a_translated_lab_has_translated_words_and_the_same_checks():
     lab = load(LAB4)
     first = lab.claims[0]
-    catalog = i18n.parse_po(
-        po((f"{first.id} text", first.text, "多阶段镜像很小。"), (f"{lab.name} title", lab.title, "多阶段构建")), "zh_CN"
-    )
+    entries = [(f"{first.id} text", first.text, "多阶段镜像很小。"), (f"{lab.name} title", lab.title, "多阶段构建")]
+    catalog = i18n.parse_po(po(*entries), "zh_CN")
     translated = i18n.translate_lab(lab, catalog)
     assert (translated.title, translated.claims[0].text) == ("多阶段构建", "多阶段镜像很小。")
     assert translated.claims[0].hint == first.hint  # untranslated: English
@@ -148,7 +147,8 @@ def test_a_translated_lab_has_translated_words_and_the_same_checks():
 def test_roles_literals_and_substitutions_must_be_kept_while_a_titled_roles_title_is_translated():
     english = "Only :measured:`lab-1/after/size` with ``COPY`` (see :doc:`the layers page <layers>`, |br|)."
     assert i18n.kept(english) == [":doc:`<layers>`", ":measured:`lab-1/after/size`", "``COPY``", "|br|"]
-    assert i18n.kept("只有 :measured:`lab-1/after/size`，``COPY``（见 :doc:`层 <layers>`，|br|）。") == i18n.kept(english)
+    chinese = "只有 :measured:`lab-1/after/size`，``COPY`` （见 :doc:`层 <layers>`，|br|）。"
+    assert i18n.kept(chinese) == i18n.kept(english)
     assert i18n.kept("`a` and {measured}`x/y/z`", markdown=True) == ["`a`", "{measured}`x/y/z`"]
 
 
@@ -165,7 +165,12 @@ def test_a_complete_catalog_has_no_problems():
     [
         (po(), "is not in the catalog (run `make locale`)"),
         (po((None, "Size", "大小"), (None, "Old", "旧")), "no longer in the English"),
-        (po((None, "Size", ""),), "is not translated"),
+        (
+            po(
+                (None, "Size", ""),
+            ),
+            "is not translated",
+        ),
         (po((None, "Size", "大小"), fuzzy=("Size",)), "is fuzzy"),
     ],
 )
