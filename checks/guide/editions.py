@@ -34,7 +34,7 @@ def language(app: Sphinx) -> str:
 
 
 def locale_dir(app: Sphinx) -> Path:
-    return Path(app.srcdir) / (app.config.locale_dirs or ["locale"])[0]
+    return Path(app.srcdir) / str((app.config.locale_dirs or ["locale"])[0])
 
 
 def speak(app: Sphinx, config: Config) -> None:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
+from checks.model.i18n import N_
 from checks.model.measured import Measured, SecretSeen
 from checks.model.units import MB, megabytes
 
@@ -419,7 +420,7 @@ class SameSmokeOutput(Kind):
     """Every listed variant passes the smoke test with identical output."""
 
     needs_smoke: ClassVar[bool] = True
-    goal_text: ClassVar[str] = "Your image prints exactly what the before image prints."
+    goal_text: ClassVar[str] = N_("Your image prints exactly what the before image prints.")
     variants_: tuple[str, ...] = key("At least two variants.", toml="variants", variants=True)
 
     def problems(self) -> list[Problem]:

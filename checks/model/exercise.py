@@ -35,7 +35,7 @@ def _goal(claim: Claim, mapping: Mapping[str, str]) -> Claim | None:
     rebound = check.rebind(mapping)
     if rebound is None:
         return None
-    return dataclasses.replace(claim, text=check.goal_text or claim.text, check=rebound)
+    return dataclasses.replace(claim, text=_(check.goal_text) if check.goal_text else claim.text, check=rebound)
 
 
 def smoke_goal_id(lab: Lab) -> str:

@@ -30,14 +30,17 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog as _BabelCatalog
 from babel.messages.extract import extract
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from checks.model.errors import UsageError
-from checks.model.results import Results
-from checks.model.spec import Lab
+
+if TYPE_CHECKING:  # only annotations: claims.py marks its words with N_, and spec.py imports claims.py
+    from checks.model.results import Results
+    from checks.model.spec import Lab
 
 #: The language the sources are written in.
 SOURCE = "en"
