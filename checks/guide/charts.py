@@ -23,6 +23,7 @@ from html import escape
 
 from checks.guide.layertally import keyword, tally
 from checks.inspect.analyze import instruction
+from checks.model.i18n import _
 from checks.model.measured import Layer, Measured
 from checks.model.units import MB, megabytes
 
@@ -75,7 +76,7 @@ def tick_label(size_bytes: float) -> str:
 
 
 def layers_word(count: int) -> str:
-    return f"{count} layer" if count == 1 else f"{count} layers"
+    return (_("{count} layer") if count == 1 else _("{count} layers")).format(count=count)
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -121,7 +122,7 @@ def step_text(layer: Layer, limit: int = 300) -> str:
 
 
 def _empty_label(layer: Layer) -> str:
-    return f"{step_text(layer, 120)}: adds 0 bytes"
+    return _("{step}: adds 0 bytes").format(step=step_text(layer, 120))
 
 
 def describe(lab: str, variants: Mapping[str, Measured], writers: frozenset[str] = frozenset()) -> str:
@@ -130,14 +131,19 @@ def describe(lab: str, variants: Mapping[str, Measured], writers: frozenset[str]
     for name, m in variants.items():
         largest = max(m.layers, key=lambda layer: layer.size_bytes, default=None)
         biggest = (
-            f"; largest layer {megabytes(largest.size_bytes)} from {_short(largest.created_by, 80)}"
+            _("; largest layer {size} from {step}").format(
+                size=megabytes(largest.size_bytes), step=_short(largest.created_by, 80)
+            )
             if largest and largest.size_bytes
             else ""
         )
         empty = [_empty_label(step.layer) for step in drawn(m, writers) if step.empty]
         nothing = f"; {'; '.join(empty)}" if empty else ""
-        parts.append(f"{name}: {megabytes(m.size_bytes)} in {layers_word(m.layer_count)}{biggest}{nothing}")
-    return f"Layer sizes of {lab}. " + ". ".join(parts) + "."
+        shown = _("{variant}: {size} in {layers}").format(
+            variant=name, size=megabytes(m.size_bytes), layers=layers_word(m.layer_count)
+        )
+        parts.append(f"{shown}{biggest}{nothing}")
+    return _("Layer sizes of {lab}. {variants}.").format(lab=lab, variants=". ".join(parts))
 
 
 def _axis(g: Geometry, scale: float, largest: int, y: float) -> list[str]:
@@ -167,9 +173,10 @@ def _mark(g: Geometry, step: Step, x: float, y: float) -> str:
     left, top, width, height = mark_box(g, x, y)
     head = g.mark_head
     label = escape(_empty_label(step.layer))
+    nothing = escape(_("0 bytes: this step adds nothing, and frees nothing"))
     return (
         f'<g class="slimlab-empty-layer" data-bytes="0" data-x="{x:.2f}" role="img" aria-label="{label}">'
-        f"<title>{escape(step_text(step.layer))}&#10;0 bytes: this step adds nothing, and frees nothing</title>"
+        f"<title>{escape(step_text(step.layer))}&#10;{nothing}</title>"
         f'<path d="M{left:.2f} {top:.1f}h{width:g}v{height:g}h{-width:g}Z'
         f'M{x - head / 2:.2f} {top - 6:.1f}h{head:g}l{-head / 2:g} 6Z" fill="currentColor" '
         'stroke="#ffffff" stroke-width="0.75"/></g>'
@@ -188,7 +195,8 @@ def _segments(g: Geometry, steps: list[Step], scale: float, y: float) -> list[st
         stacked = 0
         width = max(layer.size_bytes * scale, g.min_segment)
         color = PALETTE[step.colour % len(PALETTE)]
-        tip = escape(f"{step_text(layer)}\n{megabytes(layer.size_bytes)} ({layer.size_bytes:,} bytes)")
+        size = _("{size} ({bytes} bytes)").format(size=megabytes(layer.size_bytes), bytes=f"{layer.size_bytes:,}")
+        tip = escape(f"{step_text(layer)}\n{size}")
         out.append(
             f'<rect class="slimlab-layer" x="{x:.2f}" y="{y:.1f}" width="{width:.2f}" height="{g.bar}" fill="{color}" '
             f'stroke="#ffffff" stroke-width="0.75" data-bytes="{layer.size_bytes}"><title>{tip}</title></rect>'
@@ -240,7 +248,7 @@ def layer_chart(
             f"{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</text>"
         )
         body.append("</g>")
-    title = f"Layer sizes of each variant of {lab}"
+    title = _("Layer sizes of each variant of {lab}").format(lab=lab)
     return "\n".join(
         [
             (
@@ -263,7 +271,7 @@ def layer_chart(
 
 def size_text(size_bytes: int) -> str:
     """A step's size in words: ``0 bytes``, ``381 bytes``, then as :func:`megabytes` says."""
-    return f"{size_bytes:,} bytes" if size_bytes < 1000 else megabytes(size_bytes)
+    return _("{bytes} bytes").format(bytes=f"{size_bytes:,}") if size_bytes < 1000 else megabytes(size_bytes)
 
 
 def _percent(part: float, whole: float) -> str:
@@ -311,7 +319,7 @@ def layer_bars(
         f"{_bar(m, drawn(m, writers), largest)}</div>"
         for name, m in variants.items()
     ]
-    title = escape(f"Layer sizes of each variant of {lab}")
+    title = escape(_("Layer sizes of each variant of {lab}").format(lab=lab))
     opening = f'<div class="slimlab-bars" id="{chart_id}-bars" role="group" aria-label="{title}">'
     return opening + "".join(rows) + "</div>"
 
@@ -320,7 +328,7 @@ def _step_row(step: Step) -> str:
     layer = step.layer
     if step.empty:
         swatch = '<span class="slimlab-swatch slimlab-swatch-empty" aria-hidden="true"></span>'
-        note = " <em>(adds nothing, frees nothing)</em>"
+        note = " <em>" + escape(_("(adds nothing, frees nothing)")) + "</em>"
     else:
         colour = PALETTE[step.colour % len(PALETTE)]
         swatch = f'<span class="slimlab-swatch" style="background: {colour}" aria-hidden="true"></span>'
@@ -339,9 +347,13 @@ def _rest(m: Measured, writers: frozenset[str]) -> str:
     rest = len(left)
     if not rest:
         return ""
-    steps = "step that adds no bytes and is" if rest == 1 else "steps that add no bytes and are"
+    said = (
+        _("and {count} step that adds no bytes and is not drawn: ")
+        if rest == 1
+        else _("and {count} steps that add no bytes and are not drawn: ")
+    )
     return (
-        f'<tr class="slimlab-steps-rest"><td colspan="2">and {rest} {steps} not drawn: '
+        f'<tr class="slimlab-steps-rest"><td colspan="2">{escape(said.format(count=rest))}'
         + ", ".join(f"<code>{escape(word)}</code>" for word in sorted(set(left)))
         + "</td></tr>"
     )
@@ -360,10 +372,10 @@ def layer_steps(variants: Mapping[str, Measured], *, writers: frozenset[str] | N
             + _rest(m, writers)
             + "</tbody>"
         )
+    summary = _("The steps of each variant, in order, with the instruction that made each segment")
+    adds, made_by = _("Adds"), _("Instruction")
     return (
-        '<details class="slimlab-steps"><summary>The steps of each variant, in order, '
-        "with the instruction that made each segment</summary>"
-        '<table class="slimlab-steps-table"><thead><tr><th>Adds</th><th>Instruction</th></tr></thead>'
-        + "".join(groups)
-        + "</table></details>"
+        f'<details class="slimlab-steps"><summary>{escape(summary)}</summary>'
+        f'<table class="slimlab-steps-table"><thead><tr><th>{escape(adds)}</th>'
+        f"<th>{escape(made_by)}</th></tr></thead>" + "".join(groups) + "</table></details>"
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.model.errors import UsageError
-from checks.model.i18n import ENGLISH, Catalog, translate_lab, translate_results
+from checks.model.i18n import ENGLISH, Catalog, _, translate_lab, translate_results
 from checks.model.measured import Measured
 from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
 from checks.model.spec import SPEC_NAME, Lab, load
@@ -174,7 +174,9 @@ def _secrets(m: Measured, before: Measured) -> str:
     if m.secrets is None:
         raise LookupError("no secret findings are recorded for it (only a no_secrets or secret_found claim has them)")
     count = len(m.secrets)
-    return "none" if not count else f"{count} finding{'s' if count > 1 else ''}"
+    if not count:
+        return _("none")
+    return (_("{count} findings") if count > 1 else _("{count} finding")).format(count=count)
 
 
 def _used(m: Measured, before: Measured) -> str:

@@ -19,9 +19,10 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import LabDocs, did_you_mean
-from checks.guide.nodes import WARN, all_labs, claim_ref, labs_dir, literal, logger, note_use, para
+from checks.guide.nodes import WARN, all_labs, claim_ref, fill, labs_dir, literal, logger, note_use, para
 from checks.model.dockerignore import DOCKERFILE_IGNORE_SUFFIX
 from checks.model.exercise import EXERCISE, SOLUTION, goals, make_target
+from checks.model.i18n import _
 from checks.model.spec import SPEC_NAME, Lab
 
 
@@ -87,33 +88,36 @@ class LabExerciseDirective(SphinxDirective):
         if spec.exercise:
             box += para(spec.exercise, classes=["slimlab-exercise-task"])
         box += para(
-            literal(f"make {target}"),
-            " builds your ",
-            literal(EXERCISE),
-            " and judges the image against these goals, the lab's own claims; "
-            "each links to the section that teaches it:",
+            *fill(
+                _(
+                    "{command} builds your {exercise} and judges the image against these goals, the lab's own claims; "
+                    "each links to the section that teaches it:"
+                ),
+                command=literal(f"make {target}"),
+                exercise=literal(EXERCISE),
+            )
         )
         box += self.goals(spec)
+        yours, answer_note = _("grade yours"), _("grade the answer")
         box += nodes.literal_block(
             "",
-            f"$ make {target}            # grade yours\n$ make {target}-solution   # grade the answer",
+            f"$ make {target}            # {yours}\n$ make {target}-solution   # {answer_note}",
             language="console",
         )
         self.include(box, [self.literalinclude(path) for path in shown_files(lab.folder, EXERCISE)])
         if relation := answer_is_after(spec, lab.folder):
             after = spec.variant("after").dockerfile
-            how = "the same file as" if relation == "same" else "the same as"
-            but = "" if relation == "same" else ", but for its own name in the comments"
-            box += para(
-                "The reference answer is this page's ",
-                literal("after"),
-                " variant: ",
-                literal(SOLUTION),
-                f" is {how} ",
-                literal(after),
-                f"{but}.",
+            message = (
+                _("The reference answer is this page's {after} variant: {solution} is the same file as {dockerfile}.")
+                if relation == "same"
+                else _(
+                    "The reference answer is this page's {after} variant: {solution} is the same as {dockerfile}, "
+                    "but for its own name in the comments."
+                )
             )
-        answer = [f".. dropdown:: Reference answer: {SOLUTION}", "   :icon: light-bulb", ""]
+            box += para(*fill(message, after=literal("after"), solution=literal(SOLUTION), dockerfile=literal(after)))
+        title = _("Reference answer: {solution}").format(solution=SOLUTION)
+        answer = [f".. dropdown:: {title}", "   :icon: light-bulb", ""]
         for path in shown_files(lab.folder, SOLUTION):
             answer += ["   " + line for line in self.literalinclude(path)]
         self.include(box, [answer])

@@ -24,7 +24,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.charts import PALETTE
 from checks.guide.docdata import percent
-from checks.guide.nodes import every_results, literal, para
+from checks.guide.nodes import every_results, fill, literal, para
+from checks.model.i18n import _
 from checks.model.results import Results
 from checks.model.units import megabytes
 
@@ -75,8 +76,16 @@ def _width(share: float) -> str:
 
 
 def _row(p: FloorPoint) -> str:
-    files = f"{p.runtime_files:,} file" + ("" if p.runtime_files == 1 else "s")
-    label = f"{megabytes(p.size_bytes)}, floor {megabytes(p.runtime_bytes)} in {files} ({percent(p.used)} used)"
+    label = (
+        _("{size}, floor {floor} in {files} file ({used} used)")
+        if p.runtime_files == 1
+        else _("{size}, floor {floor} in {files} files ({used} used)")
+    ).format(
+        size=megabytes(p.size_bytes),
+        floor=megabytes(p.runtime_bytes),
+        files=f"{p.runtime_files:,}",
+        used=percent(p.used),
+    )
     return (
         f'<div class="slimlab-bars-variant slimlab-floor-row" data-lab="{escape(p.lab)}" '
         f'data-variant="{escape(p.variant)}" data-bytes="{p.size_bytes}" data-floor="{p.runtime_bytes}">'
@@ -92,14 +101,16 @@ def _row(p: FloorPoint) -> str:
 
 def floor_bars(points: Sequence[FloorPoint], *, chart_id: str) -> str:
     """The chart as HTML: each image a full-width bar, its floor the dark part, Slacker's share a dashed line."""
+    floor, rest = escape(_("runtime floor")), escape(_("rest of the image"))
+    slacker = escape(_("Slacker's {share}").format(share=percent(SLACKER_SHARE)), quote=False)
     legend = (
         '<p class="slimlab-floor-legend">'
-        f'<span class="slimlab-swatch" style="background: {FLOOR_COLOUR}" aria-hidden="true"></span>runtime floor '
-        f'<span class="slimlab-swatch" style="background: {REST_COLOUR}" aria-hidden="true"></span>rest of the image '
+        f'<span class="slimlab-swatch" style="background: {FLOOR_COLOUR}" aria-hidden="true"></span>{floor} '
+        f'<span class="slimlab-swatch" style="background: {REST_COLOUR}" aria-hidden="true"></span>{rest} '
         '<span class="slimlab-floor-reference-key" aria-hidden="true"></span>'
-        f"Slacker's {percent(SLACKER_SHARE)}</p>"
+        f"{slacker}</p>"
     )
-    title = escape("Each image's size beside its runtime floor")
+    title = escape(_("Each image's size beside its runtime floor"))
     rows = "".join(_row(p) for p in points)
     return f'<div class="slimlab-floor" id="{chart_id}" role="group" aria-label="{title}">{legend}{rows}</div>'
 
@@ -107,11 +118,20 @@ def floor_bars(points: Sequence[FloorPoint], *, chart_id: str) -> str:
 def describe(points: Sequence[FloorPoint]) -> str:
     """The chart in one sentence: how many images, and the range of the shares they use."""
     low, high = min(points, key=lambda p: p.used), max(points, key=lambda p: p.used)
-    return (
-        f"{len(points)} images. Their apps use from {percent(low.used)} ({low.lab} {low.variant}) "
-        f"to {percent(high.used)} ({high.lab} {high.variant}) of them in their smoke tests; "
-        f"the dashed line marks {percent(SLACKER_SHARE)}, the share of pulled data that Slacker found "
+    return _(
+        "{count} images. Their apps use from {low} ({low_lab} {low_variant}) "
+        "to {high} ({high_lab} {high_variant}) of them in their smoke tests; "
+        "the dashed line marks {share}, the share of pulled data that Slacker found "
         "containers read at start-up."
+    ).format(
+        count=len(points),
+        low=percent(low.used),
+        low_lab=low.lab,
+        low_variant=low.variant,
+        high=percent(high.used),
+        high_lab=high.lab,
+        high_variant=high.variant,
+        share=percent(SLACKER_SHARE),
     )
 
 
@@ -122,18 +142,22 @@ class FloorChartDirective(SphinxDirective):
         every = every_results(self.env)
         points = floor_points(every)
         if not points:  # results recorded before the floor was: not an error, the next make check adds them
-            return [nodes.note("", para("No runtime floor is recorded yet: run ", literal("make check"), "."))]
+            message = _("No runtime floor is recorded yet: run {command}.")
+            return [nodes.note("", para(*fill(message, command=literal("make check"))))]
         chart_id = f"slimlab-floor-{self.env.new_serialno('slimlab-floor')}"
         box = nodes.container(classes=["slimlab-floor-chart"])
         box += nodes.raw("", floor_bars(points, chart_id=chart_id), format="html")
         box += para(describe(points), classes=["slimlab-chart-caption"])
         missing = unmeasured(every)
         if missing:
-            parts: list[nodes.Node | str] = ["Not measured yet: "]
+            labs: list[nodes.Node | str] = []
             for index, name in enumerate(missing):
-                parts += [", " if index else "", literal(name)]
-            parts.append(" (their results.json predates the floor; the next ")
-            parts += [literal("make check"), " that verifies them adds it)."]
+                labs += [", " if index else "", literal(name)]
+            message = _(
+                "Not measured yet: {labs} (their results.json predates the floor; "
+                "the next {command} that verifies them adds it)."
+            )
+            parts = fill(message, labs=labs, command=literal("make check"))
             box += para(*parts, classes=["slimlab-chart-caption", "slimlab-floor-missing"])
         return [box]
 

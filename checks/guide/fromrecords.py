@@ -25,8 +25,9 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide import layertally, resultsfields
-from checks.guide.nodes import WARN, all_labs, base_ref, literal, logger, note_use, para, table
+from checks.guide.nodes import WARN, all_labs, base_ref, fill, literal, logger, note_use, para, table
 from checks.guide.sphinxref import as_rst, attr_docs
+from checks.model.i18n import _
 from checks.model.results import BaseUse, to_dict
 from checks.model.units import megabytes
 
@@ -44,7 +45,7 @@ class _Recorded(SphinxDirective):
 
     def inline(self, text: str) -> nodes.paragraph:
         cell = nodes.paragraph()
-        parsed, _ = self.state.inline_text(text, self.lineno)
+        parsed, _messages = self.state.inline_text(text, self.lineno)
         cell.extend(parsed)
         return cell
 
@@ -57,18 +58,25 @@ class LayerInstructionsDirective(_Recorded):
         rows = layertally.tally(layertally.histories({name: r.variants for name, r in recorded.items()}))
         variants = sum(len(r.variants) for r in recorded.values())
         body: list[list[nodes.Node | str]] = [
-            [literal(row.instruction), row.writes_layer, f"{row.with_bytes} of {row.steps}", megabytes(row.largest)]
+            [
+                literal(row.instruction),
+                _(row.writes_layer),
+                _("{count} of {total}").format(count=row.with_bytes, total=row.steps),
+                megabytes(row.largest),
+            ]
             for row in rows
         ]
         tab = table(
-            ["Instruction", "Writes a layer", "Steps that added bytes", "Most added"],
+            [_("Instruction"), _("Writes a layer"), _("Steps that added bytes"), _("Most added")],
             body,
             ["slimlab-layer-instructions"],
             [22, 26, 30, 22],
         )
         caption = para(
-            f"From the {variants} images of {len(recorded)} labs' results.json: each history step, the bytes it "
-            "added, and each image's layer count, which shows whether a step that added no bytes still made a layer.",
+            _(
+                "From the {images} images of {labs} labs' results.json: each history step, the bytes it added, "
+                "and each image's layer count, which shows whether a step that added no bytes still made a layer."
+            ).format(images=variants, labs=len(recorded)),
             classes=["slimlab-chart-caption"],
         )
         return [tab, caption]
@@ -99,7 +107,7 @@ class ResultsFieldsDirective(_Recorded):
             [literal(path), self.inline(as_rst(resultsfields.plain(meaning)))]
             for path, meaning in resultsfields.rows(resultsfields.in_order(paths), field_doc)
         ]
-        return [table(["Key", "Meaning"], body, ["slimlab-keys", "slimlab-stack"], [40, 60])]
+        return [table([_("Key"), _("Meaning")], body, ["slimlab-keys", "slimlab-stack"], [40, 60])]
 
 
 # ---------------------------------------------------------------------------
@@ -131,22 +139,24 @@ def labs_needing_note(shown: Iterable[str], tabled: Iterable[str]) -> set[str]:
 
 def _note(bases: list[BaseUse]) -> nodes.paragraph:
     stand_ins, official = bases_note(bases)
-    parts: list[nodes.Node | str] = [nodes.strong("Measured on: ", "Measured on: ")]
+    label = _("Measured on: ")
+    parts: list[nodes.Node | str] = [nodes.strong(label, label)]
     if stand_ins:
-        parts.append("stand-ins for ")
+        images: list[nodes.Node | str] = []
         for index, name in enumerate(stand_ins):
-            parts += [", " if index else "", literal(name)]
-        parts += [
-            " (",
-            base_ref(stand_ins[0], "slimlab's local rebuilds"),
-            " of official images that could not be pulled; on the official images the sizes differ a little)",
-        ]
+            images += [", " if index else "", literal(name)]
+        message = _(
+            "stand-ins for {images} ({rebuilds} of official images that could not be pulled; "
+            "on the official images the sizes differ a little)"
+        )
+        parts += fill(message, images=images, rebuilds=base_ref(stand_ins[0], _("slimlab's local rebuilds")))
     if official:
-        parts.append("; the official " if stand_ins else "the official ")
+        images = []
         for index, name in enumerate(official):
-            parts += [", " if index else "", literal(name)]
+            images += [", " if index else "", literal(name)]
+        parts += fill(_("; the official {images}") if stand_ins else _("the official {images}"), images=images)
     if not bases:
-        parts.append("no base image (scratch only)")
+        parts.append(_("no base image (scratch only)"))
     parts.append(".")
     return para(*parts, classes=["slimlab-bases", "slimlab-measured-on"])
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from checks.inspect.analyze import instruction
+from checks.model.i18n import N_
 from checks.model.measured import Measured
 
 #: Past this many instructions without bytes, trying every rule would take too long.
@@ -87,8 +88,8 @@ def tally(measured: Iterable[Measured]) -> list[Row]:
     return sorted(rows, key=lambda row: (ORDER.index(row.writes_layer), -row.steps, row.instruction))
 
 
-#: How the table orders its rows.
-ORDER = ("always", "when it adds bytes", "undecided", "never")
+#: How the table orders its rows; the words are English here and translated where the table shows them.
+ORDER = (N_("always"), N_("when it adds bytes"), N_("undecided"), N_("never"))
 
 
 def _verdict(some_bytes: bool, some_empty: bool, answers: set[bool]) -> str:

@@ -6,6 +6,7 @@ from here and never from each other.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TypedDict
@@ -17,7 +18,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from checks.guide.docdata import LabDocs, lab_folders, load_lab
-from checks.model.i18n import ENGLISH
+from checks.model.i18n import ENGLISH, _
 from checks.model.links import anchor
 from checks.model.results import ClaimResult, Results
 from checks.model.spec import Claim
@@ -102,16 +103,17 @@ def base_label(image: str) -> str:
 
 def verdict(passed: bool | None) -> nodes.inline:
     word, mark, cls = {
-        True: ("holds", "✓", "pass"),
-        False: ("fails", "✗", "fail"),
-        None: ("not measured", "…", "none"),
+        True: (_("holds"), "✓", "pass"),
+        False: (_("fails"), "✗", "fail"),
+        None: (_("not measured"), "…", "none"),
     }[passed]
     return nodes.inline(f"{mark} {word}", f"{mark} {word}", classes=["slimlab-verdict", f"slimlab-{cls}"])
 
 
 def smoke_cell(passed: bool) -> nodes.inline:
     """A smoke test passes or fails; whether failing was expected is a claim's business (smoke_fails)."""
-    text = "✓ passes" if passed else "✗ fails"
+    # Whole, with the mark: a smoke test that fails is not a claim that fails, and a translation may say so.
+    text = _("✓ passes") if passed else _("✗ fails")
     return nodes.inline(text, text, classes=["slimlab-verdict", "slimlab-pass" if passed else "slimlab-fail"])
 
 
@@ -157,6 +159,26 @@ def para(*parts: nodes.Node | str, classes: list[str] | None = None) -> nodes.pa
     for part in parts:
         node += nodes.Text(part) if isinstance(part, str) else part
     return node
+
+
+#: A ``str.format`` field of a translated message: ``{lab}``.
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(message: str, **fields: nodes.Node | str | list[nodes.Node | str]) -> list[nodes.Node | str]:
+    """A translated message with its ``{fields}`` replaced by text or nodes, in the message's own order.
+
+    For a sentence that holds a literal or a link: the translation may put the pieces where its language
+    wants them, as ``str.format`` would for text alone.  A field given as a list is all its pieces.
+    """
+    parts: list[nodes.Node | str] = []
+    for index, piece in enumerate(_FIELD.split(message)):
+        if index % 2:
+            field = fields[piece]
+            parts += field if isinstance(field, list) else [field]
+        elif piece:
+            parts.append(piece)
+    return parts
 
 
 def literal(text: str) -> nodes.literal:

@@ -29,7 +29,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.nodes import WARN, every_results, literal, logger, para, table
+from checks.guide.nodes import WARN, every_results, fill, literal, logger, para, table
+from checks.model.i18n import N_, _
 from checks.model.pulls import Fit, PullPoint, pull_fit, pull_points, wire_seconds
 from checks.model.results import Results
 from checks.model.units import MB, megabytes
@@ -37,8 +38,8 @@ from checks.model.units import MB, megabytes
 #: Joins a number to its unit in table cells, so a narrow column never splits ``6.0 MB``.
 NBSP = "\u00a0"
 
-#: The column head, with a soft hyphen where a phone may break it.
-COMPRESSED = "Com\u00adpressed"
+#: The column head, with a soft hyphen where a phone may break it (shown through :func:`checks.model.i18n._`).
+COMPRESSED = N_("Com\u00adpressed")
 
 #: Mark colours: the loopback series, the throttled series (the layer charts' first two colours).
 LOOPBACK, LINK = "#1f6fb2", "#b8572a"
@@ -120,7 +121,8 @@ def size_tick(size_bytes: float) -> str:
 def image_name(point: PullPoint) -> str:
     """``lab 0 · before``: the lab's number, as the guide's pages name labs, and the variant."""
     found = re.match(r"lab-(\d+)", point.lab)
-    return f"{'lab ' + found.group(1) if found else point.lab} · {point.variant}"
+    lab = _("lab {number}").format(number=found.group(1)) if found else point.lab
+    return f"{lab} · {point.variant}"
 
 
 def keep(text: str) -> str:
@@ -130,29 +132,51 @@ def keep(text: str) -> str:
 
 def spread(runs: Sequence[float]) -> str:
     """The fastest to the slowest pull: ``0.72 to 1.15 s``."""
-    return f"{min(runs):.2f} to {max(runs):.2f} s" if max(runs) < 10 else f"{min(runs):.1f} to {max(runs):.1f} s"
+    digits = 2 if max(runs) < 10 else 1
+    return _("{fastest} to {slowest} s").format(fastest=f"{min(runs):.{digits}f}", slowest=f"{max(runs):.{digits}f}")
 
 
 def tooltip(point: PullPoint, where: str) -> str:
     runs = ", ".join(f"{r:g}" for r in point.pull_runs)
-    return (
-        f"{point.lab}/{point.variant}: {megabytes(point.compressed_size_bytes)} compressed, "
-        f"{megabytes(point.size_bytes)} on disk; median cold pull {where} {seconds(point.pull_seconds)} "
-        f"(runs {runs} s)"
+    return _(
+        "{lab}/{variant}: {compressed} compressed, {size} on disk; median cold pull {where} {pull} (runs {runs} s)"
+    ).format(
+        lab=point.lab,
+        variant=point.variant,
+        compressed=megabytes(point.compressed_size_bytes),
+        size=megabytes(point.size_bytes),
+        where=where,
+        pull=seconds(point.pull_seconds),
+        runs=runs,
     )
 
 
 def describe(loopback: Sequence[PullPoint], link: Sequence[PullPoint], link_mbit: float | None) -> str:
     """The chart's text alternative: what it plots and where the numbers are."""
-    text = (
-        f"Median cold pull time against compressed size, log scales, for {len(loopback)} images over loopback"
-        f" ({seconds(min(p.pull_seconds for p in loopback))} to {seconds(max(p.pull_seconds for p in loopback))})"
-    )
+    fastest = seconds(min(p.pull_seconds for p in loopback))
+    slowest = seconds(max(p.pull_seconds for p in loopback))
     if link and link_mbit is not None:
         wire = {p: seconds(wire_seconds(p.compressed_size_bytes, link_mbit)) for p in link}
-        pairs = ", ".join(f"{image_name(p)} {seconds(p.pull_seconds)} against {wire[p]}" for p in link)
-        text += f" and {len(link)} over a {link_mbit:g} Mbit/s link, each beside its wire limit ({pairs})"
-    return text + ". The tables below the chart list every point."
+        pairs = ", ".join(
+            _("{image} {pull} against {wire}").format(image=image_name(p), pull=seconds(p.pull_seconds), wire=wire[p])
+            for p in link
+        )
+        return _(
+            "Median cold pull time against compressed size, log scales, for {count} images over loopback"
+            " ({fastest} to {slowest}) and {link_count} over a {rate} Mbit/s link, each beside its wire limit"
+            " ({pairs}). The tables below the chart list every point."
+        ).format(
+            count=len(loopback),
+            fastest=fastest,
+            slowest=slowest,
+            link_count=len(link),
+            rate=f"{link_mbit:g}",
+            pairs=pairs,
+        )
+    return _(
+        "Median cold pull time against compressed size, log scales, for {count} images over loopback"
+        " ({fastest} to {slowest}). The tables below the chart list every point."
+    ).format(count=len(loopback), fastest=fastest, slowest=slowest)
 
 
 # ---------------------------------------------------------------------------
@@ -194,7 +218,7 @@ def _grid(a: _Axes) -> list[str]:
             f'<line x1="{g.left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.15"/>'
         )
         out.append(_text(g.left - 6, y + g.font / 3, f"{tick:g} s", g.font, "end"))
-    out.append(_text(g.left + g.plot_width / 2, g.height - 8, "compressed size: what a node downloads", g.font))
+    out.append(_text(g.left + g.plot_width / 2, g.height - 8, _("compressed size: what a node downloads"), g.font))
     return out
 
 
@@ -207,7 +231,7 @@ def _marker(shape: str, x: float, y: float, r: float, color: str, *, hollow: boo
 
 def _points(a: _Axes, points: Sequence[PullPoint], series: str, link_mbit: float | None) -> list[str]:
     color, shape = (LOOPBACK, "circle") if link_mbit is None else (LINK, "square")
-    where = "over loopback" if link_mbit is None else f"over {link_mbit:g} Mbit/s"
+    where = _("over loopback") if link_mbit is None else _("over {rate} Mbit/s").format(rate=f"{link_mbit:g}")
     out = []
     for p in points:
         x, y = a.px(p.compressed_size_bytes), a.py(p.pull_seconds)
@@ -246,18 +270,18 @@ def _wire_line(a: _Axes, link_mbit: float) -> str:
 
 
 def _legend(g: Geometry, link_mbit: float | None) -> list[str]:
-    items = [("circle", LOOPBACK, False, "cold pull, loopback")]
+    items = [("circle", LOOPBACK, False, _("cold pull, loopback"))]
     if link_mbit is not None:
         items += [
-            ("square", LINK, False, f"cold pull, {link_mbit:g} Mbit/s"),
-            ("square", LINK, True, f"wire limit, {link_mbit:g} Mbit/s"),
+            ("square", LINK, False, _("cold pull, {rate} Mbit/s").format(rate=f"{link_mbit:g}")),
+            ("square", LINK, True, _("wire limit, {rate} Mbit/s").format(rate=f"{link_mbit:g}")),
         ]
     out, y = [], 6 + g.font / 2 + 2
     for index, (shape, color, hollow, label) in enumerate(items):
         x = g.left + index * g.plot_width / 3
         out.append(_marker(shape, x + g.mark, y, g.mark, color, hollow=hollow))
         out.append(_text(x + 3 * g.mark + 2, y + g.font / 3, label, g.font, "start"))
-    out.append(_text(g.left, g.top - 8, "median cold pull, s (bar: fastest to slowest)", g.font, "start"))
+    out.append(_text(g.left, g.top - 8, _("median cold pull, s (bar: fastest to slowest)"), g.font, "start"))
     return out
 
 
@@ -284,7 +308,7 @@ def pull_chart(
     body += _points(a, loopback, "loopback", None)
     if link_mbit is not None:
         body += _points(a, link, f"link-{link_mbit:g}", link_mbit)
-    title = "Cold pull time against compressed size, every image the labs build"
+    title = _("Cold pull time against compressed size, every image the labs build")
     return "\n".join(
         [
             (
@@ -317,10 +341,10 @@ def r2(fit: Fit) -> str:
 def which_follows(compressed: Fit, uncompressed: Fit) -> str:
     """Which size the time follows more closely, judged on R² as the page shows it (three decimals)."""
     if r2(compressed) == r2(uncompressed):
-        return "the two fits are alike: these pulls cannot tell the two sizes apart"
-    closer = "uncompressed" if uncompressed.r_squared > compressed.r_squared else "compressed"
-    other = "compressed" if closer == "uncompressed" else "uncompressed"
-    return f"the time follows the {closer} size more closely than the {other} size"
+        return _("the two fits are alike: these pulls cannot tell the two sizes apart")
+    if uncompressed.r_squared > compressed.r_squared:
+        return _("the time follows the uncompressed size more closely than the compressed size")
+    return _("the time follows the compressed size more closely than the uncompressed size")
 
 
 def fit_rows(series: Sequence[tuple[str, Sequence[PullPoint]]]) -> list[list[str]]:
@@ -330,8 +354,12 @@ def fit_rows(series: Sequence[tuple[str, Sequence[PullPoint]]]) -> list[list[str
         for compressed in (True, False):
             fit = pull_fit(points, compressed=compressed)
             if fit is not None:
-                size = "compressed" if compressed else "uncompressed"
-                rows.append([f"{where}, on the {size} size ({fit.count} images)", fit_line(fit), r2(fit)])
+                said = (
+                    _("{where}, on the compressed size ({count} images)")
+                    if compressed
+                    else _("{where}, on the uncompressed size ({count} images)")
+                )
+                rows.append([said.format(where=where, count=fit.count), fit_line(fit), r2(fit)])
     return rows
 
 
@@ -339,9 +367,15 @@ def fit_sentence(where: str, points: Sequence[PullPoint]) -> str | None:
     compressed, uncompressed = pull_fit(points, compressed=True), pull_fit(points, compressed=False)
     if compressed is None or uncompressed is None:
         return None
-    return (
-        f"{where[:1].upper()}{where[1:]} ({compressed.count} images), R² is {r2(compressed)} on the compressed "
-        f"size and {r2(uncompressed)} on the uncompressed size: {which_follows(compressed, uncompressed)}."
+    return _(
+        "{where} ({count} images), R² is {compressed} on the compressed size and {uncompressed} on the "
+        "uncompressed size: {follows}."
+    ).format(
+        where=f"{where[:1].upper()}{where[1:]}",
+        count=compressed.count,
+        compressed=r2(compressed),
+        uncompressed=r2(uncompressed),
+        follows=which_follows(compressed, uncompressed),
     )
 
 
@@ -372,7 +406,8 @@ class PullChartDirective(SphinxDirective):
         link = pull_points(every, rate) if rate is not None else []
         if not loopback:
             logger.warning("pull-chart: no lab has recorded cold pulls yet.", location=self.get_location(), **WARN)
-            return [nodes.warning("", para("No cold pulls are recorded yet: run ", literal("make check"), "."))]
+            message = _("No cold pulls are recorded yet: run {command}.")
+            return [nodes.warning("", para(*fill(message, command=literal("make check"))))]
         if rate is not None and not link:
             logger.warning(
                 f"pull-chart: no lab recorded pulls over a {rate:g} Mbit/s link; drop :link: or record them.",
@@ -385,7 +420,7 @@ class PullChartDirective(SphinxDirective):
         caption = self.caption(every, loopback, link, rate)
         box += nodes.container("", nodes.raw("", svg, format="html"), caption, classes=["slimlab-pull-figure"])
         box += para(
-            "On a screen this narrow the chart is left out: the tables below hold every number in it.",
+            _("On a screen this narrow the chart is left out: the tables below hold every number in it."),
             classes=["slimlab-pull-narrow", "slimlab-chart-caption"],
         )
         box += self.fit(loopback, link, rate)
@@ -399,38 +434,54 @@ class PullChartDirective(SphinxDirective):
     ) -> nodes.paragraph:
         labs = {p.lab for p in loopback}
         dates = sorted({r.measured_at[:10] for r in every if r.lab in labs})
-        when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+        when = dates[0] if len(dates) == 1 else _("{first} to {last}").format(first=dates[0], last=dates[-1])
+        # Whole sentences, each with the space that follows it in English (a translation may drop it).
+        counted = (
+            _(
+                "Every image of {labs} labs with a compressed size and cold pulls: {count} over loopback, "
+                "{link_count} of them also over {rate} Mbit/s. "
+            ).format(labs=len(labs), count=len(loopback), link_count=len(link), rate=f"{rate:g}")
+            if link and rate is not None
+            else _("Every image of {labs} labs with a compressed size and cold pulls: {count} over loopback. ").format(
+                labs=len(labs), count=len(loopback)
+            )
+        )
         text = (
-            f"Every image of {len(labs)} labs with a compressed size and cold pulls: {len(loopback)} over loopback"
-            + (f", {len(link)} of them also over {rate:g} Mbit/s" if link and rate is not None else "")
-            + ". Each mark is a median of cold pulls, its bar runs from the fastest to the slowest; both scales "
-            "are logarithmic. "
+            counted
+            + _(
+                "Each mark is a median of cold pulls, its bar runs from the fastest to the slowest; both scales "
+                "are logarithmic. "
+            )
             + (
-                "The hollow mark below each throttled pull is its wire limit, the compressed bytes at the link's "
-                "rate, and the dashed line that limit at every size; loopback has no set rate, so no wire limit. "
+                _(
+                    "The hollow mark below each throttled pull is its wire limit, the compressed bytes at the link's "
+                    "rate, and the dashed line that limit at every size; loopback has no set rate, so no wire limit. "
+                )
                 if link
                 else ""
             )
-            + f"From labs/*/results.json, recorded {when}. Hover a mark for its figures; the tables below hold "
-            "every number."
+            + _(
+                "From labs/*/results.json, recorded {when}. Hover a mark for its figures; the tables below hold "
+                "every number."
+            ).format(when=when)
         )
         return para(text, classes=["slimlab-chart-caption"])
 
     def fit(self, loopback: Sequence[PullPoint], link: Sequence[PullPoint], rate: float | None) -> list[nodes.Node]:
-        series: list[tuple[str, Sequence[PullPoint]]] = [("over loopback", loopback)]
+        series: list[tuple[str, Sequence[PullPoint]]] = [(_("over loopback"), loopback)]
         if link and rate is not None:
-            series.append((f"over {rate:g} Mbit/s", link))
+            series.append((_("over {rate} Mbit/s").format(rate=f"{rate:g}"), link))
         said = [s for where, points in series if (s := fit_sentence(where, points))]
         if not said:
             return []
-        intro = (
+        intro = _(
             "A least-squares line of the median pull seconds on each size, computed from the same results: "
             "R² is the share of the spread in pull times the line accounts for (1 is every image on it). "
         )
         rows = fit_rows(series)
         return [
             para(intro + " ".join(said), classes=["slimlab-pull-fit"]),
-            table(["Median pulls", "Line", "R²"], rows, ["slimlab-pull-fits"], [44, 42, 14]),
+            table([_("Median pulls"), _("Line"), "R²"], rows, ["slimlab-pull-fits"], [44, 42, 14]),
         ]
 
     def loopback_table(self, points: Sequence[PullPoint]) -> nodes.table:
@@ -443,8 +494,9 @@ class PullChartDirective(SphinxDirective):
             ]
             for p in points
         ]
-        tab = table(["Image", COMPRESSED, "On disk", "Cold pull"], rows, ["slimlab-pull-table"], [34, 20, 20, 26])
-        tab.insert(0, nodes.title("", "Every image, pulled over loopback (smallest download first)"))
+        headers = [_("Image"), _(COMPRESSED), _("On disk"), _("Cold pull")]
+        tab = table(headers, rows, ["slimlab-pull-table"], [34, 20, 20, 26])
+        tab.insert(0, nodes.title("", _("Every image, pulled over loopback (smallest download first)")))
         return tab
 
     def link_table(self, points: Sequence[PullPoint], rate: float) -> nodes.table:
@@ -458,12 +510,18 @@ class PullChartDirective(SphinxDirective):
                     self.pull_cell(p),
                     para(
                         keep(seconds(wire)),
-                        nodes.inline("", f" {wire / p.pull_seconds:.0%} of the pull", classes=["slimlab-pull-runs"]),
+                        nodes.inline(
+                            "",
+                            _(" {share} of the pull").format(share=f"{wire / p.pull_seconds:.0%}"),
+                            classes=["slimlab-pull-runs"],
+                        ),
                     ),
                 ]
             )
-        tab = table(["Image", COMPRESSED, "Cold pull", "Wire limit"], rows, ["slimlab-pull-table"], [28, 20, 26, 26])
-        tab.insert(0, nodes.title("", f"The images pulled over a {rate:g} Mbit/s link, beside the link's wire limit"))
+        headers = [_("Image"), _(COMPRESSED), _("Cold pull"), _("Wire limit")]
+        tab = table(headers, rows, ["slimlab-pull-table"], [28, 20, 26, 26])
+        title = _("The images pulled over a {rate} Mbit/s link, beside the link's wire limit").format(rate=f"{rate:g}")
+        tab.insert(0, nodes.title("", title))
         return tab
 
     @staticmethod

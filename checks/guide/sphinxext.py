@@ -74,6 +74,7 @@ from checks.guide.nodes import (
     base_ref,
     claim_owner,
     claim_ref,
+    fill,
     labs_dir,
     literal,
     logger,
@@ -85,6 +86,7 @@ from checks.guide.nodes import (
     verdict,
 )
 from checks.model import spec as lab_spec
+from checks.model.i18n import _
 from checks.model.links import anchor
 from checks.model.measured import Measured
 from checks.model.units import megabytes
@@ -125,11 +127,12 @@ def floor_cell(lab: str, variant: str, m: Measured) -> nodes.Node | str:
     """The runtime floor and the share of the image it is (``6.2 MB, 100% used``); a dash when not measured."""
     if m.runtime_bytes is None:
         return "—"
-    tip = f"{m.runtime_bytes:,} bytes in {m.runtime_files:,} files opened or executed by the smoke test"
-    used = measured_node(lab, variant, "used", percent(m.utilisation or 0.0), None, "runtime floor / size")
-    return para(
-        measured_node(lab, variant, "floor", megabytes(m.runtime_bytes), m.runtime_bytes, tip), ", ", used, " used"
+    tip = _("{bytes} bytes in {files} files opened or executed by the smoke test").format(
+        bytes=f"{m.runtime_bytes:,}", files=f"{m.runtime_files:,}"
     )
+    used = measured_node(lab, variant, "used", percent(m.utilisation or 0.0), None, _("runtime floor / size"))
+    floor = measured_node(lab, variant, "floor", megabytes(m.runtime_bytes), m.runtime_bytes, tip)
+    return para(*fill(_("{floor}, {used} used"), floor=floor, used=used))
 
 
 # ---------------------------------------------------------------------------
@@ -163,7 +166,14 @@ class LabResultsDirective(SphinxDirective):
         box = nodes.container(classes=["slimlab-lab-results"])
         if lab.results is None:
             box += nodes.warning(
-                "", para(f"No measurement of {name} is recorded yet: run ", literal("make check"), ".")
+                "",
+                para(
+                    *fill(
+                        _("No measurement of {lab} is recorded yet: run {command}."),
+                        lab=name,
+                        command=literal("make check"),
+                    )
+                ),
             )
             return [box]
         box += self.provenance(lab)
@@ -180,11 +190,13 @@ class LabResultsDirective(SphinxDirective):
         assert r is not None
         engine = ", ".join(f"{k} {v}" for k, v in r.engine.items())
         return para(
-            "Recorded by ",
-            literal("make check"),
-            f" on {r.measured_at[:10]} ({engine}) in ",
-            literal(f"labs/{lab.name}/results.json"),
-            ".",
+            *fill(
+                _("Recorded by {command} on {date} ({engine}) in {path}."),
+                command=literal("make check"),
+                date=r.measured_at[:10],
+                engine=engine,
+                path=literal(f"labs/{lab.name}/results.json"),
+            ),
             classes=["slimlab-provenance"],
         )
 
@@ -196,14 +208,14 @@ class LabResultsDirective(SphinxDirective):
         with_pulls = any(pull_seconds(m) is not None for m in r.variants.values())
         with_floor = any(m.runtime_bytes is not None for m in r.variants.values())
         headers = [
-            "Variant",
-            "Size",
-            *(["Compressed"] if with_compressed else []),
-            *(["Cold pull"] if with_pulls else []),
-            *(["Runtime floor"] if with_floor else []),
-            "Layers",
-            "vs before",
-            "Smoke test",
+            _("Variant"),
+            _("Size"),
+            *([_("Compressed")] if with_compressed else []),
+            *([_("Cold pull")] if with_pulls else []),
+            *([_("Runtime floor")] if with_floor else []),
+            _("Layers"),
+            _("vs before"),
+            _("Smoke test"),
         ]
         rows = []
         for vname, m in r.variants.items():
@@ -211,7 +223,7 @@ class LabResultsDirective(SphinxDirective):
             if described.get(vname):
                 first.append(para(described[vname], classes=["slimlab-description"]))
             cell = nodes.container("", *first)
-            tip = f"{m.size_bytes:,} bytes"
+            tip = _("{bytes} bytes").format(bytes=f"{m.size_bytes:,}")
             row: list[nodes.Node | str] = [
                 cell,
                 measured_node(lab.name, vname, "size", megabytes(m.size_bytes), m.size_bytes, tip),
@@ -219,20 +231,27 @@ class LabResultsDirective(SphinxDirective):
             if with_compressed:
                 size = compressed_bytes(m)
                 row.append(
-                    measured_node(lab.name, vname, "compressed", megabytes(size), size, f"{size:,} bytes")
+                    measured_node(
+                        lab.name,
+                        vname,
+                        "compressed",
+                        megabytes(size),
+                        size,
+                        _("{bytes} bytes").format(bytes=f"{size:,}"),
+                    )
                     if size is not None
                     else "—"
                 )
             if with_pulls:
                 row.append(
-                    measured_node(lab.name, vname, "pull", value(r, vname, "pull"), None, "median of cold pulls")
+                    measured_node(lab.name, vname, "pull", value(r, vname, "pull"), None, _("median of cold pulls"))
                     if pull_seconds(m) is not None
                     else "—"
                 )
             if with_floor:
                 row.append(floor_cell(lab.name, vname, m))
-            row.append(measured_node(lab.name, vname, "layers", str(m.layer_count), None, "filesystem layers"))
-            row.append("—" if vname == "before" else value(r, vname, "ratio") + " of before")
+            row.append(measured_node(lab.name, vname, "layers", str(m.layer_count), None, _("filesystem layers")))
+            row.append("—" if vname == "before" else _("{ratio} of before").format(ratio=value(r, vname, "ratio")))
             row.append("—" if m.smoke is None else smoke_cell(m.smoke.passed))
             rows.append(row)
         widths = [
@@ -251,17 +270,19 @@ class LabResultsDirective(SphinxDirective):
         r = lab.results
         assert r is not None
         if not r.bases:
-            return para("Bases: none but ", literal("scratch"), ".", classes=["slimlab-bases"])
-        parts: list[nodes.Node | str] = [nodes.strong("Bases: ", "Bases: ")]
+            return para(*fill(_("Bases: none but {scratch}."), scratch=literal("scratch")), classes=["slimlab-bases"])
+        label = _("Bases: ")
+        parts: list[nodes.Node | str] = [nodes.strong(label, label)]
         for index, base in enumerate(r.bases):
-            parts += ["; " if index else "", literal(base.name), " ("]
-            parts += [base_ref(base.name, "stand-in")] if base.source == "stand-in" else ["official"]
-            parts.append(")")
+            source = base_ref(base.name, _("stand-in")) if base.source == "stand-in" else _("official")
+            parts += ["; " if index else "", *fill(_("{image} ({source})"), image=literal(base.name), source=source)]
         parts.append(".")
         if any(base.source == "stand-in" for base in r.bases):
             parts.append(
-                " A stand-in is slimlab's local rebuild of an official image that could not be pulled; "
-                "on the official images the sizes differ a little."
+                _(
+                    " A stand-in is slimlab's local rebuild of an official image that could not be pulled; "
+                    "on the official images the sizes differ a little."
+                )
             )
         return para(*parts, classes=["slimlab-bases"])
 
@@ -273,11 +294,18 @@ class LabResultsDirective(SphinxDirective):
                 claim_ref(c.id),
                 c.text,
                 verdict(c.passed),
-                para(c.measured, nodes.inline("", f" (expected {c.expected})", classes=["slimlab-expected"])),
+                para(
+                    c.measured,
+                    nodes.inline(
+                        "", _(" (expected {expected})").format(expected=c.expected), classes=["slimlab-expected"]
+                    ),
+                ),
             ]
             for c in r.claims
         ]
-        return table(["Claim", "Statement", "Verdict", "Measured"], rows, ["slimlab-claims"], [8, 44, 14, 34])
+        return table(
+            [_("Claim"), _("Statement"), _("Verdict"), _("Measured")], rows, ["slimlab-claims"], [8, 44, 14, 34]
+        )
 
     def layer_writers(self) -> frozenset[str]:
         """Which instructions write a layer of no bytes, decided from every lab's records, as the layers page does."""
@@ -297,9 +325,11 @@ class LabResultsDirective(SphinxDirective):
         svg = layer_chart(lab.name, r.variants, chart_id=chart_id, writers=writers)
         bars = layer_bars(lab.name, r.variants, chart_id=chart_id, writers=writers)
         caption = para(
-            "Each bar is one image on a shared scale; each segment is a layer that adds files, "
-            "and each ▼ marker a layer that adds no bytes (a delete, a new directory). "
-            "The list below names the instruction behind every segment and marker.",
+            _(
+                "Each bar is one image on a shared scale; each segment is a layer that adds files, "
+                "and each ▼ marker a layer that adds no bytes (a delete, a new directory). "
+                "The list below names the instruction behind every segment and marker."
+            ),
             classes=["slimlab-chart-caption"],
         )
         return nodes.container(
@@ -356,15 +386,18 @@ class ClaimDirective(SphinxDirective):
         )
         if result is not None:
             box += para(
-                "Measured ",
-                nodes.emphasis(result.measured, result.measured),
-                f"; expected {result.expected}.",
+                *fill(
+                    _("Measured {measured}; expected {expected}."),
+                    measured=nodes.emphasis(result.measured, result.measured),
+                    expected=result.expected,
+                ),
                 classes=["slimlab-claim-measured"],
             )
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, box)
         if claim.hint:
-            box += para(nodes.strong("Hint: ", "Hint: "), claim.hint, classes=["slimlab-hint"])
+            label = _("Hint: ")
+            box += para(nodes.strong(label, label), claim.hint, classes=["slimlab-hint"])
         return [box]
 
 
@@ -398,7 +431,7 @@ class VerdictRole(SphinxRole):
                 **WARN,
             )
             return [nodes.inline(claim_id, claim_id)], []
-        lab, _ = found
+        lab, _claim = found
         note_use(self.env, lab.name)
         self.env.note_dependency(str(lab.results_path))
         result = recorded(lab, claim_id)
@@ -427,11 +460,11 @@ class MeasuredRole(SphinxRole):
             lab_name, variant, field = parse_path(self.text)
             lab = self.lab(lab_name)
             if lab.results is None:  # the build already warns once per lab (check_labs)
-                return [nodes.inline(self.text, "(not measured yet)", classes=["slimlab-missing"])], []
+                return [nodes.inline(self.text, _("(not measured yet)"), classes=["slimlab-missing"])], []
             text = value(lab.results, variant, field)
         except (ValueError, LookupError) as error:
             logger.warning(f"measured: {error}", location=self.get_location(), **WARN)
-            return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
+            return [nodes.inline(self.text, _("(not measured)"), classes=["slimlab-missing"])], []
         m = lab.results.variants[variant]
         size = {
             "size": m.size_bytes,
@@ -440,7 +473,9 @@ class MeasuredRole(SphinxRole):
             "floor": m.runtime_bytes,
         }.get(field)
         what = FIELDS[field].help.split(" (")[0].replace(", once recorded", "")
-        tooltip = f"{what} — from labs/{lab_name}/results.json, measured {lab.results.measured_at[:10]}"
+        tooltip = _("{what} — from labs/{lab}/results.json, measured {date}").format(
+            what=what, lab=lab_name, date=lab.results.measured_at[:10]
+        )
         return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
 
 
@@ -452,15 +487,14 @@ class SizeDifferenceRole(MeasuredRole):
             lab_name, variant, of = parse_path(self.text, "lab/variant/other", "lab-3-only-what-runs/apt-lists/after")
             lab = self.lab(lab_name)
             if lab.results is None:  # the build already warns once per lab (check_labs)
-                return [nodes.inline(self.text, "(not measured yet)", classes=["slimlab-missing"])], []
+                return [nodes.inline(self.text, _("(not measured yet)"), classes=["slimlab-missing"])], []
             size, text = difference(lab.results, variant, of)
         except (ValueError, LookupError) as error:
             logger.warning(f"size-difference: {error}", location=self.get_location(), **WARN)
-            return [nodes.inline(self.text, "(not measured)", classes=["slimlab-missing"])], []
-        tooltip = (
-            f"size of {variant} minus size of {of}: {size:,} bytes — from labs/{lab_name}/results.json, "
-            f"measured {lab.results.measured_at[:10]}"
-        )
+            return [nodes.inline(self.text, _("(not measured)"), classes=["slimlab-missing"])], []
+        tooltip = _(
+            "size of {variant} minus size of {of}: {bytes} bytes — from labs/{lab}/results.json, measured {date}"
+        ).format(variant=variant, of=of, bytes=f"{size:,}", lab=lab_name, date=lab.results.measured_at[:10])
         node = measured_node(lab_name, variant, "size-difference", text, None, tooltip)
         node["of"] = of
         return [node], []
@@ -561,7 +595,7 @@ def init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     init_env(app, env, [])
     claims = env.slimlab_claims  # type: ignore[attr-defined]
-    for claim_id in [c for c, (doc, _) in claims.items() if doc == docname]:
+    for claim_id in [c for c, (doc, _line) in claims.items() if doc == docname]:
         del claims[claim_id]
     env.slimlab_results.pop(docname, None)  # type: ignore[attr-defined]
     env.slimlab_uses.pop(docname, None)  # type: ignore[attr-defined]
@@ -586,8 +620,11 @@ class WorkshopTimingsDirective(SphinxDirective):
             data = timingsdoc.read_timings(path)
         except ValueError as error:
             logger.warning(f"workshop-timings: {error}", location=self.get_location(), **WARN)
-            return [nodes.warning("", para("No workshop timings are recorded yet: run ", literal("make bench"), "."))]
-        tab = table(timingsdoc.HEADERS, timingsdoc.rows(data), ["slimlab-timings"], widths=[3, 1, 1])
+            message = _("No workshop timings are recorded yet: run {command}.")
+            return [nodes.warning("", para(*fill(message, command=literal("make bench"))))]
+        tab = table(
+            [_(header) for header in timingsdoc.HEADERS], timingsdoc.rows(data), ["slimlab-timings"], widths=[3, 1, 1]
+        )
         title = nodes.title("", timingsdoc.caption(data))
         tab.insert(0, title)
         return [tab]

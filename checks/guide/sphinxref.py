@@ -36,10 +36,23 @@ from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import FIELDS, did_you_mean
-from checks.guide.nodes import WARN, all_labs, base_label, bases_dir, claim_ref, literal, logger, note_use, para, table
+from checks.guide.nodes import (
+    WARN,
+    all_labs,
+    base_label,
+    bases_dir,
+    claim_ref,
+    fill,
+    literal,
+    logger,
+    note_use,
+    para,
+    table,
+)
 from checks.inspect import lint, removable, secrets
 from checks.model import claims as claim_kinds
 from checks.model import spec as lab_spec
+from checks.model.i18n import _
 
 
 def section(document: nodes.document, label: str, *title: nodes.Node) -> nodes.section:
@@ -68,11 +81,14 @@ class StandinBasesDirective(SphinxDirective):
         for recipe in read_recipes(folder):
             self.env.note_dependency(str(folder / recipe["slug"] / "base.toml"))
             sect = section(self.state.document, base_label(recipe["image"]), literal(recipe["image"]))
-            sect += para(nodes.strong("Recipe: ", "Recipe: "), literal(f"checks/bases/{recipe['slug']}/"))
-            sect += para(nodes.strong("Built from: ", "Built from: "), recipe.get("summary", ""))
-            sect += para(
-                nodes.strong("Known differences from the official image:", "Known differences from the official image:")
+            recipe_label, built, differs = (
+                _("Recipe: "),
+                _("Built from: "),
+                _("Known differences from the official image:"),
             )
+            sect += para(nodes.strong(recipe_label, recipe_label), literal(f"checks/bases/{recipe['slug']}/"))
+            sect += para(nodes.strong(built, built), recipe.get("summary", ""))
+            sect += para(nodes.strong(differs, differs))
             items = nodes.bullet_list()
             for difference in recipe.get("differences", ()):
                 items += nodes.list_item("", para(difference))
@@ -91,16 +107,14 @@ class StandinBasesDirective(SphinxDirective):
         return found
 
     def usage(self, uses: list[tuple[str, str]]) -> nodes.paragraph:
-        label = nodes.strong("Used in the recorded results: ", "Used in the recorded results: ")
+        used = _("Used in the recorded results: ")
+        label = nodes.strong(used, used)
         if not uses:
-            return para(label, "no lab's results name it as a FROM image (it may be a base of another stand-in).")
+            return para(label, _("no lab's results name it as a FROM image (it may be a base of another stand-in)."))
         parts: list[nodes.Node | str] = [label]
         for index, (lab, source) in enumerate(uses):
-            parts += [
-                ", " if index else "",
-                literal(lab),
-                f" ({'this stand-in' if source == 'stand-in' else 'the official image'})",
-            ]
+            which = _("{lab} (this stand-in)") if source == "stand-in" else _("{lab} (the official image)")
+            parts += [", " if index else "", *fill(which, lab=literal(lab))]
         return para(*parts, ".")
 
 
@@ -145,7 +159,7 @@ class _Inline(SphinxDirective):
     def inline(self, text: str) -> nodes.paragraph:
         """Text from the code, parsed as inline reStructuredText (literals, emphasis)."""
         cell = nodes.paragraph()
-        parsed, _ = self.state.inline_text(as_rst(text), self.lineno)
+        parsed, _messages = self.state.inline_text(as_rst(text), self.lineno)
         cell.extend(parsed)
         return cell
 
@@ -166,9 +180,9 @@ class ClaimKindsDirective(_Inline):
             rows: list[list[nodes.Node | str]] = [
                 [literal(key), word, default, self.inline(meaning)] for key, word, default, meaning in kind_rows(kind)
             ]
-            sect += table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 12, 56])
+            sect += table([_("Key"), _("Type"), _("Default"), _("Meaning")], rows, ["slimlab-keys"], [16, 16, 12, 56])
             ids = users.get(name, [])
-            parts: list[nodes.Node | str] = ["Used by: "] if ids else ["Not used by any lab yet."]
+            parts: list[nodes.Node | str] = [_("Used by: ")] if ids else [_("Not used by any lab yet.")]
             for index, claim_id in enumerate(ids):
                 parts += [", " if index else "", claim_ref(claim_id)]
             sect += para(*parts, classes=["slimlab-used-by"])
@@ -238,7 +252,7 @@ class LabTomlKeysDirective(_Inline):
                     self.inline(extra.get("doc") or docs.get((cls.__name__, key), "")),
                 ]
             )
-        return [table(["Key", "Type", "Default", "Meaning"], rows, ["slimlab-keys"], [16, 16, 16, 52])]
+        return [table([_("Key"), _("Type"), _("Default"), _("Meaning")], rows, ["slimlab-keys"], [16, 16, 16, 52])]
 
 
 class MeasuredFieldsDirective(_Inline):
@@ -248,7 +262,7 @@ class MeasuredFieldsDirective(_Inline):
         rows: list[list[nodes.Node | str]] = []
         for name, field in FIELDS.items():
             rows.append([literal(name), self.inline(field.help)])
-        return [table(["Field", "Shows"], rows, ["slimlab-keys"], [16, 84])]
+        return [table([_("Field"), _("Shows")], rows, ["slimlab-keys"], [16, 84])]
 
 
 class SizeFixesDirective(SphinxDirective):
@@ -287,12 +301,16 @@ class SecretRulesDirective(_Inline):
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(inspect.getfile(secrets))
-        reads = {True: "content", False: "name"}
+        reads = {True: _("content"), False: _("name")}
         rows: list[list[nodes.Node | str]] = [
-            [literal(rule.id), reads[rule.pattern is not None] if rule.pattern or rule.name else "config", rule.title]
+            [
+                literal(rule.id),
+                reads[rule.pattern is not None] if rule.pattern or rule.name else _("config"),
+                rule.title,
+            ]
             for rule in secrets.RULES
         ]
-        return [table(["Rule", "Reads", "Finds"], rows, ["slimlab-keys"], [18, 10, 72])]
+        return [table([_("Rule"), _("Reads"), _("Finds")], rows, ["slimlab-keys"], [18, 10, 72])]
 
 
 def setup(app: Sphinx) -> None:

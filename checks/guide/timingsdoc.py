@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from checks.model.i18n import N_, _
+
 #: The file the directive reads, relative to the Sphinx source folder.
 TIMINGS_NAME = "workshop-timings.json"
 
 #: What to do when the file is missing or unreadable; every such warning ends with it.
 REMEDY = "Run `make bench` (about 15 minutes) to measure every lab's grade, then build the docs."
 
-HEADERS = ["Lab", "Cold grade", "Warm grade"]
+#: The table's column heads, in English (the directive shows each through :func:`checks.model.i18n._`).
+HEADERS = [N_("Lab"), N_("Cold grade"), N_("Warm grade")]
 
 
 def read_timings(path: Path) -> dict[str, Any]:
@@ -36,7 +39,7 @@ def read_timings(path: Path) -> dict[str, Any]:
 def seconds(value: float | None) -> str:
     """``"not measured"`` for a missing figure; whole seconds from 10 s up, else one decimal; minutes past 90 s."""
     if value is None:
-        return "not measured"
+        return _("not measured")
     if value >= 90:
         return f"{value / 60:.1f} min"
     return f"{value:.0f} s" if value >= 10 else f"{value:.1f} s"
@@ -52,5 +55,7 @@ def rows(data: Mapping[str, Any]) -> list[list[str]]:
 
 def caption(data: Mapping[str, Any]) -> str:
     cores = data.get("cores")
-    machine = f"a {cores}-core machine" if cores else "one machine"
-    return f"Measured {str(data.get('measured_at', '?'))[:16].replace('T', ' ')} UTC on {machine} by make bench."
+    when = str(data.get("measured_at", "?"))[:16].replace("T", " ")
+    if cores:
+        return _("Measured {when} UTC on a {cores}-core machine by make bench.").format(when=when, cores=cores)
+    return _("Measured {when} UTC on one machine by make bench.").format(when=when)
