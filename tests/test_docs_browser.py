@@ -208,9 +208,11 @@ def test_a_console_block_copies_its_commands_without_the_prompt(site: str, brows
     shown = browser.js(f"document.querySelector('{block} pre').innerText")
     assert shown.startswith("$ make check")
     browser.js("navigator.clipboard.writeText('nothing copied yet')")
+    tooltip = "document.querySelector('div.highlight-console button.copybtn').dataset.tooltip"
+    before = browser.js(tooltip)
     browser.click(f"{block} button.copybtn")
-    # sphinx-copybutton confirms a copy by changing the button's tooltip.
-    browser.wait_for("/copied/i.test(document.querySelector('div.highlight-console button.copybtn').dataset.tooltip)")
+    # sphinx-copybutton confirms a copy by changing the button's tooltip (in the page's language).
+    browser.wait_for(f"{tooltip} !== {json.dumps(before)}")
     copied = browser.js("navigator.clipboard.readText()")
     expected = "\n".join(line.removeprefix("$ ") for line in shown.strip().splitlines())
     assert copied.strip() == expected

@@ -176,7 +176,8 @@ class ClaimKindsDirective(_Inline):
         out: list[nodes.Node] = []
         for name, kind in claim_kinds.KINDS.items():
             sect = section(self.state.document, f"kind-{nodes.make_id(name)}", literal(name))
-            sect += para(inspect.getdoc(kind) or "")
+            for paragraph in (inspect.getdoc(kind) or "").split("\n\n"):  # literals in a docstring show as literals
+                sect += self.inline(" ".join(paragraph.split()))
             rows: list[list[nodes.Node | str]] = [
                 [literal(key), word, default, self.inline(meaning)] for key, word, default, meaning in kind_rows(kind)
             ]
@@ -273,7 +274,7 @@ class SizeFixesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         page = self.arguments[0]
         entries = [
-            (c.id, c.title, ", ".join(c.patterns[:4]) or "found by comparing layers")
+            (c.id, _(c.title), ", ".join(c.patterns[:4]) or _("found by comparing layers"))
             for c in removable.BY_ID.values()
             if c.page == page
         ]
