@@ -226,3 +226,10 @@ def test_every_page_offers_every_edition_and_marks_its_own():
     found = editions("index", "zh_CN")
     assert [(e["code"], e["current"]) for e in found] == [("en", False), ("zh_CN", True)]
     assert html_lang("zh_CN") == "zh-CN"
+
+
+def test_a_catalog_whose_header_is_still_fuzzy_is_a_problem():
+    catalog = "#, fuzzy\n" + po((None, "Size", "大小"))
+    assert i18n.catalog_problems(pot((None, "Size")), catalog, "x.po") == [
+        "x.po: its header is fuzzy: fill it in, then remove the flag"
+    ]

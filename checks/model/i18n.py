@@ -271,7 +271,7 @@ def catalog_problems(template: str, po: str, name: str, *, markdown: bool = Fals
     wanted = {(m.context, str(m.id)) for m in read_po(io.StringIO(template)) if m.id}
     catalog = read_po(io.StringIO(po))
     have = {(m.context, str(m.id)): m for m in catalog if m.id}
-    problems: list[str] = []
+    problems: list[str] = [f"{name}: its header is fuzzy: fill it in, then remove the flag"] if catalog.fuzzy else []
 
     def where(key: tuple[str | None, str]) -> str:
         context, english = key
