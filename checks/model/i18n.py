@@ -32,12 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog as _BabelCatalog
-from babel.messages.extract import extract
-from babel.messages.pofile import PoFileError, read_po, write_po
-
 from checks.model.errors import UsageError
 
+# babel (which Sphinx needs too) is imported where a catalog is read or written, not here: `make clean` runs
+# the checker with the system's Python, and a command that shows no translated text must not need it.
 if TYPE_CHECKING:  # only annotations: claims.py marks its words with N_, and spec.py imports claims.py
     from checks.model.results import Results
     from checks.model.spec import Lab
@@ -106,7 +104,12 @@ ENGLISH = Catalog()
 
 def parse_po(text: str, language: str) -> Catalog:
     """A catalog from a ``.po`` file's text: only entries that are translated and not fuzzy count."""
-    po = read_po(io.StringIO(text), locale=language if language != SOURCE else None, abort_invalid=True)
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        po = read_po(io.StringIO(text), locale=language if language != SOURCE else None, abort_invalid=True)
+    except PoFileError as error:
+        raise ValueError(str(error)) from None
     entries = {
         (m.context, str(m.id)): str(m.string) for m in po if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
     }
@@ -129,7 +132,7 @@ def load_catalog(locale_dir: Path, language: str, domain: str) -> Catalog:
             f"{path} does not exist, so there is no {LANGUAGES.get(language, language)} text for {domain}. "
             f"Restore it from git (`git checkout -- {path}`), or run `make locale` to create it."
         ) from None
-    except (OSError, ValueError, PoFileError) as error:
+    except (OSError, ValueError) as error:
         raise UsageError(
             f"{path} cannot be read as a gettext catalog ({error}); fix it or restore it from git."
         ) from None
@@ -213,7 +216,10 @@ def translate_results(results: Results, catalog: Catalog) -> Results:
 
 def pot_text(messages: Iterable[Message | str], domain: str) -> str:
     """A gettext template (``.pot``) of ``messages``, in order, duplicates once; strings have no context."""
-    template = _BabelCatalog(domain=domain, project="slimlab", fuzzy=False)
+    from babel.messages.catalog import Catalog as Template
+    from babel.messages.pofile import write_po
+
+    template = Template(domain=domain, project="slimlab", fuzzy=False)
     for message in messages:
         if isinstance(message, Message):
             template.add(message.english, context=message.context)
@@ -226,6 +232,8 @@ def pot_text(messages: Iterable[Message | str], domain: str) -> str:
 
 def ui_messages(sources: Mapping[str, bytes]) -> list[str]:
     """Every string marked ``_("...")`` or ``N_("...")`` in ``sources`` (path -> Python source), in order."""
+    from babel.messages.extract import extract
+
     found: list[str] = []
     for _path, source in sorted(sources.items()):
         marked = extract("python", io.BytesIO(source), keywords={"_": None, "N_": None})
@@ -268,6 +276,8 @@ def catalog_problems(template: str, po: str, name: str, *, markdown: bool = Fals
     a literal or a substitution (or, with ``fields``, a ``{field}`` of ``str.format``): each is a problem,
     named with its context and the first words of the English.
     """
+    from babel.messages.pofile import read_po
+
     wanted = {(m.context, str(m.id)) for m in read_po(io.StringIO(template)) if m.id}
     catalog = read_po(io.StringIO(po))
     have = {(m.context, str(m.id)): m for m in catalog if m.id}
