@@ -233,3 +233,16 @@ def test_a_catalog_whose_header_is_still_fuzzy_is_a_problem():
     assert i18n.catalog_problems(pot((None, "Size")), catalog, "x.po") == [
         "x.po: its header is fuzzy: fill it in, then remove the flag"
     ]
+
+
+def test_a_message_with_nodes_in_it_keeps_each_piece_where_its_translation_puts_it():
+    from docutils import nodes
+
+    from checks.guide.nodes import fill, literal
+
+    command = literal("make check")
+    english = fill("Recorded by {command} on {day}.", command=command, day="2026-12-01")
+    chinese = fill("由 {command} 于 {day} 记录。", command=command, day="2026-12-01")
+    assert english == ["Recorded by ", command, " on ", "2026-12-01", "."]
+    assert chinese == ["由 ", command, " 于 ", "2026-12-01", " 记录。"]
+    assert fill("{a}{b}", a=[nodes.Text("x"), "y"], b="z") == [nodes.Text("x"), "y", "z"]
