@@ -297,3 +297,11 @@ def test_the_narrow_bars_shift_markers_in_a_row_apart_without_widening_the_bar()
     assert shifts == ["", f"left: {MARK_SHIFT_PX}px"]
     segments = [percent(s) for s in bars.iter("span") if s.get("class") == "slimlab-bars-layer"]
     assert sum(segments) == pytest.approx(100)
+
+
+def test_the_longest_variant_name_fits_left_of_the_bars():
+    from checks.guide.charts import Geometry, label_width
+
+    assert label_width({"before": 1, "after": 1}) == Geometry.label
+    assert label_width({"copy-onto-base": 1}) > Geometry.label
+    assert label_width({"copy-onto-base": 1}) >= 8.5 * len("copy-onto-base")

@@ -55,6 +55,12 @@ class Geometry:
         return self.width - self.label - self.total
 
 
+def label_width(variants: Mapping[str, object]) -> int:
+    """Room left of the bars for the longest variant name (bold, 13 units), never less than the default."""
+    longest = max((len(name) for name in variants), default=0)
+    return max(Geometry.label, 16 + round(8.5 * longest))
+
+
 def nice_step(largest: float, ticks: int = 5) -> float:
     """A round tick step (1, 2 or 5 times a power of ten) giving about ``ticks`` intervals."""
     if largest <= 0:
@@ -227,7 +233,7 @@ def layer_chart(
     ``writers`` are the instructions that write a layer even without bytes (:func:`layer_writers`;
     by default decided from ``variants`` alone): their steps of 0 bytes are drawn as markers.
     """
-    g = geometry or Geometry()
+    g = geometry or Geometry(label=label_width(variants))
     writers = _writers(variants, writers)
     largest = max((m.size_bytes for m in variants.values()), default=0) or 1
     scale = g.plot / largest
