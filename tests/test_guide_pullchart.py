@@ -26,6 +26,7 @@ from checks.guide.pullchart import (
     log_ticks,
     pull_chart,
     seconds,
+    spread,
     steps_125,
     which_follows,
 )
@@ -243,3 +244,9 @@ def test_the_page_shows_the_fit_the_recorded_pulls_give(pull_page: str):
 @pytest.mark.parametrize("cut", ["number of files", "measurably slower", "start measurably"])
 def test_the_page_no_longer_says_what_no_lab_measures(pull_page: str, cut: str):
     assert cut not in pull_page
+
+
+def test_a_spread_of_runs_reads_fastest_to_slowest_and_one_run_says_so():
+    assert spread([1.15, 0.72, 0.9]) == "0.72 to 1.15 s"
+    assert spread([12.34, 10.0]) == "10.0 to 12.3 s"
+    assert spread([1.04]) == "one pull"

@@ -30,6 +30,7 @@ from checks.model.pulls import (
     pull_points,
     registry_config,
     registry_problem,
+    run_plan,
     speedup,
     tbf,
     unmeasured,
@@ -225,7 +226,7 @@ def test_the_registry_listens_only_where_it_is_told_and_stores_only_where_it_is_
 
 
 def test_pulls_go_round_every_variant_once_per_run():
-    assert pull_order(["before", "after"], 3) == [
+    assert pull_order({"before": 3, "after": 3}) == [
         (0, "before"),
         (0, "after"),
         (1, "before"),
@@ -233,6 +234,27 @@ def test_pulls_go_round_every_variant_once_per_run():
         (2, "before"),
         (2, "after"),
     ]
+
+
+def test_a_variant_pulled_fewer_times_drops_out_of_the_later_rounds():
+    assert pull_order({"before": 2, "chart": 1, "after": 2}) == [
+        (0, "before"),
+        (0, "chart"),
+        (0, "after"),
+        (1, "before"),
+        (1, "after"),
+    ]
+    assert pull_order({}) == []
+
+
+def test_the_variants_a_pull_claim_judges_get_every_run_and_the_others_one():
+    kinds = [PullSpeedup(variant="after", of="before", min=2.0), MaxCompressedSize(variant="slim", max_mb=10)]
+    assert run_plan(["before", "slim", "after", "other"], kinds, 3) == {"before": 3, "slim": 1, "after": 3, "other": 1}
+
+
+def test_pulls_over_a_throttled_link_do_not_earn_loopback_runs():
+    kinds = [PullSpeedup(variant="after", of="before", min=2.0, link_mbit=100)]
+    assert run_plan(["before", "after"], kinds, 3) == {"before": 1, "after": 1}
 
 
 # the chart's points and the speed-up

@@ -25,7 +25,7 @@ import os
 import platform
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 
 from checks.engine import docker, proc, registry
@@ -178,11 +178,16 @@ class PullBench:
         return self._host
 
     def measure(
-        self, lab: str, images: Mapping[str, str], links: Mapping[float, tuple[str, ...]] | None = None
+        self,
+        lab: str,
+        images: Mapping[str, str],
+        links: Mapping[float, tuple[str, ...]] | None = None,
+        plan: Mapping[str, int] | None = None,
     ) -> dict[str, PullFigures]:
         """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
-        pull each one cold ``runs`` times, one round over all variants per run; then pull the
-        variants ``links`` names over each throttled link (Mbit/s -> variants) the same way."""
+        pull each one cold as many times as ``plan`` says (default: the setting's ``runs``; see
+        :func:`checks.model.pulls.run_plan`), one round over the variants per run; then pull the
+        variants ``links`` names over each throttled link (Mbit/s -> variants) ``runs`` times."""
         self.tell()
         found = self._started_registry()
         repository = f"slimlab/{lab}"
@@ -190,11 +195,12 @@ class PullBench:
         runs: dict[str, list[float]] = {}
         over: dict[str, dict[str, tuple[float, ...]]] = {}
         if self.setting.pulls:
-            runs = self._pull_runs(found, repository, list(images))
+            every = dict.fromkeys(images, self.setting.runs)
+            runs = self._pull_runs(found, repository, {v: (plan or every).get(v, self.setting.runs) for v in images})
             for rate, variants in (links or {}).items():
                 with self._throttled(rate):
                     for variant, seconds in self._pull_runs(
-                        found, repository, variants, f" over {rate:g} Mbit/s"
+                        found, repository, dict.fromkeys(variants, self.setting.runs), f" over {rate:g} Mbit/s"
                     ).items():
                         over.setdefault(variant, {})[link_key(rate)] = tuple(seconds)
         return {
@@ -241,17 +247,18 @@ class PullBench:
             proc.quietly(["tc", "-n", self._netns, "qdisc", "del", "dev", "lo", "root"], timeout=TOOL_TIMEOUT)
 
     def _pull_runs(
-        self, found: registry.Registry, repository: str, variants: Iterable[str], over: str = ""
+        self, found: registry.Registry, repository: str, plan: Mapping[str, int], over: str = ""
     ) -> dict[str, list[float]]:
+        """Pull each variant of ``plan`` cold as many times as it says, timing each pull."""
         host = self._started_engine()
         docker.forget_images(host)
         runs: dict[str, list[float]] = {}
-        for run, variant in pull_order(list(variants), self.setting.runs):
+        for run, variant in pull_order(plan):
             seconds = round(docker.timed_pull(found.ref(repository, variant), host=host), 3)
             docker.forget_images(host)
             runs.setdefault(variant, []).append(seconds)
             self._echo(
-                f"{repository.removeprefix('slimlab/')}: cold pull {run + 1}/{self.setting.runs} of {variant}{over}: "
+                f"{repository.removeprefix('slimlab/')}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: "
                 f"{seconds:.2f} s"
             )
         return runs

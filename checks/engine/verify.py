@@ -27,7 +27,7 @@ from checks.model.dockerfile import external_images_of, final_base_of
 from checks.model.errors import UsageError
 from checks.model.measured import Measured
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
-from checks.model.pulls import PullSettings, link_plan, unmeasured
+from checks.model.pulls import PullSettings, link_plan, run_plan, unmeasured
 from checks.model.results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
 from checks.model.spec import SPEC_NAME, Lab, Variant, load
 
@@ -305,7 +305,8 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
     if not pulls.setting.sizes:
         return dict(measured)
     links = link_plan(claim.check for claim in lab.claims)
-    figures = pulls.measure(lab.name, {name: m.image_id for name, m in measured.items()}, links)
+    plan = run_plan(list(measured), (claim.check for claim in lab.claims), pulls.setting.runs)
+    figures = pulls.measure(lab.name, {name: m.image_id for name, m in measured.items()}, links, plan)
     return {
         name: dataclasses.replace(
             m,

@@ -131,7 +131,9 @@ def keep(text: str) -> str:
 
 
 def spread(runs: Sequence[float]) -> str:
-    """The fastest to the slowest pull: ``0.72 to 1.15 s``."""
+    """The fastest to the slowest pull: ``0.72 to 1.15 s`` (``one pull`` when there was one)."""
+    if len(runs) == 1:
+        return _("one pull")
     digits = 2 if max(runs) < 10 else 1
     return _("{fastest} to {slowest} s").format(fastest=f"{min(runs):.{digits}f}", slowest=f"{max(runs):.{digits}f}")
 

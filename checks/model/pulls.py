@@ -145,10 +145,17 @@ def tbf(rate_mbit: float) -> list[str]:
     return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
 
 
-def pull_order(variants: Sequence[str], runs: int) -> list[tuple[int, str]]:
-    """(run, variant) in the order to pull: one round over every variant per run, so drift
-    in the machine's load touches every variant alike."""
-    return [(run, variant) for run in range(runs) for variant in variants]
+def run_plan(variants: Sequence[str], kinds: Iterable[Kind], runs: int) -> dict[str, int]:
+    """How many cold pulls over loopback each variant gets: ``runs`` for a variant a pull claim judges,
+    one for any other, whose pull is a point on the guide's chart of pull time against size."""
+    judged = {v for kind in kinds if kind.needs_pulls and kind.link() is None for v in kind.variants()}
+    return {variant: runs if variant in judged else 1 for variant in variants}
+
+
+def pull_order(runs: Mapping[str, int]) -> list[tuple[int, str]]:
+    """(run, variant) in the order to pull, ``runs`` giving each variant's number of pulls: one round
+    over every variant still to pull per run, so drift in the machine's load touches every variant alike."""
+    return [(run, variant) for run in range(max(runs.values(), default=0)) for variant in runs if run < runs[variant]]
 
 
 @dataclass(frozen=True, kw_only=True)

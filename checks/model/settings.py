@@ -121,7 +121,7 @@ SETTINGS: tuple[Setting, ...] = (
         default="3",
         accepts="a whole number of cold pulls from 1 to 20",
         parse=_whole(1, 20),
-        help="cold pulls per variant (the median is recorded)",
+        help="cold pulls of each variant a pull claim judges (the median is recorded); every other variant is pulled once, a point on the pull-speed chart",
     ),
     Setting(
         env="SLIMLAB_FLOOR",
