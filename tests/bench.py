@@ -41,6 +41,7 @@ PHASES = (
     ("lab builds", (": building ",)),
     ("smoke tests", (": smoke test of ",)),
     ("runtime floors", (": tracing the smoke test",)),
+    ("rebuilds", (": rebuilding from an empty build cache", ": reproducible, ", ": not reproducible, ")),
     ("cold pulls", ("pulls: fresh engine", ": cold pull ")),
     ("registry pushes", ("pulls: ", ": pushed ")),
     ("analysis", (": analyzing the images",)),

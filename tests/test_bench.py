@@ -30,6 +30,8 @@ LINES = [
         (LINES[7][1], "cold pulls"),
         (LINES[8][1], "cold pulls"),
         ("lab-0-pull-speed: results.json updated; 3.4s", "other"),
+        ("lab-4-go-multistage: after: rebuilding from an empty build cache (1/2) to see whether it is", "rebuilds"),
+        ("lab-4-go-multistage: after: not reproducible, 4 paths differ (mtime)", "rebuilds"),
     ],
 )
 def test_each_progress_line_starts_its_phase_and_build_output_none(line, phase):

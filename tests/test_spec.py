@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.model.claims import KINDS, MaxLayers, NonRoot, PathAbsent, SameSmokeOutput, SizeRatio
+from checks.model.claims import KINDS, MaxLayers, NonRoot, PathAbsent, Reproducible, SameSmokeOutput, SizeRatio
 from checks.model.errors import UsageError
 from checks.model.spec import Claim, Lab, Smoke, Variant, load, parse
 
@@ -103,9 +103,11 @@ def test_the_real_lab_4_spec_loads_claim_by_claim():
     assert [(c.id, c.check.kind, c.text) for c in lab.claims] == expected
     checks = {c.id: c.check for c in lab.claims}
     assert checks["L4.1"] == SizeRatio(variant="after", of="before", max=0.02)
-    assert checks["L4.3"] == SameSmokeOutput(variants_=("before", "after", "distroless"))
+    assert checks["L4.3"] == SameSmokeOutput(variants_=("before", "after", "distroless", "reproducible"))
     assert checks["L4.4"] == NonRoot(variant="after")
     assert checks["L4.6"] == MaxLayers(variant="after", max=2)
+    assert checks["L4.12"] == Reproducible(variant="reproducible")
+    assert lab.rebuilt() == ("after", "reproducible")
 
 
 #: One more example per kind: (claim keys, attributes the parsed check must have).
@@ -133,13 +135,19 @@ KIND_EXAMPLES = {
         {"kind": "pull_speedup", "variant": "after", "of": "before", "min": 4},
         {"variant": "after", "of": "before", "min": 4.0},
     ),
+    "reproducible": ({"kind": "reproducible", "variant": "after"}, {"variant": "after", "allow": ()}),
+    "reproducible-allow": (
+        {"kind": "reproducible", "variant": "after", "allow": ["mtime"]},
+        {"allow": ("mtime",)},
+    ),
 }
 
 
 def example_value(key):
     """A value of the key's type that passes its kind's rules: variants the GOOD lab declares, small numbers."""
     if key.type.reads == (list,):
-        return ["before", "after"] if key.variants else ["x"]
+        # A list of words from a fixed set (reproducible's allow) holds one of them.
+        return ["before", "after"] if key.variants else (["mtime"] if key.name == "allow" else ["x"])
     if key.type.reads == (str,):
         # A word with a default may be one of a few (new_bytes_ratio's against): its default is one.
         return "after" if key.variants else (key.default if isinstance(key.default, str) else "x")
@@ -246,6 +254,12 @@ BAD = {
             0, {"id": "L9.1", "kind": "size_difference", "text": "x", "variant": "after", "of": "before"}
         ),
         ["'claims[0] (L9.1)' sets no bound (min_mb/max_mb), so it could never fail"],
+    ),
+    "reproducible allowing an aspect that does not exist": (
+        lambda d: d["claims"].__setitem__(
+            0, {"id": "L9.1", "kind": "reproducible", "text": "x", "variant": "after", "allow": ["mtimes"]}
+        ),
+        ["'claims[0] (L9.1).allow' names mtimes; use some of content, type, mode, owner, link, mtime"],
     ),
     "empty paths": (
         lambda d: d["claims"][2].update(paths=[]),

@@ -44,6 +44,10 @@ class BuildRequest:
     builder: str | None = None
     build_args: Mapping[str, str] = field(default_factory=dict)
     secrets: tuple[str, ...] = ()
+    #: Build every step again, cached or not (``--no-cache``).
+    no_cache: bool = False
+    #: Ask the exporter to clamp file times to ``SOURCE_DATE_EPOCH`` (only the containerd image store does).
+    rewrite_timestamp: bool = False
 
 
 _STEP = re.compile(r"^#(\d+) (\[.*)$")
@@ -64,17 +68,21 @@ def failing_step(lines: list[str]) -> tuple[str, list[str]]:
 
 def command_of(request: BuildRequest, iid_path: Path) -> list[str]:
     """The ``docker buildx build`` command line for ``request``, writing the image id to ``iid_path``."""
+    # --load is the docker exporter; rewrite-timestamp needs the image exporter, which stores into the engine too.
+    output = [f"--output=type=image,name={request.tag},rewrite-timestamp=true"] if request.rewrite_timestamp else []
     command = [
         "docker",
         "buildx",
         "build",
-        "--load",
+        *(output or ["--load"]),
         "--progress=plain",
         "-f",
         str(request.dockerfile),
         "-t",
         request.tag,
     ]
+    if request.no_cache:
+        command.append("--no-cache")
     if request.builder:
         command += ["--builder", request.builder]
     for key, value in request.labels.items():

@@ -594,6 +594,17 @@ def storage() -> tuple[str, str] | None:
     return (driver, root) if driver and root else None
 
 
+#: What ``docker info`` reports as the driver type of the containerd image store.
+CONTAINERD_STORE = "io.containerd.snapshotter.v1"
+
+
+def containerd_store() -> bool:
+    """True when the engine keeps images in the containerd image store, whose exporter can rewrite file times."""
+    with engine_errors("info", timeout=60):
+        info = _api(timeout=60).info()
+    return any(pair[:2] == ["driver-type", CONTAINERD_STORE] for pair in info.get("DriverStatus") or [])
+
+
 @contextlib.contextmanager
 def save(ref: str) -> Iterator[IO[bytes]]:
     """`docker save` of one image, as a stream to read while the engine writes it.

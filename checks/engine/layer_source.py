@@ -94,10 +94,11 @@ def stored_found(diff: Path, entries: Sequence[Entry], scan: Scan) -> tuple[Matc
 
 
 def from_storage(
-    ref: str, info: Mapping[str, Any], driver: str, root: str, scan: Scan | None = None
+    ref: str, info: Mapping[str, Any], driver: str, root: str, scan: Scan | None = None, *, stamped: bool = False
 ) -> ImageContents | None:
     """The image read from the engine's own files; None when they are missing, unreadable or do not match
-    (or, with ``scan``, when the driver keeps no unpacked layers to read files from)."""
+    (or, with ``scan``, when the driver keeps no unpacked layers to read files from).  ``stamped`` gives
+    each entry its mode, owner and time."""
     base = Path(root) / "image" / driver
     image_id: str = info["Id"]
     diff_ids = info.get("RootFS", {}).get("Layers", [])
@@ -113,7 +114,7 @@ def from_storage(
             if _store_file(base, *folder, "diff").decode().strip() != diff_id:
                 return None
             with gzip.open(base.joinpath(*folder, "tar-split.json.gz"), "rt", encoding="utf-8") as records:
-                layers.append(entries_from_tar_split(records.read()))
+                layers.append(entries_from_tar_split(records.read(), stamped=stamped))
             if scan is not None:
                 cache_id = _store_file(base, *folder, "cache-id").decode().strip()
                 found.append(stored_found(Path(root) / driver / cache_id / "diff", layers[-1], scan))
@@ -133,12 +134,12 @@ def from_storage(
     )
 
 
-def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None) -> ImageContents:
+def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, stamped: bool = False) -> ImageContents:
     """The image read from a ``docker save`` stream (works with any engine, local or remote)."""
     with docker.save(info["Id"]) as stream:
         prefetch = Prefetch(stream)
         try:
-            _, config, layers, found = read_archive(prefetch, scan)  # type: ignore[arg-type]
+            _, config, layers, found = read_archive(prefetch, scan, stamped=stamped)  # type: ignore[arg-type]
         finally:
             prefetch.close()
     return ImageContents(
@@ -154,9 +155,10 @@ def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None) -> Im
     )
 
 
-def read_image(ref: str, source: str | None = None, *, secrets: bool = False) -> ImageContents:
+def read_image(ref: str, source: str | None = None, *, secrets: bool = False, stamped: bool = False) -> ImageContents:
     """The layers of image ``ref``, from the engine's storage when readable (``auto``), or as ``source`` says;
-    with ``secrets``, what the secret rules find in each layer's small files too."""
+    with ``secrets``, what the secret rules find in each layer's small files too; with ``stamped``, each
+    entry's mode, owner and time."""
     source = source or "auto"
     if source not in SOURCES:
         raise UsageError(
@@ -170,7 +172,7 @@ def read_image(ref: str, source: str | None = None, *, secrets: bool = False) ->
     scan = scan_content if secrets else None
     if source != "save":
         where = docker.storage()
-        contents = from_storage(ref, info, *where, scan) if where else None
+        contents = from_storage(ref, info, *where, scan, stamped=stamped) if where else None
         if contents is not None:
             return contents
         if source == "storage":
@@ -180,7 +182,7 @@ def read_image(ref: str, source: str | None = None, *, secrets: bool = False) ->
                 "it needs a local engine with the classic image store and read access to its data root (root). "
                 "Use --source save (or auto) instead."
             )
-    return from_save(ref, info, scan)
+    return from_save(ref, info, scan, stamped=stamped)
 
 
 def analyze(ref: str, *, source: str | None = None, secrets: bool = False) -> Analysis:

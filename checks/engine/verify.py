@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import docker, floor, proc
+from checks.engine import docker, floor, proc, rebuild
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
@@ -121,6 +121,29 @@ def floor_of(
 
 #: Why floor claims go unjudged in a run with SLIMLAB_FLOOR=0.
 FLOOR_OFF = "SLIMLAB_FLOOR=0 traces no smoke test for the runtime floor"
+#: Why reproducibility claims go unjudged in a run with SLIMLAB_REBUILD=0.
+REBUILD_OFF = "SLIMLAB_REBUILD=0 builds nothing twice more"
+
+
+def rebuild_of(
+    variant: Variant,
+    m: Measured,
+    request: BuildRequest,
+    previous: Results | None,
+    *,
+    what: str,
+    echo: Callable[[str], None],
+) -> Measured:
+    """``m`` with its two rebuilds: the recorded ones when the same image was recorded with them, else built anew."""
+    before = previous.variants.get(variant.name) if previous else None
+    if before is not None and before.image_id == m.image_id and before.rebuild is not None:
+        return dataclasses.replace(m, rebuild=before.rebuild)
+    return dataclasses.replace(m, rebuild=rebuild.rebuild(request, what=what, echo=echo))
+
+
+def lacks_rebuild(lab: Lab, previous: Results) -> bool:
+    """True when a variant the lab rebuilds for reproducibility has no rebuild recorded yet."""
+    return any((m := previous.variants.get(name)) is not None and m.rebuild is None for name in lab.rebuilt())
 
 
 def lacks_floor(lab: Lab, previous: Results) -> bool:
@@ -225,18 +248,20 @@ def _measure_all(
     secret_variants = {name for c in lab.claims if c.check.needs_secrets for name in c.check.variants()}
     measured = {}
     for variant in lab.variants:
-        request = BuildRequest(
-            dockerfile=source / variant.dockerfile,
-            context=source / variant.context,
-            tag=image_tag(lab, variant),
-            labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
-            contexts=resolver.contexts(uses),
-            target=variant.target,
-            builder=builder,
-            secrets=(
-                *((f"id=ca-certificates,src={bundle}",) if bundle else ()),
-                *(f"id={secret_id},src={source / file}" for secret_id, file in variant.secrets),
-            ),
+        request = rebuild.with_epoch(
+            BuildRequest(
+                dockerfile=source / variant.dockerfile,
+                context=source / variant.context,
+                tag=image_tag(lab, variant),
+                labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
+                contexts=resolver.contexts(uses),
+                target=variant.target,
+                builder=builder,
+                secrets=(
+                    *((f"id=ca-certificates,src={bundle}",) if bundle else ()),
+                    *(f"id={secret_id},src={source / file}" for secret_id, file in variant.secrets),
+                ),
+            )
         )
         # What a node that already holds the final stage's base pulls: compared layer by layer.
         base = resolver.base_layers(final_base_of(source / variant.dockerfile, variant.target))
@@ -252,6 +277,11 @@ def _measure_all(
         )
         if resolver.settings.floor:
             measured[variant.name] = floor_of(lab, variant, measured[variant.name], previous, echo)
+        if resolver.settings.rebuild and variant.name in lab.rebuilt():
+            what = f"{lab.name}: {variant.name}"
+            measured[variant.name] = rebuild_of(
+                variant, measured[variant.name], request, previous, what=what, echo=echo
+            )
     return measured
 
 
@@ -397,6 +427,7 @@ def verify(
         not force
         and previous is not None
         and not lacks_pull_figures(previous, pulls, link_plan(c.check for c in lab.claims))
+        and not (resolver.settings.rebuild and lacks_rebuild(lab, previous))
         and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
     ):
         if not (resolver.settings.floor and lacks_floor(lab, previous)):
@@ -414,6 +445,8 @@ def verify(
     left_out, why = unjudged(lab, pulls)
     if not resolver.settings.floor and (unfloored := tuple(c.id for c in lab.claims if c.check.needs_floor)):
         left_out, why = (*left_out, *unfloored), "; ".join(filter(None, (why if left_out else "", FLOOR_OFF)))
+    if not resolver.settings.rebuild and (unbuilt := tuple(c.id for c in lab.claims if c.check.needs_rebuild)):
+        left_out, why = (*left_out, *unbuilt), "; ".join(filter(None, (why if left_out else "", REBUILD_OFF)))
     claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
     echo(f"{lab.name}: analyzing the images")
     analysis = {name: summary(analyze(m.image_id)) for name, m in measured.items()}

@@ -155,7 +155,9 @@ def _row(cells: Iterable[nodes.Node | str]) -> nodes.row:
 
 
 def para(*parts: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
-    node = nodes.paragraph(classes=classes or [])
+    """A paragraph a directive writes: its words are translated as it is made (``_()``), so Sphinx's gettext
+    builder must not put it in the page's catalog, where its figures would make it a new message each time."""
+    node = nodes.paragraph(classes=classes or [], translatable=False)
     for part in parts:
         node += nodes.Text(part) if isinstance(part, str) else part
     return node

@@ -22,7 +22,7 @@ PLACEHOLDERS = {
     "variants.<variant>.link_pulls": "<rate>",
 }
 #: Mappings described as a whole: their keys are data, and their values plain numbers or strings.
-WHOLE = {"engine", "variants.<variant>.analysis.classes"}
+WHOLE = {"engine", "variants.<variant>.analysis.classes", "variants.<variant>.rebuild.by_aspect"}
 
 #: A path's meaning: its own words, or ``(class, field)`` of the dataclass whose ``#:`` comment says it.
 MEANINGS: dict[str, str | tuple[str, str]] = {
@@ -62,6 +62,17 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "variants.<variant>.secrets[].path": ("SecretSeen", "path"),
     "variants.<variant>.secrets[].layer": ("SecretSeen", "layer"),
     "variants.<variant>.secrets[].visible": ("SecretSeen", "visible"),
+    "variants.<variant>.rebuild": ("Measured", "rebuild"),
+    "variants.<variant>.rebuild.reproducible": "True when both builds gave the same image id.",
+    "variants.<variant>.rebuild.source_date_epoch": ("Rebuild", "source_date_epoch"),
+    "variants.<variant>.rebuild.image_ids": ("Rebuild", "image_ids"),
+    "variants.<variant>.rebuild.rewrite_timestamp": ("Rebuild", "rewrite_timestamp"),
+    "variants.<variant>.rebuild.differing": ("Rebuild", "differing"),
+    "variants.<variant>.rebuild.by_aspect": ("Rebuild", "by_aspect"),
+    "variants.<variant>.rebuild.differences": ("Rebuild", "differences"),
+    "variants.<variant>.rebuild.differences[].layer": ("FileDifference", "layer"),
+    "variants.<variant>.rebuild.differences[].path": ("FileDifference", "path"),
+    "variants.<variant>.rebuild.differences[].aspects": ("FileDifference", "aspects"),
     "variants.<variant>.analysis": ("Results", "analysis"),
     "variants.<variant>.analysis.wasted_bytes": ("AnalysisSummary", "wasted_bytes"),
     "variants.<variant>.analysis.efficiency": ("AnalysisSummary", "efficiency"),

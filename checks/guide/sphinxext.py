@@ -53,7 +53,17 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from checks.guide import editions, exercise, floorchart, fromrecords, layertally, pullchart, sphinxref, timingsdoc
+from checks.guide import (
+    editions,
+    exercise,
+    floorchart,
+    fromrecords,
+    layertally,
+    pullchart,
+    rebuildtable,
+    sphinxref,
+    timingsdoc,
+)
 from checks.guide.charts import layer_bars, layer_chart, layer_steps, layer_writers
 from checks.guide.docdata import (
     FIELDS,
@@ -667,6 +677,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     fromrecords.setup(app)
     pullchart.setup(app)
     floorchart.setup(app)
+    rebuildtable.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("size-difference", SizeDifferenceRole())
     app.add_role("claim", ClaimRole())

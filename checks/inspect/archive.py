@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from checks.inspect.layers import Entry, entry
+from checks.inspect.layers import SYMLINK, Entry, Stamp, entry
 from checks.inspect.secrets import Match, wanted
 from checks.model.errors import UsageError
 
@@ -76,14 +76,15 @@ def chain_ids(diff_ids: Sequence[str]) -> list[str]:
     return chain
 
 
-def entries_from_tar_split(text: str) -> tuple[Entry, ...]:
+def entries_from_tar_split(text: str, *, stamped: bool = False) -> tuple[Entry, ...]:
     """A layer's entries from its tar-split records (JSON, one record a line).
 
     Type 2 records are raw tar bytes (the previous file's padding, then
     headers), type 1 records name a file and give its content's size and
     CRC-64.  A file's own header is the last 512 raw bytes before its type 1
     record; byte 156 of it is the type flag.  Hard links also need the link
-    target, so their headers are parsed in full (PAX records included).
+    target, so their headers are parsed in full (PAX records included), and so
+    is every header when ``stamped`` asks for each entry's :class:`Stamp`.
     """
     records = json.loads("[" + ",".join(line for line in text.splitlines() if line.strip()) + "]")
     entries = []
@@ -94,9 +95,12 @@ def entries_from_tar_split(text: str) -> tuple[Entry, ...]:
             continue
         size = record.get("size", 0)
         typeflag = chr(raw[-BLOCK + 156]) if len(raw) >= BLOCK else "0"
-        link = final_header(raw[padding:]).linkname if typeflag == "1" else ""
+        header = final_header(raw[padding:]) if typeflag == "1" or (stamped and len(raw) >= BLOCK) else None
+        link = header.linkname if header is not None and typeflag == "1" else ""
         payload = record.get("payload")
-        entries.append(entry(record["name"], size, typeflag, f"crc64:{payload}" if payload else "", link))
+        checksum = f"crc64:{payload}" if payload else ""
+        stamp = header.stamp() if stamped and header is not None else None
+        entries.append(entry(record["name"], size, typeflag, checksum, link, stamp))
         raw, padding = b"", -size % BLOCK
     return tuple(entries)
 
@@ -209,6 +213,15 @@ class Header:
     size: int
     typeflag: str
     linkname: str
+    mode: int = 0
+    uid: int = 0
+    gid: int = 0
+    mtime: float = 0.0
+
+    def stamp(self) -> Stamp:
+        """Its mode, owner and time (and a symbolic link's target)."""
+        target = self.linkname if self.typeflag == SYMLINK else ""
+        return Stamp(mode=self.mode, uid=self.uid, gid=self.gid, mtime=self.mtime, target=target)
 
 
 def _parse_header(block: bytes, pending: Mapping[str, str]) -> Header:
@@ -223,6 +236,10 @@ def _parse_header(block: bytes, pending: Mapping[str, str]) -> Header:
         size=int(pending["size"]) if "size" in pending else _number(block[124:136]),
         typeflag=chr(block[156]),
         linkname=pending.get("linkpath", text(block[157:257])),
+        mode=_number(block[100:108]),
+        uid=int(pending["uid"]) if "uid" in pending else _number(block[108:116]),
+        gid=int(pending["gid"]) if "gid" in pending else _number(block[116:124]),
+        mtime=float(pending["mtime"]) if "mtime" in pending else float(_number(block[136:148])),
     )
 
 
@@ -269,8 +286,11 @@ def final_header(raw: bytes) -> Header:
         at += BLOCK + header.size + (-header.size % BLOCK)
 
 
-def layer_entries(reader: Reader, scan: Scan | None = None, found: list[Match] | None = None) -> tuple[Entry, ...]:
-    """The entries of one layer tar, with a CRC-32 of each file's content.
+def layer_entries(
+    reader: Reader, scan: Scan | None = None, found: list[Match] | None = None, *, stamped: bool = False
+) -> tuple[Entry, ...]:
+    """The entries of one layer tar, with a CRC-32 of each file's content (and each one's :class:`Stamp`
+    when ``stamped``).
 
     With ``scan``, each small regular file (:func:`checks.inspect.secrets.wanted`) is read whole and handed to it;
     what it returns is added to ``found``.
@@ -288,7 +308,8 @@ def layer_entries(reader: Reader, scan: Scan | None = None, found: list[Match] |
         else:
             crc = data.skip(header.size, 0) if header.size else None
         checksum = f"crc32:{crc:08x}" if crc is not None else ""
-        entries.append(entry(header.name, header.size, header.typeflag, checksum, header.linkname))
+        stamp = header.stamp() if stamped else None
+        entries.append(entry(header.name, header.size, header.typeflag, checksum, header.linkname, stamp))
 
     walk(reader, record)
     return tuple(entries)
@@ -304,6 +325,7 @@ def _blob(
     small: dict[str, bytes],
     scan: Scan | None,
     found: dict[str, list[Match]],
+    stamped: bool = False,
 ) -> None:
     """One member of a ``docker save`` archive: a layer tar (plain or gzip), a small JSON file, or anything else."""
     name = posixpath.normpath(header.name)
@@ -318,10 +340,10 @@ def _blob(
     if head.startswith(GZIP):
         body.front = head
         unpacked = Reader(gzip.GzipFile(fileobj=io.BufferedReader(_RawReader(body))))  # type: ignore[arg-type]
-        layers[name] = layer_entries(unpacked, scan, found.setdefault(name, []))
+        layers[name] = layer_entries(unpacked, scan, found.setdefault(name, []), stamped=stamped)
     elif len(head) == BLOCK and (head[257:262] == b"ustar" or not any(head)):
         body.front = head
-        layers[name] = layer_entries(body, scan, found.setdefault(name, []))
+        layers[name] = layer_entries(body, scan, found.setdefault(name, []), stamped=stamped)
     elif header.size <= 64 << 20:
         small[name] = head + body.read(header.size - len(head))
     body.drain()
@@ -343,9 +365,10 @@ class _RawReader(io.RawIOBase):
 
 
 def read_archive(
-    stream: IO[bytes], scan: Scan | None = None
+    stream: IO[bytes], scan: Scan | None = None, *, stamped: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any], list[tuple[Entry, ...]], list[tuple[Match, ...]]]:
-    """(manifest, config, layers lowest first, what ``scan`` found in each layer) from a ``docker save`` archive."""
+    """(manifest, config, layers lowest first, what ``scan`` found in each layer) from a ``docker save`` archive;
+    ``stamped`` gives each entry its :class:`Stamp`."""
     reader = Reader(stream)
     layers: dict[str, tuple[Entry, ...]] = {}
     small: dict[str, bytes] = {}
@@ -357,7 +380,7 @@ def read_archive(
         if header.typeflag == "2":
             links[name] = posixpath.normpath(posixpath.join(posixpath.dirname(name), header.linkname))
         elif header.typeflag in "0\0" and header.size:
-            _blob(header, data, layers, small, scan, found)
+            _blob(header, data, layers, small, scan, found, stamped)
         else:
             data.skip(header.size)
 

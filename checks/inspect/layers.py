@@ -30,6 +30,20 @@ REGULAR, HARDLINK, SYMLINK, DIRECTORY = "0", "1", "2", "5"
 
 
 @dataclass(frozen=True, slots=True)
+class Stamp:
+    """An entry's metadata besides its content, read when two builds are compared (:mod:`checks.inspect.rebuild`)."""
+
+    #: Permission bits and set-id bits, as the tar header's mode field holds them.
+    mode: int
+    uid: int
+    gid: int
+    #: Modification time in seconds since the epoch (fractional when a PAX record says so).
+    mtime: float
+    #: A symbolic link's target; else "".
+    target: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One tar entry of a layer."""
 
@@ -43,6 +57,8 @@ class Entry:
     checksum: str = ""
     #: For a hard link, the path it links to (same layer); else "".
     link: str = ""
+    #: Mode, owner and time, when the reader was asked for them; else None.
+    stamp: Stamp | None = None
 
     @property
     def is_dir(self) -> bool:
@@ -72,12 +88,17 @@ def clean(name: str) -> str:
     return posixpath.normpath("/" + name).lstrip("/")
 
 
-def entry(name: str, size: int, typeflag: str, checksum: str = "", link: str = "") -> Entry:
+def entry(name: str, size: int, typeflag: str, checksum: str = "", link: str = "", stamp: Stamp | None = None) -> Entry:
     """An :class:`Entry` from raw tar header fields (an old-style type ``\\0`` ending in ``/`` is a directory)."""
     if typeflag in ("", "\0", "7"):
         typeflag = DIRECTORY if name.endswith("/") else REGULAR
     return Entry(
-        path=clean(name), size=size, type=typeflag, checksum=checksum, link=clean(link) if typeflag == HARDLINK else ""
+        path=clean(name),
+        size=size,
+        type=typeflag,
+        checksum=checksum,
+        link=clean(link) if typeflag == HARDLINK else "",
+        stamp=stamp,
     )
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 from checks.model.i18n import N_
-from checks.model.measured import Measured, SecretSeen
+from checks.model.measured import ASPECTS, Measured, SecretSeen
 from checks.model.units import MB, megabytes
 
 
@@ -153,6 +153,8 @@ class Kind:
     needs_floor: ClassVar[bool] = False
     #: True for kinds judged on secret findings, which reading every layer's small files measures.
     needs_secrets: ClassVar[bool] = False
+    #: True for kinds judged on two more builds of the variant from an empty build cache.
+    needs_rebuild: ClassVar[bool] = False
     #: What a learner's goal says instead of the lab's sentence, when that sentence names
     #: variants the grader does not build ("": the lab's sentence stands).
     goal_text: ClassVar[str] = ""
@@ -680,3 +682,45 @@ class SecretFound(Kind):
         ]
         shown = seen_list(tuple(hits)) if hits else f"none{': ' + seen_list(found) if found else ' found'}"
         return Verdict(passed=bool(hits), expected=expected, measured=shown)
+
+
+def differences_text(by_aspect: Mapping[str, int]) -> str:
+    """How many paths differ in each aspect: ``paths differing: 1 in content, 2 in mtime``."""
+    parts = [f"{count} in {aspect}" for aspect, count in by_aspect.items()]
+    return "paths differing: " + ", ".join(parts) if parts else "no path differs"
+
+
+@claim_kind("reproducible")
+class Reproducible(Kind):
+    """Two fresh builds of the variant, each from an empty build cache with ``SOURCE_DATE_EPOCH`` set, give the same
+    image id; with ``allow``, the two images may differ in those aspects of their files only."""
+
+    needs_rebuild: ClassVar[bool] = True
+    variant: str = judged()
+    allow: tuple[str, ...] = key(
+        "Aspects the two builds' files may differ in, of `content`, `type`, `mode`, `owner`, `link`, `mtime`, "
+        "`only-first`, `only-second`; `[]` (the default) asks for the same image id. "
+        '`["mtime"]`: the same files, bytes and metadata, but for their times.',
+        default=(),
+    )
+
+    def problems(self) -> list[Problem]:
+        unknown = [a for a in self.allow if a not in ASPECTS]
+        wrong = [Problem("allow", f"names {', '.join(unknown)}; use some of {', '.join(ASPECTS)}")] if unknown else []
+        return super().problems() + wrong
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        rebuild = measured[self.variant].rebuild
+        allowed = f", or differences in {', '.join(self.allow)} only" if self.allow else ""
+        expected = "the same image id from both builds" + allowed
+        if rebuild is None:
+            return Verdict(passed=False, expected=expected, measured=f"rebuilds {NOT_MEASURED}")
+        if rebuild.reproducible:
+            same = f"the same image id from both builds ({rebuild.image_ids[0][:19]})"
+            return Verdict(passed=True, expected=expected, measured=same)
+        beyond = [aspect for aspect in rebuild.by_aspect if aspect not in self.allow]
+        return Verdict(
+            passed=not beyond,
+            expected=expected,
+            measured=f"two image ids; {differences_text(rebuild.by_aspect)}",
+        )

@@ -52,6 +52,55 @@ class SecretSeen:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FileDifference:
+    """One path that two builds of the same variant wrote differently."""
+
+    #: The layer that holds it, counted from the lowest (0) in both images.
+    layer: int
+    #: The path (no leading slash); ``config`` for the image's configuration, whose ``layer`` is -1.
+    path: str
+    #: What differs: some of :data:`ASPECTS`; for the configuration, the names of its top-level keys that differ.
+    aspects: tuple[str, ...]
+
+
+#: How two copies of a path can differ, in the order they are reported.
+ASPECTS = ("content", "type", "mode", "owner", "link", "mtime", "only-first", "only-second")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rebuild:
+    """Two builds of a variant, each from an empty build cache with ``SOURCE_DATE_EPOCH`` set: reproducible
+    when both give the same image id."""
+
+    #: The ``SOURCE_DATE_EPOCH`` both builds were given.
+    source_date_epoch: int
+    #: The image id of each build.
+    image_ids: tuple[str, str]
+    #: True when the builds asked BuildKit to clamp file times to ``SOURCE_DATE_EPOCH`` (``rewrite-timestamp``),
+    #: which only an engine with the containerd image store does; False on the classic store.
+    rewrite_timestamp: bool
+    #: How many paths differ between the two images (the configuration counted as one); 0 when the ids match.
+    differing: int = 0
+    #: How many of those paths differ in each aspect (a path can count under several).
+    by_aspect: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    #: The first differences, those in content first, at most :data:`DIFFERENCES_KEPT` of them.
+    differences: tuple[FileDifference, ...] = ()
+
+    @property
+    def reproducible(self) -> bool:
+        return self.image_ids[0] == self.image_ids[1]
+
+    @property
+    def only_times(self) -> bool:
+        """True when the images differ, and only in file times (and the configuration that records their layers)."""
+        return not self.reproducible and set(self.by_aspect) == {"mtime"}
+
+
+#: Differences a :class:`Rebuild` keeps by name; the rest are only counted.
+DIFFERENCES_KEPT = 20
+
+
+@dataclass(frozen=True, kw_only=True)
 class Measured:
     """Everything the checker measured about one variant's image."""
 
@@ -87,6 +136,8 @@ class Measured:
     runtime_bytes: int | None = None
     #: Secret-looking findings in every layer and the config, when a claim needs them (None when not measured).
     secrets: tuple[SecretSeen, ...] | None = None
+    #: Two more builds from an empty build cache, for reproducibility (None when not measured).
+    rebuild: Rebuild | None = None
 
     @property
     def pull_seconds(self) -> float | None:

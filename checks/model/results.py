@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.model import dockerignore
-from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun
+from checks.model.measured import FileDifference, Layer, Measured, Rebuild, SecretSeen, SmokeRun
 from checks.model.spec import SPEC_NAME, Lab, Variant
 
 SCHEMA_VERSION = 1
@@ -163,7 +163,43 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         **_new_dict(m),
         **_floor_dict(m),
         **_secrets_dict(m),
+        **_rebuild_dict(m.rebuild),
     }
+
+
+def _rebuild_dict(rebuild: Rebuild | None) -> dict[str, Any]:
+    """The two rebuilds, present only when measured (a key added to schema 1)."""
+    if rebuild is None:
+        return {}
+    return {
+        "rebuild": {
+            "reproducible": rebuild.reproducible,
+            "source_date_epoch": rebuild.source_date_epoch,
+            "image_ids": list(rebuild.image_ids),
+            "rewrite_timestamp": rebuild.rewrite_timestamp,
+            "differing": rebuild.differing,
+            "by_aspect": dict(rebuild.by_aspect),
+            "differences": [
+                {"layer": d.layer, "path": d.path, "aspects": list(d.aspects)} for d in rebuild.differences
+            ],
+        }
+    }
+
+
+def _rebuild_of(data: Mapping[str, Any] | None) -> Rebuild | None:
+    if data is None:
+        return None
+    first, second = data["image_ids"]
+    return Rebuild(
+        source_date_epoch=data["source_date_epoch"],
+        image_ids=(first, second),
+        rewrite_timestamp=data["rewrite_timestamp"],
+        differing=data["differing"],
+        by_aspect=dict(data["by_aspect"]),
+        differences=tuple(
+            FileDifference(layer=d["layer"], path=d["path"], aspects=tuple(d["aspects"])) for d in data["differences"]
+        ),
+    )
 
 
 def _secrets_dict(m: Measured) -> dict[str, Any]:
@@ -288,6 +324,7 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 runtime_files=v.get("runtime_files"),
                 runtime_bytes=v.get("runtime_bytes"),
                 secrets=tuple(SecretSeen(**seen) for seen in v["secrets"]) if "secrets" in v else None,
+                rebuild=_rebuild_of(v.get("rebuild")),
             )
             for name, v in data["variants"].items()
         },

@@ -70,6 +70,11 @@ def _whole(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _switch(text: str) -> bool:
+    """``1``/``on`` or ``0``/``off``."""
+    return _choice("1", "on", "0", "off")(text) in ("1", "on")
+
+
 def _optional(text: str) -> str | None:
     return text.strip() or None
 
@@ -121,15 +126,25 @@ SETTINGS: tuple[Setting, ...] = (
         default="3",
         accepts="a whole number of cold pulls from 1 to 20",
         parse=_whole(1, 20),
-        help="cold pulls of each variant a pull claim judges (the median is recorded); every other variant is pulled once, a point on the pull-speed chart",
+        help="cold pulls of each variant a pull claim judges (the median is recorded); "
+        "every other variant is pulled once, a point on the pull-speed chart",
     ),
     Setting(
         env="SLIMLAB_FLOOR",
         field="floor",
         default="1",
         accepts="1 (measure) or 0 (do not)",
-        parse=lambda text: _choice("1", "on", "0", "off")(text) in ("1", "on"),
+        parse=_switch,
         help="`0`: do not trace smoke tests for the runtime floor (the files each app opens; needs strace)",
+    ),
+    Setting(
+        env="SLIMLAB_REBUILD",
+        field="rebuild",
+        default="1",
+        accepts="1 (rebuild) or 0 (do not)",
+        parse=_switch,
+        help="`0`: do not build each lab's after twice more from an empty build cache to see whether it is "
+        "reproducible",
     ),
     Setting(
         env="SLIMLAB_DEBIAN_MIRROR",
@@ -206,6 +221,7 @@ class Settings:
     pull_measure: str = "1"
     pull_runs: int = 3
     floor: bool = True
+    rebuild: bool = True
     debian_mirror: str | None = None
     docs_url: str = DEFAULT_DOCS_URL
     layers: str = "auto"

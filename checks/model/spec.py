@@ -95,6 +95,11 @@ class Lab:
     def variant(self, name: str) -> Variant:
         return next(v for v in self.variants if v.name == name)
 
+    def rebuilt(self) -> tuple[str, ...]:
+        """The variants built twice more for reproducibility: ``after``, and any a ``reproducible`` claim reads."""
+        named = [v for c in self.claims if c.check.needs_rebuild for v in c.check.variants()]
+        return tuple(v.name for v in self.variants if v.name == "after" or v.name in named)
+
 
 def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)

@@ -1,0 +1,76 @@
+"""When verify rebuilds a variant for reproducibility and when it reuses the recorded rebuilds (the builds faked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks.engine import rebuild, verify
+from checks.engine.buildx import BuildRequest
+from checks.model.claims import Reproducible, SizeRatio
+from checks.model.measured import Measured, Rebuild
+from checks.model.results import Results
+from checks.model.spec import Claim, Lab, Variant
+
+LAB = Lab(
+    name="lab-9-demo",
+    title="t",
+    page="p",
+    variants=tuple(Variant(name=n, dockerfile=f"{n}.Dockerfile") for n in ("before", "after", "pinned", "other")),
+    claims=(
+        Claim(id="L9.1", text="Small.", check=SizeRatio(variant="after", of="before", max=0.5)),
+        Claim(id="L9.2", text="Same.", check=Reproducible(variant="pinned")),
+    ),
+)
+REQUEST = BuildRequest(dockerfile=Path("a"), context=Path(), tag="slimlab/lab-9-demo:after", labels={}, contexts={})
+OLD = Rebuild(source_date_epoch=1, image_ids=("sha256:old", "sha256:old"), rewrite_timestamp=False)
+NEW = Rebuild(source_date_epoch=1, image_ids=("sha256:new", "sha256:new"), rewrite_timestamp=False)
+
+
+def image(image_id: str = "sha256:a", rebuilt: Rebuild | None = None) -> Measured:
+    return Measured(image_id=image_id, size_bytes=1, layer_count=1, rebuild=rebuilt)
+
+
+def recorded(**variants: Measured) -> Results:
+    return Results(
+        lab=LAB.name, title="t", inputs_sha256="0", measured_at="x", engine={}, bases=(), variants=variants, claims=()
+    )
+
+
+@pytest.fixture
+def rebuilds(monkeypatch) -> list[str]:
+    """The tag of each rebuilt request, in order; every rebuild records NEW."""
+    seen: list[str] = []
+
+    def fake(request, *, what, echo):
+        seen.append(request.tag)
+        return NEW
+
+    monkeypatch.setattr(rebuild, "rebuild", fake)
+    return seen
+
+
+def test_after_and_every_variant_a_reproducible_claim_names_are_rebuilt_and_no_other():
+    assert LAB.rebuilt() == ("after", "pinned")
+
+
+def test_the_same_image_recorded_with_its_rebuilds_keeps_them(rebuilds):
+    previous = recorded(after=image(rebuilt=OLD))
+    kept = verify.rebuild_of(LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
+    assert (kept.rebuild, rebuilds) == (OLD, [])
+
+
+@pytest.mark.parametrize(
+    "previous",
+    [None, recorded(after=image("sha256:other", OLD)), recorded(after=image())],
+    ids=["nothing recorded", "another image", "recorded without rebuilds"],
+)
+def test_a_new_image_or_one_recorded_without_rebuilds_is_rebuilt(rebuilds, previous):
+    found = verify.rebuild_of(LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
+    assert (found.rebuild, rebuilds) == (NEW, ["slimlab/lab-9-demo:after"])
+
+
+def test_results_that_lack_a_rebuild_of_a_rebuilt_variant_are_stale_and_others_are_not():
+    assert verify.lacks_rebuild(LAB, recorded(after=image(rebuilt=OLD), pinned=image()))
+    assert not verify.lacks_rebuild(LAB, recorded(before=image(), after=image(rebuilt=OLD), pinned=image(rebuilt=OLD)))
