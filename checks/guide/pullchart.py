@@ -498,7 +498,9 @@ class PullChartDirective(SphinxDirective):
         ]
         headers = [_("Image"), _(COMPRESSED), _("On disk"), _("Cold pull")]
         tab = table(headers, rows, ["slimlab-pull-table"], [34, 20, 20, 26])
-        tab.insert(0, nodes.title("", _("Every image, pulled over loopback (smallest download first)")))
+        tab.insert(
+            0, nodes.title("", _("Every image, pulled over loopback (smallest download first)"), translatable=False)
+        )
         return tab
 
     def link_table(self, points: Sequence[PullPoint], rate: float) -> nodes.table:
@@ -523,7 +525,7 @@ class PullChartDirective(SphinxDirective):
         headers = [_("Image"), _(COMPRESSED), _("Cold pull"), _("Wire limit")]
         tab = table(headers, rows, ["slimlab-pull-table"], [28, 20, 26, 26])
         title = _("The images pulled over a {rate} Mbit/s link, beside the link's wire limit").format(rate=f"{rate:g}")
-        tab.insert(0, nodes.title("", title))
+        tab.insert(0, nodes.title("", title, translatable=False))
         return tab
 
     @staticmethod

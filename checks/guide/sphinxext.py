@@ -635,7 +635,7 @@ class WorkshopTimingsDirective(SphinxDirective):
         tab = table(
             [_(header) for header in timingsdoc.HEADERS], timingsdoc.rows(data), ["slimlab-timings"], widths=[3, 1, 1]
         )
-        title = nodes.title("", timingsdoc.caption(data))
+        title = nodes.title("", timingsdoc.caption(data), translatable=False)
         tab.insert(0, title)
         return [tab]
 
