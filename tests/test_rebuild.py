@@ -23,6 +23,7 @@ from checks.inspect.rebuild import aspects_of, compare, config_difference, layer
 from checks.model.claims import Reproducible
 from checks.model.measured import DIFFERENCES_KEPT, FileDifference, Measured, Rebuild
 from checks.model.results import Results, from_dict, to_dict
+from checks.model.spec import load
 
 
 def stamped_tar(members: list[tuple[str, bytes | None, dict]]) -> bytes:
@@ -272,3 +273,18 @@ def test_on_the_containerd_store_a_rebuild_asks_the_image_exporter_to_rewrite_fi
     command = command_of(request(no_cache=True, rewrite_timestamp=True), Path("/tmp/iid"))
     assert "--load" not in command
     assert "--output=type=image,name=slimlab/l:after,rewrite-timestamp=true" in command
+
+
+# what the guide says of the labs' rebuilds
+
+
+def test_of_the_rebuilt_variants_only_lab_4_s_use_a_cache_mount_as_the_guide_says():
+    """docs/beyond.rst: cache mounts outlive --no-cache; of the variants rebuilt here, only lab 4's use one."""
+    root = Path(__file__).resolve().parent.parent
+    mounting = {
+        (folder.name, name)
+        for folder in sorted((root / "labs").glob("lab-*"))
+        for name in load(folder).rebuilt()
+        if "--mount=type=cache" in (folder / load(folder).variant(name).dockerfile).read_text()
+    }
+    assert mounting == {("lab-4-go-multistage", "after"), ("lab-4-go-multistage", "reproducible")}
