@@ -34,6 +34,7 @@ from checks.model.errors import UsageError
 from checks.model.measured import link_key
 from checks.model.pulls import (
     ENV_MODE,
+    LINK_RUNS,
     PullFigures,
     PullSettings,
     fresh_engine_problem,
@@ -187,7 +188,8 @@ class PullBench:
         """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
         pull each one cold as many times as ``plan`` says (default: the setting's ``runs``; see
         :func:`checks.model.pulls.run_plan`), one round over the variants per run; then pull the
-        variants ``links`` names over each throttled link (Mbit/s -> variants) ``runs`` times."""
+        variants ``links`` names over each throttled link (Mbit/s -> variants) :data:`~checks.model.pulls.LINK_RUNS`
+        times."""
         self.tell()
         found = self._started_registry()
         repository = f"slimlab/{lab}"
@@ -200,7 +202,7 @@ class PullBench:
             for rate, variants in (links or {}).items():
                 with self._throttled(rate):
                     for variant, seconds in self._pull_runs(
-                        found, repository, dict.fromkeys(variants, self.setting.runs), f" over {rate:g} Mbit/s"
+                        found, repository, dict.fromkeys(variants, LINK_RUNS), f" over {rate:g} Mbit/s"
                     ).items():
                         over.setdefault(variant, {})[link_key(rate)] = tuple(seconds)
         return {

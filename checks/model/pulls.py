@@ -145,6 +145,11 @@ def tbf(rate_mbit: float) -> list[str]:
     return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
 
 
+#: Cold pulls of each variant over a throttled link: one. There the link's rate, not the machine's load, sets
+#: most of the time, and one pull of lab 0's full image over 100 Mbit/s takes the time of a dozen over loopback.
+LINK_RUNS = 1
+
+
 def run_plan(variants: Sequence[str], kinds: Iterable[Kind], runs: int) -> dict[str, int]:
     """How many cold pulls over loopback each variant gets: ``runs`` for a variant a pull claim judges,
     one for any other, whose pull is a point on the guide's chart of pull time against size."""
