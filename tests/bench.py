@@ -2,7 +2,8 @@
 
     python tests/bench.py            warm: verify every lab with nothing changed (3 runs, median)
     python tests/bench.py --cold     also cold: every lab verified on a fresh engine with an
-                                     empty data root (bases and builds from nothing; minutes)
+                                     empty data root (bases and builds from nothing; minutes);
+                                     writes each stand-in's build time to docs/standin-timings.json
     python tests/bench.py --analyze  also `python -m checks analyze` against dive on the same
                                      ~1 GB image (lab 4's before), 3 runs each, interleaved;
                                      prints both medians, the ratio, and whether the numbers agree
@@ -21,6 +22,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -67,8 +69,37 @@ def phases(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
     return {name: seconds for name, seconds in sorted(spent.items(), key=lambda item: -item[1]) if seconds >= 0.05}
 
 
-def verify(labs: list[Path], env: dict[str, str], breakdown: dict[str, float] | None = None) -> float:
-    """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`."""
+#: The progress line `checks verify` prints as it starts to build a stand-in base.
+BUILDING_STANDIN = re.compile(r"^base (?P<name>\S+): building the local stand-in ")
+
+
+def standin_seconds(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
+    """Seconds each stand-in took to build, by official name: from its "building" line to the next progress line.
+
+    A stand-in's own bases are resolved before its line is printed, so each span is that recipe's build alone.
+    """
+    spent: dict[str, float] = {}
+    current, since = None, 0.0
+    for at, line in lines:
+        if phase_of(line) is None:
+            continue
+        if current is not None:
+            spent[current] = round(at - since, 1)
+        match = BUILDING_STANDIN.match(line)
+        current, since = (match["name"], at) if match else (None, at)
+    if current is not None:
+        spent[current] = round(end - since, 1)
+    return spent
+
+
+def verify(
+    labs: list[Path],
+    env: dict[str, str],
+    breakdown: dict[str, float] | None = None,
+    standins: dict[str, float] | None = None,
+) -> float:
+    """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`, and
+    ``standins`` with :func:`standin_seconds`."""
     start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "checks", "verify", *map(str, labs)],
@@ -86,6 +117,8 @@ def verify(labs: list[Path], env: dict[str, str], breakdown: dict[str, float] | 
         sys.exit(f"bench: verify failed (exit {process.returncode}):\n{tail}")
     if breakdown is not None:
         breakdown.update(phases(lines, seconds))
+    if standins is not None:
+        standins.update(standin_seconds(lines, seconds))
     return seconds
 
 
@@ -135,6 +168,8 @@ def copies(target: Path) -> list[Path]:
 
 #: Where --timings writes its figures; the ``workshop-timings`` directive renders them.
 TIMINGS = ROOT / "docs" / "workshop-timings.json"
+#: Where --cold writes how long each stand-in took to build from nothing; the ``standin-bases`` directive shows it.
+STANDIN_TIMINGS = ROOT / "docs" / "standin-timings.json"
 
 
 def lab_bases(folder: Path) -> list[str]:
@@ -210,6 +245,17 @@ def timings(labs: list[Path], env: dict[str, str], out: Path = TIMINGS) -> None:
     print(f"bench: wrote {out.relative_to(ROOT)}")
 
 
+def write_standin_timings(spent: dict[str, float], out: Path = STANDIN_TIMINGS) -> None:
+    """Record a cold run's stand-in build times (see :data:`STANDIN_TIMINGS`)."""
+    figures = {
+        "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "bases": dict(sorted(spent.items())),
+    }
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"bench: wrote {out.relative_to(ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", action="store_true", help="also measure a cold run on a fresh, empty engine")
@@ -244,9 +290,12 @@ def main() -> None:
             with fresh_engine() as host:
                 cold_env = {**env, "DOCKER_HOST": host, "SLIMLAB_PULL": "never"}
                 spent: dict[str, float] = {}
-                cold = verify(labs, cold_env, spent)
+                standins: dict[str, float] = {}
+                cold = verify(labs, cold_env, spent, standins)
                 print(f"cold make check (empty engine: bases, builds, smoke tests): {cold:.0f} s")
                 print("  by phase: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spent.items()))
+                print("  stand-ins: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in standins.items()))
+                write_standin_timings(standins)
                 print(f"warm right after, same engine: {verify(labs, cold_env):.2f} s")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bench import phase_of, phases
+from bench import phase_of, phases, standin_seconds
 
 LINES = [
     (0.0, "base python:3.13-trixie: building the local stand-in slimlab-base/python-3.13-trixie:e87 (first time only)"),
@@ -50,3 +50,26 @@ def test_every_second_counts_for_the_phase_the_last_progress_line_started():
         "smoke tests": 1.0,
     }
     assert sum(spent.values()) == 210.0
+
+
+STANDIN_LINES = [
+    (0.0, "base python:3.13-alpine: not present locally; trying to pull it (up to 60s)"),
+    (1.0, "base alpine: building the local stand-in slimlab-base/alpine:cd05 (first time only)"),
+    (1.5, "    #8 [builder 3/3] RUN set -eux"),
+    (7.0, "base python:3.13-alpine: building the local stand-in slimlab-base/python-3.13-alpine:9a1 (first time only)"),
+    (250.0, "    #12 DONE 240.0s"),
+    (260.5, "lab-1-base-image: building alpine (alpine.Dockerfile)"),
+    (270.0, "base busybox: building the local stand-in slimlab-base/busybox:0a1 (first time only)"),
+]
+
+
+def test_each_stand_in_counts_from_its_building_line_to_the_next_progress_line():
+    assert standin_seconds(STANDIN_LINES, end=275.25) == {
+        "alpine": 6.0,
+        "python:3.13-alpine": 253.5,
+        "busybox": 5.2,
+    }
+
+
+def test_a_run_that_builds_no_stand_in_records_none():
+    assert standin_seconds(LINES[1:], end=210.0) == {}

@@ -1,4 +1,4 @@
-"""checks.guide.timingsdoc: the workshop timings table, rendered from plain data."""
+"""checks.guide.timingsdoc: the workshop timings table and the stand-ins' build times, from plain data."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from checks.guide.timingsdoc import HEADERS, caption, read_timings, rows, seconds
+from checks.guide.timingsdoc import (
+    HEADERS,
+    caption,
+    read_standin_timings,
+    read_timings,
+    rows,
+    seconds,
+    standin_build,
+)
 
 DATA = {
     "measured_at": "2026-11-27T20:49:00+00:00",
@@ -49,3 +57,45 @@ def test_a_file_without_labs_is_refused(tmp_path):
     path.write_text(json.dumps({"measured_at": "x"}))
     with pytest.raises(ValueError, match="no 'labs'"):
         read_timings(path)
+
+
+# the stand-ins' cold build times (tests/bench.py --cold writes them)
+
+STANDINS = {
+    "measured_at": "2026-12-01T19:02:11+00:00",
+    "cores": 2,
+    "bases": {"python:3.13-alpine": 281.4, "alpine": 6.2},
+}
+
+
+def test_a_stand_in_s_build_time_names_the_machine_and_the_day():
+    assert standin_build(STANDINS, "python:3.13-alpine") == (
+        "4.7 min on a 2-core machine, measured 2026-12-01 by make bench (an engine with an empty data root; "
+        "the stand-ins it is built on are not counted)."
+    )
+    assert standin_build(STANDINS, "alpine").startswith("6.2 s on a 2-core machine")
+
+
+@pytest.mark.parametrize("data", [STANDINS, None])
+def test_a_stand_in_that_was_not_timed_says_how_to_time_it(data):
+    assert standin_build(data, "busybox") == (
+        "not measured yet (make bench measures it, on an engine with an empty data root)."
+    )
+
+
+def test_no_stand_in_timings_yet_is_not_an_error(tmp_path):
+    assert read_standin_timings(tmp_path / "standin-timings.json") is None
+
+
+def test_stand_in_timings_are_read_back_as_written(tmp_path):
+    path = tmp_path / "standin-timings.json"
+    path.write_text(json.dumps(STANDINS))
+    assert read_standin_timings(path) == STANDINS
+
+
+@pytest.mark.parametrize("text", ["{", json.dumps({"measured_at": "x"}), json.dumps(["bases"])])
+def test_malformed_stand_in_timings_are_refused_with_the_remedy(tmp_path, text):
+    path = tmp_path / "standin-timings.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match="make bench"):
+        read_standin_timings(path)

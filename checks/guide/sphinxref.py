@@ -35,6 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
+from checks.guide import timingsdoc
 from checks.guide.docdata import FIELDS, did_you_mean
 from checks.guide.nodes import (
     WARN,
@@ -77,6 +78,7 @@ class StandinBasesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         folder = bases_dir(self.env.app)
         used = self.uses()
+        timings = self.timings()
         out: list[nodes.Node] = []
         for recipe in read_recipes(folder):
             self.env.note_dependency(str(folder / recipe["slug"] / "base.toml"))
@@ -93,9 +95,20 @@ class StandinBasesDirective(SphinxDirective):
             for difference in recipe.get("differences", ()):
                 items += nodes.list_item("", para(difference))
             sect += items
+            cold = _("Cold build: ")
+            sect += para(nodes.strong(cold, cold), timingsdoc.standin_build(timings, recipe["image"]))
             sect += self.usage(used.get(recipe["image"], []))
             out.append(sect)
         return out
+
+    def timings(self) -> dict[str, Any] | None:
+        path = Path(self.env.srcdir) / timingsdoc.STANDIN_TIMINGS_NAME
+        self.env.note_dependency(str(path))
+        try:
+            return timingsdoc.read_standin_timings(path)
+        except ValueError as error:
+            logger.warning(f"standin-bases: {error}", location=self.get_location(), **WARN)
+            return None
 
     def uses(self) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = {}
