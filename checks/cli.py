@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING
 from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.pullbench import PullBench
-from checks.engine.verify import verify
+from checks.engine.verify import base_names, verify
 from checks.learner import report
 from checks.model import i18n, links
-from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.pulls import wanted
 from checks.model.results import RESULTS_NAME, Results, unreadable
@@ -68,12 +67,22 @@ def _builder(args: argparse.Namespace) -> str | None:
     return args.builder or os.environ.get("BUILDX_BUILDER") or None
 
 
+def _bases_of(folder: Path) -> list[str]:
+    """The bases a lab names; none when its spec does not load (its verify then says why, in its turn)."""
+    try:
+        return base_names(load(folder), folder)
+    except UsageError:
+        return []
+
+
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     if not folders:
         raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
     builder = _builder(args)
     resolver = Resolver(echo=echo, builder=builder, settings=settings)
+    # Every lab's bases first, so that stand-ins can build side by side; a spec error waits for its lab.
+    resolver.prepare(name for folder in folders for name in _bases_of(folder))
     failures: list[str] = []
     # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
     with PullBench(wanted(settings), echo=echo, settings=settings) as pulls:
@@ -172,11 +181,8 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
     """Resolve every base the labs name, building stand-ins where needed."""
     resolver = Resolver(echo=echo, builder=_builder(args), settings=settings)
-    names: list[str] = []
-    for folder in all_labs():
-        lab = load(folder)
-        for variant in lab.variants:
-            names += [n for n in external_images_of(folder / variant.dockerfile) if n not in names]
+    names = list(dict.fromkeys(name for folder in all_labs() for name in base_names(load(folder), folder)))
+    resolver.prepare(names)
     for name in names:
         use = resolver.resolve(name)
         print(f"{name:<45} {use.source:<9} {use.image}")

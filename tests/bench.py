@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.engine.fresh_engine import fresh_engine  # noqa: E402
+from checks.model.standins import STANDIN_TIMINGS_NAME  # noqa: E402
 
 #: What each progress line of `checks verify` starts, by the text it starts with: every second until the
 #: next such line counts for that phase (indented lines are build output of the phase they sit in).
@@ -69,27 +70,17 @@ def phases(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
     return {name: seconds for name, seconds in sorted(spent.items(), key=lambda item: -item[1]) if seconds >= 0.05}
 
 
-#: The progress line `checks verify` prints as it starts to build a stand-in base.
-BUILDING_STANDIN = re.compile(r"^base (?P<name>\S+): building the local stand-in ")
+#: The progress line `checks verify` prints when a stand-in base is built (see checks.engine.bases).
+BUILT_STANDIN = re.compile(r"^base (?P<name>\S+): stand-in built in (?P<seconds>[0-9.]+) s$")
 
 
-def standin_seconds(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
-    """Seconds each stand-in took to build, by official name: from its "building" line to the next progress line.
+def standin_seconds(lines: list[tuple[float, str]]) -> dict[str, float]:
+    """Seconds each stand-in's own recipe took to build, by official name, as `checks verify` reported them.
 
-    A stand-in's own bases are resolved before its line is printed, so each span is that recipe's build alone.
+    Two stand-ins may build at once (``Resolver.prepare``), so each figure is its own build's wall time
+    beside whatever else was building, not a span between two progress lines.
     """
-    spent: dict[str, float] = {}
-    current, since = None, 0.0
-    for at, line in lines:
-        if phase_of(line) is None:
-            continue
-        if current is not None:
-            spent[current] = round(at - since, 1)
-        match = BUILDING_STANDIN.match(line)
-        current, since = (match["name"], at) if match else (None, at)
-    if current is not None:
-        spent[current] = round(end - since, 1)
-    return spent
+    return {m["name"]: float(m["seconds"]) for _, line in lines if (m := BUILT_STANDIN.match(line))}
 
 
 def verify(
@@ -118,7 +109,7 @@ def verify(
     if breakdown is not None:
         breakdown.update(phases(lines, seconds))
     if standins is not None:
-        standins.update(standin_seconds(lines, seconds))
+        standins.update(standin_seconds(lines))
     return seconds
 
 
@@ -169,7 +160,7 @@ def copies(target: Path) -> list[Path]:
 #: Where --timings writes its figures; the ``workshop-timings`` directive renders them.
 TIMINGS = ROOT / "docs" / "workshop-timings.json"
 #: Where --cold writes how long each stand-in took to build from nothing; the ``standin-bases`` directive shows it.
-STANDIN_TIMINGS = ROOT / "docs" / "standin-timings.json"
+STANDIN_TIMINGS = ROOT / "docs" / STANDIN_TIMINGS_NAME
 
 
 def lab_bases(folder: Path) -> list[str]:

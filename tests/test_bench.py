@@ -55,21 +55,25 @@ def test_every_second_counts_for_the_phase_the_last_progress_line_started():
 STANDIN_LINES = [
     (0.0, "base python:3.13-alpine: not present locally; trying to pull it (up to 60s)"),
     (1.0, "base alpine: building the local stand-in slimlab-base/alpine:cd05 (first time only)"),
-    (1.5, "    #8 [builder 3/3] RUN set -eux"),
-    (7.0, "base python:3.13-alpine: building the local stand-in slimlab-base/python-3.13-alpine:9a1 (first time only)"),
-    (250.0, "    #12 DONE 240.0s"),
-    (260.5, "lab-1-base-image: building alpine (alpine.Dockerfile)"),
-    (270.0, "base busybox: building the local stand-in slimlab-base/busybox:0a1 (first time only)"),
+    (1.1, "base busybox: building the local stand-in slimlab-base/busybox:0a1 (first time only)"),
+    (1.5, "    alpine: #8 [builder 3/3] RUN set -eux"),
+    (6.0, "base busybox: stand-in built in 4.9 s"),
+    (7.0, "base alpine: stand-in built in 6.0 s"),
+    (7.1, "base python:3.13-alpine: building the local stand-in slimlab-base/python-3.13-alpine:9a1 (first time only)"),
+    (250.0, "    python-3.13-alpine: #12 DONE 240.0s"),
+    (260.5, "base python:3.13-alpine: stand-in built in 253.4 s"),
+    (261.0, "lab-1-base-image: building alpine (alpine.Dockerfile)"),
 ]
 
 
-def test_each_stand_in_counts_from_its_building_line_to_the_next_progress_line():
-    assert standin_seconds(STANDIN_LINES, end=275.25) == {
-        "alpine": 6.0,
-        "python:3.13-alpine": 253.5,
-        "busybox": 5.2,
-    }
+def test_each_stand_in_s_build_time_is_the_one_verify_reported_even_when_two_overlap():
+    assert standin_seconds(STANDIN_LINES) == {"alpine": 6.0, "busybox": 4.9, "python:3.13-alpine": 253.4}
+
+
+def test_stand_in_lines_belong_to_the_stand_in_phase_and_their_build_output_to_none():
+    assert phase_of(STANDIN_LINES[4][1]) == "stand-in bases"
+    assert phase_of(STANDIN_LINES[3][1]) is None
 
 
 def test_a_run_that_builds_no_stand_in_records_none():
-    assert standin_seconds(LINES[1:], end=210.0) == {}
+    assert standin_seconds(LINES) == {}

@@ -6,15 +6,8 @@ import json
 
 import pytest
 
-from checks.guide.timingsdoc import (
-    HEADERS,
-    caption,
-    read_standin_timings,
-    read_timings,
-    rows,
-    seconds,
-    standin_build,
-)
+from checks.guide.timingsdoc import HEADERS, caption, read_timings, rows, seconds, standin_build
+from checks.model.standins import read_standin_timings
 
 DATA = {
     "measured_at": "2026-11-27T20:49:00+00:00",
@@ -70,8 +63,8 @@ STANDINS = {
 
 def test_a_stand_in_s_build_time_names_the_machine_and_the_day():
     assert standin_build(STANDINS, "python:3.13-alpine") == (
-        "4.7 min on a 2-core machine, measured 2026-12-01 by make bench (an engine with an empty data root; "
-        "the stand-ins it is built on are not counted)."
+        "4.7 min on a 2-core machine, measured 2026-12-01 by make bench (an engine with an empty data root, "
+        "two stand-ins building at a time; the stand-ins it is built on are not counted)."
     )
     assert standin_build(STANDINS, "alpine").startswith("6.2 s on a 2-core machine")
 

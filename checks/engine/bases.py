@@ -12,6 +12,10 @@ A recipe's hash covers its files and the image ids of the bases it builds on,
 so a stand-in is rebuilt exactly when its recipe, or one below it, changes.
 Lab builds reach stand-ins through BuildKit named contexts
 (:meth:`Resolver.contexts`), so lab Dockerfiles stay what a user would write.
+
+:meth:`Resolver.prepare` resolves many names at once and builds up to
+:data:`PARALLEL_BUILDS` stand-ins at the same time, each as soon as the ones
+below it exist, the slowest (by ``docs/standin-timings.json``) first.
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +39,15 @@ from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse, input_files
 from checks.model.settings import Settings
+from checks.model.standins import STANDIN_TIMINGS_NAME, build_seconds, next_build, read_standin_timings
 from checks.setup.mirror import host_mirror
 
 RECIPES = Path(__file__).resolve().parent.parent / "bases"
+#: The cold build times ``make bench`` last measured; :meth:`Resolver.prepare` starts the slowest first.
+TIMINGS = Path(__file__).resolve().parents[2] / "docs" / STANDIN_TIMINGS_NAME
+#: Stand-ins :meth:`Resolver.prepare` builds at the same time: two, so that a recipe that compiles
+#: (CPython, for python:3.13-alpine) runs beside recipes that mostly download and unpack packages.
+PARALLEL_BUILDS = 2
 #: Seconds a recipe's prepare.sh may take: it downloads a Debian base system's packages.
 PREPARE_TIMEOUT = 1200.0
 
@@ -94,11 +107,47 @@ class Resolver:
         self.settings = settings or Settings()
         self._known: dict[str, BaseUse] = {}
         self._recipes = recipes()
+        # prepare() resolves names in threads; each name in one thread only, but they share the echo
+        self._echo_lock = threading.Lock()
 
     def resolve(self, name: str) -> BaseUse:
         if name not in self._known:
             self._known[name] = self._resolve(name)
         return self._known[name]
+
+    def prepare(self, names: Iterable[str], timings: Path = TIMINGS) -> None:
+        """Resolve ``names`` and every base their stand-ins build on, up to :data:`PARALLEL_BUILDS` at a time,
+        each once the bases below it are resolved; :meth:`resolve` then answers from memory. When a build
+        fails, the ones running are let finish and the first failure is raised."""
+        waiting: dict[str, tuple[str, ...]] = {}
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in waiting or name in self._known:
+                continue
+            recipe = self._recipes.get(normalize(name))
+            waiting[name] = tuple(external_images_of(recipe.folder / "Dockerfile")) if recipe else ()
+            todo += waiting[name]
+        try:
+            seconds = build_seconds(read_standin_timings(timings))
+        except ValueError:
+            seconds = {}  # only the order depends on it
+        done = set(self._known)
+        running: dict[Future[BaseUse], str] = {}
+        with ThreadPoolExecutor(PARALLEL_BUILDS, thread_name_prefix="slimlab-base") as pool:
+            while waiting or running:
+                while len(running) < PARALLEL_BUILDS and (ready := next_build(waiting, done, seconds)) is not None:
+                    del waiting[ready]
+                    running[pool.submit(self.resolve, ready)] = ready
+                if not running:
+                    raise UsageError(
+                        f"The stand-in recipes for {', '.join(sorted(waiting))} in {RECIPES} build on each other in "
+                        "a circle, so none can be built first. Change the FROM lines of their Dockerfiles."
+                    )
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done.add(running.pop(future))
+                    future.result()
 
     def known(self) -> list[BaseUse]:
         """Every base resolved so far, including the ones stand-ins are built on."""
@@ -128,7 +177,7 @@ class Resolver:
             return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
         if self.settings.pull != "never":
             timeout = self.settings.pull_timeout
-            self.echo(f"base {name}: not present locally; trying to pull it (up to {timeout:.0f}s)")
+            self._say(f"base {name}: not present locally; trying to pull it (up to {timeout:.0f}s)")
             if docker.pull(name, timeout) and (pulled := docker.inspect_image(name)):
                 return BaseUse(name=name, source="official", image=name, image_id=pulled["Id"])
         if recipe is None or tag is None:
@@ -137,10 +186,15 @@ class Resolver:
                 f"stand-in recipe for it in {RECIPES}. Pull or load the image (docker pull / docker load), "
                 f"or use one of the bases slimlab can build: {', '.join(r.image for r in self._recipes.values())}."
             )
-        self.echo(f"base {name}: building the local stand-in {tag} (first time only)")
+        self._say(f"base {name}: building the local stand-in {tag} (first time only)")
         return self._build(name, recipe, tag, below)
 
+    def _say(self, line: str) -> None:
+        with self._echo_lock:
+            self.echo(line)
+
     def _build(self, name: str, recipe: Recipe, tag: str, below: list[BaseUse]) -> BaseUse:
+        start = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="slimlab-base-") as tmp:
             context = Path(tmp) / recipe.slug
             shutil.copytree(recipe.folder, context)
@@ -160,8 +214,10 @@ class Resolver:
                     contexts=self.contexts(below),
                     builder=self.builder,
                 ),
-                echo=lambda line: self.echo("    " + line),
+                # two stand-ins may build at once (prepare): each line says whose it is
+                echo=lambda line: self._say(f"    {recipe.slug}: {line}"),
             )
+        self._say(f"base {name}: stand-in built in {time.monotonic() - start:.1f} s")
         return BaseUse(name=name, source="stand-in", image=tag, image_id=image_id)
 
     def _prepare(self, script: Path, context: Path, recipe: Recipe) -> None:

@@ -285,12 +285,17 @@ def _measure_all(
     return measured
 
 
-def resolve_bases(lab: Lab, folder: Path, resolver: Resolver) -> list[BaseUse]:
-    """The image behind every base the lab's Dockerfiles name, in order of first use."""
+def base_names(lab: Lab, folder: Path) -> list[str]:
+    """Every base the lab's Dockerfiles name, in order of first use."""
     names: list[str] = []
     for variant in lab.variants:
         names += [n for n in external_images_of(folder / variant.dockerfile) if n not in names]
-    return [resolver.resolve(name) for name in names]
+    return names
+
+
+def resolve_bases(lab: Lab, folder: Path, resolver: Resolver) -> list[BaseUse]:
+    """The image behind every base the lab's Dockerfiles name, in order of first use."""
+    return [resolver.resolve(name) for name in base_names(lab, folder)]
 
 
 def measure(

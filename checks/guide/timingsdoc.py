@@ -63,23 +63,6 @@ def caption(data: Mapping[str, Any]) -> str:
     return _("Measured {when} UTC on one machine by make bench.").format(when=when)
 
 
-#: Each stand-in's cold build time, relative to the Sphinx source folder.
-STANDIN_TIMINGS_NAME = "standin-timings.json"
-
-
-def read_standin_timings(path: Path) -> dict[str, Any] | None:
-    """The parsed file, None when there is none yet; raises ValueError when it is malformed."""
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        return None
-    except (OSError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path} cannot be read ({error}). Run `make bench` to measure it again.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("bases"), dict):
-        raise ValueError(f"{path} has no 'bases' table. Run `make bench` to measure it again.")
-    return data
-
-
 def standin_build(data: Mapping[str, Any] | None, image: str) -> str:
     """What the stand-ins page says about how long ``image``'s stand-in takes to build from nothing."""
     spent = (data or {}).get("bases", {}).get(image)
@@ -87,7 +70,7 @@ def standin_build(data: Mapping[str, Any] | None, image: str) -> str:
         return _("not measured yet (make bench measures it, on an engine with an empty data root).")
     when = str(data.get("measured_at", "?"))[:10] if data else "?"
     text = _(
-        "{seconds} on a {cores}-core machine, measured {when} by make bench (an engine with an empty data root; "
-        "the stand-ins it is built on are not counted)."
+        "{seconds} on a {cores}-core machine, measured {when} by make bench (an engine with an empty data root, "
+        "two stand-ins building at a time; the stand-ins it is built on are not counted)."
     )
     return text.format(seconds=seconds(spent), cores=(data or {}).get("cores", "?"), when=when)
