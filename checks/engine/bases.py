@@ -15,7 +15,7 @@ Lab builds reach stand-ins through BuildKit named contexts
 
 :meth:`Resolver.prepare` resolves many names at once and builds up to
 :data:`PARALLEL_BUILDS` stand-ins at the same time, each as soon as the ones
-below it exist, the slowest (by ``docs/standin-timings.json``) first.
+below it exist, the longest chain of builds (by ``docs/standin-timings.json``) first.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from checks.model.standins import STANDIN_TIMINGS_NAME, build_seconds, next_buil
 from checks.setup.mirror import host_mirror
 
 RECIPES = Path(__file__).resolve().parent.parent / "bases"
-#: The cold build times ``make bench`` last measured; :meth:`Resolver.prepare` starts the slowest first.
+#: The cold build times ``make bench`` last measured; :meth:`Resolver.prepare` starts the longest chain first.
 TIMINGS = Path(__file__).resolve().parents[2] / "docs" / STANDIN_TIMINGS_NAME
 #: Stand-ins :meth:`Resolver.prepare` builds at the same time: two, so that a recipe that compiles
 #: (CPython, for python:3.13-alpine) runs beside recipes that mostly download and unpack packages.

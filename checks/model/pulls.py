@@ -146,7 +146,7 @@ def tbf(rate_mbit: float) -> list[str]:
 
 
 #: Cold pulls of each variant over a throttled link: one. There the link's rate, not the machine's load, sets
-#: most of the time, and one pull of lab 0's full image over 100 Mbit/s takes the time of a dozen over loopback.
+#: most of the time, and those pulls are the longest of all: lab 0's full image over 100 Mbit/s above all.
 LINK_RUNS = 1
 
 
