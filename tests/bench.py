@@ -46,6 +46,7 @@ PHASES = (
     ("runtime floors", (": tracing the smoke test",)),
     ("rebuilds", (": rebuilding from an empty build cache", ": reproducible, ", ": not reproducible, ")),
     ("cold pulls", ("pulls: fresh engine", ": cold pull ")),
+    ("pulls onto a node holding images", (": pull of ",)),
     ("registry pushes", ("pulls: ", ": pushed ")),
     ("analysis", (": analyzing the images",)),
 )

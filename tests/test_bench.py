@@ -30,8 +30,11 @@ LINES = [
         (LINES[7][1], "cold pulls"),
         (LINES[8][1], "cold pulls"),
         ("lab-0-pull-speed: results.json updated; 3.4s", "other"),
-        ("lab-4-go-multistage: after: rebuilding from an empty build cache (1/2) to see whether it is", "rebuilds"),
+        ("lab-4-go-multistage: after: rebuilding from an empty build cache to see whether it is", "rebuilds"),
         ("lab-4-go-multistage: after: not reproducible, 4 paths differ (mtime)", "rebuilds"),
+        ("lab-7-updates: building release 2 of before on the warm builder", "lab builds"),
+        ("lab-7-updates: pull of after-release-2 as an update: 0.31 s", "pulls onto a node holding images"),
+        ("lab-7-updates: pull of other-app on a node holding after: 0.52 s", "pulls onto a node holding images"),
     ],
 )
 def test_each_progress_line_starts_its_phase_and_build_output_none(line, phase):

@@ -1,4 +1,5 @@
-"""Reproducibility on a real engine: two builds from an empty cache, compared, and their tags removed again.
+"""Reproducibility on a real engine: a variant's build and one more from an empty cache, compared, and the rebuild's
+tag removed again.
 
 Builds two small Dockerfiles on the Debian slim base (a stand-in where none can
 be pulled), tagged ``slimlab/test-rebuild:*``, labelled as slimlab's own, and
@@ -18,8 +19,8 @@ from checks.engine.docker import MANAGED_LABEL
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 
-#: A RUN writes a file at the time of the build: a quick one, so only the rebuild's gap between the two
-#: builds keeps them out of one second (tar headers keep whole seconds).
+#: A RUN writes a file at the time of the build: a quick one, so only the rebuild's gap after the variant's
+#: build keeps the two out of one second (tar headers keep whole seconds).
 STAMPED = "FROM debian:trixie-slim\nRUN echo hello > /hello.txt\n"
 #: The file's time set to SOURCE_DATE_EPOCH, the tree copied onto scratch in one step.
 CLAMPED = """FROM debian:trixie-slim AS build
@@ -65,20 +66,23 @@ def cleanup():
 
 
 def test_a_file_a_run_writes_makes_two_builds_differ_in_its_time_only(tmp_path, contexts, cleanup):
-    found = rebuild.rebuild(request(tmp_path, STAMPED, "stamped", contexts), what="stamped", echo=lambda line: None)
+    stamped = rebuild.with_epoch(request(tmp_path, STAMPED, "stamped", contexts))
+    own = docker.build(stamped, echo=lambda line: None)
+    found = rebuild.rebuild(stamped, own, what="stamped", echo=lambda line: None)
     assert not found.reproducible
     assert found.only_times
+    assert found.image_ids[0] == own
     assert "hello.txt" in {d.path for d in found.differences}
     assert found.source_date_epoch == rebuild.SOURCE_DATE_EPOCH
     assert not found.rewrite_timestamp  # this machine's engine keeps the classic image store
-    assert tags() == set()  # both rebuilds untagged again
+    assert tags() == {"slimlab/test-rebuild:stamped"}  # the rebuild untagged again, the variant kept
 
 
 def test_times_set_in_the_build_stage_give_one_image_id_and_the_variant_keeps_its_tag(tmp_path, contexts, cleanup):
-    plain = request(tmp_path, CLAMPED, "clamped", contexts)
-    own = docker.build(rebuild.with_epoch(plain), echo=lambda line: None)
-    found = rebuild.rebuild(plain, what="clamped", echo=lambda line: None)
+    clamped = rebuild.with_epoch(request(tmp_path, CLAMPED, "clamped", contexts))
+    own = docker.build(clamped, echo=lambda line: None)
+    found = rebuild.rebuild(clamped, own, what="clamped", echo=lambda line: None)
     assert found.reproducible
-    assert found.image_ids == (own, own)  # the cached build and both fresh ones agree
+    assert found.image_ids == (own, own)  # the variant's build and the fresh one agree
     assert (found.differing, found.differences) == (0, ())
     assert tags() == {"slimlab/test-rebuild:clamped"}

@@ -149,8 +149,11 @@ def example_value(key):
         # A list of words from a fixed set (reproducible's allow) holds one of them.
         return ["before", "after"] if key.variants else (["mtime"] if key.name == "allow" else ["x"])
     if key.type.reads == (str,):
-        # A word with a default may be one of a few (new_bytes_ratio's against): its default is one.
-        return "after" if key.variants else (key.default if isinstance(key.default, str) else "x")
+        # A word with a default may be one of a few (new_bytes_ratio's against): its default is one. The
+        # variant a node holds (shared_pull_ratio's held) must be another than the one it pulls.
+        if key.variants:
+            return "before" if key.name == "held" else "after"
+        return key.default if isinstance(key.default, str) else "x"
     return 1
 
 
@@ -158,9 +161,13 @@ def example_value(key):
 def test_every_claim_kind_reads_each_key_it_declares(kind):
     keys = KINDS[kind].toml_keys()
     table = {k.name: example_value(k) for k in keys}
-    check = (
-        parsed(changed(lambda d: d.update(claims=[{"id": "L9.1", "kind": kind, "text": "x", **table}]))).claims[0].check
-    )
+
+    def edit(data: dict) -> None:
+        data.update(claims=[{"id": "L9.1", "kind": kind, "text": "x", **table}])
+        if KINDS[kind].needs_releases:  # an update claim needs releases, which need a script to make them
+            data["lab"].update(releases=2, prepare="make-release.sh")
+
+    check = parsed(changed(edit)).claims[0].check
     assert {k.name: getattr(check, k.field) for k in keys} == {
         name: tuple(value) if isinstance(value, list) else value for name, value in table.items()
     }

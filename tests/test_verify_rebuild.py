@@ -43,7 +43,7 @@ def rebuilds(monkeypatch) -> list[str]:
     """The tag of each rebuilt request, in order; every rebuild records NEW."""
     seen: list[str] = []
 
-    def fake(request, *, what, echo):
+    def fake(request, own, *, what, echo):
         seen.append(request.tag)
         return NEW
 

@@ -25,7 +25,7 @@ import os
 import platform
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 
 from checks.engine import docker, proc, registry
@@ -38,7 +38,10 @@ from checks.model.pulls import (
     PullFigures,
     PullSettings,
     fresh_engine_problem,
+    layer_blobs,
+    layer_digests,
     pull_order,
+    pulled_bytes,
     registry_problem,
     tbf,
     unmeasured,
@@ -184,49 +187,112 @@ class PullBench:
         images: Mapping[str, str],
         links: Mapping[float, tuple[str, ...]] | None = None,
         plan: Mapping[str, int] | None = None,
+        releases: Mapping[str, Sequence[str]] | None = None,
+        shared: Sequence[tuple[str, str]] = (),
     ) -> dict[str, PullFigures]:
         """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
         pull each one cold as many times as ``plan`` says (default: the setting's ``runs``; see
         :func:`checks.model.pulls.run_plan`), one round over the variants per run; then pull the
         variants ``links`` names over each throttled link (Mbit/s -> variants) :data:`~checks.model.pulls.LINK_RUNS`
-        times."""
+        times.
+
+        ``releases`` (variant -> the image of each later release, in order) are pushed too, and pulled in
+        order by a node that holds the variant's own image and the releases before: an update.  Each
+        (held, pulled) pair of ``shared`` is pulled on a node that holds only ``held``.  What those pulls
+        download is the blobs the node lacks, read from the manifests.  The cold pull of the variant (or of
+        ``held``) that starts each of those sequences counts among its cold pulls."""
         self.tell()
         found = self._started_registry()
         repository = f"slimlab/{lab}"
-        blobs = self._pushed(found, repository, images)
+        later = {v: [f"{v}-release-{n}" for n in range(2, 2 + len(ids))] for v, ids in (releases or {}).items()}
+        pushed = self._pushed(
+            found,
+            repository,
+            {**images, **{tag: i for v, ids in (releases or {}).items() for tag, i in zip(later[v], ids, strict=True)}},
+        )
         runs: dict[str, list[float]] = {}
         over: dict[str, dict[str, tuple[float, ...]]] = {}
+        updates: dict[str, list[float]] = {}
+        after: dict[tuple[str, str], float] = {}
         if self.setting.pulls:
+            # A pull onto a node that holds an image starts with a cold pull of that image: timed, it is one
+            # of the image's cold pulls, and the plan's own cold pulls make up the rest.
+            for variant, tags in later.items():
+                first, updates[variant] = self._pulls_after(found, repository, variant, tags, "as an update")
+                runs.setdefault(variant, []).append(first)
+            for held, pulled in shared:
+                first, (after[held, pulled],) = self._pulls_after(
+                    found, repository, held, [pulled], "on a node holding " + held
+                )
+                runs.setdefault(held, []).append(first)
             every = dict.fromkeys(images, self.setting.runs)
-            runs = self._pull_runs(found, repository, {v: (plan or every).get(v, self.setting.runs) for v in images})
+            wanted = {v: max((plan or every).get(v, self.setting.runs) - len(runs.get(v, ())), 0) for v in images}
+            for variant, seconds in self._pull_runs(found, repository, wanted).items():
+                runs.setdefault(variant, []).extend(seconds)
             for rate, variants in (links or {}).items():
                 with self._throttled(rate):
                     for variant, seconds in self._pull_runs(
                         found, repository, dict.fromkeys(variants, LINK_RUNS), f" over {rate:g} Mbit/s"
                     ).items():
                         over.setdefault(variant, {})[link_key(rate)] = tuple(seconds)
+
+        def update_figures(variant: str) -> tuple[tuple[int, float | None], ...]:
+            chain = [variant, *later.get(variant, [])]
+            return tuple(
+                (
+                    pulled_bytes(*pushed[tag], {d for earlier in chain[:n] for d in pushed[earlier][0]}),
+                    updates[variant][n - 1] if variant in updates else None,
+                )
+                for n, tag in enumerate(chain)
+                if n
+            )
+
         return {
             v: PullFigures(
-                compressed_size_bytes=sum(blobs[v]),
+                compressed_size_bytes=sum(pushed[v][1]),
                 pull_runs=tuple(runs.get(v, ())),
                 link_pull_runs=over.get(v, {}),
-                layer_blobs=blobs[v],
+                layer_blobs=pushed[v][1],
+                releases=update_figures(v),
+                shared=tuple(
+                    (held, pulled_bytes(*pushed[v], set(pushed[held][0])), after.get((held, v)))
+                    for held, pulled in shared
+                    if pulled == v
+                ),
             )
             for v in images
         }
 
     def _pushed(
         self, found: registry.Registry, repository: str, images: Mapping[str, str]
-    ) -> dict[str, tuple[int, ...]]:
-        """Push each image; return the layer blobs the registry stores for each, lowest first."""
+    ) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
+        """Push each image under its tag; return the digests and sizes of the layer blobs the registry stores
+        for each, lowest first."""
         blobs = {}
-        for variant, image in images.items():
-            docker.push(image, found.ref(repository, variant))
-            blobs[variant] = registry.compressed_layers(found, repository, variant, host_platform())
-            self._echo(
-                f"{repository.removeprefix('slimlab/')}: pushed {variant}: {megabytes(sum(blobs[variant]))} compressed"
-            )
+        for tag, image in images.items():
+            docker.push(image, found.ref(repository, tag))
+            stored = registry.image_manifest(found, repository, tag, host_platform())
+            blobs[tag] = (layer_digests(stored), layer_blobs(stored))
+            shown = megabytes(sum(blobs[tag][1]))
+            self._echo(f"{repository.removeprefix('slimlab/')}: pushed {tag}: {shown} compressed")
         return blobs
+
+    def _pulls_after(
+        self, found: registry.Registry, repository: str, held: str, tags: Sequence[str], what: str
+    ) -> tuple[float, list[float]]:
+        """On an empty node, pull ``held`` cold, then each of ``tags`` in turn onto what the ones before left;
+        the seconds of the cold pull and of each pull after it."""
+        host = self._started_engine()
+        docker.forget_images(host)
+        name = repository.removeprefix("slimlab/")
+        first = round(docker.timed_pull(found.ref(repository, held), host=host), 3)
+        self._echo(f"{name}: cold pull of {held}, before the pulls onto it: {first:.2f} s")
+        seconds = []
+        for tag in tags:
+            seconds.append(round(docker.timed_pull(found.ref(repository, tag), host=host), 3))
+            self._echo(f"{name}: pull of {tag} {what}: {seconds[-1]:.2f} s")
+        docker.forget_images(host)
+        return first, seconds
 
     @contextlib.contextmanager
     def _throttled(self, rate: float) -> Iterator[None]:

@@ -221,15 +221,22 @@ def manifest(registry: Registry, repository: str, reference: str) -> dict[str, A
     return found
 
 
+def image_manifest(
+    registry: Registry, repository: str, tag: str, platform: tuple[str, str] = ("linux", "amd64")
+) -> dict[str, Any]:
+    """The single-platform manifest of ``repository:tag`` (``platform``'s, when the tag names an index)."""
+    found = manifest(registry, repository, tag)
+    if is_index(found):
+        found = manifest(registry, repository, platform_digest(found, *platform))
+    return found
+
+
 def compressed_layers(
     registry: Registry, repository: str, tag: str, platform: tuple[str, str] = ("linux", "amd64")
 ) -> tuple[int, ...]:
     """The layer blobs a node downloads to pull ``repository:tag``, lowest first (``platform``'s, when it is
     an index)."""
-    found = manifest(registry, repository, tag)
-    if is_index(found):
-        found = manifest(registry, repository, platform_digest(found, *platform))
-    return layer_blobs(found)
+    return layer_blobs(image_manifest(registry, repository, tag, platform))
 
 
 def compressed_size(

@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +28,12 @@ from checks.inspect.analyze import secrets_seen, summary
 from checks.model.claims import Kind
 from checks.model.dockerfile import external_images_of, final_base_of
 from checks.model.errors import UsageError
-from checks.model.measured import Measured
+from checks.model.measured import Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
-from checks.model.pulls import PullSettings, link_plan, run_plan, unmeasured
+from checks.model.pulls import PullSettings, link_plan, run_plan, shared_plan, unmeasured
 from checks.model.results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
-from checks.model.spec import SPEC_NAME, Lab, Variant, load
+from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, SPEC_NAME, Lab, Variant, load
+from checks.model.units import megabytes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,7 +126,7 @@ def floor_of(
 #: Why floor claims go unjudged in a run with SLIMLAB_FLOOR=0.
 FLOOR_OFF = "SLIMLAB_FLOOR=0 traces no smoke test for the runtime floor"
 #: Why reproducibility claims go unjudged in a run with SLIMLAB_REBUILD=0.
-REBUILD_OFF = "SLIMLAB_REBUILD=0 builds nothing twice more"
+REBUILD_OFF = "SLIMLAB_REBUILD=0 builds nothing once more"
 
 
 def rebuild_of(
@@ -134,11 +138,11 @@ def rebuild_of(
     what: str,
     echo: Callable[[str], None],
 ) -> Measured:
-    """``m`` with its two rebuilds: the recorded ones when the same image was recorded with them, else built anew."""
+    """``m`` with its rebuild: the recorded one when the same image was recorded with it, else built anew."""
     before = previous.variants.get(variant.name) if previous else None
     if before is not None and before.image_id == m.image_id and before.rebuild is not None:
         return dataclasses.replace(m, rebuild=before.rebuild)
-    return dataclasses.replace(m, rebuild=rebuild.rebuild(request, what=what, echo=echo))
+    return dataclasses.replace(m, rebuild=rebuild.rebuild(request, m.image_id, what=what, echo=echo))
 
 
 def lacks_rebuild(lab: Lab, previous: Results) -> bool:
@@ -195,7 +199,7 @@ def _measure(
                 "timeout in the lab spec."
             )
     diff_ids = info.get("RootFS", {}).get("Layers", [])
-    steps = with_diff_ids(docker.history(image_id), config_history(image_id), diff_ids)
+    steps = _layers(image_id)
     return Measured(
         image_id=image_id,
         size_bytes=int(info.get("Size", 0)),
@@ -210,9 +214,22 @@ def _measure(
     )
 
 
+def prepare(folder: Path, lab: Lab, copy: Path, *, release: int = 1, build_id: str = "") -> None:
+    """Run the lab's prepare script in ``copy``, for release ``release`` of the app (``SLIMLAB_RELEASE``)."""
+    assert lab.prepare
+    env = {**os.environ, RELEASE_ENV: str(release), BUILD_ID_ENV: build_id}
+    done = proc.run(["bash", lab.prepare], what=str(folder / lab.prepare), cwd=copy, env=env, timeout=PREPARE_TIMEOUT)
+    if done.returncode:
+        tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])
+        raise UsageError(
+            f"{folder / lab.prepare} failed (exit {done.returncode}, {RELEASE_ENV}={release}):\n{tail}\n"
+            "Fix the script and run the command again."
+        )
+
+
 @contextlib.contextmanager
 def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterator[Path]:
-    """The folder to build from: the lab itself, or a prepared temporary copy of it."""
+    """The folder to build from: the lab itself, or a prepared temporary copy of it (release 1)."""
     if not lab.prepare:
         yield folder
         return
@@ -220,14 +237,54 @@ def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterato
         copy = Path(tmp) / lab.name
         shutil.copytree(folder, copy, symlinks=True)
         echo(f"{lab.name}: preparing the build context ({lab.prepare})")
-        done = proc.run(["bash", lab.prepare], what=str(folder / lab.prepare), cwd=copy, timeout=PREPARE_TIMEOUT)
-        if done.returncode:
-            tail = "\n".join("    " + line for line in (done.stdout + done.stderr).strip().splitlines()[-15:])
-            raise UsageError(
-                f"{folder / lab.prepare} failed (exit {done.returncode}):\n{tail}\n"
-                "Fix the script and run the command again."
-            )
+        prepare(folder, lab, copy)
         yield copy
+
+
+def _layers(image_id: str) -> tuple[Layer, ...]:
+    """The image's history, each step that wrote a layer with its diff id."""
+    info = docker.inspect_image(image_id) or {}
+    return with_diff_ids(docker.history(image_id), config_history(image_id), info.get("RootFS", {}).get("Layers", []))
+
+
+def with_releases(
+    lab: Lab,
+    folder: Path,
+    source: Path,
+    measured: Mapping[str, Measured],
+    requests: Mapping[str, BuildRequest],
+    echo: Callable[[str], None],
+) -> dict[str, Measured]:
+    """``measured`` with the later releases of every variant an update claim reads: for each release, the
+    prepare script remakes the app in ``source`` (the prepared copy) and each such variant is built again on
+    the warm builder, timed, and compared layer by layer with the releases before it."""
+    names = lab.released()
+    built: dict[str, list[Release]] = {name: [] for name in names}
+    held = {name: set(layer_ids(measured[name].layers)) for name in names}
+    build_id = uuid.uuid4().hex[:16]
+    for number in range(2, lab.releases + 1):
+        echo(f"{lab.name}: preparing release {number} of the app ({lab.prepare})")
+        prepare(folder, lab, source, release=number, build_id=build_id)
+        for name in names:
+            request = dataclasses.replace(
+                requests[name],
+                tag=f"{requests[name].tag}-release-{number}",
+                labels={**requests[name].labels, "org.slimlab.release": str(number)},
+            )
+            echo(f"{lab.name}: building release {number} of {name} on the warm builder")
+            start = time.monotonic()
+            image_id = docker.build(request, echo=lambda line: echo("    " + line))
+            seconds = round(time.monotonic() - start, 3)
+            steps = _layers(image_id)
+            built[name].append(
+                Release(
+                    number=number, image_id=image_id, build_seconds=seconds, new_bytes=new_bytes(steps, held[name]) or 0
+                )
+            )
+            held[name] |= set(layer_ids(steps))
+            new = megabytes(built[name][-1].new_bytes)
+            echo(f"{lab.name}: release {number} of {name} built in {seconds:.1f} s, {new} of new layers")
+    return {name: dataclasses.replace(m, releases=tuple(built.get(name, ()))) for name, m in measured.items()}
 
 
 def _measure_all(
@@ -247,6 +304,8 @@ def _measure_all(
     file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
     secret_variants = {name for c in lab.claims if c.check.needs_secrets for name in c.check.variants()}
     measured = {}
+    requests = {}
+    rewrite = docker.containerd_store()
     for variant in lab.variants:
         request = rebuild.with_epoch(
             BuildRequest(
@@ -261,8 +320,10 @@ def _measure_all(
                     *((f"id=ca-certificates,src={bundle}",) if bundle else ()),
                     *(f"id={secret_id},src={source / file}" for secret_id, file in variant.secrets),
                 ),
-            )
+            ),
+            rewrite=rewrite,
         )
+        requests[variant.name] = request
         # What a node that already holds the final stage's base pulls: compared layer by layer.
         base = resolver.base_layers(final_base_of(source / variant.dockerfile, variant.target))
         measured[variant.name] = _measure(
@@ -277,10 +338,17 @@ def _measure_all(
         )
         if resolver.settings.floor:
             measured[variant.name] = floor_of(lab, variant, measured[variant.name], previous, echo)
+    if lab.released():
+        # Before any rebuild: a build with --no-cache leaves its own layers in the cache for the next build
+        # to take, so a later release would start from the rebuild's layers instead of the variant's.
+        measured = with_releases(lab, folder, source, measured, requests, echo)
+        echo(f"{lab.name}: preparing release 1 of the app again ({lab.prepare})")
+        prepare(folder, lab, source)
+    for variant in lab.variants:
         if resolver.settings.rebuild and variant.name in lab.rebuilt():
             what = f"{lab.name}: {variant.name}"
             measured[variant.name] = rebuild_of(
-                variant, measured[variant.name], request, previous, what=what, echo=echo
+                variant, measured[variant.name], requests[variant.name], previous, what=what, echo=echo
             )
     return measured
 
@@ -341,7 +409,14 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
         return dict(measured)
     links = link_plan(claim.check for claim in lab.claims)
     plan = run_plan(list(measured), (claim.check for claim in lab.claims), pulls.setting.runs)
-    figures = pulls.measure(lab.name, {name: m.image_id for name, m in measured.items()}, links, plan)
+    figures = pulls.measure(
+        lab.name,
+        {name: m.image_id for name, m in measured.items()},
+        links,
+        plan,
+        releases={name: [r.image_id for r in m.releases] for name, m in measured.items() if m.releases},
+        shared=shared_plan(claim.check for claim in lab.claims),
+    )
     return {
         name: dataclasses.replace(
             m,
@@ -349,6 +424,14 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
             pull_runs=figures[name].pull_runs,
             link_pull_runs=figures[name].link_pull_runs,
             new_compressed_bytes=new_blob_bytes(layer_ids(m.layers), figures[name].layer_blobs, m.base_layers),
+            releases=tuple(
+                dataclasses.replace(release, pulled_bytes=pulled, pull_seconds=seconds)
+                for release, (pulled, seconds) in zip(m.releases, figures[name].releases, strict=True)
+            ),
+            shared_pulls=tuple(
+                SharedPull(held=held, pulled_bytes=pulled, pull_seconds=seconds)
+                for held, pulled, seconds in figures[name].shared
+            ),
         )
         for name, m in measured.items()
     }
@@ -380,18 +463,28 @@ def kept_pull_figures(
 
 
 def lacks_pull_figures(
-    previous: Results, pulls: PullBench | None, links: Mapping[float, tuple[str, ...]] | None = None
+    previous: Results,
+    pulls: PullBench | None,
+    links: Mapping[float, tuple[str, ...]] | None = None,
+    shared: Sequence[tuple[str, str]] = (),
 ) -> bool:
     """True when ``pulls`` measures figures that the recorded results do not hold yet
-    (``links``: the variants to pull over each throttled link, see :func:`checks.model.pulls.link_plan`)."""
+    (``links``: the variants to pull over each throttled link, see :func:`checks.model.pulls.link_plan`;
+    ``shared``: the (held, pulled) pairs, see :func:`checks.model.pulls.shared_plan`)."""
     if pulls is None:
         return False
     wants = pulls.setting
     if any(
-        (wants.sizes and m.compressed_size_bytes is None) or (wants.pulls and not m.pull_runs)
+        (wants.sizes and m.compressed_size_bytes is None)
+        or (wants.pulls and not m.pull_runs)
+        or any((wants.sizes and r.pulled_bytes is None) or (wants.pulls and r.pull_seconds is None) for r in m.releases)
         for m in previous.variants.values()
     ):
         return True
+    for held, pulled in shared:
+        found = previous.variants[pulled].shared_pull(held) if pulled in previous.variants else None
+        if wants.sizes and (found is None or (wants.pulls and found.pull_seconds is None)):
+            return True
     return wants.pulls and any(
         not previous.variants[v].runs_over(rate)
         for rate, names in (links or {}).items()
@@ -431,7 +524,9 @@ def verify(
     if (
         not force
         and previous is not None
-        and not lacks_pull_figures(previous, pulls, link_plan(c.check for c in lab.claims))
+        and not lacks_pull_figures(
+            previous, pulls, link_plan(c.check for c in lab.claims), shared_plan(c.check for c in lab.claims)
+        )
         and not (resolver.settings.rebuild and lacks_rebuild(lab, previous))
         and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
     ):

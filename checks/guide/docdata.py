@@ -10,13 +10,15 @@ and turns one measured value into the text a page shows (:func:`value`, and
 from __future__ import annotations
 
 import difflib
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.guide.charts import size_text
 from checks.model.errors import UsageError
 from checks.model.i18n import ENGLISH, Catalog, _, translate_lab, translate_results
-from checks.model.measured import Measured
+from checks.model.measured import Measured, Release, SharedPull
 from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
 from checks.model.spec import SPEC_NAME, Lab, load
 from checks.model.units import megabytes
@@ -191,6 +193,54 @@ def _over_floor(m: Measured, before: Measured) -> str:
     return times(m.size_bytes / floor)
 
 
+def _releases(m: Measured) -> tuple[Release, ...]:
+    if not m.releases:
+        raise LookupError("no later releases are recorded for it (only a variant an update claim reads has them)")
+    return m.releases
+
+
+def _update_pulled(m: Measured, before: Measured) -> str:
+    pulled = [r.pulled_bytes for r in _releases(m) if r.pulled_bytes is not None]
+    if not pulled:
+        raise LookupError("no update pulls are recorded for it (results.json has no releases[].pulled_bytes)")
+    return size_text(round(statistics.median(pulled)))
+
+
+def _update_new(m: Measured, before: Measured) -> str:
+    return size_text(round(statistics.median(r.new_bytes for r in _releases(m))))
+
+
+def _update_pull(m: Measured, before: Measured) -> str:
+    timed = [r.pull_seconds for r in _releases(m) if r.pull_seconds is not None]
+    if not timed:
+        raise LookupError("no update pull is timed for it (results.json has no releases[].pull_seconds)")
+    return f"{statistics.median(timed):.2f} s"
+
+
+def _update_build(m: Measured, before: Measured) -> str:
+    return f"{statistics.median(r.build_seconds for r in _releases(m)):.1f} s"
+
+
+def _shared(m: Measured) -> SharedPull:
+    if len(m.shared_pulls) != 1:
+        raise LookupError(
+            f"it has {len(m.shared_pulls)} pulls on a node holding another variant recorded, and these fields "
+            "show the one a shared_pull_ratio claim asks for"
+        )
+    return m.shared_pulls[0]
+
+
+def _shared_pulled(m: Measured, before: Measured) -> str:
+    return size_text(_shared(m).pulled_bytes)
+
+
+def _shared_pull(m: Measured, before: Measured) -> str:
+    seconds = _shared(m).pull_seconds
+    if seconds is None:
+        raise LookupError("its pull on a node holding another variant is not timed")
+    return f"{seconds:.2f} s"
+
+
 def _wasted(summary: AnalysisSummary) -> str:
     return megabytes(summary.wasted_bytes)
 
@@ -248,6 +298,25 @@ FIELDS: dict[str, Field] = {
     "floor-files": Field("How many distinct files make up the runtime floor, once recorded (``152``).", _floor_files),
     "used": Field("The runtime floor as a share of the image's size, once recorded (``7.6%``).", _used),
     "over-floor": Field("How many times its runtime floor the image is, once recorded (``13×``).", _over_floor),
+    "update-pulled": Field(
+        "Compressed bytes a node that holds the release before downloads to update to a later release, the "
+        "median over the releases, once recorded (``1.2 kB``).",
+        _update_pulled,
+    ),
+    "update-new": Field(
+        "Uncompressed bytes of the layers a later release adds over the releases before, the median (``4.1 kB``).",
+        _update_new,
+    ),
+    "update-pull": Field("Median time that update pull took, once recorded (``0.21 s``).", _update_pull),
+    "update-build": Field(
+        "Median time a later release took to build, right after the release before (``1.3 s``).", _update_build
+    ),
+    "shared-pulled": Field(
+        "Compressed bytes pulling it downloads on a node that already holds the other variant a "
+        "``shared_pull_ratio`` claim names, once recorded (``3.4 MB``).",
+        _shared_pulled,
+    ),
+    "shared-pull": Field("How long that pull took, once recorded (``0.52 s``).", _shared_pull),
     "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
     "secrets": Field(
         "How many secret-looking findings the secret rules made in every layer, the config and the history, "

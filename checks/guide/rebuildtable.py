@@ -1,6 +1,6 @@
 """Every lab's reproducibility, as recorded: ``.. rebuild-table::``.
 
-One row per variant that was built twice more from an empty build cache
+One row per variant that was built once more from an empty build cache
 (each lab's ``after``, and any variant a ``reproducible`` claim names): the
 verdict in words, how many paths differ in which aspect, and the first
 differences by name, content before time.  Labs whose results predate the

@@ -63,6 +63,7 @@ from checks.guide import (
     rebuildtable,
     sphinxref,
     timingsdoc,
+    updatechart,
 )
 from checks.guide.charts import layer_bars, layer_chart, layer_steps, layer_writers
 from checks.guide.docdata import (
@@ -678,6 +679,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     pullchart.setup(app)
     floorchart.setup(app)
     rebuildtable.setup(app)
+    updatechart.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("size-difference", SizeDifferenceRole())
     app.add_role("claim", ClaimRole())

@@ -209,10 +209,10 @@ class ClaimKindsDirective(_Inline):
 
 #: Which dataclass field documents each key of each lab.toml table, and what the code cannot say itself.
 TOML_TABLES: dict[str, tuple[type, list[str]]] = {
-    "lab": (lab_spec.Lab, ["title", "page", "prepare", "exercise"]),
-    "smoke": (lab_spec.Smoke, ["args", "expect", "timeout"]),
-    "variants": (lab_spec.Variant, ["dockerfile", "context", "target", "description", "smoke", "secrets"]),
-    "claims": (lab_spec.Claim, ["id", "kind", "text", "hint"]),
+    "lab": (lab_spec.Lab, list(lab_spec.LAB_KEYS)),
+    "smoke": (lab_spec.Smoke, list(lab_spec.SMOKE_KEYS)),
+    "variants": (lab_spec.Variant, list(lab_spec.VARIANT_KEYS)),
+    "claims": (lab_spec.Claim, list(lab_spec.CLAIM_KEYS)),
 }
 TOML_OVERRIDES = {
     ("Lab", "title"): {"doc": "The lab's title, as the checker and the guide print it."},

@@ -153,8 +153,10 @@ class Kind:
     needs_floor: ClassVar[bool] = False
     #: True for kinds judged on secret findings, which reading every layer's small files measures.
     needs_secrets: ClassVar[bool] = False
-    #: True for kinds judged on two more builds of the variant from an empty build cache.
+    #: True for kinds judged on one more build of the variant from an empty build cache.
     needs_rebuild: ClassVar[bool] = False
+    #: True for kinds judged on the variant's later releases (``[lab] releases``), which it is built for.
+    needs_releases: ClassVar[bool] = False
     #: What a learner's goal says instead of the lab's sentence, when that sentence names
     #: variants the grader does not build ("": the lab's sentence stands).
     goal_text: ClassVar[str] = ""
@@ -201,6 +203,10 @@ class Kind:
 
     def link(self) -> float | None:
         """The rate in Mbit/s of the throttled link this claim's pulls are timed over (None: loopback)."""
+        return None
+
+    def shared(self) -> tuple[str, str] | None:
+        """(held, pulled): the variant a node holds and the one it then pulls, for a claim on that pull."""
         return None
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
@@ -589,6 +595,109 @@ class NewBytesRatio(Kind):
         )
 
 
+def median_of(values: list[float]) -> float | None:
+    """The median, or None for no values."""
+    return statistics.median(values) if values else None
+
+
+def update_bytes(m: Measured) -> float | None:
+    """The median of the compressed bytes each later release of ``m`` made a node re-pull."""
+    return median_of([float(r.pulled_bytes) for r in m.releases if r.pulled_bytes is not None])
+
+
+def update_build_seconds(m: Measured) -> float | None:
+    """The median warm build time of ``m``'s later releases."""
+    return median_of([r.build_seconds for r in m.releases])
+
+
+@claim_kind("update_bytes_ratio")
+class UpdateBytesRatio(Kind):
+    """On an update (a later release on a node that holds the one before), the variant makes the node download
+    between ``min`` and ``max`` times what another variant makes it download (compressed, medians over the
+    releases)."""
+
+    needs_registry: ClassVar[bool] = True
+    needs_releases: ClassVar[bool] = True
+    variant: str = judged()
+    of: str = compared()
+    max: float | None = key('Highest allowed ratio (0.05 means "at most 5 %").', default=None)
+    min: float | None = key('Lowest allowed ratio (1.0 means "no less").', default=None)
+
+    def problems(self) -> list[Problem]:
+        return super().problems() + unbounded(self, "max", "min")
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        mine, theirs = update_bytes(measured[self.variant]), update_bytes(measured[self.of])
+        passed, bounds = within(
+            mine / theirs if mine is not None and theirs else float("inf"), self.min, self.max, share
+        )
+        expected = f"bytes an update of {self.variant} pulls / those of {self.of} {bounds}"
+        if mine is None or theirs is None:
+            return Verdict(passed=False, expected=expected, measured=f"update pulls {NOT_MEASURED}")
+        ratio = mine / theirs if theirs else float("inf")
+        return Verdict(
+            passed=passed,
+            expected=expected,
+            measured=f"{share(ratio)} ({megabytes(round(mine))} / {megabytes(round(theirs))}, medians)",
+        )
+
+
+@claim_kind("update_build_speedup")
+class UpdateBuildSpeedup(Kind):
+    """On a warm builder, a later release of the variant builds at least ``min`` times faster than one of
+    another variant (medians over the releases)."""
+
+    needs_releases: ClassVar[bool] = True
+    variant: str = judged("The variant expected to build faster.")
+    of: str = compared()
+    min: float = key('Lowest allowed speed-up: 3 means "built in at most a third of the time".')
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        fast, slow = update_build_seconds(measured[self.variant]), update_build_seconds(measured[self.of])
+        expected = f"a release of {self.variant} builds >= {self.min:g}× faster than one of {self.of}"
+        if fast is None or slow is None:
+            return Verdict(passed=False, expected=expected, measured=f"release builds {NOT_MEASURED}")
+        speedup = slow / fast if fast > 0 else float("inf")
+        return Verdict(
+            passed=speedup >= self.min,
+            expected=expected,
+            measured=f"{speedup:.1f}× ({fast:.2f} s against {slow:.2f} s, medians)",
+        )
+
+
+@claim_kind("shared_pull_ratio")
+class SharedPullRatio(Kind):
+    """On a node that already holds another variant (and nothing else), pulling the variant downloads between
+    ``min`` and ``max`` of its compressed size."""
+
+    needs_registry: ClassVar[bool] = True
+    variant: str = judged("The variant pulled second.")
+    held: str = key("The variant the node already holds.", variants=True)
+    max: float | None = key('Highest allowed share (0.1 means "at most 10 %").', default=None)
+    min: float | None = key('Lowest allowed share (0.9 means "at least 90 %").', default=None)
+
+    def problems(self) -> list[Problem]:
+        same = [Problem("held", "must name another variant than 'variant'")] if self.held == self.variant else []
+        return super().problems() + same + unbounded(self, "max", "min")
+
+    def shared(self) -> tuple[str, str] | None:
+        return self.held, self.variant
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        m = measured[self.variant]
+        pull, whole = m.shared_pull(self.held), m.compressed_size_bytes
+        ratio = pull.pulled_bytes / whole if pull is not None and whole else float("inf")
+        passed, bounds = within(ratio, self.min, self.max, share)
+        expected = f"bytes pulled for {self.variant} on a node holding {self.held} / its compressed size {bounds}"
+        if pull is None or whole is None:
+            return Verdict(passed=False, expected=expected, measured=f"shared pulls {NOT_MEASURED}")
+        return Verdict(
+            passed=passed,
+            expected=expected,
+            measured=f"{share(ratio)} ({megabytes(pull.pulled_bytes)} / {megabytes(whole)})",
+        )
+
+
 @claim_kind("max_floor_ratio")
 class MaxFloorRatio(Kind):
     """The variant's size is at most ``max`` times its runtime floor: the bytes of the files its app opens or
@@ -692,8 +801,8 @@ def differences_text(by_aspect: Mapping[str, int]) -> str:
 
 @claim_kind("reproducible")
 class Reproducible(Kind):
-    """Two fresh builds of the variant, each from an empty build cache with ``SOURCE_DATE_EPOCH`` set, give the same
-    image id; with ``allow``, the two images may differ in those aspects of their files only."""
+    """The variant's build and one more from an empty build cache, both with ``SOURCE_DATE_EPOCH`` set, give the
+    same image id; with ``allow``, the two images may differ in those aspects of their files only."""
 
     needs_rebuild: ClassVar[bool] = True
     variant: str = judged()

@@ -69,12 +69,12 @@ ASPECTS = ("content", "type", "mode", "owner", "link", "mtime", "only-first", "o
 
 @dataclass(frozen=True, kw_only=True)
 class Rebuild:
-    """Two builds of a variant, each from an empty build cache with ``SOURCE_DATE_EPOCH`` set: reproducible
+    """A variant's build and one more from an empty build cache, both with ``SOURCE_DATE_EPOCH`` set: reproducible
     when both give the same image id."""
 
     #: The ``SOURCE_DATE_EPOCH`` both builds were given.
     source_date_epoch: int
-    #: The image id of each build.
+    #: The image id of each build: the variant's own, then the rebuild's.
     image_ids: tuple[str, str]
     #: True when the builds asked BuildKit to clamp file times to ``SOURCE_DATE_EPOCH`` (``rewrite-timestamp``),
     #: which only an engine with the containerd image store does; False on the classic store.
@@ -98,6 +98,37 @@ class Rebuild:
 
 #: Differences a :class:`Rebuild` keeps by name; the rest are only counted.
 DIFFERENCES_KEPT = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release:
+    """A later release of a variant: the lab's prepare script changed the app's own code, the variant was
+    built again on a warm builder, pushed, and pulled by a node that holds the release before it."""
+
+    #: 2 for the first release after the variant's own image (release 1), and so on.
+    number: int
+    image_id: str
+    #: Seconds its build took, right after the release before it was built (a warm build cache).
+    build_seconds: float
+    #: Uncompressed bytes of its layers the release before lacks (diff ids compared).
+    new_bytes: int
+    #: Compressed bytes a node that holds the release before downloads: the layer blobs that release lacks
+    #: (None when no registry measured them).
+    pulled_bytes: int | None = None
+    #: Seconds that pull took on a node holding only the release before (None when not timed).
+    pull_seconds: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharedPull:
+    """Pulling a variant on a node that already holds another variant of the lab (and nothing else)."""
+
+    #: The variant the node already holds.
+    held: str
+    #: Compressed bytes the pull downloads: the variant's layer blobs the held image lacks.
+    pulled_bytes: int
+    #: Seconds the pull took (None when not timed).
+    pull_seconds: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,8 +167,12 @@ class Measured:
     runtime_bytes: int | None = None
     #: Secret-looking findings in every layer and the config, when a claim needs them (None when not measured).
     secrets: tuple[SecretSeen, ...] | None = None
-    #: Two more builds from an empty build cache, for reproducibility (None when not measured).
+    #: One more build from an empty build cache, for reproducibility (None when not measured).
     rebuild: Rebuild | None = None
+    #: Its later releases, oldest first (empty unless an update claim reads the variant).
+    releases: tuple[Release, ...] = ()
+    #: Pulls of it on a node that already holds another variant, as the claims ask (empty when not measured).
+    shared_pulls: tuple[SharedPull, ...] = ()
 
     @property
     def pull_seconds(self) -> float | None:
@@ -150,6 +185,10 @@ class Measured:
         if self.runtime_bytes is None:
             return None
         return self.runtime_bytes / self.size_bytes if self.size_bytes > 0 else 0.0
+
+    def shared_pull(self, held: str) -> SharedPull | None:
+        """Its pull on a node that holds ``held``, or None when not measured."""
+        return next((pull for pull in self.shared_pulls if pull.held == held), None)
 
     def runs_over(self, link: float | None) -> tuple[float, ...]:
         """The cold pulls over a link of ``link`` Mbit/s, or over loopback when None."""

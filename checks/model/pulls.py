@@ -12,7 +12,7 @@ can judge, the points of the guide's chart) are the functions here.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,29 @@ def layer_blobs(manifest: Mapping[str, Any]) -> tuple[int, ...]:
     if media_type not in (DOCKER_MANIFEST, OCI_MANIFEST) or not isinstance(manifest.get("layers"), list):
         raise ValueError(f"not a single-platform image manifest (mediaType {media_type or 'missing'})")
     return tuple(int(layer["size"]) for layer in manifest["layers"])
+
+
+def layer_digests(manifest: Mapping[str, Any]) -> tuple[str, ...]:
+    """The digest of each of a manifest's layer blobs, lowest layer first (as :func:`layer_blobs`)."""
+    layer_blobs(manifest)  # the same checks
+    return tuple(str(layer["digest"]) for layer in manifest["layers"])
+
+
+def pulled_bytes(digests: Sequence[str], sizes: Sequence[int], held: Collection[str]) -> int:
+    """Compressed bytes a node that holds the blobs ``held`` downloads to pull an image whose layer blobs are
+    ``digests`` with ``sizes``: each blob it lacks, once (an engine fetches a blob by its digest)."""
+    if len(digests) != len(sizes):
+        raise ValueError(f"{len(digests)} layer digests but {len(sizes)} sizes")
+    return sum({d: n for d, n in zip(digests, sizes, strict=True) if d not in held}.values())
+
+
+def shared_plan(kinds: Iterable[Kind]) -> tuple[tuple[str, str], ...]:
+    """(held, pulled) pairs to time, as the claims ask: pull ``pulled`` on a node that holds only ``held``."""
+    pairs: list[tuple[str, str]] = []
+    for kind in kinds:
+        if (pair := kind.shared()) is not None and pair not in pairs:
+            pairs.append(pair)
+    return tuple(pairs)
 
 
 def layers_bytes(manifest: Mapping[str, Any]) -> int:
@@ -175,6 +198,11 @@ class PullFigures:
     link_pull_runs: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     #: The size of each layer blob, lowest layer first (empty when not read).
     layer_blobs: tuple[int, ...] = ()
+    #: Per later release (2, 3, ...): compressed bytes a node holding the release before pulls, and the
+    #: seconds that pull took (None when pulls are not timed).
+    releases: tuple[tuple[int, float | None], ...] = ()
+    #: Pulls on a node that holds another variant: (held, compressed bytes pulled, seconds or None).
+    shared: tuple[tuple[str, int, float | None], ...] = ()
 
 
 # ---------------------------------------------------------------------------

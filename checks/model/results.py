@@ -10,6 +10,7 @@ such as the exercise a learner edits, are not inputs.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import statistics
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.model import dockerignore
-from checks.model.measured import FileDifference, Layer, Measured, Rebuild, SecretSeen, SmokeRun
+from checks.model.measured import FileDifference, Layer, Measured, Rebuild, Release, SecretSeen, SharedPull, SmokeRun
 from checks.model.spec import SPEC_NAME, Lab, Variant
 
 SCHEMA_VERSION = 1
@@ -164,11 +165,27 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         **_floor_dict(m),
         **_secrets_dict(m),
         **_rebuild_dict(m.rebuild),
+        **_updates_dict(m),
     }
 
 
+def _present(record: Release | SharedPull) -> dict[str, Any]:
+    """A record's fields in their declared order, those not measured (None) left out."""
+    return {key: value for key, value in dataclasses.asdict(record).items() if value is not None}
+
+
+def _updates_dict(m: Measured) -> dict[str, Any]:
+    """The later releases and the shared pulls, present only when measured (keys added to schema 1)."""
+    figures: dict[str, Any] = {}
+    if m.releases:
+        figures["releases"] = [_present(r) for r in m.releases]
+    if m.shared_pulls:
+        figures["shared_pulls"] = [_present(p) for p in m.shared_pulls]
+    return figures
+
+
 def _rebuild_dict(rebuild: Rebuild | None) -> dict[str, Any]:
-    """The two rebuilds, present only when measured (a key added to schema 1)."""
+    """The rebuild, present only when measured (a key added to schema 1)."""
     if rebuild is None:
         return {}
     return {
@@ -325,6 +342,8 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 runtime_bytes=v.get("runtime_bytes"),
                 secrets=tuple(SecretSeen(**seen) for seen in v["secrets"]) if "secrets" in v else None,
                 rebuild=_rebuild_of(v.get("rebuild")),
+                releases=tuple(Release(**r) for r in v.get("releases", ())),
+                shared_pulls=tuple(SharedPull(**p) for p in v.get("shared_pulls", ())),
             )
             for name, v in data["variants"].items()
         },

@@ -143,8 +143,7 @@ SETTINGS: tuple[Setting, ...] = (
         default="1",
         accepts="1 (rebuild) or 0 (do not)",
         parse=_switch,
-        help="`0`: do not build each lab's after twice more from an empty build cache to see whether it is "
-        "reproducible",
+        help="`0`: do not build each lab's after once more from an empty build cache to see whether it is reproducible",
     ),
     Setting(
         env="SLIMLAB_DEBIAN_MIRROR",

@@ -91,14 +91,35 @@ class Lab:
     #: The exercise's task in a sentence or two, as the guide shows it above the
     #: goals (``.. lab-exercise::``); empty for a lab without an exercise.
     exercise: str = ""
+    #: How many releases of the app the prepare script can make (``SLIMLAB_RELEASE`` = 1, 2, ...): the
+    #: variants an update claim reads are built once per release; 1 is the variant's own image.
+    releases: int = 1
 
     def variant(self, name: str) -> Variant:
         return next(v for v in self.variants if v.name == name)
 
     def rebuilt(self) -> tuple[str, ...]:
-        """The variants built twice more for reproducibility: ``after``, and any a ``reproducible`` claim reads."""
+        """The variants built once more for reproducibility: ``after``, and any a ``reproducible`` claim reads."""
         named = [v for c in self.claims if c.check.needs_rebuild for v in c.check.variants()]
         return tuple(v.name for v in self.variants if v.name == "after" or v.name in named)
+
+    def released(self) -> tuple[str, ...]:
+        """The variants built once per release, for the update claims that read them."""
+        named = {v for c in self.claims if c.check.needs_releases for v in c.check.variants()}
+        return tuple(v.name for v in self.variants if v.name in named)
+
+
+#: The keys of each ``lab.toml`` table the reader accepts besides a claim kind's own (the reference page lists them).
+LAB_KEYS = ("title", "page", "prepare", "exercise", "releases")
+SMOKE_KEYS = ("args", "expect", "timeout")
+VARIANT_KEYS = ("dockerfile", "context", "target", "description", "smoke", "secrets")
+CLAIM_KEYS = ("id", "kind", "text", "hint")
+
+#: The environment variable that tells a lab's prepare script which release of the app to make.
+RELEASE_ENV = "SLIMLAB_RELEASE"
+#: A value new on every run, for the prepare script to write into releases after the first, so that no
+#: build cache can hold a release before the run builds it.
+BUILD_ID_ENV = "SLIMLAB_BUILD_ID"
 
 
 def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -149,7 +170,7 @@ _TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", list: 
 
 def _smoke(source: str, where: str, table: Any, inherited: Smoke | None) -> Smoke:
     reader = _Reader(source, where, table)
-    reader.only(["args", "expect", "timeout"])
+    reader.only(list(SMOKE_KEYS))
     base = inherited or Smoke()
     timeout = float(reader.get("timeout", (int, float), base.timeout))
     if timeout <= 0:
@@ -164,7 +185,7 @@ def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant
     if not VARIANT_NAME.fullmatch(name):
         _Reader(source, where, {}).fail(f"variant name '{name}' must be lower-case letters, digits and '-'")
     reader = _Reader(source, where, table)
-    reader.only(["dockerfile", "context", "target", "description", "smoke", "secrets"])
+    reader.only(list(VARIANT_KEYS))
     own_smoke = smoke
     if "smoke" in reader.table:
         value = reader.table["smoke"]
@@ -204,7 +225,7 @@ def _check(where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
     """The claim's check, read by the keys its kind declares and held to the kind's own rules."""
     cls = _kind(where, reader)
     keys = cls.toml_keys()
-    reader.only(["id", "kind", "text", "hint", *(k.name for k in keys)])
+    reader.only([*CLAIM_KEYS, *(k.name for k in keys)])
     check = cls(**{k.field: k.type.read(reader.get(k.name, k.type.reads, k.default)) for k in keys})
     for variant in check.variants():
         if variant not in variants:
@@ -241,7 +262,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
     top = _Reader(source, "", data)
     top.only(["lab", "smoke", "variants", "claims"])
     meta = _Reader(source, "lab", top.get("lab", dict))
-    meta.only(["title", "page", "prepare", "exercise"])
+    meta.only(list(LAB_KEYS))
     smoke = _smoke(source, "smoke", top.table["smoke"], None) if "smoke" in top.table else None
     tables = _Reader(source, "variants", top.get("variants", dict)).table
     variants = tuple(_variant(source, vname, vtable, smoke) for vname, vtable in tables.items())
@@ -249,14 +270,30 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
     for required in ("before", "after"):
         if required not in names:
             top.fail(f"'variants.{required}' is missing; every lab has at least a 'before' and an 'after' variant")
+    prepare = meta.get("prepare", str, None)
+    releases = meta.get("releases", int, 1)
+    if releases < 1:
+        meta.fail(f"'lab.releases' is {releases}; it counts releases of the app, 1 or more")
+    if releases > 1 and not prepare:
+        meta.fail(
+            f"'lab.releases' is {releases}, but the lab has no 'lab.prepare' script to make them; "
+            f"the script makes release N when {RELEASE_ENV}=N"
+        )
+    claims = _claims(source, data.get("claims"), names)
+    if releases < 2 and (updates := [c.id for c in claims if c.check.needs_releases]):
+        meta.fail(
+            f"claims {', '.join(updates)} are about updates, which need 'lab.releases' of 2 or more "
+            "(and a 'lab.prepare' script that makes each release)"
+        )
     return Lab(
         name=name,
         title=meta.get("title", str),
         page=meta.get("page", str),
-        prepare=meta.get("prepare", str, None),
+        prepare=prepare,
         exercise=" ".join(meta.get("exercise", str, "").split()),
+        releases=releases,
         variants=variants,
-        claims=_claims(source, data.get("claims"), names),
+        claims=claims,
     )
 
 
