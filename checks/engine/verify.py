@@ -255,17 +255,20 @@ def with_releases(
     requests: Mapping[str, BuildRequest],
     echo: Callable[[str], None],
 ) -> dict[str, Measured]:
-    """``measured`` with the later releases of every variant an update claim reads: for each release, the
-    prepare script remakes the app in ``source`` (the prepared copy) and each such variant is built again on
-    the warm builder, timed, and compared layer by layer with the releases before it."""
+    """``measured`` with the later releases of every variant an update claim reads: for each release and each
+    such variant, the prepare script remakes the app in ``source`` (the prepared copy), with a build id of that
+    variant's own, and the variant is built again on the warm builder, timed, and compared layer by layer with
+    its releases before."""
     names = lab.released()
     built: dict[str, list[Release]] = {name: [] for name in names}
     held = {name: set(layer_ids(measured[name].layers)) for name in names}
-    build_id = uuid.uuid4().hex[:16]
+    # One build id per variant: two variants with the same steps (an untouched exercise is its lab's before)
+    # would otherwise share one release, and the second would take the first one's build from the cache.
+    build_ids = {name: uuid.uuid4().hex[:16] for name in names}
     for number in range(2, lab.releases + 1):
-        echo(f"{lab.name}: preparing release {number} of the app ({lab.prepare})")
-        prepare(folder, lab, source, release=number, build_id=build_id)
         for name in names:
+            echo(f"{lab.name}: preparing release {number} of the app for {name} ({lab.prepare})")
+            prepare(folder, lab, source, release=number, build_id=build_ids[name])
             request = dataclasses.replace(
                 requests[name],
                 tag=f"{requests[name].tag}-release-{number}",
