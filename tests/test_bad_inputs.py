@@ -351,8 +351,11 @@ def test_ctrl_c_mid_build_exits_130_within_seconds_leaving_no_container(
     folder = tiny_lab(tmp_path, before=f'RUN echo "{uuid.uuid4().hex}" && sleep 30')
     before = labelled_containers()
     env = {**os.environ, "SLIMLAB_PULL_MEASURE": "0", "SLIMLAB_PULL": "never", "TMPDIR": str(private_tmp)}
+    # Ctrl-C as a terminal delivers it: a suite started in the background (`make test &`, nohup) hands
+    # its children SIGINT ignored, and then only buildx would see it, its cancelled build a failed one.
+    with_ctrl_c = "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
     process = subprocess.Popen(
-        [sys.executable, "-m", "checks", "verify", str(folder)],
+        [sys.executable, "-c", with_ctrl_c + "runpy.run_module('checks', run_name='__main__')", "verify", str(folder)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
