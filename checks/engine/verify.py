@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from checks.engine import docker, floor, proc, rebuild
 from checks.engine.bases import Resolver
@@ -199,7 +200,7 @@ def _measure(
                 "timeout in the lab spec."
             )
     diff_ids = info.get("RootFS", {}).get("Layers", [])
-    steps = _layers(image_id)
+    steps = _layers(image_id, info)
     return Measured(
         image_id=image_id,
         size_bytes=int(info.get("Size", 0)),
@@ -241,9 +242,9 @@ def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterato
         yield copy
 
 
-def _layers(image_id: str) -> tuple[Layer, ...]:
-    """The image's history, each step that wrote a layer with its diff id."""
-    info = docker.inspect_image(image_id) or {}
+def _layers(image_id: str, info: Mapping[str, Any] | None = None) -> tuple[Layer, ...]:
+    """The image's history, each step that wrote a layer with its diff id (``info``: its inspect data, if read)."""
+    info = info if info is not None else docker.inspect_image(image_id) or {}
     return with_diff_ids(docker.history(image_id), config_history(image_id), info.get("RootFS", {}).get("Layers", []))
 
 
