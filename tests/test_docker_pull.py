@@ -71,10 +71,19 @@ def clean_up_images():
 ON = {"SLIMLAB_PULL_MEASURE": "1"}
 
 
-def make_lab(folder: Path, *, speedup: bool = True, link: bool = False) -> Path:
+MIDDLE = """
+[variants.middle]
+description = "busybox and a note, a variant between before and after"
+"""
+
+
+def make_lab(folder: Path, *, speedup: bool = True, link: bool = False, middle: bool = False) -> Path:
     lab = folder / NAME
     lab.mkdir()
-    (lab / "lab.toml").write_text(SPEC + (SPEEDUP if speedup else "") + (LINK if link else ""))
+    spec = SPEC.replace("[[claims]]", (MIDDLE if middle else "") + "\n[[claims]]", 1)
+    (lab / "lab.toml").write_text(spec + (SPEEDUP if speedup else "") + (LINK if link else ""))
+    if middle:
+        (lab / "middle.Dockerfile").write_text("FROM busybox\nRUN echo middle > /note\n")
     (lab / "before.Dockerfile").write_text("FROM busybox\nRUN head -c 120000000 /dev/urandom > /blob\n")
     (lab / "after.Dockerfile").write_text("FROM busybox\nRUN echo small > /note\n")
     return lab
@@ -100,12 +109,15 @@ def registry_tags(address: str) -> list[str]:
     return [line for line in done.stdout.split() if line.startswith(address)]
 
 
-def test_verify_records_the_compressed_size_and_three_cold_pulls_of_every_variant(tmp_path):
-    lab = make_lab(tmp_path)
+def test_verify_records_compressed_sizes_and_three_cold_pulls_of_each_judged_variant_and_none_between(tmp_path):
+    lab = make_lab(tmp_path, middle=True)
     done = run_checks("verify", str(lab), env=ON)
     assert done.returncode == 0, done.stderr[-3000:]
     variants = json.loads((lab / "results.json").read_text())["variants"]
-    before, after = variants["before"], variants["after"]
+    before, after, middle = variants["before"], variants["after"], variants["middle"]
+    assert middle["compressed_size_bytes"] < 5_000_000
+    assert "pull_runs" not in middle
+    assert "of middle" not in done.stderr
     assert before["compressed_size_bytes"] > 120_000_000 > before["size_bytes"] - 10_000_000
     assert after["compressed_size_bytes"] < 5_000_000
     for variant in (before, after):

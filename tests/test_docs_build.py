@@ -103,6 +103,25 @@ def test_the_sizes_on_a_labs_page_are_the_ones_in_its_results(site: Path, folder
             assert span["text"] == _megabytes(recorded)
 
 
+PAGES = sorted({load(folder).page for folder in LABS})
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_labs_table_shows_a_cold_pull_for_each_pulled_variant_and_says_why_the_others_have_none(
+    site: Path, name: str
+):
+    spans = page(site, name).found
+    unpulled = 0
+    for folder in (f for f in LABS if load(f).page == name):
+        variants = json.loads((folder / "results.json").read_text(encoding="utf-8"))["variants"]
+        pulled = {v for v, figures in variants.items() if "pull_seconds" in figures}
+        shown = {s["data-variant"] for s in spans if s.get("data-lab") == folder.name and s["data-field"] == "pull"}
+        assert shown == pulled
+        unpulled += len(variants) - len(pulled) if pulled else 0
+    html = (site / f"{name}.html").read_text(encoding="utf-8")
+    assert html.count('<abbr title="sized, not pulled') == unpulled
+
+
 def test_every_size_in_prose_anywhere_is_the_recorded_one(site: Path):
     for html in site.glob("*.html"):
         for span in page(site, html.stem).found:

@@ -149,6 +149,19 @@ def test_results_holding_every_figure_are_never_measured_again_for_them(setting)
     assert not lacks_pull_figures(results(), Bench(setting))  # type: ignore[arg-type]
 
 
+def test_a_variant_between_before_and_after_needs_a_compressed_size_but_no_pull_time():
+    middle = measured(500, 200)
+    assert not lacks_pull_figures(results(**results().variants, middle=middle), Bench(PullSettings()))  # type: ignore[arg-type]
+    assert lacks_pull_figures(results(**results().variants, middle=measured(500)), Bench(PullSettings()))  # type: ignore[arg-type]
+
+
+def test_a_variant_a_pull_claim_judges_needs_its_pull_times_whatever_its_name():
+    old = results(**results().variants, slim=measured(500, 200))
+    judged = [PullSpeedup(variant="slim", of="before", min=2)]
+    assert lacks_pull_figures(old, Bench(PullSettings()), judged)  # type: ignore[arg-type]
+    assert not lacks_pull_figures(old, Bench(PullSettings(pulls=False)), judged)  # type: ignore[arg-type]
+
+
 def test_without_a_bench_missing_figures_never_force_a_rebuild():
     assert not lacks_pull_figures(results(before=measured(900), after=measured(6)), None)
 
@@ -205,15 +218,18 @@ def test_replacing_figures_keeps_every_other_measurement():
     )
 
 
+OVER_A_LINK = [PullSpeedup(variant="after", of="before", min=2, link_mbit=100)]
+
+
 def test_results_without_the_pulls_over_a_link_a_claim_asks_for_are_measured_again():
     old = results()
-    assert lacks_pull_figures(old, Bench(PullSettings()), {100.0: ("after", "before")})  # type: ignore[arg-type]
-    assert not lacks_pull_figures(old, Bench(PullSettings(pulls=False)), {100.0: ("after",)})  # type: ignore[arg-type]
+    assert lacks_pull_figures(old, Bench(PullSettings()), OVER_A_LINK)  # type: ignore[arg-type]
+    assert not lacks_pull_figures(old, Bench(PullSettings(pulls=False)), OVER_A_LINK)  # type: ignore[arg-type]
 
 
 def test_results_holding_the_pulls_over_every_link_asked_for_are_kept():
     linked = {name: replace(m, link_pull_runs={"100": (30.0,)}) for name, m in results().variants.items()}
-    assert not lacks_pull_figures(results(**linked), Bench(PullSettings()), {100.0: ("after", "before")})  # type: ignore[arg-type]
+    assert not lacks_pull_figures(results(**linked), Bench(PullSettings()), OVER_A_LINK)  # type: ignore[arg-type]
 
 
 def test_pulls_over_a_link_are_recorded_by_rate_with_their_median():

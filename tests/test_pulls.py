@@ -20,6 +20,7 @@ from checks.model.pulls import (
     OCI_INDEX,
     OCI_MANIFEST,
     PullSettings,
+    cold_pulled,
     fresh_engine_problem,
     is_index,
     layer_blobs,
@@ -247,9 +248,24 @@ def test_a_variant_pulled_fewer_times_drops_out_of_the_later_rounds():
     assert pull_order({}) == []
 
 
-def test_the_variants_a_pull_claim_judges_get_every_run_and_the_others_one():
-    kinds = [PullSpeedup(variant="after", of="before", min=2.0), MaxCompressedSize(variant="slim", max_mb=10)]
-    assert run_plan(["before", "slim", "after", "other"], kinds, 3) == {"before": 3, "slim": 1, "after": 3, "other": 1}
+def test_the_variants_a_pull_claim_judges_get_every_run_the_ends_one_and_the_others_none():
+    kinds = [PullSpeedup(variant="slim", of="before", min=2.0), MaxCompressedSize(variant="other", max_mb=10)]
+    plan = run_plan(["before", "slim", "after", "other"], kinds, 3)
+    assert plan == {"before": 3, "slim": 3, "after": 1, "other": 0}
+    assert [variant for _, variant in pull_order(plan)] == [
+        "before",
+        "slim",
+        "after",
+        "before",
+        "slim",
+        "before",
+        "slim",
+    ]
+
+
+def test_a_variant_is_pulled_cold_when_the_plan_says_or_a_sequence_of_pulls_starts_with_it():
+    plan = {"before": 1, "after": 1, "link": 0, "other-app": 0, "other-base": 0}
+    assert cold_pulled(plan, ["link"], [("after", "other-base")]) == {"before", "after", "link"}
 
 
 def test_pulls_over_a_throttled_link_do_not_earn_loopback_runs():

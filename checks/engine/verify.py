@@ -31,7 +31,7 @@ from checks.model.dockerfile import external_images_of, final_base_of
 from checks.model.errors import UsageError
 from checks.model.measured import Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
-from checks.model.pulls import PullSettings, link_plan, run_plan, shared_plan, unmeasured
+from checks.model.pulls import PullSettings, cold_pulled, link_plan, run_plan, shared_plan, unmeasured
 from checks.model.results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, SPEC_NAME, Lab, Variant, load
 from checks.model.units import megabytes
@@ -466,23 +466,22 @@ def kept_pull_figures(
     return kept
 
 
-def lacks_pull_figures(
-    previous: Results,
-    pulls: PullBench | None,
-    links: Mapping[float, tuple[str, ...]] | None = None,
-    shared: Sequence[tuple[str, str]] = (),
-) -> bool:
-    """True when ``pulls`` measures figures that the recorded results do not hold yet
-    (``links``: the variants to pull over each throttled link, see :func:`checks.model.pulls.link_plan`;
-    ``shared``: the (held, pulled) pairs, see :func:`checks.model.pulls.shared_plan`)."""
+def lacks_pull_figures(previous: Results, pulls: PullBench | None, kinds: Sequence[Kind] = ()) -> bool:
+    """True when ``pulls`` measures figures that the recorded results do not hold yet, given the kinds of
+    the lab's claims (which variants get cold pulls, see :func:`checks.model.pulls.run_plan`; which are
+    pulled over a throttled link, :func:`~checks.model.pulls.link_plan`; which (held, pulled) pairs,
+    :func:`~checks.model.pulls.shared_plan`)."""
     if pulls is None:
         return False
     wants = pulls.setting
+    links, shared = link_plan(kinds), shared_plan(kinds)
+    plan = run_plan(list(previous.variants), kinds, wants.runs)
+    cold = cold_pulled(plan, (v for v, m in previous.variants.items() if m.releases), shared)
     if any(
         (wants.sizes and m.compressed_size_bytes is None)
-        or (wants.pulls and not m.pull_runs)
+        or (wants.pulls and name in cold and not m.pull_runs)
         or any((wants.sizes and r.pulled_bytes is None) or (wants.pulls and r.pull_seconds is None) for r in m.releases)
-        for m in previous.variants.values()
+        for name, m in previous.variants.items()
     ):
         return True
     for held, pulled in shared:
@@ -491,7 +490,7 @@ def lacks_pull_figures(
             return True
     return wants.pulls and any(
         not previous.variants[v].runs_over(rate)
-        for rate, names in (links or {}).items()
+        for rate, names in links.items()
         for v in names
         if v in previous.variants
     )
@@ -528,9 +527,7 @@ def verify(
     if (
         not force
         and previous is not None
-        and not lacks_pull_figures(
-            previous, pulls, link_plan(c.check for c in lab.claims), shared_plan(c.check for c in lab.claims)
-        )
+        and not lacks_pull_figures(previous, pulls, [c.check for c in lab.claims])
         and not (resolver.settings.rebuild and lacks_rebuild(lab, previous))
         and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
     ):

@@ -115,6 +115,11 @@ class measured_value(nodes.inline):  # noqa: N801
     """One value from a results.json; HTML shows it as a span with data-lab/variant/of/field/bytes."""
 
 
+def not_pulled() -> str:
+    """The tooltip of an empty cold-pull cell (see :func:`checks.model.pulls.run_plan`)."""
+    return _("sized, not pulled: a lab times cold pulls of its before, its after and any image a claim judges")
+
+
 def visit_measured_value(self: Any, node: measured_value) -> None:
     keys = ("lab", "variant", "of", "field", "bytes")
     data = {f"data-{key}": str(node[key]) for key in keys if node.get(key) is not None}
@@ -257,7 +262,7 @@ class LabResultsDirective(SphinxDirective):
                 row.append(
                     measured_node(lab.name, vname, "pull", value(r, vname, "pull"), None, _("median of cold pulls"))
                     if pull_seconds(m) is not None
-                    else "—"
+                    else nodes.abbreviation("—", "—", explanation=not_pulled())
                 )
             if with_floor:
                 row.append(floor_cell(lab.name, vname, m))

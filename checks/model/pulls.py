@@ -173,11 +173,26 @@ def tbf(rate_mbit: float) -> list[str]:
 LINK_RUNS = 1
 
 
+#: The variants every lab times one cold pull of even when no claim judges it: its two ends, which span the
+#: sizes on the guide's chart of pull time against size. The variants in between are pushed and sized but not
+#: pulled: one unreplicated pull of an image much like its neighbours is mostly noise, and lab 1's, 2's, 3's and
+#: 5's middle variants took a fifth of a cold ``make check``'s pull time.
+CHARTED = ("before", "after")
+
+
 def run_plan(variants: Sequence[str], kinds: Iterable[Kind], runs: int) -> dict[str, int]:
     """How many cold pulls over loopback each variant gets: ``runs`` for a variant a pull claim judges,
-    one for any other, whose pull is a point on the guide's chart of pull time against size."""
+    one for the other :data:`CHARTED` ones, whose pull is a point on the guide's chart of pull time against
+    size, and none for the rest (their compressed size is still measured)."""
     judged = {v for kind in kinds if kind.needs_pulls and kind.link() is None for v in kind.variants()}
-    return {variant: runs if variant in judged else 1 for variant in variants}
+    return {variant: runs if variant in judged else int(variant in CHARTED) for variant in variants}
+
+
+def cold_pulled(plan: Mapping[str, int], released: Iterable[str], shared: Iterable[tuple[str, str]]) -> set[str]:
+    """The variants a run pulls cold at least once: the ones ``plan`` (from :func:`run_plan`) pulls, each
+    variant with later releases (its update sequence starts with a cold pull of it) and each image a
+    ``shared`` (held, pulled) pair holds first."""
+    return {v for v, count in plan.items() if count} | set(released) | {held for held, _ in shared}
 
 
 def pull_order(runs: Mapping[str, int]) -> list[tuple[int, str]]:

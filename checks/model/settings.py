@@ -127,7 +127,8 @@ SETTINGS: tuple[Setting, ...] = (
         accepts="a whole number of cold pulls from 1 to 20",
         parse=_whole(1, 20),
         help="cold pulls of each variant a pull claim judges (the median is recorded); "
-        "every other variant is pulled once, a point on the pull-speed chart",
+        "a before or after that none judges is pulled once, a point on the pull-speed chart; "
+        "the variants in between are sized but not pulled",
     ),
     Setting(
         env="SLIMLAB_FLOOR",
