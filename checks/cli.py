@@ -3,18 +3,25 @@
 Exit codes: 0 every claim holds; 1 a claim fails; 2 bad input or environment
 (one paragraph saying what to do, never a traceback); 3 an internal error (one
 line saying where the traceback was written); 130 interrupted (Ctrl-C), with
-every container the run started removed.
+every container the run started removed; 143 terminated (SIGTERM: ``kill``, a
+CI runner's timeout), cleaned up the same way.  Both are the shell's 128 plus
+the signal's number.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from checks.engine import docker
@@ -356,16 +363,75 @@ def internal_error(error: BaseException) -> int:
     return 3
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+#: Exit code after SIGTERM: 128 + 15, the shell's convention, as Ctrl-C's 130 is 128 + SIGINT's 2.
+TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived, raised in the main thread as Ctrl-C raises KeyboardInterrupt.
+
+    A BaseException, like KeyboardInterrupt, so no ``except Exception`` takes it
+    for a failure and every ``with`` block on the way out runs: the fresh
+    engine, the registries and the network namespace are stopped and removed
+    exactly as after Ctrl-C.
+    """
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """The first SIGTERM: let no later one cut the clean-up short, then unwind."""
+    signal.signal(signal.SIGTERM, _cleaning_up)
+    raise Terminated
+
+
+def _cleaning_up(signum: int, frame: FrameType | None) -> None:
+    """A later SIGTERM, while the clean-up runs: nothing to do.
+
+    A handler rather than SIG_IGN, which the helpers the clean-up starts
+    (``ip``, ``umount``) would inherit.
+    """
+
+
+@contextlib.contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """While the block runs, SIGTERM raises :class:`Terminated`; the handler before it is back afterwards.
+
+    Only the main thread can set a handler, and a SIGTERM ignored by whoever
+    started us stays ignored (as Python leaves an ignored SIGINT alone): in
+    either case nothing changes.  The engines, registries and helpers the run
+    starts are in sessions of their own, so a SIGTERM sent to our process group
+    (a CI runner's) reaches none of them; they are stopped by the clean-up, in
+    order.  buildx and hadolint are in our group and may get it too: they stop
+    either way, and the clean-up finds them ended.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) == signal.SIG_IGN:
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _terminate)
     try:
-        settings = from_environ(os.environ)
-        return int(args.run(args, settings))
-    except UsageError as error:
-        echo(f"\nslimlab: {error}\n")
-        return 2
-    except KeyboardInterrupt:
-        echo("\nslimlab: interrupted; containers it started were removed.")
-        return 130
-    except Exception as error:  # anything unexpected is a bug: one line, never a traceback on screen
-        return internal_error(error)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code (see the module's docstring); never a traceback on screen.
+
+    Ctrl-C and SIGTERM unwind the same way, through every ``with`` block that
+    started something; they exit 128 plus the signal's number (130, 143).
+    """
+    args = parser().parse_args(argv)
+    with sigterm_unwinds():
+        try:
+            settings = from_environ(os.environ)
+            return int(args.run(args, settings))
+        except UsageError as error:
+            echo(f"\nslimlab: {error}\n")
+            return 2
+        except KeyboardInterrupt:
+            echo("\nslimlab: interrupted; containers it started were removed.")
+            return 130
+        except Terminated:
+            echo("\nslimlab: terminated (SIGTERM); containers it started were removed.")
+            return TERMINATED
+        except Exception as error:  # anything unexpected is a bug: one line, never a traceback on screen
+            return internal_error(error)

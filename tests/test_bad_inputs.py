@@ -1,4 +1,4 @@
-"""Bad input or environment, one row each: exit 2 (or 130 on Ctrl-C), one paragraph naming the
+"""Bad input or environment, one row each: exit 2 (130 on Ctrl-C, 143 on SIGTERM), one paragraph naming the
 file or variable and the fix, no traceback, and nothing left behind.
 
 Each row says how to make the bad input, the command, the exit code and the fragments the
@@ -10,6 +10,7 @@ shows that the mistake is caught before any engine call.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,7 +26,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, engine_problem, run_checks
 
+from checks import cli
 from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
+from checks.model.settings import Settings
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent.sock"}
 CONTAINER_FILTER = ["docker", "ps", "-aq", "--filter", "label=org.slimlab.container"]
@@ -344,18 +347,19 @@ def test_the_table_has_at_least_twenty_rows_each_with_its_own_id():
 # --- rows that need driving of their own --------------------------------------------------------
 
 
-@pytest.mark.docker
-def test_ctrl_c_mid_build_exits_130_within_seconds_leaving_no_container(
-    engine, tmp_path, private_tmp, forget_tiny_labs
-):
+def stopped_mid_build(
+    tmp_path: Path, private_tmp: Path, command: list[str], stop: Callable[[int], None]
+) -> tuple[int, str]:
+    """``command`` (a verify, handed a tiny lab's folder) stopped by ``stop(pid)`` while a build sleeps.
+
+    Asserts what any stop must leave: a prompt end, no traceback, no container, no temporary
+    entry, no results.json. Returns the exit code and stderr, whose words are the caller's to judge.
+    """
     folder = tiny_lab(tmp_path, before=f'RUN echo "{uuid.uuid4().hex}" && sleep 30')
     before = labelled_containers()
     env = {**os.environ, "SLIMLAB_PULL_MEASURE": "0", "SLIMLAB_PULL": "never", "TMPDIR": str(private_tmp)}
-    # Ctrl-C as a terminal delivers it: a suite started in the background (`make test &`, nohup) hands
-    # its children SIGINT ignored, and then only buildx would see it, its cancelled build a failed one.
-    with_ctrl_c = "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
     process = subprocess.Popen(
-        [sys.executable, "-c", with_ctrl_c + "runpy.run_module('checks', run_name='__main__')", "verify", str(folder)],
+        [*command, str(folder)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -365,7 +369,7 @@ def test_ctrl_c_mid_build_exits_130_within_seconds_leaving_no_container(
     )
     try:
         seen = wait_for(process, "sleep 30", within=300)
-        os.killpg(process.pid, signal.SIGINT)
+        stop(process.pid)
         start = time.monotonic()
         _, rest = process.communicate(timeout=20)
         elapsed = time.monotonic() - start
@@ -374,13 +378,36 @@ def test_ctrl_c_mid_build_exits_130_within_seconds_leaving_no_container(
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     stderr = seen + rest
-    assert process.returncode == 130, stderr[-3000:]
-    assert elapsed < 20
-    assert "interrupted" in stderr
+    assert elapsed < 20, stderr[-3000:]
     assert "Traceback" not in stderr
     assert not left_containers(before)
     assert ours_in(private_tmp) == []
     assert not (folder / RESULTS_NAME).exists()
+    return process.returncode, stderr
+
+
+@pytest.mark.docker
+def test_ctrl_c_mid_build_exits_130_within_seconds_leaving_no_container(
+    engine, tmp_path, private_tmp, forget_tiny_labs
+):
+    # Ctrl-C as a terminal delivers it: a suite started in the background (`make test &`, nohup) hands
+    # its children SIGINT ignored, and then only buildx would see it, its cancelled build a failed one.
+    with_ctrl_c = "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    command = [sys.executable, "-c", with_ctrl_c + "runpy.run_module('checks', run_name='__main__')", "verify"]
+    code, stderr = stopped_mid_build(tmp_path, private_tmp, command, lambda pid: os.killpg(pid, signal.SIGINT))
+    assert code == 130, stderr[-3000:]
+    assert "interrupted" in stderr
+
+
+@pytest.mark.docker
+def test_sigterm_mid_build_exits_143_within_seconds_leaving_no_container(
+    engine, tmp_path, private_tmp, forget_tiny_labs
+):
+    # As `kill PID` sends it: to slimlab alone, so buildx never sees it and slimlab must stop the build.
+    command = [sys.executable, "-m", "checks", "verify"]
+    code, stderr = stopped_mid_build(tmp_path, private_tmp, command, lambda pid: os.kill(pid, signal.SIGTERM))
+    assert code == 143, stderr[-3000:]
+    assert "terminated (SIGTERM)" in stderr
 
 
 def wait_for(process: subprocess.Popen[str], text: str, *, within: float) -> str:
@@ -439,7 +466,8 @@ def test_a_results_json_of_another_schema_is_unreadable(tmp_path):
     assert "schema" in unreadable(path)
 
 
-def test_an_interrupted_write_leaves_the_old_results_json_whole(tmp_path, monkeypatch):
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, cli.Terminated], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_write_leaves_the_old_results_json_whole(stop, tmp_path, monkeypatch):
     from test_results import sample
 
     path = tmp_path / RESULTS_NAME
@@ -447,10 +475,75 @@ def test_an_interrupted_write_leaves_the_old_results_json_whole(tmp_path, monkey
     before = path.read_text()
 
     def interrupted(self, target):
-        raise KeyboardInterrupt
+        raise stop
 
     monkeypatch.setattr(Path, "replace", interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(stop):
         write_if_changed(path, sample(title="Another title"))
     assert path.read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [RESULTS_NAME]
+
+
+@contextlib.contextmanager
+def sigterm_handled_by(handler) -> Iterator[None]:
+    before = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def outside_handler(signum, frame) -> None:
+    """The handler slimlab is started with: a SIGTERM that reaches it fails the test (SIG_DFL would end pytest)."""
+    raise AssertionError("SIGTERM reached the handler slimlab was started with")
+
+
+@pytest.fixture
+def sigterm_outside():
+    with sigterm_handled_by(outside_handler):
+        yield
+
+
+def sent_sigterm(times: int, done: list[str]) -> Callable[..., int]:
+    """A command sent SIGTERM mid-run, then ``times - 1`` more times by its own clean-up."""
+
+    def run(args, settings) -> int:
+        try:
+            signal.raise_signal(signal.SIGTERM)  # handled before it returns, as a `kill` from outside would be
+            done.append("ran on")
+        finally:
+            for _ in range(times - 1):
+                signal.raise_signal(signal.SIGTERM)
+            done.append("cleaned up")
+        return 0
+
+    return run
+
+
+def run_sent_sigterm(times: int, monkeypatch) -> tuple[int, list[str]]:
+    """``python -m checks clean`` in this process, its command replaced by :func:`sent_sigterm`'s."""
+    done: list[str] = []
+    monkeypatch.setattr(cli, "cmd_clean", sent_sigterm(times, done))
+    monkeypatch.setattr(cli, "from_environ", lambda environ: Settings())
+    return cli.main(["clean"]), done
+
+
+def test_sigterm_unwinds_the_command_and_exits_143_with_one_line(sigterm_outside, monkeypatch, capsys):
+    code, done = run_sent_sigterm(1, monkeypatch)
+    assert (code, done) == (143, ["cleaned up"])
+    assert capsys.readouterr().err.strip() == "slimlab: terminated (SIGTERM); containers it started were removed."
+
+
+def test_a_second_sigterm_during_the_clean_up_does_not_cut_it_short(sigterm_outside, monkeypatch):
+    assert run_sent_sigterm(3, monkeypatch) == (143, ["cleaned up"])
+
+
+def test_the_sigterm_handler_lasts_only_as_long_as_the_command(sigterm_outside, monkeypatch):
+    run_sent_sigterm(2, monkeypatch)
+    assert signal.getsignal(signal.SIGTERM) is outside_handler
+
+
+def test_a_sigterm_ignored_by_whoever_started_slimlab_stays_ignored(monkeypatch):
+    with sigterm_handled_by(signal.SIG_IGN):
+        assert run_sent_sigterm(1, monkeypatch) == (0, ["ran on", "cleaned up"])
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
