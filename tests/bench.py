@@ -47,6 +47,8 @@ PHASES = (
     ("rebuilds", (": rebuilding from an empty build cache", ": reproducible, ", ": not reproducible, ")),
     ("cold pulls", ("pulls: fresh engine", ": cold pull ")),
     ("pulls onto a node holding images", (": pull of ",)),
+    # A re-compression's line ends it and starts the next (checks.engine.pullbench): ": saving " opens them.
+    ("compression matrix (skopeo)", (": saving ", "-zstd-")),
     ("registry pushes", ("pulls: ", ": pushed ")),
     ("analysis", (": analyzing the images",)),
 )

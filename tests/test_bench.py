@@ -35,6 +35,12 @@ LINES = [
         ("lab-7-updates: building release 2 of before on the warm builder", "lab builds"),
         ("lab-7-updates: pull of after-release-2 as an update: 0.31 s", "pulls onto a node holding images"),
         ("lab-7-updates: pull of other-app on a node holding after: 0.52 s", "pulls onto a node holding images"),
+        ("lab-0-pull-speed: saving before to compress its layers as zstd-3, zstd-19", "compression matrix (skopeo)"),
+        (
+            "lab-0-pull-speed: pushed before-zstd-3: 341.2 MB compressed, in 6.3 s of compressing",
+            "compression matrix (skopeo)",
+        ),
+        ("lab-0-pull-speed: cold pull 1/1 of before-zstd-3: 14.71 s (14.57 s unpacking)", "cold pulls"),
     ],
 )
 def test_each_progress_line_starts_its_phase_and_build_output_none(line, phase):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import run_checks
 
+from checks.model.compression import KEYS
 from checks.model.pulls import LINK_RUNS
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
@@ -125,6 +126,23 @@ def test_verify_records_compressed_sizes_and_three_cold_pulls_of_each_judged_var
         assert variant["pull_seconds"] == sorted(variant["pull_runs"])[1]
     assert before["pull_seconds"] > after["pull_seconds"]
     assert "cold pull 3/3 of after" in done.stderr
+    # The compression matrix of the two ends, none of the middle: gzip as pushed, zstd as skopeo wrote it.
+    assert "compressions" not in middle
+    for variant in (before, after):
+        rows = {row["compression"]: row for row in variant["compressions"]}
+        assert list(rows) == list(KEYS)
+        assert rows["gzip"]["compressed_size_bytes"] == variant["compressed_size_bytes"]
+        assert rows["gzip"]["pull_seconds"] == variant["pull_runs"][0]
+        assert "compress_seconds" not in rows["gzip"]
+        for key in KEYS[1:]:
+            assert rows[key]["compress_seconds"] > 0
+            assert 0 < rows[key]["unpack_seconds"] <= rows[key]["pull_seconds"]
+            assert f"pushed before-{key}" in done.stderr
+            assert f"cold pull 1/1 of after-{key}" in done.stderr
+    # Random bytes do not compress, whatever the compressor; busybox's binary does, best at the highest level.
+    assert all(row["compressed_size_bytes"] > 120_000_000 for row in before["compressions"])
+    sizes = {row["compression"]: row["compressed_size_bytes"] for row in after["compressions"]}
+    assert sizes["zstd-19"] < sizes["zstd-3"]
     assert "compressed" in done.stdout
     assert "pull" in done.stdout
 
@@ -135,6 +153,7 @@ def test_the_registry_and_its_tags_are_gone_once_verify_ends(tmp_path):
     address = registry_address(done.stderr)
     assert not answers(address)
     assert registry_tags(address) == []
+    assert not list(Path("/var/tmp").glob("slimlab-recompress-*"))  # the archives and layouts skopeo used
 
 
 def test_a_second_verify_with_nothing_changed_neither_pushes_nor_pulls(tmp_path):

@@ -11,15 +11,31 @@ import pytest
 from checks.engine.verify import kept_pull_figures, lacks_pull_figures, unjudged
 from checks.learner import report
 from checks.model.claims import PullSpeedup, SizeRatio
-from checks.model.measured import Measured
+from checks.model.compression import MATRIX
+from checks.model.measured import Compressed, Measured
 from checks.model.pulls import PullSettings, unmeasured
 from checks.model.results import Results, dumps, from_dict, read, to_dict, write_if_changed
 from checks.model.spec import Claim, Lab, Variant
 
 
 def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
+    """A variant; one with a compressed size has its compression matrix too, as a push records it."""
     return Measured(
-        image_id=f"sha256:{size:x}", size_bytes=size, layer_count=1, compressed_size_bytes=compressed, pull_runs=runs
+        image_id=f"sha256:{size:x}",
+        size_bytes=size,
+        layer_count=1,
+        compressed_size_bytes=compressed,
+        pull_runs=runs,
+        compressions=()
+        if compressed is None
+        else tuple(
+            Compressed(
+                compression=c.key,
+                compressed_size_bytes=compressed * (10 - n) // 10,
+                pull_seconds=runs[0] if runs else None,
+            )
+            for n, c in enumerate(MATRIX)
+        ),
     )
 
 

@@ -131,6 +131,10 @@ KIND_EXAMPLES = {
         {"expect": "No module named 'xml'"},
     ),
     "max_compressed_size": ({"kind": "max_compressed_size", "variant": "after", "max_mb": 30}, {"max_mb": 30.0}),
+    "compression_ratio": (
+        {"kind": "compression_ratio", "variant": "before", "max": 0.9},
+        {"variant": "before", "compression": "zstd-3", "max": 0.9, "min": None},
+    ),
     "pull_speedup": (
         {"kind": "pull_speedup", "variant": "after", "of": "before", "min": 4},
         {"variant": "after", "of": "before", "min": 4.0},
@@ -213,7 +217,7 @@ BAD = {
     ),
     "unrelated claim kind": (
         lambda d: d["claims"][0].update(kind="zzz"),
-        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: max_compressed_size, max_floor_ratio, max_layers"],
+        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: compression_ratio, max_compressed_size, max_floor_ratio"],
     ),
     "misspelled claim key": (
         lambda d: d["claims"][0].update(maxx=1),

@@ -39,6 +39,7 @@ import urllib3
 
 from checks.engine import buildx
 from checks.engine.buildx import BuildRequest
+from checks.model.compression import unpack_seconds
 from checks.model.errors import UsageError
 from checks.model.measured import Layer, SmokeRun
 
@@ -241,16 +242,22 @@ def _messages(
         yield message
 
 
-def _transfer(response: requests.Response, action: str, deadline: float, timeout: float) -> None:
-    """Read a pull's or a push's progress to its end, as :func:`_messages` does."""
-    for _ in _messages(
+def _transfer(
+    response: requests.Response,
+    action: str,
+    deadline: float,
+    timeout: float,
+    seen: Callable[[Mapping[str, Any]], None] = lambda message: None,
+) -> None:
+    """Read a pull's or a push's progress to its end, as :func:`_messages` does, handing ``seen`` each message."""
+    for message in _messages(
         response,
         lambda error: f"`docker {action}` failed: {error}. Check that the registry answers and run the command again.",
         deadline=deadline,
         stuck=f"`docker {action}` did not finish within {timeout:g}s; the registry or the engine may be stuck. "
         "Check `docker info` and try again.",
     ):
-        pass
+        seen(message)
 
 
 # ---------------------------------------------------------------------------
@@ -369,7 +376,9 @@ def _auth(api: sdk.APIClient, repository: str) -> str:
     return str(sdk.auth.get_config_header(api, registry) or sdk.auth.encode_header({}))
 
 
-def _pull(api: sdk.APIClient, ref: str, timeout: float) -> None:
+def _pull(
+    api: sdk.APIClient, ref: str, timeout: float, seen: Callable[[Mapping[str, Any]], None] = lambda message: None
+) -> None:
     deadline = time.monotonic() + timeout
     repository, tag = sdk.utils.parse_repository_tag(ref)
     with _body(
@@ -381,7 +390,7 @@ def _pull(api: sdk.APIClient, ref: str, timeout: float) -> None:
         headers={"X-Registry-Auth": _auth(api, repository)},
         timeout=timeout,
     ) as response:
-        _transfer(response, f"pull {ref}", deadline, timeout)
+        _transfer(response, f"pull {ref}", deadline, timeout, seen)
 
 
 def list_files(image: str) -> frozenset[str]:
@@ -642,12 +651,18 @@ def push(image: str, ref: str, *, timeout: float = 1800) -> None:
             api.remove_image(ref)  # removes only the tag: the image keeps its own
 
 
-def timed_pull(ref: str, *, host: str, timeout: float = 1800) -> float:
-    """Pull ``ref`` into the engine at ``host``; return the seconds the pull took."""
+def timed_pull(ref: str, *, host: str, timeout: float = 1800) -> tuple[float, float | None]:
+    """Pull ``ref`` into the engine at ``host``; return the seconds the pull took, and the part of them spent
+    unpacking layers as its progress messages show it (:func:`checks.model.compression.unpack_seconds`)."""
     api = _api(host)
+    events: list[tuple[float, str, str]] = []
     start = time.monotonic()
-    _pull(api, ref, timeout)
-    return time.monotonic() - start
+
+    def seen(message: Mapping[str, Any]) -> None:
+        events.append((time.monotonic() - start, str(message.get("id") or ""), str(message.get("status") or "")))
+
+    _pull(api, ref, timeout, seen)
+    return time.monotonic() - start, unpack_seconds(events)
 
 
 def forget_images(host: str) -> None:

@@ -28,10 +28,11 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 
-from checks.engine import docker, proc, registry
+from checks.engine import docker, proc, recompress, registry
 from checks.engine.fresh_engine import fresh_engine
+from checks.model.compression import PUSHED, RECOMPRESSED
 from checks.model.errors import UsageError
-from checks.model.measured import link_key
+from checks.model.measured import Compressed, link_key
 from checks.model.pulls import (
     ENV_MODE,
     LINK_RUNS,
@@ -61,16 +62,17 @@ MISSING_IPROUTE = "Debian: apt-get install iproute2"
 def network_namespace() -> Iterator[str]:
     """A network namespace of our own holding only a loopback interface; deleted afterwards."""
     name = f"slimlab-pull-{uuid.uuid4().hex[:8]}"
-    done = proc.run(
-        ["ip", "netns", "add", name],
-        timeout=TOOL_TIMEOUT,
-        missing=f"Cold pulls run in a network namespace of their own ({MISSING_IPROUTE})",
-    )
-    if done.returncode:
-        raise UsageError(
-            f"`ip netns add {name}` failed ({done.stderr.strip()}); cold pulls run in a network namespace of their own."
+    try:  # from before the add: a signal right after it must not leave the namespace behind
+        done = proc.run(
+            ["ip", "netns", "add", name],
+            timeout=TOOL_TIMEOUT,
+            missing=f"Cold pulls run in a network namespace of their own ({MISSING_IPROUTE})",
         )
-    try:
+        if done.returncode:
+            raise UsageError(
+                f"`ip netns add {name}` failed ({done.stderr.strip()}); cold pulls run in a network namespace of "
+                "their own."
+            )
         done = proc.run(["ip", "-n", name, "link", "set", "lo", "up"], timeout=TOOL_TIMEOUT, missing=MISSING_IPROUTE)
         if done.returncode:
             raise UsageError(
@@ -189,6 +191,7 @@ class PullBench:
         plan: Mapping[str, int] | None = None,
         releases: Mapping[str, Sequence[str]] | None = None,
         shared: Sequence[tuple[str, str]] = (),
+        matrix: Sequence[str] = (),
     ) -> dict[str, PullFigures]:
         """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
         pull each one cold as many times as ``plan`` says (default: the setting's ``runs``; see
@@ -200,7 +203,11 @@ class PullBench:
         order by a node that holds the variant's own image and the releases before: an update.  Each
         (held, pulled) pair of ``shared`` is pulled on a node that holds only ``held``.  What those pulls
         download is the blobs the node lacks, read from the manifests.  The cold pull of the variant (or of
-        ``held``) that starts each of those sequences counts among its cold pulls."""
+        ``held``) that starts each of those sequences counts among its cold pulls.
+
+        Each variant of ``matrix`` is also compressed every other way of the compression matrix
+        (:mod:`checks.engine.recompress`), pushed, and pulled cold once each way, right after its gzip pulls;
+        its first cold pull is the matrix's gzip pull."""
         self.tell()
         found = self._started_registry()
         repository = f"slimlab/{lab}"
@@ -210,10 +217,12 @@ class PullBench:
             repository,
             {**images, **{tag: i for v, ids in (releases or {}).items() for tag, i in zip(later[v], ids, strict=True)}},
         )
-        runs: dict[str, list[float]] = {}
+        recompressed = self._recompressed(found, repository, {v: images[v] for v in matrix})
+        runs: dict[str, list[tuple[float, float | None]]] = {}
         over: dict[str, dict[str, tuple[float, ...]]] = {}
         updates: dict[str, list[float]] = {}
         after: dict[tuple[str, str], float] = {}
+        other: dict[tuple[str, str], tuple[float, float | None]] = {}
         if self.setting.pulls:
             # A pull onto a node that holds an image starts with a cold pull of that image: timed, it is one
             # of the image's cold pulls, and the plan's own cold pulls make up the rest.
@@ -227,14 +236,44 @@ class PullBench:
                 runs.setdefault(held, []).append(first)
             every = dict.fromkeys(images, self.setting.runs)
             wanted = {v: max((plan or every).get(v, self.setting.runs) - len(runs.get(v, ())), 0) for v in images}
-            for variant, seconds in self._pull_runs(found, repository, wanted).items():
-                runs.setdefault(variant, []).extend(seconds)
+            for variant in matrix:  # the matrix's gzip row is a cold pull of the run's
+                wanted[variant] = max(wanted[variant], int(not runs.get(variant)))
+            for variant, timings in self._pull_runs(found, repository, wanted).items():
+                runs.setdefault(variant, []).extend(timings)
+            if matrix:
+                recompressed_tags = {f"{v}-{c.key}": (v, c.key) for v in matrix for c in RECOMPRESSED}
+                for tag, (timing,) in self._pull_runs(found, repository, dict.fromkeys(recompressed_tags, 1)).items():
+                    other[recompressed_tags[tag]] = timing
             for rate, variants in (links or {}).items():
                 with self._throttled(rate):
-                    for variant, seconds in self._pull_runs(
+                    for variant, timings in self._pull_runs(
                         found, repository, dict.fromkeys(variants, LINK_RUNS), f" over {rate:g} Mbit/s"
                     ).items():
-                        over.setdefault(variant, {})[link_key(rate)] = tuple(seconds)
+                        over.setdefault(variant, {})[link_key(rate)] = tuple(seconds for seconds, _ in timings)
+
+        def matrix_row(variant: str) -> tuple[Compressed, ...]:
+            if variant not in matrix:
+                return ()
+            first = runs[variant][0] if runs.get(variant) else (None, None)
+            gzip = Compressed(
+                compression=PUSHED.key,
+                compressed_size_bytes=sum(pushed[variant][1]),
+                pull_seconds=first[0],
+                unpack_seconds=first[1],
+            )
+            return (
+                gzip,
+                *(
+                    Compressed(
+                        compression=c.key,
+                        compressed_size_bytes=sum(recompressed[variant, c.key][0]),
+                        compress_seconds=recompressed[variant, c.key][1],
+                        pull_seconds=other.get((variant, c.key), (None, None))[0],
+                        unpack_seconds=other.get((variant, c.key), (None, None))[1],
+                    )
+                    for c in RECOMPRESSED
+                ),
+            )
 
         def update_figures(variant: str) -> tuple[tuple[int, float | None], ...]:
             chain = [variant, *later.get(variant, [])]
@@ -250,7 +289,7 @@ class PullBench:
         return {
             v: PullFigures(
                 compressed_size_bytes=sum(pushed[v][1]),
-                pull_runs=tuple(runs.get(v, ())),
+                pull_runs=tuple(seconds for seconds, _ in runs.get(v, ())),
                 link_pull_runs=over.get(v, {}),
                 layer_blobs=pushed[v][1],
                 releases=update_figures(v),
@@ -259,9 +298,33 @@ class PullBench:
                     for held, pulled in shared
                     if pulled == v
                 ),
+                compressions=matrix_row(v),
             )
             for v in images
         }
+
+    def _recompressed(
+        self, found: registry.Registry, repository: str, images: Mapping[str, str]
+    ) -> dict[tuple[str, str], tuple[tuple[int, ...], float]]:
+        """Push each image compressed every other way of the matrix, as ``<variant>-<key>``; return, by
+        (variant, key), the sizes of the layer blobs the registry stores and the seconds compressing took."""
+        if not images:
+            return {}
+        binary = recompress.skopeo(self._echo)
+        name = repository.removeprefix("slimlab/")
+        figures = {}
+        for variant, image in images.items():
+            self._echo(f"{name}: saving {variant} to compress its layers as {', '.join(c.key for c in RECOMPRESSED)}")
+            with recompress.saved(image) as folder:
+                for compression in RECOMPRESSED:
+                    tag = f"{variant}-{compression.key}"
+                    seconds = round(recompress.push(binary, folder, compression, found.ref(repository, tag)), 3)
+                    blobs = layer_blobs(registry.image_manifest(found, repository, tag, host_platform()))
+                    figures[variant, compression.key] = (blobs, seconds)
+                    self._echo(
+                        f"{name}: pushed {tag}: {megabytes(sum(blobs))} compressed, in {seconds:.1f} s of compressing"
+                    )
+        return figures
 
     def _pushed(
         self, found: registry.Registry, repository: str, images: Mapping[str, str]
@@ -279,17 +342,17 @@ class PullBench:
 
     def _pulls_after(
         self, found: registry.Registry, repository: str, held: str, tags: Sequence[str], what: str
-    ) -> tuple[float, list[float]]:
+    ) -> tuple[tuple[float, float | None], list[float]]:
         """On an empty node, pull ``held`` cold, then each of ``tags`` in turn onto what the ones before left;
-        the seconds of the cold pull and of each pull after it."""
+        the seconds of the cold pull (and of its unpacking) and of each pull after it."""
         host = self._started_engine()
         docker.forget_images(host)
         name = repository.removeprefix("slimlab/")
-        first = round(docker.timed_pull(found.ref(repository, held), host=host), 3)
-        self._echo(f"{name}: cold pull of {held}, before the pulls onto it: {first:.2f} s")
+        first = _rounded(docker.timed_pull(found.ref(repository, held), host=host))
+        self._echo(f"{name}: cold pull of {held}, before the pulls onto it: {first[0]:.2f} s")
         seconds = []
         for tag in tags:
-            seconds.append(round(docker.timed_pull(found.ref(repository, tag), host=host), 3))
+            seconds.append(_rounded(docker.timed_pull(found.ref(repository, tag), host=host))[0])
             self._echo(f"{name}: pull of {tag} {what}: {seconds[-1]:.2f} s")
         docker.forget_images(host)
         return first, seconds
@@ -316,17 +379,23 @@ class PullBench:
 
     def _pull_runs(
         self, found: registry.Registry, repository: str, plan: Mapping[str, int], over: str = ""
-    ) -> dict[str, list[float]]:
-        """Pull each variant of ``plan`` cold as many times as it says, timing each pull."""
+    ) -> dict[str, list[tuple[float, float | None]]]:
+        """Pull each tag of ``plan`` cold as many times as it says, timing each pull and its unpacking."""
         host = self._started_engine()
         docker.forget_images(host)
-        runs: dict[str, list[float]] = {}
+        runs: dict[str, list[tuple[float, float | None]]] = {}
         for run, variant in pull_order(plan):
-            seconds = round(docker.timed_pull(found.ref(repository, variant), host=host), 3)
+            timing = _rounded(docker.timed_pull(found.ref(repository, variant), host=host))
             docker.forget_images(host)
-            runs.setdefault(variant, []).append(seconds)
+            runs.setdefault(variant, []).append(timing)
+            unpack = "" if timing[1] is None else f" ({timing[1]:.2f} s unpacking)"
             self._echo(
                 f"{repository.removeprefix('slimlab/')}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: "
-                f"{seconds:.2f} s"
+                f"{timing[0]:.2f} s{unpack}"
             )
         return runs
+
+
+def _rounded(timing: tuple[float, float | None]) -> tuple[float, float | None]:
+    seconds, unpack = timing
+    return round(seconds, 3), None if unpack is None else round(unpack, 3)

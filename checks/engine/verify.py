@@ -27,11 +27,22 @@ from checks.engine.layer_source import analyze, config_history
 from checks.engine.pullbench import PullBench
 from checks.inspect.analyze import secrets_seen, summary
 from checks.model.claims import Kind
+from checks.model.compression import matrix_plan
 from checks.model.dockerfile import external_images_of, final_base_of
 from checks.model.errors import UsageError
 from checks.model.measured import Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
-from checks.model.pulls import PullSettings, cold_pulled, link_plan, run_plan, shared_plan, unmeasured
+from checks.model.pulls import (
+    CHARTED,
+    PullSettings,
+    cold_pulled,
+    link_plan,
+    matrix_complete,
+    recorded_matrix,
+    run_plan,
+    shared_plan,
+    unmeasured,
+)
 from checks.model.results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, SPEC_NAME, Lab, Variant, load
 from checks.model.units import megabytes
@@ -407,12 +418,21 @@ def judge(
     return tuple(results)
 
 
-def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBench) -> dict[str, Measured]:
-    """``measured`` with each variant's compressed size and cold pull times, as far as ``pulls`` measures them."""
+def with_pull_figures(
+    lab: Lab, measured: Mapping[str, Measured], pulls: PullBench, previous: Results | None = None
+) -> dict[str, Measured]:
+    """``measured`` with each variant's compressed size and cold pull times, as far as ``pulls`` measures them,
+    and the compression matrix of the variants it covers: the one ``previous`` records for the same image
+    when it is complete, else measured now."""
     if not pulls.setting.sizes:
         return dict(measured)
     links = link_plan(claim.check for claim in lab.claims)
     plan = run_plan(list(measured), (claim.check for claim in lab.claims), pulls.setting.runs)
+    timed = pulls.setting.pulls
+    recorded = {
+        name: recorded_matrix(previous.variants.get(name) if previous else None, measured[name].image_id, timed=timed)
+        for name in matrix_plan(list(measured), (claim.check for claim in lab.claims), CHARTED)
+    }
     figures = pulls.measure(
         lab.name,
         {name: m.image_id for name, m in measured.items()},
@@ -420,6 +440,7 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
         plan,
         releases={name: [r.image_id for r in m.releases] for name, m in measured.items() if m.releases},
         shared=shared_plan(claim.check for claim in lab.claims),
+        matrix=[name for name, found in recorded.items() if found is None],
     )
     return {
         name: dataclasses.replace(
@@ -436,6 +457,7 @@ def with_pull_figures(lab: Lab, measured: Mapping[str, Measured], pulls: PullBen
                 SharedPull(held=held, pulled_bytes=pulled, pull_seconds=seconds)
                 for held, pulled, seconds in figures[name].shared
             ),
+            compressions=recorded.get(name) or figures[name].compressions,
         )
         for name, m in measured.items()
     }
@@ -462,6 +484,7 @@ def kept_pull_figures(
             new_compressed_bytes=m.new_compressed_bytes if sizes else old.new_compressed_bytes,
             pull_runs=m.pull_runs if times else old.pull_runs,
             link_pull_runs=m.link_pull_runs if times else old.link_pull_runs,
+            compressions=m.compressions if sizes else old.compressions,
         )
     return kept
 
@@ -470,11 +493,17 @@ def lacks_pull_figures(previous: Results, pulls: PullBench | None, kinds: Sequen
     """True when ``pulls`` measures figures that the recorded results do not hold yet, given the kinds of
     the lab's claims (which variants get cold pulls, see :func:`checks.model.pulls.run_plan`; which are
     pulled over a throttled link, :func:`~checks.model.pulls.link_plan`; which (held, pulled) pairs,
-    :func:`~checks.model.pulls.shared_plan`)."""
+    :func:`~checks.model.pulls.shared_plan`; which are compressed every way of the matrix,
+    :func:`~checks.model.compression.matrix_plan`)."""
     if pulls is None:
         return False
     wants = pulls.setting
     links, shared = link_plan(kinds), shared_plan(kinds)
+    if wants.sizes and any(
+        not matrix_complete(previous.variants[name].compressions, timed=wants.pulls)
+        for name in matrix_plan(list(previous.variants), kinds, CHARTED)
+    ):
+        return True
     plan = run_plan(list(previous.variants), kinds, wants.runs)
     cold = cold_pulled(plan, (v for v, m in previous.variants.items() if m.releases), shared)
     if any(
@@ -541,7 +570,7 @@ def verify(
     reuse = None if force else previous  # --force traces the floors again too
     measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo, previous=reuse)
     if pulls is not None:
-        measured = with_pull_figures(lab, measured, pulls)
+        measured = with_pull_figures(lab, measured, pulls, reuse)
     measured = kept_pull_figures(measured, previous, pulls)
     left_out, why = unjudged(lab, pulls)
     if not resolver.settings.floor and (unfloored := tuple(c.id for c in lab.claims if c.check.needs_floor)):

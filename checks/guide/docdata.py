@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.guide.charts import size_text
+from checks.model.compression import MATRIX, PUSHED, Compression
 from checks.model.errors import UsageError
 from checks.model.i18n import ENGLISH, Catalog, _, translate_lab, translate_results
-from checks.model.measured import Measured, Release, SharedPull
+from checks.model.measured import Compressed, Measured, Release, SharedPull
 from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
 from checks.model.spec import SPEC_NAME, Lab, load
 from checks.model.units import megabytes
@@ -251,6 +252,56 @@ def _reclaimable(summary: AnalysisSummary) -> str:
     return megabytes(summary.reclaimable_bytes)
 
 
+def _row(m: Measured, compression: Compression) -> Compressed:
+    row = m.compressed(compression.key)
+    if row is None:
+        raise LookupError(
+            f"its layers are not recorded compressed as {compression.key} (results.json has no compressions[])"
+        )
+    return row
+
+
+def _seconds(value: float | None, what: str) -> str:
+    if value is None:
+        raise LookupError(f"its {what} is not timed")
+    return f"{value:.1f} s"
+
+
+def _compression_fields() -> dict[str, Field]:
+    """The fields of the compression matrix, a few per compression of :data:`~checks.model.compression.MATRIX`."""
+
+    def size(c: Compression) -> Callable[[Measured, Measured], str]:
+        return lambda m, b: megabytes(_row(m, c).compressed_size_bytes)
+
+    def share(c: Compression) -> Callable[[Measured, Measured], str]:
+        return lambda m, b: percent(_row(m, c).compressed_size_bytes / _row(m, PUSHED).compressed_size_bytes)
+
+    def compress(c: Compression) -> Callable[[Measured, Measured], str]:
+        return lambda m, b: _seconds(_row(m, c).compress_seconds, "compression")
+
+    def pull(c: Compression) -> Callable[[Measured, Measured], str]:
+        return lambda m, b: _seconds(_row(m, c).pull_seconds, "pull")
+
+    def unpack(c: Compression) -> Callable[[Measured, Measured], str]:
+        return lambda m, b: _seconds(_row(m, c).unpack_seconds, "unpacking")
+
+    fields: dict[str, Field] = {}
+    for c in MATRIX:
+        fields[f"{c.key}-compressed"] = Field(f"Compressed size as {c.key}, once recorded (``340.1 MB``).", size(c))
+        if not c.pushed:
+            fields[f"{c.key}-share"] = Field(
+                f"That size as a share of {PUSHED.key}'s, once recorded (``87.58%``).", share(c)
+            )
+            fields[f"{c.key}-compress"] = Field(
+                f"Seconds skopeo took to compress the layers as {c.key}, once recorded (``8.3 s``).", compress(c)
+            )
+        fields[f"{c.key}-pull"] = Field(f"Its cold pull as {c.key}, once recorded (``21.8 s``).", pull(c))
+        fields[f"{c.key}-unpack"] = Field(
+            f"The part of its cold pull as {c.key} spent unpacking layers, once recorded (``12.0 s``).", unpack(c)
+        )
+    return fields
+
+
 @dataclass(frozen=True)
 class Field:
     """One value the ``:measured:`` role can show; the docstring of each entry is in ``help``.
@@ -333,6 +384,7 @@ FIELDS: dict[str, Field] = {
         of_analysis=_reclaimable,
     ),
 }
+FIELDS.update(_compression_fields())
 
 
 def value(results: Results, variant: str, field: str) -> str:

@@ -54,6 +54,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from checks.guide import (
+    compressionchart,
     editions,
     exercise,
     floorchart,
@@ -685,6 +686,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     floorchart.setup(app)
     rebuildtable.setup(app)
     updatechart.setup(app)
+    compressionchart.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("size-difference", SizeDifferenceRole())
     app.add_role("claim", ClaimRole())

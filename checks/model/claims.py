@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
+from checks.model.compression import PUSHED, RECOMPRESSED
 from checks.model.i18n import N_
 from checks.model.measured import ASPECTS, Measured, SecretSeen
 from checks.model.units import MB, megabytes
@@ -157,6 +158,9 @@ class Kind:
     needs_rebuild: ClassVar[bool] = False
     #: True for kinds judged on the variant's later releases (``[lab] releases``), which it is built for.
     needs_releases: ClassVar[bool] = False
+    #: True for kinds judged on the variant's layers compressed every way of the compression matrix
+    #: (:data:`checks.model.compression.MATRIX`), which a re-compression and a push measure.
+    needs_compressions: ClassVar[bool] = False
     #: What a learner's goal says instead of the lab's sentence, when that sentence names
     #: variants the grader does not build ("": the lab's sentence stands).
     goal_text: ClassVar[str] = ""
@@ -695,6 +699,42 @@ class SharedPullRatio(Kind):
             passed=passed,
             expected=expected,
             measured=f"{share(ratio)} ({megabytes(pull.pulled_bytes)} / {megabytes(whole)})",
+        )
+
+
+@claim_kind("compression_ratio")
+class CompressionRatio(Kind):
+    """Compressed another way, the variant's layer blobs sum to between ``min`` and ``max`` of what
+    ``docker push`` stores for them (gzip)."""
+
+    needs_registry: ClassVar[bool] = True
+    needs_compressions: ClassVar[bool] = True
+    variant: str = judged()
+    compression: str = key(
+        "The other compression: " + ", ".join(f"`{c.key}`" for c in RECOMPRESSED) + " (zstd at that level).",
+        default=RECOMPRESSED[0].key,
+    )
+    max: float | None = key('Highest allowed share (0.9 means "at most 90 %").', default=None)
+    min: float | None = key('Lowest allowed share (0.5 means "at least 50 %").', default=None)
+
+    def problems(self) -> list[Problem]:
+        known = [c.key for c in RECOMPRESSED]
+        named = [] if self.compression in known else [Problem("compression", f"must be one of {', '.join(known)}")]
+        return super().problems() + named + unbounded(self, "max", "min")
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        m = measured[self.variant]
+        other, gzip = m.compressed(self.compression), m.compressed(PUSHED.key)
+        whole = gzip.compressed_size_bytes if gzip is not None else 0
+        ratio = other.compressed_size_bytes / whole if other is not None and whole else float("inf")
+        passed, bounds = within(ratio, self.min, self.max, share)
+        expected = f"{self.variant}'s layer blobs as {self.compression} / as {PUSHED.key} {bounds}"
+        if other is None or gzip is None:
+            return Verdict(passed=False, expected=expected, measured=f"{self.compression} sizes {NOT_MEASURED}")
+        return Verdict(
+            passed=passed,
+            expected=expected,
+            measured=f"{share(ratio)} ({megabytes(other.compressed_size_bytes)} / {megabytes(whole)})",
         )
 
 

@@ -132,6 +132,25 @@ class SharedPull:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Compressed:
+    """The variant's layers compressed one way of the matrix (:data:`checks.model.compression.MATRIX`),
+    pushed to the loopback registry and pulled once by an empty engine, all in one run."""
+
+    #: The compression's key: ``gzip`` (what ``docker push`` wrote), ``zstd-3``, ``zstd-19``.
+    compression: str
+    #: Sum of the layer blobs the registry stores.
+    compressed_size_bytes: int
+    #: Seconds skopeo took to compress the layers from a ``docker save`` archive into a local OCI layout
+    #: (None for gzip: the engine compresses while it pushes, and does not time that apart).
+    compress_seconds: float | None = None
+    #: Seconds of the cold pull (None when pulls are not timed).
+    pull_seconds: float | None = None
+    #: The part of that pull spent decompressing and unpacking layers, from the engine's progress messages
+    #: (:func:`checks.model.compression.unpack_seconds`; None when pulls are not timed).
+    unpack_seconds: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Measured:
     """Everything the checker measured about one variant's image."""
 
@@ -173,6 +192,9 @@ class Measured:
     releases: tuple[Release, ...] = ()
     #: Pulls of it on a node that already holds another variant, as the claims ask (empty when not measured).
     shared_pulls: tuple[SharedPull, ...] = ()
+    #: Its layers compressed every way of the matrix, as a lab's before and after and compression claims ask
+    #: (empty when not measured).
+    compressions: tuple[Compressed, ...] = ()
 
     @property
     def pull_seconds(self) -> float | None:
@@ -189,6 +211,10 @@ class Measured:
     def shared_pull(self, held: str) -> SharedPull | None:
         """Its pull on a node that holds ``held``, or None when not measured."""
         return next((pull for pull in self.shared_pulls if pull.held == held), None)
+
+    def compressed(self, key: str) -> Compressed | None:
+        """Its layers compressed as ``key`` says (``zstd-3``), or None when not measured."""
+        return next((c for c in self.compressions if c.compression == key), None)
 
     def runs_over(self, link: float | None) -> tuple[float, ...]:
         """The cold pulls over a link of ``link`` Mbit/s, or over loopback when None."""

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from checks.model.claims import Kind
+from checks.model.compression import MATRIX
+from checks.model.measured import Compressed, Measured
 from checks.model.results import Results
 from checks.model.settings import Settings
 
@@ -218,6 +220,24 @@ class PullFigures:
     releases: tuple[tuple[int, float | None], ...] = ()
     #: Pulls on a node that holds another variant: (held, compressed bytes pulled, seconds or None).
     shared: tuple[tuple[str, int, float | None], ...] = ()
+    #: The compression matrix, one row per compression (empty when the variant was not in it this time).
+    compressions: tuple[Compressed, ...] = ()
+
+
+def matrix_complete(compressions: Sequence[Compressed], *, timed: bool) -> bool:
+    """True when ``compressions`` has a row for every compression of the matrix, each with a pull time when
+    ``timed``."""
+    rows = {c.compression: c for c in compressions}
+    return all(c.key in rows and (not timed or rows[c.key].pull_seconds is not None) for c in MATRIX)
+
+
+def recorded_matrix(old: Measured | None, image_id: str, *, timed: bool) -> tuple[Compressed, ...] | None:
+    """The compression matrix recorded for the same image, when it is complete for what this run measures:
+    the same layers compress to the same bytes, so only a changed image (or ``--force``) measures it again.
+    None when it must be measured."""
+    if old is None or old.image_id != image_id or not matrix_complete(old.compressions, timed=timed):
+        return None
+    return old.compressions
 
 
 # ---------------------------------------------------------------------------

@@ -20,7 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from checks.model import dockerignore
-from checks.model.measured import FileDifference, Layer, Measured, Rebuild, Release, SecretSeen, SharedPull, SmokeRun
+from checks.model.measured import (
+    Compressed,
+    FileDifference,
+    Layer,
+    Measured,
+    Rebuild,
+    Release,
+    SecretSeen,
+    SharedPull,
+    SmokeRun,
+)
 from checks.model.spec import SPEC_NAME, Lab, Variant
 
 SCHEMA_VERSION = 1
@@ -169,18 +179,21 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
     }
 
 
-def _present(record: Release | SharedPull) -> dict[str, Any]:
+def _present(record: Release | SharedPull | Compressed) -> dict[str, Any]:
     """A record's fields in their declared order, those not measured (None) left out."""
     return {key: value for key, value in dataclasses.asdict(record).items() if value is not None}
 
 
 def _updates_dict(m: Measured) -> dict[str, Any]:
-    """The later releases and the shared pulls, present only when measured (keys added to schema 1)."""
+    """The later releases, the shared pulls and the compression matrix, present only when measured (keys
+    added to schema 1)."""
     figures: dict[str, Any] = {}
     if m.releases:
         figures["releases"] = [_present(r) for r in m.releases]
     if m.shared_pulls:
         figures["shared_pulls"] = [_present(p) for p in m.shared_pulls]
+    if m.compressions:
+        figures["compressions"] = [_present(c) for c in m.compressions]
     return figures
 
 
@@ -344,6 +357,7 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 rebuild=_rebuild_of(v.get("rebuild")),
                 releases=tuple(Release(**r) for r in v.get("releases", ())),
                 shared_pulls=tuple(SharedPull(**p) for p in v.get("shared_pulls", ())),
+                compressions=tuple(Compressed(**c) for c in v.get("compressions", ())),
             )
             for name, v in data["variants"].items()
         },

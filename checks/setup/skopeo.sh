@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# skopeo, for the docker test that reads OCI image layouts (tests/test_docker_layout.py):
+# skopeo, for the compression matrix (checks/engine/recompress.py, which runs this when
+# skopeo is missing) and the docker test that reads OCI image layouts (tests/test_docker_layout.py):
 # it turns a `docker save` archive into OCI layouts with gzip, zstd and
 # uncompressed layers, as registries and other tools write them.  Present
 # already: nothing to do.  Missing on Debian or Ubuntu as root: apt-get install
