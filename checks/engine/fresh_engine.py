@@ -55,12 +55,11 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[s
         raise UsageError("A fresh engine needs root and dockerd (run `make engine` first, as root).")
     root = Path(tempfile.mkdtemp(prefix="slimlab-fresh-", dir="/var/tmp"))
     host = f"unix://{root}/docker.sock"
-    if network:
-        proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
-        _ip("link", "add", BRIDGE, "type", "bridge")
     process = log = None
-    try:
+    try:  # from the folder on: a failure or a signal while the bridge is made must not leave either behind
         if network:
+            proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
+            _ip("link", "add", BRIDGE, "type", "bridge")
             _ip("addr", "add", SUBNET, "dev", BRIDGE)
             _ip("link", "set", BRIDGE, "up")
         bridge = ["--bridge", BRIDGE] if network else ["--bridge", "none", "--iptables=false", "--ip-forward=false"]
