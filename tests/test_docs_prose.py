@@ -178,7 +178,13 @@ def test_the_disk_figure_on_the_labs_page_is_the_readmes(built_guide: Path):
 
 
 #: The agenda's stated length, in words, as minutes.
-HOURS = {"two hours": 120, "two and a half hours": 150, "three hours": 180, "three and a half hours": 210}
+HOURS = {
+    "two hours": 120,
+    "two and a half hours": 150,
+    "three hours": 180,
+    "three and a half hours": 210,
+    "four hours": 240,
+}
 
 
 def test_the_agenda_minutes_add_up_to_what_the_instructor_page_says():
