@@ -52,6 +52,7 @@ BREAKING_EDITS = {
     # The code copied before the install again: every release reinstalls (what it re-pulls, L7.1, needs the
     # registry, which these verifies leave out).
     "lab-7": ("after.Dockerfile", replace("COPY requirements.txt .\n", "COPY . .\n"), {"L7.2"}),
+    "lab-8": ("after.Dockerfile", replace("USER node\n", ""), {"L8.6"}),
     "lab-9": ("after.Dockerfile", replace("USER 65532:65532\n", ""), {"L9.5"}),
 }
 

@@ -184,6 +184,7 @@ HOURS = {
     "three hours": 180,
     "three and a half hours": 210,
     "four hours": 240,
+    "four and a half hours": 270,
 }
 
 

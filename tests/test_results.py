@@ -412,7 +412,9 @@ def test_editing_the_app_a_labs_variants_copy_makes_its_results_stale(folder, tm
     lab = load(copy)
     first = inputs_sha256(lab, copy)
     app = next(
-        p for p in sorted((copy / "app").rglob("*")) if p.is_file() and p.suffix in {".py", ".go", ".sh", ".java"}
+        p
+        for p in sorted((copy / "app").rglob("*"))
+        if p.is_file() and p.suffix in {".py", ".go", ".sh", ".java", ".ts"}
     )
     with app.open("a", encoding="utf-8") as file:
         file.write("\n")

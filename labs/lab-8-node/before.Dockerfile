@@ -1,0 +1,14 @@
+# One stage on the full Node image: npm install brings the dev dependencies
+# (TypeScript and the type declarations), its cache stays in /root/.npm, and
+# the TypeScript source, source maps and declarations ship with the app.
+FROM node:20-trixie
+
+WORKDIR /app
+COPY app/ .
+# The build machine's CA bundle, if it has one (a proxy that inspects TLS).
+RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm install
+RUN npm run build
+
+EXPOSE 8080
+ENTRYPOINT ["node", "dist/server.js"]

@@ -1,0 +1,29 @@
+# after, on distroless nodejs: node and its libraries only, no npm, no shell.
+FROM node:20-trixie AS build
+
+WORKDIR /app
+COPY app/package.json app/package-lock.json ./
+RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci
+COPY app/tsconfig.json ./
+COPY app/src/ src/
+RUN npm run build
+
+# The production dependencies alone, from the same lock file; npm's cache
+# stays in this stage.
+FROM node:20-trixie-slim AS deps
+WORKDIR /app
+COPY app/package.json app/package-lock.json ./
+RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci --omit=dev
+
+FROM gcr.io/distroless/nodejs20-debian13
+WORKDIR /app
+COPY app/package.json ./
+COPY --from=deps /app/node_modules node_modules/
+COPY --from=build /app/dist/server.js dist/
+USER 65532:65532
+EXPOSE 8080
+# distroless nodejs's ENTRYPOINT is node alone; name the script in it, so that
+# arguments (the smoke test's --self-check) go to the app
+ENTRYPOINT ["/nodejs/bin/node", "dist/server.js"]
