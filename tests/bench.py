@@ -1,9 +1,10 @@
 """Speed figures for `make bench`: how long `make check` takes, warm and cold.
 
     python tests/bench.py            warm: verify every lab with nothing changed (3 runs, median)
-    python tests/bench.py --cold     also cold: every lab verified on a fresh engine with an
-                                     empty data root (bases and builds from nothing; minutes);
-                                     writes each stand-in's build time to docs/standin-timings.json
+    python tests/bench.py --cold     also cold: every lab verified as on a new machine, from the
+                                     recorded results.json files on a fresh engine with an empty
+                                     data root (bases and builds from nothing; minutes); writes
+                                     each stand-in's build time to docs/standin-timings.json
     python tests/bench.py --analyze  also `python -m checks analyze` against dive on the same
                                      ~1 GB image (lab 4's before), 3 runs each, interleaved;
                                      prints both medians, the ratio, and whether the numbers agree
@@ -279,14 +280,14 @@ def main() -> None:
         if args.analyze:
             analyze_vs_dive(ANALYZE_IMAGE, env)
         if args.cold:
-            for lab in labs:
-                (lab / "results.json").unlink(missing_ok=True)
+            # As on a new machine: a fresh clone's results.json files (the copies', brought up to date above)
+            # and an engine that holds nothing, so every base and every image is built again.
             with fresh_engine() as host:
                 cold_env = {**env, "DOCKER_HOST": host, "SLIMLAB_PULL": "never"}
                 spent: dict[str, float] = {}
                 standins: dict[str, float] = {}
                 cold = verify(labs, cold_env, spent, standins)
-                print(f"cold make check (empty engine: bases, builds, smoke tests): {cold:.0f} s")
+                print(f"cold make check (a new machine: empty engine, recorded results.json): {cold:.0f} s")
                 print("  by phase: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spent.items()))
                 print("  stand-ins: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in standins.items()))
                 write_standin_timings(standins)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from checks.engine.verify import kept_pull_figures, lacks_pull_figures
+from checks.engine.verify import kept_pull_figures, lacks_pull_figures, with_pull_figures
 from checks.guide.compressionchart import cell_text, describe, matrix_images, total_bars, total_text, totals
 from checks.guide.docdata import value
 from checks.model.claims import CompressionRatio, PullSpeedup
@@ -23,9 +24,10 @@ from checks.model.compression import (
     push_arguments,
     unpack_seconds,
 )
-from checks.model.measured import Compressed, Measured
-from checks.model.pulls import PullSettings, matrix_complete, recorded_matrix
+from checks.model.measured import Compressed, Layer, Measured
+from checks.model.pulls import PullFigures, PullSettings, matrix_complete, recorded_matrix
 from checks.model.results import Results, from_dict, to_dict
+from checks.model.spec import Claim, Lab, Variant
 
 
 def matrix(gzip: int, *others: int, timed: bool = True) -> tuple[Compressed, ...]:
@@ -223,15 +225,83 @@ def test_a_matrix_is_complete_with_every_compression_and_timed_when_pulls_are():
 
 def test_the_recorded_matrix_is_reused_only_for_the_same_image_and_when_complete():
     old = measured("sha256:aa", matrix(400))
-    assert recorded_matrix(old, "sha256:aa", timed=True) == old.compressions
-    assert recorded_matrix(old, "sha256:bb", timed=True) is None
-    assert recorded_matrix(measured("sha256:aa", matrix(400, timed=False)), "sha256:aa", timed=True) is None
-    assert recorded_matrix(None, "sha256:aa", timed=False) is None
+    assert recorded_matrix(old, measured("sha256:aa"), timed=True) == old.compressions
+    assert recorded_matrix(old, measured("sha256:bb"), timed=True) is None
+    assert recorded_matrix(measured("sha256:aa", matrix(400, timed=False)), measured("sha256:aa"), timed=True) is None
+    assert recorded_matrix(None, measured("sha256:aa"), timed=False) is None
+
+
+def built(image: str, *sizes: int, compressions: tuple[Compressed, ...] = ()) -> Measured:
+    """An image of one layer per size, each by a step of its own."""
+    steps = tuple(Layer(size_bytes=size, created_by=f"RUN step {n}") for n, size in enumerate(sizes))
+    return dataclasses.replace(
+        measured(image, compressions), size_bytes=sum(sizes), layer_count=len(sizes), layers=steps
+    )
+
+
+def test_a_rebuild_of_the_same_recipe_keeps_the_matrix_only_when_allowed_and_every_layer_matches():
+    old = built("sha256:aa", 700, 300, compressions=matrix(400))
+    again = built("sha256:bb", 700, 300)
+    assert recorded_matrix(old, again, timed=True, rebuilt=True) == old.compressions
+    assert recorded_matrix(old, again, timed=True) is None  # a claim reads it, or the inputs changed
+    assert recorded_matrix(old, built("sha256:bb", 700, 301), timed=True, rebuilt=True) is None
+    assert recorded_matrix(old, built("sha256:bb", 1000), timed=True, rebuilt=True) is None
+    other_step = dataclasses.replace(again, layers=(again.layers[0], Layer(size_bytes=300, created_by="RUN other")))
+    assert recorded_matrix(old, other_step, timed=True, rebuilt=True) is None
+    # an image recorded without its history is never taken for a rebuild of anything
+    assert recorded_matrix(measured("sha256:aa", matrix(400)), measured("sha256:bb"), timed=True, rebuilt=True) is None
 
 
 @dataclass
 class Bench:
     setting: PullSettings
+
+
+rows = matrix  # the helper's name, where ``matrix`` is PullBench.measure's argument
+
+
+@dataclass
+class MatrixBench:
+    """A bench that records which variants it was asked to compress, and measures each the same way."""
+
+    setting: PullSettings = dataclasses.field(default_factory=PullSettings)
+    asked: list[str] = dataclasses.field(default_factory=list)
+
+    def measure(self, lab, images, links, plan, *, releases, shared, matrix):
+        self.asked, compressed = list(matrix), matrix
+        return {
+            v: PullFigures(
+                compressed_size_bytes=400,
+                pull_runs=(2.0,),
+                layer_blobs=(400,),
+                compressions=rows(300) if v in compressed else (),
+            )
+            for v in images
+        }
+
+
+def test_a_rebuilt_lab_measures_the_matrix_only_of_what_a_compression_claim_reads():
+    lab = Lab(
+        name="lab-9-demo",
+        title="t",
+        page="p",
+        variants=(Variant(name="before", dockerfile="b"), Variant(name="after", dockerfile="a")),
+        claims=(Claim(id="L9.1", text="z", check=CompressionRatio(variant="before", compression="zstd-3", max=0.9)),),
+    )
+    old = results(
+        before=built("sha256:b1", 700, 300, compressions=matrix(400)),
+        after=built("sha256:a1", 70, compressions=matrix(40)),
+    )
+    now = {"before": built("sha256:b2", 700, 300), "after": built("sha256:a2", 70)}
+    bench = MatrixBench()
+    lines: list[str] = []
+    got = with_pull_figures(lab, now, bench, old, rebuilt=True, echo=lines.append)  # type: ignore[arg-type]
+    assert bench.asked == ["before"]
+    assert got["after"].compressions == old.variants["after"].compressions
+    assert got["before"].compressions == matrix(300)
+    assert any("keeping the compression matrix recorded for after" in line for line in lines)
+    with_pull_figures(lab, now, bench, old, echo=lines.append)  # type: ignore[arg-type]
+    assert bench.asked == ["before", "after"]  # inputs changed: nothing is taken for a rebuild
 
 
 def test_results_whose_ends_lack_the_matrix_are_measured_again_once_sizes_are():

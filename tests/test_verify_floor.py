@@ -10,7 +10,7 @@ from checks.engine import floor, verify
 from checks.engine.floor import FloorRun
 from checks.inspect.floor import Floor
 from checks.model.claims import MaxFloorRatio, SizeRatio
-from checks.model.measured import Measured, SmokeRun
+from checks.model.measured import Layer, Measured, SmokeRun
 from checks.model.results import ClaimResult, Results
 from checks.model.spec import Claim, Lab, Smoke, Variant
 
@@ -87,6 +87,29 @@ def test_the_same_image_printing_the_same_keeps_its_recorded_floor(traces):
 def test_a_new_image_is_traced_again(traces):
     before = recorded(after=dataclasses.replace(ran(runtime_files=9, runtime_bytes=900), image_id="sha256:old"))
     assert verify.floor_of(LAB, LAB.variant("after"), ran(), before, echo=print).runtime_bytes == 600
+
+
+def rebuilt_as(image: str, figures: Measured) -> Measured:
+    """``figures`` as a build of two steps of 600 and 400 bytes whose image id is ``image``."""
+    steps = (Layer(size_bytes=600, created_by="ADD rootfs.tar /"), Layer(size_bytes=400, created_by="COPY app ."))
+    return dataclasses.replace(figures, image_id=image, layers=steps)
+
+
+def test_a_rebuild_of_the_same_recipe_keeps_the_floor_no_claim_reads(traces):
+    before = recorded(before=rebuilt_as("sha256:old", ran(runtime_files=9, runtime_bytes=900)))
+    again = rebuilt_as("sha256:new", ran())
+    assert verify.floor_of(LAB, LAB.variant("before"), again, before, echo=print, rebuilt=True).runtime_bytes == 900
+    assert verify.floor_of(LAB, LAB.variant("before"), again, before, echo=print).runtime_bytes == 600
+    other = dataclasses.replace(again, layers=(again.layers[0], Layer(size_bytes=401, created_by="COPY app .")))
+    assert verify.floor_of(LAB, LAB.variant("before"), other, before, echo=print, rebuilt=True).runtime_bytes == 600
+    assert traces == ["sha256:new", "sha256:new"]
+
+
+def test_a_floor_a_claim_reads_is_traced_on_the_build_being_judged(traces):
+    before = recorded(after=rebuilt_as("sha256:old", ran(runtime_files=9, runtime_bytes=900)))
+    again = rebuilt_as("sha256:new", ran())
+    assert verify.floor_of(LAB, LAB.variant("after"), again, before, echo=print, rebuilt=True).runtime_bytes == 600
+    assert traces == ["sha256:new"]
 
 
 def test_recorded_results_lack_a_floor_only_where_a_smoke_test_passed():

@@ -9,7 +9,7 @@ import pytest
 from checks.engine import rebuild, verify
 from checks.engine.buildx import BuildRequest
 from checks.model.claims import Reproducible, SizeRatio
-from checks.model.measured import Measured, Rebuild
+from checks.model.measured import Layer, Measured, Rebuild
 from checks.model.results import Results
 from checks.model.spec import Claim, Lab, Variant
 
@@ -69,6 +69,34 @@ def test_the_same_image_recorded_with_its_rebuilds_keeps_them(rebuilds):
 def test_a_new_image_or_one_recorded_without_rebuilds_is_rebuilt(rebuilds, previous):
     found = verify.rebuild_of(LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
     assert (found.rebuild, rebuilds) == (NEW, ["slimlab/lab-9-demo:after"])
+
+
+def built(image_id: str, rebuilt: Rebuild | None = None, *, top: int = 400) -> Measured:
+    """An image of two steps, the second writing ``top`` bytes."""
+    steps = (Layer(size_bytes=600, created_by="ADD rootfs.tar /"), Layer(size_bytes=top, created_by="COPY app ."))
+    return Measured(image_id=image_id, size_bytes=600 + top, layer_count=2, layers=steps, rebuild=rebuilt)
+
+
+def test_a_rebuild_of_the_same_recipe_keeps_the_recorded_rebuild_only_when_allowed(rebuilds):
+    previous = recorded(after=built("sha256:old", OLD))
+    again = built("sha256:new")
+    lines: list[str] = []
+    kept = verify.rebuild_of(LAB.variant("after"), again, REQUEST, previous, what="w", echo=lines.append, rebuilt=True)
+    assert (kept.rebuild, rebuilds) == (OLD, [])
+    assert any("keeping the rebuild recorded" in line for line in lines)
+    other = built("sha256:new", top=401)
+    assert (
+        verify.rebuild_of(LAB.variant("after"), other, REQUEST, previous, what="w", echo=print, rebuilt=True).rebuild
+        == NEW
+    )
+    assert verify.rebuild_of(LAB.variant("after"), again, REQUEST, previous, what="w", echo=print).rebuild == NEW
+    assert len(rebuilds) == 2
+
+
+def test_the_variants_a_claim_kind_reads_are_named_once_per_lab():
+    assert LAB.read_by(lambda kind: kind.needs_rebuild) == {"pinned"}
+    assert LAB.read_by(lambda kind: kind.needs_floor) == frozenset()
+    assert LAB.read_by(lambda kind: kind.kind == "size_ratio") == {"after", "before"}
 
 
 def test_results_that_lack_a_rebuild_of_a_rebuilt_variant_are_stale_and_others_are_not():

@@ -104,18 +104,28 @@ def _unchanged(lab: Lab, previous: Results | None, digest: str, bases: dict[str,
 
 
 def floor_of(
-    lab: Lab, variant: Variant, m: Measured, previous: Results | None, echo: Callable[[str], None]
+    lab: Lab,
+    variant: Variant,
+    m: Measured,
+    previous: Results | None,
+    echo: Callable[[str], None],
+    *,
+    rebuilt: bool = False,
 ) -> Measured:
     """``m`` with its runtime floor: the recorded one when the same image printed the same, else traced anew.
+    With ``rebuilt`` (the lab's inputs are the recorded ones), the floor of the same recipe built before
+    that printed the same is kept too (:meth:`~checks.model.measured.Measured.built_like`), unless a floor
+    claim reads the variant: those are traced on the build being judged.
 
     Only a variant whose smoke test passed has a floor; one that cannot be traced keeps none, and says why.
     """
     if variant.smoke is None or m.smoke is None or not m.smoke.passed:
         return m
     before = previous.variants.get(variant.name) if previous else None
+    judged = lab.read_by(lambda kind: kind.needs_floor)
     if (
         before is not None
-        and before.image_id == m.image_id
+        and (before.image_id == m.image_id or (rebuilt and variant.name not in judged and before.built_like(m)))
         and before.smoke is not None
         and before.smoke.stdout == m.smoke.stdout
         and before.runtime_bytes is not None
@@ -149,10 +159,20 @@ def rebuild_of(
     *,
     what: str,
     echo: Callable[[str], None],
+    rebuilt: bool = False,
 ) -> Measured:
-    """``m`` with its rebuild: the recorded one when the same image was recorded with it, else built anew."""
+    """``m`` with its rebuild: the recorded one when the same image was recorded with it, else built anew.
+    With ``rebuilt`` (the lab's inputs are the recorded ones, and no ``reproducible`` claim reads the
+    variant), the rebuild recorded for the same recipe built before is kept too
+    (:meth:`~checks.model.measured.Measured.built_like`): what two builds of it write differently."""
     before = previous.variants.get(variant.name) if previous else None
-    if before is not None and before.image_id == m.image_id and before.rebuild is not None:
+    if (
+        before is not None
+        and before.rebuild is not None
+        and (before.image_id == m.image_id or (rebuilt and before.built_like(m)))
+    ):
+        if before.image_id != m.image_id:
+            echo(f"{what}: keeping the rebuild recorded for the same steps and layer sizes (--force builds it again)")
         return dataclasses.replace(m, rebuild=before.rebuild)
     return dataclasses.replace(m, rebuild=rebuild.rebuild(request, m.image_id, what=what, echo=echo))
 
@@ -312,12 +332,14 @@ def _measure_all(
     builder: str | None,
     echo: Callable[[str], None],
     previous: Results | None,
+    rebuilt: bool = False,
 ) -> dict[str, Measured]:
     """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy),
-    and trace its runtime floor unless the settings say not to (reused from ``previous`` for the same image)."""
+    and trace its runtime floor unless the settings say not to (reused from ``previous`` for the same image,
+    and with ``rebuilt`` for the same recipe: see :func:`floor_of`; the same for rebuilds, :func:`rebuild_of`)."""
     bundle = ca_bundle(resolver.settings.environ)
-    file_variants = {name for c in lab.claims if c.check.needs_files for name in c.check.variants()}
-    secret_variants = {name for c in lab.claims if c.check.needs_secrets for name in c.check.variants()}
+    file_variants = lab.read_by(lambda kind: kind.needs_files)
+    secret_variants = lab.read_by(lambda kind: kind.needs_secrets)
     measured = {}
     requests = {}
     rewrite = docker.containerd_store()
@@ -352,18 +374,25 @@ def _measure_all(
             echo=echo,
         )
         if resolver.settings.floor:
-            measured[variant.name] = floor_of(lab, variant, measured[variant.name], previous, echo)
+            measured[variant.name] = floor_of(lab, variant, measured[variant.name], previous, echo, rebuilt=rebuilt)
     if lab.released():
         # Before any rebuild: a build with --no-cache leaves its own layers in the cache for the next build
         # to take, so a later release would start from the rebuild's layers instead of the variant's.
         measured = with_releases(lab, folder, source, measured, requests, echo)
         echo(f"{lab.name}: preparing release 1 of the app again ({lab.prepare})")
         prepare(folder, lab, source)
+    claimed = lab.read_by(lambda kind: kind.needs_rebuild)
     for variant in lab.variants:
         if resolver.settings.rebuild and variant.name in lab.rebuilt():
             what = f"{lab.name}: {variant.name}"
             measured[variant.name] = rebuild_of(
-                variant, measured[variant.name], requests[variant.name], previous, what=what, echo=echo
+                variant,
+                measured[variant.name],
+                requests[variant.name],
+                previous,
+                what=what,
+                echo=echo,
+                rebuilt=rebuilt and variant.name not in claimed,
             )
     return measured
 
@@ -390,10 +419,13 @@ def measure(
     builder: str | None,
     echo: Callable[[str], None],
     previous: Results | None = None,
+    rebuilt: bool = False,
 ) -> dict[str, Measured]:
     """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so)."""
     with build_folder(folder, lab, echo) as source:
-        return _measure_all(lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo, previous=previous)
+        return _measure_all(
+            lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo, previous=previous, rebuilt=rebuilt
+        )
 
 
 def judge(
@@ -419,20 +451,40 @@ def judge(
 
 
 def with_pull_figures(
-    lab: Lab, measured: Mapping[str, Measured], pulls: PullBench, previous: Results | None = None
+    lab: Lab,
+    measured: Mapping[str, Measured],
+    pulls: PullBench,
+    previous: Results | None = None,
+    *,
+    rebuilt: bool = False,
+    echo: Callable[[str], None] = lambda line: None,
 ) -> dict[str, Measured]:
     """``measured`` with each variant's compressed size and cold pull times, as far as ``pulls`` measures them,
-    and the compression matrix of the variants it covers: the one ``previous`` records for the same image
-    when it is complete, else measured now."""
+    and the compression matrix of the variants it covers: the one ``previous`` records when it is complete,
+    for the same image or, with ``rebuilt``, for the same recipe built before, where no compression claim
+    reads the variant (:func:`checks.model.pulls.recorded_matrix`); else measured now."""
     if not pulls.setting.sizes:
         return dict(measured)
-    links = link_plan(claim.check for claim in lab.claims)
-    plan = run_plan(list(measured), (claim.check for claim in lab.claims), pulls.setting.runs)
+    kinds = [claim.check for claim in lab.claims]
+    links = link_plan(kinds)
+    plan = run_plan(list(measured), kinds, pulls.setting.runs)
     timed = pulls.setting.pulls
+    claimed = lab.read_by(lambda kind: kind.needs_compressions)
     recorded = {
-        name: recorded_matrix(previous.variants.get(name) if previous else None, measured[name].image_id, timed=timed)
-        for name in matrix_plan(list(measured), (claim.check for claim in lab.claims), CHARTED)
+        name: recorded_matrix(
+            previous.variants.get(name) if previous else None,
+            measured[name],
+            timed=timed,
+            rebuilt=rebuilt and name not in claimed,
+        )
+        for name in matrix_plan(list(measured), kinds, CHARTED)
     }
+    for name, found in recorded.items():
+        if found is not None and previous is not None and previous.variants[name].image_id != measured[name].image_id:
+            echo(
+                f"{lab.name}: keeping the compression matrix recorded for {name}: built again by the same steps "
+                "into layers of the same sizes, and no claim reads it (--force measures it again)"
+            )
     figures = pulls.measure(
         lab.name,
         {name: m.image_id for name, m in measured.items()},
@@ -568,9 +620,14 @@ def verify(
 
     engine = docker.engine_versions()
     reuse = None if force else previous  # --force traces the floors again too
-    measured = measure(lab, folder, uses, resolver=resolver, builder=builder, echo=echo, previous=reuse)
+    # The same inputs built again (a new machine, an emptied cache): the figures no claim reads are kept
+    # for the same recipe, not only for the same image id.
+    rebuilt = reuse is not None and reuse.inputs_sha256 == digest
+    measured = measure(
+        lab, folder, uses, resolver=resolver, builder=builder, echo=echo, previous=reuse, rebuilt=rebuilt
+    )
     if pulls is not None:
-        measured = with_pull_figures(lab, measured, pulls, reuse)
+        measured = with_pull_figures(lab, measured, pulls, reuse, rebuilt=rebuilt, echo=echo)
     measured = kept_pull_figures(measured, previous, pulls)
     left_out, why = unjudged(lab, pulls)
     if not resolver.settings.floor and (unfloored := tuple(c.id for c in lab.claims if c.check.needs_floor)):

@@ -208,6 +208,18 @@ class Measured:
             return None
         return self.runtime_bytes / self.size_bytes if self.size_bytes > 0 else 0.0
 
+    def built_like(self, other: Measured) -> bool:
+        """True when ``other`` was built by the same steps into layers of the same sizes, to the byte: the same
+        recipe built again.  Its id can still differ, and does on a new machine for most lab images: file times,
+        and logs and bytecode that record a time, change a layer's bytes but not its size (see the guide's
+        reproducibility table)."""
+        steps = [(layer.created_by, layer.size_bytes) for layer in self.layers]
+        return (
+            bool(steps)
+            and self.size_bytes == other.size_bytes
+            and steps == [(layer.created_by, layer.size_bytes) for layer in other.layers]
+        )
+
     def shared_pull(self, held: str) -> SharedPull | None:
         """Its pull on a node that holds ``held``, or None when not measured."""
         return next((pull for pull in self.shared_pulls if pull.held == held), None)

@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,14 +98,18 @@ class Lab:
     def variant(self, name: str) -> Variant:
         return next(v for v in self.variants if v.name == name)
 
+    def read_by(self, kinds: Callable[[Kind], bool]) -> frozenset[str]:
+        """The variants read by the claims whose kind ``kinds`` accepts (``lambda k: k.needs_floor``)."""
+        return frozenset(v for c in self.claims if kinds(c.check) for v in c.check.variants())
+
     def rebuilt(self) -> tuple[str, ...]:
         """The variants built once more for reproducibility: ``after``, and any a ``reproducible`` claim reads."""
-        named = [v for c in self.claims if c.check.needs_rebuild for v in c.check.variants()]
+        named = self.read_by(lambda kind: kind.needs_rebuild)
         return tuple(v.name for v in self.variants if v.name == "after" or v.name in named)
 
     def released(self) -> tuple[str, ...]:
         """The variants built once per release, for the update claims that read them."""
-        named = {v for c in self.claims if c.check.needs_releases for v in c.check.variants()}
+        named = self.read_by(lambda kind: kind.needs_releases)
         return tuple(v.name for v in self.variants if v.name in named)
 
 
