@@ -25,7 +25,7 @@ from checks.model.compression import (
     unpack_seconds,
 )
 from checks.model.measured import Compressed, Layer, Measured
-from checks.model.pulls import PullFigures, PullSettings, matrix_complete, recorded_matrix
+from checks.model.pulls import PullFigures, PullSettings, matrix_complete, recorded_matrix, recorded_pulls
 from checks.model.results import Results, from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
 
@@ -239,12 +239,22 @@ def built(image: str, *sizes: int, compressions: tuple[Compressed, ...] = ()) ->
     )
 
 
+def test_a_layer_of_the_same_recipe_may_move_by_a_package_update_one_percent_and_at_most_64_kib():
+    old = built("sha256:aa", 700, 300, 10_000_000)
+    assert old.built_like(built("sha256:bb", 703, 297, 10_000_000))
+    assert not old.built_like(built("sha256:bb", 708, 300, 10_000_000))
+    assert old.built_like(built("sha256:bb", 700, 300, 10_000_000 + 64 * 1024))
+    assert not old.built_like(built("sha256:bb", 700, 300, 10_000_000 + 64 * 1024 + 1))
+    assert not old.built_like(built("sha256:bb", 700, 300))
+    assert not built("sha256:aa", 0, 300).built_like(built("sha256:bb", 1, 300))
+
+
 def test_a_rebuild_of_the_same_recipe_keeps_the_matrix_only_when_allowed_and_every_layer_matches():
     old = built("sha256:aa", 700, 300, compressions=matrix(400))
     again = built("sha256:bb", 700, 300)
     assert recorded_matrix(old, again, timed=True, rebuilt=True) == old.compressions
     assert recorded_matrix(old, again, timed=True) is None  # a claim reads it, or the inputs changed
-    assert recorded_matrix(old, built("sha256:bb", 700, 301), timed=True, rebuilt=True) is None
+    assert recorded_matrix(old, built("sha256:bb", 700, 310), timed=True, rebuilt=True) is None
     assert recorded_matrix(old, built("sha256:bb", 1000), timed=True, rebuilt=True) is None
     other_step = dataclasses.replace(again, layers=(again.layers[0], Layer(size_bytes=300, created_by="RUN other")))
     assert recorded_matrix(old, other_step, timed=True, rebuilt=True) is None
@@ -262,46 +272,98 @@ rows = matrix  # the helper's name, where ``matrix`` is PullBench.measure's argu
 
 @dataclass
 class MatrixBench:
-    """A bench that records which variants it was asked to compress, and measures each the same way."""
+    """A bench that records what it was asked to push and compress, and measures each the same way."""
 
     setting: PullSettings = dataclasses.field(default_factory=PullSettings)
     asked: list[str] = dataclasses.field(default_factory=list)
+    pushed: list[str] = dataclasses.field(default_factory=list)
+    calls: int = 0
 
     def measure(self, lab, images, links, plan, *, releases, shared, matrix):
-        self.asked, compressed = list(matrix), matrix
+        self.asked, self.pushed, compressed = list(matrix), list(images), matrix
+        self.calls += 1
         return {
             v: PullFigures(
-                compressed_size_bytes=400,
-                pull_runs=(2.0,),
-                layer_blobs=(400,),
+                compressed_size_bytes=410,
+                pull_runs=(3.0,),
+                layer_blobs=(410,),
                 compressions=rows(300) if v in compressed else (),
             )
             for v in images
         }
 
 
-def test_a_rebuilt_lab_measures_the_matrix_only_of_what_a_compression_claim_reads():
-    lab = Lab(
-        name="lab-9-demo",
-        title="t",
-        page="p",
-        variants=(Variant(name="before", dockerfile="b"), Variant(name="after", dockerfile="a")),
-        claims=(Claim(id="L9.1", text="z", check=CompressionRatio(variant="before", compression="zstd-3", max=0.9)),),
-    )
+def demo_lab(*claims: Claim) -> Lab:
+    variants = (Variant(name="before", dockerfile="b"), Variant(name="after", dockerfile="a"))
+    return Lab(name="lab-9-demo", title="t", page="p", variants=variants, claims=claims)
+
+
+def rebuilt_pair() -> tuple[Results, dict[str, Measured]]:
     old = results(
         before=built("sha256:b1", 700, 300, compressions=matrix(400)),
         after=built("sha256:a1", 70, compressions=matrix(40)),
     )
-    now = {"before": built("sha256:b2", 700, 300), "after": built("sha256:a2", 70)}
+    return old, {"before": built("sha256:b2", 700, 300), "after": built("sha256:a2", 70)}
+
+
+def test_a_rebuilt_lab_measures_the_matrix_only_of_what_a_compression_claim_reads():
+    lab = demo_lab(
+        Claim(id="L9.1", text="z", check=CompressionRatio(variant="before", compression="zstd-3", max=0.9)),
+        Claim(id="L9.2", text="p", check=PullSpeedup(variant="after", of="before", min=1.1)),
+    )
+    old, now = rebuilt_pair()
     bench = MatrixBench()
     lines: list[str] = []
     got = with_pull_figures(lab, now, bench, old, rebuilt=True, echo=lines.append)  # type: ignore[arg-type]
     assert bench.asked == ["before"]
+    assert bench.pushed == ["before", "after"]  # a pull claim reads both
     assert got["after"].compressions == old.variants["after"].compressions
+    assert got["after"].pull_runs == (3.0,)
     assert got["before"].compressions == matrix(300)
     assert any("keeping the compression matrix recorded for after" in line for line in lines)
     with_pull_figures(lab, now, bench, old, echo=lines.append)  # type: ignore[arg-type]
     assert bench.asked == ["before", "after"]  # inputs changed: nothing is taken for a rebuild
+
+
+def test_a_rebuilt_variant_no_claim_pulls_keeps_its_pushed_size_and_pulls_and_is_not_pushed():
+    lab = demo_lab(Claim(id="L9.1", text="z", check=CompressionRatio(variant="before", compression="zstd-3", max=0.9)))
+    old, now = rebuilt_pair()
+    bench = MatrixBench()
+    lines: list[str] = []
+    got = with_pull_figures(lab, now, bench, old, rebuilt=True, echo=lines.append)  # type: ignore[arg-type]
+    assert bench.pushed == ["before"]
+    assert got["after"].image_id == "sha256:a2"
+    assert (got["after"].compressed_size_bytes, got["after"].pull_runs) == (400, (2.0,))
+    assert got["after"].compressions == old.variants["after"].compressions
+    assert (got["before"].compressed_size_bytes, got["before"].pull_runs) == (410, (3.0,))
+    assert any("keeping the compressed size and pull times recorded for after" in line for line in lines)
+    # with no claim at all, nothing is pushed
+    unclaimed = MatrixBench()
+    got = with_pull_figures(demo_lab(), now, unclaimed, old, rebuilt=True)  # type: ignore[arg-type]
+    assert unclaimed.calls == 0
+    assert got["before"].compressed_size_bytes == 400
+    # a layer that grew: pushed and pulled again
+    grown = {**now, "after": built("sha256:a2", 80)}
+    again = MatrixBench()
+    got = with_pull_figures(demo_lab(), grown, again, old, rebuilt=True)  # type: ignore[arg-type]
+    assert again.pushed == ["after"]
+    assert got["after"].compressed_size_bytes == 410
+
+
+def test_recorded_pulls_stand_only_when_complete_for_what_the_run_measures():
+    old = built("sha256:a1", 70, compressions=matrix(40))
+    again = built("sha256:a2", 70)
+    assert recorded_pulls(old, again, pulls=1, charted=True, timed=True, rebuilt=True) is old
+    assert recorded_pulls(old, again, pulls=1, charted=True, timed=True) is None  # not the same recipe
+    assert recorded_pulls(old, old, pulls=1, charted=True, timed=True) is old  # the same image
+    assert recorded_pulls(old, again, pulls=3, charted=True, timed=True, rebuilt=True) is None
+    assert recorded_pulls(old, again, pulls=3, charted=True, timed=False, rebuilt=True) is old
+    bare = dataclasses.replace(old, compressions=())
+    assert recorded_pulls(bare, again, pulls=1, charted=True, timed=True, rebuilt=True) is None
+    assert recorded_pulls(bare, again, pulls=0, charted=False, timed=True, rebuilt=True) is bare
+    unsized = dataclasses.replace(old, compressed_size_bytes=None)
+    assert recorded_pulls(unsized, again, pulls=0, charted=False, timed=False, rebuilt=True) is None
+    assert recorded_pulls(None, again, pulls=0, charted=False, timed=False, rebuilt=True) is None
 
 
 def test_results_whose_ends_lack_the_matrix_are_measured_again_once_sizes_are():

@@ -39,6 +39,7 @@ from checks.model.pulls import (
     link_plan,
     matrix_complete,
     recorded_matrix,
+    recorded_pulls,
     run_plan,
     shared_plan,
     unmeasured,
@@ -460,15 +461,31 @@ def with_pull_figures(
     echo: Callable[[str], None] = lambda line: None,
 ) -> dict[str, Measured]:
     """``measured`` with each variant's compressed size and cold pull times, as far as ``pulls`` measures them,
-    and the compression matrix of the variants it covers: the one ``previous`` records when it is complete,
-    for the same image or, with ``rebuilt``, for the same recipe built before, where no compression claim
-    reads the variant (:func:`checks.model.pulls.recorded_matrix`); else measured now."""
+    and the compression matrix of the variants it covers.
+
+    What ``previous`` records is kept when it is complete, for the same image or, with ``rebuilt``, for the
+    same recipe built before: a variant no registry, pull, compression or update claim reads keeps all of
+    it and is not pushed (:func:`checks.model.pulls.recorded_pulls`); one that only no compression claim
+    reads keeps its matrix (:func:`checks.model.pulls.recorded_matrix`).  The rest is measured now."""
     if not pulls.setting.sizes:
         return dict(measured)
     kinds = [claim.check for claim in lab.claims]
-    links = link_plan(kinds)
     plan = run_plan(list(measured), kinds, pulls.setting.runs)
     timed = pulls.setting.pulls
+    charted = matrix_plan(list(measured), kinds, CHARTED)
+    read = lab.read_by(lambda k: k.needs_registry or k.needs_pulls or k.needs_compressions or k.needs_releases)
+    kept = {
+        name: earlier
+        for name, m in measured.items()
+        if name not in read
+        and previous is not None
+        and (
+            earlier := recorded_pulls(
+                previous.variants.get(name), m, pulls=plan[name], charted=name in charted, timed=timed, rebuilt=rebuilt
+            )
+        )
+        is not None
+    }
     claimed = lab.read_by(lambda kind: kind.needs_compressions)
     recorded = {
         name: recorded_matrix(
@@ -477,25 +494,50 @@ def with_pull_figures(
             timed=timed,
             rebuilt=rebuilt and name not in claimed,
         )
-        for name in matrix_plan(list(measured), kinds, CHARTED)
+        for name in charted
+        if name not in kept
     }
+    for name, earlier in kept.items():
+        if earlier.image_id != measured[name].image_id:
+            echo(
+                f"{lab.name}: keeping the compressed size and pull times recorded for {name}: built again by the same "
+                "steps into layers of the same sizes, and no claim reads them (--force measures them again)"
+            )
     for name, found in recorded.items():
         if found is not None and previous is not None and previous.variants[name].image_id != measured[name].image_id:
             echo(
                 f"{lab.name}: keeping the compression matrix recorded for {name}: built again by the same steps "
                 "into layers of the same sizes, and no claim reads it (--force measures it again)"
             )
-    figures = pulls.measure(
-        lab.name,
-        {name: m.image_id for name, m in measured.items()},
-        links,
-        plan,
-        releases={name: [r.image_id for r in m.releases] for name, m in measured.items() if m.releases},
-        shared=shared_plan(claim.check for claim in lab.claims),
-        matrix=[name for name, found in recorded.items() if found is None],
+    pushed = {name: m for name, m in measured.items() if name not in kept}
+    figures = (
+        pulls.measure(
+            lab.name,
+            {name: m.image_id for name, m in pushed.items()},
+            link_plan(kinds),
+            {name: plan[name] for name in pushed},
+            releases={name: [r.image_id for r in m.releases] for name, m in pushed.items() if m.releases},
+            shared=shared_plan(kinds),
+            matrix=[name for name, found in recorded.items() if found is None],
+        )
+        if pushed
+        else {}
     )
-    return {
+    done = {
         name: dataclasses.replace(
+            m,
+            compressed_size_bytes=kept[name].compressed_size_bytes,
+            new_compressed_bytes=kept[name].new_compressed_bytes,
+            pull_runs=kept[name].pull_runs,
+            link_pull_runs=kept[name].link_pull_runs,
+            compressions=kept[name].compressions,
+        )
+        for name, m in measured.items()
+        if name in kept
+    }
+    return {
+        name: done.get(name)
+        or dataclasses.replace(
             m,
             compressed_size_bytes=figures[name].compressed_size_bytes,
             pull_runs=figures[name].pull_runs,

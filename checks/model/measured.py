@@ -209,15 +209,17 @@ class Measured:
         return self.runtime_bytes / self.size_bytes if self.size_bytes > 0 else 0.0
 
     def built_like(self, other: Measured) -> bool:
-        """True when ``other`` was built by the same steps into layers of the same sizes, to the byte: the same
-        recipe built again.  Its id can still differ, and does on a new machine for most lab images: file times,
-        and logs and bytecode that record a time, change a layer's bytes but not its size (see the guide's
-        reproducibility table)."""
+        """True when ``other`` was built by the same steps into layers of the same sizes, each within
+        :func:`same_layer_size`: the same recipe built again.  Its id can still differ, and does on a new
+        machine for most lab images: file times, and logs and bytecode that record a time, change a layer's
+        bytes but not its size (see the guide's reproducibility table); a package that Debian's mirror
+        updated in between moves an apt layer by a few bytes."""
         steps = [(layer.created_by, layer.size_bytes) for layer in self.layers]
+        theirs = [(layer.created_by, layer.size_bytes) for layer in other.layers]
         return (
             bool(steps)
-            and self.size_bytes == other.size_bytes
-            and steps == [(layer.created_by, layer.size_bytes) for layer in other.layers]
+            and [step for step, _ in steps] == [step for step, _ in theirs]
+            and all(same_layer_size(a, b) for (_, a), (_, b) in zip(steps, theirs, strict=True))
         )
 
     def shared_pull(self, held: str) -> SharedPull | None:
@@ -231,6 +233,21 @@ class Measured:
     def runs_over(self, link: float | None) -> tuple[float, ...]:
         """The cold pulls over a link of ``link`` Mbit/s, or over loopback when None."""
         return self.pull_runs if link is None else tuple(self.link_pull_runs.get(link_key(link), ()))
+
+
+#: How much a layer of the same recipe, built again on another machine, may differ in size and still count
+#: as the same build (:meth:`Measured.built_like`): 1 % of it, and never more than 64 KiB.  A new machine
+#: installs what Debian's mirror serves that day; seen between two machines: apt layers of the python, golang
+#: and node stand-ins 4 to 6 bytes apart, lab 3's own apt layer 4097 bytes and lab 8's npm layer 1808 bytes
+#: (two builds on one machine gave the same sizes, to the byte).  An edit to a lab's files moves its inputs
+#: digest instead, and a package that grew by more is a different build.
+LAYER_SLACK = (0.01, 64 * 1024)
+
+
+def same_layer_size(a: int, b: int) -> bool:
+    """True when layer sizes ``a`` and ``b`` (bytes) are the same within :data:`LAYER_SLACK`."""
+    share, most = LAYER_SLACK
+    return abs(a - b) <= min(most, share * max(a, b))
 
 
 def link_key(mbit: float) -> str:

@@ -251,6 +251,29 @@ def recorded_matrix(
     return None
 
 
+def recorded_pulls(
+    old: Measured | None, new: Measured, *, pulls: int, charted: bool, timed: bool, rebuilt: bool = False
+) -> Measured | None:
+    """``old``, when its compressed size, cold pulls and compression matrix stand for image ``new`` and are
+    complete for what this run measures (``pulls`` cold pulls when ``timed``; the matrix when ``charted``);
+    None when ``new`` must be pushed and pulled.  For a variant no registry, pull, compression or update
+    claim reads: the caller decides that.
+
+    The same image pushes the same bytes; with ``rebuilt``, the same recipe built again
+    (:meth:`Measured.built_like`) is kept too, as for :func:`recorded_matrix`: on a new machine, pushing and
+    pulling every image of labs whose claims read no pull took most of a cold run's registry time (README).
+    Its figures are those of the build that measured them."""
+    if old is None or old.compressed_size_bytes is None:
+        return None
+    if timed and len(old.pull_runs) < pulls:
+        return None
+    if charted and not matrix_complete(old.compressions, timed=timed):
+        return None
+    if old.image_id == new.image_id or (rebuilt and old.built_like(new)):
+        return old
+    return None
+
+
 # ---------------------------------------------------------------------------
 # The guide's chart: pull time against compressed size, over every image.
 
