@@ -213,7 +213,7 @@ class Measured:
         :func:`same_layer_size`: the same recipe built again.  Its id can still differ, and does on a new
         machine for most lab images: file times, and logs and bytecode that record a time, change a layer's
         bytes but not its size (see the guide's reproducibility table); a package that Debian's mirror
-        updated in between moves an apt layer by a few bytes."""
+        updated in between can move an apt layer by a few bytes."""
         steps = [(layer.created_by, layer.size_bytes) for layer in self.layers]
         theirs = [(layer.created_by, layer.size_bytes) for layer in other.layers]
         return (
