@@ -523,21 +523,10 @@ def with_pull_figures(
         if pushed
         else {}
     )
-    done = {
-        name: dataclasses.replace(
-            m,
-            compressed_size_bytes=kept[name].compressed_size_bytes,
-            new_compressed_bytes=kept[name].new_compressed_bytes,
-            pull_runs=kept[name].pull_runs,
-            link_pull_runs=kept[name].link_pull_runs,
-            compressions=kept[name].compressions,
-        )
-        for name, m in measured.items()
-        if name in kept
-    }
     return {
-        name: done.get(name)
-        or dataclasses.replace(
+        name: recorded_figures(m, kept[name])
+        if name in kept
+        else dataclasses.replace(
             m,
             compressed_size_bytes=figures[name].compressed_size_bytes,
             pull_runs=figures[name].pull_runs,
@@ -572,15 +561,21 @@ def kept_pull_figures(
         if old is None or old.image_id != m.image_id:
             kept[name] = m
             continue
-        kept[name] = dataclasses.replace(
-            m,
-            compressed_size_bytes=m.compressed_size_bytes if sizes else old.compressed_size_bytes,
-            new_compressed_bytes=m.new_compressed_bytes if sizes else old.new_compressed_bytes,
-            pull_runs=m.pull_runs if times else old.pull_runs,
-            link_pull_runs=m.link_pull_runs if times else old.link_pull_runs,
-            compressions=m.compressions if sizes else old.compressions,
-        )
+        kept[name] = recorded_figures(m, old, sizes=not sizes, times=not times)
     return kept
+
+
+def recorded_figures(m: Measured, old: Measured, *, sizes: bool = True, times: bool = True) -> Measured:
+    """``m`` with ``old``'s figures from the registry: its compressed sizes and compression matrix (``sizes``)
+    and its cold pulls (``times``)."""
+    return dataclasses.replace(
+        m,
+        compressed_size_bytes=old.compressed_size_bytes if sizes else m.compressed_size_bytes,
+        new_compressed_bytes=old.new_compressed_bytes if sizes else m.new_compressed_bytes,
+        compressions=old.compressions if sizes else m.compressions,
+        pull_runs=old.pull_runs if times else m.pull_runs,
+        link_pull_runs=old.link_pull_runs if times else m.link_pull_runs,
+    )
 
 
 def lacks_pull_figures(previous: Results, pulls: PullBench | None, kinds: Sequence[Kind] = ()) -> bool:

@@ -239,8 +239,8 @@ class Measured:
 #: as the same build (:meth:`Measured.built_like`): 1 % of it, and never more than 64 KiB.  A new machine
 #: installs what Debian's mirror serves that day; seen between two machines: apt layers of the python, golang
 #: and node stand-ins 4 to 6 bytes apart, lab 3's own apt layer 4097 bytes and lab 8's npm layer 1808 bytes
-#: (two builds on one machine gave the same sizes, to the byte).  An edit to a lab's files moves its inputs
-#: digest instead, and a package that grew by more is a different build.
+#: (two builds of the python stand-in on one machine gave the same sizes, to the byte).  An edit to a lab's
+#: files moves its inputs digest instead, and a package that grew by more is a different build.
 LAYER_SLACK = (0.01, 64 * 1024)
 
 
