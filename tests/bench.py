@@ -8,9 +8,16 @@
     python tests/bench.py --analyze  also `python -m checks analyze` against dive on the same
                                      ~1 GB image (lab 4's before), 3 runs each, interleaved;
                                      prints both medians, the ratio, and whether the numbers agree
+    python tests/bench.py --reference  only the CPU reference (below), to weigh this machine against the
+                                     one the recorded figures come from
     python tests/bench.py --timings  also per lab: a cold grade of the reference answer on a fresh
                                      engine (empty build cache, base images loaded first), then a
                                      warm grade right after; writes docs/workshop-timings.json
+
+Every run starts with the CPU reference (:func:`cpu_reference`), a fixed job
+whose seconds say how fast this machine computes; each file above records it
+beside its figures, so that a time from one machine can be weighed against
+another's.  Run the bench with nothing else at work on the machine.
 
 Labs are verified from a temporary copy, so the recorded results.json files
 are never touched.  Figures are printed, never asserted: targets live here,
@@ -22,7 +29,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import lzma
 import os
+import random
 import re
 import shutil
 import statistics
@@ -30,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +63,51 @@ PHASES = (
     ("registry pushes", ("pulls: ", ": pushed ")),
     ("analysis", (": analyzing the images",)),
 )
+
+
+#: The CPU reference's input: this many words drawn, with this seed, from a vocabulary drawn with it too.
+REFERENCE_WORDS, REFERENCE_SEED = 500_000, 2026
+
+
+def reference_text(words: int = REFERENCE_WORDS, seed: int = REFERENCE_SEED) -> bytes:
+    """The same text on every machine: word-like, so that xz searches for matches as it does in real files."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocabulary = ["".join(rng.choices(letters, k=rng.randint(2, 12))) for _ in range(20_000)]
+    return " ".join(rng.choices(vocabulary, k=words)).encode()
+
+
+def compress_seconds(data: bytes) -> float:
+    """Wall seconds of one xz (preset 6) compression of ``data``."""
+    start = time.perf_counter()
+    lzma.compress(data, preset=6)
+    return time.perf_counter() - start
+
+
+def cpu_reference(runs: int = 3, words: int = REFERENCE_WORDS) -> dict[str, float | int]:
+    """Median seconds of xz compressing :func:`reference_text` on one core, and of one such job on every core
+    at once (the slowest of them): builds here compile with ``make -j`` and two stand-ins build at a time, so
+    a machine whose cores slow each other down shows it in the second figure."""
+    data = reference_text(words)
+    cores = os.cpu_count() or 1
+    one = statistics.median(compress_seconds(data) for _ in range(runs))
+    with ProcessPoolExecutor(cores) as pool:
+        every = statistics.median(max(pool.map(compress_seconds, [data] * cores)) for _ in range(runs))
+    return {
+        "words": words,
+        "runs": runs,
+        "cores": cores,
+        "one_core_seconds": round(one, 2),
+        "every_core_seconds": round(every, 2),
+    }
+
+
+def describe_reference(reference: dict[str, float | int]) -> str:
+    return (
+        f"CPU reference (xz -6 of {reference['words']:,} seeded words), median of {reference['runs']}: "
+        f"{reference['one_core_seconds']} s on one core, {reference['every_core_seconds']} s on each of "
+        f"{reference['cores']} cores at once"
+    )
 
 
 def phase_of(line: str) -> str | None:
@@ -92,9 +147,11 @@ def verify(
     env: dict[str, str],
     breakdown: dict[str, float] | None = None,
     standins: dict[str, float] | None = None,
+    *,
+    live: bool = False,
 ) -> float:
     """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`, and
-    ``standins`` with :func:`standin_seconds`."""
+    ``standins`` with :func:`standin_seconds`; with ``live``, print each line that starts a new phase."""
     start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "checks", "verify", *map(str, labs)],
@@ -105,7 +162,13 @@ def verify(
         text=True,
     )
     assert process.stderr is not None
-    lines = [(time.monotonic() - start, line.rstrip("\n")) for line in process.stderr]
+    lines: list[tuple[float, str]] = []
+    current = None
+    for raw in process.stderr:
+        lines.append((time.monotonic() - start, raw.rstrip("\n")))
+        if live and (phase := phase_of(lines[-1][1])) not in (None, current):
+            current = phase
+            print(f"  {lines[-1][0] / 60:5.1f} min  {phase}: {lines[-1][1][:100]}", flush=True)
     seconds = time.monotonic() - start
     if process.wait():
         tail = "\n".join(line for _, line in lines)[-2000:]
@@ -227,11 +290,12 @@ def lab_timings(lab: Path, env: dict[str, str]) -> dict[str, float | None]:
     return {"cold_seconds": cold, "warm_seconds": warm}
 
 
-def timings(labs: list[Path], env: dict[str, str], out: Path = TIMINGS) -> None:
+def timings(labs: list[Path], env: dict[str, str], reference: dict[str, float | int], out: Path = TIMINGS) -> None:
     """Time every lab's grade, cold and warm, and write ``out`` (see :data:`TIMINGS`)."""
     figures = {
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
+        "cpu_reference": reference,
         "labs": {},
     }
     for lab in labs:
@@ -240,11 +304,14 @@ def timings(labs: list[Path], env: dict[str, str], out: Path = TIMINGS) -> None:
     print(f"bench: wrote {out.relative_to(ROOT)}")
 
 
-def write_standin_timings(spent: dict[str, float], out: Path = STANDIN_TIMINGS) -> None:
+def write_standin_timings(
+    spent: dict[str, float], reference: dict[str, float | int], out: Path = STANDIN_TIMINGS
+) -> None:
     """Record a cold run's stand-in build times (see :data:`STANDIN_TIMINGS`)."""
     figures = {
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
+        "cpu_reference": reference,
         "bases": dict(sorted(spent.items())),
     }
     out.write_text(json.dumps(figures, indent=2) + "\n")
@@ -265,13 +332,21 @@ def main() -> None:
     parser.add_argument(
         "--only-timings", action="store_true", help="skip the warm `make check` figures (with --timings)"
     )
+    parser.add_argument(
+        "--reference", action="store_true", help="only print the CPU reference (under a minute), to weigh figures"
+    )
     args = parser.parse_args()
+    if args.reference:
+        print(describe_reference(cpu_reference()))
+        return
     with tempfile.TemporaryDirectory(prefix="slimlab-bench-") as tmp:
         labs = copies(Path(tmp))
         env = dict(os.environ)
-        print(f"bench: {len(labs)} labs, {os.cpu_count()} cores")
+        print(f"bench: {len(labs)} labs, {os.cpu_count()} cores", flush=True)
+        reference = cpu_reference()
+        print(describe_reference(reference), flush=True)
         if args.timings:
-            timings(labs, env)
+            timings(labs, env, reference)
             if args.only_timings:
                 return
         verify(labs, env)  # bring the copies up to date; not timed
@@ -286,11 +361,12 @@ def main() -> None:
                 cold_env = {**env, "DOCKER_HOST": host, "SLIMLAB_PULL": "never"}
                 spent: dict[str, float] = {}
                 standins: dict[str, float] = {}
-                cold = verify(labs, cold_env, spent, standins)
+                print("bench: cold run started; each phase is named as it begins", flush=True)
+                cold = verify(labs, cold_env, spent, standins, live=True)
                 print(f"cold make check (a new machine: empty engine, recorded results.json): {cold:.0f} s")
                 print("  by phase: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spent.items()))
                 print("  stand-ins: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in standins.items()))
-                write_standin_timings(standins)
+                write_standin_timings(standins, reference)
                 print(f"warm right after, same engine: {verify(labs, cold_env):.2f} s")
 
 

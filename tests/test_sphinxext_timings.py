@@ -40,6 +40,18 @@ def test_caption_names_the_time_and_the_core_count():
     assert caption(DATA) == "Measured 2026-11-27 20:49 UTC on a 2-core machine by make bench."
 
 
+def test_caption_names_the_machine_s_speed_when_the_cpu_reference_was_measured():
+    data = {**DATA, "cpu_reference": {"cores": 2, "one_core_seconds": 8.42, "every_core_seconds": 9.1}}
+    assert caption(data) == (
+        "Measured 2026-11-27 20:49 UTC on a 2-core machine whose CPU reference takes 8.4 s on one core by make bench."
+    )
+
+
+@pytest.mark.parametrize("reference", [None, {}, {"one_core_seconds": None}, "8.4"])
+def test_a_file_without_a_usable_cpu_reference_names_only_the_cores(reference):
+    assert caption({**DATA, "cpu_reference": reference}).endswith("on a 2-core machine by make bench.")
+
+
 def test_a_missing_file_tells_to_run_make_bench(tmp_path):
     with pytest.raises(ValueError, match="make bench"):
         read_timings(tmp_path / "workshop-timings.json")
@@ -67,6 +79,13 @@ def test_a_stand_in_s_build_time_names_the_machine_and_the_day():
         "two stand-ins building at a time; the stand-ins it is built on are not counted)."
     )
     assert standin_build(STANDINS, "alpine").startswith("6.2 s on a 2-core machine")
+
+
+def test_a_stand_in_s_build_time_names_the_machine_s_speed_when_measured():
+    data = {**STANDINS, "cpu_reference": {"cores": 2, "one_core_seconds": 12.0, "every_core_seconds": 13.5}}
+    assert standin_build(data, "python:3.13-alpine").startswith(
+        "4.7 min on a 2-core machine whose CPU reference takes 12 s on one core, measured 2026-12-01"
+    )
 
 
 @pytest.mark.parametrize("data", [STANDINS, None])

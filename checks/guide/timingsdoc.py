@@ -55,22 +55,29 @@ def rows(data: Mapping[str, Any]) -> list[list[str]]:
     ]
 
 
+def machine(data: Mapping[str, Any]) -> str:
+    """The machine a file of figures was measured on: its cores, and its speed when the file records
+    ``make bench``'s CPU reference (tests/bench.py's ``cpu_reference``), so two files can be weighed."""
+    cores, reference = data.get("cores"), data.get("cpu_reference")
+    one_core = reference.get("one_core_seconds") if isinstance(reference, Mapping) else None
+    if cores and one_core is not None:
+        text = _("a {cores}-core machine whose CPU reference takes {seconds} on one core")
+        return text.format(cores=cores, seconds=seconds(one_core))
+    return _("a {cores}-core machine").format(cores=cores) if cores else _("one machine")
+
+
 def caption(data: Mapping[str, Any]) -> str:
-    cores = data.get("cores")
     when = str(data.get("measured_at", "?"))[:16].replace("T", " ")
-    if cores:
-        return _("Measured {when} UTC on a {cores}-core machine by make bench.").format(when=when, cores=cores)
-    return _("Measured {when} UTC on one machine by make bench.").format(when=when)
+    return _("Measured {when} UTC on {machine} by make bench.").format(when=when, machine=machine(data))
 
 
 def standin_build(data: Mapping[str, Any] | None, image: str) -> str:
     """What the stand-ins page says about how long ``image``'s stand-in takes to build from nothing."""
     spent = (data or {}).get("bases", {}).get(image)
-    if spent is None:
+    if data is None or spent is None:
         return _("not measured yet (make bench measures it, on an engine with an empty data root).")
-    when = str(data.get("measured_at", "?"))[:10] if data else "?"
     text = _(
-        "{seconds} on a {cores}-core machine, measured {when} by make bench (an engine with an empty data root, "
+        "{seconds} on {machine}, measured {when} by make bench (an engine with an empty data root, "
         "two stand-ins building at a time; the stand-ins it is built on are not counted)."
     )
-    return text.format(seconds=seconds(spent), cores=(data or {}).get("cores", "?"), when=when)
+    return text.format(seconds=seconds(spent), machine=machine(data), when=str(data.get("measured_at", "?"))[:10])
