@@ -17,7 +17,10 @@
 Every run starts with the CPU reference (:func:`cpu_reference`), a fixed job
 whose seconds say how fast this machine computes; each file above records it
 beside its figures, so that a time from one machine can be weighed against
-another's.  Run the bench with nothing else at work on the machine.
+another's.  The cold run also prints how busy the cores were in each phase
+(:func:`phase_busy`, from /proc/stat): a phase that leaves them idle could run
+its steps side by side, one that keeps them busy can only do less work.  Run
+the bench with nothing else at work on the machine.
 
 Labs are verified from a temporary copy, so the recorded results.json files
 are never touched.  Figures are printed, never asserted: targets live here,
@@ -129,6 +132,45 @@ def phases(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
     return {name: seconds for name, seconds in sorted(spent.items(), key=lambda item: -item[1]) if seconds >= 0.05}
 
 
+def cpu_times(stat: str) -> tuple[float, float]:
+    """(busy, all) CPU time since boot, summed over cores, from the text of /proc/stat: idle and iowait are
+    the only times not busy (guest time is already counted in user time)."""
+    fields = [float(value) for value in stat.splitlines()[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields + [0.0] * (8 - len(fields))
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+def read_cpu_times() -> tuple[float, float] | None:
+    try:
+        return cpu_times(Path("/proc/stat").read_text())
+    except (OSError, ValueError, IndexError):
+        return None  # not Linux, or no /proc: no CPU figures
+
+
+def phase_busy(
+    lines: list[tuple[float, str]], samples: dict[int, tuple[float, float]], end: tuple[float, float]
+) -> dict[str, float]:
+    """How busy the CPU was in each phase, 0 to 1, from the CPU times read as the line at each index of
+    ``samples`` was printed (the lines that start a phase) and at the end: whether the cores had work to
+    spare while that phase ran, which running its steps side by side could use."""
+    busy: dict[str, list[float]] = {}
+    current, since = "other", None
+    for index, (_, line) in enumerate(lines):
+        if (name := phase_of(line)) is None or index not in samples:
+            continue
+        if since is not None:
+            spent = busy.setdefault(current, [0.0, 0.0])
+            spent[0] += samples[index][0] - since[0]
+            spent[1] += samples[index][1] - since[1]
+        current, since = name, samples[index]
+    if since is not None:
+        spent = busy.setdefault(current, [0.0, 0.0])
+        spent[0] += end[0] - since[0]
+        spent[1] += end[1] - since[1]
+    return {name: used / total for name, (used, total) in busy.items() if total > 0}
+
+
 #: The progress line `checks verify` prints when a stand-in base is built (see checks.engine.bases).
 BUILT_STANDIN = re.compile(r"^base (?P<name>\S+): stand-in built in (?P<seconds>[0-9.]+) s$")
 
@@ -147,11 +189,14 @@ def verify(
     env: dict[str, str],
     breakdown: dict[str, float] | None = None,
     standins: dict[str, float] | None = None,
+    busy: dict[str, float] | None = None,
     *,
     live: bool = False,
 ) -> float:
-    """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`, and
-    ``standins`` with :func:`standin_seconds`; with ``live``, print each line that starts a new phase."""
+    """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`,
+    ``standins`` with :func:`standin_seconds` and ``busy`` with :func:`phase_busy`; with ``live``, print each
+    line that starts a new phase."""
+    samples: dict[int, tuple[float, float]] = {}
     start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "checks", "verify", *map(str, labs)],
@@ -166,10 +211,12 @@ def verify(
     current = None
     for raw in process.stderr:
         lines.append((time.monotonic() - start, raw.rstrip("\n")))
+        if busy is not None and phase_of(lines[-1][1]) is not None and (sample := read_cpu_times()):
+            samples[len(lines) - 1] = sample
         if live and (phase := phase_of(lines[-1][1])) not in (None, current):
             current = phase
             print(f"  {lines[-1][0] / 60:5.1f} min  {phase}: {lines[-1][1][:100]}", flush=True)
-    seconds = time.monotonic() - start
+    seconds, end = time.monotonic() - start, read_cpu_times()
     if process.wait():
         tail = "\n".join(line for _, line in lines)[-2000:]
         sys.exit(f"bench: verify failed (exit {process.returncode}):\n{tail}")
@@ -177,6 +224,8 @@ def verify(
         breakdown.update(phases(lines, seconds))
     if standins is not None:
         standins.update(standin_seconds(lines))
+    if busy is not None and end is not None:
+        busy.update(phase_busy(lines, samples, end))
     return seconds
 
 
@@ -361,10 +410,16 @@ def main() -> None:
                 cold_env = {**env, "DOCKER_HOST": host, "SLIMLAB_PULL": "never"}
                 spent: dict[str, float] = {}
                 standins: dict[str, float] = {}
+                busy: dict[str, float] = {}
                 print("bench: cold run started; each phase is named as it begins", flush=True)
-                cold = verify(labs, cold_env, spent, standins, live=True)
+                cold = verify(labs, cold_env, spent, standins, busy, live=True)
                 print(f"cold make check (a new machine: empty engine, recorded results.json): {cold:.0f} s")
                 print("  by phase: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spent.items()))
+                if busy:
+                    print(
+                        "  CPU busy (all cores) by phase: "
+                        + ", ".join(f"{name} {busy[name]:.0%}" for name in spent if name in busy)
+                    )
                 print("  stand-ins: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in standins.items()))
                 write_standin_timings(standins, reference)
                 print(f"warm right after, same engine: {verify(labs, cold_env):.2f} s")

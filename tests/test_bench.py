@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from bench import cpu_reference, describe_reference, phase_of, phases, reference_text, standin_seconds
+from bench import (
+    cpu_reference,
+    cpu_times,
+    describe_reference,
+    phase_busy,
+    phase_of,
+    phases,
+    reference_text,
+    standin_seconds,
+)
 
 LINES = [
     (0.0, "base python:3.13-trixie: building the local stand-in slimlab-base/python-3.13-trixie:e87 (first time only)"),
@@ -110,3 +119,32 @@ def test_the_cpu_reference_times_one_core_and_every_core_at_once():
     assert 0 < reference["every_core_seconds"] < 10
     assert (reference["words"], reference["runs"]) == (50_000, 1)
     assert describe_reference(reference).startswith("CPU reference (xz -6 of 50,000 seeded words), median of 1: ")
+
+
+# how busy the cores were in each phase, from /proc/stat read as each phase began
+
+
+def test_cpu_times_count_idle_and_iowait_as_the_only_time_not_busy():
+    stat = "cpu  100 5 20 300 40 1 2 3 7 0\ncpu0 50 2 10 150 20 0 1 1 0 0\nintr 1 2\n"
+    assert cpu_times(stat) == (131.0, 471.0)
+
+
+def test_cpu_times_of_an_old_kernel_without_steal_time():
+    assert cpu_times("cpu  10 0 10 80 0 0 0\n") == (20.0, 100.0)
+
+
+def test_phase_busy_charges_each_stretch_to_the_phase_that_began_it():
+    starts = [index for index, (_, line) in enumerate(LINES) if phase_of(line) is not None]
+    # (busy, all) read at each phase start: the stand-in stretch is half busy, the rest fully busy
+    samples, busy, total = {}, 0.0, 0.0
+    for index in starts:
+        samples[index] = (busy, total)
+        busy, total = (busy + 50.0, total + 100.0) if index == 0 else (busy + 10.0, total + 10.0)
+    result = phase_busy(LINES, samples, (busy, total))
+    assert result["stand-in bases"] == pytest.approx(0.5)
+    assert result["lab builds"] == pytest.approx(1.0)
+    assert set(result) == set(phases(LINES, 210.0))
+
+
+def test_phase_busy_without_samples_is_empty():
+    assert phase_busy(LINES, {}, (1.0, 2.0)) == {}
