@@ -17,10 +17,12 @@
 Every run starts with the CPU reference (:func:`cpu_reference`), a fixed job
 whose seconds say how fast this machine computes; each file above records it
 beside its figures, so that a time from one machine can be weighed against
-another's.  The cold run also prints how busy the cores were in each phase
-(:func:`phase_busy`, from /proc/stat): a phase that leaves them idle could run
-its steps side by side, one that keeps them busy can only do less work.  Run
-the bench with nothing else at work on the machine.
+another's; a cold run takes it again just before and just after, and says so
+when the machine's speed moved between the two (:func:`drift`).  The cold run
+also prints how busy the cores were in each phase (:func:`phase_busy`, from
+/proc/stat): a phase that leaves them idle could run its steps side by side,
+one that keeps them busy can only do less work.  Run the bench with nothing
+else at work on the machine.
 
 Labs are verified from a temporary copy, so the recorded results.json files
 are never touched.  Figures are printed, never asserted: targets live here,
@@ -103,6 +105,16 @@ def cpu_reference(runs: int = 3, words: int = REFERENCE_WORDS) -> dict[str, floa
         "one_core_seconds": round(one, 2),
         "every_core_seconds": round(every, 2),
     }
+
+
+#: How far the CPU reference may move between the start and the end of a cold run before the bench says
+#: that the machine's speed changed under it (a shared virtual machine can slow down by a third for minutes).
+DRIFT_WARN = 0.15
+
+
+def drift(before: dict[str, float | int], after: dict[str, float | int]) -> float:
+    """How much slower (above 0) or faster (below 0) one core computed at the end than at the start."""
+    return float(after["one_core_seconds"]) / float(before["one_core_seconds"]) - 1
 
 
 def describe_reference(reference: dict[str, float | int]) -> str:
@@ -354,13 +366,18 @@ def timings(labs: list[Path], env: dict[str, str], reference: dict[str, float | 
 
 
 def write_standin_timings(
-    spent: dict[str, float], reference: dict[str, float | int], out: Path = STANDIN_TIMINGS
+    spent: dict[str, float],
+    reference: dict[str, float | int],
+    after: dict[str, float | int] | None = None,
+    out: Path = STANDIN_TIMINGS,
 ) -> None:
-    """Record a cold run's stand-in build times (see :data:`STANDIN_TIMINGS`)."""
+    """Record a cold run's stand-in build times (see :data:`STANDIN_TIMINGS`), with the CPU reference taken
+    just before the run and, when given, the one taken just after it."""
     figures = {
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
         "cpu_reference": reference,
+        **({"cpu_reference_after": after} if after else {}),
         "bases": dict(sorted(spent.items())),
     }
     out.write_text(json.dumps(figures, indent=2) + "\n")
@@ -406,6 +423,9 @@ def main() -> None:
         if args.cold:
             # As on a new machine: a fresh clone's results.json files (the copies', brought up to date above)
             # and an engine that holds nothing, so every base and every image is built again.
+            # Again, right before the run it weighs: the warm runs above can take many minutes.
+            reference = cpu_reference()
+            print("before the cold run: " + describe_reference(reference), flush=True)
             with fresh_engine() as host:
                 cold_env = {**env, "DOCKER_HOST": host, "SLIMLAB_PULL": "never"}
                 spent: dict[str, float] = {}
@@ -421,7 +441,14 @@ def main() -> None:
                         + ", ".join(f"{name} {busy[name]:.0%}" for name in spent if name in busy)
                     )
                 print("  stand-ins: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in standins.items()))
-                write_standin_timings(standins, reference)
+                after = cpu_reference()
+                print("after the cold run: " + describe_reference(after))
+                if abs(moved := drift(reference, after)) > DRIFT_WARN:
+                    print(
+                        f"bench: warning: the CPU reference moved by {moved:+.0%} during the cold run, so this "
+                        "machine's speed changed under it; its figures are less comparable than usual"
+                    )
+                write_standin_timings(standins, reference, after)
                 print(f"warm right after, same engine: {verify(labs, cold_env):.2f} s")
 
 

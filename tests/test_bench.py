@@ -7,6 +7,7 @@ from bench import (
     cpu_reference,
     cpu_times,
     describe_reference,
+    drift,
     phase_busy,
     phase_of,
     phases,
@@ -110,6 +111,13 @@ def test_the_reference_text_is_the_same_on_every_call_and_depends_on_the_seed():
 def test_the_reference_text_repeats_words_as_real_text_does():
     words = reference_text(100_000).split()
     assert 10_000 < len(set(words)) < len(words) / 4
+
+
+def test_drift_is_how_much_slower_one_core_computed_at_the_end():
+    before = {"one_core_seconds": 2.0, "every_core_seconds": 2.1}
+    assert drift(before, {"one_core_seconds": 3.0, "every_core_seconds": 3.2}) == pytest.approx(0.5)
+    assert drift(before, {"one_core_seconds": 1.5, "every_core_seconds": 1.6}) == pytest.approx(-0.25)
+    assert drift(before, before) == 0
 
 
 def test_the_cpu_reference_times_one_core_and_every_core_at_once():
