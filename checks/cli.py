@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.pullbench import PullBench
-from checks.engine.verify import base_names, verify
+from checks.engine.verify import base_names, measure_early_all, verify
 from checks.learner import report
 from checks.model import i18n, links
 from checks.model.errors import UsageError
@@ -44,7 +44,9 @@ LABS = ROOT / "labs"
 
 
 def echo(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    # one write per line: builds beside each other print from several threads
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def all_labs(labs: Path = LABS) -> list[Path]:
@@ -74,29 +76,28 @@ def _builder(args: argparse.Namespace) -> str | None:
     return args.builder or os.environ.get("BUILDX_BUILDER") or None
 
 
-def _bases_of(folder: Path) -> list[str]:
-    """The bases a lab names; none when its spec does not load (its verify then says why, in its turn)."""
-    try:
-        return base_names(load(folder), folder)
-    except UsageError:
-        return []
-
-
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     if not folders:
         raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
     builder = _builder(args)
     resolver = Resolver(echo=echo, builder=builder, settings=settings)
-    # Every lab's bases first, so that stand-ins can build side by side; a spec error waits for its lab.
-    resolver.prepare(name for folder in folders for name in _bases_of(folder))
     failures: list[str] = []
     # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
     with PullBench(wanted(settings), echo=echo, settings=settings) as pulls:
+        early = measure_early_all(folders, resolver, echo=echo, builder=builder, force=args.force, pulls=pulls)
         for folder in folders:
             start = time.monotonic()
             say_if_unreadable(folder / RESULTS_NAME)
-            outcome = verify(folder, resolver=resolver, echo=echo, builder=builder, force=args.force, pulls=pulls)
+            outcome = verify(
+                folder,
+                resolver=resolver,
+                echo=echo,
+                builder=builder,
+                force=args.force,
+                pulls=pulls,
+                early=early.get(folder),
+            )
             print(report.summary(outcome.results, skipped=outcome.skipped))
             print(analysis_and_lint(folder, outcome.results, settings.docs_url))
             written = "results.json updated" if outcome.written else "results.json unchanged"

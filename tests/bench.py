@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.engine.fresh_engine import fresh_engine  # noqa: E402
+from checks.engine.verify import EARLY_DONE  # noqa: E402
 from checks.model.standins import STANDIN_TIMINGS_NAME  # noqa: E402
 
 #: What each progress line of `checks verify` starts, by the text it starts with: every second until the
@@ -132,10 +133,24 @@ def phase_of(line: str) -> str | None:
     return next((name for name, marks in PHASES if any(mark in line for mark in marks)), "other")
 
 
+#: What `checks verify` does before its line :data:`~checks.engine.verify.EARLY_DONE`: stand-ins and every lab's
+#: builds, smoke tests, floors and analyses, two at a time, so no line there says which one the seconds went to.
+SIDE_BY_SIDE = "stand-ins and lab builds, side by side"
+
+
+def early_end(lines: list[tuple[float, str]]) -> int | None:
+    """The index of the line that ends the side-by-side phase; None when the run printed none."""
+    return next((index for index, (_, line) in enumerate(lines) if line.startswith(EARLY_DONE)), None)
+
+
 def phases(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
-    """Seconds spent in each phase, from (seconds since the start, line) pairs and the run's total seconds."""
+    """Seconds spent in each phase, from (seconds since the start, line) pairs and the run's total seconds:
+    up to :func:`early_end`, all of them :data:`SIDE_BY_SIDE`; after it, the phase each progress line starts."""
     spent: dict[str, float] = {}
     current, since = "other", 0.0
+    if (cut := early_end(lines)) is not None:
+        spent[SIDE_BY_SIDE] = since = lines[cut][0]
+        lines = lines[cut + 1 :]
     for at, line in lines:
         if (name := phase_of(line)) is not None:
             spent[current] = spent.get(current, 0.0) + at - since
@@ -167,9 +182,13 @@ def phase_busy(
     ``samples`` was printed (the lines that start a phase) and at the end: whether the cores had work to
     spare while that phase ran, which running its steps side by side could use."""
     busy: dict[str, list[float]] = {}
-    current, since = "other", None
+    current, since, start = "other", None, 0
+    if (cut := early_end(lines)) is not None and cut in samples and samples:
+        first = samples[min(samples)]
+        busy[SIDE_BY_SIDE] = [samples[cut][0] - first[0], samples[cut][1] - first[1]]
+        since, start = samples[cut], cut + 1
     for index, (_, line) in enumerate(lines):
-        if (name := phase_of(line)) is None or index not in samples:
+        if index < start or (name := phase_of(line)) is None or index not in samples:
             continue
         if since is not None:
             spent = busy.setdefault(current, [0.0, 0.0])
@@ -220,13 +239,16 @@ def verify(
     )
     assert process.stderr is not None
     lines: list[tuple[float, str]] = []
-    current = None
+    current, side_by_side = None, True
     for raw in process.stderr:
         lines.append((time.monotonic() - start, raw.rstrip("\n")))
         if busy is not None and phase_of(lines[-1][1]) is not None and (sample := read_cpu_times()):
             samples[len(lines) - 1] = sample
         if live and (phase := phase_of(lines[-1][1])) not in (None, current):
-            current = phase
+            side_by_side = side_by_side and not lines[-1][1].startswith(EARLY_DONE)
+            if side_by_side and current == SIDE_BY_SIDE:
+                continue  # the phases are interleaved until the line that ends them
+            current = SIDE_BY_SIDE if side_by_side else phase
             print(f"  {lines[-1][0] / 60:5.1f} min  {phase}: {lines[-1][1][:100]}", flush=True)
     seconds, end = time.monotonic() - start, read_cpu_times()
     if process.wait():

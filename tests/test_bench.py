@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bench import (
+    SIDE_BY_SIDE,
     cpu_reference,
     cpu_times,
     describe_reference,
@@ -14,6 +15,8 @@ from bench import (
     reference_text,
     standin_seconds,
 )
+
+from checks.engine.verify import EARLY_DONE
 
 LINES = [
     (0.0, "base python:3.13-trixie: building the local stand-in slimlab-base/python-3.13-trixie:e87 (first time only)"),
@@ -156,3 +159,34 @@ def test_phase_busy_charges_each_stretch_to_the_phase_that_began_it():
 
 def test_phase_busy_without_samples_is_empty():
     assert phase_busy(LINES, {}, (1.0, 2.0)) == {}
+
+
+EARLY_LINES = [
+    (0.0, "base alpine: building the local stand-in slimlab-base/alpine:cd05 (first time only)"),
+    (5.0, "lab-0-pull-speed: building before (before.Dockerfile)"),
+    (6.0, "base python:3.13-alpine: building the local stand-in slimlab-base/python-3.13-alpine:9a1 (first time only)"),
+    (40.0, "lab-0-pull-speed: smoke test of before"),
+    (300.0, "base python:3.13-alpine: stand-in built in 294.0 s"),
+    (320.0, f"{EARLY_DONE} 1 lab(s) and the stand-ins they need, in 320 s"),
+    (321.0, "pulls: registry /usr/bin/docker-registry listening on 127.0.0.1:53827"),
+    (330.0, "lab-0-pull-speed: pushed before: 388.3 MB compressed"),
+    (331.0, "lab-0-pull-speed: cold pull 1/3 of before: 16.15 s"),
+]
+
+
+def test_everything_before_the_early_line_counts_as_side_by_side_and_after_it_by_phase():
+    spent = phases(EARLY_LINES, 350.0)
+    assert spent == {SIDE_BY_SIDE: 320.0, "cold pulls": 19.0, "registry pushes": 10.0, "other": 1.0}
+    assert sum(spent.values()) == 350.0
+
+
+def test_a_run_without_the_early_line_has_no_side_by_side_phase():
+    assert SIDE_BY_SIDE not in phases(EARLY_LINES[:5], 310.0)
+
+
+def test_phase_busy_charges_the_side_by_side_stretch_from_the_first_sample_to_the_early_line():
+    # (busy, all) CPU seconds at each line that starts a phase: fully busy up to the early line, half after
+    samples = {0: (0.0, 0.0), 1: (3.0, 3.0), 2: (4.0, 4.0), 3: (7.0, 7.0), 4: (9.0, 9.0), 5: (10.0, 10.0)}
+    samples |= {6: (11.0, 12.0), 7: (12.0, 14.0), 8: (13.0, 16.0)}
+    result = phase_busy(EARLY_LINES, samples, (14.0, 18.0))
+    assert result == pytest.approx({SIDE_BY_SIDE: 1.0, "other": 0.5, "registry pushes": 0.5, "cold pulls": 0.5})

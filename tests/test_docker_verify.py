@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import run_checks
 
+from checks.engine.verify import EARLY_DONE
+
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 
 
@@ -102,3 +104,25 @@ def test_a_hung_smoke_test_exits_2_and_leaves_no_container(throwaway):
     assert "lab.toml" in done.stderr
     assert "Traceback" not in done.stderr
     assert own_containers() == []
+
+
+def test_two_labs_build_side_by_side_before_either_turn_and_no_build_runs_after(lab_copy):
+    first, second = lab_copy("lab-4", "lab-4-early-a"), lab_copy("lab-4", "lab-4-early-b")
+    try:
+        done = run_checks("verify", str(first), str(second))
+        assert done.returncode == 0, done.stderr[-3000:]
+        lines = done.stderr.splitlines()
+        end = next(n for n, line in enumerate(lines) if line.startswith(EARLY_DONE))
+        assert "2 lab(s)" in lines[end]
+        builds = [n for n, line in enumerate(lines) if ": building " in line]
+        assert {lines[n].split(":")[0] for n in builds} == {first.name, second.name}
+        assert max(builds) < end  # every build before the turns, so none beside a timed pull
+        for lab in (first, second):
+            said = [line for line in lines[end:] if line.startswith(f"{lab.name}: before, after, ")]
+            assert said, f"{lab.name}'s turn does not say its variants were measured early"
+            assert said[0].endswith("built, smoke-tested and analyzed earlier, beside other builds")
+            data = json.loads((lab / "results.json").read_text())
+            assert [c["id"] for c in data["claims"] if not c["passed"]] == []
+    finally:
+        for lab in (first, second):
+            run_checks("clean", "--lab", lab.name)

@@ -136,3 +136,42 @@ def test_prepare_refuses_recipes_that_build_on_each_other(resolver, monkeypatch)
     )
     with pytest.raises(UsageError, match="in a circle"):
         resolver.prepare(["alpine"], timings=resolver.timings)
+
+
+def test_a_job_goes_after_every_stand_in_that_is_ready_with_it():
+    waiting = {"lab lab-1": ("alpine",), "busybox": ("debian:trixie-slim",)}
+    done = {"debian:trixie-slim", "alpine"}
+    assert next_build(waiting, done, {}, last={"lab lab-1"}) == "busybox"
+    assert next_build({"lab lab-1": ("alpine",)}, done, {}, last={"lab lab-1"}) == "lab lab-1"
+
+
+def test_prepare_runs_each_job_in_the_same_slots_once_its_bases_are_resolved(resolver):
+    ran = []
+
+    def job(name: str):
+        def run() -> None:
+            ran.append((name, sorted(resolver._known)))
+
+        return run
+
+    resolver.prepare(
+        ["busybox"],
+        timings=resolver.timings,
+        jobs={"lab one": (["python:3.13-alpine"], job("one")), "lab two": (["busybox"], job("two"))},
+    )
+    assert set(resolver.started) == set(WAITING)  # python:3.13-alpine is resolved for the job's sake
+    assert {name for name, _ in ran} == {"one", "two"}
+    for name, known in ran:
+        assert ("python:3.13-alpine" if name == "one" else "busybox") in known
+    assert resolver.overlap[1] <= bases.PARALLEL_BUILDS
+
+
+def test_prepare_raises_what_a_job_raised_after_the_running_ones_finish(resolver):
+    def job() -> None:
+        raise UsageError("the job failed")
+
+    with pytest.raises(UsageError, match="the job failed"):
+        resolver.prepare(["busybox"], timings=resolver.timings, jobs={"lab one": ([], job)})
+    # the stand-in that was building beside the job is let finish; none starts after the failure
+    assert "debian:trixie-slim" in resolver._known
+    assert "busybox" not in resolver.started

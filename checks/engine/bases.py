@@ -15,11 +15,13 @@ Lab builds reach stand-ins through BuildKit named contexts
 
 :meth:`Resolver.prepare` resolves many names at once and builds up to
 :data:`PARALLEL_BUILDS` stand-ins at the same time, each as soon as the ones
-below it exist, the longest chain of builds (by ``docs/standin-timings.json``) first.
+below it exist, the longest chain of builds (by ``docs/standin-timings.json``) first;
+jobs that need some of those bases (a lab's builds) share the same slots.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -27,7 +29,7 @@ import tempfile
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,12 +117,21 @@ class Resolver:
             self._known[name] = self._resolve(name)
         return self._known[name]
 
-    def prepare(self, names: Iterable[str], timings: Path = TIMINGS) -> None:
+    def prepare(
+        self,
+        names: Iterable[str],
+        timings: Path = TIMINGS,
+        jobs: Mapping[str, tuple[Sequence[str], Callable[[], object]]] | None = None,
+    ) -> None:
         """Resolve ``names`` and every base their stand-ins build on, up to :data:`PARALLEL_BUILDS` at a time,
-        each once the bases below it are resolved; :meth:`resolve` then answers from memory. When a build
+        each once the bases below it are resolved; :meth:`resolve` then answers from memory. Each of ``jobs``
+        (a name with a space, which no image has -> the bases it needs and what to run) runs in the same
+        slots once its bases are resolved, after the stand-ins that are ready then. When a build or a job
         fails, the ones running are let finish and the first failure is raised."""
-        waiting: dict[str, tuple[str, ...]] = {}
-        todo = list(names)
+        jobs = jobs or {}
+        assert all(" " in name for name in jobs), "a job's name has a space, so that no base has it"
+        waiting: dict[str, tuple[str, ...]] = {name: tuple(needs) for name, (needs, _) in jobs.items()}
+        todo = [base for needs in waiting.values() for base in needs] + list(names)
         while todo:
             name = todo.pop()
             if name in waiting or name in self._known:
@@ -133,12 +144,13 @@ class Resolver:
         except ValueError:
             seconds = {}  # only the order depends on it
         done = set(self._known)
-        running: dict[Future[BaseUse], str] = {}
+        running: dict[Future[object], str] = {}
         with ThreadPoolExecutor(PARALLEL_BUILDS, thread_name_prefix="slimlab-base") as pool:
             while waiting or running:
-                while len(running) < PARALLEL_BUILDS and (ready := next_build(waiting, done, seconds)) is not None:
+                while len(running) < PARALLEL_BUILDS and (ready := next_build(waiting, done, seconds, last=jobs)):
                     del waiting[ready]
-                    running[pool.submit(self.resolve, ready)] = ready
+                    job = jobs[ready][1] if ready in jobs else functools.partial(self.resolve, ready)
+                    running[pool.submit(job)] = ready
                 if not running:
                     raise UsageError(
                         f"The stand-in recipes for {', '.join(sorted(waiting))} in {RECIPES} build on each other in "

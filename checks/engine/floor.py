@@ -20,6 +20,7 @@ import json
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,8 +100,17 @@ def layer_dirs(info: Mapping[str, Any]) -> str | None:
     return ":".join(dirs) if all(Path(d).is_dir() for d in dirs) else None
 
 
+#: Labs measured side by side (checks.engine.verify.measure_early_all) may both find strace missing: one installs it.
+_INSTALLING = threading.Lock()
+
+
 def ensure_strace(echo: Callable[[str], None]) -> None:
     """Install strace with checks/setup/strace.sh (apt, as root on Debian/Ubuntu) when it is missing."""
+    with _INSTALLING:
+        _ensure_strace(echo)
+
+
+def _ensure_strace(echo: Callable[[str], None]) -> None:
     if shutil.which(STRACE):
         return
     echo(f"floor: {STRACE} is missing; installing it with {SETUP.relative_to(SETUP.parents[2])}")

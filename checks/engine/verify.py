@@ -44,7 +44,17 @@ from checks.model.pulls import (
     shared_plan,
     unmeasured,
 )
-from checks.model.results import RESULTS_NAME, BaseUse, ClaimResult, Results, inputs_sha256, read, write_if_changed
+from checks.model.results import (
+    RESULTS_NAME,
+    AnalysisSummary,
+    BaseUse,
+    ClaimResult,
+    Results,
+    inputs_sha256,
+    read,
+    write_if_changed,
+)
+from checks.model.settings import Settings
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, SPEC_NAME, Lab, Variant, load
 from checks.model.units import megabytes
 
@@ -334,10 +344,14 @@ def _measure_all(
     echo: Callable[[str], None],
     previous: Results | None,
     rebuilt: bool = False,
+    early: Mapping[str, Measured] | None = None,
+    variants_only: bool = False,
 ) -> dict[str, Measured]:
     """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy),
     and trace its runtime floor unless the settings say not to (reused from ``previous`` for the same image,
-    and with ``rebuilt`` for the same recipe: see :func:`floor_of`; the same for rebuilds, :func:`rebuild_of`)."""
+    and with ``rebuilt`` for the same recipe: see :func:`floor_of`; the same for rebuilds, :func:`rebuild_of`).
+    A variant in ``early`` (measured so by :func:`measure_early`) is taken as it is; with ``variants_only``,
+    the later releases and the rebuilds, which must run in order, are left out."""
     bundle = ca_bundle(resolver.settings.environ)
     file_variants = lab.read_by(lambda kind: kind.needs_files)
     secret_variants = lab.read_by(lambda kind: kind.needs_secrets)
@@ -362,6 +376,9 @@ def _measure_all(
             rewrite=rewrite,
         )
         requests[variant.name] = request
+        if early is not None and variant.name in early:
+            measured[variant.name] = early[variant.name]
+            continue
         # What a node that already holds the final stage's base pulls: compared layer by layer.
         base = resolver.base_layers(final_base_of(source / variant.dockerfile, variant.target))
         measured[variant.name] = _measure(
@@ -376,6 +393,10 @@ def _measure_all(
         )
         if resolver.settings.floor:
             measured[variant.name] = floor_of(lab, variant, measured[variant.name], previous, echo, rebuilt=rebuilt)
+    if variants_only:
+        return measured
+    if early:
+        echo(f"{lab.name}: {', '.join(early)} built, smoke-tested and analyzed earlier, beside other builds")
     if lab.released():
         # Before any rebuild: a build with --no-cache leaves its own layers in the cache for the next build
         # to take, so a later release would start from the rebuild's layers instead of the variant's.
@@ -421,11 +442,24 @@ def measure(
     echo: Callable[[str], None],
     previous: Results | None = None,
     rebuilt: bool = False,
+    early: Mapping[str, Measured] | None = None,
+    variants_only: bool = False,
 ) -> dict[str, Measured]:
-    """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so)."""
+    """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so); ``early`` and
+    ``variants_only`` as for :func:`_measure_all`."""
     with build_folder(folder, lab, echo) as source:
         return _measure_all(
-            lab, folder, source, uses, resolver=resolver, builder=builder, echo=echo, previous=previous, rebuilt=rebuilt
+            lab,
+            folder,
+            source,
+            uses,
+            resolver=resolver,
+            builder=builder,
+            echo=echo,
+            previous=previous,
+            rebuilt=rebuilt,
+            early=early,
+            variants_only=variants_only,
         )
 
 
@@ -623,6 +657,138 @@ def unjudged(lab: Lab, pulls: PullBench | None) -> tuple[tuple[str, ...], str]:
     return pulls.unmeasured(lab), pulls.why_not()
 
 
+def up_to_date(
+    lab: Lab,
+    previous: Results | None,
+    digest: str,
+    uses: Sequence[BaseUse],
+    settings: Settings,
+    pulls: PullBench | None,
+) -> bool:
+    """True when the recorded results stand: same inputs and bases, every image still under its tag, and
+    nothing missing that this run measures (pull figures, rebuilds; a missing floor is traced on its own)."""
+    return (
+        previous is not None
+        and not lacks_pull_figures(previous, pulls, [c.check for c in lab.claims])
+        and not (settings.rebuild and lacks_rebuild(lab, previous))
+        and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
+    )
+
+
+def _inputs(folder: Path, resolver: Resolver) -> tuple[Lab, str, list[BaseUse], Results | None]:
+    """The lab in ``folder``, the fingerprint of its inputs, its bases and its recorded results, if any."""
+    lab = load(folder)
+    return lab, inputs_sha256(lab, folder), resolve_bases(lab, folder, resolver), read(folder / RESULTS_NAME)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Early:
+    """A lab's variants measured before its turn, beside other builds (:func:`measure_early`): built,
+    smoke-tested, listed, traced for their floors and analyzed. Nothing in it is a time, so it may be
+    measured while other things build; its turn adds what must run alone or in order (releases,
+    rebuilds, pushes and timed pulls)."""
+
+    #: The inputs and bases it was measured for (:func:`verify` uses it only for the same).
+    digest: str
+    bases: Mapping[str, str]
+    measured: Mapping[str, Measured]
+    #: Each variant's analysis, by image id.
+    analysis: Mapping[str, AnalysisSummary]
+
+
+def measure_early(
+    folder: Path,
+    *,
+    resolver: Resolver,
+    echo: Callable[[str], None],
+    builder: str | None = None,
+    force: bool = False,
+    pulls: PullBench | None = None,
+) -> Early | None:
+    """What :func:`verify` would measure first for the lab in ``folder``, every figure but times; None when
+    its turn will measure nothing (its results stand) or its spec does not load (its turn says why).
+    Every line it prints names the lab, so that it can run beside other builds."""
+    try:
+        lab, digest, uses, previous = _inputs(folder, resolver)
+    except UsageError:
+        return None
+    if not force and up_to_date(lab, previous, digest, uses, resolver.settings, pulls):
+        return None
+    reuse = None if force else previous
+    rebuilt = reuse is not None and reuse.inputs_sha256 == digest
+
+    def said(line: str) -> None:
+        echo(f"    {lab.name}: {line.lstrip()}" if line.startswith(" ") else line)
+
+    measured = measure(
+        lab,
+        folder,
+        uses,
+        resolver=resolver,
+        builder=builder,
+        echo=said,
+        previous=reuse,
+        rebuilt=rebuilt,
+        variants_only=True,
+    )
+    said(f"{lab.name}: analyzing the images")
+    return Early(
+        digest=digest,
+        bases={u.name: u.image_id for u in uses},
+        measured=measured,
+        analysis={m.image_id: summary(analyze(m.image_id)) for m in measured.values()},
+    )
+
+
+#: The line :func:`measure_early_all` ends with (``make bench`` reads it: what came before ran side by side).
+EARLY_DONE = "measured early, side by side:"
+
+
+def _bases_of(folder: Path) -> list[str]:
+    """The bases a lab names; none when its spec does not load (its turn then says why)."""
+    try:
+        return base_names(load(folder), folder)
+    except UsageError:
+        return []
+
+
+def measure_early_all(
+    folders: Sequence[Path],
+    resolver: Resolver,
+    *,
+    echo: Callable[[str], None],
+    builder: str | None = None,
+    force: bool = False,
+    pulls: PullBench | None = None,
+) -> dict[Path, Early | BaseException | None]:
+    """Every lab's bases, and every lab's variants as soon as its bases exist (:func:`measure_early`), in the
+    same slots, side by side (:meth:`Resolver.prepare`); all before any lab's turn, so that no build runs
+    while a pull is timed. What each lab answered, or the error it raised, which its turn raises again (a
+    spec error waits for its lab the same way); a stand-in that fails to build stops the run here."""
+    found: dict[Path, Early | BaseException | None] = {}
+
+    def job(folder: Path) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                found[folder] = measure_early(
+                    folder, resolver=resolver, echo=echo, builder=builder, force=force, pulls=pulls
+                )
+            except Exception as error:
+                found[folder] = error
+
+        return run
+
+    start = time.monotonic()
+    needs = {folder: _bases_of(folder) for folder in folders}
+    resolver.prepare(
+        (name for names in needs.values() for name in names),
+        jobs={f"lab {folder.name}": (needs[folder], job(folder)) for folder in folders},
+    )
+    if early := [folder.name for folder, answer in found.items() if answer is not None]:
+        echo(f"{EARLY_DONE} {len(early)} lab(s) and the stand-ins they need, in {time.monotonic() - start:.0f} s")
+    return found
+
+
 def verify(
     folder: Path,
     *,
@@ -631,24 +797,23 @@ def verify(
     builder: str | None = None,
     force: bool = False,
     pulls: PullBench | None = None,
+    early: Early | BaseException | None = None,
 ) -> Outcome:
     """Verify the lab in ``folder`` and record its results (only when they changed).
 
     With ``pulls``, each variant is also pushed to a loopback registry and pulled cold
     (:mod:`checks.engine.pullbench`); claims that need figures the run does not measure are
-    left unjudged, and then results.json is left as recorded."""
-    lab = load(folder)
-    digest = inputs_sha256(lab, folder)
-    uses = resolve_bases(lab, folder, resolver)
+    left unjudged, and then results.json is left as recorded. ``early`` is what :func:`measure_early`
+    answered for the lab, beside other builds: its variants are not built again (or the error it raised
+    is raised now, in the lab's turn)."""
+    if isinstance(early, BaseException):
+        raise early  # measuring it early failed: its turn says so, as it would have measuring it now
+    lab, digest, uses, previous = _inputs(folder, resolver)
     path = folder / RESULTS_NAME
-    previous = read(path)
-    if (
-        not force
-        and previous is not None
-        and not lacks_pull_figures(previous, pulls, [c.check for c in lab.claims])
-        and not (resolver.settings.rebuild and lacks_rebuild(lab, previous))
-        and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
-    ):
+    if early is not None and (early.digest, dict(early.bases)) != (digest, {u.name: u.image_id for u in uses}):
+        early = None  # measured for other inputs: not what this turn would measure
+    if early is None and not force and up_to_date(lab, previous, digest, uses, resolver.settings, pulls):
+        assert previous is not None
         if not (resolver.settings.floor and lacks_floor(lab, previous)):
             return Outcome(lab=lab, results=previous, skipped=True, written=False)
         # Same images: only their floors are new, so nothing is rebuilt or pulled again.
@@ -661,7 +826,15 @@ def verify(
     # for the same recipe, not only for the same image id.
     rebuilt = reuse is not None and reuse.inputs_sha256 == digest
     measured = measure(
-        lab, folder, uses, resolver=resolver, builder=builder, echo=echo, previous=reuse, rebuilt=rebuilt
+        lab,
+        folder,
+        uses,
+        resolver=resolver,
+        builder=builder,
+        echo=echo,
+        previous=reuse,
+        rebuilt=rebuilt,
+        early=early.measured if early else None,
     )
     if pulls is not None:
         measured = with_pull_figures(lab, measured, pulls, reuse, rebuilt=rebuilt, echo=echo)
@@ -673,7 +846,8 @@ def verify(
         left_out, why = (*left_out, *unbuilt), "; ".join(filter(None, (why if left_out else "", REBUILD_OFF)))
     claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
     echo(f"{lab.name}: analyzing the images")
-    analysis = {name: summary(analyze(m.image_id)) for name, m in measured.items()}
+    analyzed = early.analysis if early else {}
+    analysis = {name: analyzed.get(m.image_id) or summary(analyze(m.image_id)) for name, m in measured.items()}
     results = Results(
         lab=lab.name,
         title=lab.title,

@@ -56,14 +56,20 @@ def chain_seconds(waiting: Mapping[str, Sequence[str]], seconds: Mapping[str, fl
     return {name: chain(name, ()) for name in waiting}
 
 
-def next_build(waiting: Mapping[str, Sequence[str]], done: Container[str], seconds: Mapping[str, float]) -> str | None:
+def next_build(
+    waiting: Mapping[str, Sequence[str]],
+    done: Container[str],
+    seconds: Mapping[str, float],
+    *,
+    last: Container[str] = (),
+) -> str | None:
     """The base to resolve next out of ``waiting`` (name -> the bases its stand-in builds on): one whose own
-    bases are all ``done``, the longest measured chain first (:func:`chain_seconds`), then by name; None when
-    none is ready.
+    bases are all ``done``, the longest measured chain first (:func:`chain_seconds`), then by name, those in
+    ``last`` (jobs that only use bases) after every other; None when none is ready.
 
     Longest chain first, because the last build to start sets when the last one ends: the few seconds of
     alpine go first when python:3.13-alpine, which compiles for minutes, waits for them.
     """
     chains = chain_seconds(waiting, seconds)
     ready = [name for name, below in waiting.items() if all(base in done for base in below)]
-    return min(ready, key=lambda name: (-chains[name], name), default=None)
+    return min(ready, key=lambda name: (name in last, -chains[name], name), default=None)
