@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from checks.inspect.layers import DIRECTORY, HARDLINK, Entry, bytes_by_directory, clean, entry, largest, stack
+from checks.inspect.layers import (
+    DIRECTORY,
+    HARDLINK,
+    INIT_LAYER,
+    Entry,
+    bytes_by_directory,
+    clean,
+    entry,
+    largest,
+    stack,
+    visible_paths,
+)
 
 
 def f(path: str, size: int = 0, checksum: str = "") -> Entry:
@@ -113,3 +124,20 @@ def test_bytes_are_grouped_by_directory_three_levels_deep_and_files_at_the_root_
 
 def test_largest_lists_the_biggest_first_and_breaks_ties_by_name():
     assert largest({"b": 1, "a": 1, "c": 5}, 2) == (("c", 5), ("a", 1))
+
+
+def test_the_visible_paths_are_the_files_and_directories_left_plus_the_engine_s_init_layer():
+    result = stack(
+        [[d("var"), d("var/lib/apt/lists"), f("var/lib/apt/lists/index", 9)], [wh("var/lib/apt/lists/index")]]
+    )
+    # the emptied directory is still there, so a claim that it is absent fails, as on `docker export`
+    assert {"var", "var/lib", "var/lib/apt", "var/lib/apt/lists"} <= result.directories
+    paths = visible_paths(result)
+    assert "var/lib/apt/lists/index" not in paths
+    assert paths >= INIT_LAYER
+    assert paths - INIT_LAYER == {"var", "var/lib", "var/lib/apt", "var/lib/apt/lists"}
+
+
+def test_a_deleted_directory_is_no_visible_path():
+    result = stack([[d("data"), d("data/sub"), f("data/sub/y", 2)], [wh("data")]])
+    assert not {p for p in visible_paths(result) if p.startswith("data")}

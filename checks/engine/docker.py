@@ -21,7 +21,6 @@ import gzip
 import io
 import json
 import os
-import tarfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -391,25 +390,6 @@ def _pull(
         timeout=timeout,
     ) as response:
         _transfer(response, f"pull {ref}", deadline, timeout, seen)
-
-
-def list_files(image: str) -> frozenset[str]:
-    """Every path in the image's filesystem, read from ``docker export`` of an unstarted container."""
-    name = f"slimlab-files-{uuid.uuid4().hex[:12]}"
-    api = _api()
-    with engine_errors(f"create {image}"):
-        api.create_container(image, command=["/slimlab-never-started"], name=name, labels={CONTAINER_LABEL: "inspect"})
-    try:
-        with (
-            _body(api, "GET", f"/containers/{name}/export", f"export {name}") as response,
-            tarfile.open(
-                fileobj=io.BufferedReader(_Chunks(response.iter_content(1 << 20)), 1 << 20), mode="r|"
-            ) as archive,
-        ):
-            names = frozenset(member.name.strip("./").rstrip("/") for member in archive)
-        return names - {""}
-    finally:
-        _remove_container(name)
 
 
 # ---------------------------------------------------------------------------

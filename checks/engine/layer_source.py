@@ -35,7 +35,8 @@ from typing import Any
 from checks.engine import docker
 from checks.inspect.analyze import Analysis, analysis_of
 from checks.inspect.archive import ImageContents, Prefetch, Scan, chain_ids, entries_from_tar_split, read_archive
-from checks.inspect.layers import Entry
+from checks.inspect.layers import Entry, stack
+from checks.inspect.layers import visible_paths as paths_of
 from checks.inspect.secrets import Match, scan_content, wanted
 from checks.model.errors import UsageError
 
@@ -183,6 +184,13 @@ def read_image(ref: str, source: str | None = None, *, secrets: bool = False, st
                 "Use --source save (or auto) instead."
             )
     return from_save(ref, info, scan, stamped=stamped)
+
+
+def visible_paths(ref: str, *, source: str | None = None) -> frozenset[str]:
+    """Every path a container of image ``ref`` has (:func:`~checks.inspect.layers.visible_paths`), from its
+    layers' headers (:func:`read_image`): the same list as ``docker export`` of a container, without reading
+    a byte of the files, which for an image of a gigabyte takes seconds instead of tens of seconds."""
+    return paths_of(stack(read_image(ref, source).layers))
 
 
 def analyze(ref: str, *, source: str | None = None, secrets: bool = False) -> Analysis:

@@ -23,7 +23,7 @@ from checks.engine import docker, floor, proc, rebuild
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
-from checks.engine.layer_source import analyze, config_history
+from checks.engine.layer_source import analyze, config_history, visible_paths
 from checks.engine.pullbench import PullBench
 from checks.inspect.analyze import secrets_seen, summary
 from checks.model.claims import Kind
@@ -251,7 +251,7 @@ def _measure(
         new_bytes=new_bytes(steps, base),
         base_layers=base,
         user=(info.get("Config") or {}).get("User") or "",
-        files=docker.list_files(image_id) if needs_files else None,
+        files=visible_paths(image_id) if needs_files else None,
         smoke=smoke,
         secrets=secrets_seen(analyze(image_id, secrets=True)) if needs_secrets else None,
     )

@@ -134,6 +134,23 @@ class Stacked:
     files: Mapping[str, Copy]
     #: Every copy with content that a later layer deleted or replaced, in the order they were hidden.
     hidden: tuple[Hidden, ...]
+    #: What a container sees besides the files: every directory.
+    directories: frozenset[str] = frozenset()
+
+
+#: What the engine's init layer adds under every container (moby's ``initlayer``), which ``docker export``
+#: of a container lists with the image's own paths: the mount points and the files the engine writes.
+INIT_LAYER = frozenset(
+    {
+        *("dev", "dev/console", "dev/pts", "dev/shm", "proc", "sys", ".dockerenv"),
+        *("etc", "etc/hostname", "etc/hosts", "etc/mtab", "etc/resolv.conf"),
+    }
+)
+
+
+def visible_paths(stacked: Stacked) -> frozenset[str]:
+    """Every path a container of the image has, directories included, as ``docker export`` lists them."""
+    return frozenset(stacked.files) | stacked.directories | INIT_LAYER
 
 
 _DIR = None  # a directory in _Overlay.nodes
@@ -207,7 +224,8 @@ def stack(layers: Sequence[Iterable[Entry]]) -> Stacked:
             if not item.name.startswith(WHITEOUT):
                 state.add(item, index)
     files = {path: node for path, node in state.nodes.items() if node is not None}
-    return Stacked(files=files, hidden=_still_linked(files, state.hidden))
+    directories = frozenset(path for path, node in state.nodes.items() if node is None and path)
+    return Stacked(files=files, hidden=_still_linked(files, state.hidden), directories=directories)
 
 
 def _still_linked(files: dict[str, Copy], hidden: Iterable[Hidden]) -> tuple[Hidden, ...]:
