@@ -249,7 +249,7 @@ def verify(
             if side_by_side and current == SIDE_BY_SIDE:
                 continue  # the phases are interleaved until the line that ends them
             current = SIDE_BY_SIDE if side_by_side else phase
-            print(f"  {lines[-1][0] / 60:5.1f} min  {phase}: {lines[-1][1][:100]}", flush=True)
+            print(f"  {lines[-1][0] / 60:5.1f} min  {current}: {lines[-1][1][:100]}", flush=True)
     seconds, end = time.monotonic() - start, read_cpu_times()
     if process.wait():
         tail = "\n".join(line for _, line in lines)[-2000:]
