@@ -175,3 +175,17 @@ def test_prepare_raises_what_a_job_raised_after_the_running_ones_finish(resolver
     # the stand-in that was building beside the job is let finish; none starts after the failure
     assert "debian:trixie-slim" in resolver._known
     assert "busybox" not in resolver.started
+
+
+def test_a_failing_stand_in_sets_stop_so_that_a_long_job_beside_it_ends_early(resolver):
+    resolver.fail.add("busybox")
+    stop, saw = threading.Event(), []
+
+    def job() -> None:  # a lab measuring many variants: it looks at stop between them
+        saw.append(stop.wait(timeout=10))
+
+    with pytest.raises(UsageError, match="busybox did not build"):
+        resolver.prepare(
+            ["busybox"], timings=resolver.timings, jobs={"lab one": (["debian:trixie-slim"], job)}, stop=stop
+        )
+    assert saw == [True]

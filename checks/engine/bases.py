@@ -34,7 +34,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import docker, proc
+from checks.engine import buildx, docker, proc
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
 from checks.model.dockerfile import external_images_of
@@ -122,12 +122,14 @@ class Resolver:
         names: Iterable[str],
         timings: Path = TIMINGS,
         jobs: Mapping[str, tuple[Sequence[str], Callable[[], object]]] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         """Resolve ``names`` and every base their stand-ins build on, up to :data:`PARALLEL_BUILDS` at a time,
         each once the bases below it are resolved; :meth:`resolve` then answers from memory. Each of ``jobs``
         (a name with a space, which no image has -> the bases it needs and what to run) runs in the same
         slots once its bases are resolved, after the stand-ins that are ready then. When a build or a job
-        fails, the ones running are let finish and the first failure is raised."""
+        fails, the ones running are let finish and the first failure is raised; ``stop`` is set first, so
+        that a long job can end early. On Ctrl-C or SIGTERM, every build running is stopped too."""
         jobs = jobs or {}
         assert all(" " in name for name in jobs), "a job's name has a space, so that no base has it"
         waiting: dict[str, tuple[str, ...]] = {name: tuple(needs) for name, (needs, _) in jobs.items()}
@@ -143,23 +145,42 @@ class Resolver:
             seconds = build_seconds(read_standin_timings(timings))
         except ValueError:
             seconds = {}  # only the order depends on it
+        with ThreadPoolExecutor(PARALLEL_BUILDS, thread_name_prefix="slimlab-base") as pool:
+            try:
+                self._schedule(pool, waiting, {name: run for name, (_, run) in jobs.items()}, seconds)
+            except Exception:  # a failure: the builds running are let finish, the jobs stop at their next line
+                if stop is not None:
+                    stop.set()
+                raise
+            except BaseException:  # Ctrl-C or SIGTERM: every build running in the other slots stops now too
+                if stop is not None:
+                    stop.set()
+                buildx.stop_running()
+                raise
+
+    def _schedule(
+        self,
+        pool: ThreadPoolExecutor,
+        waiting: dict[str, tuple[str, ...]],
+        jobs: Mapping[str, Callable[[], object]],
+        seconds: Mapping[str, float],
+    ) -> None:
+        """:meth:`prepare`'s loop: submit what is ready to ``pool`` until nothing waits or runs."""
         done = set(self._known)
         running: dict[Future[object], str] = {}
-        with ThreadPoolExecutor(PARALLEL_BUILDS, thread_name_prefix="slimlab-base") as pool:
-            while waiting or running:
-                while len(running) < PARALLEL_BUILDS and (ready := next_build(waiting, done, seconds, last=jobs)):
-                    del waiting[ready]
-                    job = jobs[ready][1] if ready in jobs else functools.partial(self.resolve, ready)
-                    running[pool.submit(job)] = ready
-                if not running:
-                    raise UsageError(
-                        f"The stand-in recipes for {', '.join(sorted(waiting))} in {RECIPES} build on each other in "
-                        "a circle, so none can be built first. Change the FROM lines of their Dockerfiles."
-                    )
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    done.add(running.pop(future))
-                    future.result()
+        while waiting or running:
+            while len(running) < PARALLEL_BUILDS and (ready := next_build(waiting, done, seconds, last=jobs)):
+                del waiting[ready]
+                running[pool.submit(jobs.get(ready) or functools.partial(self.resolve, ready))] = ready
+            if not running:
+                raise UsageError(
+                    f"The stand-in recipes for {', '.join(sorted(waiting))} in {RECIPES} build on each other in "
+                    "a circle, so none can be built first. Change the FROM lines of their Dockerfiles."
+                )
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done.add(running.pop(future))
+                future.result()
 
     def known(self) -> list[BaseUse]:
         """Every base resolved so far, including the ones stand-ins are built on."""

@@ -98,6 +98,19 @@ def command_of(request: BuildRequest, iid_path: Path) -> list[str]:
     return [*command, "--iidfile", str(iid_path), str(request.context)]
 
 
+#: Every build this process runs now, in any thread (stand-ins and labs build side by side in worker threads).
+_RUNNING: set[subprocess.Popen[str]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_running() -> None:
+    """Kill every build running now: Ctrl-C or SIGTERM arrives in the main thread, and a build in another
+    thread would otherwise run to its end before the run can unwind. Each one raises in its own thread."""
+    with _RUNNING_LOCK:
+        for process in _RUNNING:
+            process.kill()
+
+
 def build(
     request: BuildRequest, *, echo: Callable[[str], None], engine_down: str, timeout: float = BUILD_TIMEOUT
 ) -> str:
@@ -119,6 +132,8 @@ def build(
         )
     except FileNotFoundError:
         raise UsageError(NO_CLI) from None
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
     expired = threading.Event()
 
     def expire() -> None:
@@ -146,6 +161,8 @@ def build(
             raise failed(request, lines, engine_down)
         return iid_path.read_text().strip()
     finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
         watchdog.cancel()
         if process.poll() is None:  # an error, or Ctrl-C: stop the build rather than leave it running
             process.kill()

@@ -12,6 +12,7 @@ import datetime
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -766,14 +767,22 @@ def measure_early_all(
     while a pull is timed. What each lab answered, or the error it raised, which its turn raises again (a
     spec error waits for its lab the same way); a stand-in that fails to build stops the run here."""
     found: dict[Path, Early | BaseException | None] = {}
+    # Ctrl-C, SIGTERM or a stand-in that fails stops the run in the main thread only: the labs being
+    # measured stop at their next line (a build in progress with it) instead of building the rest of them.
+    interrupted = threading.Event()
+
+    def checked(line: str) -> None:
+        if interrupted.is_set():
+            raise UsageError("interrupted")
+        echo(line)
 
     def job(folder: Path) -> Callable[[], None]:
         def run() -> None:
             try:
                 found[folder] = measure_early(
-                    folder, resolver=resolver, echo=echo, builder=builder, force=force, pulls=pulls
+                    folder, resolver=resolver, echo=checked, builder=builder, force=force, pulls=pulls
                 )
-            except Exception as error:
+            except Exception as error:  # raised again in the lab's turn
                 found[folder] = error
 
         return run
@@ -783,6 +792,7 @@ def measure_early_all(
     resolver.prepare(
         (name for names in needs.values() for name in names),
         jobs={f"lab {folder.name}": (needs[folder], job(folder)) for folder in folders},
+        stop=interrupted,
     )
     if early := [folder.name for folder, answer in found.items() if answer is not None]:
         echo(f"{EARLY_DONE} {len(early)} lab(s) and the stand-ins they need, in {time.monotonic() - start:.0f} s")
