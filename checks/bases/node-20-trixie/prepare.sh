@@ -1,0 +1,1 @@
+../node-20-trixie-slim/prepare.sh
