@@ -769,11 +769,11 @@ def measure_early_all(
     found: dict[Path, Early | BaseException | None] = {}
     # Ctrl-C, SIGTERM or a stand-in that fails stops the run in the main thread only: the labs being
     # measured stop at their next line (a build in progress with it) instead of building the rest of them.
-    interrupted = threading.Event()
+    stopped = threading.Event()
 
     def checked(line: str) -> None:
-        if interrupted.is_set():
-            raise UsageError("interrupted")
+        if stopped.is_set():
+            raise UsageError("stopped: the run is interrupted, or a stand-in failed to build")
         echo(line)
 
     def job(folder: Path) -> Callable[[], None]:
@@ -792,7 +792,7 @@ def measure_early_all(
     resolver.prepare(
         (name for names in needs.values() for name in names),
         jobs={f"lab {folder.name}": (needs[folder], job(folder)) for folder in folders},
-        stop=interrupted,
+        stop=stopped,
     )
     if early := [folder.name for folder, answer in found.items() if answer is not None]:
         echo(f"{EARLY_DONE} {len(early)} lab(s) and the stand-ins they need, in {time.monotonic() - start:.0f} s")
