@@ -5,6 +5,11 @@
                                      recorded results.json files on a fresh engine with an empty
                                      data root (bases and builds from nothing; minutes); writes
                                      each stand-in's build time to docs/standin-timings.json
+    python tests/bench.py --cold-only  only the cold run (and the warm run right after it, on its engine),
+                                     from the recorded results.json files as they are, as a fresh
+                                     clone has them: the main engine builds nothing
+    python tests/bench.py --log FILE  also write every line the cold run printed to FILE, each after
+                                     the seconds since it started, for reading where a run waits
     python tests/bench.py --analyze  also `python -m checks analyze` against dive on the same
                                      ~1 GB image (lab 4's before), 3 runs each, interleaved;
                                      prints both medians, the ratio, and whether the numbers agree
@@ -223,10 +228,11 @@ def verify(
     busy: dict[str, float] | None = None,
     *,
     live: bool = False,
+    log: Path | None = None,
 ) -> float:
     """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`,
     ``standins`` with :func:`standin_seconds` and ``busy`` with :func:`phase_busy`; with ``live``, print each
-    line that starts a new phase."""
+    line that starts a new phase; with ``log``, write every line there, after its seconds since the start."""
     samples: dict[int, tuple[float, float]] = {}
     start = time.monotonic()
     process = subprocess.Popen(
@@ -251,6 +257,8 @@ def verify(
             current = SIDE_BY_SIDE if side_by_side else phase
             print(f"  {lines[-1][0] / 60:5.1f} min  {current}: {lines[-1][1][:100]}", flush=True)
     seconds, end = time.monotonic() - start, read_cpu_times()
+    if log is not None:
+        log.write_text("".join(f"{at:8.1f} {line}\n" for at, line in lines), encoding="utf-8")
     if process.wait():
         tail = "\n".join(line for _, line in lines)[-2000:]
         sys.exit(f"bench: verify failed (exit {process.returncode}):\n{tail}")
@@ -410,6 +418,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", action="store_true", help="also measure a cold run on a fresh, empty engine")
     parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only the cold run (and the warm one after it), from the recorded results.json files as they are",
+    )
+    parser.add_argument("--log", type=Path, help="write every line of the cold run to LOG, with its seconds")
+    parser.add_argument(
         "--analyze", action="store_true", help=f"also time `checks analyze` against dive on {ANALYZE_IMAGE}"
     )
     parser.add_argument(
@@ -437,12 +451,13 @@ def main() -> None:
             timings(labs, env, reference)
             if args.only_timings:
                 return
-        verify(labs, env)  # bring the copies up to date; not timed
-        warm = [verify(labs, env) for _ in range(3)]
-        print(f"warm make check (nothing changed), median of 3: {statistics.median(warm):.2f} s")
-        if args.analyze:
+        if not args.cold_only:
+            verify(labs, env)  # bring the copies up to date; not timed
+            warm = [verify(labs, env) for _ in range(3)]
+            print(f"warm make check (nothing changed), median of 3: {statistics.median(warm):.2f} s")
+        if args.analyze and not args.cold_only:
             analyze_vs_dive(ANALYZE_IMAGE, env)
-        if args.cold:
+        if args.cold or args.cold_only:
             # As on a new machine: a fresh clone's results.json files (the copies', brought up to date above)
             # and an engine that holds nothing, so every base and every image is built again.
             # Again, right before the run it weighs: the warm runs above can take many minutes.
@@ -454,7 +469,9 @@ def main() -> None:
                 standins: dict[str, float] = {}
                 busy: dict[str, float] = {}
                 print("bench: cold run started; each phase is named as it begins", flush=True)
-                cold = verify(labs, cold_env, spent, standins, busy, live=True)
+                cold = verify(labs, cold_env, spent, standins, busy, live=True, log=args.log)
+                if args.log is not None:
+                    print(f"bench: every line of the cold run is in {args.log}")
                 print(f"cold make check (a new machine: empty engine, recorded results.json): {cold:.0f} s")
                 print("  by phase: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spent.items()))
                 if busy:
