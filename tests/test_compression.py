@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine.verify import kept_pull_figures, lacks_pull_figures, with_pull_figures
+from checks.engine.verify import kept_pull_figures, lacks_pull_figures, push_early, with_pull_figures
 from checks.guide.compressionchart import cell_text, describe, matrix_images, total_bars, total_text, totals
 from checks.guide.docdata import value
 from checks.model.claims import CompressionRatio, PullSpeedup
@@ -279,6 +279,11 @@ class MatrixBench:
     pushed: list[str] = dataclasses.field(default_factory=list)
     calls: int = 0
 
+    early: list[str] = dataclasses.field(default_factory=list)
+
+    def push(self, lab, images):
+        self.early += list(images)
+
     def measure(self, lab, images, links, plan, *, releases, shared, matrix):
         self.asked, self.pushed, compressed = list(matrix), list(images), matrix
         self.calls += 1
@@ -348,6 +353,28 @@ def test_a_rebuilt_variant_no_claim_pulls_keeps_its_pushed_size_and_pulls_and_is
     got = with_pull_figures(demo_lab(), grown, again, old, rebuilt=True)  # type: ignore[arg-type]
     assert again.pushed == ["after"]
     assert got["after"].compressed_size_bytes == 410
+
+
+@pytest.mark.parametrize("claims", ["compression", "pulls", "none"])
+def test_pushing_early_pushes_what_the_turn_would_push_whether_asked_for_all_variants_or_each(claims):
+    lab = demo_lab(
+        *{
+            "compression": [
+                Claim(id="L9.1", text="z", check=CompressionRatio(variant="before", compression="zstd-3", max=0.9))
+            ],
+            "pulls": [Claim(id="L9.2", text="p", check=PullSpeedup(variant="after", of="before", min=1.1))],
+            "none": [],
+        }[claims]
+    )
+    old, now = rebuilt_pair()
+    turn = MatrixBench()
+    with_pull_figures(lab, now, turn, old, rebuilt=True)  # type: ignore[arg-type]
+    whole, parts = MatrixBench(), MatrixBench()
+    push_early(lab, now, whole, old, rebuilt=True, echo=lambda line: None)  # type: ignore[arg-type]
+    for name, m in now.items():
+        push_early(lab, {name: m}, parts, old, rebuilt=True, echo=lambda line: None)  # type: ignore[arg-type]
+    assert whole.early == parts.early == turn.pushed
+    assert turn.pushed == {"compression": ["before"], "pulls": ["before", "after"], "none": []}[claims]
 
 
 def test_recorded_pulls_stand_only_when_complete_for_what_the_run_measures():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from checks.engine import pullbench
 from checks.engine.pullbench import effective
 from checks.model.claims import MaxCompressedSize, MaxSize, PullSpeedup
 from checks.model.errors import UsageError
@@ -335,3 +336,26 @@ def test_claims_without_a_link_plan_no_throttled_pulls():
 def test_a_link_is_a_token_bucket_at_the_rate_with_room_for_a_loopback_packet():
     assert tbf(100) == ["root", "tbf", "rate", "100mbit", "burst", "256kb", "latency", "200ms"]
     assert tbf(12.5)[3] == "12.5mbit"
+
+
+def test_an_image_pushed_early_is_not_pushed_again_under_the_same_tag(monkeypatch):
+    pushes: list[tuple[str, str]] = []
+
+    class Found:
+        def ref(self, repository: str, tag: str) -> str:
+            return f"127.0.0.1:5000/{repository}:{tag}"
+
+    monkeypatch.setattr(pullbench.docker, "push", lambda image, ref: pushes.append((image, ref)))
+    manifest = {"layers": [{"digest": "sha256:l1", "size": 7}]}
+    monkeypatch.setattr(pullbench.registry, "image_manifest", lambda *args: manifest)
+    bench = pullbench.PullBench(PullSettings(sizes=True, pulls=False), echo=lambda line: None, environ={})
+    monkeypatch.setattr(bench, "_started_registry", Found)
+    bench.push("lab-9-demo", {"before": "sha256:b"})
+    blobs = bench._pushed(Found(), "slimlab/lab-9-demo", {"before": "sha256:b", "after": "sha256:a"})  # type: ignore[arg-type]
+    assert pushes == [
+        ("sha256:b", "127.0.0.1:5000/slimlab/lab-9-demo:before"),
+        ("sha256:a", "127.0.0.1:5000/slimlab/lab-9-demo:after"),
+    ]
+    assert blobs["before"] == blobs["after"] == (("sha256:l1",), (7,))
+    bench._pushed(Found(), "slimlab/lab-9-demo", {"before": "sha256:rebuilt"})  # type: ignore[arg-type]
+    assert pushes[-1] == ("sha256:rebuilt", "127.0.0.1:5000/slimlab/lab-9-demo:before")

@@ -24,6 +24,7 @@ import contextlib
 import os
 import platform
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -132,6 +133,10 @@ class PullBench:
         self._host: str | None = None
         self._netns: str | None = None
         self._told = False
+        # push() may run in several threads (labs measured side by side) and measure() after them
+        self._lock = threading.Lock()
+        #: (repository, tag, image) -> the digests and sizes of the layer blobs the registry stored for it.
+        self._stored: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[int, ...]]] = {}
 
     def __enter__(self) -> PullBench:
         return self
@@ -145,6 +150,7 @@ class PullBench:
         """Stop the fresh engine and the registry, and remove what they stored."""
         self._stack.close()
         self._registry, self._host, self._netns = None, None, None
+        self._stored.clear()
 
     def unmeasured(self, lab: Lab) -> tuple[str, ...]:
         """Ids of the lab's claims this bench cannot judge."""
@@ -164,11 +170,21 @@ class PullBench:
                 self._echo(f"pulls: {reason}.")
 
     def _started_registry(self) -> registry.Registry:
-        if self._registry is None:
-            binary = self._settings.registry_bin or registry.find_binary(self._environ) or registry.install(self._echo)
-            self._registry = self._stack.enter_context(registry.local_registry(binary))
-            self._echo(f"pulls: registry {binary} listening on {self._registry.address}")
-        return self._registry
+        with self._lock:
+            if self._registry is None:
+                binary = (
+                    self._settings.registry_bin or registry.find_binary(self._environ) or registry.install(self._echo)
+                )
+                self._registry = self._stack.enter_context(registry.local_registry(binary))
+                self._echo(f"pulls: registry {binary} listening on {self._registry.address}")
+            return self._registry
+
+    def push(self, lab: str, images: Mapping[str, str]) -> None:
+        """Push every variant's image (variant name -> image id) now, beside other builds, so that
+        :meth:`measure` finds it in the registry and pushes only what it lacks: nothing a push does is timed.
+        Safe to call from several threads."""
+        self.tell()
+        self._pushed(self._started_registry(), f"slimlab/{lab}", images)
 
     def _started_engine(self) -> str:
         if self._host is None:
@@ -329,15 +345,18 @@ class PullBench:
     def _pushed(
         self, found: registry.Registry, repository: str, images: Mapping[str, str]
     ) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
-        """Push each image under its tag; return the digests and sizes of the layer blobs the registry stores
-        for each, lowest first."""
+        """Push each image under its tag, unless :meth:`push` pushed the same image under it before; return the
+        digests and sizes of the layer blobs the registry stores for each, lowest first."""
         blobs = {}
         for tag, image in images.items():
-            docker.push(image, found.ref(repository, tag))
-            stored = registry.image_manifest(found, repository, tag, host_platform())
-            blobs[tag] = (layer_digests(stored), layer_blobs(stored))
-            shown = megabytes(sum(blobs[tag][1]))
-            self._echo(f"{repository.removeprefix('slimlab/')}: pushed {tag}: {shown} compressed")
+            if (repository, tag, image) not in self._stored:
+                docker.push(image, found.ref(repository, tag))
+                stored = registry.image_manifest(found, repository, tag, host_platform())
+                with self._lock:
+                    self._stored[repository, tag, image] = (layer_digests(stored), layer_blobs(stored))
+                shown = megabytes(sum(self._stored[repository, tag, image][1]))
+                self._echo(f"{repository.removeprefix('slimlab/')}: pushed {tag}: {shown} compressed")
+            blobs[tag] = self._stored[repository, tag, image]
         return blobs
 
     def _pulls_after(

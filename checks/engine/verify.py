@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,17 +98,23 @@ def image_tag(lab: Lab, variant: Variant) -> str:
     return f"slimlab/{lab.name}:{variant.name}"
 
 
-def _unchanged(lab: Lab, previous: Results | None, digest: str, bases: dict[str, str]) -> bool:
-    """Same inputs, same bases, and every recorded image still under its tag."""
+def _unchanged(
+    lab: Lab, previous: Results | None, digest: str, bases: dict[str, str], only: Collection[str] | None = None
+) -> bool:
+    """Same inputs, same bases, and every recorded image still under its tag; with ``only`` (some of the
+    variants, and ``bases`` the ones they name), the same for those variants."""
     if previous is None or previous.inputs_sha256 != digest:
         return False
-    if {b.name: b.image_id for b in previous.bases} != bases:
+    recorded = {b.name: b.image_id for b in previous.bases}
+    if (recorded if only is None else {name: recorded.get(name) for name in bases}) != bases:
         return False
     if set(previous.variants) != {v.name for v in lab.variants}:
         return False
     if set(previous.analysis) != set(previous.variants):  # recorded before images were analyzed
         return False
     for variant in lab.variants:
+        if only is not None and variant.name not in only:
+            continue
         current = docker.inspect_image(image_tag(lab, variant))
         if current is None or current["Id"] != previous.variants[variant.name].image_id:
             return False
@@ -347,12 +353,15 @@ def _measure_all(
     rebuilt: bool = False,
     early: Mapping[str, Measured] | None = None,
     variants_only: bool = False,
+    only: Collection[str] | None = None,
 ) -> dict[str, Measured]:
     """Build, measure and smoke-test every variant from ``source`` (``folder`` or its prepared copy),
     and trace its runtime floor unless the settings say not to (reused from ``previous`` for the same image,
     and with ``rebuilt`` for the same recipe: see :func:`floor_of`; the same for rebuilds, :func:`rebuild_of`).
     A variant in ``early`` (measured so by :func:`measure_early`) is taken as it is; with ``variants_only``,
-    the later releases and the rebuilds, which must run in order, are left out."""
+    the later releases and the rebuilds, which must run in order, are left out, and with ``only`` as well,
+    only the variants it names are measured (``uses`` may then hold only the bases they name)."""
+    assert only is None or variants_only, "a lab's turn measures every variant"
     bundle = ca_bundle(resolver.settings.environ)
     file_variants = lab.read_by(lambda kind: kind.needs_files)
     secret_variants = lab.read_by(lambda kind: kind.needs_secrets)
@@ -360,6 +369,8 @@ def _measure_all(
     requests = {}
     rewrite = docker.containerd_store()
     for variant in lab.variants:
+        if only is not None and variant.name not in only:
+            continue
         request = rebuild.with_epoch(
             BuildRequest(
                 dockerfile=source / variant.dockerfile,
@@ -428,9 +439,20 @@ def base_names(lab: Lab, folder: Path) -> list[str]:
     return names
 
 
-def resolve_bases(lab: Lab, folder: Path, resolver: Resolver) -> list[BaseUse]:
-    """The image behind every base the lab's Dockerfiles name, in order of first use."""
-    return [resolver.resolve(name) for name in base_names(lab, folder)]
+def resolve_bases(lab: Lab, folder: Path, resolver: Resolver, names: Sequence[str] | None = None) -> list[BaseUse]:
+    """The image behind every base the lab's Dockerfiles name (or each of ``names``), in order of first use."""
+    return [resolver.resolve(name) for name in (base_names(lab, folder) if names is None else names)]
+
+
+def variant_groups(lab: Lab, folder: Path) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The lab's variants grouped by the bases their Dockerfiles name: (those bases, in order of first use;
+    the variants that name exactly them, in the lab's order), the groups in the order of their first variant.
+    Each group can be measured as soon as its own bases exist (:func:`measure_early_all`)."""
+    groups: dict[frozenset[str], tuple[list[str], list[str]]] = {}
+    for variant in lab.variants:
+        names = list(dict.fromkeys(external_images_of(folder / variant.dockerfile)))
+        groups.setdefault(frozenset(names), (names, []))[1].append(variant.name)
+    return [(tuple(bases), tuple(variants)) for bases, variants in groups.values()]
 
 
 def measure(
@@ -445,9 +467,10 @@ def measure(
     rebuilt: bool = False,
     early: Mapping[str, Measured] | None = None,
     variants_only: bool = False,
+    only: Collection[str] | None = None,
 ) -> dict[str, Measured]:
-    """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so); ``early`` and
-    ``variants_only`` as for :func:`_measure_all`."""
+    """Build, measure and smoke-test every variant of ``lab`` (prepared first if it says so); ``early``,
+    ``variants_only`` and ``only`` as for :func:`_measure_all`."""
     with build_folder(folder, lab, echo) as source:
         return _measure_all(
             lab,
@@ -461,6 +484,7 @@ def measure(
             rebuilt=rebuilt,
             early=early,
             variants_only=variants_only,
+            only=only,
         )
 
 
@@ -508,19 +532,7 @@ def with_pull_figures(
     plan = run_plan(list(measured), kinds, pulls.setting.runs)
     timed = pulls.setting.pulls
     charted = matrix_plan(list(measured), kinds, CHARTED)
-    read = lab.read_by(lambda k: k.needs_registry or k.needs_pulls or k.needs_compressions or k.needs_releases)
-    kept = {
-        name: earlier
-        for name, m in measured.items()
-        if name not in read
-        and previous is not None
-        and (
-            earlier := recorded_pulls(
-                previous.variants.get(name), m, pulls=plan[name], charted=name in charted, timed=timed, rebuilt=rebuilt
-            )
-        )
-        is not None
-    }
+    kept = _kept_pulls(lab, measured, pulls, previous, rebuilt=rebuilt)
     claimed = lab.read_by(lambda kind: kind.needs_compressions)
     recorded = {
         name: recorded_matrix(
@@ -579,6 +591,54 @@ def with_pull_figures(
         )
         for name, m in measured.items()
     }
+
+
+def _kept_pulls(
+    lab: Lab, measured: Mapping[str, Measured], pulls: PullBench, previous: Results | None, *, rebuilt: bool
+) -> dict[str, Measured]:
+    """The variants of ``measured`` that keep what ``previous`` records of their pushes and pulls (see
+    :func:`with_pull_figures`), each with its recorded measurement; every other one is pushed. Each
+    variant's answer depends on it alone, so a lab's variants may be asked about in parts."""
+    kinds = [claim.check for claim in lab.claims]
+    plan = run_plan(list(measured), kinds, pulls.setting.runs)
+    charted = matrix_plan(list(measured), kinds, CHARTED)
+    read = lab.read_by(lambda k: k.needs_registry or k.needs_pulls or k.needs_compressions or k.needs_releases)
+    return {
+        name: earlier
+        for name, m in measured.items()
+        if name not in read
+        and previous is not None
+        and (
+            earlier := recorded_pulls(
+                previous.variants.get(name),
+                m,
+                pulls=plan[name],
+                charted=name in charted,
+                timed=pulls.setting.pulls,
+                rebuilt=rebuilt,
+            )
+        )
+        is not None
+    }
+
+
+def push_early(
+    lab: Lab,
+    measured: Mapping[str, Measured],
+    pulls: PullBench,
+    previous: Results | None,
+    *,
+    rebuilt: bool,
+    echo: Callable[[str], None],
+) -> None:
+    """Push now, beside other builds, each variant of ``measured`` that :func:`with_pull_figures` would push
+    in the lab's turn: a push times nothing, and the turn then only pulls (and pushes the later releases)."""
+    if not pulls.setting.sizes:
+        return
+    kept = _kept_pulls(lab, measured, pulls, previous, rebuilt=rebuilt)
+    if pushed := {name: m.image_id for name, m in measured.items() if name not in kept}:
+        echo(f"{lab.name}: pushing {', '.join(pushed)} to the loopback registry")
+        pulls.push(lab.name, pushed)
 
 
 def kept_pull_figures(
@@ -665,36 +725,58 @@ def up_to_date(
     uses: Sequence[BaseUse],
     settings: Settings,
     pulls: PullBench | None,
+    only: Collection[str] | None = None,
 ) -> bool:
     """True when the recorded results stand: same inputs and bases, every image still under its tag, and
-    nothing missing that this run measures (pull figures, rebuilds; a missing floor is traced on its own)."""
+    nothing missing that this run measures (pull figures, rebuilds; a missing floor is traced on its own).
+    With ``only`` (some of the variants, and ``uses`` the bases they name), the same for those variants."""
     return (
         previous is not None
         and not lacks_pull_figures(previous, pulls, [c.check for c in lab.claims])
         and not (settings.rebuild and lacks_rebuild(lab, previous))
-        and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses})
+        and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses}, only)
     )
 
 
-def _inputs(folder: Path, resolver: Resolver) -> tuple[Lab, str, list[BaseUse], Results | None]:
-    """The lab in ``folder``, the fingerprint of its inputs, its bases and its recorded results, if any."""
+def _inputs(
+    folder: Path, resolver: Resolver, names: Sequence[str] | None = None
+) -> tuple[Lab, str, list[BaseUse], Results | None]:
+    """The lab in ``folder``, the fingerprint of its inputs, its bases (or only ``names``) and its recorded
+    results, if any."""
     lab = load(folder)
-    return lab, inputs_sha256(lab, folder), resolve_bases(lab, folder, resolver), read(folder / RESULTS_NAME)
+    uses = resolve_bases(lab, folder, resolver, names)
+    return lab, inputs_sha256(lab, folder), uses, read(folder / RESULTS_NAME)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Early:
-    """A lab's variants measured before its turn, beside other builds (:func:`measure_early`): built,
-    smoke-tested, listed, traced for their floors and analyzed. Nothing in it is a time, so it may be
-    measured while other things build; its turn adds what must run alone or in order (releases,
-    rebuilds, pushes and timed pulls)."""
+    """Some or all of a lab's variants measured before its turn, beside other builds (:func:`measure_early`):
+    built, smoke-tested, listed, traced for their floors and analyzed. Nothing in it is a time, so it may be
+    measured while other things build (and its variants pushed, :func:`push_early`); its turn measures the
+    variants it lacks and adds what must run alone or in order (releases, rebuilds and timed pulls)."""
 
     #: The inputs and bases it was measured for (:func:`verify` uses it only for the same).
     digest: str
+    #: The bases the variants measured name, by name: the image each was.
     bases: Mapping[str, str]
     measured: Mapping[str, Measured]
     #: Each variant's analysis, by image id.
     analysis: Mapping[str, AnalysisSummary]
+
+    def holds_for(self, digest: str, uses: Sequence[BaseUse]) -> bool:
+        """True when it was measured for these inputs and, of these bases, the ones its variants name."""
+        current = {u.name: u.image_id for u in uses}
+        return self.digest == digest and all(current.get(name) == image for name, image in self.bases.items())
+
+    def __or__(self, other: Early) -> Early:
+        """Both parts of one lab, measured for the same inputs."""
+        assert self.digest == other.digest, "parts of one lab are measured for the same inputs"
+        return Early(
+            digest=self.digest,
+            bases={**self.bases, **other.bases},
+            measured={**self.measured, **other.measured},
+            analysis={**self.analysis, **other.analysis},
+        )
 
 
 def measure_early(
@@ -705,15 +787,19 @@ def measure_early(
     builder: str | None = None,
     force: bool = False,
     pulls: PullBench | None = None,
+    group: tuple[Sequence[str], Collection[str]] | None = None,
 ) -> Early | None:
     """What :func:`verify` would measure first for the lab in ``folder``, every figure but times; None when
-    its turn will measure nothing (its results stand) or its spec does not load (its turn says why).
-    Every line it prints names the lab, so that it can run beside other builds."""
+    its turn will measure nothing (its results stand) or its spec does not load (its turn says why). With
+    ``group`` (bases, variants: one of :func:`variant_groups`), only those variants, resolving only those
+    bases. With ``pulls``, the variants the turn will push are pushed too (:func:`push_early`). Every line it
+    prints names the lab, so that it can run beside other builds."""
+    names, only = group if group is not None else (None, None)
     try:
-        lab, digest, uses, previous = _inputs(folder, resolver)
+        lab, digest, uses, previous = _inputs(folder, resolver, names)
     except UsageError:
         return None
-    if not force and up_to_date(lab, previous, digest, uses, resolver.settings, pulls):
+    if not force and up_to_date(lab, previous, digest, uses, resolver.settings, pulls, only):
         return None
     reuse = None if force else previous
     rebuilt = reuse is not None and reuse.inputs_sha256 == digest
@@ -731,13 +817,18 @@ def measure_early(
         previous=reuse,
         rebuilt=rebuilt,
         variants_only=True,
+        only=only,
     )
-    said(f"{lab.name}: analyzing the images")
+    some = only is not None and len(measured) < len(lab.variants)
+    said(f"{lab.name}: analyzing the images" + (f" of {', '.join(measured)}" if some else ""))
+    analysis = {m.image_id: summary(analyze(m.image_id)) for m in measured.values()}
+    if pulls is not None:
+        push_early(lab, measured, pulls, reuse, rebuilt=rebuilt, echo=said)
     return Early(
         digest=digest,
         bases={u.name: u.image_id for u in uses},
         measured=measured,
-        analysis={m.image_id: summary(analyze(m.image_id)) for m in measured.values()},
+        analysis=analysis,
     )
 
 
@@ -745,10 +836,10 @@ def measure_early(
 EARLY_DONE = "measured early, side by side:"
 
 
-def _bases_of(folder: Path) -> list[str]:
-    """The bases a lab names; none when its spec does not load (its turn then says why)."""
+def _groups_of(folder: Path) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The lab's :func:`variant_groups`; none when its spec does not load (its turn then says why)."""
     try:
-        return base_names(load(folder), folder)
+        return variant_groups(load(folder), folder)
     except UsageError:
         return []
 
@@ -762,11 +853,14 @@ def measure_early_all(
     force: bool = False,
     pulls: PullBench | None = None,
 ) -> dict[Path, Early | BaseException | None]:
-    """Every lab's bases, and every lab's variants as soon as its bases exist (:func:`measure_early`), in the
+    """Every lab's bases, and every lab's variants as soon as the bases they name exist (:func:`measure_early`
+    of each of its :func:`variant_groups`: lab 5's glibc variants while python:3.13-alpine compiles), in the
     same slots, side by side (:meth:`Resolver.prepare`); all before any lab's turn, so that no build runs
-    while a pull is timed. What each lab answered, or the error it raised, which its turn raises again (a
-    spec error waits for its lab the same way); a stand-in that fails to build stops the run here."""
-    found: dict[Path, Early | BaseException | None] = {}
+    while a pull is timed. What each lab answered (its groups' answers together), or the first error one of
+    its groups raised, which its turn raises again (a spec error waits for its lab the same way); a stand-in
+    that fails to build stops the run here."""
+    found: dict[Path, Early | BaseException | None] = dict.fromkeys(folders)
+    lock = threading.Lock()
     # Ctrl-C, SIGTERM or a stand-in that fails stops the run in the main thread only: the labs being
     # measured stop at their next line (a build in progress with it) instead of building the rest of them.
     stopped = threading.Event()
@@ -776,24 +870,33 @@ def measure_early_all(
             raise UsageError("stopped: the run is interrupted, or a stand-in failed to build")
         echo(line)
 
-    def job(folder: Path) -> Callable[[], None]:
+    def job(folder: Path, group: tuple[tuple[str, ...], tuple[str, ...]]) -> Callable[[], None]:
         def run() -> None:
             try:
-                found[folder] = measure_early(
-                    folder, resolver=resolver, echo=checked, builder=builder, force=force, pulls=pulls
+                part: Early | BaseException | None = measure_early(
+                    folder, resolver=resolver, echo=checked, builder=builder, force=force, pulls=pulls, group=group
                 )
             except Exception as error:  # raised again in the lab's turn
-                found[folder] = error
+                part = error
+            with lock:
+                earlier = found[folder]
+                if isinstance(earlier, BaseException) or part is None:
+                    return
+                found[folder] = part if earlier is None or isinstance(part, BaseException) else earlier | part
 
         return run
 
     start = time.monotonic()
-    needs = {folder: _bases_of(folder) for folder in folders}
-    resolver.prepare(
-        (name for names in needs.values() for name in names),
-        jobs={f"lab {folder.name}": (needs[folder], job(folder)) for folder in folders},
-        stop=stopped,
-    )
+    groups = {folder: _groups_of(folder) for folder in folders}
+    jobs = {
+        f"lab {folder.name}" + (f" ({', '.join(variants)})" if len(groups[folder]) > 1 else ""): (
+            bases,
+            job(folder, (bases, variants)),
+        )
+        for folder in folders
+        for bases, variants in groups[folder]
+    }
+    resolver.prepare((name for needs, _ in jobs.values() for name in needs), jobs=jobs, stop=stopped)
     if early := [folder.name for folder, answer in found.items() if answer is not None]:
         echo(f"{EARLY_DONE} {len(early)} lab(s) and the stand-ins they need, in {time.monotonic() - start:.0f} s")
     return found
@@ -820,7 +923,7 @@ def verify(
         raise early  # measuring it early failed: its turn says so, as it would have measuring it now
     lab, digest, uses, previous = _inputs(folder, resolver)
     path = folder / RESULTS_NAME
-    if early is not None and (early.digest, dict(early.bases)) != (digest, {u.name: u.image_id for u in uses}):
+    if isinstance(early, Early) and not early.holds_for(digest, uses):
         early = None  # measured for other inputs: not what this turn would measure
     if early is None and not force and up_to_date(lab, previous, digest, uses, resolver.settings, pulls):
         assert previous is not None
