@@ -242,3 +242,15 @@ def test_a_group_stands_when_its_own_bases_and_images_are_the_recorded_ones(monk
     assert not verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"after"})
     assert not verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:moved")], settings, None, {"before"})
     assert not verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None)  # b is not there
+
+
+def test_a_turn_names_the_variants_measured_early_in_the_lab_s_order_whichever_group_ended_first(builds, tmp_path):
+    for variant in LAB.variants:
+        (tmp_path / variant.dockerfile).write_text("FROM scratch\nCOPY app /\n")
+    lines: list[str] = []
+    early = {n: Measured(image_id=f"sha256:{n}", size_bytes=1, layer_count=1) for n in ("after", "before")}
+    verify._measure_all(
+        LAB, tmp_path, tmp_path, [], resolver=FakeResolver(), builder=None, echo=lines.append, previous=None,
+        early=early,
+    )  # fmt: skip
+    assert "lab-9-demo: before, after built, smoke-tested and analyzed earlier, beside other builds" in lines

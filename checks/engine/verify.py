@@ -408,7 +408,9 @@ def _measure_all(
     if variants_only:
         return measured
     if early:
-        echo(f"{lab.name}: {', '.join(early)} built, smoke-tested and analyzed earlier, beside other builds")
+        # in the lab's order, whichever of its groups ended first
+        earlier = ", ".join(v.name for v in lab.variants if v.name in early)
+        echo(f"{lab.name}: {earlier} built, smoke-tested and analyzed earlier, beside other builds")
     if lab.released():
         # Before any rebuild: a build with --no-cache leaves its own layers in the cache for the next build
         # to take, so a later release would start from the rebuild's layers instead of the variant's.
