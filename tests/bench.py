@@ -246,19 +246,21 @@ def verify(
     assert process.stderr is not None
     lines: list[tuple[float, str]] = []
     current, side_by_side = None, True
-    for raw in process.stderr:
-        lines.append((time.monotonic() - start, raw.rstrip("\n")))
-        if busy is not None and phase_of(lines[-1][1]) is not None and (sample := read_cpu_times()):
-            samples[len(lines) - 1] = sample
-        if live and (phase := phase_of(lines[-1][1])) not in (None, current):
-            side_by_side = side_by_side and not lines[-1][1].startswith(EARLY_DONE)
-            if side_by_side and current == SIDE_BY_SIDE:
-                continue  # the phases are interleaved until the line that ends them
-            current = SIDE_BY_SIDE if side_by_side else phase
-            print(f"  {lines[-1][0] / 60:5.1f} min  {current}: {lines[-1][1][:100]}", flush=True)
+    # the log is written as the lines come, so that `tail -f` shows where a run that seems stuck waits
+    with (log or Path(os.devnull)).open("w", encoding="utf-8") as written:
+        for raw in process.stderr:
+            lines.append((time.monotonic() - start, raw.rstrip("\n")))
+            written.write(f"{lines[-1][0]:8.1f} {lines[-1][1]}\n")
+            written.flush()
+            if busy is not None and phase_of(lines[-1][1]) is not None and (sample := read_cpu_times()):
+                samples[len(lines) - 1] = sample
+            if live and (phase := phase_of(lines[-1][1])) not in (None, current):
+                side_by_side = side_by_side and not lines[-1][1].startswith(EARLY_DONE)
+                if side_by_side and current == SIDE_BY_SIDE:
+                    continue  # the phases are interleaved until the line that ends them
+                current = SIDE_BY_SIDE if side_by_side else phase
+                print(f"  {lines[-1][0] / 60:5.1f} min  {current}: {lines[-1][1][:100]}", flush=True)
     seconds, end = time.monotonic() - start, read_cpu_times()
-    if log is not None:
-        log.write_text("".join(f"{at:8.1f} {line}\n" for at, line in lines), encoding="utf-8")
     if process.wait():
         tail = "\n".join(line for _, line in lines)[-2000:]
         sys.exit(f"bench: verify failed (exit {process.returncode}):\n{tail}")
@@ -422,7 +424,9 @@ def main() -> None:
         action="store_true",
         help="only the cold run (and the warm one after it), from the recorded results.json files as they are",
     )
-    parser.add_argument("--log", type=Path, help="write every line of the cold run to LOG, with its seconds")
+    parser.add_argument(
+        "--log", type=Path, help="write every line of the cold run to LOG as it comes, with its seconds"
+    )
     parser.add_argument(
         "--analyze", action="store_true", help=f"also time `checks analyze` against dive on {ANALYZE_IMAGE}"
     )
@@ -458,8 +462,9 @@ def main() -> None:
         if args.analyze and not args.cold_only:
             analyze_vs_dive(ANALYZE_IMAGE, env)
         if args.cold or args.cold_only:
-            # As on a new machine: a fresh clone's results.json files (the copies', brought up to date above)
-            # and an engine that holds nothing, so every base and every image is built again.
+            # As on a new machine: a fresh clone's results.json files (the copies', brought up to date above,
+            # or as recorded with --cold-only) and an engine that holds nothing, so every base and every image
+            # is built again.
             # Again, right before the run it weighs: the warm runs above can take many minutes.
             reference = cpu_reference()
             print("before the cold run: " + describe_reference(reference), flush=True)
