@@ -10,7 +10,7 @@ import pytest
 from checks.model.errors import UsageError
 from checks.model.settings import SETTINGS, Settings, from_environ
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+CONTRIBUTING = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 def test_an_empty_environment_gives_the_declared_defaults():
@@ -82,12 +82,12 @@ def test_the_measure_mode_says_what_a_verify_run_pushes_and_pulls(mode, sizes, p
     assert (parsed.measures_sizes, parsed.measures_pulls) == (sizes, pulls)
 
 
-def readme_rows() -> dict[str, tuple[str, str]]:
-    """The README's settings table: variable -> (default, accepts)."""
-    rows = re.findall(r"^\| `(SLIMLAB_[A-Z_]+)` \| (.*?) \| (.*?) \| .*\|$", README, flags=re.M)
+def table_rows() -> dict[str, tuple[str, str]]:
+    """CONTRIBUTING.md's settings table: variable -> (default, accepts)."""
+    rows = re.findall(r"^\| `(SLIMLAB_[A-Z_]+)` \| (.*?) \| (.*?) \| .*\|$", CONTRIBUTING, flags=re.M)
     return {name: (default.strip("`"), accepts) for name, default, accepts in rows}
 
 
-def test_the_readme_lists_every_setting_with_its_declared_default_and_nothing_else():
+def test_contributing_lists_every_setting_with_its_declared_default_and_nothing_else():
     declared = {s.env: (s.default or "unset", s.accepts) for s in SETTINGS}
-    assert readme_rows() == declared
+    assert table_rows() == declared

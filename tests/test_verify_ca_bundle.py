@@ -9,7 +9,7 @@ import pytest
 from checks.engine import verify
 from checks.engine.verify import ca_bundle
 
-#: The order README.md and docs/reference.rst promise, written out rather than read from the code.
+#: The order CONTRIBUTING.md and docs/reference.rst promise, written out rather than read from the code.
 DOCUMENTED = ("SLIMLAB_CA_BUNDLE", "PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 
 

@@ -4,8 +4,8 @@ Each :class:`Setting` names its variable, its default, what it accepts and
 what it does; :func:`from_environ` reads them all from a mapping (the
 environment), so a bad value fails before any work starts: exit 2, naming
 the variable and what it accepts.  An unknown ``SLIMLAB_`` variable (a typo)
-fails the same way, with the closest known name.  The README's settings table
-lists the same declarations.
+fails the same way, with the closest known name.  CONTRIBUTING.md's settings
+table lists the same declarations.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Setting:
     default: str
     #: What it accepts, for error messages: ``a number of seconds above 0``.
     accepts: str
-    #: What it does, for the README and ``--help``.
+    #: What it does, for CONTRIBUTING.md's settings table and ``--help``.
     help: str
     #: Text in, value out; raises ValueError for text that means nothing.
     parse: Callable[[str], Any] = str
@@ -250,7 +250,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
             guess = f" Did you mean {close[0]}?" if close else ""
             raise UsageError(
                 f"{name} is not a slimlab setting.{guess} The settings are {', '.join(BY_ENV)} "
-                "(README, Settings); unset it or correct its name."
+                "(CONTRIBUTING.md, Settings); unset it or correct its name."
             )
     values: dict[str, Any] = {}
     for setting in SETTINGS:
