@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -19,20 +20,22 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.pullbench import PullBench
 from checks.engine.verify import base_names, measure_early_all, verify
+from checks.inspect.secrets import scrubbed
 from checks.learner import report
 from checks.model import i18n, links
 from checks.model.errors import UsageError
 from checks.model.pulls import wanted
 from checks.model.results import RESULTS_NAME, Results, unreadable
+from checks.model.scrub import scrub_tree
 from checks.model.settings import Settings, from_environ
 from checks.model.spec import SPEC_NAME, load
 
@@ -43,10 +46,38 @@ ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "labs"
 
 
+T = TypeVar("T")
+
+
 def echo(message: str) -> None:
+    """A line of progress, a warning or an error on standard error, scrubbed of secret values (an error may quote
+    bytes of an image): every line the command line writes there passes here."""
     # one write per line: builds beside each other print from several threads
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(scrubbed(message) + "\n")
     sys.stderr.flush()
+
+
+def show(text: str) -> None:
+    """A report on standard output, scrubbed of secret values: every line the command line prints passes here."""
+    print(scrubbed(text), flush=True)
+
+
+def show_json(data: Any) -> None:
+    """A report as JSON on standard output, every string in it scrubbed before it is escaped."""
+    show(json.dumps(scrub_tree(data, scrubbed), indent=2))
+
+
+def show_report(result: T, *, text: Callable[[T], str], data: Callable[[T], Any], as_json: bool) -> None:
+    """A report of what came from an image or a lab, as ``text`` lays it out or as the JSON of ``data``.
+
+    Every string of ``result`` is scrubbed before it is laid out, so a value cut short to fit a column or
+    reflowed onto one line is redacted all the same.
+    """
+    clean = scrub_tree(result, scrubbed)
+    if as_json:
+        show_json(data(clean))
+    else:
+        show(text(clean))
 
 
 def all_labs(labs: Path = LABS) -> list[Path]:
@@ -98,10 +129,10 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
                 pulls=pulls,
                 early=early.get(folder),
             )
-            print(report.summary(outcome.results, skipped=outcome.skipped))
-            print(analysis_and_lint(folder, outcome.results, settings.docs_url))
+            show(report.summary(outcome.results, skipped=outcome.skipped))
+            show(analysis_and_lint(folder, outcome.results, settings.docs_url))
             written = "results.json updated" if outcome.written else "results.json unchanged"
-            print(f"  {written}; {time.monotonic() - start:.1f}s\n", flush=True)
+            show(f"  {written}; {time.monotonic() - start:.1f}s\n")
             if outcome.note:
                 echo(f"{outcome.lab.name}: {outcome.note}")
             failures += report.failures(outcome.results, outcome.lab.page, docs_url=settings.docs_url)
@@ -150,7 +181,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
         builder=_builder(args),
         catalog=i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.LABS_DOMAIN),
     )
-    print(render(result, docs_url=links.edition_url(settings.docs_url, i18n.edition_path(language))))
+    show(render(result, docs_url=links.edition_url(settings.docs_url, i18n.edition_path(language))))
     return 0 if result.passed else 1
 
 
@@ -182,7 +213,7 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
             "copy it to each machine and run `make workshop-load`."
         )
     else:
-        print(workshop.load_bundle(Path(args.bundle)))
+        show(workshop.load_bundle(Path(args.bundle)))
     return 0
 
 
@@ -193,7 +224,7 @@ def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
     resolver.prepare(names)
     for name in names:
         use = resolver.resolve(name)
-        print(f"{name:<45} {use.source:<9} {use.image}")
+        show(f"{name:<45} {use.source:<9} {use.image}")
     return 0
 
 
@@ -203,7 +234,7 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
     docker.remove_containers(containers)
     images = docker.own_images(args.lab)
     refused = docker.remove_images(images)
-    print(f"removed {len(containers)} container(s) and {len(images) - len(refused)} image(s)")
+    show(f"removed {len(containers)} container(s) and {len(images) - len(refused)} image(s)")
     if refused:
         echo(f"kept {len(refused)} image(s) still in use by other images or containers: {', '.join(refused)}")
     return 0
@@ -226,45 +257,46 @@ def analyzed(image: str, source: str, *, secrets: bool = False) -> Analysis:
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     """Where an image's bytes are, what dive counts as wasted, and what need not be there."""
-    import json
-
     from checks.inspect.analyze import render, to_dict
 
-    result = analyzed(args.image, args.source or settings.layers, secrets=True)
-    print(
-        json.dumps(to_dict(result, docs_url=settings.docs_url), indent=2)
-        if args.json
-        else render(result, docs_url=settings.docs_url)
+    def data(result: Analysis) -> dict[str, Any]:
+        return to_dict(result, docs_url=settings.docs_url)
+
+    def text(result: Analysis) -> str:
+        return render(result, docs_url=settings.docs_url)
+
+    show_report(
+        analyzed(args.image, args.source or settings.layers, secrets=True), text=text, data=data, as_json=args.json
     )
     return 0
 
 
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     """What was removed, added and changed from one image to another, by directory."""
-    import json
-
     from checks.inspect import diff
 
     source = args.source or settings.layers
     a, b = analyzed(args.a, source), analyzed(args.b, source)
-    result = diff.diff(a.files, b.files, a=args.a, b=args.b)
-    print(json.dumps(diff.to_dict(result), indent=2) if args.json else diff.render(result))
+    show_report(diff.diff(a.files, b.files, a=args.a, b=args.b), text=diff.render, data=diff.to_dict, as_json=args.json)
     return 0
 
 
 def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
     """hadolint on the labs' Dockerfiles, size-related rules first, each linked to the guide."""
-    import json
     from dataclasses import asdict
 
     from checks.inspect import lint
 
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     findings = lint.lint([path for folder in folders for path in lint.dockerfiles(folder)], root=ROOT)
-    if args.json:
-        print(json.dumps([{**asdict(f), "url": f.url(settings.docs_url)} for f in findings], indent=2))
-    else:
-        print(lint.render(findings, everything=args.all, docs_url=settings.docs_url))
+
+    def data(found: Sequence[lint.Finding]) -> list[dict[str, Any]]:
+        return [{**asdict(f), "url": f.url(settings.docs_url)} for f in found]
+
+    def text(found: Sequence[lint.Finding]) -> str:
+        return lint.render(found, everything=args.all, docs_url=settings.docs_url)
+
+    show_report(findings, text=text, data=data, as_json=args.json)
     return 0
 
 

@@ -108,15 +108,26 @@ def digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def config(layers: Sequence[bytes], *, labels: dict[str, str] | None = None, history: Sequence[str] = ()) -> bytes:
+def config(
+    layers: Sequence[bytes],
+    *,
+    labels: dict[str, str] | None = None,
+    history: Sequence[str | dict] = (),
+    env: Sequence[str] = (),
+) -> bytes:
+    """An image config; a history step is its ``created_by``, or a dict as the config holds it (``empty_layer``)."""
     steps = list(history) or [f"RUN step {i}" for i in range(len(layers))]
     return json.dumps(
         {
             "architecture": "amd64",
             "os": "linux",
-            "config": {"Labels": {**MANAGED, **(labels or {})}, "Cmd": ["/nothing"]},
+            "config": {
+                "Labels": {**MANAGED, **(labels or {})},
+                **({"Env": list(env)} if env else {}),
+                "Cmd": ["/nothing"],
+            },
             "rootfs": {"type": "layers", "diff_ids": [digest(layer) for layer in layers]},
-            "history": [{"created_by": step} for step in steps]
+            "history": [step if isinstance(step, dict) else {"created_by": step} for step in steps]
             + [{"created_by": 'CMD ["/nothing"]', "empty_layer": True}],
         }
     ).encode()
@@ -129,11 +140,17 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def docker_archive(
-    layers: Sequence[Sequence[Item]], *, tag: str, oci: bool = True, history: Sequence[str] = ()
+    layers: Sequence[Sequence[Item]],
+    *,
+    tag: str,
+    oci: bool = True,
+    history: Sequence[str | dict] = (),
+    labels: dict[str, str] | None = None,
+    env: Sequence[str] = (),
 ) -> bytes:
     """A `docker save` archive of one image: the OCI-style layout of Docker 25+, or the older `<id>/layer.tar` one."""
     tars = [layer_tar(items) for items in layers]
-    cfg = config(tars, history=history)
+    cfg = config(tars, history=history, labels=labels, env=env)
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as archive:
         names = []

@@ -27,6 +27,7 @@ import pytest
 from conftest import ROOT, engine_problem, run_checks
 
 from checks import cli
+from checks.inspect.secrets import scrubbed
 from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
 from checks.model.settings import Settings
 
@@ -471,7 +472,7 @@ def test_an_interrupted_write_leaves_the_old_results_json_whole(stop, tmp_path, 
     from test_results import sample
 
     path = tmp_path / RESULTS_NAME
-    write_if_changed(path, sample())
+    write_if_changed(path, sample(), scrub=scrubbed)
     before = path.read_text()
 
     def interrupted(self, target):
@@ -479,7 +480,7 @@ def test_an_interrupted_write_leaves_the_old_results_json_whole(stop, tmp_path, 
 
     monkeypatch.setattr(Path, "replace", interrupted)
     with pytest.raises(stop):
-        write_if_changed(path, sample(title="Another title"))
+        write_if_changed(path, sample(title="Another title"), scrub=scrubbed)
     assert path.read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [RESULTS_NAME]
 

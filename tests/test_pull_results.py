@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from checks.engine.verify import kept_pull_figures, lacks_pull_figures, unjudged
+from checks.inspect.secrets import scrubbed
 from checks.learner import report
 from checks.model.claims import PullSpeedup, SizeRatio
 from checks.model.compression import MATRIX
@@ -88,12 +89,12 @@ def test_results_recorded_before_pulls_were_measured_still_read(tmp_path: Path):
 
 def test_new_pull_times_are_a_new_measurement_so_the_file_is_rewritten(tmp_path: Path):
     path = tmp_path / "results.json"
-    write_if_changed(path, results())
+    write_if_changed(path, results(), scrub=scrubbed)
     slower = results(
         before=measured(1_059_801_865, 388_347_277, (25.0, 18.0, 16.0)),
         after=measured(57_272_288, 22_304_023, (1.968, 1.241, 1.194)),
     )
-    assert write_if_changed(path, slower)
+    assert write_if_changed(path, slower, scrub=scrubbed)
     assert json.loads(path.read_text())["variants"]["before"]["pull_seconds"] == 18.0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from checks.inspect.secrets import scrubbed
 from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun
 from checks.model.results import (
     RESULTS_NAME,
@@ -190,17 +191,17 @@ def test_passed_and_failed_follow_the_claims():
 
 def test_write_if_changed_writes_the_first_time(tmp_path):
     path = tmp_path / RESULTS_NAME
-    assert write_if_changed(path, sample())
+    assert write_if_changed(path, sample(), scrub=scrubbed)
     assert path.read_text(encoding="utf-8") == dumps(sample())
     assert read(path) == sample()
 
 
 def test_write_if_changed_keeps_the_file_when_only_the_time_differs(tmp_path):
     path = tmp_path / RESULTS_NAME
-    write_if_changed(path, sample())
+    write_if_changed(path, sample(), scrub=scrubbed)
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # an old mtime, so a rewrite would show
     before = path.read_bytes()
-    assert not write_if_changed(path, sample(measured_at="2030-12-31T23:59:59+00:00"))
+    assert not write_if_changed(path, sample(measured_at="2030-12-31T23:59:59+00:00"), scrub=scrubbed)
     assert path.read_bytes() == before
     assert path.stat().st_mtime_ns == 1_000_000_000
 
@@ -217,16 +218,16 @@ def test_write_if_changed_keeps_the_file_when_only_the_time_differs(tmp_path):
 )
 def test_write_if_changed_rewrites_when_a_measurement_changes(tmp_path, change):
     path = tmp_path / RESULTS_NAME
-    write_if_changed(path, sample())
+    write_if_changed(path, sample(), scrub=scrubbed)
     changed = change(sample(measured_at="2030-12-31T23:59:59+00:00"))
-    assert write_if_changed(path, changed)
+    assert write_if_changed(path, changed, scrub=scrubbed)
     assert read(path) == changed
 
 
 def test_write_if_changed_replaces_a_garbled_file(tmp_path):
     path = tmp_path / RESULTS_NAME
     path.write_text("{not json", encoding="utf-8")
-    assert write_if_changed(path, sample())
+    assert write_if_changed(path, sample(), scrub=scrubbed)
     assert read(path) == sample()
 
 
@@ -234,7 +235,7 @@ def test_write_if_changed_replaces_a_garbled_file(tmp_path):
 def test_write_if_changed_replaces_a_file_holding_other_json(tmp_path, text):
     path = tmp_path / RESULTS_NAME
     path.write_text(text, encoding="utf-8")
-    assert write_if_changed(path, sample())
+    assert write_if_changed(path, sample(), scrub=scrubbed)
 
 
 def test_read_returns_none_for_a_missing_file(tmp_path):

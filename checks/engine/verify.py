@@ -27,6 +27,7 @@ from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze, config_history, visible_paths
 from checks.engine.pullbench import PullBench
 from checks.inspect.analyze import secrets_seen, summary
+from checks.inspect.secrets import scrubbed
 from checks.model.claims import Kind
 from checks.model.compression import matrix_plan
 from checks.model.dockerfile import external_images_of, final_base_of
@@ -933,7 +934,7 @@ def verify(
             return Outcome(lab=lab, results=previous, skipped=True, written=False)
         # Same images: only their floors are new, so nothing is rebuilt or pulled again.
         traced = with_floors(lab, previous, echo)
-        return Outcome(lab=lab, results=traced, skipped=False, written=write_if_changed(path, traced))
+        return Outcome(lab=lab, results=traced, skipped=False, written=write_if_changed(path, traced, scrub=scrubbed))
 
     engine = docker.engine_versions()
     reuse = None if force else previous  # --force traces the floors again too
@@ -977,5 +978,5 @@ def verify(
     if left_out:
         note = f"claims {', '.join(left_out)} not verified: {why}. results.json left as recorded."
         return Outcome(lab=lab, results=results, skipped=False, written=False, note=note)
-    written = write_if_changed(path, results)
+    written = write_if_changed(path, results, scrub=scrubbed)
     return Outcome(lab=lab, results=results if written else (read(path) or results), skipped=False, written=written)

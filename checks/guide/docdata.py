@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.guide.charts import size_text
+from checks.inspect.secrets import scrubbed
 from checks.model.compression import MATRIX, PUSHED, Compression
 from checks.model.errors import UsageError
 from checks.model.i18n import ENGLISH, Catalog, _, translate_lab, translate_results
 from checks.model.measured import Compressed, Measured, Release, SharedPull
 from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
+from checks.model.scrub import scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, load
 from checks.model.units import megabytes
 
@@ -63,10 +65,17 @@ def load_lab(folder: Path, catalog: Catalog = ENGLISH) -> LabDocs:
         name=folder.name,
         folder=folder,
         spec=spec,
-        results=translate_results(recorded, catalog) if (recorded := read(folder / RESULTS_NAME)) else None,
+        results=translate_results(recorded, catalog) if (recorded := recorded_results(folder)) else None,
         current_sha256=current,
         problem=problem,
     )
+
+
+def recorded_results(folder: Path) -> Results | None:
+    """A lab's recorded results with every string scrubbed of secret values: a results.json handed over with a lab
+    may hold what the checker itself would never have written."""
+    recorded = read(folder / RESULTS_NAME)
+    return None if recorded is None else scrub_tree(recorded, scrubbed)
 
 
 def lab_folders(labs: Path) -> list[Path]:

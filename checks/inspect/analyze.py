@@ -38,6 +38,7 @@ from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, findings
 from checks.model.links import DEFAULT_DOCS_URL, Section
 from checks.model.measured import SecretSeen
 from checks.model.results import AnalysisSummary
+from checks.model.scrub import NOT_SHOWN
 from checks.model.units import megabytes
 
 #: How many directories per layer, and places per class, a report names.
@@ -59,7 +60,8 @@ DIVE = "(every copy of a path in two or more layers, the one that ships included
 RECLAIMABLE = "(copies later layers replaced or deleted: in the image, seen by no container)"
 #: The guide section the secrets report points to.
 SECRETS_SECTION = Section("layers", "secrets-in-layers")
-BUILDKIT_RUN = re.compile(r"^RUN (?:\|\d+ (?:\S+=\S* )*)?/bin/sh -c ")
+#: A build arg's value may be redacted (``NPM_TOKEN=…(11 chars)``, see :func:`checks.inspect.secrets.redact`).
+BUILDKIT_RUN = re.compile(r"^RUN (?:\|\d+ (?:\S+=\S*(?: chars\))? )*)?/bin/sh -c ")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,8 +100,8 @@ class Analysis:
     inefficiencies: tuple[PathWaste, ...]
     #: Bytes in removable classes, largest first; empty classes are left out.
     classes: tuple[ClassBytes, ...]
-    #: What a container sees: every non-directory path and its winning copy (not serialized).
-    files: Mapping[str, Copy]
+    #: What a container sees: every non-directory path and its winning copy (not serialized, never shown).
+    files: Mapping[str, Copy] = dataclasses.field(metadata=NOT_SHOWN)
     #: Secret-looking findings in every layer and the config; None when the layers' contents were not read.
     secrets: tuple[Finding, ...] | None = None
 

@@ -31,6 +31,7 @@ from checks.model.measured import (
     SharedPull,
     SmokeRun,
 )
+from checks.model.scrub import Scrub, scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, Variant
 
 SCHEMA_VERSION = 1
@@ -367,7 +368,11 @@ def from_dict(data: Mapping[str, Any]) -> Results:
 
 
 def dumps(results: Results) -> str:
-    return json.dumps(to_dict(results), indent=2, ensure_ascii=False) + "\n"
+    return _text(to_dict(results))
+
+
+def _text(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _stable(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -404,18 +409,23 @@ def unreadable(path: Path) -> str | None:
     return _load(path)[1]
 
 
-def write_if_changed(path: Path, results: Results) -> bool:
-    """Write ``results`` unless the file already says the same (the time aside); True if written."""
+def write_if_changed(path: Path, results: Results, *, scrub: Scrub) -> bool:
+    """Write ``results`` unless the file already says the same (the time aside); True if written.
+
+    Every string is written as ``scrub`` returns it (:func:`checks.inspect.secrets.scrubbed`): a history step,
+    a smoke test's output or a path an image holds may carry a secret value, and results.json is committed.
+    """
+    data = scrub_tree(to_dict(results), scrub)
     try:
         existing = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(existing, dict) and _stable(existing) == _stable(to_dict(results)):
+        if isinstance(existing, dict) and _stable(existing) == _stable(data):
             return False
     except (OSError, ValueError):
         pass
     # Whole or not at all: an interrupted write must not leave a truncated results.json behind.
     partial = path.with_name(f".{path.name}.partial")
     try:
-        partial.write_text(dumps(results), encoding="utf-8")
+        partial.write_text(_text(data), encoding="utf-8")
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
