@@ -31,7 +31,7 @@ from checks.engine.pullbench import PullBench
 from checks.engine.verify import base_names, measure_early_all, verify
 from checks.inspect.secrets import scrubbed
 from checks.learner import report
-from checks.model import i18n, links
+from checks.model import i18n, links, paths
 from checks.model.errors import UsageError
 from checks.model.pulls import wanted
 from checks.model.results import RESULTS_NAME, Results, unreadable
@@ -91,7 +91,8 @@ def all_labs(labs: Path = LABS) -> list[Path]:
 def find_lab(word: str, labs: Path = LABS) -> Path:
     """A lab by path, by folder name, or by number (``4``, ``lab-4``)."""
     path = Path(word)
-    if path.is_dir():
+    found = paths.kind(path)
+    if found == paths.FOLDER:
         return path.resolve()
     known = all_labs(labs)
     prefix = word if word.startswith("lab-") else f"lab-{word}"
@@ -99,6 +100,11 @@ def find_lab(word: str, labs: Path = LABS) -> Path:
     matches = exact or [p for p in known if p.name.startswith(prefix + "-")]
     if len(matches) == 1:
         return matches[0]
+    if found not in (paths.NOTHING, paths.FILE):
+        raise UsageError(
+            f"'{paths.shown(word)}' is {found}, not a lab folder; it was not opened. Name a lab by number (4), "
+            "folder name or the path of its folder."
+        )
     names = ", ".join(p.name for p in known) or "none"
     raise UsageError(f"No lab '{word}' in {labs}. Known labs: {names}. Name a lab by number (4), folder name or path.")
 
@@ -176,6 +182,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     result = grade(
         folder,
         dockerfile,
+        repository=ROOT,
         resolver=Resolver(echo=echo, builder=_builder(args), settings=settings),
         echo=echo,
         builder=_builder(args),

@@ -18,6 +18,7 @@ from checks.engine.verify import judge, measure, resolve_bases
 from checks.inspect.lint import Finding
 from checks.inspect.lint import hints as lint_hints
 from checks.inspect.lint import line as lint_line
+from checks.model import paths
 from checks.model.errors import UsageError
 from checks.model.exercise import EXERCISE, SOLUTION, graded_lab
 from checks.model.i18n import ENGLISH, Catalog, _, translate_lab
@@ -48,12 +49,16 @@ def grade(
     dockerfile: str,
     *,
     resolver: Resolver,
+    repository: Path | None = None,
     echo: Callable[[str], None],
     builder: str | None = None,
     catalog: Catalog = ENGLISH,
 ) -> Grade:
-    """Build and judge ``dockerfile``; goals and hints in ``catalog``'s language (the figures are the same)."""
+    """Build and judge ``dockerfile`` (a path relative to the lab folder, which must lead into it or into the
+    ``repository`` the lab is in, when one is given); goals and hints in ``catalog``'s language (the figures are
+    the same)."""
     lab = translate_lab(load(folder), catalog)
+    check_learner_file(folder, dockerfile, repository)
     for needed in (dockerfile, SOLUTION):
         if not (folder / needed).is_file():
             raise UsageError(
@@ -71,6 +76,26 @@ def grade(
         measured=measured,
         advice=lint_hints([folder / dockerfile], root=folder),
     )
+
+
+def check_learner_file(folder: Path, dockerfile: str, repository: Path | None) -> None:
+    """A learner's own Dockerfile must be a file in the lab folder or elsewhere in the repository, its symbolic
+    links followed: the grader builds only what is theirs, never a file of the rest of the machine."""
+    target = folder / dockerfile
+    named = f"--dockerfile '{paths.shown(dockerfile)}'"
+    if leads := paths.escapes(target, folder, *([repository] if repository else [])):
+        how = "leads to" if paths.leaves(dockerfile) else "is a symbolic link to"
+        raise UsageError(
+            f"{named} {how} {paths.shown(leads)}, outside the lab folder {folder} and the repository "
+            f"{repository or folder}: the grader builds only a Dockerfile of yours. Edit {folder / EXERCISE}, or "
+            "put your own file in the lab folder and give its path relative to it."
+        )
+    found = paths.kind(target)
+    if found not in (paths.FILE, paths.NOTHING):
+        raise UsageError(
+            f"{named} is {found}, not a file; it was not opened. Give the path of your Dockerfile, relative to "
+            f"the lab folder {folder}."
+        )
 
 
 def bars(sizes: Mapping[str, int], width: int = 40) -> list[str]:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks.model import dockerignore
+from checks.model import dockerignore, paths
 from checks.model.measured import (
     Compressed,
     FileDifference,
@@ -156,12 +157,21 @@ def lab_input_files(lab: Lab, folder: Path) -> list[Path]:
 
 
 def inputs_sha256(lab: Lab, folder: Path) -> str:
-    """SHA-256 over each of :func:`lab_input_files`' relative path and content."""
+    """SHA-256 over each of :func:`lab_input_files`' relative path and content (:func:`_content`)."""
     digest = hashlib.sha256()
     for path in lab_input_files(lab, folder):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(hashlib.sha256(_content(path, folder)).digest())
     return digest.hexdigest()
+
+
+def _content(path: Path, folder: Path) -> bytes:
+    """What of an input file can change a build: its bytes, or for a symbolic link that leads out of the lab folder
+    where it points, as BuildKit sends a link of the build context (never followed: a lab from someone else cannot
+    make the checker read the rest of the machine)."""
+    if paths.escapes(path, folder):
+        return b"symlink:" + os.fsencode(path.readlink())
+    return path.read_bytes()
 
 
 def _measured_dict(m: Measured) -> dict[str, Any]:

@@ -2,7 +2,13 @@
 
 Every mistake names the file, the key and, where a close spelling exists, what
 was probably meant.  :func:`parse` is pure (a dict in, a :class:`Lab` out);
-:func:`load` only adds reading the file.
+:func:`load` only adds reading the file and looking at the files it names.
+
+A lab folder may come from someone else, so every path it names (Dockerfiles,
+build contexts, secret files, the prepare script) stays inside it: one whose
+spelling leads out is refused by :func:`parse`, one whose symbolic links lead
+out by :func:`load`, before anything is built.  A FIFO or a device where a file
+should be is refused too: looked at, never opened.
 """
 
 from __future__ import annotations
@@ -16,10 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checks.model import paths
 from checks.model.claims import KINDS, Kind
 from checks.model.errors import UsageError
 
 SPEC_NAME = "lab.toml"
+#: What a message adds when a path the spec names leads out of the lab folder.
+STAY_INSIDE = (
+    "A lab builds only from its own files, so a lab handed to you cannot put the rest of this machine into an "
+    "image: name a path inside the lab folder, relative to it"
+)
 CLAIM_ID = re.compile(r"^L\d+\.\d+$")
 VARIANT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 #: A BuildKit secret's id, as ``--secret id=...`` and ``RUN --mount=type=secret,id=...`` write it.
@@ -168,6 +180,18 @@ class _Reader:
             return tuple(value)
         return value
 
+    def path(self, key: str, default: Any = dataclasses.MISSING) -> Any:
+        """A path relative to the lab folder, held inside it by its spelling (:func:`checks.model.paths.leaves`)."""
+        relative = self.get(key, str, default)
+        if not isinstance(relative, str):
+            return relative
+        named = f"'{self._path(key)}' names '{paths.shown(relative)}'"
+        if "\0" in relative:
+            self.fail(f"{named}, which holds a NUL character: no file name can. Remove it")
+        if way_out := paths.leaves(relative):
+            self.fail(f"{named}, which is outside the lab folder ({way_out}). {STAY_INSIDE}")
+        return relative
+
 
 _TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", list: "a list of strings", dict: "a table"}
 
@@ -196,8 +220,8 @@ def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant
         own_smoke = None if value is False else _smoke(source, f"{where}.smoke", value, smoke)
     return Variant(
         name=name,
-        dockerfile=reader.get("dockerfile", str, f"{name}.Dockerfile"),
-        context=reader.get("context", str, "."),
+        dockerfile=reader.path("dockerfile", f"{name}.Dockerfile"),
+        context=reader.path("context", "."),
         target=reader.get("target", str, None),
         description=reader.get("description", str, ""),
         smoke=own_smoke,
@@ -213,7 +237,7 @@ def _secrets(source: str, where: str, table: Any) -> tuple[tuple[str, str], ...]
             reader.fail(f"'{where}.{secret_id}': a secret id is letters, digits, '.', '_' and '-'")
         if secret_id == RESERVED_SECRET:
             reader.fail(f"'{where}.{secret_id}': the checker hands every build that secret itself; use another id")
-        if not reader.get(secret_id, str):
+        if not reader.path(secret_id):
             reader.fail(f"'{where}.{secret_id}' must name a file of the lab folder")
     return tuple((secret_id, reader.table[secret_id]) for secret_id in reader.table)
 
@@ -274,7 +298,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
     for required in ("before", "after"):
         if required not in names:
             top.fail(f"'variants.{required}' is missing; every lab has at least a 'before' and an 'after' variant")
-    prepare = meta.get("prepare", str, None)
+    prepare = meta.path("prepare", None)
     releases = meta.get("releases", int, 1)
     if releases < 1:
         meta.fail(f"'lab.releases' is {releases}; it counts releases of the app, 1 or more")
@@ -302,7 +326,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
 
 
 def load(folder: Path) -> Lab:
-    """Read and validate ``folder/lab.toml``; every Dockerfile it names must exist."""
+    """Read and validate ``folder/lab.toml``; every path it names must be inside the folder, and be there."""
     path = folder / SPEC_NAME
     if not path.is_file():
         raise UsageError(
@@ -314,32 +338,43 @@ def load(folder: Path) -> Lab:
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: not valid TOML ({error}). Fix the syntax and run the command again.") from None
     lab = parse(data, name=folder.name, source=str(path))
-    if lab.prepare and not (folder / lab.prepare).is_file():
-        raise UsageError(
-            f"{path}: 'lab.prepare' names '{lab.prepare}', which does not exist in {folder}. "
-            "Create the script or remove the key."
-        )
-    for variant in lab.variants:
-        _check_paths(path, folder, variant)
+    for key, relative, wanted in named_paths(lab):
+        _check_path(path, folder, key, relative, wanted)
     return lab
 
 
-def _check_paths(path: Path, folder: Path, variant: Variant) -> None:
-    """A variant's Dockerfile must be a file and its build context a folder, both inside the lab."""
-    named = f"{path}: variant '{variant.name}' names"
-    for rel, what, wanted in (
-        (variant.dockerfile, "Dockerfile", Path.is_file),
-        (variant.context, "build context", Path.is_dir),
-        *((file, f"secret file (secrets.{secret_id})", Path.is_file) for secret_id, file in variant.secrets),
-    ):
-        target = folder / rel
-        if not target.exists():
-            raise UsageError(f"{named} {what} '{rel}', which does not exist in {folder}. Create it or fix the path.")
-        if not wanted(target):
-            kind = "a folder" if target.is_dir() else "a file"
-            fix = (
-                f"name the file itself, e.g. '{rel.rstrip('/')}/Dockerfile'"
-                if wanted is Path.is_file
-                else "name the folder it is in"
-            )
-            raise UsageError(f"{named} {what} '{rel}', which is {kind} in {folder}. Fix the path: {fix}.")
+def named_paths(lab: Lab) -> list[tuple[str, str, str]]:
+    """Every path the spec names, as (key, path relative to the lab folder, what must be there)."""
+    found = [("lab.prepare", lab.prepare, paths.FILE)] if lab.prepare else []
+    for variant in lab.variants:
+        where = f"variants.{variant.name}"
+        found += [
+            (f"{where}.dockerfile", variant.dockerfile, paths.FILE),
+            (f"{where}.context", variant.context, paths.FOLDER),
+        ]
+        found += [(f"{where}.secrets.{secret_id}", file, paths.FILE) for secret_id, file in variant.secrets]
+    return found
+
+
+def _check_path(spec: Path, folder: Path, key: str, relative: str, wanted: str) -> None:
+    """A path the spec names must lead, its symbolic links followed, to a file (or a folder) inside the lab."""
+    target = folder / relative
+    named = f"{spec}: '{key}' names '{paths.shown(relative)}'"
+    if leads := paths.escapes(target, folder):
+        raise UsageError(
+            f"{named}, a symbolic link that leads outside the lab folder {folder} (to {paths.shown(leads)}). "
+            f"{STAY_INSIDE}; put the file itself there."
+        )
+    found = paths.kind(target)
+    if found == paths.NOTHING:
+        raise UsageError(f"{named}, which does not exist in {folder}. Create it or fix the path.")
+    if found != wanted:
+        raise UsageError(f"{named}, which is {found} in {folder}. Fix the path: {_fix(relative, found, wanted)}.")
+
+
+def _fix(relative: str, found: str, wanted: str) -> str:
+    if found == paths.FOLDER:
+        return f"name the file itself, e.g. '{relative.rstrip('/')}/Dockerfile'"
+    if found == paths.FILE:
+        return "name the folder it is in"
+    return f"name {wanted}; nothing else is read, and this was not opened"
