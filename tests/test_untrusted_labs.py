@@ -1,4 +1,4 @@
-"""A lab folder from someone else: its paths stay in the lab, and what is not a file is never opened.
+"""A lab folder from someone else: its paths stay in the lab, and a spec that is not what TOML expects is exit 2.
 
 Each case is a small function that builds the hostile input in a temporary folder and returns a :class:`Case`:
 the command line to run, the exit code it must give, and what its message must say.  Every case runs with an
@@ -126,6 +126,14 @@ def secret_linked_out(tmp: Path) -> Case:
     return verify(folder, "variants.after.secrets.key", "symbolic link", "outside the lab folder")
 
 
+def spec_linked_out(tmp: Path) -> Case:
+    folder = lab(tmp)
+    elsewhere = tmp / "elsewhere.toml"
+    (folder / "lab.toml").rename(elsewhere)
+    (folder / "lab.toml").symlink_to(elsewhere)
+    return verify(folder, "symbolic link", "outside the lab folder")
+
+
 def dockerfile_is_a_fifo(tmp: Path) -> Case:
     folder = lab(tmp)
     (folder / "after.Dockerfile").unlink()
@@ -141,6 +149,13 @@ def dockerfile_name_too_long(tmp: Path) -> Case:
     return verify(lab(tmp, after=f'dockerfile = "{"x" * 5000}"\n'), "variants.after.dockerfile", "too long")
 
 
+def spec_is_a_fifo(tmp: Path) -> Case:
+    folder = tmp / "lab-9-fifo"
+    folder.mkdir()
+    os.mkfifo(folder / "lab.toml")
+    return verify(folder, "a FIFO (named pipe)")
+
+
 def lab_is_a_fifo(tmp: Path) -> Case:
     os.mkfifo(tmp / "lab-9-pipe")
     return Case(argv=("verify", str(tmp / "lab-9-pipe")), code=2, says=(str(tmp / "lab-9-pipe"), "a FIFO (named pipe)"))
@@ -148,6 +163,34 @@ def lab_is_a_fifo(tmp: Path) -> Case:
 
 def lab_is_dev_zero(tmp: Path) -> Case:
     return Case(argv=("verify", "/dev/zero"), code=2, says=("/dev/zero", "a character device", "not a lab folder"))
+
+
+def spec_in_latin_1(tmp: Path) -> Case:
+    folder = lab(tmp)
+    spec = folder / "lab.toml"
+    spec.write_bytes(spec.read_bytes().replace(b"someone else", b"someone \xe9lse"))
+    return verify(folder, "byte 0xe9 at offset 34", "line 2", "UTF-8")
+
+
+def spec_with_a_bom(tmp: Path) -> Case:
+    folder = lab(tmp)
+    spec = folder / "lab.toml"
+    spec.write_bytes(b"\xef\xbb\xbf" + spec.read_bytes())
+    return verify(folder, "byte order mark", "UTF-8 without")
+
+
+def spec_nested_3000_deep(tmp: Path) -> Case:
+    folder = lab(tmp)
+    with (folder / "lab.toml").open("a") as spec:
+        spec.write("\n[deep]\nvalue = " + "[" * 3000 + "]" * 3000 + "\n")
+    return verify(folder, "nest")
+
+
+def spec_too_large(tmp: Path) -> Case:
+    folder = lab(tmp)
+    with (folder / "lab.toml").open("a") as spec:
+        spec.write(("# " + "x" * 1000 + "\n") * 3000)
+    return verify(folder, "MiB")
 
 
 def graded(tmp: Path, dockerfile: str, *says: str | tuple[str, ...], folder: Path | None = None) -> Case:
@@ -203,11 +246,17 @@ CASES: tuple[Callable[[Path], Case], ...] = (
     dockerfile_linked_out,
     context_linked_out,
     secret_linked_out,
+    spec_linked_out,
     dockerfile_is_a_fifo,
     dockerfile_with_a_nul,
     dockerfile_name_too_long,
+    spec_is_a_fifo,
     lab_is_a_fifo,
     lab_is_dev_zero,
+    spec_in_latin_1,
+    spec_with_a_bom,
+    spec_nested_3000_deep,
+    spec_too_large,
     grade_up_and_out,
     grade_absolute,
     grade_dev_zero,
@@ -303,3 +352,19 @@ def test_a_link_that_stays_in_the_lab_is_fingerprinted_by_what_it_leads_to(tmp_p
     first = inputs_sha256(load(folder), folder)
     (folder / "docker" / "after.Dockerfile").write_text("FROM busybox\nRUN true\n")
     assert inputs_sha256(load(folder), folder) != first
+
+
+def test_a_fifo_put_where_a_file_was_looked_at_is_not_read_and_nothing_blocks(tmp_path):
+    from checks.model.paths import read_small
+
+    os.mkfifo(tmp_path / "lab.toml")
+    with pytest.raises(OSError, match="no longer a regular file"):
+        read_small(tmp_path / "lab.toml", 1 << 20)
+
+
+def test_a_small_file_is_read_whole_and_a_larger_one_not_at_all(tmp_path):
+    from checks.model.paths import read_small
+
+    (tmp_path / "lab.toml").write_bytes(b"x" * 10)
+    assert read_small(tmp_path / "lab.toml", 10) == b"x" * 10
+    assert read_small(tmp_path / "lab.toml", 9) is None

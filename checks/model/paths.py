@@ -4,7 +4,8 @@ A lab folder may come from someone else, so what it names must stay inside it:
 :func:`leaves` judges a relative path by its spelling alone (pure), :func:`escapes`
 follows its symbolic links.  :func:`kind` says what is at a path by looking at
 it, never opening it, so a FIFO or a device (``/dev/zero``) named as a file is
-refused without blocking.
+refused without blocking; :func:`read_small` reads a regular file that
+:func:`kind` vouched for without ever blocking on anything else.
 """
 
 from __future__ import annotations
@@ -64,3 +65,17 @@ def shown(path: str | Path) -> str:
     """A path as a message shows it: characters that are not printable escaped, a very long one cut short."""
     text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in str(path))
     return text if len(text) <= SHOWN else f"{text[:SHOWN]}…({len(text)} characters)"
+
+
+def read_small(path: Path, limit: int) -> bytes | None:
+    """The bytes of the regular file at ``path``, or None when it holds more than ``limit``.
+
+    Opened without blocking and checked once open, so a FIFO or a device put at
+    the path after :func:`kind` looked is never read from (OSError instead).
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path} is no longer a regular file")
+        data = file.read(limit + 1)
+    return None if len(data) > limit else data

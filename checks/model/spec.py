@@ -7,12 +7,15 @@ was probably meant.  :func:`parse` is pure (a dict in, a :class:`Lab` out);
 A lab folder may come from someone else, so every path it names (Dockerfiles,
 build contexts, secret files, the prepare script) stays inside it: one whose
 spelling leads out is refused by :func:`parse`, one whose symbolic links lead
-out by :func:`load`, before anything is built.  A FIFO or a device where a file
-should be is refused too: looked at, never opened.
+out by :func:`load`, before anything is built.  A spec that is not UTF-8, starts
+with a byte order mark or nests deeper than the TOML reader follows is a
+mistake in the file like any other (exit 2), and so is a FIFO or a device where
+a file should be: looked at, never opened.
 """
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import difflib
 import re
@@ -27,6 +30,8 @@ from checks.model.claims import KINDS, Kind
 from checks.model.errors import UsageError
 
 SPEC_NAME = "lab.toml"
+#: A lab spec is a few kB; one larger than this is not read.
+SPEC_LIMIT = 1 << 20
 #: What a message adds when a path the spec names leads out of the lab folder.
 STAY_INSIDE = (
     "A lab builds only from its own files, so a lab handed to you cannot put the rest of this machine into an "
@@ -328,19 +333,66 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
 def load(folder: Path) -> Lab:
     """Read and validate ``folder/lab.toml``; every path it names must be inside the folder, and be there."""
     path = folder / SPEC_NAME
-    if not path.is_file():
+    source = str(path)
+    lab = parse(_toml(_text(_spec_bytes(path, folder), source), source), name=folder.name, source=source)
+    for key, relative, wanted in named_paths(lab):
+        _check_path(path, folder, key, relative, wanted)
+    return lab
+
+
+def _spec_bytes(path: Path, folder: Path) -> bytes:
+    """The bytes of a lab's spec: a regular file inside the lab folder of at most :data:`SPEC_LIMIT` bytes."""
+    found = paths.kind(path)
+    if found == paths.NOTHING:
         raise UsageError(
             f"{folder}: no {SPEC_NAME} here. A lab is a folder labs/lab-N-<topic>/ holding a {SPEC_NAME}; "
             "see docs/reference."
         )
+    if target := paths.escapes(path, folder):
+        raise UsageError(f"{path} is a symbolic link that leads outside the lab folder (to {target}). {STAY_INSIDE}.")
+    if found != paths.FILE:
+        raise UsageError(f"{path} is {found}, not a file; it was not opened. A lab's {SPEC_NAME} is a text file.")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = paths.read_small(path, SPEC_LIMIT)
+    except OSError as error:
+        raise UsageError(f"{path} cannot be read ({error}).") from None
+    if data is None:
+        raise UsageError(
+            f"{path} is larger than {SPEC_LIMIT >> 20} MiB, so it was not read; a lab spec is a few kB. "
+            "Fix the lab spec and run the command again."
+        )
+    return data
+
+
+def _text(data: bytes, source: str) -> str:
+    """A spec's bytes as text: UTF-8 without a byte order mark, as TOML requires."""
+    if data.startswith(codecs.BOM_UTF8):
+        raise UsageError(
+            f"{source} starts with a UTF-8 byte order mark (BOM, the bytes EF BB BF), which TOML does not allow. "
+            "Save it as UTF-8 without BOM (in most editors, the encoding 'UTF-8' rather than 'UTF-8 with BOM')."
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UsageError(
+            f"{source}: the byte 0x{data[error.start]:02x} at offset {error.start} (line {line}) is not UTF-8, and "
+            "TOML files are UTF-8. Save the file as UTF-8 (it was probably written as Latin-1 or another legacy "
+            "encoding) and run the command again."
+        ) from None
+
+
+def _toml(text: str, source: str) -> dict[str, Any]:
+    """A spec's text as TOML tables."""
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"{path}: not valid TOML ({error}). Fix the syntax and run the command again.") from None
-    lab = parse(data, name=folder.name, source=str(path))
-    for key, relative, wanted in named_paths(lab):
-        _check_path(path, folder, key, relative, wanted)
-    return lab
+        raise UsageError(f"{source}: not valid TOML ({error}). Fix the syntax and run the command again.") from None
+    except RecursionError:
+        raise UsageError(
+            f"{source}: arrays or tables nest deeper than the TOML reader can follow (a thousand levels or so); "
+            "a lab spec needs a few. Fix the lab spec and run the command again."
+        ) from None
 
 
 def named_paths(lab: Lab) -> list[tuple[str, str, str]]:
