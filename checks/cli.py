@@ -318,7 +318,9 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("grade", help="grade your exercise.Dockerfile against a lab's goals (make lab-N)")
     g.add_argument("lab", metavar="LAB", help="lab number, folder name or path")
     g.add_argument(
-        "--dockerfile", help="Dockerfile to grade, relative to the lab folder (default: exercise.Dockerfile)"
+        "--dockerfile",
+        help="Dockerfile to grade, relative to the lab folder; it must be in the lab folder or elsewhere in the "
+        "repository (default: exercise.Dockerfile)",
     )
     g.add_argument("--solution", action="store_true", help="grade the reference answer (solution.Dockerfile)")
     g.add_argument("--builder", help="buildx builder to use")

@@ -349,7 +349,10 @@ def _spec_bytes(path: Path, folder: Path) -> bytes:
             "see docs/reference."
         )
     if target := paths.escapes(path, folder):
-        raise UsageError(f"{path} is a symbolic link that leads outside the lab folder (to {target}). {STAY_INSIDE}.")
+        raise UsageError(
+            f"{path} is a symbolic link that leads outside the lab folder (to {paths.shown(target)}): a lab is read "
+            f"only from its own files. Put the {SPEC_NAME} itself in the lab folder."
+        )
     if found != paths.FILE:
         raise UsageError(f"{path} is {found}, not a file; it was not opened. A lab's {SPEC_NAME} is a text file.")
     try:
