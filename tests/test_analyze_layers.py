@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from checks.inspect.layers import (
     DIRECTORY,
     HARDLINK,
@@ -14,6 +16,7 @@ from checks.inspect.layers import (
     stack,
     visible_paths,
 )
+from checks.model.errors import MalformedError
 
 
 def f(path: str, size: int = 0, checksum: str = "") -> Entry:
@@ -141,3 +144,9 @@ def test_the_visible_paths_are_the_files_and_directories_left_plus_the_engine_s_
 def test_a_deleted_directory_is_no_visible_path():
     result = stack([[d("data"), d("data/sub"), f("data/sub/y", 2)], [wh("data")]])
     assert not {p for p in visible_paths(result) if p.startswith("data")}
+
+
+@pytest.mark.parametrize("name", [".wh.", "./.wh.", "etc/.wh."])
+def test_a_whiteout_that_names_nothing_is_malformed_rather_than_a_deletion_of_its_folder(name):
+    with pytest.raises(MalformedError, match="names nothing to delete"):
+        entry(name, 0, "0")

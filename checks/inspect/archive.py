@@ -25,15 +25,18 @@ import io
 import json
 import posixpath
 import queue
+import re
 import threading
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-from checks.inspect.layers import SYMLINK, Entry, Stamp, entry
+from checks.inspect.documents import docker_manifest, image_config
+from checks.inspect.layers import REGULAR, SYMLINK, Entry, Stamp, clean, entry
+from checks.inspect.limits import DEPTH, DOCUMENT, ENTRIES, NAME, PAX, SPARSE
 from checks.inspect.secrets import Match, wanted
-from checks.model.errors import UsageError
+from checks.model.errors import MalformedError, UsageError
 
 BLOCK = 512
 #: Bytes read at a time when passing over file contents.
@@ -60,6 +63,8 @@ class ImageContents:
     env: tuple[str, ...] = ()
     #: Each layer's content matches (:func:`checks.inspect.secrets.scan_content`); None when contents were not read.
     found: tuple[tuple[Match, ...], ...] | None = None
+    #: What the reader decided that the user should hear: which of several images it read, say.
+    notes: tuple[str, ...] = ()
 
 
 #: Reads the content of a small file as a layer passes: (path, bytes) -> what it found there.
@@ -146,14 +151,19 @@ class Prefetch:
 
 
 class Reader:
-    """Exact reads from a binary stream, optionally limited to ``limit`` bytes, with bytes pushed back in front."""
+    """Exact reads from a binary stream, optionally limited to ``limit`` bytes, with bytes pushed back in front.
+
+    The stream is never asked for more than :data:`CHUNK` bytes at a time, so a size that a header claims
+    allocates nothing: memory follows what the stream holds.  Where the stream can seek, skipping over content
+    that nobody reads seeks instead.
+    """
 
     def __init__(self, raw: IO[bytes], limit: int | None = None) -> None:
         self.raw, self.left, self.front = raw, limit, b""
+        self.seekable = limit is None and _seekable(raw)
 
     def _raw_read(self, size: int) -> bytes:
-        if self.left is not None:
-            size = min(size, self.left)
+        size = min(size, CHUNK) if self.left is None else min(size, CHUNK, self.left)
         data = self.raw.read(size) if size else b""
         if self.left is not None:
             self.left -= len(data)
@@ -162,135 +172,280 @@ class Reader:
     def read(self, size: int) -> bytes:
         """Exactly ``size`` bytes; fewer only at the end of the stream."""
         data, self.front = self.front[:size], self.front[size:]
-        while len(data) < size:
-            more = self._raw_read(size - len(data))
+        if len(data) == size:
+            return data
+        parts, got = [data], len(data)
+        while got < size:
+            more = self._raw_read(size - got)
             if not more:
                 break
-            data += more
+            parts.append(more)
+            got += len(more)
+        return b"".join(parts)
+
+    def exactly(self, size: int) -> bytes:
+        """Exactly ``size`` bytes, or :class:`MalformedError` when the stream ends first."""
+        data = self.read(size)
+        if len(data) < size:
+            raise cut()
         return data
 
     def skip(self, size: int, crc: int | None = None) -> int | None:
         """Pass over ``size`` bytes; return their CRC-32 when ``crc`` is a starting value."""
+        if crc is None and self.seekable and size > len(self.front):
+            size -= len(self.front)
+            self.front = b""
+            self.raw.seek(size - 1, io.SEEK_CUR)
+            if not self.raw.read(1):
+                raise cut()
+            return None
         while size > 0:
             chunk = self.read(min(size, CHUNK))
             if not chunk:
-                raise UsageError("The image archive ended in the middle of a file; the docker save stream was cut.")
+                raise cut()
             if crc is not None:
                 crc = zlib.crc32(chunk, crc)
             size -= len(chunk)
         return crc
+
+    def tell(self) -> int:
+        """Where the next read starts in a seekable stream."""
+        return int(self.raw.tell()) - len(self.front)
 
     def drain(self) -> None:
         while self.read(CHUNK):
             pass
 
 
-def _number(field: bytes) -> int:
-    """A numeric tar header field: octal text, or GNU base-256 when the high bit is set."""
-    if field and field[0] & 0x80:
-        return int.from_bytes(bytes([field[0] & 0x7F]) + field[1:], "big")
-    text = field.split(b"\0", 1)[0].strip()
-    return int(text, 8) if text else 0
+def _seekable(raw: object) -> bool:
+    seekable = getattr(raw, "seekable", None)
+    return bool(seekable()) if callable(seekable) else False
+
+
+def cut() -> MalformedError:
+    """The error for a stream that ends where a header said more follows."""
+    return MalformedError(
+        "it ended in the middle of a file: the archive was cut short, or a header claims more than it holds"
+    )
+
+
+DECIMAL = re.compile(r"[0-9]+")
+SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]*)?")
+
+
+def _number(field: bytes, what: str) -> int:
+    """A numeric tar header field: octal text, or GNU base-256 when the high bit is set; never negative."""
+    if field[:1] >= b"\x80":
+        if field[0] & 0x40:
+            raise MalformedError(f"its {what} field is negative")
+        return int.from_bytes(bytes([field[0] & 0x3F]) + field[1:], "big")
+    text = field.partition(b"\0")[0].strip(b" ")
+    if text.isdigit():
+        with contextlib.suppress(ValueError):  # an 8 or a 9
+            return int(text, 8)
+    elif not text:
+        return 0
+    raise MalformedError(f"its {what} field is not a number")
 
 
 def _pax(data: bytes) -> dict[str, str]:
-    """PAX extended header records: ``LEN key=value\\n`` each."""
+    """PAX extended header records: ``LEN key=value\\n`` each, LEN counting the whole record."""
     found, at = {}, 0
-    while at < len(data):
-        space = data.index(b" ", at)
-        length = int(data[at:space])
-        key, _, value = data[space + 1 : at + length - 1].partition(b"=")
-        found[key.decode()] = value.decode("utf-8", "surrogateescape")
-        at += length
+    while at < len(data) and any(data[at:]):
+        space = data.find(b" ", at, at + 24)
+        if space < 0:
+            raise MalformedError("a PAX record has no length: no space after its first digits")
+        digits = data[at:space]
+        if not digits.isdigit():
+            raise MalformedError("a PAX record's length is not a number")
+        end = at + int(digits)
+        if end <= space + 1 or end > len(data) or data[end - 1] != 0x0A:
+            raise MalformedError("a PAX record's length does not match the record")
+        key, equals, value = data[space + 1 : end - 1].partition(b"=")
+        if not equals:
+            raise MalformedError("a PAX record has no '='")
+        found[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
+        at = end
     return found
 
 
-@dataclass(frozen=True)
-class Header:
+def _pax_number(value: str, key: str, pattern: re.Pattern[str] = DECIMAL) -> str:
+    if not pattern.fullmatch(value):
+        sign = " of 0 or more" if value.startswith("-") else ""
+        raise MalformedError(f"its PAX {key} '{value[:24]}' is not a number{sign}")
+    return value
+
+
+class Header(NamedTuple):
     """One member of a tar stream, after PAX and GNU long-name headers are applied."""
 
     name: str
     size: int
     typeflag: str
     linkname: str
-    mode: int = 0
-    uid: int = 0
-    gid: int = 0
-    mtime: float = 0.0
+    #: The header block and the PAX records that apply to it, which :meth:`stamp` reads when asked.
+    block: bytes = bytes(BLOCK)
+    pax: Mapping[str, str] = {}
 
     def stamp(self) -> Stamp:
         """Its mode, owner and time (and a symbolic link's target)."""
-        target = self.linkname if self.typeflag == SYMLINK else ""
-        return Stamp(mode=self.mode, uid=self.uid, gid=self.gid, mtime=self.mtime, target=target)
+        pending, block = self.pax, self.block
+        return Stamp(
+            mode=_number(block[100:108], "mode"),
+            uid=int(_pax_number(pending["uid"], "uid")) if "uid" in pending else _number(block[108:116], "uid"),
+            gid=int(_pax_number(pending["gid"], "gid")) if "gid" in pending else _number(block[116:124], "gid"),
+            mtime=float(_pax_number(pending["mtime"], "mtime", SECONDS))
+            if "mtime" in pending
+            else float(_number(block[136:148], "mtime")),
+            target=self.linkname if self.typeflag == SYMLINK else "",
+        )
+
+
+def _check_sum(block: bytes) -> None:
+    """A header's checksum, as POSIX defines it (the signed sum that old tars wrote is accepted too)."""
+    try:
+        stored = _number(block[148:156], "checksum")
+    except MalformedError:
+        stored = -1
+    unsigned = sum(block) - sum(block[148:156]) + 8 * 0x20
+    if stored != unsigned and stored != unsigned - 256 * sum(1 for byte in block if byte & 0x80):
+        raise MalformedError("it is not a tar header: its checksum is wrong")
+
+
+def is_tar_header(block: bytes) -> bool:
+    """Whether ``block`` is a tar header (its checksum right), or the zeros that end an empty tar."""
+    if len(block) < BLOCK:
+        return False
+    try:
+        _check_sum(block)
+    except MalformedError:
+        return not any(block)
+    return True
+
+
+def _text(raw: bytes) -> str:
+    return raw.partition(b"\0")[0].decode("utf-8", "surrogateescape")
 
 
 def _parse_header(block: bytes, pending: Mapping[str, str]) -> Header:
-    def text(raw: bytes) -> str:
-        return raw.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
-
-    name = text(block[0:100])
-    if block[257:263] == b"ustar\x00" and block[345]:
-        name = text(block[345:500]) + "/" + name
-    return Header(
-        name=pending.get("path", name),
-        size=int(pending["size"]) if "size" in pending else _number(block[124:136]),
-        typeflag=chr(block[156]),
-        linkname=pending.get("linkpath", text(block[157:257])),
-        mode=_number(block[100:108]),
-        uid=int(pending["uid"]) if "uid" in pending else _number(block[108:116]),
-        gid=int(pending["gid"]) if "gid" in pending else _number(block[116:124]),
-        mtime=float(pending["mtime"]) if "mtime" in pending else float(_number(block[136:148])),
-    )
+    _check_sum(block)
+    name = pending.get("GNU.sparse.name") or pending.get("path")
+    if name is None:
+        name = _text(block[0:100])
+        if block[257:263] == b"ustar\x00" and block[345]:
+            name = _text(block[345:500]) + "/" + name
+    size = int(_pax_number(pending["size"], "size")) if "size" in pending else _number(block[124:136], "size")
+    link = pending["linkpath"] if "linkpath" in pending else _text(block[157:257])
+    return Header(name, size, chr(block[156]), link, block, pending)
 
 
-def walk(reader: Reader, member: Callable[[Header, Reader], None]) -> None:
-    """Call ``member`` for every member of the tar in ``reader``; it must read exactly the member's size."""
+def _checked_path(path: str, what: str) -> None:
+    """A name within :data:`~checks.inspect.limits.NAME` and :data:`~checks.inspect.limits.DEPTH`."""
+    if len(path) > NAME.most // 4:
+        NAME.check(len(path.encode("utf-8", "surrogateescape")), what)
+    if path.count("/") >= DEPTH.most:
+        DEPTH.check(clean(path).count("/") + 1, what)
+
+
+#: A metadata record's type flag: what it is, and the limit on its size.
+RECORDS = {"x": ("a PAX header", PAX), "L": ("a GNU long name", NAME), "K": ("a GNU long link", NAME)}
+
+
+def _record(reader: Reader, header: Header) -> bytes:
+    """A PAX or GNU long-name record's data, its size checked against its limit before a byte is read."""
+    what, limit = RECORDS[header.typeflag]
+    limit.check(header.size - (header.typeflag != "x"), what)  # a long name ends in a NUL the limit does not count
+    return reader.exactly(header.size)
+
+
+def _sparse_map(reader: Reader, block: bytes) -> None:
+    """Pass over an old GNU sparse header's extension blocks (the map of its data regions): at most SPARSE."""
+    extended, count = block[482], 0
+    while extended:
+        count += 1
+        SPARSE.check(count, "a sparse file's map")
+        extended = reader.exactly(BLOCK)[504]
+
+
+def _place(previous: str | None) -> str:
+    return "the first tar header" if previous is None else f"the tar header after '{previous[-200:]}'"
+
+
+def walk(reader: Reader, member: Callable[[Header, Reader], None], *, room: int = ENTRIES.most) -> None:
+    """Call ``member`` for every member of the tar in ``reader``; it must read exactly the member's size.
+
+    Every header is checked (checksum, numbers, PAX records, names) and every claim bounded by
+    :mod:`checks.inspect.limits`, ``room`` entries at most; a fault is :class:`MalformedError`, naming the header.
+    """
     pending: dict[str, str] = {}
+    previous: str | None = None
+    count = 0
     while True:
         block = reader.read(BLOCK)
         if len(block) < BLOCK or not any(block):
+            if any(block):
+                raise cut().at(_place(previous))
             return
-        header = _parse_header(block, pending)
-        padding = -header.size % BLOCK
-        if header.typeflag in "xLK":
-            data = reader.read(header.size)[: header.size]
-            if header.typeflag == "x":
-                pending.update(_pax(data))
-            else:
-                pending["path" if header.typeflag == "L" else "linkpath"] = data.split(b"\0", 1)[0].decode(
-                    "utf-8", "surrogateescape"
-                )
-        elif header.typeflag == "g":
-            reader.skip(header.size)
-        else:
+        try:
+            header = _member(reader, block, pending)
+        except MalformedError as error:
+            raise error.at(_place(previous)) from None
+        if header is None:
+            continue
+        count += 1
+        if count > room:
+            ENTRIES.check(ENTRIES.most - room + count, "the image's entries")
+        try:
             member(header, reader)
-            pending = {}
-        reader.skip(padding)
+        except MalformedError as error:
+            raise error.at(header.name[-200:]) from None
+        pending, previous = {}, header.name
+        reader.skip(-header.size % BLOCK)
+
+
+def _member(reader: Reader, block: bytes, pending: dict[str, str]) -> Header | None:
+    """The member ``block`` heads, checked; None for a metadata record, which is applied to ``pending``."""
+    header = _parse_header(block, pending)
+    if header.typeflag in RECORDS:
+        data = _record(reader, header)
+        if header.typeflag == "x":
+            pending.update(_pax(data))
+        else:
+            pending["path" if header.typeflag == "L" else "linkpath"] = _text(data)
+        reader.skip(-header.size % BLOCK)
+        return None
+    if header.typeflag == "g":
+        reader.skip(header.size + -header.size % BLOCK)
+        return None
+    if header.typeflag == "S":
+        _sparse_map(reader, block)
+        header = header._replace(typeflag=REGULAR)
+    _checked_path(header.name, "a path")
+    _checked_path(header.linkname, "a link's target")
+    return header
 
 
 def final_header(raw: bytes) -> Header:
     """The header a run of raw header blocks describes, after its PAX and GNU long-name blocks."""
+    reader = Reader(io.BytesIO(raw))
     pending: dict[str, str] = {}
-    at = 0
     while True:
-        header = _parse_header(raw[at : at + BLOCK], pending)
-        data = raw[at + BLOCK : at + BLOCK + header.size]
-        if header.typeflag not in "xLKg":
+        block = reader.exactly(BLOCK)
+        header = _member(reader, block, pending)
+        if header is not None:
             return header
-        if header.typeflag == "x":
-            pending.update(_pax(data))
-        elif header.typeflag != "g":
-            pending["path" if header.typeflag == "L" else "linkpath"] = data.split(b"\0", 1)[0].decode(
-                "utf-8", "surrogateescape"
-            )
-        at += BLOCK + header.size + (-header.size % BLOCK)
 
 
 def layer_entries(
-    reader: Reader, scan: Scan | None = None, found: list[Match] | None = None, *, stamped: bool = False
+    reader: Reader,
+    scan: Scan | None = None,
+    found: list[Match] | None = None,
+    *,
+    stamped: bool = False,
+    room: int = ENTRIES.most,
 ) -> tuple[Entry, ...]:
     """The entries of one layer tar, with a CRC-32 of each file's content (and each one's :class:`Stamp`
-    when ``stamped``).
+    when ``stamped``); at most ``room`` of them (:func:`walk`).
 
     With ``scan``, each small regular file (:func:`checks.inspect.secrets.wanted`) is read whole and handed to it;
     what it returns is added to ``found``.
@@ -298,11 +453,8 @@ def layer_entries(
     entries: list[Entry] = []
 
     def record(header: Header, data: Reader) -> None:
-        item = entry(header.name, header.size, header.typeflag)
-        if scan is not None and found is not None and wanted(item):
-            content = data.read(header.size)
-            if len(content) < header.size:
-                raise UsageError("The image archive ended in the middle of a file; the docker save stream was cut.")
+        if scan is not None and found is not None and wanted(item := entry(header.name, header.size, header.typeflag)):
+            content = data.exactly(header.size)
             crc: int | None = zlib.crc32(content)
             found.extend(scan(item.path, content))
         else:
@@ -311,42 +463,80 @@ def layer_entries(
         stamp = header.stamp() if stamped else None
         entries.append(entry(header.name, header.size, header.typeflag, checksum, header.linkname, stamp))
 
-    walk(reader, record)
+    walk(reader, record, room=room)
     return tuple(entries)
 
 
 GZIP, ZSTD = b"\x1f\x8b", b"\x28\xb5\x2f\xfd"
 
 
-def _blob(
-    header: Header,
-    data: Reader,
-    layers: dict[str, tuple[Entry, ...]],
-    small: dict[str, bytes],
-    scan: Scan | None,
-    found: dict[str, list[Match]],
-    stamped: bool = False,
-) -> None:
-    """One member of a ``docker save`` archive: a layer tar (plain or gzip), a small JSON file, or anything else."""
-    name = posixpath.normpath(header.name)
-    body = Reader(data.raw, header.size - len(data.front))
-    body.front, data.front = data.front, b""  # bytes the outer reader had pushed back belong to this member
-    head = body.read(min(BLOCK, header.size))
-    if head.startswith(ZSTD):
-        raise UsageError(
-            f"{name} in the image archive is zstd-compressed, which slimlab cannot read; "
-            "analyze an image stored uncompressed or with gzip."
-        )
-    if head.startswith(GZIP):
+class _Members:
+    """What a ``docker save`` stream held, as it passed: its layers' entries, its small files, its links."""
+
+    def __init__(self, scan: Scan | None, stamped: bool) -> None:
+        self.scan, self.stamped = scan, stamped
+        self.layers: dict[str, tuple[Entry, ...]] = {}
+        self.small: dict[str, bytes] = {}
+        self.sizes: dict[str, int] = {}
+        self.links: dict[str, str] = {}
+        self.found: dict[str, list[Match]] = {}
+        self.entries = 0
+
+    def __call__(self, header: Header, data: Reader) -> None:
+        name = posixpath.normpath(header.name)
+        if header.typeflag == SYMLINK:
+            self.links[name] = posixpath.normpath(posixpath.join(posixpath.dirname(name), header.linkname))
+        elif header.typeflag in "0\0" and header.size:
+            self._blob(name, header, data)
+        else:
+            data.skip(header.size)
+
+    def _blob(self, name: str, header: Header, data: Reader) -> None:
+        """One member: a layer tar (plain or gzip), a small JSON file, or anything else."""
+        self.sizes[name] = header.size
+        body = Reader(data.raw, header.size - len(data.front))
+        body.front, data.front = data.front, b""  # bytes the outer reader had pushed back belong to this member
+        head = body.read(min(BLOCK, header.size))
+        if head.startswith(ZSTD):
+            raise UsageError(
+                f"{name} in the image archive is zstd-compressed, which slimlab cannot read; "
+                "analyze an image stored uncompressed or with gzip."
+            )
         body.front = head
-        unpacked = Reader(gzip.GzipFile(fileobj=io.BufferedReader(_RawReader(body))))  # type: ignore[arg-type]
-        layers[name] = layer_entries(unpacked, scan, found.setdefault(name, []), stamped=stamped)
-    elif len(head) == BLOCK and (head[257:262] == b"ustar" or not any(head)):
-        body.front = head
-        layers[name] = layer_entries(body, scan, found.setdefault(name, []), stamped=stamped)
-    elif header.size <= 64 << 20:
-        small[name] = head + body.read(header.size - len(head))
-    body.drain()
+        if head.startswith(GZIP):
+            unpacked = Reader(gzip.GzipFile(fileobj=io.BufferedReader(_RawReader(body))))  # type: ignore[arg-type]
+            try:
+                self._layer(name, unpacked)
+            except (OSError, EOFError, zlib.error) as error:
+                raise MalformedError(f"it cannot be decompressed (gzip): {error}") from None
+        elif len(head) == BLOCK and (head[257:262] == b"ustar" or not any(head)):
+            self._layer(name, body)
+        elif header.size <= DOCUMENT.most:
+            self.small[name] = body.exactly(header.size)
+        body.drain()
+
+    def _layer(self, name: str, reader: Reader) -> None:
+        found = self.found.setdefault(name, [])
+        entries = layer_entries(reader, self.scan, found, stamped=self.stamped, room=ENTRIES.most - self.entries)
+        self.layers[name] = entries
+        self.entries += len(entries)
+
+    def document(self, name: str) -> bytes:
+        """A small file of the archive by name; :class:`MalformedError` when it is missing or over the limit."""
+        if name not in self.small:
+            if name in self.sizes:
+                DOCUMENT.check(self.sizes[name], name)
+            raise MalformedError(f"it has no {name}, which its manifest.json names")
+        return self.small[name]
+
+    def layer(self, name: str) -> str:
+        """The member a layer's name leads to, through a symbolic link (Docker's older archives link
+        repeated layers)."""
+        path = posixpath.normpath(name)
+        path = self.links.get(path, path)
+        if path not in self.layers:
+            raise MalformedError(f"its manifest.json names the layer {name}, which it does not hold as a tar")
+        return path
 
 
 class _RawReader(io.RawIOBase):
@@ -368,29 +558,23 @@ def read_archive(
     stream: IO[bytes], scan: Scan | None = None, *, stamped: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any], list[tuple[Entry, ...]], list[tuple[Match, ...]]]:
     """(manifest, config, layers lowest first, what ``scan`` found in each layer) from a ``docker save`` archive;
-    ``stamped`` gives each entry its :class:`Stamp`."""
+    ``stamped`` gives each entry its :class:`Stamp`.  The manifest and the config are checked
+    (:mod:`checks.inspect.documents`) before they are returned."""
     reader = Reader(stream)
-    layers: dict[str, tuple[Entry, ...]] = {}
-    small: dict[str, bytes] = {}
-    links: dict[str, str] = {}
-    found: dict[str, list[Match]] = {}
-
-    def member(header: Header, data: Reader) -> None:
-        name = posixpath.normpath(header.name)
-        if header.typeflag == "2":
-            links[name] = posixpath.normpath(posixpath.join(posixpath.dirname(name), header.linkname))
-        elif header.typeflag in "0\0" and header.size:
-            _blob(header, data, layers, small, scan, found, stamped)
-        else:
-            data.skip(header.size)
-
-    walk(reader, member)
-    reader.drain()
-    if "manifest.json" not in small:
-        raise UsageError(
-            "The docker save archive has no manifest.json; the engine may use an image format slimlab does not know."
-        )
-    manifest = json.loads(small["manifest.json"])[0]
-    config = json.loads(small[posixpath.normpath(manifest["Config"])])
-    names = [links.get(path, path) for path in map(posixpath.normpath, manifest["Layers"])]
-    return manifest, config, [layers[name] for name in names], [tuple(found.get(name, ())) for name in names]
+    members = _Members(scan, stamped)
+    try:
+        walk(reader, members)
+        reader.drain()
+        if "manifest.json" not in members.small and "manifest.json" not in members.sizes:
+            raise UsageError(
+                "The docker save archive has no manifest.json; "
+                "the engine may use an image format slimlab does not know."
+            )
+        image = docker_manifest(members.document("manifest.json"))
+        config = image_config(members.document(posixpath.normpath(image.config)), image.config)
+        names = [members.layer(name) for name in image.layers]
+    except MalformedError as error:
+        raise error.at("the docker save archive") from None
+    manifest = dict(image.document)
+    layers = [members.layers[name] for name in names]
+    return manifest, dict(config.document), layers, [tuple(members.found.get(name, ())) for name in names]

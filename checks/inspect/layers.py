@@ -20,6 +20,8 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from checks.model.errors import MalformedError
+
 WHITEOUT = ".wh."
 #: Names that start with this are markers, never files (``.wh..wh..opq``, aufs' ``.wh..wh.plnk``).
 MARKER = ".wh..wh."
@@ -89,11 +91,16 @@ def clean(name: str) -> str:
 
 
 def entry(name: str, size: int, typeflag: str, checksum: str = "", link: str = "", stamp: Stamp | None = None) -> Entry:
-    """An :class:`Entry` from raw tar header fields (an old-style type ``\\0`` ending in ``/`` is a directory)."""
+    """An :class:`Entry` from raw tar header fields (an old-style type ``\\0`` ending in ``/`` is a directory); a
+    whiteout that names nothing (``.wh.`` alone, which would delete its own folder, the root included) is
+    :class:`~checks.model.errors.MalformedError`."""
     if typeflag in ("", "\0", "7"):
         typeflag = DIRECTORY if name.endswith("/") else REGULAR
+    path = clean(name)
+    if path.endswith(WHITEOUT) and path.rpartition("/")[2] == WHITEOUT:
+        raise MalformedError(f"the whiteout '{name[-200:]}' names nothing to delete (it would delete its own folder)")
     return Entry(
-        path=clean(name),
+        path=path,
         size=size,
         type=typeflag,
         checksum=checksum,
