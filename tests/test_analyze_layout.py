@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,8 +36,9 @@ from conftest import run_checks
 
 from checks.inspect.analyze import Analysis, analysis_of
 from checks.inspect.archive import ImageContents, read_archive
+from checks.inspect.documents import descriptor
 from checks.inspect.layout import ZSTD_MISSING, choose, compression_of, names_a_path, read_path
-from checks.model.errors import UsageError
+from checks.model.errors import MalformedError, UsageError
 
 LAYERS = [
     [
@@ -152,13 +154,15 @@ def test_an_index_of_platforms_is_followed_to_linux_amd64(tmp_path):
 
 
 def test_choosing_a_manifest_takes_the_only_image_else_the_host_s_platform_and_skips_attestations():
-    arm = {"digest": "a", "platform": {"os": "linux", "architecture": "arm64"}}
-    amd = {"digest": "b", "platform": {"os": "linux", "architecture": "amd64"}}
-    proof = {"digest": "c", "annotations": {"vnd.docker.reference.type": "attestation-manifest"}}
+    arm = descriptor({"digest": "a", "platform": {"os": "linux", "architecture": "arm64"}}, "arm")
+    amd = descriptor({"digest": "b", "platform": {"os": "linux", "architecture": "amd64"}}, "amd")
+    proof = descriptor({"digest": "c", "annotations": {"vnd.docker.reference.type": "attestation-manifest"}}, "proof")
     assert choose([arm]) == arm
     assert choose([arm, amd, proof]) == amd
     assert choose([arm, proof]) == arm
-    named = [{"digest": d, "annotations": {"org.opencontainers.image.ref.name": d}} for d in ("x:1", "y:2")]
+    named = [
+        descriptor({"digest": d, "annotations": {"org.opencontainers.image.ref.name": d}}, d) for d in ("x:1", "y:2")
+    ]
     with pytest.raises(UsageError, match=r"holds 2 images \(x:1, y:2\)"):
         choose(named)
 
@@ -279,3 +283,65 @@ def test_a_missing_archive_is_exit_2_with_a_message_naming_the_fix(tmp_path):
     assert done.returncode == 2
     assert "No image archive at" in done.stderr
     assert "docker save IMAGE -o FILE.tar" in done.stderr
+
+
+def test_a_symbolic_link_that_stays_inside_a_layout_folder_is_followed_there(tmp_path, saved):
+    files = oci_layout(LAYERS, compression="none", history=HISTORY)
+    root = Path(write(tmp_path, files, False))
+    name = f"blobs/sha256/{digest(layer_tar(LAYERS[0]))[7:]}"
+    (root / "elsewhere").mkdir()
+    (root / name).rename(root / "elsewhere" / "layer")
+    (root / name).symlink_to("../../elsewhere/layer")
+    assert every_figure(analysis_of(read_path(str(root)))) == expected(saved, config_of(files))
+
+
+@pytest.mark.parametrize("target", ["/etc/hostname", "../../../outside", "/dev/zero"])
+def test_a_symbolic_link_out_of_a_layout_folder_is_refused_and_never_opened(tmp_path, target):
+    root = Path(write(tmp_path, oci_layout(LAYERS), False))
+    (root / "index.json").unlink()
+    (root / "index.json").symlink_to(target)
+    with pytest.raises(MalformedError, match=f"index.json is a symbolic link to {target}, outside"):
+        read_path(str(root))
+
+
+def test_links_inside_a_tar_are_resolved_among_its_members_never_on_the_host(tmp_path, saved):
+    from hostile import END, member
+
+    files = files_of(docker_archive(LAYERS, tag="t:1", history=HISTORY))
+    image = json.loads(files["manifest.json"])[0]
+    first = image["Layers"][0]
+    data = b"".join(member(name, content) for name, content in files.items() if name != first)
+    data += member("real/layer.tar", files[first]) + member("hard", typeflag=b"1", link="real/layer.tar")
+    data += member(first, typeflag=b"2", link="../../hard")  # blobs/sha256/x -> hard -> real/layer.tar
+    (tmp_path / "linked.tar").write_bytes(data + END)
+    assert every_figure(analysis_of(read_path(str(tmp_path / "linked.tar"))))[2:] == every_figure(saved)[2:]
+
+
+def test_a_fifo_or_a_device_given_as_the_image_is_refused_before_it_is_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.tar")
+    for path, kind in ((str(tmp_path / "pipe.tar"), "a FIFO"), ("/dev/null", "a character device")):
+        with pytest.raises(UsageError, match=f"is {kind}, not a file or folder"):
+            read_path(path)
+
+
+def test_a_home_folder_of_nobody_is_a_usage_error_naming_the_user():
+    with pytest.raises(UsageError, match="a user 'nobody-here-at-all' this machine does not know"):
+        read_path("~nobody-here-at-all/image.tar")
+
+
+def test_a_layout_of_two_platforms_says_which_it_read(tmp_path):
+    files = oci_layout(LAYERS, platforms=[("linux", "arm64"), ("linux", "amd64")])
+    (note,) = read_path(write(tmp_path, files, True)).notes
+    assert "slimlab read linux/amd64" in note
+    assert "linux/arm64" in note
+    assert read_path(write(tmp_path, oci_layout(LAYERS), True)).notes == ()
+
+
+def test_a_layer_longer_than_its_descriptor_says_is_refused_as_soon_as_it_is(tmp_path):
+    files = oci_layout(LAYERS, compression="none")
+    name = f"blobs/sha256/{digest(layer_tar(LAYERS[0]))[7:]}"
+    root = Path(write(tmp_path, files, False))
+    with (root / name).open("ab") as layer:
+        layer.truncate(10 << 30)  # sparse: ten gigabytes of zeros after the layer, never read
+    with pytest.raises(MalformedError, match="holds more than the"):
+        read_path(str(root))

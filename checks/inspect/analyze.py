@@ -104,6 +104,8 @@ class Analysis:
     files: Mapping[str, Copy] = dataclasses.field(metadata=NOT_SHOWN)
     #: Secret-looking findings in every layer and the config; None when the layers' contents were not read.
     secrets: tuple[Finding, ...] | None = None
+    #: What the reader decided that the user should hear (which of several platforms' images it read).
+    notes: tuple[str, ...] = ()
 
     @property
     def removable_bytes(self) -> int:
@@ -151,6 +153,7 @@ def analysis_of(contents: ImageContents) -> Analysis:
             env=contents.env,
             diff_ids=contents.diff_ids,
         ),
+        notes=contents.notes,
     )
 
 
@@ -192,6 +195,7 @@ def to_dict(analysis: Analysis, *, docs_url: str = DEFAULT_DOCS_URL) -> dict[str
         "image": analysis.image,
         "image_id": analysis.image_id,
         "source": analysis.source,
+        "notes": list(analysis.notes),
         "size_bytes": analysis.size_bytes,
         "efficiency": analysis.efficiency,
         "wasted_bytes": analysis.wasted_bytes,

@@ -25,12 +25,14 @@ module reads files and nothing else: no engine, no network.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
-import json
+import io
+import os
 import posixpath
 import re
-import tarfile
+import stat
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -38,10 +40,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
-from checks.inspect.archive import CHUNK, GZIP, ZSTD, ImageContents, Reader, Scan, layer_entries
-from checks.inspect.layers import Entry
+from checks.inspect.archive import (
+    CHUNK,
+    GZIP,
+    ZSTD,
+    ImageContents,
+    Reader,
+    Scan,
+    cut,
+    is_tar_header,
+    layer_entries,
+    walk,
+)
+from checks.inspect.documents import (
+    Descriptor,
+    docker_manifest,
+    image_config,
+    image_manifest,
+    index_manifests,
+    index_or_manifest,
+    is_index,
+)
+from checks.inspect.layers import HARDLINK, SYMLINK, Entry
+from checks.inspect.limits import DOCUMENT, ENTRIES, INDEXES, LINKS, MEMBERS
 from checks.inspect.secrets import Match
-from checks.model.errors import UsageError
+from checks.model.errors import MalformedError, UsageError
 
 #: The platform an index of several images is followed to (the machine slimlab assumes).
 PLATFORM = ("linux", "amd64")
@@ -57,8 +80,24 @@ REFERENCE = re.compile(
     r"(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$"
     r"|^(?:sha256:)?[0-9a-f]{12,64}$"
 )
-INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
 ZSTD_MISSING = "reading zstd layers needs the zstandard package: run make venv"
+#: What to do about an input that is not what it should be.
+FIX = (
+    "The file is damaged or was made to mislead: write it anew from an image you trust "
+    "(docker save IMAGE -o FILE.tar, or skopeo copy into an OCI layout)."
+)
+
+
+def expanded(argument: str) -> Path:
+    """The path ``argument`` names, ``~`` and ``~user`` expanded; a user with no home here is an error."""
+    try:
+        return Path(argument).expanduser()
+    except RuntimeError:
+        user = argument[1:].split("/", 1)[0]
+        raise UsageError(
+            f"'{argument}' starts with ~{user}, the home folder of a user '{user}' this machine does not know. "
+            "Give the path without ~, or the name of a user who exists."
+        ) from None
 
 
 def names_a_path(argument: str, exists: bool) -> bool:
@@ -90,7 +129,7 @@ def missing(argument: str) -> UsageError:
 
 
 class Store(Protocol):
-    """The members of an archive or a folder, by relative path."""
+    """The members of an archive or a folder, by relative path: links resolved inside it, only files opened."""
 
     def has(self, name: str) -> bool: ...
 
@@ -101,52 +140,192 @@ def _relative(name: str) -> str:
     """A member name as a clean relative path; one that leaves the archive is refused."""
     path = posixpath.normpath(name.lstrip("/"))
     if path == ".." or path.startswith("../"):
-        raise UsageError(f"The image archive names '{name}', which is outside it.")
+        raise MalformedError(f"it names '{name[:200]}', which is outside it")
     return path
 
 
+def _followed(link: str, target: str, folder: str) -> str:
+    """Where a symbolic link ``link`` in ``folder`` leads, inside the archive or layout; never a host path."""
+    joined = posixpath.normpath(posixpath.join(folder, target))
+    if target.startswith("/") or joined == ".." or joined.startswith("../"):
+        raise MalformedError(f"{link} is a symbolic link to {target[:200]}, outside the archive or layout")
+    return joined
+
+
+def _no_file(name: str) -> MalformedError:
+    return MalformedError(f"it has no file {name}, though its index or manifest names it")
+
+
+#: What a file that is not a regular one is, as a message says it.
+KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFLNK: "a symbolic link",
+}
+
+
+def _what(mode: int) -> str:
+    return KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
 class FolderStore:
-    """An extracted archive or OCI layout: files under a folder."""
+    """An extracted archive or OCI layout: files under a folder, opened relative to it.
+
+    A path is opened one component at a time from the folder's own descriptor, never following a link
+    (``O_NOFOLLOW``): a symbolic link on the way is read and resolved here, inside the folder, as one inside a tar
+    is, and one that leads out of it is refused.  Only regular files are opened: a FIFO, a device or a socket is
+    refused from its ``lstat``, before any ``open``.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+
+    def close(self) -> None:
+        os.close(self.fd)
 
     def has(self, name: str) -> bool:
-        return (self.root / _relative(name)).is_file()
+        try:
+            os.close(self._open(name))
+        except FileNotFoundError:
+            return False
+        return True
 
     def open(self, name: str) -> IO[bytes]:
-        return (self.root / _relative(name)).open("rb")
+        try:
+            return os.fdopen(self._open(name), "rb")
+        except FileNotFoundError:
+            raise _no_file(name) from None
+
+    def _open(self, name: str) -> int:
+        path = _relative(name)
+        for _ in range(LINKS.most + 1):
+            found = self._open_path(path)
+            if isinstance(found, int):
+                return found
+            path = found
+        raise MalformedError(f"the links from {name} lead on past {LINKS.most} links ({LINKS.why})")
+
+    def _open_path(self, path: str) -> int | str:
+        """The descriptor of the regular file at ``path``, or the path a symbolic link on the way leads to."""
+        parts = path.split("/")
+        at = self.fd
+        try:
+            for index, part in enumerate(parts):
+                mode = os.stat(part, dir_fd=at, follow_symlinks=False).st_mode
+                last = index == len(parts) - 1
+                if stat.S_ISLNK(mode):
+                    rest = "/".join(parts[: index + 1])
+                    target = os.readlink(part, dir_fd=at)
+                    return posixpath.join(_followed(rest, target, posixpath.dirname(rest)), *parts[index + 1 :])
+                if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+                    if not last and not stat.S_ISDIR(mode):
+                        raise FileNotFoundError(errno.ENOENT, path)
+                    raise MalformedError(f"{path} is {_what(mode)}, not a file")
+                flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK | (0 if last else os.O_DIRECTORY)
+                opened = os.open(part, flags, dir_fd=at)
+                if at != self.fd:
+                    os.close(at)
+                at = opened
+            if not stat.S_ISREG(os.fstat(at).st_mode):  # it changed between the lstat and the open
+                raise MalformedError(f"{path} is {_what(os.fstat(at).st_mode)}, not a file")
+            found, at = at, self.fd
+            return found
+        finally:
+            if at != self.fd:
+                os.close(at)
+
+
+@dataclass(frozen=True)
+class _Member:
+    """Where a member of a tar is: the offset of its content, its size, its type and its link."""
+
+    offset: int
+    size: int
+    typeflag: str
+    link: str
+
+
+class _Section(io.RawIOBase):
+    """A member's content: ``size`` bytes from ``offset`` of a seekable stream that other sections share."""
+
+    def __init__(self, stream: IO[bytes], offset: int, size: int) -> None:
+        self.stream, self.offset, self.size, self.at = stream, offset, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        want = min(len(buffer), self.size - self.at)
+        if want <= 0:
+            return 0
+        self.stream.seek(self.offset + self.at)
+        data = self.stream.read(want)
+        if not data:
+            raise cut()
+        buffer[: len(data)] = data
+        self.at += len(data)
+        return len(data)
 
 
 class TarStore:
-    """A tar holding an archive or an OCI layout (uncompressed or gzip): members found by name, links followed."""
+    """A tar holding an archive or an OCI layout (uncompressed or gzip), indexed in one pass of its headers
+    (:func:`~checks.inspect.archive.walk`, every limit applied): members found by name, links resolved among
+    the members, never on the host."""
 
-    def __init__(self, tar: tarfile.TarFile) -> None:
-        self.tar = tar
-        self.members = {_relative(m.name): m for m in tar.getmembers() if m.isfile() or m.issym() or m.islnk()}
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.members: dict[str, _Member] = {}
+        self.count = 0
+        walk(Reader(stream), self._index)
+
+    def _index(self, header: Any, data: Reader) -> None:
+        self.count += 1
+        MEMBERS.check(self.count, "the archive's files")
+        path = posixpath.normpath(header.name.lstrip("/"))
+        if path != ".." and not path.startswith("../"):  # a member no relative name can reach is left out
+            self.members[path] = _Member(data.tell(), header.size, header.typeflag, header.linkname)
+        data.skip(header.size)
 
     def has(self, name: str) -> bool:
         return _relative(name) in self.members
 
     def open(self, name: str) -> IO[bytes]:
-        try:
-            found = self.tar.extractfile(self.members[_relative(name)])
-        except KeyError:
-            found = None
-        if found is None:
-            raise UsageError(f"The image archive has no file {name}, though its index names it.")
-        return found
+        member = self._resolve(name)
+        return io.BufferedReader(_Section(self.stream, member.offset, member.size), CHUNK)
+
+    def _resolve(self, name: str) -> _Member:
+        path = _relative(name)
+        for _ in range(LINKS.most + 1):
+            member = self.members.get(path)
+            if member is None:
+                raise _no_file(name)
+            if member.typeflag in ("0", "\0", "7"):
+                return member
+            if member.typeflag == HARDLINK:
+                path = _relative(member.link)
+            elif member.typeflag == SYMLINK:
+                path = _followed(path, member.link, posixpath.dirname(path))
+            else:
+                raise MalformedError(f"{path} is no file (its tar type is '{member.typeflag}')")
+        raise MalformedError(f"the links from {name} lead on past {LINKS.most} links ({LINKS.why})")
 
 
 class _Hashed:
-    """A stream read through, its SHA-256 kept."""
+    """A stream read through, its SHA-256 kept; at most ``limit`` bytes of it (-1: no limit)."""
 
-    def __init__(self, raw: IO[bytes] | Any) -> None:
-        self.raw, self.sha = raw, hashlib.sha256()
+    def __init__(self, raw: IO[bytes] | Any, limit: int = -1) -> None:
+        self.raw, self.sha, self.limit, self.count = raw, hashlib.sha256(), limit, 0
 
     def read(self, size: int = -1) -> bytes:
-        data: bytes = self.raw.read(size)
+        data: bytes = self.raw.read(min(size, CHUNK) if size >= 0 else CHUNK)
         self.sha.update(data)
+        self.count += len(data)
+        if 0 <= self.limit < self.count:
+            raise MalformedError(f"it holds more than the {self.limit:,} bytes its descriptor says")
         return data
 
     def digest(self) -> str:
@@ -166,6 +345,8 @@ class Blob:
     compression: str
     #: The digest the blob must have, or "" when it is named by path.
     digest: str = ""
+    #: Its size as its descriptor gives it, or -1 when none does.
+    size: int = -1
 
 
 def compression_of(media_type: str) -> str:
@@ -176,7 +357,7 @@ def compression_of(media_type: str) -> str:
         return "zstd"
     if media_type.endswith((".tar", "layer.v1.tar")):
         return "none"
-    raise UsageError(f"A layer has the media type '{media_type}', which is no image layer slimlab can read.")
+    raise MalformedError(f"a layer has the media type '{media_type[:100]}', which is no image layer slimlab can read")
 
 
 def _sniffed(head: bytes) -> str:
@@ -209,32 +390,48 @@ def _decompressed(reader: Reader, compression: str) -> Any:
 
 
 def read_layer(
-    store: Store, blob: Blob, diff_id: str, scan: Scan | None = None, matches: list[Match] | None = None
+    store: Store,
+    blob: Blob,
+    diff_id: str,
+    scan: Scan | None = None,
+    matches: list[Match] | None = None,
+    *,
+    room: int = ENTRIES.most,
 ) -> tuple[Entry, ...]:
     """One layer's entries, its compression checked against its first bytes and its digests against the expected;
-    with ``scan``, what it finds in the layer's small files is added to ``matches``."""
+    with ``scan``, what it finds in the layer's small files is added to ``matches``; ``room``: see
+    :func:`~checks.inspect.archive.walk`."""
+    try:
+        return _layer(store, blob, diff_id, scan, matches, room)
+    except MalformedError as error:
+        raise error.at(f"the layer {blob.name}") from None
+
+
+def _layer(
+    store: Store, blob: Blob, diff_id: str, scan: Scan | None, matches: list[Match] | None, room: int
+) -> tuple[Entry, ...]:
     with store.open(blob.name) as raw:
-        packed = _Hashed(raw)
+        packed = _Hashed(raw, blob.size)
         reader = Reader(packed)  # type: ignore[arg-type]
         reader.front = head = reader.read(4)
         found = _sniffed(head)
         if blob.compression and found != blob.compression:
-            raise UsageError(
-                f"The layer {blob.name} is declared {blob.compression} but its first bytes say {found}: "
-                "the archive is damaged or was written wrongly."
+            raise MalformedError(
+                f"it is declared {blob.compression} but its first bytes say {found}: "
+                "the archive is damaged or was written wrongly"
             )
         plain = _Hashed(_decompressed(reader, found))
         try:
-            entries = layer_entries(Reader(plain), scan, matches)  # type: ignore[arg-type]
+            entries = layer_entries(Reader(plain), scan, matches, room=room)  # type: ignore[arg-type]
             unpacked = plain.digest()
         except _errors(found) as error:
-            raise UsageError(f"The layer {blob.name} cannot be decompressed ({found}): {error}.") from None
+            raise MalformedError(f"it cannot be decompressed ({found}): {error}") from None
         if blob.digest and packed.digest() != blob.digest:
-            raise UsageError(f"The blob {blob.name} does not have the digest its manifest names: it is damaged.")
+            raise MalformedError("the blob does not have the digest its manifest names: it is damaged")
     if unpacked != diff_id:
-        raise UsageError(
-            f"The layer {blob.name} unpacks to {unpacked}, but the image config's rootfs.diff_ids says {diff_id}: "
-            "the archive is damaged or mixes layers of another image."
+        raise MalformedError(
+            f"it unpacks to {unpacked}, but the image config's rootfs.diff_ids says {diff_id[:80]}: "
+            "the archive is damaged or mixes layers of another image"
         )
     return entries
 
@@ -244,59 +441,49 @@ def _sha256(data: bytes) -> str:
 
 
 def _read(store: Store, name: str, digest: str = "") -> bytes:
-    """A small file of the archive, checked against ``digest`` when it is named by one."""
+    """A small file of the archive (at most :data:`~checks.inspect.limits.DOCUMENT`), checked against ``digest``
+    when it is named by one."""
     with store.open(name) as raw:
-        data = raw.read()
+        data = raw.read(DOCUMENT.most + 1)
+    DOCUMENT.check(len(data), name if len(data) <= DOCUMENT.most else f"{name} (at least)")
     if digest and _sha256(data) != digest:
-        raise UsageError(f"The blob {name} does not have the digest its index names: it is damaged.")
+        raise MalformedError(f"the blob {name} does not have the digest its index names: it is damaged")
     return data
-
-
-def _json(data: bytes, name: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError as error:
-        raise UsageError(f"{name} in the image archive is not JSON: {error}.") from None
 
 
 def _blob_name(digest: str) -> str:
     algorithm, _, hexdigest = digest.partition(":")
     if algorithm != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", hexdigest):
-        raise UsageError(f"The image archive names the blob '{digest}'; slimlab reads sha256 digests only.")
+        raise MalformedError(f"it names the blob '{digest[:100]}'; slimlab reads sha256 digests only")
     return f"blobs/sha256/{hexdigest}"
 
 
-def _platform(descriptor: Mapping[str, Any]) -> tuple[str, str]:
-    found = descriptor.get("platform") or {}
-    return str(found.get("os", "")), str(found.get("architecture", ""))
-
-
-def _images(descriptors: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def _images(descriptors: Sequence[Descriptor]) -> list[Descriptor]:
     """The descriptors that are images: attestations (BuildKit's provenance, platform unknown) left out."""
     return [
         d
         for d in descriptors
-        if d.get("annotations", {}).get("vnd.docker.reference.type") != "attestation-manifest"
-        and _platform(d) != ("unknown", "unknown")
+        if d.annotations.get("vnd.docker.reference.type") != "attestation-manifest"
+        and d.platform != ("unknown", "unknown")
     ]
 
 
-def _name(descriptor: Mapping[str, Any]) -> str:
+def _name(descriptor: Descriptor) -> str:
     """What an index calls an image: Docker's full name, the OCI ref name, else its platform."""
-    notes = descriptor.get("annotations", {})
+    notes = descriptor.annotations
     return str(
         notes.get("io.containerd.image.name")
         or notes.get("org.opencontainers.image.ref.name")
-        or "/".join(_platform(descriptor))
+        or "/".join(descriptor.platform)
     )
 
 
-def choose(descriptors: Sequence[Mapping[str, Any]], platform: tuple[str, str] = PLATFORM) -> Mapping[str, Any]:
+def choose(descriptors: Sequence[Descriptor], platform: tuple[str, str] = PLATFORM) -> Descriptor:
     """The manifest to read from an index: the only image, else the one for ``platform``."""
     images = _images(descriptors)
     if len(images) == 1:
         return images[0]
-    matching = [d for d in images if _platform(d) == platform]
+    matching = [d for d in images if d.platform == platform]
     if len(matching) == 1:
         return matching[0]
     names = [_name(d) for d in images]
@@ -307,47 +494,53 @@ def choose(descriptors: Sequence[Mapping[str, Any]], platform: tuple[str, str] =
     )
 
 
-def oci_manifest(store: Store, platform: tuple[str, str] = PLATFORM) -> Mapping[str, Any]:
-    """The image manifest ``index.json`` leads to, through nested indexes."""
-    document: Mapping[str, Any] = _json(_read(store, "index.json"), "index.json")
-    for _ in range(8):  # an index of indexes, a few levels deep at most
-        if "manifests" not in document and document.get("mediaType") not in INDEX_TYPES:
-            return document
-        descriptor = choose(document.get("manifests", []), platform)
-        name = _blob_name(descriptor["digest"])
-        document = _json(_read(store, name, descriptor["digest"]), name)
-    raise UsageError("The image layout's indexes nest deeper than slimlab follows.")
+def picked(descriptors: Sequence[Descriptor], chosen: Descriptor) -> list[str]:
+    """The note that says which of several platforms' images was read; none when there was one image."""
+    images = _images(descriptors)
+    if len(images) < 2:
+        return []
+    others = ", ".join("/".join(d.platform) for d in images if d is not chosen)
+    read = "/".join(chosen.platform)
+    return [f"the layout holds images for {len(images)} platforms; slimlab read {read}, the one it runs on ({others})"]
 
 
-def from_oci(store: Store, platform: tuple[str, str] = PLATFORM) -> tuple[bytes, list[Blob]]:
-    """(the config's bytes, the layers) of an OCI image layout."""
-    manifest = oci_manifest(store, platform)
-    config = _read(store, _blob_name(manifest["config"]["digest"]), manifest["config"]["digest"])
-    layers = [
-        Blob(_blob_name(d["digest"]), compression_of(d.get("mediaType", "")), d["digest"]) for d in manifest["layers"]
-    ]
-    return config, layers
+def oci_manifest(store: Store, platform: tuple[str, str] = PLATFORM) -> tuple[Mapping[str, Any], str, list[str]]:
+    """(the image manifest ``index.json`` leads to, through nested indexes; its name; what the user should hear
+    of the choice)."""
+    name, notes = "index.json", list[str]()
+    document = index_or_manifest(_read(store, name), name)
+    for _ in range(INDEXES.most):
+        if not is_index(document):
+            return document, name, notes
+        descriptors = index_manifests(document, name)
+        chosen = choose(descriptors, platform)
+        notes += picked(descriptors, chosen)
+        name = _blob_name(chosen.digest)
+        document = index_or_manifest(_read(store, name, chosen.digest), name)
+    raise MalformedError(f"its indexes nest more than {INDEXES.most} deep ({INDEXES.why})")
+
+
+def from_oci(store: Store, platform: tuple[str, str] = PLATFORM) -> tuple[bytes, list[Blob], list[str]]:
+    """(the config's bytes, the layers, notes on the choice of image) of an OCI image layout."""
+    manifest, name, notes = oci_manifest(store, platform)
+    config, layers = image_manifest(manifest, name)
+    blobs = [Blob(_blob_name(d.digest), compression_of(d.media_type), d.digest, d.size) for d in layers]
+    return _read(store, _blob_name(config.digest), config.digest), blobs, notes
 
 
 def from_docker_archive(store: Store) -> tuple[bytes, list[Blob]]:
     """(the config's bytes, the layers) of a ``docker save`` archive: the one image its ``manifest.json`` lists."""
-    images = _json(_read(store, "manifest.json"), "manifest.json")
-    if not isinstance(images, list) or len(images) != 1:
-        tags = [tag for image in images or [] for tag in image.get("RepoTags") or ["(untagged)"]]
-        raise UsageError(
-            f"The docker save archive holds {len(images or [])} images ({', '.join(tags)}); slimlab reads one: "
-            "save only the one you mean (docker save IMAGE -o FILE.tar)."
-        )
-    (image,) = images
-    return _read(store, image["Config"]), [Blob(_relative(name), "") for name in image["Layers"]]
+    image = docker_manifest(_read(store, "manifest.json"))
+    return _read(store, image.config), [Blob(_relative(name), "") for name in image.layers]
 
 
 def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM, scan: Scan | None = None) -> ImageContents:
     """The image in ``store``: an OCI image layout when it has one, else a docker-archive; with ``scan``, what it
     finds in each layer's small files too."""
+    notes: list[str] = []
     if store.has("oci-layout") and store.has("index.json"):
         source = "oci-layout"
-        raw, blobs = from_oci(store, platform)
+        raw, blobs, notes = from_oci(store, platform)
     elif store.has("manifest.json"):
         source = "docker-archive"
         raw, blobs = from_docker_archive(store)
@@ -357,51 +550,83 @@ def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM, scan:
             "(manifest.json). Write one with `docker save IMAGE -o FILE.tar`; to analyze an image in the engine "
             "whose name is also a file or folder here, add its tag (name:latest)."
         )
-    config = _json(raw, "the image config")
-    diff_ids = list(config.get("rootfs", {}).get("diff_ids", []))
-    if len(diff_ids) != len(blobs):
-        raise UsageError(
-            f"The image config lists {len(diff_ids)} layers (rootfs.diff_ids) but its manifest {len(blobs)}: "
-            "the archive is damaged."
+    config = image_config(raw)
+    if len(config.diff_ids) != len(blobs):
+        raise MalformedError(
+            f"the image config lists {len(config.diff_ids)} layers (rootfs.diff_ids) but its manifest {len(blobs)}: "
+            "the archive is damaged"
         )
     found: list[list[Match]] = [[] for _ in blobs]
-    layers = tuple(
-        read_layer(store, blob, diff_id, scan, found[index])
-        for index, (blob, diff_id) in enumerate(zip(blobs, diff_ids, strict=True))
-    )
+    layers: list[tuple[Entry, ...]] = []
+    for index, (blob, diff_id) in enumerate(zip(blobs, config.diff_ids, strict=True)):
+        room = ENTRIES.most - sum(map(len, layers))
+        layers.append(read_layer(store, blob, diff_id, scan, found[index], room=room))
     return ImageContents(
         ref=ref,
         image_id=_sha256(raw),  # the engine's image id is its config's digest too
         size_bytes=sum(item.size for layer in layers for item in layer),
-        history=tuple(config.get("history", [])),
-        layers=layers,
+        history=config.history,
+        layers=tuple(layers),
         source=source,
-        diff_ids=tuple(diff_ids),
-        env=tuple((config.get("config") or {}).get("Env") or ()),
+        diff_ids=config.diff_ids,
+        env=config.env,
         found=tuple(map(tuple, found)) if scan is not None else None,
+        notes=tuple(notes),
+    )
+
+
+def _kind(path: Path) -> str:
+    """``folder`` or ``file``; anything else (a FIFO, a device, a socket) is refused before it is opened."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise missing(str(path)) from None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    raise UsageError(
+        f"'{path}' is {_what(mode)}, not a file or folder: slimlab reads an image from a docker save archive "
+        "or an OCI layout, never from a pipe or a device. Save the image to a file first."
     )
 
 
 @contextmanager
 def opened(path: Path) -> Iterator[Store]:
-    """The store of a folder, or of a tar file (uncompressed or gzip)."""
-    if path.is_dir():
-        yield FolderStore(path)
+    """The store of a folder, or of a tar file (uncompressed or gzip); a FIFO or a device is refused unopened."""
+    if _kind(path) == "folder":
+        folder = FolderStore(path)
+        try:
+            yield folder
+        finally:
+            folder.close()
         return
-    try:
-        tar = tarfile.open(path, "r:*")  # noqa: SIM115 (the with below closes it; this try is for opening alone)
-    except (tarfile.TarError, OSError) as error:
-        raise UsageError(
-            f"'{path}' is no tar archive slimlab can read ({error}); give a docker save archive or an OCI layout."
-        ) from None
-    with tar:
-        yield TarStore(tar)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # it changed since the stat
+            raise UsageError(f"'{path}' is {_what(os.fstat(descriptor).st_mode)}, not a file or folder.")
+        packed = file.read(2) == GZIP
+        file.seek(0)
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=file) if packed else file)
+        first = stream.read(512)
+        stream.seek(0)
+        if not is_tar_header(first):
+            raise UsageError(
+                f"'{path}' is no tar archive slimlab can read (its first bytes are no tar header); "
+                "give a docker save archive or an OCI layout."
+            )
+        yield TarStore(stream)
 
 
 def read_path(argument: str, platform: tuple[str, str] = PLATFORM, scan: Scan | None = None) -> ImageContents:
     """The image in the archive or folder ``argument`` names (``scan``: see :func:`contents`)."""
-    path = Path(argument).expanduser()
-    if not path.exists():
-        raise missing(argument)
-    with opened(path) as store:
-        return contents(store, argument, platform, scan)
+    path = expanded(argument)
+    try:
+        with opened(path) as store:
+            return contents(store, argument, platform, scan)
+    except MalformedError as error:
+        raise error.at(f"'{argument}'", fix=FIX) from None
+    except (EOFError, zlib.error) as error:
+        raise MalformedError(f"it cannot be decompressed (gzip): {error}", f"'{argument}'", fix=FIX) from None
+    except OSError as error:
+        raise UsageError(f"'{argument}' cannot be read: {error.strerror or error}.") from None
