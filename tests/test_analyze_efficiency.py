@@ -137,3 +137,10 @@ def test_content_a_visible_hard_link_still_reaches_is_not_reclaimable():
 
 def test_directories_and_files_that_stay_reclaim_nothing():
     assert figures([[d("etc"), f("etc/a", 1)], [d("etc"), f("etc/b", 1)]]) == (0, 0)
+
+
+def test_whiteouts_of_nothing_beside_few_bytes_never_make_the_efficiency_negative():
+    # a: 50 bytes, then 0; dive's record of the whiteout of nothing counts -1: (0 - 1) / 50 would be -2%
+    result = efficiency([[f("a", 50)], [f("a", 0), d("z"), wh("z/nothing")]])
+    assert result.efficiency == 0.0
+    assert result.wasted_bytes == 50

@@ -31,7 +31,10 @@ What follows from those definitions, and what dive therefore does not see:
   counting the rest of that layer (the error is logged), and leaves a record
   whose smallest size is -1.
 
-This module reproduces all of it, including the last two quirks.
+This module reproduces all of it, including the last two quirks, but for one
+consequence: enough -1 records beside few bytes would make dive's efficiency
+negative (``a`` written as 50 bytes, then as 0 bytes beside a whiteout of
+nothing: -2%), and a share is never below 0, so slimlab's stops at 0.
 
 dive's wasted bytes count the copy that ships too (dive issue 684), so beside
 them :func:`efficiency` gives **reclaimable bytes**: the bytes no container of
@@ -194,7 +197,7 @@ def efficiency(layers: Sequence[Iterable[Entry]], stacked: Stacked | None = None
         _count_layer(layer, "", below, tally)
         _stack(below, layer)
     discovered = sum(row[1] for row in tally.rows.values())
-    score = sum(row[2] for row in tally.rows.values()) / discovered if discovered else 1.0
+    score = max(0.0, sum(row[2] for row in tally.rows.values()) / discovered) if discovered else 1.0
     wasted = [PathWaste(path=path, count=row[0], size_bytes=row[1]) for path, row in tally.rows.items() if row[0] >= 2]
     wasted.sort(key=lambda row: (-row.size_bytes, row.path))
     return Efficiency(
