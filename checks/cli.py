@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -49,17 +51,26 @@ LABS = ROOT / "labs"
 T = TypeVar("T")
 
 
+#: The surrogate escapes that stand for the bytes of a name that were no UTF-8 (``surrogateescape``).
+UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def printable(text: str) -> str:
+    """``text`` as any terminal shows it: each byte of an image's names that was no UTF-8 as ``\\xNN``."""
+    return UNDECODED.sub(lambda byte: f"\\x{ord(byte.group()) - 0xDC00:02x}", text)
+
+
 def echo(message: str) -> None:
     """A line of progress, a warning or an error on standard error, scrubbed of secret values (an error may quote
     bytes of an image): every line the command line writes there passes here."""
     # one write per line: builds beside each other print from several threads
-    sys.stderr.write(scrubbed(message) + "\n")
+    sys.stderr.write(printable(scrubbed(message)) + "\n")
     sys.stderr.flush()
 
 
 def show(text: str) -> None:
     """A report on standard output, scrubbed of secret values: every line the command line prints passes here."""
-    print(scrubbed(text), flush=True)
+    print(printable(scrubbed(text)), flush=True)
 
 
 def show_json(data: Any) -> None:
@@ -252,14 +263,18 @@ def analyzed(image: str, source: str, *, secrets: bool = False) -> Analysis:
     in the engine, its layers read as ``source`` says; with ``secrets``, its layers' small files are read for
     secrets too."""
     from checks.inspect.analyze import analysis_of
-    from checks.inspect.layout import names_a_path, read_path
+    from checks.inspect.layout import expanded, names_a_path, read_path
     from checks.inspect.secrets import scan_content
 
-    if names_a_path(image, Path(image).expanduser().exists()):
-        return analysis_of(read_path(image, scan=scan_content if secrets else None))
-    from checks.engine.layer_source import analyze
+    if names_a_path(image, expanded(image).exists()):
+        result = analysis_of(read_path(image, scan=scan_content if secrets else None))
+    else:
+        from checks.engine.layer_source import analyze
 
-    return analyze(image, source=source, secrets=secrets)
+        result = analyze(image, source=source, secrets=secrets)
+    for note in result.notes:
+        echo(f"slimlab: {image}: {note}.")
+    return result
 
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
@@ -386,16 +401,25 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-#: Where the traceback of an internal error is written.
-CRASH_LOG = Path(tempfile.gettempdir()) / "slimlab-internal-error.txt"
 ISSUES = "the slimlab repository's issue tracker"
 
 
+def crash_log(text: str) -> Path:
+    """Write ``text`` into a new folder of the temporary folder that only this user can enter (``mkdtemp``: mode
+    0700, a name no one can guess), as a file that did not exist (``O_EXCL``): no other user of the machine can
+    have planted a link there, or read what the traceback says of the input."""
+    folder = Path(tempfile.mkdtemp(prefix="slimlab-internal-error-"))
+    path = folder / "traceback.txt"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", errors="backslashreplace") as file:
+        file.write(text)
+    return path
+
+
 def internal_error(error: BaseException) -> int:
-    """Write the traceback to :data:`CRASH_LOG` and say so in one line: exit 3."""
+    """Write the traceback to a file of its own (:func:`crash_log`) and say where in one line: exit 3."""
     try:
-        CRASH_LOG.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-        where = f"the traceback is in {CRASH_LOG}"
+        where = f"the traceback is in {crash_log(''.join(traceback.format_exception(error)))}"
     except OSError:
         where = "the traceback could not be written"
     echo(
@@ -461,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
     Ctrl-C and SIGTERM unwind the same way, through every ``with`` block that
     started something; they exit 128 plus the signal's number (130, 143).
     """
+    for stream in (sys.stdout, sys.stderr):  # a character the terminal's encoding lacks is escaped, never a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     with sigterm_unwinds():
         try:

@@ -39,3 +39,45 @@ def test_grading_a_lab_without_its_exercise_says_how_to_restore_it(lab_copy):
     assert "exercise.Dockerfile does not exist" in done.stderr
     assert "git checkout" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_internal_error_writes_its_traceback_to_a_private_new_file_and_names_it(tmp_path, monkeypatch, capsys):
+    import os
+    import stat
+    import tempfile
+
+    from checks import cli
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "slimlab-internal-error.txt").symlink_to(victim)  # the old fixed name, planted by someone else
+    assert cli.internal_error(RuntimeError("boom")) == 3
+    said = capsys.readouterr().err
+    (written,) = tmp_path.glob("slimlab-internal-error-*/traceback.txt")
+    assert f"the traceback is in {written}" in said
+    assert "RuntimeError: boom" in written.read_text()
+    assert victim.read_text() == "keep me"
+    assert stat.S_IMODE(written.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert written.parent.stat().st_uid == os.getuid()
+
+
+def test_two_internal_errors_write_two_files():
+    from checks import cli
+
+    first, second = cli.crash_log("one"), cli.crash_log("two")
+    assert first != second
+    assert (first.read_text(), second.read_text()) == ("one", "two")
+    for path in (first, second):
+        path.unlink()
+        path.parent.rmdir()
+
+
+def test_bytes_of_a_name_that_were_no_utf8_are_printed_as_escapes_on_any_terminal():
+    from checks.cli import printable
+
+    name = b"caf\xe9/\xff.conf".decode("utf-8", "surrogateescape")
+    assert printable(name) == "caf\\xe9/\\xff.conf"
+    assert printable("漢字 ok") == "漢字 ok"
+    printable(name).encode("ascii")  # nothing left that a strict terminal refuses
