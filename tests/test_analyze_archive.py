@@ -12,7 +12,7 @@ import pytest
 from analyze_images import file, layer_tar
 from hostile import END, header, member, pax
 
-from checks.inspect.archive import Reader, final_header, is_tar_header, layer_entries
+from checks.inspect.archive import Reader, entries_from_tar_split, final_header, is_tar_header, layer_entries
 from checks.inspect.limits import DEPTH, NAME
 from checks.model.errors import MalformedError, UsageError
 
@@ -119,3 +119,12 @@ def test_the_final_header_of_tar_split_records_is_parsed_with_the_same_rules():
     )
     with pytest.raises(MalformedError, match="PAX record"):
         final_header(pax(b"zz x=y\n") + header("l"))
+
+
+def test_the_engine_s_tar_split_records_are_held_to_the_same_limits_on_names():
+    from analyze_images import tar_split
+
+    deep = "/".join(["d"] * (DEPTH.most + 10)) + "/f"
+    records = tar_split(pax({"path": deep}) + member("f", b"x") + END)
+    with pytest.raises(MalformedError, match="on a path's depth"):
+        entries_from_tar_split(records)

@@ -89,7 +89,8 @@ def entries_from_tar_split(text: str, *, stamped: bool = False) -> tuple[Entry, 
     CRC-64.  A file's own header is the last 512 raw bytes before its type 1
     record; byte 156 of it is the type flag.  Hard links also need the link
     target, so their headers are parsed in full (PAX records included), and so
-    is every header when ``stamped`` asks for each entry's :class:`Stamp`.
+    is every header when ``stamped`` asks for each entry's :class:`Stamp`.  Names and the count of entries are
+    held to the limits the tar reader applies (:func:`walk`).
     """
     records = json.loads("[" + ",".join(line for line in text.splitlines() if line.strip()) + "]")
     entries = []
@@ -105,7 +106,10 @@ def entries_from_tar_split(text: str, *, stamped: bool = False) -> tuple[Entry, 
         payload = record.get("payload")
         checksum = f"crc64:{payload}" if payload else ""
         stamp = header.stamp() if stamped and header is not None else None
+        _checked_path(record["name"], "a path")
         entries.append(entry(record["name"], size, typeflag, checksum, link, stamp))
+        if len(entries) > ENTRIES.most:
+            ENTRIES.check(len(entries), "the layer's entries")
         raw, padding = b"", -size % BLOCK
     return tuple(entries)
 
