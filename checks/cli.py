@@ -419,7 +419,7 @@ def crash_log(text: str) -> Path:
 def internal_error(error: BaseException) -> int:
     """Write the traceback to a file of its own (:func:`crash_log`) and say where in one line: exit 3."""
     try:
-        where = f"the traceback is in {crash_log(''.join(traceback.format_exception(error)))}"
+        where = f"the traceback is in {crash_log(scrubbed(''.join(traceback.format_exception(error))))}"
     except OSError:
         where = "the traceback could not be written"
     echo(

@@ -81,3 +81,16 @@ def test_bytes_of_a_name_that_were_no_utf8_are_printed_as_escapes_on_any_termina
     assert printable(name) == "caf\\xe9/\\xff.conf"
     assert printable("漢字 ok") == "漢字 ok"
     printable(name).encode("ascii")  # nothing left that a strict terminal refuses
+
+
+def test_the_traceback_an_internal_error_writes_shows_no_secret_from_the_image(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    from checks import cli
+
+    key = "AKIA" + "Q3EGRIRTLUS7ZQ4M"  # a fake AWS key id, in two parts so this file holds none whole
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert cli.internal_error(ValueError(f"bad header {key!r}")) == 3
+    (written,) = tmp_path.glob("slimlab-internal-error-*/traceback.txt")
+    assert "ValueError: bad header" in written.read_text()
+    assert key not in written.read_text() + capsys.readouterr().err
