@@ -9,6 +9,7 @@ import pytest
 from checks.model.claims import (
     KINDS,
     NOT_MEASURED,
+    Kind,
     MaxFloorRatio,
     MaxLayers,
     MaxSize,
@@ -593,3 +594,45 @@ def test_every_rule_a_lab_claims_is_a_rule_analyze_has():
     named = [c.check.rule for lab in all_labs() for c in load(lab).claims if isinstance(c.check, SecretFound)]
     assert named
     assert all(rule in BY_ID for rule in named)
+
+
+# A claim as a learner's goal, in a few words: the guide's exercise lists goals so, the claim's sentence once.
+
+
+@pytest.mark.parametrize(
+    ("bounds", "goal"),
+    [
+        ({"max": 0.02}, "is at most 2% of the size of `before`"),
+        ({"min": 0.99}, "is at least 99% of the size of `before`"),
+        ({"min": 0.999, "max": 1.001}, "is between 99.9% and 100% of the size of `before`"),
+        ({"max": 1 / 3}, "is at most 33.3% of the size of `before`"),
+    ],
+)
+def test_a_size_goal_says_the_bounds_the_claim_sets_and_no_more(bounds, goal):
+    assert SizeRatio(variant="yours", of="before", **bounds).goal("yours") == goal
+
+
+def test_a_difference_goal_reads_in_megabytes():
+    assert (
+        SizeDifference(variant="yours", of="before", min_mb=45).goal("yours")
+        == "is at least 45 MB bigger than `before`"
+    )
+
+
+def test_a_path_goal_names_each_path_as_code():
+    assert PathAbsent(variant="yours", paths=("src", "*/bin/go")).goal("yours") == "holds none of `src`, `*/bin/go`"
+    assert PathPresent(variant="yours", paths=("bin/sh",)).goal("yours") == "still holds `bin/sh`"
+
+
+def test_the_same_output_goal_names_the_other_images_not_the_learners():
+    assert SameSmokeOutput(variants_=("before", "yours")).goal("yours") == "prints exactly what `before` prints"
+
+
+def test_every_kind_the_grader_can_judge_has_a_goal_of_its_own():
+    judged = [
+        kind
+        for kind in KINDS.values()
+        if not (kind.needs_pulls or kind.needs_registry or kind.needs_floor or kind.needs_rebuild)
+    ]
+    without = [kind.kind for kind in judged if kind.goal is Kind.goal]
+    assert not without, f"add goal() to these kinds in checks/model/claims.py: {without}"

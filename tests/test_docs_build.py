@@ -16,7 +16,7 @@ import pytest
 from conftest import sphinx_build
 
 from checks.guide.docdata import lab_folders
-from checks.model.exercise import goals
+from checks.model.exercise import LEARNER, goals
 from checks.model.links import anchor
 from checks.model.results import inputs_sha256
 from checks.model.spec import load
@@ -222,14 +222,49 @@ def test_a_labs_page_ends_with_its_exercise_task_goals_command_and_answer(exerci
     assert lab.exercise in section
     number = folder.name.split("-")[1]
     assert f"make lab-{number}" in section
+    listed = text(section[section.index('<ul class="slimlab-goals') : section.index("</ul>")])
     for goal in goals(lab):
         linked = f'href="#{anchor(goal.id)}"' in section
-        assert linked == (goal.id in {c.id for c in lab.claims}), goal.id
-        assert goal.text in section.replace("&#39;", "'")
+        claimed = goal.id in {c.id for c in lab.claims}
+        assert linked == claimed, goal.id
+        # A claim's goal in its short form (its sentence stands once, in the claim's row); grading's own goal whole.
+        assert (goal.check.goal(LEARNER).replace("`", "") if claimed else goal.text) in listed
     assert f"labs/{folder.name}/exercise.Dockerfile" in section
-    answer = section[section.index("<details") : section.index("</details>")]
+    answer = section[section.index('<details class="slimlab-answer') : section.index("</details>")]
     assert f"labs/{folder.name}/solution.Dockerfile" in answer
     assert "is the same" in section, "every lab's answer today is its after variant"
+
+
+def text(html: str) -> str:
+    """What a piece of HTML reads as: its text, white space collapsed."""
+    parser = HTMLParser()
+    words: list[str] = []
+    parser.handle_data = words.append  # type: ignore[method-assign]
+    parser.feed(html)
+    return " ".join("".join(words).split())
+
+
+def article_text(site: Path, name: str) -> str:
+    html = (site / f"{name}.html").read_text(encoding="utf-8")
+    return text(html[html.index("<article") : html.index("</article>")])
+
+
+@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
+def test_each_claims_statement_appears_once_on_its_page(site: Path, folder: Path):
+    lab = load(folder)
+    page = article_text(site, lab.page)
+    repeated = {claim.id: page.count(claim.text) for claim in lab.claims if page.count(claim.text) != 1}
+    assert not repeated, f"{lab.page}: claim statements shown other than once: {repeated}"
+
+
+@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
+def test_an_exercise_goal_never_repeats_a_claims_statement(folder: Path):
+    lab = load(folder)
+    statements = {claim.text for claim in lab.claims}
+    for goal in goals(lab):
+        short = goal.check.goal(LEARNER)
+        assert short, f"{goal.id}: its claim kind has no short goal form"
+        assert short not in statements
 
 
 def test_an_unknown_lab_exercise_names_the_labs_that_exist(docs_copy: Path):

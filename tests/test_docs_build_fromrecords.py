@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from checks.guide.nodes import base_label
 from tests.test_docs_build import ROOT, build
 
 
@@ -29,10 +31,23 @@ def test_a_page_with_measured_values_and_no_note_on_their_bases_fails_the_build(
     assert "python-base shows measured values of lab-1-base-image without their lab-results table" in done.stderr
 
 
-def test_the_note_names_the_stand_ins_the_results_record(docs_copy: Path):
-    done = built(docs_copy)
-    assert done.returncode == 0, done.stderr
-    html = (docs_copy / "out/html/python-base.html").read_text(encoding="utf-8")
-    assert "slimlab-measured-on" in html
-    assert "stand-ins for" in html
-    assert "python:3.13-slim-trixie" in html
+def test_the_note_is_one_line_that_links_to_where_the_bases_are_named(built_guide: Path):
+    html = (built_guide / "python-base.html").read_text(encoding="utf-8")
+    start = html.index('<p class="slimlab-measuring-line')
+    note = html[start : html.index("</p>", start)]
+    assert 'href="measuring.html#recorded-labs"' in note
+    assert "stand-in" not in note, "the bases are named on the measuring page"
+    assert "python:3.13" not in note
+
+
+def test_the_measuring_page_names_each_labs_bases_official_or_stand_in(built_guide: Path):
+    html = (built_guide / "measuring.html").read_text(encoding="utf-8")
+    table = html[html.index('<table class="slimlab-table slimlab-provenance') : html.index("</table>")]
+    for folder in sorted((ROOT / "labs").glob("lab-*")):
+        results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+        assert f'<span class="pre">{folder.name}</span>' in table
+        assert results["measured_at"][:10] in table
+        for name, base in results["bases"].items():
+            assert name in table
+            if base["source"] == "stand-in":
+                assert f'href="standin-bases.html#{base_label(name)}"' in table, name

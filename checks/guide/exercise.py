@@ -1,11 +1,14 @@
 """``.. lab-exercise:: LAB``: a lab's exercise on its page, from the lab's own files.
 
 It shows the task (``[lab] exercise`` in ``lab.toml``), the goals ``make lab-N``
-judges (:func:`checks.model.exercise.goals`, each linked to its claim's
-section), the commands, ``exercise.Dockerfile`` as it is in the lab folder and
-the reference answer, ``solution.Dockerfile``, in a collapsed dropdown.  Files
-are shown through ``literalinclude``, so a learner's edit of the exercise shows
-on the next build and never fails it.
+judges (:func:`checks.model.exercise.goals`), each in its short form
+(:meth:`checks.model.claims.Kind.goal`: the claim's own sentence stands once
+on the page, in its row of the evidence) linked to its claim's row, the
+commands, ``exercise.Dockerfile`` as it is in the lab folder and the reference
+answer, ``solution.Dockerfile``, in a collapsed dropdown.  Files are shown
+through ``literalinclude``, so a learner's edit of the exercise shows on the
+next build and never fails it.  The block carries the anchor ``exercise-lab-N``
+that a ``try-lab`` box links to (:func:`exercise_label`).
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import LabDocs, did_you_mean
+from checks.guide.evidence import EVIDENCE, fold, folded
 from checks.guide.nodes import WARN, all_labs, claim_ref, fill, labs_dir, literal, logger, note_use, para
 from checks.model.dockerignore import DOCKERFILE_IGNORE_SUFFIX
-from checks.model.exercise import EXERCISE, SOLUTION, goals, make_target
+from checks.model.exercise import EXERCISE, LEARNER, SOLUTION, goals, make_target
 from checks.model.i18n import _
 from checks.model.spec import SPEC_NAME, Lab
 
@@ -84,15 +88,14 @@ class LabExerciseDirective(SphinxDirective):
 
     def exercise(self, lab: LabDocs, spec: Lab) -> nodes.container:
         target = make_target(spec)
-        box = nodes.container(classes=["slimlab-exercise"])
+        label = exercise_label(spec)
+        box = nodes.container(classes=["slimlab-exercise", EVIDENCE], ids=[label], names=[label])
+        self.state.document.note_explicit_target(box)
         if spec.exercise:
             box += para(spec.exercise, classes=["slimlab-exercise-task"])
         box += para(
             *fill(
-                _(
-                    "{command} builds your {exercise} and judges the image against these goals, the lab's own claims; "
-                    "each links to the section that teaches it:"
-                ),
+                _("{command} builds your {exercise} and checks that the image:"),
                 command=literal(f"make {target}"),
                 exercise=literal(EXERCISE),
             )
@@ -105,6 +108,12 @@ class LabExerciseDirective(SphinxDirective):
             language="console",
         )
         self.include(box, [self.literalinclude(path) for path in shown_files(lab.folder, EXERCISE)])
+        box += self.answer(lab, spec)
+        return box
+
+    def answer(self, lab: LabDocs, spec: Lab) -> fold:
+        """The reference answer, folded: what it is, then its files."""
+        body: list[nodes.Node] = []
         if relation := answer_is_after(spec, lab.folder):
             after = spec.variant("after").dockerfile
             message = (
@@ -115,26 +124,38 @@ class LabExerciseDirective(SphinxDirective):
                     "but for its own name in the comments."
                 )
             )
-            box += para(*fill(message, after=literal("after"), solution=literal(SOLUTION), dockerfile=literal(after)))
+            body.append(
+                para(*fill(message, after=literal("after"), solution=literal(SOLUTION), dockerfile=literal(after)))
+            )
+        files = nodes.container()
+        self.include(files, [self.literalinclude(path) for path in shown_files(lab.folder, SOLUTION)])
+        body.extend(files.children)
         title = _("Reference answer: {solution}").format(solution=SOLUTION)
-        answer = [f".. dropdown:: {title}", "   :icon: light-bulb", ""]
-        for path in shown_files(lab.folder, SOLUTION):
-            answer += ["   " + line for line in self.literalinclude(path)]
-        self.include(box, [answer])
-        return box
+        return folded([nodes.inline(title, title)], body, ["slimlab-answer"])
 
     def goals(self, spec: Lab) -> nodes.bullet_list:
+        """Each goal in its short form, linked to its claim's row; the grader's own smoke goal as its sentence."""
         claims = {claim.id for claim in spec.claims}
         items = nodes.bullet_list(classes=["slimlab-goals"])
         for goal in goals(spec):
-            # The smoke goal grading adds (L4.0) is no claim of the lab, so it has no section to link to.
-            ident = (
-                claim_ref(goal.id)
-                if goal.id in claims
-                else nodes.inline(goal.id, goal.id, classes=["slimlab-claim-id"])
-            )
-            items += nodes.list_item("", para(ident, " ", goal.text))
+            short = goal.check.goal(LEARNER) if goal.id in claims else ""
+            if goal.id in claims and not short:
+                self.warn(
+                    f"claim kind '{goal.check.kind}' ({goal.id}) has no short goal form: add its goal() in "
+                    "checks/model/claims.py."
+                )
+            words = self.inline(short or goal.text)
+            # The smoke goal grading adds (L4.0) is no claim of the lab, so it has no row to link to.
+            items += nodes.list_item("", para(claim_ref(goal.id, content=words) if goal.id in claims else words[0]))
         return items
+
+    def inline(self, text: str) -> list[nodes.Node]:
+        """A goal's words, its `names` as code."""
+        parts: list[nodes.Node] = []
+        for index, piece in enumerate(text.split("`")):
+            if piece:
+                parts.append(literal(piece) if index % 2 else nodes.Text(piece))
+        return [nodes.inline("", "", *parts)]
 
     def literalinclude(self, path: Path) -> list[str]:
         """The RST of one lab file, included as it is on disk."""
@@ -158,3 +179,8 @@ class LabExerciseDirective(SphinxDirective):
 
 def setup(app: Sphinx) -> None:
     app.add_directive("lab-exercise", LabExerciseDirective)
+
+
+def exercise_label(spec: Lab) -> str:
+    """The anchor of a lab's exercise block: ``exercise-lab-4``."""
+    return f"exercise-{make_target(spec)}"

@@ -7,10 +7,16 @@
     Every key path of ``results.json``, walked from what the serializer wrote,
     with its meaning (:mod:`checks.guide.resultsfields`).
 ``.. measured-on::``
-    A page's one-line note saying whether its ``:measured:`` values were
-    measured on official images or on stand-ins (:func:`bases_note`).  A page
-    that shows values of a lab whose ``lab-results`` table (which says it
-    itself) is not on the page, and has no such note, is a build warning.
+    A page's one short line saying when its ``:measured:`` values were
+    measured, linked to where the measuring page says how and on which bases
+    (:func:`measuring_line`).  A page that shows values of a lab whose
+    ``lab-results`` table (which has the same line) is not on the page, and
+    has no such note, is a build warning.
+``.. lab-provenance::``
+    For the measuring page: every lab's recording, its date, engine and
+    bases, each base official or a stand-in linked to its recipe
+    (:func:`bases_note`).  Every ``lab-results`` table and ``measured-on``
+    note links here (the label ``recorded-labs``).
 
 Registered by :func:`checks.guide.sphinxext.setup`.
 """
@@ -21,6 +27,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
@@ -28,7 +35,7 @@ from checks.guide import layertally, resultsfields
 from checks.guide.nodes import WARN, all_labs, base_ref, fill, literal, logger, note_use, para, table
 from checks.guide.sphinxref import as_rst, attr_docs
 from checks.model.i18n import _
-from checks.model.results import BaseUse, to_dict
+from checks.model.results import BaseUse, Results, to_dict
 from checks.model.units import megabytes
 
 
@@ -137,28 +144,82 @@ def labs_needing_note(shown: Iterable[str], tabled: Iterable[str]) -> set[str]:
     return set(shown) - set(tabled)
 
 
-def _note(bases: list[BaseUse]) -> nodes.paragraph:
-    stand_ins, official = bases_note(bases)
-    label = _("Measured on: ")
-    parts: list[nodes.Node | str] = [nodes.strong(label, label)]
-    if stand_ins:
-        images: list[nodes.Node | str] = []
-        for index, name in enumerate(stand_ins):
-            images += [", " if index else "", literal(name)]
-        message = _(
-            "stand-ins for {images} ({rebuilds} of official images that could not be pulled; "
-            "on the official images the sizes differ a little)"
-        )
-        parts += fill(message, images=images, rebuilds=base_ref(stand_ins[0], _("slimlab's local rebuilds")))
-    if official:
-        images = []
-        for index, name in enumerate(official):
-            images += [", " if index else "", literal(name)]
-        parts += fill(_("; the official {images}") if stand_ins else _("the official {images}"), images=images)
-    if not bases:
-        parts.append(_("no base image (scratch only)"))
-    parts.append(".")
-    return para(*parts, classes=["slimlab-bases", "slimlab-measured-on"])
+#: The label of the measuring page's section on where each lab's figures come from (docs/measuring.rst).
+RECORDED_LABS = "recorded-labs"
+
+
+def recorded_days(results: Iterable[Results]) -> str:
+    """The days a set of results were measured on: one day, or the first and the last."""
+    days = sorted({r.measured_at[:10] for r in results})
+    if not days:
+        return ""
+    return days[0] if len(days) == 1 else _("{first} to {last}").format(first=days[0], last=days[-1])
+
+
+def measuring_line(results: Iterable[Results]) -> nodes.paragraph:
+    """The one line a teaching page carries about how its figures were measured: when, and a link to the rest."""
+    how = label_ref(RECORDED_LABS, _("how, and on which base images"))
+    return para(
+        *fill(_("Measured on {date} ({how})."), date=recorded_days(results), how=how),
+        classes=["slimlab-measuring-line"],
+    )
+
+
+def label_ref(label: str, text: str) -> addnodes.pending_xref:
+    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True)
+    ref += nodes.inline(text, text)
+    return ref
+
+
+class LabProvenanceDirective(_Recorded):
+    """Each lab's recording: its page, the day and engine, and the bases it was built on, official or stand-in."""
+
+    def run(self) -> list[nodes.Node]:
+        rows: list[list[nodes.Node | str]] = []
+        labs = all_labs(self.env.app)
+        for name, results in self.recorded().items():
+            spec = labs[name].spec
+            lab_cell = para(literal(name))
+            if spec is not None:
+                lab_cell += nodes.Text(" ")
+                lab_cell += doc_ref(self.env.docname, spec.page)
+            engine = ", ".join(f"{k} {v}" for k, v in results.engine.items())
+            rows.append([lab_cell, results.measured_at[:10], engine, self.bases(results.bases)])
+        headers = [_("Lab"), _("Recorded"), _("Engine"), _("Bases")]
+        return [table(headers, rows, ["slimlab-provenance", "slimlab-stack"], [28, 12, 22, 38])]
+
+    def bases(self, bases: Iterable[BaseUse]) -> nodes.paragraph:
+        cell = para()
+        stand_ins, official = bases_note(bases)
+        for index, name in enumerate([*stand_ins, *official]):
+            source = base_ref(name, _("stand-in")) if name in stand_ins else _("official")
+            cell.extend(
+                [
+                    nodes.Text("; " if index else ""),
+                    *_nodes(fill(_("{image} ({source})"), image=literal(name), source=source)),
+                ]
+            )
+        if not stand_ins and not official:
+            cell += nodes.Text(_("none but {scratch}").format(scratch="scratch"))
+        return cell
+
+
+def _nodes(parts: list[nodes.Node | str]) -> list[nodes.Node]:
+    return [nodes.Text(part) if isinstance(part, str) else part for part in parts]
+
+
+def doc_ref(here: str, page: str) -> addnodes.pending_xref:
+    """A link to a page, its title as the text, resolved as ``:doc:`` resolves it."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(page, page),
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + page,
+        refdoc=here,
+        refexplicit=False,
+        refwarn=True,
+    )
 
 
 def fill_notes(app: Sphinx, doctree: nodes.document) -> None:
@@ -183,14 +244,15 @@ def fill_notes(app: Sphinx, doctree: nodes.document) -> None:
             location=env.docname,
             **WARN,
         )
-    bases = [base for name in needing if (r := labs[name].results) is not None for base in r.bases]
+    results = [r for name in needing if (r := labs[name].results) is not None]
     for place in places:
-        place.replace_self(_note(bases) if needing else [])
+        place.replace_self(measuring_line(results) if needing else [])
 
 
 def setup(app: Sphinx) -> None:
     app.add_directive("layer-instructions", LayerInstructionsDirective)
     app.add_directive("results-fields", ResultsFieldsDirective)
     app.add_directive("measured-on", MeasuredOnDirective)
+    app.add_directive("lab-provenance", LabProvenanceDirective)
     app.add_node(measured_on)
     app.connect("doctree-read", fill_notes)

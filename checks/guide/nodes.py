@@ -80,12 +80,20 @@ def recorded(lab: LabDocs, claim_id: str) -> ClaimResult | None:
     return next((c for c in lab.results.claims if c.id == claim_id), None) if lab.results else None
 
 
-def claim_ref(claim_id: str, text: str | None = None) -> addnodes.pending_xref:
-    """A link to a claim's anchor, resolved by the standard domain (so -n flags a missing one)."""
+def claim_ref(claim_id: str, text: str | None = None, content: Sequence[nodes.Node] = ()) -> addnodes.pending_xref:
+    """A link to a claim's anchor, resolved by the standard domain (so -n flags a missing one).
+
+    It shows ``content`` as given, else ``text`` (or the id) in the ids' style; the guide resolves it before the
+    standard domain would (:class:`checks.guide.evidence.ResolveClaimLinks`), so code in ``content`` stays code.
+    """
     ref = addnodes.pending_xref(
         "", refdomain="std", reftype="ref", reftarget=anchor(claim_id), refexplicit=True, refwarn=True
     )
-    ref += nodes.inline(text or claim_id, text or claim_id, classes=["slimlab-claim-id"])
+    ref["slimlab_claim"] = claim_id
+    if content:
+        ref.extend(content)
+    else:
+        ref += nodes.inline(text or claim_id, text or claim_id, classes=["slimlab-claim-id"])
     return ref
 
 

@@ -4,27 +4,36 @@ Directives and roles (all read ``labs/*/lab.toml`` and ``results.json``;
 nothing here calls Docker or imports :mod:`checks.engine.docker`):
 
 ``.. lab-results:: LAB``
-    The lab's variants (size, layers, compressed size and runtime floor once recorded, share of
-    ``before``), its claims with their verdicts, the bases it was built on and
-    a chart of every variant's layers (:mod:`checks.guide.charts`: SVG, an
-    HTML twin for narrow screens, and every step's instruction in a list).
+    The lab's figures: its variants (size, layers, compressed size and runtime
+    floor once recorded, share of ``before``; on a phone each variant's row
+    stacks, every figure named), one short line saying when they were measured
+    and linking to how (:func:`checks.guide.fromrecords.measuring_line`), a
+    chart of every variant's layers (:mod:`checks.guide.charts`: SVG, an HTML
+    twin for narrow screens, and every step's instruction in a folded list),
+    and the list of its claims that the page's ``.. claim::`` rows join.
+    Options: ``:no-chart:``, ``:no-claims:`` (the claims then list where the
+    first ``.. claim::`` of the lab stands).
 ``.. floor-chart::``
     Every recorded image beside its runtime floor (:mod:`checks.guide.floorchart`).
 ``.. claim:: L4.1``
-    A claim's place on its page: the anchor the checker's failure message
-    links to (``#l4-1``), the claim's text, verdict and measured value, and the
-    directive's content as the explanation.
+    A claim's row in its lab's list (:mod:`checks.guide.evidence`): verdict,
+    statement, measured against expected, and the anchor the checker's failure
+    message links to (``#l4-1``); the directive's content (why it matters) and
+    the claim's hint are folded under it, and a link to the row opens it.
 ``:measured:`LAB/VARIANT/FIELD```
     One measured value in prose; the fields are :data:`checks.guide.docdata.FIELDS`.
 ``:size-difference:`LAB/VARIANT/OTHER```
     VARIANT's size minus OTHER's, in prose or a table cell: what one change
     adds or saves, when two variants differ in that change alone.
-``:claim:`L4.1```, ``:verdict:`L4.1```
-    A link to a claim's section from any page; ``verdict`` adds its recorded verdict.
+``:claim:`L4.1```, ``:claim:`words <L4.1>```, ``:verdict:`L4.1```
+    A link to a claim's row from any page: with the id as its text (for
+    reference pages), or with the words given (for teaching prose, which shows
+    no ids); ``verdict`` adds the recorded verdict.
 ``.. lab-exercise:: LAB``
-    The lab's exercise: its task, the goals ``make lab-N`` judges (linked to
-    their claims), ``exercise.Dockerfile`` and the reference answer in a
-    dropdown (:mod:`checks.guide.exercise`).
+    The lab's exercise: its task, the goals ``make lab-N`` judges each in a
+    short form linked to its claim's row (never the claim's own sentence again),
+    ``exercise.Dockerfile`` and the reference answer folded
+    (:mod:`checks.guide.exercise`).  Its anchor is ``exercise-lab-N``.
 ``.. workshop-timings::``
     The measured cold and warm grade time of every lab, from
     ``docs/workshop-timings.json`` (written by ``make bench``;
@@ -32,6 +41,15 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
 ``.. standin-bases::``, ``.. claim-kinds::``, ``.. lab-toml-keys:: TABLE``, ``.. measured-fields::``
     Reference material rendered from the code and the recipes
     (:mod:`checks.guide.sphinxref`).
+``.. size-fixes:: PAGE``
+    What ``analyze`` and ``lint`` link to this page for, folded in one block
+    (:mod:`checks.guide.sphinxref`).
+``.. measured-on::``, ``.. lab-provenance::``
+    A page's one line on when its figures were measured; the measuring page's
+    table of every lab's recording and bases (:mod:`checks.guide.fromrecords`).
+
+Every block a page shows as evidence (figures, claims, the exercise, the
+size fixes) carries the class :data:`checks.guide.evidence.EVIDENCE`.
 
 Every build checks every lab: missing or stale results (the lab's files no
 longer hash to the recorded ``inputs_sha256``), a lab page that does not
@@ -56,6 +74,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from checks.guide import (
     compressionchart,
     editions,
+    evidence,
     exercise,
     floorchart,
     fromrecords,
@@ -83,19 +102,14 @@ from checks.guide.nodes import (
     WARN,
     _reset,
     all_labs,
-    base_ref,
-    claim_owner,
-    claim_ref,
     fill,
     labs_dir,
     literal,
     logger,
     note_use,
     para,
-    recorded,
     smoke_cell,
     table,
-    verdict,
 )
 from checks.model import spec as lab_spec
 from checks.model.i18n import _
@@ -152,6 +166,15 @@ def floor_cell(lab: str, variant: str, m: Measured) -> nodes.Node | str:
     return para(*fill(_("{floor}, {used} used"), floor=floor, used=used))
 
 
+def labelled(header: str, cell: nodes.Node | str) -> nodes.paragraph:
+    """A figure's cell with its column's name in front, which only a phone shows (it stacks each row's cells)."""
+    label = nodes.inline(header, header, classes=["slimlab-cell-label"])
+    if isinstance(cell, nodes.paragraph):
+        cell.insert(0, label)
+        return cell
+    return para(label, cell)
+
+
 # ---------------------------------------------------------------------------
 # .. lab-results:: LAB
 
@@ -180,7 +203,7 @@ class LabResultsDirective(SphinxDirective):
         self.env.note_dependency(str(lab.folder / lab_spec.SPEC_NAME))
         self.env.slimlab_results.setdefault(self.env.docname, set()).add(name)  # type: ignore[attr-defined]
         note_use(self.env, name)
-        box = nodes.container(classes=["slimlab-lab-results"])
+        box = nodes.container(classes=["slimlab-lab-results", evidence.EVIDENCE])
         if lab.results is None:
             box += nodes.warning(
                 "",
@@ -193,29 +216,13 @@ class LabResultsDirective(SphinxDirective):
                 ),
             )
             return [box]
-        box += self.provenance(lab)
         box += self.variants(lab)
-        box += self.bases(lab)
-        if "no-claims" not in self.options:
-            box += self.claims(lab)
+        box += fromrecords.measuring_line([lab.results])
         if "no-chart" not in self.options:
             box += self.chart(lab)
+        if "no-claims" not in self.options:
+            box += evidence.claims_list(name)
         return [box]
-
-    def provenance(self, lab: LabDocs) -> nodes.paragraph:
-        r = lab.results
-        assert r is not None
-        engine = ", ".join(f"{k} {v}" for k, v in r.engine.items())
-        return para(
-            *fill(
-                _("Recorded by {command} on {date} ({engine}) in {path}."),
-                command=literal("make check"),
-                date=r.measured_at[:10],
-                engine=engine,
-                path=literal(f"labs/{lab.name}/results.json"),
-            ),
-            classes=["slimlab-provenance"],
-        )
 
     def variants(self, lab: LabDocs) -> nodes.table:
         r = lab.results
@@ -270,7 +277,7 @@ class LabResultsDirective(SphinxDirective):
             row.append(measured_node(lab.name, vname, "layers", str(m.layer_count), None, _("filesystem layers")))
             row.append("—" if vname == "before" else _("{ratio} of before").format(ratio=value(r, vname, "ratio")))
             row.append("—" if m.smoke is None else smoke_cell(m.smoke.passed))
-            rows.append(row)
+            rows.append([row[0], *(labelled(header, cell) for header, cell in zip(headers[1:], row[1:], strict=True))])
         widths = [
             40,
             14,
@@ -282,47 +289,6 @@ class LabResultsDirective(SphinxDirective):
             14,
         ]
         return table(headers, rows, ["slimlab-variants"], widths)
-
-    def bases(self, lab: LabDocs) -> nodes.Node:
-        r = lab.results
-        assert r is not None
-        if not r.bases:
-            return para(*fill(_("Bases: none but {scratch}."), scratch=literal("scratch")), classes=["slimlab-bases"])
-        label = _("Bases: ")
-        parts: list[nodes.Node | str] = [nodes.strong(label, label)]
-        for index, base in enumerate(r.bases):
-            source = base_ref(base.name, _("stand-in")) if base.source == "stand-in" else _("official")
-            parts += ["; " if index else "", *fill(_("{image} ({source})"), image=literal(base.name), source=source)]
-        parts.append(".")
-        if any(base.source == "stand-in" for base in r.bases):
-            parts.append(
-                _(
-                    " A stand-in is slimlab's local rebuild of an official image that could not be pulled; "
-                    "on the official images the sizes differ a little."
-                )
-            )
-        return para(*parts, classes=["slimlab-bases"])
-
-    def claims(self, lab: LabDocs) -> nodes.table:
-        r = lab.results
-        assert r is not None
-        rows: list[list[nodes.Node | str]] = [
-            [
-                claim_ref(c.id),
-                c.text,
-                verdict(c.passed),
-                para(
-                    c.measured,
-                    nodes.inline(
-                        "", _(" (expected {expected})").format(expected=c.expected), classes=["slimlab-expected"]
-                    ),
-                ),
-            ]
-            for c in r.claims
-        ]
-        return table(
-            [_("Claim"), _("Statement"), _("Verdict"), _("Measured")], rows, ["slimlab-claims"], [8, 44, 14, 34]
-        )
 
     def layer_writers(self) -> frozenset[str]:
         """Which instructions write a layer of no bytes, decided from every lab's records, as the layers page does."""
@@ -357,103 +323,6 @@ class LabResultsDirective(SphinxDirective):
             nodes.raw("", layer_steps(r.variants, writers=writers), format="html"),
             classes=["slimlab-chart-box"],
         )
-
-
-# ---------------------------------------------------------------------------
-# .. claim:: L4.1  and  :claim:`L4.1`
-
-
-class ClaimDirective(SphinxDirective):
-    """The anchor of one claim on its page, with its verdict and the explanation in the content."""
-
-    required_arguments = 1
-    has_content = True
-
-    def run(self) -> list[nodes.Node]:
-        claim_id = self.arguments[0].strip()
-        found = claim_owner(self.env.app, claim_id)
-        if found is None:
-            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
-            logger.warning(
-                f"claim: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}",
-                location=self.get_location(),
-                **WARN,
-            )
-            return []
-        lab, claim = found
-        note_use(self.env, lab.name)
-        self.env.note_dependency(str(lab.results_path))
-        self.env.note_dependency(str(lab.folder / lab_spec.SPEC_NAME))
-        self.env.slimlab_claims[claim_id] = (self.env.docname, self.lineno)  # type: ignore[attr-defined]
-        result = recorded(lab, claim_id)
-        state = "none" if result is None else ("pass" if result.passed else "fail")
-        box = nodes.container(
-            classes=["slimlab-claim", f"slimlab-{state}"], ids=[anchor(claim_id)], names=[anchor(claim_id)]
-        )
-        self.state.document.note_explicit_target(box)
-        link = nodes.reference("", "", internal=True, refid=anchor(claim_id), classes=["slimlab-claim-link"])
-        link += nodes.inline(claim_id, claim_id, classes=["slimlab-claim-id"])
-        box += para(
-            link,
-            " ",
-            verdict(None if result is None else result.passed),
-            " ",
-            nodes.strong(claim.text, claim.text),
-            classes=["slimlab-claim-title"],
-        )
-        if result is not None:
-            box += para(
-                *fill(
-                    _("Measured {measured}; expected {expected}."),
-                    measured=nodes.emphasis(result.measured, result.measured),
-                    expected=result.expected,
-                ),
-                classes=["slimlab-claim-measured"],
-            )
-        if self.content:
-            self.state.nested_parse(self.content, self.content_offset, box)
-        if claim.hint:
-            label = _("Hint: ")
-            box += para(nodes.strong(label, label), claim.hint, classes=["slimlab-hint"])
-        return [box]
-
-
-class ClaimRole(SphinxRole):
-    """``:claim:`L4.1``` links to the claim's section wherever it is."""
-
-    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        claim_id = self.text.strip()
-        if claim_owner(self.env.app, claim_id) is None:
-            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
-            logger.warning(
-                f"claim role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}",
-                location=self.get_location(),
-                **WARN,
-            )
-            return [nodes.inline(claim_id, claim_id)], []
-        return [claim_ref(claim_id)], []
-
-
-class VerdictRole(SphinxRole):
-    """``:verdict:`L0.3``` shows the claim's recorded verdict (holds, fails, not measured), linked to its section."""
-
-    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        claim_id = self.text.strip()
-        found = claim_owner(self.env.app, claim_id)
-        if found is None:
-            known = [c.id for lab in all_labs(self.env.app).values() if lab.spec for c in lab.spec.claims]
-            logger.warning(
-                f"verdict role: no lab declares claim '{claim_id}'.{did_you_mean(claim_id, known)}",
-                location=self.get_location(),
-                **WARN,
-            )
-            return [nodes.inline(claim_id, claim_id)], []
-        lab, _claim = found
-        note_use(self.env, lab.name)
-        self.env.note_dependency(str(lab.results_path))
-        result = recorded(lab, claim_id)
-        ref = claim_ref(claim_id)
-        return [ref, nodes.Text(" "), verdict(None if result is None else result.passed)], []
 
 
 # ---------------------------------------------------------------------------
@@ -676,9 +545,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("slimlab_bases", "", "env", types=[str])
     app.add_node(measured_value, html=(visit_measured_value, depart_measured_value))
     app.add_directive("lab-results", LabResultsDirective)
-    app.add_directive("claim", ClaimDirective)
     app.add_directive("workshop-timings", WorkshopTimingsDirective)
     editions.setup(app)
+    evidence.setup(app)
     sphinxref.setup(app)
     exercise.setup(app)
     fromrecords.setup(app)
@@ -689,8 +558,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     compressionchart.setup(app)
     app.add_role("measured", MeasuredRole())
     app.add_role("size-difference", SizeDifferenceRole())
-    app.add_role("claim", ClaimRole())
-    app.add_role("verdict", VerdictRole())
     app.connect("env-get-outdated", outdated_docs)
     app.connect("env-before-read-docs", init_env)
     app.connect("env-purge-doc", purge_doc)

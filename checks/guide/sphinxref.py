@@ -11,7 +11,8 @@
 ``.. size-fixes:: PAGE``
     The removable classes of :mod:`checks.inspect.removable` and the hadolint rules of
     :mod:`checks.inspect.lint` that this page teaches to fix, each at the anchor that
-    ``analyze``, ``lint`` and the exercise grader link to.
+    ``analyze``, ``lint`` and the exercise grader link to, folded in one block that a link
+    to one of them opens.
 ``.. measured-fields::``
     The fields of the ``:measured:`` role, from :data:`checks.guide.docdata.FIELDS`.
 ``.. secret-rules::``
@@ -37,6 +38,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from checks.guide import timingsdoc
 from checks.guide.docdata import FIELDS, did_you_mean
+from checks.guide.evidence import EVIDENCE, folded
 from checks.guide.nodes import (
     WARN,
     all_labs,
@@ -305,12 +307,18 @@ class SizeFixesDirective(SphinxDirective):
                 location=self.get_location(),
                 **WARN,
             )
-        result: list[nodes.Node] = []
+        body: list[nodes.Node] = []
         for anchor, title, detail in entries:
             box = nodes.container(ids=[anchor], classes=["slimlab-size-fix"])
             box += nodes.paragraph("", "", nodes.strong("", title), nodes.Text(f": {detail}"))
-            result.append(box)
-        return result
+            body.append(box)
+        summary = fill(
+            _("{count} kinds of finding of {analyze} and {lint} link here"),
+            count=str(len(entries)),
+            analyze=literal("analyze"),
+            lint=literal("lint"),
+        )
+        return [folded(summary, body, ["slimlab-size-fixes", EVIDENCE])]
 
 
 class SecretRulesDirective(_Inline):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 from checks.model.compression import PUSHED, RECOMPRESSED
-from checks.model.i18n import N_
+from checks.model.i18n import N_, _
 from checks.model.measured import ASPECTS, Measured, SecretSeen
 from checks.model.units import MB, megabytes
 
@@ -205,6 +205,12 @@ class Kind:
         rebound = dataclasses.replace(self, **changes)  # type: ignore[type-var]
         return None if rebound.problems() else rebound
 
+    def goal(self, you: str) -> str:
+        """The claim as a goal for the learner's image ``you``, in a few words after "your image": what the guide's
+        exercise lists, where the lab's own sentence already stands once (``is at most 2% of the size of
+        `before```). Names and paths in backticks; "" for a kind with no short form yet."""
+        return ""
+
     def link(self) -> float | None:
         """The rate in Mbit/s of the throttled link this claim's pulls are timed over (None: loopback)."""
         return None
@@ -272,6 +278,26 @@ def claim_kind(name: str) -> Callable[[KindT], KindT]:
     return register
 
 
+def goal_share(ratio: float) -> str:
+    """A bound of a goal as a percentage with no needless digits: ``2%``, ``33.3%``, ``101%``."""
+    return f"{ratio * 100:.3g}%"
+
+
+def goal_bounds(
+    low: float | None, high: float | None, show: Callable[[float], str], forms: tuple[str, str, str], **fields: str
+) -> str:
+    """A goal with bounds: the first of ``forms`` (at most, at least, between) that fits what the claim sets."""
+    at_most, at_least, between = forms
+    template = between if low is not None and high is not None else at_most if high is not None else at_least
+    shown = {"min": None if low is None else show(low), "max": None if high is None else show(high)}
+    return _(template).format(**shown, **fields)
+
+
+def quoted(names: tuple[str, ...] | list[str]) -> str:
+    """Names or paths as a goal writes them: each in backticks, separated by commas."""
+    return ", ".join(f"`{name}`" for name in names)
+
+
 def unbounded(claim: Kind, *bounds: str) -> list[Problem]:
     """A problem when a claim leaves every one of its ``bounds`` out, so it could never fail."""
     if all(getattr(claim, bound) is None for bound in bounds):
@@ -290,6 +316,16 @@ class SizeRatio(Kind):
 
     def problems(self) -> list[Problem]:
         return super().problems() + unbounded(self, "max", "min")
+
+    #: The goal's words, as the claim sets an upper bound, a lower one or both (:func:`goal_bounds`).
+    goal_forms: ClassVar[tuple[str, str, str]] = (
+        N_("is at most {max} of the size of `{of}`"),
+        N_("is at least {min} of the size of `{of}`"),
+        N_("is between {min} and {max} of the size of `{of}`"),
+    )
+
+    def goal(self, you: str) -> str:
+        return goal_bounds(self.min, self.max, goal_share, self.goal_forms, of=self.of)
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         size, base = measured[self.variant].size_bytes, measured[self.of].size_bytes
@@ -318,6 +354,15 @@ class SizeDifference(Kind):
     def problems(self) -> list[Problem]:
         return super().problems() + unbounded(self, "min_mb", "max_mb")
 
+    goal_forms: ClassVar[tuple[str, str, str]] = (
+        N_("is at most {max} bigger than `{of}`"),
+        N_("is at least {min} bigger than `{of}`"),
+        N_("is between {min} and {max} bigger than `{of}`"),
+    )
+
+    def goal(self, you: str) -> str:
+        return goal_bounds(self.min_mb, self.max_mb, lambda mb: f"{mb:g} MB", self.goal_forms, of=self.of)
+
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         difference = measured[self.variant].size_bytes - measured[self.of].size_bytes
         low, high = (None if mb is None else round(mb * MB) for mb in (self.min_mb, self.max_mb))
@@ -336,6 +381,9 @@ class MaxSize(Kind):
     variant: str = judged()
     max_mb: float = key("Ceiling in MB (1 MB = 1,000,000 bytes, as `docker image ls` counts).")
 
+    def goal(self, you: str) -> str:
+        return _("is at most {max}").format(max=f"{self.max_mb:g} MB")
+
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         size = measured[self.variant].size_bytes
         return Verdict(
@@ -351,6 +399,9 @@ class MaxLayers(Kind):
 
     variant: str = judged()
     max: int = key("Highest allowed number of filesystem layers.")
+
+    def goal(self, you: str) -> str:
+        return _("has at most {max} layers").format(max=self.max)
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         count = measured[self.variant].layer_count
@@ -382,6 +433,9 @@ class PathAbsent(_Paths):
     variant: str = judged()
     paths: tuple[str, ...] = patterns()
 
+    def goal(self, you: str) -> str:
+        return _("holds none of {paths}").format(paths=quoted(self.paths))
+
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         files = measured[self.variant].files or frozenset()
         found = [hit for pattern in self.paths for hit in matching(files, pattern)[:1]]
@@ -398,6 +452,9 @@ class PathPresent(_Paths):
 
     variant: str = judged()
     paths: tuple[str, ...] = patterns()
+
+    def goal(self, you: str) -> str:
+        return _("still holds {paths}").format(paths=quoted(self.paths))
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         files = measured[self.variant].files or frozenset()
@@ -417,6 +474,9 @@ class NonRoot(Kind):
     """The variant's image is configured to run as a user other than root."""
 
     variant: str = judged()
+
+    def goal(self, you: str) -> str:
+        return _("runs as a user other than root")
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         user = measured[self.variant].user
@@ -438,6 +498,11 @@ class SameSmokeOutput(Kind):
     def problems(self) -> list[Problem]:
         few = [Problem("variants", "must name at least two variants")] if len(self.variants_) < 2 else []
         return super().problems() + few
+
+    def goal(self, you: str) -> str:
+        return _("prints exactly what {others} prints").format(
+            others=quoted([name for name in self.variants_ if name != you])
+        )
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         runs = {name: measured[name].smoke for name in self.variants_}
@@ -463,6 +528,9 @@ class SmokePasses(Kind):
     needs_smoke: ClassVar[bool] = True
     variant: str = judged()
 
+    def goal(self, you: str) -> str:
+        return _("still starts and does its job")
+
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         run = measured[self.variant].smoke
         if run is None:
@@ -486,6 +554,11 @@ class SmokeFails(Kind):
         "(e.g. `ModuleNotFoundError: No module named 'xml'`); left out, any failure holds.",
         default="",
     )
+
+    def goal(self, you: str) -> str:
+        if self.expect:
+            return _("fails to start, printing {expect}").format(expect=quoted([self.expect]))
+        return _("fails to start")
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         run = measured[self.variant].smoke
@@ -586,6 +659,15 @@ class NewBytesRatio(Kind):
         wrong = [] if self.against in AGAINST else [Problem("against", f"must be one of {', '.join(AGAINST)}")]
         return super().problems() + wrong + unbounded(self, "max", "min")
 
+    goal_forms: ClassVar[tuple[str, str, str]] = (
+        N_("costs a node that holds its base at most {max} of what `{of}` costs"),
+        N_("costs a node that holds its base at least {min} of what `{of}` costs"),
+        N_("costs a node that holds its base between {min} and {max} of what `{of}` costs"),
+    )
+
+    def goal(self, you: str) -> str:
+        return goal_bounds(self.min, self.max, goal_share, self.goal_forms, of=self.of)
+
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         new, other = measured[self.variant].new_bytes, measured[self.of]
         base = other.new_bytes if self.against == "new" else other.size_bytes
@@ -655,6 +737,11 @@ class UpdateBuildSpeedup(Kind):
     variant: str = judged("The variant expected to build faster.")
     of: str = compared()
     min: float = key('Lowest allowed speed-up: 3 means "built in at most a third of the time".')
+
+    def goal(self, you: str) -> str:
+        return _("builds a new release at least {min}× as fast as `{of}` on a warm builder").format(
+            min=f"{self.min:g}", of=self.of
+        )
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         fast, slow = update_build_seconds(measured[self.variant]), update_build_seconds(measured[self.of])
@@ -786,6 +873,9 @@ class NoSecrets(Kind):
     needs_secrets: ClassVar[bool] = True
     variant: str = judged()
 
+    def goal(self, you: str) -> str:
+        return _("has nothing secret-looking in any layer, its Env or its history")
+
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         found = measured[self.variant].secrets
         expected = "nothing secret-looking in any layer, the Env or the history"
@@ -820,6 +910,9 @@ class SecretFound(Kind):
         wrong = [] if self.state in STATES else [Problem("state", f"must be one of {', '.join(STATES)}")]
         empty = [] if self.rule else [Problem("rule", "is empty, so it could never hold")]
         return super().problems() + wrong + empty
+
+    def goal(self, you: str) -> str:
+        return _("still shows the {rule} finding").format(rule=quoted([self.rule]))
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         found = measured[self.variant].secrets
