@@ -395,3 +395,28 @@ def test_the_language_switcher_is_visible_and_leads_both_ways(site: str, browser
         browser.click(link)
         browser.wait_for("location.pathname === '/layers.html' && document.readyState === 'complete'")
         assert browser.js("document.documentElement.lang") == "en"
+
+
+# Printing: a page prints without the navigation around it (a page marked `.. handout::` also fits one A4 page:
+# tests/test_docs_teaching.py prints one).
+
+#: What a printed page leaves out: both sidebars, the phone's header, the language switcher and the footer.
+CHROME = [".sidebar-drawer", ".toc-drawer", ".mobile-header", "nav.slimlab-editions", "footer"]
+
+
+@EDITIONS
+def test_a_page_prints_without_the_navigation_around_it(site: str, browser: Browser, edition: str):
+    browser.open(f"{site}/{edition}multi-stage.html")
+    present = browser.js(f"{json.dumps(CHROME)}.filter(s => document.querySelector(s))")
+    assert set(present) == set(CHROME), "the selectors name what furo and the switcher draw"
+    browser.page("Emulation.setEmulatedMedia", media="print")
+    try:
+        shown = browser.js(
+            f"{json.dumps(CHROME)}.filter(s => [...document.querySelectorAll(s)]"
+            ".some(e => getComputedStyle(e).display !== 'none'))"
+        )
+        article = browser.js("document.querySelector('article').getBoundingClientRect().width")
+    finally:
+        browser.page("Emulation.setEmulatedMedia", media="")
+    assert shown == []
+    assert article > 0

@@ -32,7 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide import layertally, resultsfields
-from checks.guide.nodes import WARN, all_labs, base_ref, fill, literal, logger, note_use, para, table
+from checks.guide.nodes import WARN, all_labs, base_ref, doc_ref, fill, literal, logger, note_use, para, table
 from checks.guide.sphinxref import as_rst, attr_docs
 from checks.model.i18n import _
 from checks.model.results import BaseUse, Results, to_dict
@@ -206,20 +206,6 @@ class LabProvenanceDirective(_Recorded):
 
 def _nodes(parts: list[nodes.Node | str]) -> list[nodes.Node]:
     return [nodes.Text(part) if isinstance(part, str) else part for part in parts]
-
-
-def doc_ref(here: str, page: str) -> addnodes.pending_xref:
-    """A link to a page, its title as the text, resolved as ``:doc:`` resolves it."""
-    return addnodes.pending_xref(
-        "",
-        nodes.inline(page, page),
-        refdomain="std",
-        reftype="doc",
-        reftarget="/" + page,
-        refdoc=here,
-        refexplicit=False,
-        refwarn=True,
-    )
 
 
 def fill_notes(app: Sphinx, doctree: nodes.document) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from docutils import nodes
 from sphinx import addnodes
@@ -105,6 +105,20 @@ def base_ref(name: str, text: str) -> addnodes.pending_xref:
     return ref
 
 
+def doc_ref(here: str, page: str) -> addnodes.pending_xref:
+    """A link to a page, its title as the text, resolved as ``:doc:`` resolves it."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(page, page),
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + page,
+        refdoc=here,
+        refexplicit=False,
+        refwarn=True,
+    )
+
+
 def base_label(image: str) -> str:
     return "base-" + nodes.make_id(image.replace(":", "-").replace("/", "-"))
 
@@ -197,3 +211,28 @@ def literal(text: str) -> nodes.literal:
 
 def note_use(env: BuildEnvironment, lab: str) -> None:
     env.slimlab_uses.setdefault(env.docname, set()).add(lab)  # type: ignore[attr-defined]
+
+
+# A measured value carries its source in data-* attributes (the tests read them).
+# Lower case, as docutils names its node classes; Sphinx finds visit_measured_value by this name.
+class measured_value(nodes.inline):  # noqa: N801
+    """One value from a results.json; HTML shows it as a span with data-lab/variant/of/field/bytes."""
+
+
+def visit_measured_value(self: Any, node: measured_value) -> None:
+    keys = ("lab", "variant", "of", "field", "bytes")
+    data = {f"data-{key}": str(node[key]) for key in keys if node.get(key) is not None}
+    self.body.append(self.starttag(node, "span", "", CLASS="slimlab-measured", title=node.get("tooltip", ""), **data))
+
+
+def depart_measured_value(self: Any, node: measured_value) -> None:
+    self.body.append("</span>")
+
+
+def measured_node(
+    lab: str, variant: str, field: str, text: str, size_bytes: int | None, tooltip: str
+) -> measured_value:
+    node = measured_value(text, text, lab=lab, variant=variant, field=field, tooltip=tooltip)
+    if size_bytes is not None:
+        node["bytes"] = size_bytes
+    return node

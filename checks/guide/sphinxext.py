@@ -34,6 +34,20 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
     short form linked to its claim's row (never the claim's own sentence again),
     ``exercise.Dockerfile`` and the reference answer folded
     (:mod:`checks.guide.exercise`).  Its anchor is ``exercise-lab-N``.
+``.. headline:: LAB``
+    The lab's measured headline, ``948.7 MB → 6.2 MB (0.66% of the size)``, for the
+    first screen of its page (:mod:`checks.guide.teaching`; ``:variant:`` for
+    another variant than ``after``).
+``.. try-lab:: LAB``
+    A "Try it: ``make lab-N``" box with the first sentence of the lab's task and
+    a link to its exercise (:mod:`checks.guide.teaching`).
+``.. top-results::``
+    The front page's headline results: the labs' largest before → after
+    reductions, chosen from the recorded results (``:count:``, default 3;
+    :mod:`checks.guide.teaching`).
+``.. handout::``
+    Marks a page as a handout: printed, it fits one A4 page without the
+    sidebar, header, footer or language switcher (:mod:`checks.guide.teaching`).
 ``.. workshop-timings::``
     The measured cold and warm grade time of every lab, from
     ``docs/workshop-timings.json`` (written by ``make bench``;
@@ -82,6 +96,7 @@ from checks.guide import (
     pullchart,
     rebuildtable,
     sphinxref,
+    teaching,
     timingsdoc,
     updatechart,
 )
@@ -102,14 +117,18 @@ from checks.guide.nodes import (
     WARN,
     _reset,
     all_labs,
+    depart_measured_value,
     fill,
     labs_dir,
     literal,
     logger,
+    measured_node,
+    measured_value,
     note_use,
     para,
     smoke_cell,
     table,
+    visit_measured_value,
 )
 from checks.model import spec as lab_spec
 from checks.model.i18n import _
@@ -125,33 +144,9 @@ from checks.model.units import megabytes
 # Nodes: a measured value carries its source in data-* attributes (the tests read them).
 
 
-# Lower case, as docutils names its node classes; Sphinx finds visit_measured_value by this name.
-class measured_value(nodes.inline):  # noqa: N801
-    """One value from a results.json; HTML shows it as a span with data-lab/variant/of/field/bytes."""
-
-
 def not_pulled() -> str:
     """The tooltip of an empty cold-pull cell (see :func:`checks.model.pulls.run_plan`)."""
     return _("sized, not pulled: a lab times cold pulls of its before, its after and any image a claim judges")
-
-
-def visit_measured_value(self: Any, node: measured_value) -> None:
-    keys = ("lab", "variant", "of", "field", "bytes")
-    data = {f"data-{key}": str(node[key]) for key in keys if node.get(key) is not None}
-    self.body.append(self.starttag(node, "span", "", CLASS="slimlab-measured", title=node.get("tooltip", ""), **data))
-
-
-def depart_measured_value(self: Any, node: measured_value) -> None:
-    self.body.append("</span>")
-
-
-def measured_node(
-    lab: str, variant: str, field: str, text: str, size_bytes: int | None, tooltip: str
-) -> measured_value:
-    node = measured_value(text, text, lab=lab, variant=variant, field=field, tooltip=tooltip)
-    if size_bytes is not None:
-        node["bytes"] = size_bytes
-    return node
 
 
 def floor_cell(lab: str, variant: str, m: Measured) -> nodes.Node | str:
@@ -550,6 +545,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     evidence.setup(app)
     sphinxref.setup(app)
     exercise.setup(app)
+    teaching.setup(app)
     fromrecords.setup(app)
     pullchart.setup(app)
     floorchart.setup(app)
