@@ -420,3 +420,136 @@ def test_a_page_prints_without_the_navigation_around_it(site: str, browser: Brow
         browser.page("Emulation.setEmulatedMedia", media="")
     assert shown == []
     assert article > 0
+
+
+# The evidence, folded (checks/guide/evidence.py, docs/_static/slimlab.js): each claim a row whose explanation and
+# hint open on a click, and a link to a claim (the checker prints one when it fails) opens its row.
+
+
+#: True once the element with this id is in the upper half of the screen.
+ON_SCREEN = (
+    "(() => {{ const top = document.getElementById('{anchor}').getBoundingClientRect().top;"
+    " return top >= 0 && top < window.innerHeight / 2; }})()"
+)
+
+
+#: Resolves once the page has not scrolled for a tenth of a second.
+SETTLED = """new Promise(done => { let y = -1; const t = setInterval(() => {
+  if (window.scrollY === y) { clearInterval(t); done(true); } y = window.scrollY; }, 100); })"""
+
+
+def row_open(claim_anchor: str) -> str:
+    return f"document.getElementById({json.dumps(claim_anchor)}).open"
+
+
+def test_a_claims_explanation_and_hint_are_folded_until_asked_for(site: str, browser: Browser):
+    browser.open(f"{site}/multi-stage.html")
+    folded = browser.js(
+        "[[...document.querySelectorAll('details.slimlab-claim')].filter(d => d.open).length,"
+        " [...document.querySelectorAll('.slimlab-hint')].filter(h => h.checkVisibility()).length,"
+        " document.querySelectorAll('.slimlab-hint').length]"
+    )
+    assert folded[:2] == [0, 0]
+    assert folded[2] > 0
+    browser.click("#l4-9 > summary")
+    browser.wait_for(row_open("l4-9"))
+    assert "CGO_ENABLED=0" in browser.js("document.querySelector('#l4-9 .slimlab-hint').innerText")
+
+
+@EDITIONS
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_a_failure_link_lands_on_its_claim_with_the_row_open(site: str, browser: Browser, edition: str, width: int):
+    with browser.viewport(width):
+        browser.open(f"{site}/{edition}multi-stage.html#l4-9")
+        browser.wait_for(row_open("l4-9"))
+        browser.wait_for(ON_SCREEN.format(anchor="l4-9"))  # furo scrolls smoothly
+        opened = browser.js("[...document.querySelectorAll('details.slimlab-claim')].filter(d => d.open).length")
+    assert opened == 1
+
+
+def test_a_claim_link_in_the_prose_opens_its_row_every_time_it_is_clicked(site: str, browser: Browser):
+    browser.open(f"{site}/multi-stage.html")
+    link = "article p a[href='#l4-9']"
+    assert browser.js(row_open("l4-9")) is False
+    browser.click(link)
+    browser.wait_for(row_open("l4-9"))
+    browser.js(SETTLED)  # furo scrolls smoothly: a click during the scroll would land elsewhere
+    browser.js("document.getElementById('l4-9').open = false")
+    browser.click(link)  # the same fragment again: no hashchange, and the row opens anyway
+    browser.wait_for(row_open("l4-9"))
+
+
+def test_a_link_to_what_the_linter_points_at_opens_the_folded_list(site: str, browser: Browser):
+    browser.open(f"{site}/only-what-runs.html#dl3009")
+    browser.wait_for("document.getElementById('dl3009').closest('details').open")
+    browser.wait_for(ON_SCREEN.format(anchor="dl3009"))
+
+
+# Nothing clipped: at a desktop's and a phone's width, on every page of every edition, each table, code block and
+# chart fits its column, or scrolls with a visible cue (the scroll shadows of slimlab.css).
+
+#: Every folded block opened and every tab shown, then the problems: what overflows the article's column with no
+#: scrolling box around it, what scrolls without the cue (a shadow layer that stays put over covers that scroll),
+#: and a page that scrolls sideways.  Also how many boxes scroll, so a test can see the cue is used at all.
+CLIPPED = """(() => {
+  const style = document.createElement('style');
+  style.textContent = '.sd-tab-set > .sd-tab-content { display: block !important; }';
+  document.head.appendChild(style);
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  const column = document.querySelector('article[role="main"]');
+  const edge = column.getBoundingClientRect();
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1;
+  const cued = e => {
+    const css = getComputedStyle(e);
+    const shadows = (css.backgroundImage.match(/radial-gradient/g) || []).length;
+    return shadows >= 2 && css.backgroundAttachment.includes('local') && css.backgroundAttachment.includes('scroll')
+      && e.getBoundingClientRect().width > 0;
+  };
+  const name = e => e.tagName.toLowerCase() + [...e.classList].slice(0, 3).map(c => '.' + c).join('')
+    + (e.id ? '#' + e.id : '');
+  const outside = r => r.right > edge.right + 1 || r.left < edge.left - 1;
+  const problems = [];
+  const blocks = column.querySelectorAll(
+    'table, pre, svg, img, .slimlab-chart-box, .slimlab-bars, .slimlab-floor-chart, .slimlab-pull-chart, '
+    + '.slimlab-pull-figure, .slimlab-pull-narrow, .slimlab-claims, .slimlab-exercise, .sd-tab-set');
+  let scrolling = 0;
+  for (const block of blocks) {
+    if (!shown(block)) continue;
+    let box = null;
+    for (let node = block; node && node !== column; node = node.parentElement) if (scrolls(node)) { box = node; break; }
+    if (box === null) {
+      const r = block.getBoundingClientRect();
+      const by = Math.round(Math.max(r.right - edge.right, edge.left - r.left));
+      if (outside(r)) problems.push(`${name(block)} overflows its column by ${by} px`);
+    } else if (!cued(box)) {
+      problems.push(`${name(block)} scrolls in ${name(box)} with no visible cue`);
+    } else if (outside(box.getBoundingClientRect())) {
+      problems.push(`${name(box)} is wider than its column`);
+    } else {
+      scrolling += 1;
+    }
+  }
+  if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) {
+    problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px)`);
+  }
+  return {problems: [...new Set(problems)], scrolling};
+})()"""
+
+#: Every page of the guide, by name (each edition has the same).
+PAGES = sorted(p.stem for p in (ROOT / "docs").glob("*.*") if p.suffix in (".rst", ".md"))
+
+
+@EDITIONS
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_no_table_code_block_or_chart_is_clipped_without_a_cue(site: str, browser: Browser, edition: str, width: int):
+    found, scrolling = [], 0
+    with browser.viewport(width):
+        for page in PAGES:
+            browser.open(f"{site}/{edition}{page}.html")
+            seen = browser.js(CLIPPED)
+            found += [f"{edition}{page}.html at {width} px: {problem}" for problem in seen["problems"]]
+            scrolling += seen["scrolling"]
+    assert not found, "\n".join(found)
+    if width == PHONE:
+        assert scrolling > 0, "at a phone's width some code block scrolls, with its cue"
