@@ -152,6 +152,14 @@ def test_roles_literals_and_substitutions_must_be_kept_while_a_titled_roles_titl
     assert i18n.kept("`a` and {measured}`x/y/z`", markdown=True) == ["`a`", "{measured}`x/y/z`"]
 
 
+def test_a_term_or_a_page_link_may_gain_a_title_in_translation_but_keeps_its_target():
+    english = "A :term:`layer` is on :doc:`layers`, measured as :measured:`lab-1/after/size`."
+    chinese = "一个 :term:`层 <layer>` 见 :doc:`层 <layers>`，实测为 :measured:`lab-1/after/size`。"
+    assert i18n.kept(chinese) == i18n.kept(english)
+    assert i18n.kept("一个 :term:`层 <stage>`") != i18n.kept("A :term:`layer`")
+    assert i18n.kept(":measured:`大小 <lab-1/after/size>`") != i18n.kept(":measured:`lab-1/after/size`")
+
+
 def pot(*entries: tuple[str | None, str]) -> str:
     return po(*((c, e, "") for c, e in entries))
 

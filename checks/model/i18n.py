@@ -247,11 +247,15 @@ def ui_messages(sources: Mapping[str, bytes]) -> list[str]:
 
 #: What a translation must keep as the English has it: interpreted text (``:measured:`x```,
 #: ``:claim:`L4.1```), inline literals, and substitutions.  A role with an explicit title
-#: (``:doc:`the layers page <layers>```) keeps its role and target; its title is translated.
+#: (``:doc:`the layers page <layers>```) keeps its role and target; its title is translated.  A role
+#: of :data:`TITLED_ROLES` may gain a title the English has not: ``:term:`image``` becomes
+#: ``:term:`镜像 <image>```, which keeps the target and puts the reader's word in front.
 _KEPT = re.compile(r"(:[a-z][a-z0-9-]*:)`([^`]+)`|``[^`]+``|\|[A-Za-z][\w-]*\|")
 #: The same in a MyST (Markdown) page: ``{role}`content``` and `` `code` ``.
 _KEPT_MD = re.compile(r"(\{[a-z][a-z0-9-]*\})`([^`]+)`|`[^`]+`")
 _TITLED = re.compile(r"^(.*\S)\s*<([^<>]+)>$", re.S)
+#: The roles whose text a title may replace, the target staying the English one.
+TITLED_ROLES = frozenset({"term", "doc", "ref", "claim", "verdict"})
 
 
 def kept(text: str, *, markdown: bool = False) -> list[str]:
@@ -260,7 +264,12 @@ def kept(text: str, *, markdown: bool = False) -> list[str]:
     for found in (_KEPT_MD if markdown else _KEPT).finditer(text):
         role, content = found.group(1), found.group(2)
         titled = _TITLED.match(content) if role else None
-        pieces.append(f"{role}`<{titled.group(2)}>`" if titled else found.group(0))
+        if titled:
+            pieces.append(f"{role}`<{titled.group(2)}>`")
+        elif role and role.strip(":{}") in TITLED_ROLES:
+            pieces.append(f"{role}`<{content}>`")
+        else:
+            pieces.append(found.group(0))
     return sorted(pieces)
 
 
