@@ -2,8 +2,9 @@
 
 Every figure a page states must come from a ``:measured:`` role or a results
 directive: their output carries a ``slimlab-`` class, so this test reads each
-rendered page's article, leaves out what the extension generated (and code),
-and fails on any size, time, percentage or ratio left in the words around it.
+rendered page's article, leaves out what the extension generated (and code;
+``tests/guide_prose.py`` reads the prose), and fails on any size, time,
+percentage or ratio left in the words around it.
 The few figures prose may state unmeasured are listed in ``UNMEASURED``, each
 with the reason; the list is checked too, so it cannot outlive its text.
 """
@@ -11,27 +12,12 @@ with the reason; the list is checked too, so it cannot outlive its text.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from guide_prose import prose
 
 ROOT = Path(__file__).resolve().parent.parent
-
-#: Elements whose text is never prose: code and the browser's own content.
-CODE = frozenset({"pre", "code", "kbd", "samp", "script", "style", "svg"})
-#: Classes the pages give their own hand-written content (the ``:class:`` options in docs/); every
-#: other ``slimlab-`` class marks content that checks/guide generated from the recorded results.
-AUTHORED = frozenset(
-    name
-    for source in (ROOT / "docs").glob("*.rst")
-    for option in re.findall(r"^\s*:class: (.+)$", source.read_text(encoding="utf-8"), re.M)
-    for name in option.split()
-)
-#: Elements that never have an end tag.
-VOID = frozenset({"area", "base", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"})
-#: Elements that end a run of prose (a figure never spans two of them).
-BLOCKS = frozenset({"p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "div", "section", "caption"})
 
 #: A number followed by a unit of size or time, a percentage or a ratio: "12 GB", "1,000 bytes",
 #: "3.5 s", "60-minute", "40%", "4×". Versions ("1.24.x", "3.13") have no unit and do not match.
@@ -43,9 +29,6 @@ FIGURE = re.compile(
 #: The same in words: "tens of megabytes", "can double", "twice the size". A run of prose may say
 #: these when it cites the claim that checks them (a link to a claim's anchor, ``#l2-16``).
 WORDS = re.compile(r"\b(?:tens|hundreds|thousands) of (?:kilo|mega|giga)bytes\b|\bdoubles?\b|\btwice\b")
-#: A link to a claim's anchor on a lab's page.
-CLAIM_LINK = re.compile(r"#l\d+-\d+$")
-
 #: Figures that prose may state without a measurement, by page; the comment says why.
 UNMEASURED: dict[str, frozenset[str]] = {
     # The note's supposed Go figures, quoted in its words and then set against lab 4's measurements.
@@ -59,57 +42,6 @@ UNMEASURED: dict[str, frozenset[str]] = {
     # A suggested agenda, not a measurement: the agenda table's minutes, added up by the test below.
     "instructor": frozenset({"60-minute"}),
 }
-
-
-class Prose(HTMLParser):
-    """The prose of a page's article: its text runs, without generated content or code."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.runs: list[str] = [""]
-        #: The indexes of the runs that link to a claim.
-        self.citing: set[int] = set()
-        self._open: list[tuple[str, bool, bool]] = []
-        self._hidden = 0
-        self._articles = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in VOID:
-            return
-        attributes = dict(attrs)
-        classes = (attributes.get("class") or "").split()
-        if tag == "a" and CLAIM_LINK.search(attributes.get("href") or ""):
-            self.citing.add(len(self.runs) - 1)
-        hidden = tag in CODE or any(c.startswith("slimlab-") and c not in AUTHORED for c in classes)
-        article = tag == "article"
-        self._open.append((tag, hidden, article))
-        self._hidden += hidden
-        self._articles += article
-        if tag in BLOCKS:
-            self.runs.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in VOID:
-            return
-        while self._open:
-            name, hidden, article = self._open.pop()
-            self._hidden -= hidden
-            self._articles -= article
-            if name == tag:
-                break
-        if tag in BLOCKS:
-            self.runs.append("")
-
-    def handle_data(self, data: str) -> None:
-        if self._articles and not self._hidden:
-            self.runs[-1] += data
-
-
-def prose(html: str) -> list[tuple[str, bool]]:
-    """A page's runs of hand-written prose, white space collapsed, each with whether it cites a claim."""
-    parser = Prose()
-    parser.feed(html)
-    return [(" ".join(run.split()), i in parser.citing) for i, run in enumerate(parser.runs) if run.strip()]
 
 
 def typed_figures(html: str) -> list[tuple[str, str]]:

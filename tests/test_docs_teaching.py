@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from test_docs_browser import chromium
+from test_docs_build import ROOT, build, text
 
 from checks.model.spec import load
 from checks.model.units import megabytes
-from tests.test_docs_build import ROOT, build, text
 
 TEACHING = """\
 :orphan:

@@ -40,6 +40,7 @@ from checks.model.i18n import _
 from checks.model.links import anchor
 
 #: The class of every block a page shows as evidence: figures, claims, the exercise, what the tools point at.
+#: The prose budget (tests/test_docs_budget.py) counts a page's teaching words up to the first of them.
 EVIDENCE = "slimlab-evidence"
 
 # ---------------------------------------------------------------------------

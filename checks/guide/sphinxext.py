@@ -63,7 +63,9 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
     table of every lab's recording and bases (:mod:`checks.guide.fromrecords`).
 
 Every block a page shows as evidence (figures, claims, the exercise, the
-size fixes) carries the class :data:`checks.guide.evidence.EVIDENCE`.
+size fixes) carries the class :data:`checks.guide.evidence.EVIDENCE`; the
+prose budget of a technique page (``tests/test_docs_budget.py``) counts its
+teaching words up to the first of them.
 
 Every build checks every lab: missing or stale results (the lab's files no
 longer hash to the recorded ``inputs_sha256``), a lab page that does not
