@@ -54,7 +54,13 @@ TECHNIQUE_PAGES = (
     "beyond",
 )
 #: The technique pages rewritten to the budget; page writers add theirs, and the lead makes it every page.
-REWRITTEN: frozenset[str] = frozenset({"layers", "only-what-runs"})
+REWRITTEN: frozenset[str] = frozenset(
+    {
+        "layers",
+        "only-what-runs",
+        "pull-speed",
+    }
+)
 
 WORDS_BEFORE_EVIDENCE = 900
 LONG_WORDS = 35

@@ -42,7 +42,8 @@ def test_the_note_is_one_line_that_links_to_where_the_bases_are_named(built_guid
 
 def test_the_measuring_page_names_each_labs_bases_official_or_stand_in(built_guide: Path):
     html = (built_guide / "measuring.html").read_text(encoding="utf-8")
-    table = html[html.index('<table class="slimlab-table slimlab-provenance') : html.index("</table>")]
+    start = html.index('<table class="slimlab-table slimlab-provenance')
+    table = html[start : html.index("</table>", start)]
     for folder in sorted((ROOT / "labs").glob("lab-*")):
         results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
         assert f'<span class="pre">{folder.name}</span>' in table
