@@ -59,6 +59,7 @@ REWRITTEN: frozenset[str] = frozenset(
         "layers",
         "only-what-runs",
         "pull-speed",
+        "updates",
     }
 )
 
