@@ -56,9 +56,11 @@ TECHNIQUE_PAGES = (
 #: The technique pages rewritten to the budget; page writers add theirs, and the lead makes it every page.
 REWRITTEN: frozenset[str] = frozenset(
     {
+        "base-images",
         "layers",
         "only-what-runs",
         "pull-speed",
+        "python-base",
         "updates",
     }
 )

@@ -24,15 +24,16 @@ def built(docs_copy: Path):
 
 
 def test_a_page_with_measured_values_and_no_note_on_their_bases_fails_the_build(docs_copy: Path):
-    page = docs_copy / "docs/python-base.rst"
+    page = docs_copy / "docs/original-note.rst"
     page.write_text(page.read_text().replace(".. measured-on::\n", ""))
     done = built(docs_copy)
     assert done.returncode != 0
-    assert "python-base shows measured values of lab-1-base-image without their lab-results table" in done.stderr
+    assert "original-note shows measured values of lab-1-base-image" in done.stderr
+    assert "without their lab-results table" in done.stderr
 
 
 def test_the_note_is_one_line_that_links_to_where_the_bases_are_named(built_guide: Path):
-    html = (built_guide / "python-base.html").read_text(encoding="utf-8")
+    html = (built_guide / "original-note.html").read_text(encoding="utf-8")
     start = html.index('<p class="slimlab-measuring-line')
     note = html[start : html.index("</p>", start)]
     assert 'href="measuring.html#recorded-labs"' in note
