@@ -61,6 +61,7 @@ REWRITTEN: frozenset[str] = frozenset(
         "only-what-runs",
         "pull-speed",
         "python-base",
+        "to-the-floor",
         "updates",
     }
 )
