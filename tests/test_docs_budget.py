@@ -58,6 +58,7 @@ REWRITTEN: frozenset[str] = frozenset(
     {
         "base-images",
         "layers",
+        "multi-stage-python",
         "only-what-runs",
         "pull-speed",
         "python-base",
