@@ -59,6 +59,7 @@ REWRITTEN: frozenset[str] = frozenset(
         "base-images",
         "layers",
         "multi-stage-python",
+        "node",
         "only-what-runs",
         "pull-speed",
         "python-base",
