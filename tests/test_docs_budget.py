@@ -57,6 +57,7 @@ TECHNIQUE_PAGES = (
 REWRITTEN: frozenset[str] = frozenset(
     {
         "base-images",
+        "java",
         "layers",
         "multi-stage-python",
         "node",
