@@ -279,7 +279,7 @@ def test_on_the_containerd_store_a_rebuild_asks_the_image_exporter_to_rewrite_fi
 
 
 def test_of_the_rebuilt_variants_only_lab_4_s_use_a_cache_mount_as_the_guide_says():
-    """docs/beyond.rst: cache mounts outlive --no-cache; of the variants rebuilt here, only lab 4's use one."""
+    """docs/reproducible.rst: cache mounts outlive --no-cache; of the variants rebuilt here, only lab 4's use one."""
     root = Path(__file__).resolve().parent.parent
     mounting = {
         (folder.name, name)
