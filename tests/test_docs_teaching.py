@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import TRANSLATIONS
 from test_docs_browser import chromium
 from test_docs_build import ROOT, build, text
 
@@ -145,11 +146,12 @@ def test_a_wrong_lab_or_variant_fails_the_build_naming_what_exists(tmp_path: Pat
     assert "headline: lab lab-4-go-multistage has no variant 'aftr'. Did you mean 'after'?" in done.stderr
 
 
-def test_the_handout_prints_on_one_a4_page(stubs: Path, tmp_path: Path):
+def printed(page: Path, tmp_path: Path) -> tuple[int, list[int]]:
+    """How many pages Chromium prints a built page on, and the size of the first, in points."""
     executable = chromium()
     if executable is None:
         pytest.skip("no chromium to print with: run `make test` (checks/setup/browser.sh) or set SLIMLAB_CHROMIUM")
-    pdf = tmp_path / "handout.pdf"
+    pdf = tmp_path / f"{page.stem}.pdf"
     subprocess.run(
         [
             executable,
@@ -161,15 +163,27 @@ def test_the_handout_prints_on_one_a4_page(stubs: Path, tmp_path: Path):
             f"--user-data-dir={tmp_path / 'profile'}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf}",
-            (stubs / "handout-stub.html").as_uri(),
+            page.as_uri(),
         ],
         capture_output=True,
         timeout=120,
         check=True,
     )
     data = pdf.read_bytes()
-    pages = re.findall(rb"/Type\s*/Page(?!s)", data)
-    assert len(pages) == 1, f"the handout prints on {len(pages)} pages"
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
     assert box, "the PDF names no page size"
-    assert [round(float(side)) for side in box.groups()] == [595, 842], "A4 is 595 x 842 points"
+    return len(re.findall(rb"/Type\s*/Page(?!s)", data)), [round(float(side)) for side in box.groups()]
+
+
+def test_the_handout_prints_on_one_a4_page(stubs: Path, tmp_path: Path):
+    pages, size = printed(stubs / "handout-stub.html", tmp_path)
+    assert pages == 1, f"the handout prints on {pages} pages"
+    assert size == [595, 842], "A4 is 595 x 842 points"
+
+
+@pytest.mark.parametrize("edition", ["", *(f"{code}/" for code in TRANSLATIONS)])
+def test_the_short_version_prints_on_one_a4_page_in_each_edition(built_guide: Path, tmp_path: Path, edition: str):
+    short = built_guide / f"{edition}short.html"
+    assert "slimlab-handout" in short.read_text(encoding="utf-8"), "the short version is marked as the handout"
+    pages, size = printed(short, tmp_path)
+    assert (pages, size) == (1, [595, 842]), f"{edition}short.html prints on {pages} pages of {size} points"
