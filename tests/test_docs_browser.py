@@ -206,7 +206,7 @@ def test_a_console_block_copies_its_commands_without_the_prompt(site: str, brows
     browser.open(f"{site}/{edition}index.html")
     block = "div.highlight-console"
     shown = browser.js(f"document.querySelector('{block} pre').innerText")
-    assert shown.startswith("$ make check")
+    assert shown.startswith("$ make lab-4")
     browser.js("navigator.clipboard.writeText('nothing copied yet')")
     tooltip = "document.querySelector('div.highlight-console button.copybtn').dataset.tooltip"
     before = browser.js(tooltip)
