@@ -41,7 +41,6 @@ from guide_prose import ROOT, Run, has_evidence, runs
 #: The technique pages: those that teach one way to make an image smaller.
 TECHNIQUE_PAGES = (
     "base-images",
-    "python-base",
     "layers",
     "only-what-runs",
     "multi-stage",
@@ -65,7 +64,6 @@ REWRITTEN: frozenset[str] = frozenset(
         "node",
         "only-what-runs",
         "pull-speed",
-        "python-base",
         "reproducible",
         "to-the-floor",
         "updates",
