@@ -183,6 +183,18 @@ def test_a_stale_lab_keeps_failing_later_incremental_builds(docs_copy: Path):
     assert again.returncode
 
 
+def test_a_label_moved_to_a_page_read_earlier_keeps_an_incremental_build_clean(docs_copy: Path):
+    labs = ["-D", f"slimlab_labs={docs_copy / 'labs'}"]
+    earlier, later = docs_copy / "docs/glossary.rst", docs_copy / "docs/reference.rst"
+    later.write_text(later.read_text(encoding="utf-8") + "\n.. _moving-label:\n\nMoving\n------\n\nHere.\n")
+    assert build(docs_copy / "docs", docs_copy / "out", *labs).returncode == 0
+    later.write_text(later.read_text(encoding="utf-8").replace(".. _moving-label:", ""), encoding="utf-8")
+    earlier.write_text(earlier.read_text(encoding="utf-8") + "\n.. _moving-label:\n\nMoved\n-----\n\nHere.\n")
+    again = build(docs_copy / "docs", docs_copy / "out", *labs)
+    assert "duplicate label" not in again.stderr
+    assert again.returncode == 0, again.stderr
+
+
 def record(labs: Path) -> None:
     """What `make check` would leave behind for the fingerprint: each lab's inputs_sha256 as its files are now."""
     for folder in lab_folders(labs):

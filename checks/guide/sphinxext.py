@@ -475,6 +475,17 @@ def init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
             setattr(env, name, {})
 
 
+def purge_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Forget every page about to be read before reading the first, as Sphinx's parallel read does.
+
+    A serial read forgets a page just before reading it, so a label or a claim that moved from a later page to
+    an earlier one is still found on the later one: a false "duplicate label" that fails an incremental build.
+    """
+    for docname in docnames:
+        app.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+
+
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     init_env(app, env, [])
     claims = env.slimlab_claims  # type: ignore[attr-defined]
@@ -558,6 +569,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("size-difference", SizeDifferenceRole())
     app.connect("env-get-outdated", outdated_docs)
     app.connect("env-before-read-docs", init_env)
+    app.connect("env-before-read-docs", purge_before_reading)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("env-check-consistency", check_labs)
