@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import tarfile
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from analyze_images import (
 )
 
 from checks.engine import layer_source
-from checks.engine.layer_source import config_history, from_storage, unpacked_file
+from checks.engine.layer_source import config_history, from_storage, unpacked_files
 from checks.inspect.archive import Prefetch, Reader, chain_ids, entries_from_tar_split, layer_entries, read_archive
 from checks.inspect.secrets import scan_content
 from checks.model.errors import UsageError
@@ -254,15 +255,100 @@ def test_without_unpacked_layers_storage_gives_way_to_docker_save_for_the_secret
     assert from_storage("img:1", info, "vfs", str(tmp_path), scan_content) is None
 
 
-def test_an_unpacked_file_is_never_read_through_a_link_out_of_its_layer(tmp_path):
-    diff = tmp_path / "diff"
-    (diff / "etc").mkdir(parents=True)
-    (tmp_path / "outside").write_text("secret")
-    (diff / "link").symlink_to(tmp_path / "outside")
-    (diff / "dir").symlink_to(tmp_path)
-    (diff / "etc" / "ok").write_text("fine")
-    assert unpacked_file(diff, "etc/ok") == b"fine"
-    with pytest.raises(OSError, match="link"):  # O_NOFOLLOW: too many levels of symbolic links
-        unpacked_file(diff, "link")
-    with pytest.raises(OSError, match="leaves the layer's folder"):
-        unpacked_file(diff, "dir/outside")
+def layer_folder(root: Path) -> Path:
+    """A layer's unpacked copy as overlay2 keeps it (``<cache-id>/diff``), beside files of the host it must never read:
+    ``etc/ok`` and ``etc/deep/er/file`` are the layer's; ``link`` and ``etc/dir`` are symbolic links out of it."""
+    outside = root / "host"
+    outside.mkdir()
+    (outside / "secret").write_text("host's")
+    diff = root / "layer" / "diff"
+    (diff / "etc/deep/er").mkdir(parents=True)
+    (diff / "etc/ok").write_text("fine")
+    (diff / "etc/deep/er/file").write_text("deeper")
+    (diff / "link").symlink_to(outside / "secret")
+    (diff / "etc/dir").symlink_to(outside)
+    return diff
+
+
+def read(diff: Path, sizes: dict[str, int]) -> dict[str, bytes]:
+    return dict(unpacked_files(diff, sizes))
+
+
+def test_the_reader_reads_each_file_it_is_asked_for_from_the_layer_s_folder(tmp_path):
+    diff = layer_folder(tmp_path)
+    assert read(diff, {"etc/ok": 4, "etc/deep/er/file": 6}) == {"etc/ok": b"fine", "etc/deep/er/file": b"deeper"}
+    assert read(diff, {}) == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "refusal"),
+    [("link", "not a regular file"), ("etc/dir/secret", "not in its folder")],
+    ids=["a-linked-file", "a-file-in-a-linked-folder"],
+)
+def test_a_symlink_in_the_layer_s_folder_is_never_followed_out_of_it(tmp_path, monkeypatch, path, refusal):
+    diff = layer_folder(tmp_path)
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(name, flags, *args, **kwargs):
+        opened.append(str(name))
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    with pytest.raises(OSError, match=refusal):
+        read(diff, {"etc/ok": 4, path: 6})
+    assert "link" not in opened
+    assert "dir" not in opened
+    assert "secret" not in opened
+
+
+def test_a_fifo_in_the_layer_s_folder_is_listed_and_never_opened(tmp_path, monkeypatch):
+    diff = layer_folder(tmp_path)
+    os.mkfifo(diff / "etc/pipe")
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda name, *a, **k: opened.append(str(name)) or real_open(name, *a, **k))
+    with pytest.raises(OSError, match="not a regular file"):
+        read(diff, {"etc/pipe": 10})
+    assert "pipe" not in opened
+
+
+def test_a_file_whose_size_is_not_the_header_s_or_that_is_missing_is_refused(tmp_path):
+    diff = layer_folder(tmp_path)
+    with pytest.raises(OSError, match="not the regular file of 5 bytes"):
+        read(diff, {"etc/ok": 5})
+    with pytest.raises(OSError, match="not in its folder"):
+        read(diff, {"etc/gone": 5})
+    with pytest.raises(FileNotFoundError):
+        read(tmp_path / "no-such-layer", {"etc/ok": 4})
+
+
+def open_descriptors() -> int:
+    return len(list(Path("/proc/self/fd").iterdir()))
+
+
+def test_the_reader_leaves_no_descriptor_open_when_it_ends_fails_or_is_left_half_way(tmp_path):
+    diff = layer_folder(tmp_path)
+    before = open_descriptors()
+    read(diff, {"etc/ok": 4, "etc/deep/er/file": 6})
+    with pytest.raises(OSError, match="not a regular file"):
+        read(diff, {"etc/deep/er/file": 6, "link": 6})
+    walk = unpacked_files(diff, {"etc/ok": 4, "etc/deep/er/file": 6})
+    next(walk)
+    walk.close()
+    assert open_descriptors() == before
+
+
+def test_storage_with_a_symlink_where_the_layer_had_a_file_or_a_folder_gives_way_to_docker_save(tmp_path):
+    outside = tmp_path / "host"
+    outside.mkdir()
+    (outside / "credentials").write_text("nothing")
+    info = fake_store(tmp_path, secret_layers(), unpacked=True)
+    (diff,) = (d / "diff" for d in (tmp_path / "overlay2").iterdir() if (d / "diff/etc/credentials").exists())
+    (diff / "etc/credentials").unlink()
+    (diff / "etc/credentials").symlink_to(outside / "credentials")
+    assert from_storage("img:1", info, "overlay2", str(tmp_path), scan_content) is None
+    (diff / "etc/credentials").unlink()
+    (diff / "etc").rename(tmp_path / "moved")
+    (diff / "etc").symlink_to(tmp_path / "moved")
+    assert from_storage("img:1", info, "overlay2", str(tmp_path), scan_content) is None

@@ -12,7 +12,8 @@ rebuilds each layer's tar from the engine's ``tar-split`` metadata:
   secret rules need contents (:mod:`checks.inspect.secrets`), each small file
   is read from the layer's own unpacked copy, ``<data-root>/overlay2/<cache-id>/diff/<path>``
   (the layer's ``cache-id`` names it), which a later layer never changes: a
-  file it deleted is still there.
+  file it deleted is still there.  It is read by a walk of descriptors relative
+  to that folder (:func:`unpacked_files`), so no link in it leads out of it.
 - **save** (any engine, remote ones included): the ``docker save`` stream,
   read once, headers parsed as it passes, contents skipped (their CRC-32 kept)
   but for the small files the secret rules read, when asked.
@@ -28,7 +29,8 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+import stat
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,22 +78,104 @@ def config_history(ref: str) -> tuple[Mapping[str, Any], ...]:
     return from_save(ref, info).history
 
 
-def unpacked_file(diff: Path, path: str) -> bytes:
-    """One file of a layer's unpacked copy, never followed out of it (OSError when it cannot be read so)."""
-    target = diff / path
-    root, parent = os.path.realpath(diff), os.path.realpath(target.parent)
-    if parent != root and not parent.startswith(root + os.sep):
-        raise OSError(f"{path} leaves the layer's folder")
-    descriptor = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+#: How the reader opens a folder of a layer's unpacked copy, and a file in it: relative to its parent's descriptor,
+#: never through a symbolic link (``O_NOFOLLOW``), never blocking on a FIFO, never as a controlling terminal.
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+def _plan(sizes: Mapping[str, int]) -> tuple[dict[str, dict[str, int]], dict[str, set[str]]]:
+    """For the files ``sizes`` names: each folder's wanted files (name -> size) and the subfolders that lead to some."""
+    files: dict[str, dict[str, int]] = {}
+    below: dict[str, set[str]] = {}
+    for path, size in sizes.items():
+        folder, _, name = path.rpartition("/")
+        files.setdefault(folder, {})[name] = size
+        while folder:
+            parent, _, name = folder.rpartition("/")
+            known = parent in below
+            below.setdefault(parent, set()).add(name)
+            if known:
+                break
+            folder = parent
+    return files, below
+
+
+def _read_file(folder: int, name: str, size: int, path: str) -> bytes:
+    """The bytes of ``name`` in the open folder ``folder``, a regular file of ``size`` bytes (else OSError)."""
+    handle = os.open(name, _FILE, dir_fd=folder)
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_size != size:
+            raise OSError(f"{path} in the layer's folder is not the regular file of {size} bytes its header says")
+        chunks, left = [], size
+        while left:
+            chunk = os.read(handle, left)
+            if not chunk:
+                raise OSError(f"{path} in the layer's folder ended before its {size} bytes")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def unpacked_files(diff: Path, sizes: Mapping[str, int]) -> Iterator[tuple[str, bytes]]:
+    """Each file ``sizes`` names (its path in the layer -> its size in the layer's headers) with its bytes, read from
+    the layer's unpacked copy ``diff``; OSError when one is missing or is not that regular file.
+
+    The walk never resolves a path: each folder on the way is opened relative to its parent's descriptor, only by a
+    name its parent's listing holds (so never ``..``), with ``O_NOFOLLOW``, so a symbolic link in the layer, to a
+    file or a folder, is never followed out of it.  A name is opened only when the listing says it is a regular file
+    (a device or FIFO is listed, never opened), and what was opened is checked again (``fstat``) before it is read,
+    never more than its size.  The walk visits only the folders that lead to a wanted file, and holds one descriptor
+    per level of depth.
+    """
+    if not sizes:
+        return
+    files, below = _plan(sizes)
+    left = len(sizes)
+    stack: list[tuple[str, int, Iterator[str]]] = []  # the open folders, each with the subfolders still to enter
+    try:
+        opened: tuple[str, int] | None = ("", os.open(diff, _FOLDER))
+        while opened is not None:
+            folder, descriptor = opened
+            stack.append((folder, descriptor, iter(())))
+            wanted_here, subfolders, entering = files.get(folder, {}), below.get(folder, set()), []
+            with os.scandir(descriptor) as listing:
+                for item in listing:
+                    path = f"{folder}/{item.name}" if folder else item.name
+                    if item.name in wanted_here:
+                        if not item.is_file(follow_symlinks=False):
+                            raise OSError(f"{path} in the layer's folder is not a regular file")
+                        yield path, _read_file(descriptor, item.name, wanted_here[item.name], path)
+                        left -= 1
+                    elif item.name in subfolders and item.is_dir(follow_symlinks=False):
+                        entering.append(item.name)
+            stack[-1] = (folder, descriptor, iter(entering))
+            opened = None
+            while stack and opened is None:
+                parent, handle, pending = stack[-1]
+                name = next(pending, None)
+                if name is None:
+                    stack.pop()
+                    os.close(handle)
+                else:
+                    opened = (f"{parent}/{name}" if parent else name, os.open(name, _FOLDER, dir_fd=handle))
+    finally:
+        for _, handle, _ in stack:
+            os.close(handle)
+    if left:
+        raise OSError(f"{left} file(s) of the layer are not in its folder {diff}")
 
 
 def stored_found(diff: Path, entries: Sequence[Entry], scan: Scan) -> tuple[Match, ...]:
-    """What ``scan`` finds in the small files of one layer, read from its unpacked copy ``diff``."""
-    if not diff.is_dir():
-        raise OSError(f"no unpacked layer at {diff}")
-    return tuple(m for item in entries if wanted(item) for m in scan(item.path, unpacked_file(diff, item.path)))
+    """What ``scan`` finds in the small files of one layer, read from its unpacked copy ``diff``
+    (:func:`unpacked_files`), in the order of the layer's entries."""
+    found = {
+        path: scan(path, data) for path, data in unpacked_files(diff, {e.path: e.size for e in entries if wanted(e)})
+    }
+    return tuple(m for item in entries if wanted(item) for m in found[item.path])
 
 
 def from_storage(
@@ -118,6 +202,8 @@ def from_storage(
                 layers.append(entries_from_tar_split(records.read(), stamped=stamped))
             if scan is not None:
                 cache_id = _store_file(base, *folder, "cache-id").decode().strip()
+                if cache_id in ("", ".", "..") or "/" in cache_id:
+                    return None
                 found.append(stored_found(Path(root) / driver / cache_id / "diff", layers[-1], scan))
     except (OSError, EOFError, ValueError, KeyError, IndexError):
         return None
