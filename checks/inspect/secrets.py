@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from checks.inspect.layers import Entry, Stacked
+from checks.inspect.literals import Literals
 
 #: Regular files of at most this many bytes have their content read (larger ones only their name).
 CONTENT_LIMIT = 1 << 20
@@ -50,8 +51,8 @@ class Rule:
     shown: int
     #: A content rule's pattern over a file's bytes, or None.
     pattern: re.Pattern[bytes] | None = None
-    #: The literals a match starts with: the pattern is tried only where one of them is (``bytes.find`` is much
-    #: cheaper than a pattern that searches).
+    #: The literals a match starts with: the pattern is tried only where one of them starts (the literals of every
+    #: rule are found in one pass, :mod:`checks.inspect.literals`, much cheaper than patterns that search).
     anchors: tuple[bytes, ...] = ()
     #: A name rule's pattern over a file's base name, or None.
     name: re.Pattern[str] | None = None
@@ -158,27 +159,38 @@ class Match:
     count: int = 1
 
 
+#: Every content rule's anchors, found in one pass over a file; :data:`_ANCHORED` names each one's rule.
+_ANCHORS = Literals([anchor for rule in CONTENT_RULES for anchor in rule.anchors])
+_ANCHORED = tuple(rule for rule in CONTENT_RULES for _ in rule.anchors)
+
+
+def _matches(data: bytes) -> Iterator[tuple[Rule, bytes]]:
+    """Every content rule's matches in ``data``, in file order: each rule's pattern tried where one of its anchors
+    starts (so a match may start inside another, of its own rule or another's)."""
+    for at, anchor in _ANCHORS.places(data):
+        rule = _ANCHORED[anchor]
+        assert rule.pattern is not None
+        if found := rule.pattern.match(data, at):
+            yield rule, found.group(0)
+
+
 def scan_content(path: str, data: bytes) -> tuple[Match, ...]:
-    """Every content rule's matches in one file's bytes, one :class:`Match` per rule."""
-    found = []
-    for rule in CONTENT_RULES:
-        hits = _hits(rule, data)
-        if hits:
-            found.append(Match(rule.id, path, redact(hits[0], rule.shown), len(hits)))
-    return tuple(found)
+    """Every content rule's matches in one file's bytes, one :class:`Match` per rule, read in one pass."""
+    first: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for rule, value in _matches(data):
+        first.setdefault(rule.id, value)
+        counts[rule.id] = counts.get(rule.id, 0) + 1
+    return tuple(
+        Match(rule.id, path, redact(first[rule.id], rule.shown), counts[rule.id])
+        for rule in CONTENT_RULES
+        if rule.id in counts
+    )
 
 
 def _hits(rule: Rule, data: bytes) -> list[bytes]:
-    """The matches of a content rule, in file order: its pattern tried where each of its anchors is."""
-    assert rule.pattern is not None
-    hits = []
-    for anchor in rule.anchors:
-        at = data.find(anchor)
-        while at != -1:
-            if found := rule.pattern.match(data, at):
-                hits.append((at, found.group(0)))
-            at = data.find(anchor, at + 1)
-    return [value for _, value in sorted(hits)]
+    """The matches of one content rule, in file order."""
+    return [value for found, value in _matches(data) if found is rule]
 
 
 def scan_name(item: Entry) -> tuple[Match, ...]:
