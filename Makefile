@@ -126,5 +126,5 @@ workshop-bundle: setup  ## export every base image to one archive (BUNDLE=slimla
 workshop-load: setup  ## load a workshop archive on an air-gapped machine (BUNDLE=...)
 	@$(PY) -m checks workshop load --bundle $(BUNDLE)
 
-clean:  ## remove only the images and containers slimlab labelled as its own (LAB=<folder> for one lab)
-	@if docker info >/dev/null 2>&1; then $(PYTHON) -m checks clean $(if $(LAB),--lab $(LAB)); else echo "clean: no engine answers; nothing to remove"; fi
+clean:  ## remove only the images and containers this checkout labelled as its own (LAB=<folder> for one lab, BASES=1 for the shared stand-ins too)
+	@if docker info >/dev/null 2>&1; then $(PYTHON) -m checks clean $(if $(LAB),--lab $(LAB)) $(if $(BASES),--bases); else echo "clean: no engine answers; nothing to remove"; fi

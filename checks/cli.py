@@ -34,6 +34,7 @@ from checks.engine.verify import base_names, measure_early_all, verify
 from checks.inspect.secrets import scrubbed
 from checks.learner import report
 from checks.model import i18n, links, paths
+from checks.model.checkout import HERE
 from checks.model.errors import UsageError
 from checks.model.pulls import wanted
 from checks.model.results import RESULTS_NAME, Results, unreadable
@@ -247,12 +248,16 @@ def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
-    """Remove the containers and images slimlab labelled as its own, and nothing else."""
+    """Remove the containers and images this checkout labelled as its own (with ``--bases``, the stand-in bases
+    too), and nothing else: another checkout's images, even of the same lab, stay (:mod:`checks.model.checkout`)."""
     containers = [] if args.lab else docker.own_containers()
     docker.remove_containers(containers)
-    images = docker.own_images(args.lab)
+    images = docker.own_images(args.lab) + (docker.stand_ins() if args.bases else [])
     refused = docker.remove_images(images)
-    show(f"removed {len(containers)} container(s) and {len(images) - len(refused)} image(s)")
+    whose = f"this checkout's ({HERE.namespace}/*)"
+    if args.bases:
+        whose += f" and the stand-in bases ({docker.STAND_INS}*)"
+    show(f"removed {len(containers)} container(s) and {len(images) - len(refused)} image(s): {whose}")
     if refused:
         echo(f"kept {len(refused)} image(s) still in use by other images or containers: {', '.join(refused)}")
     return 0
@@ -359,8 +364,14 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bases", help="make every base image the labs name available (official or stand-in)")
     b.add_argument("--builder", help="buildx builder to use")
     b.set_defaults(run=cmd_bases)
-    c = sub.add_parser("clean", help="remove slimlab's own images and containers")
+    c = sub.add_parser("clean", help="remove this checkout's own images and containers (never another checkout's)")
     c.add_argument("--lab", help="only the images of this lab (its folder name)")
+    c.add_argument(
+        "--bases",
+        action="store_true",
+        help="also the stand-in bases (slimlab-base/*), which every checkout on this engine shares; "
+        "the next run that needs one builds it again",
+    )
     c.set_defaults(run=cmd_clean)
     sources = ["auto", "storage", "save"]
     source_help = (

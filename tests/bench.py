@@ -60,6 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 from checks.engine.fresh_engine import fresh_engine  # noqa: E402
 from checks.engine.verify import EARLY_DONE  # noqa: E402
+from checks.model.checkout import HERE  # noqa: E402
 from checks.model.standins import STANDIN_TIMINGS_NAME  # noqa: E402
 
 #: What each progress line of `checks verify` starts, by the text it starts with: every second until the
@@ -276,8 +277,8 @@ def verify(
     return seconds
 
 
-#: The ~1 GB image the analysis is timed on; `verify` of the lab copies builds it.
-ANALYZE_IMAGE = "slimlab/lab-4-go-multistage:before"
+#: The ~1 GB image the analysis is timed on; `verify` of the lab copies builds it (in this checkout's namespace).
+ANALYZE_IMAGE = HERE.tag("lab-4-go-multistage", "before")
 
 
 def timed(

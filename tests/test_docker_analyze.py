@@ -24,10 +24,13 @@ from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze
+from checks.model.checkout import HERE
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 
 DIVE = Path(sys.executable).parent / "dive"
+#: The images the verify of the lab 4 copy below makes, in this checkout's namespace.
+LAB4_BEFORE, LAB4_AFTER = HERE.tag("test-analyze-lab-4", "before"), HERE.tag("test-analyze-lab-4", "after")
 
 SYNTHETIC = {
     # deletions of a file, a directory and an empty directory; three copies of one file; an opaque
@@ -153,7 +156,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lab4(tmp_path_factory):
-    """Lab 4 verified from a copy named test-analyze-lab-4 (its images are slimlab/test-analyze-lab-4:*)."""
+    """Lab 4 verified from a copy named test-analyze-lab-4: its images are LAB4_BEFORE, LAB4_AFTER and the rest."""
     folder = tmp_path_factory.mktemp("labs") / "test-analyze-lab-4"
     shutil.copytree(next(LABS.glob("lab-4-*")), folder, ignore=shutil.ignore_patterns("results.json"))
     try:
@@ -208,27 +211,27 @@ def test_an_image_that_adds_then_deletes_50_mb_reports_that_much_wasted_as_dive_
 
 
 def test_the_single_stage_go_image_names_its_compiler_toolchain_and_its_bytes(lab4, tmp_path):
-    done = run_checks("analyze", "slimlab/test-analyze-lab-4:before")
+    done = run_checks("analyze", LAB4_BEFORE)
     assert done.returncode == 0, done.stderr
     assert "Compilers and build tools" in done.stdout
     assert "multi-stage.html#build-toolchain" in done.stdout
-    result = analyze("slimlab/test-analyze-lab-4:before")
+    result = analyze(LAB4_BEFORE)
     toolchain = next(c for c in result.classes if c.id == "build-toolchain")
     assert toolchain.size_bytes > 100_000_000
     assert any("go" in place for place, _ in toolchain.top)
     assert any("gcc" in place for place, _ in toolchain.top)
-    assert_same_as_dive("slimlab/test-analyze-lab-4:before", tmp_path, "auto")
+    assert_same_as_dive(LAB4_BEFORE, tmp_path, "auto")
 
 
 def test_the_multi_stage_image_has_nothing_removable_and_nothing_wasted(lab4):
-    result = analyze("slimlab/test-analyze-lab-4:after")
+    result = analyze(LAB4_AFTER)
     assert result.classes == ()
     assert result.wasted_bytes == 0
     assert result.efficiency == 1.0
 
 
 def test_diff_shows_the_toolchain_removed_and_the_binary_added(lab4):
-    done = run_checks("diff", "--json", "slimlab/test-analyze-lab-4:before", "slimlab/test-analyze-lab-4:after")
+    done = run_checks("diff", "--json", LAB4_BEFORE, LAB4_AFTER)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     rows = {row["directory"]: row for row in data["directories"]}

@@ -1,4 +1,4 @@
-"""`make clean` removes slimlab's own images and nothing else (needs a Docker engine)."""
+"""`make clean` removes this checkout's own images and nothing else (needs a Docker engine)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+
+from checks.model import checkout
+from checks.model.checkout import HERE, Checkout
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 
@@ -25,19 +28,29 @@ def exists(ref: str) -> bool:
     return subprocess.run(["docker", "image", "inspect", ref], check=False, capture_output=True).returncode == 0
 
 
-def test_make_clean_removes_only_images_slimlab_labelled_as_its_own(tmp_path):
+def test_make_clean_removes_only_images_this_checkout_labelled_as_its_own(tmp_path):
     lab = f"test-clean-{uuid.uuid4().hex[:8]}"
-    ours, unlabelled, users = f"slimlab/{lab}:after", f"slimlab/{lab}:unlabelled", f"slimlab-test-user/{lab}:child"
-    build(tmp_path, ours, "FROM scratch\nCOPY payload /ours\n", {"org.slimlab.managed": "true", "org.slimlab.lab": lab})
+    other = Checkout(uuid.uuid4().hex[: checkout.ID_DIGITS])
+    mine = {"org.slimlab.managed": "true", checkout.LABEL: HERE.id, "org.slimlab.lab": lab}
+    ours, theirs = HERE.tag(lab, "after"), other.tag(lab, "after")
+    unlabelled, older, users = HERE.tag(lab, "unlabelled"), f"slimlab/{lab}:after", f"slimlab-test-user/{lab}:child"
+    build(tmp_path, ours, "FROM scratch\nCOPY payload /ours\n", mine)
+    # The same lab verified in another checkout on this engine: its images are that checkout's.
+    build(tmp_path, theirs, "FROM scratch\nCOPY payload /theirs\n", {**mine, checkout.LABEL: other.id})
     # Same namespace and lab label, but not the managed label: not slimlab's.
     build(tmp_path, unlabelled, "FROM scratch\nCOPY payload /unlabelled\n", {"org.slimlab.lab": lab})
+    # From before checkouts had names of their own: a checkout that has not updated yet may have recorded it.
+    build(
+        tmp_path, older, "FROM scratch\nCOPY payload /older\n", {"org.slimlab.managed": "true", "org.slimlab.lab": lab}
+    )
     # A user's image built on a slimlab image inherits its labels but is the user's.
     build(tmp_path, users, f"FROM {ours}\nCOPY payload /child\n", {})
     try:
         done = subprocess.run(["make", "clean", f"LAB={lab}"], check=False, cwd=ROOT, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert not exists(ours)
-        assert exists(unlabelled)
-        assert exists(users)
+        assert all(exists(ref) for ref in (theirs, unlabelled, older, users))
     finally:
-        subprocess.run(["docker", "rmi", "-f", ours, unlabelled, users], check=False, capture_output=True)
+        subprocess.run(
+            ["docker", "rmi", "-f", ours, theirs, unlabelled, older, users], check=False, capture_output=True
+        )

@@ -10,8 +10,7 @@ import pytest
 from checks.engine import docker, floor
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
-from checks.engine.docker import MANAGED_LABEL
-from checks.engine.verify import image_tag, resolve_bases
+from checks.engine.verify import image_labels, image_tag, resolve_bases
 from checks.model.spec import load
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
@@ -29,7 +28,7 @@ def scratch_image(engine) -> dict:
         dockerfile=LAB / variant.dockerfile,
         context=LAB / variant.context,
         tag=image_tag(lab, variant),
-        labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
+        labels=image_labels(lab, variant),
         contexts=resolver.contexts(resolve_bases(lab, LAB, resolver)),
     )
     info = docker.inspect_image(docker.build(request, echo=lambda line: None))

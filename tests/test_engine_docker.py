@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gzip
+from typing import Any
 
 import pytest
 
 from checks.engine import docker
+from checks.model import checkout
+from checks.model.checkout import HERE, Checkout
 from checks.model.errors import UsageError
 from checks.model.measured import Layer
 
@@ -77,7 +80,41 @@ def test_image_rows_are_one_per_tag_and_none_none_for_untagged_images():
         ("<none>:<none>", "c" * 12),
         ("127.0.0.1:5000/slimlab/lab-4:<none>", "d" * 12),
     ]
-    assert docker.owned(docker.image_rows(images)) == ["slimlab/lab-4:after", "b" * 12, "c" * 12]
+
+
+# What clean may remove, of the images carrying this checkout's label (the engine filters by label).
+
+OURS, THEIRS = Checkout("0123abcd"), Checkout("4567ef01")
+
+
+def test_a_checkout_owns_its_tags_and_the_images_left_with_no_tag():
+    rows = [
+        (OURS.tag("lab-4", "after"), "a" * 12),
+        (OURS.tag("lab-4", "after-rebuild"), "b" * 12),
+        ("<none>:<none>", "c" * 12),  # a variant built anew left its old image untagged
+        (f"127.0.0.1:5000/{OURS.repository('lab-4')}:<none>", "d" * 12),  # pushed, and its tag dropped again
+    ]
+    assert docker.owned(rows, OURS) == [
+        OURS.tag("lab-4", "after"),
+        OURS.tag("lab-4", "after-rebuild"),
+        "c" * 12,
+        "d" * 12,
+    ]
+
+
+def test_a_tag_of_ours_is_untagged_by_name_so_an_image_someone_else_also_tags_stays_theirs():
+    rows = [(OURS.tag("lab-4", "after"), "a" * 12), ("mine:latest", "a" * 12), ("mine:child", "e" * 12)]
+    assert docker.owned(rows, OURS) == [OURS.tag("lab-4", "after")]
+
+
+def test_no_name_of_another_checkout_the_stand_ins_or_slimlab_before_namespaces_is_ours():
+    rows = [
+        (THEIRS.tag("lab-4", "after"), "a" * 12),
+        ("slimlab/lab-4:after", "b" * 12),
+        ("slimlab-base/golang-1.24-trixie:56997237e832", "c" * 12),
+        (f"slimlab-{OURS.id}x/lab-4:after", "d" * 12),
+    ]
+    assert docker.owned(rows, OURS) == []
 
 
 def test_loading_a_file_that_is_not_gzip_says_it_is_not_a_bundle_before_asking_the_engine(tmp_path):
@@ -89,3 +126,28 @@ def test_loading_a_file_that_is_not_gzip_says_it_is_not_a_bundle_before_asking_t
 
 def test_the_gzip_check_reads_the_magic_bytes_gzip_writes():
     assert gzip.compress(b"tar")[:2] == docker.GZIP_MAGIC
+
+
+def test_a_smoke_container_carries_this_checkout_s_label_so_another_checkout_s_clean_leaves_it(monkeypatch):
+    made: dict[str, Any] = {}
+
+    class Api:
+        def create_host_config(self, **options: Any) -> dict[str, Any]:
+            return options
+
+        def create_container(self, image: str, **options: Any) -> None:
+            made.update(options)
+
+        def start(self, name: str) -> None: ...
+
+        def wait(self, name: str, timeout: float) -> dict[str, Any]:
+            return {"StatusCode": 0}
+
+        def logs(self, name: str, **streams: bool) -> bytes:
+            return b"ok" if streams["stdout"] else b""
+
+        def remove_container(self, name: str, force: bool) -> None: ...
+
+    monkeypatch.setattr(docker, "_api", lambda *args, **kwargs: Api())
+    assert docker.run_smoke("img", [], expect="ok", timeout=5).passed
+    assert made["labels"] == {docker.CONTAINER_LABEL: "smoke", checkout.LABEL: HERE.id}

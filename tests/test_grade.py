@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from checks.engine.verify import image_tag
 from checks.inspect.lint import Finding
 from checks.learner.grade import Grade, bars, render
+from checks.model.checkout import HERE
 from checks.model.claims import (
     MaxCompressedSize,
     MaxFloorRatio,
@@ -111,6 +114,11 @@ def test_the_graded_lab_has_its_own_name_so_grading_never_moves_the_recorded_tag
     assert graded_lab(demo(SMALL), "exercise.Dockerfile").name == "lab-9-demo-grade"
 
 
+def test_the_learners_image_is_named_in_this_checkout_s_namespace_apart_from_the_lab_s_own():
+    graded = graded_lab(demo(SMALL), "exercise.Dockerfile")
+    assert image_tag(graded, graded.variant(LEARNER)) == f"slimlab-{HERE.id}/lab-9-demo-grade:{LEARNER}"
+
+
 # bars()
 
 
@@ -169,6 +177,12 @@ def test_render_falls_back_to_the_goals_sentence_when_it_has_no_hint():
 def test_render_shows_the_size_journey_in_build_order():
     journey = render(result(True, True, True)).split("size journey: before -> yours -> reference\n")[1]
     assert [line.split()[0] for line in journey.splitlines()[:3]] == ["before", LEARNER, REFERENCE]
+
+
+def test_render_names_the_learners_image_so_it_can_be_found_run_or_analyzed():
+    text = render(dataclasses.replace(result(True, True, True), image="slimlab-0123abcd/lab-9-demo-grade:yours"))
+    assert "\n  your image: slimlab-0123abcd/lab-9-demo-grade:yours\n" in text
+    assert "your image" not in render(result(True, True, True))
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import pytest
 
 from checks.engine import pullbench
 from checks.engine.pullbench import effective
+from checks.model.checkout import HERE
 from checks.model.claims import MaxCompressedSize, MaxSize, PullSpeedup
 from checks.model.errors import UsageError
 from checks.model.measured import Measured
@@ -351,11 +352,16 @@ def test_an_image_pushed_early_is_not_pushed_again_under_the_same_tag(monkeypatc
     bench = pullbench.PullBench(PullSettings(sizes=True, pulls=False), echo=lambda line: None, environ={})
     monkeypatch.setattr(bench, "_started_registry", Found)
     bench.push("lab-9-demo", {"before": "sha256:b"})
-    blobs = bench._pushed(Found(), "slimlab/lab-9-demo", {"before": "sha256:b", "after": "sha256:a"})  # type: ignore[arg-type]
+    repository = HERE.repository("lab-9-demo")
+    blobs = bench._pushed(Found(), repository, {"before": "sha256:b", "after": "sha256:a"})  # type: ignore[arg-type]
     assert pushes == [
-        ("sha256:b", "127.0.0.1:5000/slimlab/lab-9-demo:before"),
-        ("sha256:a", "127.0.0.1:5000/slimlab/lab-9-demo:after"),
+        ("sha256:b", f"127.0.0.1:5000/{repository}:before"),
+        ("sha256:a", f"127.0.0.1:5000/{repository}:after"),
     ]
     assert blobs["before"] == blobs["after"] == (("sha256:l1",), (7,))
-    bench._pushed(Found(), "slimlab/lab-9-demo", {"before": "sha256:rebuilt"})  # type: ignore[arg-type]
-    assert pushes[-1] == ("sha256:rebuilt", "127.0.0.1:5000/slimlab/lab-9-demo:before")
+    bench._pushed(Found(), repository, {"before": "sha256:rebuilt"})  # type: ignore[arg-type]
+    assert pushes[-1] == ("sha256:rebuilt", f"127.0.0.1:5000/{repository}:before")
+
+
+def test_images_are_pushed_under_this_checkout_s_name_for_the_lab():
+    assert HERE.repository("lab-9-demo") == f"slimlab-{HERE.id}/lab-9-demo"

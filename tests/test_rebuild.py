@@ -11,15 +11,19 @@ import dataclasses
 import io
 import tarfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from analyze_images import tar_split
 
+from checks.engine import rebuild
 from checks.engine.buildx import BuildRequest, command_of
 from checks.engine.rebuild import SOURCE_DATE_EPOCH, with_epoch
+from checks.engine.verify import image_labels, image_tag
 from checks.inspect.archive import Reader, entries_from_tar_split, layer_entries
 from checks.inspect.layers import Entry, Stamp
 from checks.inspect.rebuild import aspects_of, compare, config_difference, layer_differences
+from checks.model.checkout import HERE
 from checks.model.claims import Reproducible
 from checks.model.measured import DIFFERENCES_KEPT, FileDifference, Measured, Rebuild
 from checks.model.results import Results, from_dict, to_dict
@@ -273,6 +277,24 @@ def test_on_the_containerd_store_a_rebuild_asks_the_image_exporter_to_rewrite_fi
     command = command_of(request(no_cache=True, rewrite_timestamp=True), Path("/tmp/iid"))
     assert "--load" not in command
     assert "--output=type=image,name=slimlab/l:after,rewrite-timestamp=true" in command
+
+
+def test_a_rebuild_is_tagged_beside_its_variant_in_this_checkout_s_namespace_and_only_that_tag_is_removed(
+    monkeypatch,
+):
+    lab = load(Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage")
+    variant = lab.variant("after")
+    built: list[str] = []
+    removed: list[str] = []
+    monkeypatch.setattr(rebuild.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(rebuild.docker, "build", lambda request, echo: built.append(request.tag) or "sha256:own")
+    monkeypatch.setattr(rebuild.docker, "remove_images", lambda refs: removed.extend(refs) or [])
+    monkeypatch.setattr(rebuild, "read_image", lambda image_id, stamped: SimpleNamespace(layers=()))
+    monkeypatch.setattr(rebuild, "_config_of", lambda image_id: {})
+    own = request(tag=image_tag(lab, variant), labels=image_labels(lab, variant))
+    assert rebuild.rebuild(own, "sha256:own", what="w", echo=lambda line: None).reproducible
+    assert built == removed == [f"{HERE.tag(lab.name, 'after')}-rebuild"]
+    assert HERE.owns(removed[0])
 
 
 # what the guide says of the labs' rebuilds

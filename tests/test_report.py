@@ -6,6 +6,7 @@ import dataclasses
 import re
 
 from checks.learner import report
+from checks.model.checkout import HERE
 from checks.model.measured import Measured, SmokeRun
 from checks.model.results import BaseUse, ClaimResult, Results
 from checks.model.units import megabytes
@@ -108,6 +109,10 @@ def test_the_summary_lists_bases_and_every_claim_with_its_mark():
     assert "ok   L9.1" in text
     assert "FAIL L9.2" in text
     assert "measured no USER (root); expected USER is not root" in text
+
+
+def test_the_summary_names_the_lab_s_images_in_this_checkout_s_namespace():
+    assert f"\n  images: slimlab-{HERE.id}/lab-9-demo:<variant>\n" in report.summary(results(), skipped=False)
 
 
 def test_the_summary_says_scratch_only_without_bases():

@@ -235,7 +235,10 @@ def test_a_group_stands_when_its_own_bases_and_images_are_the_recorded_ones(monk
         claims=(),
         analysis={n: AnalysisSummary(wasted_bytes=0, efficiency=1.0, classes={}) for n in ("before", "after")},
     )
-    tagged = {"slimlab/lab-9-demo:before": "sha256:before", "slimlab/lab-9-demo:after": "sha256:gone"}
+    tagged = {
+        verify.image_tag(LAB, LAB.variant("before")): "sha256:before",
+        verify.image_tag(LAB, LAB.variant("after")): "sha256:gone",
+    }
     monkeypatch.setattr(verify.docker, "inspect_image", lambda tag: {"Id": tagged[tag]})
     settings = Settings(rebuild=False)
     assert verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"before"})

@@ -23,7 +23,8 @@ LAB = Lab(
         Claim(id="L9.2", text="Same.", check=Reproducible(variant="pinned")),
     ),
 )
-REQUEST = BuildRequest(dockerfile=Path("a"), context=Path(), tag="slimlab/lab-9-demo:after", labels={}, contexts={})
+TAG = verify.image_tag(LAB, LAB.variant("after"))
+REQUEST = BuildRequest(dockerfile=Path("a"), context=Path(), tag=TAG, labels={}, contexts={})
 OLD = Rebuild(source_date_epoch=1, image_ids=("sha256:old", "sha256:old"), rewrite_timestamp=False)
 NEW = Rebuild(source_date_epoch=1, image_ids=("sha256:new", "sha256:new"), rewrite_timestamp=False)
 
@@ -68,7 +69,7 @@ def test_the_same_image_recorded_with_its_rebuilds_keeps_them(rebuilds):
 )
 def test_a_new_image_or_one_recorded_without_rebuilds_is_rebuilt(rebuilds, previous):
     found = verify.rebuild_of(LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
-    assert (found.rebuild, rebuilds) == (NEW, ["slimlab/lab-9-demo:after"])
+    assert (found.rebuild, rebuilds) == (NEW, [TAG])
 
 
 def built(image_id: str, rebuilt: Rebuild | None = None, *, top: int = 400) -> Measured:

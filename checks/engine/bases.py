@@ -36,7 +36,7 @@ from pathlib import Path
 
 from checks.engine import buildx, docker, proc
 from checks.engine.buildx import BuildRequest
-from checks.engine.docker import MANAGED_LABEL
+from checks.engine.docker import MANAGED_LABEL, STAND_IN_LABEL, STAND_INS
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse, input_files
@@ -204,7 +204,7 @@ class Resolver:
             return BaseUse(name=name, source="official", image=name, image_id=local["Id"])
         recipe = self._recipes.get(normalize(name))
         below = [self.resolve(dep) for dep in external_images_of(recipe.folder / "Dockerfile")] if recipe else []
-        tag = f"slimlab-base/{recipe.slug}:{recipe_sha256(recipe, below)[:12]}" if recipe else None
+        tag = f"{STAND_INS}{recipe.slug}:{recipe_sha256(recipe, below)[:12]}" if recipe else None
         built = docker.inspect_image(tag) if tag else None
         if tag is not None and built is not None:
             return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
@@ -241,7 +241,7 @@ class Resolver:
                     tag=tag,
                     labels={
                         MANAGED_LABEL: "true",
-                        "org.slimlab.stand-in-for": name,
+                        STAND_IN_LABEL: name,
                         "org.slimlab.recipe": tag.rsplit(":", 1)[1],
                     },
                     contexts=self.contexts(below),

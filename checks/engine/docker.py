@@ -38,6 +38,8 @@ import urllib3
 
 from checks.engine import buildx
 from checks.engine.buildx import BuildRequest
+from checks.model import checkout
+from checks.model.checkout import HERE, Checkout
 from checks.model.compression import unpack_seconds
 from checks.model.errors import UsageError
 from checks.model.measured import Layer, SmokeRun
@@ -47,8 +49,11 @@ MANAGED_LABEL = "org.slimlab.managed"
 #: Containers carry this label (images never do), so cleaning containers can
 #: never touch one a user started from a slimlab image.
 CONTAINER_LABEL = "org.slimlab.container"
-#: Tag namespaces that belong to slimlab.
-OWN_REPOSITORIES = ("slimlab/", "slimlab-base/")
+#: The label on every stand-in base: the official image it stands in for.
+STAND_IN_LABEL = "org.slimlab.stand-in-for"
+#: Where stand-in bases are tagged (``slimlab-base/<slug>:<recipe hash>``): named by their recipe, so every
+#: checkout on an engine shares them, unlike lab images (:mod:`checks.model.checkout`).
+STAND_INS = "slimlab-base/"
 #: Seconds one API call may wait for the engine (for a stream: for each read of it).
 API_TIMEOUT = 120.0
 #: Where the SDK looks for the engine when DOCKER_HOST is unset.
@@ -433,7 +438,7 @@ def run_smoke(image: str, args: Iterable[str], *, expect: str, timeout: float) -
                     image,
                     command=list(args) or None,
                     name=name,
-                    labels={CONTAINER_LABEL: "smoke"},
+                    labels={CONTAINER_LABEL: "smoke", checkout.LABEL: HERE.id},
                     host_config=api.create_host_config(**HARDENING),
                 )
             except sdk.errors.APIError as error:
@@ -465,34 +470,43 @@ def _remove_container(name: str) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Cleaning up: only what carries slimlab's labels.
+# Cleaning up: only what carries this checkout's labels (checks.model.checkout), or asked for by name.
 
 
 def own_containers() -> list[str]:
-    """Containers slimlab started (by their container-only label)."""
-    with engine_errors(f"ps -aq --filter label={CONTAINER_LABEL}"):
-        return [c["Id"][:12] for c in _api().containers(all=True, filters={"label": CONTAINER_LABEL})]
+    """Containers this checkout started (by the container-only label and the checkout's)."""
+    labels = [CONTAINER_LABEL, f"{checkout.LABEL}={HERE.id}"]
+    with engine_errors("ps -aq --filter label=" + " --filter label=".join(labels)):
+        return [c["Id"][:12] for c in _api().containers(all=True, filters={"label": labels})]
 
 
-def owned(rows: list[tuple[str, str]]) -> list[str]:
-    """Of (repository:tag, id) rows of labelled images, those slimlab may remove:
-    tagged under slimlab's own repositories, or left untagged by a rebuild.  A
-    user's tagged image that merely inherits the label from a slimlab base is not
-    slimlab's."""
-    refs = []
+def owned(rows: list[tuple[str, str]], here: Checkout = HERE) -> list[str]:
+    """Of (repository:tag, id) rows of images carrying ``here``'s label, what it may remove: its tags in its
+    namespace, and the images left with no tag at all (a variant built anew leaves its old image so), by id.
+    An image tagged only elsewhere (a user's image that inherits the label from a slimlab one) is not slimlab's."""
+    names: dict[str, list[str]] = {}
     for ref, image_id in rows:
-        if ref.startswith(OWN_REPOSITORIES):
-            refs.append(ref)
-        elif ref == "<none>:<none>" and image_id not in refs:
-            refs.append(image_id)
+        names.setdefault(image_id, []).extend([] if ref.endswith(":<none>") else [ref])
+    refs = []
+    for image_id, tags in names.items():
+        ours = [tag for tag in tags if here.owns(tag)]
+        refs += ours or ([] if tags else [image_id])
     return refs
 
 
 def own_images(lab: str | None = None) -> list[str]:
-    """References of images slimlab built (only those of ``lab`` when given)."""
-    labels = [f"{MANAGED_LABEL}=true"] + ([f"org.slimlab.lab={lab}"] if lab else [])
-    with engine_errors("images -a --filter label=" + ",".join(labels)):
+    """References of the images this checkout built (only those of ``lab`` when given)."""
+    labels = [f"{MANAGED_LABEL}=true", f"{checkout.LABEL}={HERE.id}"] + ([f"org.slimlab.lab={lab}"] if lab else [])
+    with engine_errors("images -a --filter label=" + " --filter label=".join(labels)):
         return owned(image_rows(_api().images(all=True, filters={"label": labels})))
+
+
+def stand_ins() -> list[str]:
+    """The tags of the stand-in bases, which every checkout on the engine shares."""
+    labels = [f"{MANAGED_LABEL}=true", STAND_IN_LABEL]
+    with engine_errors("images --filter label=" + " --filter label=".join(labels)):
+        rows = image_rows(_api().images(filters={"label": labels}))
+    return [ref for ref, _ in rows if ref.startswith(STAND_INS)]
 
 
 def remove_containers(ids: list[str]) -> None:

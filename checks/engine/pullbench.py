@@ -31,6 +31,7 @@ from types import TracebackType
 
 from checks.engine import docker, proc, recompress, registry
 from checks.engine.fresh_engine import fresh_engine
+from checks.model.checkout import HERE
 from checks.model.compression import PUSHED, RECOMPRESSED
 from checks.model.errors import UsageError
 from checks.model.measured import Compressed, link_key
@@ -184,7 +185,7 @@ class PullBench:
         :meth:`measure` finds it in the registry and pushes only what it lacks: nothing a push does is timed.
         Safe to call from several threads."""
         self.tell()
-        self._pushed(self._started_registry(), f"slimlab/{lab}", images)
+        self._pushed(self._started_registry(), HERE.repository(lab), images)
 
     def _started_engine(self) -> str:
         if self._host is None:
@@ -226,7 +227,7 @@ class PullBench:
         its first cold pull is the matrix's gzip pull."""
         self.tell()
         found = self._started_registry()
-        repository = f"slimlab/{lab}"
+        repository = HERE.repository(lab)
         later = {v: [f"{v}-release-{n}" for n in range(2, 2 + len(ids))] for v, ids in (releases or {}).items()}
         pushed = self._pushed(
             found,
@@ -327,7 +328,7 @@ class PullBench:
         if not images:
             return {}
         binary = recompress.skopeo(self._echo)
-        name = repository.removeprefix("slimlab/")
+        name = _lab_of(repository)
         figures = {}
         for variant, image in images.items():
             self._echo(f"{name}: saving {variant} to compress its layers as {', '.join(c.key for c in RECOMPRESSED)}")
@@ -355,7 +356,7 @@ class PullBench:
                 with self._lock:
                     self._stored[repository, tag, image] = (layer_digests(stored), layer_blobs(stored))
                 shown = megabytes(sum(self._stored[repository, tag, image][1]))
-                self._echo(f"{repository.removeprefix('slimlab/')}: pushed {tag}: {shown} compressed")
+                self._echo(f"{_lab_of(repository)}: pushed {tag}: {shown} compressed")
             blobs[tag] = self._stored[repository, tag, image]
         return blobs
 
@@ -366,7 +367,7 @@ class PullBench:
         the seconds of the cold pull (and of its unpacking) and of each pull after it."""
         host = self._started_engine()
         docker.forget_images(host)
-        name = repository.removeprefix("slimlab/")
+        name = _lab_of(repository)
         first = _rounded(docker.timed_pull(found.ref(repository, held), host=host))
         self._echo(f"{name}: cold pull of {held}, before the pulls onto it: {first[0]:.2f} s")
         seconds = []
@@ -409,10 +410,15 @@ class PullBench:
             runs.setdefault(variant, []).append(timing)
             unpack = "" if timing[1] is None else f" ({timing[1]:.2f} s unpacking)"
             self._echo(
-                f"{repository.removeprefix('slimlab/')}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: "
+                f"{_lab_of(repository)}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: "
                 f"{timing[0]:.2f} s{unpack}"
             )
         return runs
+
+
+def _lab_of(repository: str) -> str:
+    """The lab whose images a registry repository holds (``slimlab-<id>/<lab>``), for progress lines."""
+    return repository.rsplit("/", 1)[-1]
 
 
 def _rounded(timing: tuple[float, float | None]) -> tuple[float, float | None]:

@@ -78,7 +78,8 @@ def rebuild(request: BuildRequest, own: str, *, what: str, echo: Callable[[str],
             rewrite_timestamp=request.rewrite_timestamp,
         )
     finally:
-        # Untag only: when the rebuild gave the variant's own image, that image keeps its tag.
+        # Untag only: when the rebuild gave the variant's own image, that image keeps its tag. The tag is the
+        # variant's with a suffix, in this checkout's namespace: no other checkout's image is ever named so.
         docker.remove_images([tag])
     if found.reproducible:
         echo(f"{what}: reproducible, the same image id again ({own[:19]})")

@@ -28,6 +28,8 @@ from checks.engine.layer_source import analyze, config_history, visible_paths
 from checks.engine.pullbench import PullBench
 from checks.inspect.analyze import secrets_seen, summary
 from checks.inspect.secrets import scrubbed
+from checks.model import checkout
+from checks.model.checkout import HERE
 from checks.model.claims import Kind
 from checks.model.compression import matrix_plan
 from checks.model.dockerfile import external_images_of, final_base_of
@@ -96,7 +98,20 @@ def ca_bundle(environ: Mapping[str, str]) -> str | None:
 
 
 def image_tag(lab: Lab, variant: Variant) -> str:
-    return f"slimlab/{lab.name}:{variant.name}"
+    """The variant's image name, in this checkout's namespace: two checkouts on one engine never move each other's
+    tags (:mod:`checks.model.checkout` says why names of their own rather than a lock)."""
+    return HERE.tag(lab.name, variant.name)
+
+
+def image_labels(lab: Lab, variant: Variant) -> dict[str, str]:
+    """The labels on the variant's image: slimlab's, this checkout's (what ``make clean`` removes), the lab's and
+    the variant's."""
+    return {
+        MANAGED_LABEL: "true",
+        checkout.LABEL: HERE.id,
+        "org.slimlab.lab": lab.name,
+        "org.slimlab.variant": variant.name,
+    }
 
 
 def _unchanged(
@@ -377,7 +392,7 @@ def _measure_all(
                 dockerfile=source / variant.dockerfile,
                 context=source / variant.context,
                 tag=image_tag(lab, variant),
-                labels={MANAGED_LABEL: "true", "org.slimlab.lab": lab.name, "org.slimlab.variant": variant.name},
+                labels=image_labels(lab, variant),
                 contexts=resolver.contexts(uses),
                 target=variant.target,
                 builder=builder,

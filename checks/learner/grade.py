@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.engine.bases import Resolver
-from checks.engine.verify import judge, measure, resolve_bases
+from checks.engine.verify import image_tag, judge, measure, resolve_bases
 from checks.inspect.lint import Finding
 from checks.inspect.lint import hints as lint_hints
 from checks.inspect.lint import line as lint_line
 from checks.model import paths
 from checks.model.errors import UsageError
-from checks.model.exercise import EXERCISE, SOLUTION, graded_lab
+from checks.model.exercise import EXERCISE, LEARNER, SOLUTION, graded_lab
 from checks.model.i18n import ENGLISH, Catalog, _, translate_lab
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
@@ -38,6 +38,8 @@ class Grade:
     measured: Mapping[str, Measured]
     #: hadolint's size-related findings on the graded Dockerfile: advice, never a goal.
     advice: tuple[Finding, ...] = ()
+    #: The name of the learner's image (in this checkout's namespace), to run or analyze it.
+    image: str = ""
 
     @property
     def passed(self) -> bool:
@@ -75,6 +77,7 @@ def grade(
         hints={c.id: c.hint for c in graded.claims},
         measured=measured,
         advice=lint_hints([folder / dockerfile], root=folder),
+        image=image_tag(graded, graded.variant(LEARNER)),
     )
 
 
@@ -128,6 +131,8 @@ def render(result: Grade, *, docs_url: str = DEFAULT_DOCS_URL) -> str:
         ]
     lines += ["", "  " + _("size journey: before -> yours -> reference")]
     lines += bars({name: m.size_bytes for name, m in result.measured.items()})
+    if result.image:
+        lines += ["", "  " + _("your image: {image}").format(image=result.image)]
     passed = sum(goal.passed for goal in result.goals)
     verdict = _("every goal met: well done.") if result.passed else _("keep going: fix the goals marked FAIL above.")
     lines += [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checks.model.checkout import HERE
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult, Results
@@ -65,7 +66,8 @@ def summary(results: Results, *, skipped: bool) -> str:
     """The block printed for one lab after verification."""
     state = f"unchanged since {results.measured_at}, not rebuilt" if skipped else f"measured {results.measured_at}"
     bases = ", ".join(f"{b.name} ({b.source})" for b in results.bases) or "scratch only"
-    lines = [f"{results.lab}: {results.title}", f"  {state}; bases: {bases}", *variants_table(results)]
+    images = f"  images: {HERE.repository(results.lab)}:<variant>"
+    lines = [f"{results.lab}: {results.title}", f"  {state}; bases: {bases}", images, *variants_table(results)]
     lines += [claim_line(claim) for claim in results.claims]
     return "\n".join(lines)
 
