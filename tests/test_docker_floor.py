@@ -31,7 +31,7 @@ def scratch_image(engine) -> dict:
         labels=image_labels(lab, variant),
         contexts=resolver.contexts(resolve_bases(lab, LAB, resolver)),
     )
-    info = docker.inspect_image(docker.build(request, echo=lambda line: None))
+    info = docker.inspect_image(docker.build(request, echo=lambda line: None).image_id)
     assert info is not None
     return info
 

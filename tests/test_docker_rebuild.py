@@ -67,7 +67,7 @@ def cleanup():
 
 def test_a_file_a_run_writes_makes_two_builds_differ_in_its_time_only(tmp_path, contexts, cleanup):
     stamped = rebuild.with_epoch(request(tmp_path, STAMPED, "stamped", contexts))
-    own = docker.build(stamped, echo=lambda line: None)
+    own = docker.build(stamped, echo=lambda line: None).image_id
     found = rebuild.rebuild(stamped, own, what="stamped", echo=lambda line: None)
     assert not found.reproducible
     assert found.only_times
@@ -80,7 +80,7 @@ def test_a_file_a_run_writes_makes_two_builds_differ_in_its_time_only(tmp_path, 
 
 def test_times_set_in_the_build_stage_give_one_image_id_and_the_variant_keeps_its_tag(tmp_path, contexts, cleanup):
     clamped = rebuild.with_epoch(request(tmp_path, CLAMPED, "clamped", contexts))
-    own = docker.build(clamped, echo=lambda line: None)
+    own = docker.build(clamped, echo=lambda line: None).image_id
     found = rebuild.rebuild(clamped, own, what="clamped", echo=lambda line: None)
     assert found.reproducible
     assert found.image_ids == (own, own)  # the variant's build and the fresh one agree

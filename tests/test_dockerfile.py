@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from checks.model.dockerfile import external_images, external_images_of, final_base, final_base_of, instructions
+from checks.model.dockerfile import (
+    external_images,
+    external_images_of,
+    final_base,
+    final_base_of,
+    instructions,
+    stages,
+    stages_of,
+    step_pattern,
+)
 from checks.model.errors import UsageError
 from checks.model.spec import load
 
@@ -236,3 +245,53 @@ def test_final_base_reads_every_lab_variant_of_lab_2():
     assert final_base_of(lab2 / "flattened.Dockerfile") is None
     for name in ("squashed", "copy-onto-base", "multi-stage", "before"):
         assert final_base_of(lab2 / f"{name}.Dockerfile") == "debian:trixie-slim"
+
+
+# stages()
+
+
+def test_stages_are_named_after_as_lower_cased_and_stage_n_for_the_others():
+    dockerfile = text("FROM golang:1.24-trixie AS Base", "FROM base AS build", "FROM base AS test", "FROM scratch")
+    assert list(stages(dockerfile)) == ["base", "build", "test", "stage-3"]
+
+
+def test_a_stages_steps_are_its_instructions_but_from_and_the_configuration_ones_each_on_one_line():
+    dockerfile = text(
+        "ARG GO=1.24",
+        "FROM golang:${GO}-trixie AS build",
+        "ENV CGO_ENABLED=0",
+        "workdir /src",
+        "RUN --mount=type=cache,target=/root/.cache/go-build \\",
+        "    go build  -o /out/app .",
+        "FROM scratch",
+        "COPY --from=build /out/app /app",
+        "USER 65532:65532",
+        'ENTRYPOINT ["/app"]',
+    )
+    assert stages(dockerfile) == {
+        "build": ("WORKDIR /src", "RUN --mount=type=cache,target=/root/.cache/go-build go build -o /out/app ."),
+        "stage-1": ("COPY --from=build /out/app /app",),
+    }
+
+
+def test_a_steps_pattern_reads_its_variables_as_anything_and_the_rest_as_written():
+    pattern = step_pattern("RUN go build -ldflags=${FLAGS:--s} -o $OUT .")
+    assert pattern.fullmatch('RUN go build -ldflags="-s -w" -o /out/app .')
+    assert not pattern.fullmatch("RUN go build -ldflags=-s -o /out/app ./cmd")
+    copy = step_pattern("COPY a.txt b/")
+    assert copy.fullmatch("COPY a.txt b/")
+    assert not copy.fullmatch("COPY aatxt b/")
+
+
+def test_stages_end_with_the_target():
+    dockerfile = text("FROM golang AS base", "RUN a", "FROM base AS test", "RUN b", "FROM scratch", "COPY c d")
+    assert stages(dockerfile, "Test") == {"base": ("RUN a",), "test": ("RUN b",)}
+
+
+def test_an_image_named_by_copy_from_is_no_stage():
+    dockerfile = text("FROM scratch", "COPY --from=gcr.io/distroless/static-debian13 /etc/passwd /etc/")
+    assert list(stages(dockerfile)) == ["stage-0"]
+
+
+def test_stages_read_the_lab_4_files():
+    assert list(stages_of(LAB4 / "after.Dockerfile")) == ["build", "stage-1"]

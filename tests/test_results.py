@@ -169,6 +169,18 @@ def test_results_recorded_before_the_bytes_over_the_base_still_read():
     assert [layer.diff_id for layer in before.layers] == ["", ""]
 
 
+def test_the_stages_a_build_ran_round_trip_in_their_order():
+    staged = dataclasses.replace(sample().variants["after"], stages={"build": 4, "test": 0, "stage-2": 2})
+    data = json.loads(dumps(sample(variants={"after": staged})))
+    assert list(data["variants"]["after"]["stages"].items()) == [("build", 4), ("test", 0), ("stage-2", 2)]
+    assert from_dict(data).variants["after"] == staged
+
+
+def test_results_recorded_before_stages_read_as_not_recorded():
+    assert "stages" not in to_dict(sample())["variants"]["after"]
+    assert from_dict(to_dict(sample())).variants["after"].stages is None
+
+
 def test_the_base_layers_a_measurement_was_judged_with_are_not_recorded():
     measured = dataclasses.replace(over_base().variants["before"], base_layers=("sha256:d1",))
     assert "base_layers" not in json.dumps(to_dict(sample(variants={"before": measured})))

@@ -249,7 +249,7 @@ class Resolver:
                 ),
                 # two stand-ins may build at once (prepare): each line says whose it is
                 echo=lambda line: self._say(f"    {recipe.slug}: {line}"),
-            )
+            ).image_id
         self._say(f"base {name}: stand-in built in {time.monotonic() - start:.1f} s")
         return BaseUse(name=name, source="stand-in", image=tag, image_id=image_id)
 

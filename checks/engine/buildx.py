@@ -2,14 +2,14 @@
 
 The Docker SDK for Python cannot build with BuildKit's named contexts or
 secrets, which every lab build needs, so :func:`build` runs
-``docker buildx build --load`` and reads its plain progress.  A build that
+``docker buildx build --load`` and reads its plain progress
+(:mod:`checks.model.progress`), keeping the steps it names.  A build that
 outlives its time is killed, and so is one interrupted with Ctrl-C, so
 neither leaves a build running in the engine.
 """
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tempfile
 import threading
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from checks.engine import proc
 from checks.model.errors import UsageError
+from checks.model.progress import failing_step, is_step
 
 #: Seconds one build may take: generous, as a cold stand-in base downloads Debian packages.
 BUILD_TIMEOUT = 1800.0
@@ -50,20 +51,14 @@ class BuildRequest:
     rewrite_timestamp: bool = False
 
 
-_STEP = re.compile(r"^#(\d+) (\[.*)$")
-_STEP_ERROR = re.compile(r"^#(\d+) ERROR: (.*)$")
+@dataclass(frozen=True, kw_only=True)
+class Built:
+    """What one build gave."""
 
-
-def failing_step(lines: list[str]) -> tuple[str, list[str]]:
-    """From plain BuildKit progress: the step that failed and the last lines of its log."""
-    steps = {m.group(1): m.group(2) for m in map(_STEP.match, lines) if m}
-    errors = [m for m in map(_STEP_ERROR.match, lines) if m]
-    if not errors:
-        summary = next((line for line in reversed(lines) if line.startswith("ERROR")), lines[-1] if lines else "")
-        return summary, lines[-15:]
-    number, message = errors[-1].group(1), errors[-1].group(2)
-    log = [line.split(" ", 2)[-1] for line in lines if line.startswith(f"#{number} ") and not _STEP_ERROR.match(line)]
-    return f"{steps.get(number, 'a step')}: {message}", log[-15:]
+    image_id: str
+    #: Every step header its plain progress printed (``#7 [build 2/3] RUN go build ...``), in order: which
+    #: stages it ran (:func:`checks.model.progress.stage_steps`).
+    steps: tuple[str, ...] = ()
 
 
 def command_of(request: BuildRequest, iid_path: Path) -> list[str]:
@@ -113,8 +108,8 @@ def stop_running() -> None:
 
 def build(
     request: BuildRequest, *, echo: Callable[[str], None], engine_down: str, timeout: float = BUILD_TIMEOUT
-) -> str:
-    """Build and load an image; return its id.  Progress lines go to ``echo``.
+) -> Built:
+    """Build and load an image; return its id and the steps its progress named, which also go to ``echo``.
 
     A failed build raises UsageError naming the failing step with its log's
     tail (``engine_down`` when buildx found no engine); one that runs past
@@ -148,7 +143,7 @@ def build(
         for raw in process.stdout:
             line = raw.rstrip("\n")
             lines.append(line)
-            if _STEP.match(line) or line.startswith("ERROR"):
+            if is_step(line) or line.startswith("ERROR"):
                 echo(line)
         code = process.wait()
         if expired.is_set():
@@ -159,7 +154,7 @@ def build(
             )
         if code:
             raise failed(request, lines, engine_down)
-        return iid_path.read_text().strip()
+        return Built(image_id=iid_path.read_text().strip(), steps=tuple(filter(is_step, lines)))
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)

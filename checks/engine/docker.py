@@ -4,8 +4,8 @@ Image inspect, history, listing and removal, containers (the hardened smoke
 run, file listings), ``docker save``/``docker load`` streams, push, pull,
 version and info all go through the SDK (``docker`` on PyPI), each call with a
 timeout.  Only builds use the ``docker buildx`` CLI (:mod:`checks.engine.buildx`,
-whose :func:`build` and :class:`BuildRequest` are re-exported here), because
-the SDK cannot build with named contexts or secrets.
+whose :func:`build`, :class:`BuildRequest` and :class:`Built` are re-exported
+here), because the SDK cannot build with named contexts or secrets.
 
 Functions return plain data (:mod:`checks.model.measured` dataclasses, dicts,
 strings) and turn the SDK's typed errors into a
@@ -37,7 +37,7 @@ import requests
 import urllib3
 
 from checks.engine import buildx
-from checks.engine.buildx import BuildRequest
+from checks.engine.buildx import BuildRequest, Built
 from checks.model import checkout
 from checks.model.checkout import HERE, Checkout
 from checks.model.compression import unpack_seconds
@@ -358,8 +358,9 @@ def history(ref: str) -> tuple[Layer, ...]:
         return history_layers(_api().history(ref))  # type: ignore[no-untyped-call]
 
 
-def build(request: BuildRequest, *, echo: Callable[[str], None], timeout: float = buildx.BUILD_TIMEOUT) -> str:
-    """Build and load an image with buildx; return its id (see :func:`checks.engine.buildx.build`)."""
+def build(request: BuildRequest, *, echo: Callable[[str], None], timeout: float = buildx.BUILD_TIMEOUT) -> Built:
+    """Build and load an image with buildx; return its id and the steps its progress named
+    (see :func:`checks.engine.buildx.build`)."""
     return buildx.build(
         request, echo=echo, timeout=timeout, engine_down=ENGINE_DOWN.format(detail="buildx could not reach it")
     )

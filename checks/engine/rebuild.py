@@ -67,7 +67,7 @@ def rebuild(request: BuildRequest, own: str, *, what: str, echo: Callable[[str],
         echo(f"{what}: rebuilding from an empty build cache to see whether it is reproducible")
         again = docker.build(
             dataclasses.replace(request, tag=tag, no_cache=True), echo=lambda line: echo("    " + line)
-        )
+        ).image_id
         ids = (own, again)
         first, second = (read_image(image_id, stamped=True) for image_id in ids)
         found = compare(

@@ -32,10 +32,11 @@ from checks.model import checkout
 from checks.model.checkout import HERE
 from checks.model.claims import Kind
 from checks.model.compression import matrix_plan
-from checks.model.dockerfile import external_images_of, final_base_of
+from checks.model.dockerfile import external_images_of, final_base_of, stages_of
 from checks.model.errors import UsageError
 from checks.model.measured import Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
+from checks.model.progress import stage_steps
 from checks.model.pulls import (
     CHARTED,
     PullSettings,
@@ -249,7 +250,8 @@ def _measure(
     echo: Callable[[str], None],
 ) -> Measured:
     echo(f"{lab.name}: building {variant.name} ({variant.dockerfile})")
-    image_id = docker.build(request, echo=lambda line: echo("    " + line))
+    built = docker.build(request, echo=lambda line: echo("    " + line))
+    image_id = built.image_id
     info = docker.inspect_image(image_id) or {}
     smoke = None
     if variant.smoke is not None:
@@ -275,6 +277,7 @@ def _measure(
         base_layers=base,
         user=(info.get("Config") or {}).get("User") or "",
         files=visible_paths(image_id) if needs_files else None,
+        stages=stage_steps(stages_of(request.dockerfile, request.target), built.steps),
         smoke=smoke,
         secrets=secrets_seen(analyze(image_id, secrets=True)) if needs_secrets else None,
     )
@@ -342,7 +345,7 @@ def with_releases(
             )
             echo(f"{lab.name}: building release {number} of {name} on the warm builder")
             start = time.monotonic()
-            image_id = docker.build(request, echo=lambda line: echo("    " + line))
+            image_id = docker.build(request, echo=lambda line: echo("    " + line)).image_id
             seconds = round(time.monotonic() - start, 3)
             steps = _layers(image_id)
             built[name].append(

@@ -22,7 +22,12 @@ PLACEHOLDERS = {
     "variants.<variant>.link_pulls": "<rate>",
 }
 #: Mappings described as a whole: their keys are data, and their values plain numbers or strings.
-WHOLE = {"engine", "variants.<variant>.analysis.classes", "variants.<variant>.rebuild.by_aspect"}
+WHOLE = {
+    "engine",
+    "variants.<variant>.stages",
+    "variants.<variant>.analysis.classes",
+    "variants.<variant>.rebuild.by_aspect",
+}
 
 #: A path's meaning: its own words, or ``(class, field)`` of the dataclass whose ``#:`` comment says it.
 MEANINGS: dict[str, str | tuple[str, str]] = {
@@ -46,6 +51,7 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "variants.<variant>.layers[].size_bytes": ("Layer", "size_bytes"),
     "variants.<variant>.layers[].created_by": ("Layer", "created_by"),
     "variants.<variant>.layers[].diff_id": ("Layer", "diff_id"),
+    "variants.<variant>.stages": ("Measured", "stages"),
     "variants.<variant>.compressed_size_bytes": ("Measured", "compressed_size_bytes"),
     "variants.<variant>.pull_seconds": "The median of ``pull_runs``.",
     "variants.<variant>.pull_runs": ("Measured", "pull_runs"),

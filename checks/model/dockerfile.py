@@ -4,7 +4,8 @@ Collects the names in ``FROM`` lines, ``COPY --from=`` and ``RUN --mount=from=``
 that are neither ``scratch`` nor an earlier stage, with global ``ARG`` defaults
 substituted.  This is how the checker finds every base a lab needs, with no
 hand-kept list.  :func:`final_base` names the one image the final stage
-builds on, the base whose layers a node may already hold.
+builds on, the base whose layers a node may already hold; :func:`stages`
+names the stages a build of it can run, with the steps each runs.
 """
 
 from __future__ import annotations
@@ -161,3 +162,46 @@ def final_base(text: str, target: str | None = None, *, source: str = "Dockerfil
 def final_base_of(path: Path, target: str | None = None) -> str | None:
     """:func:`final_base` of the Dockerfile at ``path``, named in any error."""
     return final_base(path.read_text(encoding="utf-8"), target, source=str(path))
+
+
+#: Instructions that set only the image's configuration: BuildKit runs no build step for them.
+CONFIG_ONLY = frozenset(
+    {"ARG", "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "SHELL"}
+    | {"STOPSIGNAL", "USER", "VOLUME"}
+)
+
+
+def one_line(step: str) -> str:
+    """A step as one line, the way it is compared: white space collapsed, the instruction upper-cased."""
+    word, _, rest = step.strip().partition(" ")
+    return " ".join([word.upper(), *rest.split()])
+
+
+def step_pattern(step: str) -> re.Pattern[str]:
+    """What a step of :func:`stages` looks like in BuildKit's progress: the same line, but a variable
+    (``$SOURCE_DATE_EPOCH``, ``${GO}``) may read as anything, since BuildKit prints a step with its build
+    arguments and environment filled in."""
+    parts = _VARIABLE.split(step)[:: _VARIABLE.groups + 1]  # the text between the variables
+    return re.compile(".*".join(map(re.escape, parts)))
+
+
+def stages(text: str, target: str | None = None, *, source: str = "Dockerfile") -> dict[str, tuple[str, ...]]:
+    """The stages up to the final one (or the one ``target`` names), in order, named as BuildKit names them
+    (the name after ``AS``, lower-cased, or ``stage-N``, counted from 0, for a stage without one), each with
+    its instructions that make a build step (every one but ``FROM`` and :data:`CONFIG_ONLY`), as
+    :func:`one_line` writes them."""
+    found: dict[str, list[str]] = {}
+    steps: list[str] = []
+    for instruction, rest in _past_global_args(text, {}, source=source):
+        if instruction == "FROM":
+            if target and target.lower() in found:
+                break
+            steps = found.setdefault(_from_line(rest)[1] or f"stage-{len(found)}", [])
+        elif instruction not in CONFIG_ONLY:
+            steps.append(one_line(f"{instruction} {rest}"))
+    return {name: tuple(steps) for name, steps in found.items()}
+
+
+def stages_of(path: Path, target: str | None = None) -> dict[str, tuple[str, ...]]:
+    """:func:`stages` of the Dockerfile at ``path``, named in any error."""
+    return stages(path.read_text(encoding="utf-8"), target, source=str(path))

@@ -164,6 +164,11 @@ class Measured:
     user: str = ""
     #: Every path in the image's filesystem (no leading slash), when a claim needs it.
     files: frozenset[str] | None = None
+    #: Each stage of its Dockerfile up to the one built (``--target``, else the last), in order and named as
+    #: BuildKit names them (the name after ``AS``, else ``stage-N``), with how many of its steps (instructions
+    #: but ``FROM``, ``ENV``, ``USER`` and the others that set only the configuration) the build's progress
+    #: printed, run or cached: 0 for a stage the build left out (None when not recorded).
+    stages: Mapping[str, int] | None = None
     smoke: SmokeRun | None = None
     #: Bytes a node downloads to pull the image: the layer blobs of the manifest a
     #: registry holds after a push (None when not measured).

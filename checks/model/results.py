@@ -181,6 +181,7 @@ def _measured_dict(m: Measured) -> dict[str, Any]:
         "layer_count": m.layer_count,
         "user": m.user,
         "layers": [_layer_dict(layer) for layer in m.layers],
+        **({} if m.stages is None else {"stages": dict(m.stages)}),  # a key added to schema 1
         **_pull_dict(m),
         **_new_dict(m),
         **_floor_dict(m),
@@ -356,6 +357,7 @@ def from_dict(data: Mapping[str, Any]) -> Results:
                 layer_count=v["layer_count"],
                 user=v["user"],
                 layers=tuple(Layer(**layer) for layer in v["layers"]),
+                stages=v.get("stages"),
                 smoke=SmokeRun(**smoke[name]) if name in smoke else None,
                 compressed_size_bytes=v.get("compressed_size_bytes"),
                 pull_runs=tuple(v.get("pull_runs", ())),

@@ -1,0 +1,68 @@
+"""BuildKit's plain progress (``--progress=plain``), read: the step a failed build stopped at, and which
+stages' steps a build ran.
+
+BuildKit prints each step of a build as a header, ``#7 [build 2/3] RUN go build ...``, when it starts and
+again when its output resumes after another step's; then its log (``#7 0.512 ...``) and its end
+(``#7 DONE 1.2s``, ``#7 CACHED``, ``#7 ERROR: ...``).  The bracket names the stage and counts its steps
+(``[2/4]`` in a Dockerfile of one unnamed stage), or says what else the step is (``[internal] load build
+definition``, ``[context golang:1.24-trixie] load metadata for ...``).  A stage the build does not need has
+no step at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from checks.model.dockerfile import one_line, step_pattern
+
+_STEP = re.compile(r"^#(\d+) (\[.*)$")
+_STEP_ERROR = re.compile(r"^#(\d+) ERROR: (.*)$")
+#: A step's header: the bracket (stage and count, ``internal``, ``context ...``), then what the step does.
+_STEP_TEXT = re.compile(r"^#\d+ \[[^\]]*\] (.+)$")
+
+
+def is_step(line: str) -> bool:
+    """True for a step's header (``#7 [build 2/3] RUN ...``, ``#1 [internal] load ...``)."""
+    return _STEP.match(line) is not None
+
+
+def failing_step(lines: list[str]) -> tuple[str, list[str]]:
+    """The step that failed and the last lines of its log."""
+    steps = {m.group(1): m.group(2) for m in map(_STEP.match, lines) if m}
+    errors = [m for m in map(_STEP_ERROR.match, lines) if m]
+    if not errors:
+        summary = next((line for line in reversed(lines) if line.startswith("ERROR")), lines[-1] if lines else "")
+        return summary, lines[-15:]
+    number, message = errors[-1].group(1), errors[-1].group(2)
+    # its log lines without the number and the time ("#7 0.912 FAIL"); its header is the summary already
+    log = [
+        line.split(" ", 2)[-1]
+        for line in lines
+        if line.startswith(f"#{number} ") and not _STEP_ERROR.match(line) and not _STEP.match(line)
+    ]
+    return f"{steps.get(number, 'a step')}: {message}", log[-15:]
+
+
+def stage_steps(stages: Mapping[str, Sequence[str]], lines: Iterable[str]) -> dict[str, int]:
+    """For each stage of ``stages`` (name -> its steps, as :func:`checks.model.dockerfile.stages` gives them),
+    how many of its steps the progress ``lines`` name, run or taken from the cache: 0 for a stage the build
+    left out.
+
+    A step is known by what it does, not by the stage its header names: a step that another build running at
+    the same time shares (the same instruction on the same parent) is printed as that build names it
+    (``[build 1/6] WORKDIR /src`` for this build's ``base`` stage), and with its variables filled in
+    (:func:`~checks.model.dockerfile.step_pattern`).  A step that two stages both write counts for both: a
+    stage is left out only when none of its steps shows.
+    """
+    ran = {one_line(m.group(1)) for m in map(_STEP_TEXT.match, lines) if m}
+    shown = {step for steps in stages.values() for step in steps if _shows(step, ran)}
+    return {name: sum(step in shown for step in steps) for name, steps in stages.items()}
+
+
+def _shows(step: str, ran: set[str]) -> bool:
+    """True when one of the printed steps ``ran`` is ``step``, its variables filled in."""
+    if step in ran:
+        return True
+    pattern = step_pattern(step)
+    return any(pattern.fullmatch(line) for line in ran)
