@@ -9,6 +9,7 @@ import pytest
 from checks.model.claims import (
     KINDS,
     NOT_MEASURED,
+    BuildStages,
     Kind,
     MaxFloorRatio,
     MaxLayers,
@@ -227,6 +228,59 @@ def test_path_present_fails_and_names_what_is_missing():
     verdict = check.evaluate({"after": image(files=FILES)})
     assert not verdict.passed
     assert verdict.measured == "missing: etc/passwd, tmp"
+
+
+# build_stages
+
+#: What the build of a Dockerfile with base, build, test and an unnamed last stage ran without a target.
+SHIPPED = {"base": 4, "build": 1, "test": 0, "stage-3": 3}
+
+
+def staged(stages):
+    return {"stages": dataclasses.replace(image(), stages=stages)}
+
+
+def test_build_stages_holds_when_the_build_ran_no_step_of_the_test_stage():
+    verdict = BuildStages(variant="stages", built=("base", "build"), skipped=("test",)).evaluate(staged(SHIPPED))
+    assert verdict.passed
+    assert verdict.expected == "steps of base, build run; no step of test"
+    assert verdict.measured == "steps run: base 4, build 1, stage-3 3; stages left out: test"
+
+
+def test_build_stages_fails_when_a_step_of_a_skipped_stage_ran():
+    ran_tests = {**SHIPPED, "test": 1}
+    verdict = BuildStages(variant="stages", skipped=("test",)).evaluate(staged(ran_tests))
+    assert not verdict.passed
+    assert verdict.measured == "steps run: base 4, build 1, test 1, stage-3 3; stages left out: none"
+
+
+def test_build_stages_fails_when_a_stage_it_needs_ran_no_step():
+    assert not BuildStages(variant="stages", built=("test",)).evaluate(staged(SHIPPED)).passed
+
+
+def test_build_stages_fails_for_a_stage_the_dockerfile_does_not_have_so_a_misspelling_never_holds():
+    verdict = BuildStages(variant="stages", skipped=("tests",)).evaluate(staged(SHIPPED))
+    assert not verdict.passed
+    assert verdict.measured.endswith("; the Dockerfile has no stage tests up to the one built")
+
+
+def test_build_stages_reads_stage_names_in_any_case_as_buildkit_does():
+    assert BuildStages(variant="stages", built=("Build",), skipped=("TEST",)).evaluate(staged(SHIPPED)).passed
+
+
+def test_build_stages_fails_when_no_stages_are_recorded():
+    verdict = BuildStages(variant="stages", skipped=("test",)).evaluate(staged(None))
+    assert (verdict.passed, verdict.measured) == (False, f"stages {NOT_MEASURED}")
+
+
+def test_build_stages_naming_no_stage_could_never_fail():
+    (problem,) = BuildStages(variant="stages").problems()
+    assert (problem.key, problem.text) == ("", "names no stage in built or skipped, so it could never fail")
+
+
+def test_build_stages_naming_one_stage_both_built_and_skipped_could_never_hold():
+    (problem,) = BuildStages(variant="stages", built=("test",), skipped=("Test",)).problems()
+    assert (problem.key, problem.text) == ("skipped", "names test, which built names too, so it could never hold")
 
 
 # non_root

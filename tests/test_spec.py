@@ -150,8 +150,9 @@ KIND_EXAMPLES = {
 def example_value(key):
     """A value of the key's type that passes its kind's rules: variants the GOOD lab declares, small numbers."""
     if key.type.reads == (list,):
-        # A list of words from a fixed set (reproducible's allow) holds one of them.
-        return ["before", "after"] if key.variants else (["mtime"] if key.name == "allow" else ["x"])
+        # A list of words from a fixed set (reproducible's allow) holds one of them; two lists of one kind
+        # must not overlap (build_stages' built and skipped), so each holds its own name.
+        return ["before", "after"] if key.variants else (["mtime"] if key.name == "allow" else [key.name])
     if key.type.reads == (str,):
         # A word with a default may be one of a few (new_bytes_ratio's against): its default is one. The
         # variant a node holds (shared_pull_ratio's held) must be another than the one it pulls.
@@ -217,7 +218,7 @@ BAD = {
     ),
     "unrelated claim kind": (
         lambda d: d["claims"][0].update(kind="zzz"),
-        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: compression_ratio, max_compressed_size, max_floor_ratio"],
+        ["'claims[0] (L9.1).kind' is 'zzz'", "Allowed: build_stages, compression_ratio, max_compressed_size"],
     ),
     "misspelled claim key": (
         lambda d: d["claims"][0].update(maxx=1),

@@ -105,6 +105,20 @@ def test_the_bytes_over_the_base_show_once_recorded_and_say_so_before():
     assert (value(later, "after", "new"), value(later, "after", "new-compressed")) == ("1.0 MB", "1.0 MB")
 
 
+def test_the_stages_a_build_ran_and_left_out_read_as_lists_once_recorded():
+    with pytest.raises(LookupError, match="no stages are recorded"):
+        value(R, "after", "stages-built")
+    staged = dataclasses.replace(R.variants["after"], stages={"base": 4, "build": 1, "test": 0, "stage-3": 2})
+    later = dataclasses.replace(R, variants={**R.variants, "after": staged})
+    assert value(later, "after", "stages-built") == "base, build, stage-3"
+    assert value(later, "after", "stages-skipped") == "test"
+
+
+def test_a_build_that_left_out_no_stage_says_none():
+    staged = dataclasses.replace(R.variants["after"], stages={"build": 4, "stage-1": 2})
+    assert value(dataclasses.replace(R, variants={**R.variants, "after": staged}), "after", "stages-skipped") == "none"
+
+
 def test_every_field_says_what_it_shows():
     assert all(field.help.endswith(")") or field.help.endswith(".") for field in FIELDS.values())
 

@@ -182,6 +182,12 @@ def _floor_files(m: Measured, before: Measured) -> str:
     return f"{m.runtime_files:,}"
 
 
+def _stages(m: Measured, *, built: bool) -> str:
+    if m.stages is None:
+        raise LookupError("no stages are recorded for it (results.json has no stages yet)")
+    return ", ".join(name for name, steps in m.stages.items() if bool(steps) == built) or _("none")
+
+
 def _secrets(m: Measured, before: Measured) -> str:
     if m.secrets is None:
         raise LookupError("no secret findings are recorded for it (only a no_secrets or secret_found claim has them)")
@@ -378,6 +384,15 @@ FIELDS: dict[str, Field] = {
     ),
     "shared-pull": Field("How long that pull took, once recorded (``0.52 s``).", _shared_pull),
     "user": Field("The configured user; ``root`` when none is set.", lambda m, b: m.user or "root"),
+    "stages-built": Field(
+        "The stages of its Dockerfile whose steps its build ran or took from the cache, as BuildKit names them "
+        "(``base, build, stage-3``).",
+        lambda m, b: _stages(m, built=True),
+    ),
+    "stages-skipped": Field(
+        "The stages, up to the one built, of which its build ran no step: the target does not need them (``test``).",
+        lambda m, b: _stages(m, built=False),
+    ),
     "secrets": Field(
         "How many secret-looking findings the secret rules made in every layer, the config and the history, "
         "once a claim recorded them (``1 finding``, ``none``).",

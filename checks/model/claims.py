@@ -466,6 +466,49 @@ class PathPresent(_Paths):
         )
 
 
+@claim_kind("build_stages")
+class BuildStages(Kind):
+    """The variant's build ran steps of every stage in ``built`` and no step of any stage in ``skipped``, as its
+    progress shows: BuildKit builds only the stages its target needs."""
+
+    variant: str = judged()
+    built: tuple[str, ...] = key(
+        "Stages whose steps the build must run or take from the cache, named as after `AS` (`stage-N` for the "
+        "Nth stage, from 0, if it has no name).",
+        default=(),
+    )
+    skipped: tuple[str, ...] = key(
+        "Stages of the Dockerfile, up to the one built, of which the build must run no step.", default=()
+    )
+
+    def problems(self) -> list[Problem]:
+        found = super().problems()
+        if not self.built and not self.skipped:
+            found.append(Problem("", "names no stage in built or skipped, so it could never fail"))
+        if both := sorted({s.lower() for s in self.built} & {s.lower() for s in self.skipped}):
+            found.append(Problem("skipped", f"names {', '.join(both)}, which built names too, so it could never hold"))
+        return found
+
+    def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
+        record = measured[self.variant].stages
+        wants = [f"steps of {', '.join(self.built)} run"] if self.built else []
+        wants += [f"no step of {', '.join(self.skipped)}"] if self.skipped else []
+        expected = "; ".join(wants)
+        if record is None:
+            return Verdict(passed=False, expected=expected, measured=f"stages {NOT_MEASURED}")
+        unknown = [s for s in (*self.built, *self.skipped) if s.lower() not in record]
+        ran = ", ".join(f"{name} {steps}" for name, steps in record.items() if steps) or "none"
+        shown = f"steps run: {ran}; stages left out: {', '.join(n for n, s in record.items() if not s) or 'none'}"
+        passed = (
+            not unknown
+            and all(record[s.lower()] for s in self.built)
+            and not any(record[s.lower()] for s in self.skipped)
+        )
+        if unknown:
+            shown += f"; the Dockerfile has no stage {', '.join(unknown)} up to the one built"
+        return Verdict(passed=passed, expected=expected, measured=shown)
+
+
 ROOT_USERS = {"", "0", "root", "0:0", "root:root", "root:0", "0:root"}
 
 
