@@ -295,3 +295,4 @@ def test_an_image_named_by_copy_from_is_no_stage():
 
 def test_stages_read_the_lab_4_files():
     assert list(stages_of(LAB4 / "after.Dockerfile")) == ["build", "stage-1"]
+    assert list(stages_of(LAB4 / "stages.Dockerfile", "test")) == ["base", "build", "test"]

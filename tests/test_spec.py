@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from checks.model.claims import KINDS, MaxLayers, NonRoot, PathAbsent, Reproducible, SameSmokeOutput, SizeRatio
+from checks.model.claims import (
+    KINDS,
+    BuildStages,
+    MaxLayers,
+    NonRoot,
+    PathAbsent,
+    Reproducible,
+    SameSmokeOutput,
+    SizeRatio,
+)
 from checks.model.errors import UsageError
 from checks.model.spec import Claim, Lab, Smoke, Variant, load, parse
 
@@ -103,10 +112,14 @@ def test_the_real_lab_4_spec_loads_claim_by_claim():
     assert [(c.id, c.check.kind, c.text) for c in lab.claims] == expected
     checks = {c.id: c.check for c in lab.claims}
     assert checks["L4.1"] == SizeRatio(variant="after", of="before", max=0.02)
-    assert checks["L4.3"] == SameSmokeOutput(variants_=("before", "after", "distroless", "reproducible", "note-alpine"))
+    assert checks["L4.3"] == SameSmokeOutput(
+        variants_=("before", "after", "distroless", "reproducible", "note-alpine", "stages")
+    )
     assert checks["L4.4"] == NonRoot(variant="after")
     assert checks["L4.6"] == MaxLayers(variant="after", max=2)
     assert checks["L4.12"] == Reproducible(variant="reproducible")
+    assert checks["L4.15"] == BuildStages(variant="stages", built=("base", "build"), skipped=("test",))
+    assert (lab.variant("stages-test").target, lab.variant("stages-test").smoke) == ("test", None)
     assert lab.rebuilt() == ("after", "reproducible")
 
 
