@@ -54,6 +54,9 @@ def test_lab_4_verifies_end_to_end_and_records_its_measurement(lab_copy):
     assert data["smoke"]["after"]["stdout"] == data["smoke"]["before"]["stdout"]
     assert "GET / -> 200" in data["smoke"]["after"]["stdout"]
     assert data["bases"]["golang:1.24-trixie"]["source"] in {"official", "stand-in"}
+    # BuildKit's progress, as recorded: the shipped build ran no step of the tests, --target test none of build's
+    assert data["variants"]["stages"]["stages"]["test"] == 0 < data["variants"]["stages"]["stages"]["build"]
+    assert data["variants"]["stages-test"]["stages"]["build"] == 0 < data["variants"]["stages-test"]["stages"]["test"]
     assert "L4.1" in done.stdout
     assert "0." in done.stdout
 
@@ -77,6 +80,17 @@ def test_a_claim_made_false_exits_1_and_points_to_its_section(throwaway):
     assert "multi-stage.html#l4-4" in done.stderr
     data = json.loads((lab / "results.json").read_text())
     assert {c["id"]: c["passed"] for c in data["claims"]}["L4.4"] is False
+
+
+def test_a_shipped_stage_that_copies_from_the_test_stage_makes_the_build_run_the_tests(throwaway):
+    lab = throwaway("lab-4", "lab-4-tests-shipped")
+    shipped = "COPY --from=build /out/greeter /greeter\n"
+    edit(lab / "stages.Dockerfile", shipped, shipped + "COPY --from=test /src/go.mod /go.mod\n")
+    # Reproducibility is not what this edit breaks; one more build of after would only add minutes.
+    done = run_checks("verify", str(lab), env={"SLIMLAB_REBUILD": "0"})
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "claim L4.15 does not hold" in done.stderr
+    assert "test 1, stage-3 4; stages left out: none" in done.stderr
 
 
 def test_a_dockerfile_that_does_not_build_exits_2_naming_the_failing_step(throwaway):
