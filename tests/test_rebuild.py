@@ -17,7 +17,7 @@ import pytest
 from analyze_images import tar_split
 
 from checks.engine import rebuild
-from checks.engine.buildx import BuildRequest, command_of
+from checks.engine.buildx import BuildRequest, Built, command_of
 from checks.engine.rebuild import SOURCE_DATE_EPOCH, with_epoch
 from checks.engine.verify import image_labels, image_tag
 from checks.inspect.archive import Reader, entries_from_tar_split, layer_entries
@@ -287,7 +287,9 @@ def test_a_rebuild_is_tagged_beside_its_variant_in_this_checkout_s_namespace_and
     built: list[str] = []
     removed: list[str] = []
     monkeypatch.setattr(rebuild.time, "sleep", lambda seconds: None)
-    monkeypatch.setattr(rebuild.docker, "build", lambda request, echo: built.append(request.tag) or "sha256:own")
+    monkeypatch.setattr(
+        rebuild.docker, "build", lambda request, echo: built.append(request.tag) or Built(image_id="sha256:own")
+    )
     monkeypatch.setattr(rebuild.docker, "remove_images", lambda refs: removed.extend(refs) or [])
     monkeypatch.setattr(rebuild, "read_image", lambda image_id, stamped: SimpleNamespace(layers=()))
     monkeypatch.setattr(rebuild, "_config_of", lambda image_id: {})

@@ -489,6 +489,15 @@ class BuildStages(Kind):
             found.append(Problem("skipped", f"names {', '.join(both)}, which built names too, so it could never hold"))
         return found
 
+    def goal(self, you: str) -> str:
+        if self.built and self.skipped:
+            return _("is built from {built} without running {skipped}").format(
+                built=quoted(self.built), skipped=quoted(self.skipped)
+            )
+        if self.built:
+            return _("is built from {built}").format(built=quoted(self.built))
+        return _("is built without running {skipped}").format(skipped=quoted(self.skipped))
+
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         record = measured[self.variant].stages
         wants = [f"steps of {', '.join(self.built)} run"] if self.built else []
