@@ -133,3 +133,14 @@ def test_recipe_sha256_ignores_caches_in_the_recipe_folder(recipe):
     (recipe.folder / "__pycache__").mkdir()
     (recipe.folder / "__pycache__" / "x.pyc").write_bytes(b"\0")
     assert recipe_sha256(recipe, BELOW) == first
+
+
+def test_recipe_sha256_is_the_one_of_before_when_the_host_adds_no_ca(recipe):
+    assert recipe_sha256(recipe, BELOW, ()) == recipe_sha256(recipe, BELOW)
+
+
+def test_recipe_sha256_changes_with_the_cas_the_host_adds(recipe):
+    first = recipe_sha256(recipe, BELOW)
+    proxy = recipe_sha256(recipe, BELOW, (b"proxy-ca",))
+    assert first != proxy != recipe_sha256(recipe, BELOW, (b"another-proxy-ca",))
+    assert recipe_sha256(recipe, BELOW, (b"a", b"b")) == recipe_sha256(recipe, BELOW, (b"b", b"a"))

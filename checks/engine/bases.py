@@ -8,10 +8,12 @@ Order of preference for a name such as ``python:3.13-slim-trixie``:
 4. a stand-in built now from ``checks/bases/<slug>/`` and tagged
    ``slimlab-base/<slug>:<recipe hash>``, never under the official name.
 
-A recipe's hash covers its files and the image ids of the bases it builds on,
-so a stand-in is rebuilt exactly when its recipe, or one below it, changes.
-Lab builds reach stand-ins through BuildKit named contexts
-(:meth:`Resolver.contexts`), so lab Dockerfiles stay what a user would write.
+A recipe's hash covers its files, the image ids of the bases it builds on and
+the CAs this machine adds to its distribution's (:mod:`checks.engine.trust`),
+so a stand-in is rebuilt exactly when its recipe, one below it, or the host's
+CAs change. Lab builds reach stand-ins (and official images made to trust
+those CAs) through BuildKit named contexts (:meth:`Resolver.contexts`), so lab
+Dockerfiles stay what a user would write.
 
 :meth:`Resolver.prepare` resolves many names at once and builds up to
 :data:`PARALLEL_BUILDS` stand-ins at the same time, each as soon as the ones
@@ -34,9 +36,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import buildx, docker, proc
+from checks.engine import buildx, docker, proc, trust
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL, STAND_IN_LABEL, STAND_INS
+from checks.model.certs import fingerprint
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse, input_files
@@ -91,13 +94,16 @@ def recipes(root: Path = RECIPES) -> dict[str, Recipe]:
     return found
 
 
-def recipe_sha256(recipe: Recipe, below: Iterable[BaseUse]) -> str:
-    """Fingerprint of a recipe: its files, and the images it builds on."""
+def recipe_sha256(recipe: Recipe, below: Iterable[BaseUse], added: Iterable[bytes] = ()) -> str:
+    """Fingerprint of a recipe: its files, the images it builds on, and the host's CAs handed to it (none
+    leaves the fingerprint as it was without them)."""
     digest = hashlib.sha256()
     for path in input_files(recipe.folder):
         digest.update(path.relative_to(recipe.folder).as_posix().encode() + b"\0" + path.read_bytes())
     for base in below:
         digest.update(f"{base.name}={base.image_id}".encode())
+    if cas := fingerprint(added):
+        digest.update(f"host-ca={cas}".encode())
     return digest.hexdigest()
 
 
@@ -109,6 +115,8 @@ class Resolver:
         self.settings = settings or Settings()
         self._known: dict[str, BaseUse] = {}
         self._recipes = recipes()
+        #: The CAs this machine adds: every stand-in trusts them, official images only when asked.
+        self.host = trust.host_cas(self.settings.ca_bundle, self.settings.environ)
         # prepare() resolves names in threads; each name in one thread only, but they share the echo
         self._echo_lock = threading.Lock()
 
@@ -187,8 +195,9 @@ class Resolver:
         return list(self._known.values())
 
     def contexts(self, uses: Iterable[BaseUse]) -> dict[str, str]:
-        """Named build contexts that point each stand-in's official name at the stand-in."""
-        return {use.name: use.image for use in uses if use.source == "stand-in"}
+        """Named build contexts that point each official name at the image behind it, where that is another:
+        a stand-in, or the official image made to trust the host's CAs."""
+        return {use.name: use.image for use in uses if use.image != use.name}
 
     def base_layers(self, name: str | None) -> tuple[str, ...] | None:
         """The diff ids of the image behind base ``name`` (official or stand-in); none for ``FROM scratch``
@@ -201,10 +210,10 @@ class Resolver:
     def _resolve(self, name: str) -> BaseUse:
         local = docker.inspect_image(name)
         if local is not None:
-            return BaseUse(name=name, source="official", image=name, image_id=local["Id"])
+            return self._official(name, local["Id"])
         recipe = self._recipes.get(normalize(name))
         below = [self.resolve(dep) for dep in external_images_of(recipe.folder / "Dockerfile")] if recipe else []
-        tag = f"{STAND_INS}{recipe.slug}:{recipe_sha256(recipe, below)[:12]}" if recipe else None
+        tag = f"{STAND_INS}{recipe.slug}:{recipe_sha256(recipe, below, self.host.added)[:12]}" if recipe else None
         built = docker.inspect_image(tag) if tag else None
         if tag is not None and built is not None:
             return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
@@ -212,7 +221,7 @@ class Resolver:
             timeout = self.settings.pull_timeout
             self._say(f"base {name}: not present locally; trying to pull it (up to {timeout:.0f}s)")
             if docker.pull(name, timeout) and (pulled := docker.inspect_image(name)):
-                return BaseUse(name=name, source="official", image=name, image_id=pulled["Id"])
+                return self._official(name, pulled["Id"])
         if recipe is None or tag is None:
             raise UsageError(
                 f"No image for base '{name}': it is not present locally, it could not be pulled, and slimlab has no "
@@ -221,6 +230,10 @@ class Resolver:
             )
         self._say(f"base {name}: building the local stand-in {tag} (first time only)")
         return self._build(name, recipe, tag, below)
+
+    def _official(self, name: str, image_id: str) -> BaseUse:
+        official = BaseUse(name=name, source="official", image=name, image_id=image_id)
+        return trust.trusting(official, self.host, builder=self.builder, echo=self._say)
 
     def _say(self, line: str) -> None:
         with self._echo_lock:
@@ -231,6 +244,7 @@ class Resolver:
         with tempfile.TemporaryDirectory(prefix="slimlab-base-") as tmp:
             context = Path(tmp) / recipe.slug
             shutil.copytree(recipe.folder, context)
+            trust.write_anchors(context, self.host.added)
             prepare = context / "prepare.sh"
             if prepare.exists():
                 self._prepare(prepare, context, recipe)

@@ -21,6 +21,7 @@ import gzip
 import io
 import json
 import os
+import tarfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -462,6 +463,32 @@ def run_smoke(image: str, args: Iterable[str], *, expect: str, timeout: float) -
     if code == 125:  # docker itself failed to run the container
         stderr_tail = stderr_tail or "docker could not start the container"
     return SmokeRun(exit_code=code, stdout=stdout, stderr_tail=stderr_tail, passed=code == 0 and expect in stdout)
+
+
+def image_files(image: str, paths: Iterable[str]) -> dict[str, bytes | None]:
+    """Files of an image, as ``docker cp`` from a container created (never started) from it would read them:
+    a regular file's bytes, ``b""`` for anything else found at that path (a link, a folder), None for nothing
+    there. Images without a shell or a command (distroless) are read the same way."""
+    name = f"slimlab-read-{uuid.uuid4().hex[:12]}"
+    api = _api()
+    found: dict[str, bytes | None] = {}
+    try:
+        with engine_errors(f"cp {image}"):
+            # the command is never run: an image with neither CMD nor ENTRYPOINT needs one to be created
+            api.create_container(image, command=["slimlab-never-run"], name=name, labels={CONTAINER_LABEL: "read"})
+            for path in paths:
+                try:
+                    stream, _ = api.get_archive(name, path)
+                except sdk.errors.NotFound:
+                    found[path] = None
+                    continue
+                with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as archive:
+                    member = archive.next()
+                    file = archive.extractfile(member) if member is not None and member.isfile() else None
+                    found[path] = file.read() if file is not None else b""
+    finally:
+        _remove_container(name)
+    return found
 
 
 def _remove_container(name: str) -> None:

@@ -78,24 +78,8 @@ class Outcome:
     note: str = ""
 
 
-#: Where the host's CA bundle is looked for, in order; the first that exists is
-#: handed to every build as the BuildKit secret ``ca-certificates``.
-CA_BUNDLE_SOURCES = ("SLIMLAB_CA_BUNDLE", "PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
-DEFAULT_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 #: Seconds a lab's prepare script may take to make its build context.
 PREPARE_TIMEOUT = 600.0
-
-
-def ca_bundle(environ: Mapping[str, str]) -> str | None:
-    """The host's CA bundle, so builds behind a TLS-intercepting proxy trust what the host trusts.
-
-    A Dockerfile opts in with ``RUN --mount=type=secret,id=ca-certificates,target=<its bundle path>,required=false``:
-    on a machine without a proxy the image's own bundle is used, and nothing needs editing.
-    """
-    for candidate in [*(environ.get(key, "") for key in CA_BUNDLE_SOURCES), DEFAULT_CA_BUNDLE]:
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
 
 
 def image_tag(lab: Lab, variant: Variant) -> str:
@@ -381,7 +365,6 @@ def _measure_all(
     the later releases and the rebuilds, which must run in order, are left out, and with ``only`` as well,
     only the variants it names are measured (``uses`` may then hold only the bases they name)."""
     assert only is None or variants_only, "a lab's turn measures every variant"
-    bundle = ca_bundle(resolver.settings.environ)
     file_variants = lab.read_by(lambda kind: kind.needs_files)
     secret_variants = lab.read_by(lambda kind: kind.needs_secrets)
     measured = {}
@@ -399,10 +382,7 @@ def _measure_all(
                 contexts=resolver.contexts(uses),
                 target=variant.target,
                 builder=builder,
-                secrets=(
-                    *((f"id=ca-certificates,src={bundle}",) if bundle else ()),
-                    *(f"id={secret_id},src={source / file}" for secret_id, file in variant.secrets),
-                ),
+                secrets=tuple(f"id={secret_id},src={source / file}" for secret_id, file in variant.secrets),
             ),
             rewrite=rewrite,
         )

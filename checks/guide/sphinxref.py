@@ -228,7 +228,7 @@ TOML_OVERRIDES = {
         "doc": 'BuildKit secrets for this variant\'s build, as `{ ID = "FILE" }`: each file, relative to the lab '
         "folder, is passed as `--secret id=ID,src=FILE` and read in the Dockerfile with "
         "`RUN --mount=type=secret,id=ID` (the file form: no `# syntax=` line needed). The files are inputs of "
-        "the results; `ca-certificates` is the checker's own.",
+        "the results.",
         "default": "none",
         "type": "table of strings",
     },

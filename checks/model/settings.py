@@ -156,12 +156,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         env="SLIMLAB_CA_BUNDLE",
-        # Read with its fallbacks (PIP_CERT, SSL_CERT_FILE, ...) by checks.engine.verify.ca_bundle.
-        field="",
+        # Read with its fallbacks (PIP_CERT, SSL_CERT_FILE, ...) by checks.engine.trust.host_cas.
+        field="ca_bundle",
         default="",
         accepts="the path of a PEM CA bundle",
-        help="CA bundle handed to builds as the `ca-certificates` secret (else `PIP_CERT`, `SSL_CERT_FILE`, "
-        "`REQUESTS_CA_BUNDLE`, else the system bundle)",
+        parse=_optional,
+        help="CAs builds must trust (a TLS-inspecting proxy's): stand-in bases trust those of this bundle "
+        "that the host's distribution does not ship, and official bases are given the ones they lack "
+        "(unset: stand-ins only, from `PIP_CERT`, `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE` or the system bundle)",
     ),
     Setting(
         env="SLIMLAB_DOCS_URL",
@@ -223,6 +225,7 @@ class Settings:
     floor: bool = True
     rebuild: bool = True
     debian_mirror: str | None = None
+    ca_bundle: str | None = None
     docs_url: str = DEFAULT_DOCS_URL
     layers: str = "auto"
     registry_bin: str | None = None

@@ -41,8 +41,6 @@ CLAIM_ID = re.compile(r"^L\d+\.\d+$")
 VARIANT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 #: A BuildKit secret's id, as ``--secret id=...`` and ``RUN --mount=type=secret,id=...`` write it.
 SECRET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-#: The secret id the checker hands every build itself (the host's CA bundle; see checks.engine.verify).
-RESERVED_SECRET = "ca-certificates"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -240,8 +238,6 @@ def _secrets(source: str, where: str, table: Any) -> tuple[tuple[str, str], ...]
     for secret_id in reader.table:
         if not SECRET_ID.fullmatch(secret_id):
             reader.fail(f"'{where}.{secret_id}': a secret id is letters, digits, '.', '_' and '-'")
-        if secret_id == RESERVED_SECRET:
-            reader.fail(f"'{where}.{secret_id}': the checker hands every build that secret itself; use another id")
         if not reader.path(secret_id):
             reader.fail(f"'{where}.{secret_id}' must name a file of the lab folder")
     return tuple((secret_id, reader.table[secret_id]) for secret_id in reader.table)

@@ -16,6 +16,10 @@
 #      later "apt-get install" calls stay slim too,
 #   3. the Docker-friendly apt/dpkg settings (docker-clean and friends),
 #   4. deb822 sources in /etc/apt/sources.list.d/debian.sources.
+# And one step of this machine's: the CAs the host trusts beyond Debian's own
+# set (a TLS-inspecting proxy's), which the checker writes to
+# <context-dir>/host-ca/ (none on most machines), go where Debian keeps local
+# CAs, so that every "apt-get install ca-certificates" above bundles them.
 set -euo pipefail
 
 SUITE=trixie
@@ -50,11 +54,11 @@ fetch() {
 
 # ---------------------------------------------------------------------------
 # Customize step: mmdebstrap calls this script again as
-#   prepare.sh --customize <chroot-dir> <mirror> <security-mirror-or-empty>
+#   prepare.sh --customize <chroot-dir> <mirror> <security-mirror-or-empty> <context-dir>
 # after all packages are installed and before the tarball is written.
 # ---------------------------------------------------------------------------
 customize() {
-	local root="$1" mirror="$2" security="$3"
+	local root="$1" mirror="$2" security="$3" context="$4"
 
 	# -- slim: the dpkg filter, under the name the official image uses --------
 	rm -f "$root/etc/dpkg/dpkg.cfg.d/99mmdebstrap"
@@ -134,6 +138,12 @@ customize() {
 	# apt's binary caches from the bootstrap (~80 MB); docker-clean above keeps
 	# apt from writing them again.
 	rm -f "$root"/var/cache/apt/*.bin
+
+	# -- the host's own CAs, where update-ca-certificates finds local ones -------
+	if [ -d "$context/host-ca" ]; then
+		install -d -m 0755 "$root/usr/local/share/ca-certificates"
+		install -m 0644 "$context"/host-ca/*.crt "$root/usr/local/share/ca-certificates/"
+	fi
 }
 
 if [ "${1:-}" = "--customize" ]; then
@@ -193,7 +203,7 @@ mmdebstrap \
 	--format=tar \
 	--skip=chroot/policy-rc.d \
 	"${dpkgopts[@]}" \
-	--customize-hook="\"$self\" --customize \"\$1\" \"$mirror\" \"$security\"" \
+	--customize-hook="\"$self\" --customize \"\$1\" \"$mirror\" \"$security\" \"$context\"" \
 	"$SUITE" "$tmp/rootfs-with-dev.tar" \
 	"deb $mirror $SUITE main" \
 	"deb $mirror $SUITE-updates main" \
