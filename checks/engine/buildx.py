@@ -1,7 +1,7 @@
 """Builds, through the ``docker buildx`` CLI: the one place slimlab starts the docker command.
 
-The Docker SDK for Python cannot build with BuildKit's named contexts or
-secrets, which every lab build needs, so :func:`build` runs
+The Docker SDK for Python cannot build with BuildKit's named contexts (which
+every lab build on a stand-in needs) or secrets, so :func:`build` runs
 ``docker buildx build --load`` and reads its plain progress
 (:mod:`checks.model.progress`), keeping the steps it names.  A build that
 outlives its time is killed, and so is one interrupted with Ctrl-C, so
