@@ -1,5 +1,6 @@
 # The same script on distroless Python: the interpreter and the libraries it
-# links, no shell and no package manager, run as the unprivileged "nonroot" user.
+# links, no shell and no package manager, run as the unprivileged "nonroot"
+# user.
 FROM gcr.io/distroless/python3-debian13
 
 WORKDIR /app

@@ -5,7 +5,9 @@ FROM debian:trixie-slim AS assets
 # Files the app needs, made in a build stage (think of built front-end
 # assets or a model file): 50 MB of fixed pseudo-random bytes.
 RUN mkdir /assets \
- && perl -e 'srand 7; print pack "N*", map int rand 2**32, 1..250_000 for 1..50' > /assets/data.bin
+ && perl -e 'srand 7;' \
+      -e 'print pack "N*", map int rand 2**32, 1..250_000 for 1..50' \
+      > /assets/data.bin
 
 FROM debian:trixie-slim
 COPY --from=assets /assets /srv/assets

@@ -14,9 +14,12 @@ FROM debian:trixie-slim
 # 1. Download the installer (a stand-in for `curl -o`: 50 MB of fixed
 #    pseudo-random bytes, the same on every build, that do not compress).
 RUN mkdir /tmp/installer \
- && perl -e 'srand 42; print pack "N*", map int rand 2**32, 1..250_000 for 1..50' > /tmp/installer/sdk.bin
+ && perl -e 'srand 42;' \
+      -e 'print pack "N*", map int rand 2**32, 1..250_000 for 1..50' \
+      > /tmp/installer/sdk.bin
 # 2. Install the part the app needs: its first megabyte.
-RUN mkdir -p /opt/sdk && head -c 1000000 /tmp/installer/sdk.bin > /opt/sdk/lib.bin
+RUN mkdir -p /opt/sdk \
+ && head -c 1000000 /tmp/installer/sdk.bin > /opt/sdk/lib.bin
 # 3. Remove the installer.
 RUN rm -rf /tmp/installer
 

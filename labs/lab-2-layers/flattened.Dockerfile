@@ -6,8 +6,11 @@
 FROM debian:trixie-slim AS build
 
 RUN mkdir /tmp/installer \
- && perl -e 'srand 42; print pack "N*", map int rand 2**32, 1..250_000 for 1..50' > /tmp/installer/sdk.bin
-RUN mkdir -p /opt/sdk && head -c 1000000 /tmp/installer/sdk.bin > /opt/sdk/lib.bin
+ && perl -e 'srand 42;' \
+      -e 'print pack "N*", map int rand 2**32, 1..250_000 for 1..50' \
+      > /tmp/installer/sdk.bin
+RUN mkdir -p /opt/sdk \
+ && head -c 1000000 /tmp/installer/sdk.bin > /opt/sdk/lib.bin
 RUN rm -rf /tmp/installer
 COPY --chmod=0755 app/report.sh /usr/local/bin/report
 

@@ -7,7 +7,9 @@ RUN <<EOF
 set -eu
 # 1. Download the installer (50 MB of fixed pseudo-random bytes).
 mkdir /tmp/installer
-perl -e 'srand 42; print pack "N*", map int rand 2**32, 1..250_000 for 1..50' > /tmp/installer/sdk.bin
+perl -e 'srand 42;' \
+  -e 'print pack "N*", map int rand 2**32, 1..250_000 for 1..50' \
+  > /tmp/installer/sdk.bin
 # 2. Install the part the app needs.
 mkdir -p /opt/sdk
 head -c 1000000 /tmp/installer/sdk.bin > /opt/sdk/lib.bin

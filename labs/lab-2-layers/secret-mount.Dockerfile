@@ -10,7 +10,8 @@ RUN --mount=type=secret,id=api-token,required=true \
     mkdir -p /etc/sdk \
  && token=$(cat /run/secrets/api-token) \
  && test -n "$token" \
- && echo 'the client reads its token from a secret at build time; none is stored' > /etc/sdk/README
+ && echo 'the client reads its token from a secret at build time;' \
+      'none is stored' > /etc/sdk/README
 
 COPY --chmod=0755 app/report.sh /usr/local/bin/report
 CMD ["report"]

@@ -10,8 +10,7 @@ RUN apt-get update \
 WORKDIR /app
 # Requirements first: this layer stays cached until requirements.txt changes.
 COPY requirements.txt .
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt pip install -r requirements.txt
+RUN pip install -r requirements.txt
 COPY . .
 
 EXPOSE 8000

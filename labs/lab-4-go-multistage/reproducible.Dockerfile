@@ -15,7 +15,8 @@ RUN --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/greeter . \
     && mkdir -p /out/etc/ssl/certs \
     && cp /etc/ssl/certs/ca-certificates.crt /out/etc/ssl/certs/ \
-    && find /out -exec touch --no-dereference --date="@${SOURCE_DATE_EPOCH}" {} +
+    && find /out -exec touch --no-dereference \
+        --date="@${SOURCE_DATE_EPOCH}" {} +
 
 # One COPY of the whole tree: the directories it creates come with the times
 # set above, not the time of the build.

@@ -7,9 +7,8 @@ FROM python:3.13-alpine AS build
 
 RUN python -m venv /opt/venv
 COPY requirements.txt /tmp/
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
-    /opt/venv/bin/pip install --no-cache-dir --only-binary=:all: -r /tmp/requirements.txt
+RUN /opt/venv/bin/pip install --no-cache-dir --only-binary=:all: \
+    -r /tmp/requirements.txt
 
 # The same Python on the same musl: what was built for it runs on it.
 FROM python:3.13-alpine

@@ -7,9 +7,8 @@
 FROM python:3.13-trixie AS build
 
 COPY requirements.txt /tmp/
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
-    pip install --no-cache-dir --no-binary=mmh3 --target=/site-packages -r /tmp/requirements.txt
+RUN pip install --no-cache-dir --no-binary=mmh3 --target=/site-packages \
+    -r /tmp/requirements.txt
 
 # Stage 2: Alpine's Python, the same version (3.13), so the interpreter
 # itself runs. It is built against musl, not glibc, and it only imports

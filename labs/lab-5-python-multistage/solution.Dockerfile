@@ -9,9 +9,8 @@ FROM python:3.13-trixie AS build
 # same Python version does.
 RUN python -m venv /opt/venv
 COPY requirements.txt /tmp/
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
-    /opt/venv/bin/pip install --no-cache-dir --no-binary=mmh3 -r /tmp/requirements.txt
+RUN /opt/venv/bin/pip install --no-cache-dir --no-binary=mmh3 \
+    -r /tmp/requirements.txt
 
 # Stage 2: the same Python, on the same distribution, without the tool chain.
 # Extension modules built on trixie's glibc load on trixie's glibc.

@@ -6,14 +6,14 @@ FROM python:3.13-trixie AS build
 
 RUN python -m venv /opt/venv
 COPY requirements.txt /tmp/
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
-    /opt/venv/bin/pip install --no-cache-dir --no-binary=mmh3 -r /tmp/requirements.txt
+RUN /opt/venv/bin/pip install --no-cache-dir --no-binary=mmh3 \
+    -r /tmp/requirements.txt
 # Test suites (numpy/_core/tests, pandas/tests, ...): no package imports its own
 # tests to run, and the smoke test below proves that for these three. Bytecode:
 # Python compiles a module again when it finds no .pyc, in memory when it
 # cannot write one (as on this image's read-only root).
-RUN find /opt/venv -depth -type d \( -name tests -o -name __pycache__ \) -exec rm -rf {} + \
+RUN find /opt/venv -depth -type d \( -name tests -o -name __pycache__ \) \
+        -exec rm -rf {} + \
  && find /opt/venv -name '*.pyc' -delete
 
 FROM python:3.13-slim-trixie

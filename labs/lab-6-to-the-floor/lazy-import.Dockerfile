@@ -10,7 +10,8 @@ FROM gcr.io/distroless/python3-debian13 AS trace
 COPY floor.py /trace/floor.py
 COPY app/server.py /app/server.py
 RUN ["python3", "-B", "/trace/floor.py", \
-     "--module", "traceback", "--module", "tokenize", "--file", "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1", \
+     "--module", "traceback", "--module", "tokenize", \
+     "--file", "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1", \
      "/floor", "/app/server.py", "--selfcheck"]
 
 FROM scratch

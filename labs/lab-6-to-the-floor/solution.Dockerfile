@@ -16,7 +16,8 @@ COPY app/server.py /app/server.py
 # modules that print a traceback (imported only when there is one to print)
 # and libgcc_s, which glibc loads only to unwind a thread stopped at exit.
 RUN ["python3", "-B", "/trace/floor.py", \
-     "--module", "traceback", "--module", "tokenize", "--file", "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1", \
+     "--module", "traceback", "--module", "tokenize", \
+     "--file", "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1", \
      "/floor", "/app/server.py", "--selfcheck"]
 
 # Stage 2: the interpreter, the loader and the libraries the run mapped, the

@@ -6,8 +6,7 @@ FROM python:3.13-slim-trixie
 
 WORKDIR /app
 COPY requirements.txt .
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir -r requirements.txt
 COPY --link . .
 
 USER 65532:65532

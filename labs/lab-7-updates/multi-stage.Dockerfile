@@ -4,8 +4,7 @@
 FROM python:3.13-slim-trixie AS build
 RUN python -m venv /opt/venv
 COPY requirements.txt /tmp/
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt /opt/venv/bin/pip install --no-cache-dir -r /tmp/requirements.txt
+RUN /opt/venv/bin/pip install --no-cache-dir -r /tmp/requirements.txt
 
 FROM python:3.13-slim-trixie
 COPY --from=build /opt/venv /opt/venv

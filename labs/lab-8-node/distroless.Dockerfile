@@ -3,8 +3,7 @@ FROM node:20-trixie AS build
 
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci
+RUN npm ci
 COPY app/tsconfig.json ./
 COPY app/src/ src/
 RUN npm run build
@@ -14,8 +13,7 @@ RUN npm run build
 FROM node:20-trixie-slim AS deps
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci --omit=dev
+RUN npm ci --omit=dev
 
 FROM gcr.io/distroless/nodejs20-debian13
 WORKDIR /app

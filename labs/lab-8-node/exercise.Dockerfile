@@ -12,9 +12,7 @@ FROM node:20-trixie
 
 WORKDIR /app
 COPY app/ .
-# The build machine's CA bundle, if it has one (a proxy that inspects TLS).
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm install
+RUN npm install
 RUN npm run build
 
 EXPOSE 8080

@@ -5,8 +5,7 @@ FROM node:20-trixie AS build
 
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci
+RUN npm ci
 COPY app/tsconfig.json ./
 COPY app/src/ src/
 RUN npm run build
@@ -16,10 +15,12 @@ RUN npm run build
 FROM node:20-trixie-slim AS deps
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci --omit=dev \
-    && find node_modules \( -name '*.map' -o -name '*.d.ts' -o -name '*.md' -o -name '*.markdown' \) -type f -delete \
-    && find node_modules -depth -type d \( -name test -o -name tests -o -name __tests__ -o -name docs -o -name example -o -name examples \) -exec rm -rf {} +
+RUN npm ci --omit=dev \
+    && find node_modules \( -name '*.map' -o -name '*.d.ts' -o -name '*.md' \
+        -o -name '*.markdown' \) -type f -delete \
+    && find node_modules -depth -type d \( -name test -o -name tests \
+        -o -name __tests__ -o -name docs -o -name example -o -name examples \) \
+        -exec rm -rf {} +
 
 FROM node:20-trixie-slim
 WORKDIR /app

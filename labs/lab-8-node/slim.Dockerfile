@@ -6,8 +6,7 @@ FROM node:20-trixie-slim
 WORKDIR /app
 COPY app/package.json app/package-lock.json app/tsconfig.json ./
 COPY app/src/ src/
-RUN --mount=type=secret,id=ca-certificates,target=/etc/ssl/certs/ca-certificates.crt,required=false \
-    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci \
+RUN npm ci \
     && npm run build \
     && npm prune --omit=dev \
     && npm cache clean --force

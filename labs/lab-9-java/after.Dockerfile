@@ -10,7 +10,8 @@ RUN mkdir -p /out \
     && jar --create --file /out/app.jar --main-class slimlab.Main -C classes .
 # jdeps lists the modules the jar needs (java.base, jdk.httpserver); jlink
 # links just those, without debug information, headers or manuals.
-RUN jlink --add-modules "$(jdeps --print-module-deps --ignore-missing-deps /out/app.jar)" \
+RUN modules="$(jdeps --print-module-deps --ignore-missing-deps /out/app.jar)" \
+    && jlink --add-modules "$modules" \
         --strip-debug --no-header-files --no-man-pages \
         --output /out/java
 
@@ -19,4 +20,5 @@ COPY --from=build /out/java /opt/java
 COPY --from=build /out/app.jar /app/app.jar
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["/opt/java/bin/java", "--module-path", "/app/app.jar", "--module", "slimlab.app"]
+ENTRYPOINT ["/opt/java/bin/java", \
+            "--module-path", "/app/app.jar", "--module", "slimlab.app"]

@@ -13,4 +13,5 @@ COPY --from=build /out/app.jar /app/app.jar
 USER 65532:65532
 EXPOSE 8080
 # distroless java's ENTRYPOINT is java -jar; a module runs with --module instead
-ENTRYPOINT ["/usr/bin/java", "--module-path", "/app/app.jar", "--module", "slimlab.app"]
+ENTRYPOINT ["/usr/bin/java", \
+            "--module-path", "/app/app.jar", "--module", "slimlab.app"]

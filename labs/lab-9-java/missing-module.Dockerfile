@@ -18,4 +18,5 @@ COPY --from=build /out/java /opt/java
 COPY --from=build /out/app.jar /app/app.jar
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["/opt/java/bin/java", "--module-path", "/app/app.jar", "--module", "slimlab.app"]
+ENTRYPOINT ["/opt/java/bin/java", \
+            "--module-path", "/app/app.jar", "--module", "slimlab.app"]
