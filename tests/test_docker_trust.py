@@ -47,7 +47,7 @@ def build(dockerfile: str, tag: str, resolver: Resolver, bases: list[BaseUse]) -
                 contexts=resolver.contexts(bases),
             ),
             echo=lambda line: None,
-        )
+        ).image_id
 
 
 def builds(base: BaseUse, command: str, resolver: Resolver) -> bool:

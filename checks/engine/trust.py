@@ -147,5 +147,5 @@ def trusting(official: BaseUse, host: HostCAs, *, builder: str | None, echo: Cal
                 builder=builder,
             ),
             echo=lambda line: echo(f"    {official.name}: {line}"),
-        )
+        ).image_id
     return BaseUse(name=official.name, source="official", image=tag, image_id=image_id)
