@@ -7,7 +7,7 @@
 #         below. Make the installer disappear before its layer is written.
 # TODO 2: count the layers: every RUN, COPY and ADD adds one. The goal is
 #         three: the base, one install step and the app.
-# Leave the commands themselves as they are: the smoke test compares the
+# Leave the commands themselves as they are: the grader compares the
 # installed file (/opt/sdk/lib.bin) with the one this Dockerfile makes.
 FROM debian:trixie-slim
 

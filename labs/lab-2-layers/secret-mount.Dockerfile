@@ -3,8 +3,8 @@
 # there is nothing to delete afterwards and nothing left to find.
 FROM debian:trixie-slim
 
-# The checker passes the lab's fake token (lab.toml: secrets of this variant);
-# by hand: docker buildx build --secret id=api-token,src=fake-api-token ...
+# Build it with the token as a secret:
+# docker buildx build --secret id=api-token,src=fake-api-token ...
 # required=true makes a build without it fail here rather than later.
 RUN --mount=type=secret,id=api-token,required=true \
     mkdir -p /etc/sdk \

@@ -1,5 +1,5 @@
 # The multi-stage build, made reproducible on any engine: the same inputs give
-# the same image id. SOURCE_DATE_EPOCH (the checker passes one to every build)
+# the same image id. SOURCE_DATE_EPOCH (pass it as a build argument)
 # fixes the image's own dates; the files' times are set to it here, in the
 # build stage, because the classic image store keeps the time each file was
 # written.

@@ -2,7 +2,7 @@
 # runs the job. pip on Alpine's Python asks for musllinux wheels, and numpy,
 # pandas and mmh3 all publish them, so nothing is compiled: no compiler is
 # needed, and none is in the image. (Building mmh3 from source, as the other
-# variants do, would need "apk add build-base" in the build stage.)
+# Dockerfiles here do, would need "apk add build-base" in the build stage.)
 FROM python:3.13-alpine AS build
 
 RUN python -m venv /opt/venv

@@ -9,7 +9,7 @@
 # TODO 3: COPY --from=build only the venv and report.py, put the venv's bin
 #         first on PATH, and run as an unprivileged user: USER 65532:65532.
 # Do not copy site-packages into an image with another C library or another
-# Python: the guide's "note-advice" variant shows why that fails.
+# Python: the guide's note-advice.Dockerfile shows why that fails.
 FROM python:3.13-trixie
 
 WORKDIR /app

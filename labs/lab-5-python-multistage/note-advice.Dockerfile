@@ -1,6 +1,6 @@
 # The trap: the source note's advice, followed literally. "Install numpy and
 # pandas in the full official image, then copy the site-packages folder into
-# an Alpine final image." It does not work, and this variant shows why.
+# an Alpine final image." It does not work, and this file shows why.
 #
 # Stage 1, as the note says: install in the full, glibc-based image. The
 # packages go to a folder of their own (--target) so it can be copied whole.

@@ -9,9 +9,9 @@ COPY requirements.txt /tmp/
 RUN /opt/venv/bin/pip install --no-cache-dir --no-binary=mmh3 \
     -r /tmp/requirements.txt
 # Test suites (numpy/_core/tests, pandas/tests, ...): no package imports its own
-# tests to run, and the smoke test below proves that for these three. Bytecode:
-# Python compiles a module again when it finds no .pyc, in memory when it
-# cannot write one (as on this image's read-only root).
+# tests to run, and the app runs the same without them. Bytecode: Python
+# compiles a module again when it finds no .pyc, in memory when it cannot
+# write one (as here, where the user owns nothing in the venv).
 RUN find /opt/venv -depth -type d \( -name tests -o -name __pycache__ \) \
         -exec rm -rf {} + \
  && find /opt/venv -name '*.pyc' -delete

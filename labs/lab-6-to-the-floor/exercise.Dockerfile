@@ -4,7 +4,7 @@
 #
 # TODO 1: name this stage (FROM ... AS trace). It has no shell, so start
 #         the interpreter with the exec form of RUN: copy floor.py in and
-#         run it on the app with the smoke test's arguments, so that it
+#         run it on the app with its self-check's arguments, so that it
 #         copies every file that run used into a folder (/floor):
 #         RUN ["python3", "-B", "/trace/floor.py", \
 #              "/floor", "/app/server.py", "--selfcheck"]
@@ -13,7 +13,7 @@
 #         ENV LANG=C.UTF-8, and the interpreter by its full path in the
 #         ENTRYPOINT (/usr/bin/python3.13).
 # TODO 3: keep running as distroless' unprivileged user: USER 65532:65532.
-# If the smoke test then fails, read its last lines: a module or a library
+# If the self-check then fails, read its last lines: a module or a library
 # the trace never saw is missing (floor.py --module NAME / --file PATH adds it).
 FROM gcr.io/distroless/python3-debian13
 

@@ -10,7 +10,7 @@
 FROM gcr.io/distroless/python3-debian13 AS trace
 COPY floor.py /trace/floor.py
 COPY app/server.py /app/server.py
-# The workload the trace sees is the smoke test's: serve, GET /, print the
+# The workload the trace sees is the app's self-check: serve, GET /, print the
 # answer. Whatever that run imports or maps, even at request time, is kept.
 # What it never did is added by hand, as slim's --include-path does: the
 # modules that print a traceback (imported only when there is one to print)

@@ -23,5 +23,5 @@ COPY --from=build /app/dist/server.js dist/
 USER 65532:65532
 EXPOSE 8080
 # distroless nodejs's ENTRYPOINT is node alone; name the script in it, so that
-# arguments (the smoke test's --self-check) go to the app
+# arguments (such as --self-check) go to the app
 ENTRYPOINT ["/nodejs/bin/node", "dist/server.js"]

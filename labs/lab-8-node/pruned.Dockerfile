@@ -1,6 +1,6 @@
 # after, with node_modules pruned too: the tests, docs, source maps and type
 # declarations its packages ship are deleted in the deps stage. The app never
-# reads them, and its smoke test still passes.
+# reads them, and its self-check still passes.
 FROM node:20-trixie AS build
 
 WORKDIR /app
