@@ -2,7 +2,7 @@
 file or variable and the fix, no traceback, and nothing left behind.
 
 Each row says how to make the bad input, the command, the exit code and the fragments the
-message must hold.  Every row also checks that no container labelled ``org.slimlab.container``
+message must hold.  Every row also checks that no container of this checkout's (``org.slimlab.container``)
 and no ``slimlab-*`` temporary entry outlives the run, and that a lab copy gains no results.json.
 Rows that need no engine run with ``DOCKER_HOST`` pointing at a socket that does not exist, which
 shows that the mistake is caught before any engine call.
@@ -28,11 +28,21 @@ from conftest import ROOT, engine_problem, run_checks
 
 from checks import cli
 from checks.inspect.secrets import scrubbed
+from checks.model.checkout import HERE, LABEL
 from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
 from checks.model.settings import Settings
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent.sock"}
-CONTAINER_FILTER = ["docker", "ps", "-aq", "--filter", "label=org.slimlab.container"]
+#: This checkout's containers only: another checkout on the engine may be running its smoke tests.
+CONTAINER_FILTER = [
+    "docker",
+    "ps",
+    "-aq",
+    "--filter",
+    "label=org.slimlab.container",
+    "--filter",
+    f"label={LABEL}={HERE.id}",
+]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks.engine import docker, trust
+from checks.engine.buildx import Built
 from checks.engine.trust import CONTEXT_FOLDER, HostCAs, ca_bundle, host_cas, trusting, write_anchors
 from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_GLOBAL_CONFIG, anchors, certificates, pem
 from checks.model.errors import UsageError
@@ -140,7 +141,7 @@ def engine(monkeypatch):
     def build(request, *, echo):
         context = request.context
         state["builds"].append((request, {path.name: path.read_text() for path in context.iterdir() if path.is_file()}))
-        return "sha256:built"
+        return Built(image_id="sha256:built")
 
     monkeypatch.setattr(docker, "image_files", lambda image, paths: {p: state["files"].get(p) for p in paths})
     monkeypatch.setattr(docker, "inspect_image", state["tags"].get)

@@ -475,7 +475,12 @@ def image_files(image: str, paths: Iterable[str]) -> dict[str, bytes | None]:
     try:
         with engine_errors(f"cp {image}"):
             # the command is never run: an image with neither CMD nor ENTRYPOINT needs one to be created
-            api.create_container(image, command=["slimlab-never-run"], name=name, labels={CONTAINER_LABEL: "read"})
+            api.create_container(
+                image,
+                command=["slimlab-never-run"],
+                name=name,
+                labels={CONTAINER_LABEL: "read", checkout.LABEL: HERE.id},
+            )
             for path in paths:
                 try:
                     stream, _ = api.get_archive(name, path)
