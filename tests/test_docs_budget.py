@@ -60,6 +60,7 @@ REWRITTEN: frozenset[str] = frozenset(
         "beyond",
         "java",
         "layers",
+        "multi-stage",
         "multi-stage-python",
         "node",
         "only-what-runs",
