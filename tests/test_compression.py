@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine.verify import kept_pull_figures, lacks_pull_figures, push_early, with_pull_figures
+from checks.engine.verify import push_early, with_pull_figures
 from checks.guide.compressionchart import cell_text, describe, matrix_images, total_bars, total_text, totals
 from checks.guide.docdata import value
 from checks.model.claims import CompressionRatio, PullSpeedup
@@ -25,9 +25,11 @@ from checks.model.compression import (
     unpack_seconds,
 )
 from checks.model.measured import Compressed, Layer, Measured
-from checks.model.pulls import PullFigures, PullSettings, matrix_complete, recorded_matrix, recorded_pulls
+from checks.model.pulls import PullFigures, PullSettings, matrix_complete
 from checks.model.results import Results, from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
+from checks.plan.keep import kept_pull_figures, recorded_matrix, recorded_pulls
+from checks.plan.stale import lacks_pull_figures
 
 
 def matrix(gzip: int, *others: int, timed: bool = True) -> tuple[Compressed, ...]:
@@ -262,11 +264,6 @@ def test_a_rebuild_of_the_same_recipe_keeps_the_matrix_only_when_allowed_and_eve
     assert recorded_matrix(measured("sha256:aa", matrix(400)), measured("sha256:bb"), timed=True, rebuilt=True) is None
 
 
-@dataclass
-class Bench:
-    setting: PullSettings
-
-
 rows = matrix  # the helper's name, where ``matrix`` is PullBench.measure's argument
 
 
@@ -395,24 +392,24 @@ def test_recorded_pulls_stand_only_when_complete_for_what_the_run_measures():
 
 def test_results_whose_ends_lack_the_matrix_are_measured_again_once_sizes_are():
     full = results(before=measured(compressions=matrix(400)), after=measured(compressions=matrix(40)))
-    assert not lacks_pull_figures(full, Bench(PullSettings()))  # type: ignore[arg-type]
+    assert not lacks_pull_figures(full, PullSettings())
     bare = results(before=measured(), after=measured(compressions=matrix(40)))
-    assert lacks_pull_figures(bare, Bench(PullSettings()))  # type: ignore[arg-type]
-    assert not lacks_pull_figures(bare, Bench(PullSettings(sizes=False, pulls=False)))  # type: ignore[arg-type]
+    assert lacks_pull_figures(bare, PullSettings())
+    assert not lacks_pull_figures(bare, PullSettings(sizes=False, pulls=False))
 
 
 def test_a_variant_between_the_ends_needs_no_matrix_unless_a_compression_claim_reads_it():
     ends = {"before": measured(compressions=matrix(400)), "after": measured(compressions=matrix(40))}
     old = results(**ends, slim=measured())
-    assert not lacks_pull_figures(old, Bench(PullSettings()))  # type: ignore[arg-type]
+    assert not lacks_pull_figures(old, PullSettings())
     claim = [CompressionRatio(variant="slim", compression="zstd-3", max=0.9)]
-    assert lacks_pull_figures(old, Bench(PullSettings()), claim)  # type: ignore[arg-type]
+    assert lacks_pull_figures(old, PullSettings(), claim)
 
 
 def test_a_run_without_registry_keeps_the_recorded_matrix_of_an_unchanged_image():
     old = results(before=measured("sha256:aa", matrix(400)), after=measured("sha256:cc", matrix(40)))
     now = {"before": measured("sha256:aa"), "after": measured("sha256:dd")}
-    kept = kept_pull_figures(now, old, Bench(PullSettings(sizes=False, pulls=False)))  # type: ignore[arg-type]
+    kept = kept_pull_figures(now, old, PullSettings(sizes=False, pulls=False))
     assert kept["before"].compressions == old.variants["before"].compressions
     assert kept["after"].compressions == ()
 

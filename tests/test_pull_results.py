@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine.verify import kept_pull_figures, lacks_pull_figures, unjudged
+from checks.engine.verify import unjudged
 from checks.inspect.secrets import scrubbed
 from checks.learner import report
 from checks.model.claims import PullSpeedup, SizeRatio
@@ -17,6 +17,8 @@ from checks.model.measured import Compressed, Measured
 from checks.model.pulls import PullSettings, unmeasured
 from checks.model.results import Results, dumps, from_dict, read, to_dict, write_if_changed
 from checks.model.spec import Claim, Lab, Variant
+from checks.plan.keep import kept_pull_figures
+from checks.plan.stale import lacks_pull_figures
 
 
 def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
@@ -118,7 +120,7 @@ def test_the_table_marks_a_variant_without_figures_with_a_dash():
     assert table[2].split()[:5] == ["after", "6.0", "MB", "-", "-"]
 
 
-# verify: when to re-measure, which claims to leave unjudged
+# the plan: when to re-measure; verify: which claims to leave unjudged
 
 
 @dataclass
@@ -152,31 +154,31 @@ LAB = Lab(
 
 def test_results_without_compressed_sizes_are_measured_again_once_sizes_are_measured():
     old = results(before=measured(900), after=measured(6))
-    assert lacks_pull_figures(old, Bench(PullSettings(pulls=False)))  # type: ignore[arg-type]
+    assert lacks_pull_figures(old, PullSettings(pulls=False))
 
 
 def test_results_with_sizes_but_no_pull_times_are_measured_again_once_pulls_are_timed():
     old = results(before=measured(900, 300), after=measured(6, 2))
-    assert lacks_pull_figures(old, Bench(PullSettings()))  # type: ignore[arg-type]
-    assert not lacks_pull_figures(old, Bench(PullSettings(pulls=False)))  # type: ignore[arg-type]
+    assert lacks_pull_figures(old, PullSettings())
+    assert not lacks_pull_figures(old, PullSettings(pulls=False))
 
 
 @pytest.mark.parametrize("setting", [PullSettings(), PullSettings(pulls=False), PullSettings(sizes=False, pulls=False)])
 def test_results_holding_every_figure_are_never_measured_again_for_them(setting):
-    assert not lacks_pull_figures(results(), Bench(setting))  # type: ignore[arg-type]
+    assert not lacks_pull_figures(results(), setting)
 
 
 def test_a_variant_between_before_and_after_needs_a_compressed_size_but_no_pull_time():
     middle = measured(500, 200)
-    assert not lacks_pull_figures(results(**results().variants, middle=middle), Bench(PullSettings()))  # type: ignore[arg-type]
-    assert lacks_pull_figures(results(**results().variants, middle=measured(500)), Bench(PullSettings()))  # type: ignore[arg-type]
+    assert not lacks_pull_figures(results(**results().variants, middle=middle), PullSettings())
+    assert lacks_pull_figures(results(**results().variants, middle=measured(500)), PullSettings())
 
 
 def test_a_variant_a_pull_claim_judges_needs_its_pull_times_whatever_its_name():
     old = results(**results().variants, slim=measured(500, 200))
     judged = [PullSpeedup(variant="slim", of="before", min=2)]
-    assert lacks_pull_figures(old, Bench(PullSettings()), judged)  # type: ignore[arg-type]
-    assert not lacks_pull_figures(old, Bench(PullSettings(pulls=False)), judged)  # type: ignore[arg-type]
+    assert lacks_pull_figures(old, PullSettings(), judged)
+    assert not lacks_pull_figures(old, PullSettings(pulls=False), judged)
 
 
 def test_without_a_bench_missing_figures_never_force_a_rebuild():
@@ -201,14 +203,14 @@ def test_a_run_without_pulls_keeps_the_recorded_compressed_new_bytes_of_an_uncha
 
 def test_a_run_that_measures_sizes_but_no_pulls_keeps_only_the_recorded_pull_times():
     rebuilt = {"before": measured(1_059_801_865, 388_000_000), "after": measured(57_272_288, 22_000_000)}
-    kept = kept_pull_figures(rebuilt, results(), Bench(PullSettings(pulls=False)))  # type: ignore[arg-type]
+    kept = kept_pull_figures(rebuilt, results(), PullSettings(pulls=False))
     assert kept["before"].compressed_size_bytes == 388_000_000
     assert kept["before"].pull_runs == (23.77, 17.553, 15.925)
 
 
 def test_a_run_that_measures_everything_keeps_nothing_recorded():
     rebuilt = {"before": measured(1_059_801_865, 1, (9.0,))}
-    assert kept_pull_figures(rebuilt, results(), Bench(PullSettings()))["before"].pull_runs == (9.0,)  # type: ignore[arg-type]
+    assert kept_pull_figures(rebuilt, results(), PullSettings())["before"].pull_runs == (9.0,)
 
 
 def test_a_run_without_pull_times_leaves_pull_claims_unjudged_and_says_why():
@@ -240,13 +242,13 @@ OVER_A_LINK = [PullSpeedup(variant="after", of="before", min=2, link_mbit=100)]
 
 def test_results_without_the_pulls_over_a_link_a_claim_asks_for_are_measured_again():
     old = results()
-    assert lacks_pull_figures(old, Bench(PullSettings()), OVER_A_LINK)  # type: ignore[arg-type]
-    assert not lacks_pull_figures(old, Bench(PullSettings(pulls=False)), OVER_A_LINK)  # type: ignore[arg-type]
+    assert lacks_pull_figures(old, PullSettings(), OVER_A_LINK)
+    assert not lacks_pull_figures(old, PullSettings(pulls=False), OVER_A_LINK)
 
 
 def test_results_holding_the_pulls_over_every_link_asked_for_are_kept():
     linked = {name: replace(m, link_pull_runs={"100": (30.0,)}) for name, m in results().variants.items()}
-    assert not lacks_pull_figures(results(**linked), Bench(PullSettings()), OVER_A_LINK)  # type: ignore[arg-type]
+    assert not lacks_pull_figures(results(**linked), PullSettings(), OVER_A_LINK)
 
 
 def test_pulls_over_a_link_are_recorded_by_rate_with_their_median():

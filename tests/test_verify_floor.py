@@ -13,6 +13,7 @@ from checks.model.claims import MaxFloorRatio, SizeRatio
 from checks.model.measured import Layer, Measured, SmokeRun
 from checks.model.results import ClaimResult, Results
 from checks.model.spec import Claim, Lab, Smoke, Variant
+from checks.plan import stale
 
 LAB = Lab(
     name="lab-9-demo",
@@ -113,9 +114,9 @@ def test_a_floor_a_claim_reads_is_traced_on_the_build_being_judged(traces):
 
 
 def test_recorded_results_lack_a_floor_only_where_a_smoke_test_passed():
-    assert verify.lacks_floor(LAB, recorded(before=ran(), after=ran(runtime_files=1, runtime_bytes=1)))
+    assert stale.lacks_floor(LAB, recorded(before=ran(), after=ran(runtime_files=1, runtime_bytes=1)))
     full = recorded(before=ran(runtime_files=1, runtime_bytes=1), after=ran(runtime_files=1, runtime_bytes=1))
-    assert not verify.lacks_floor(LAB, dataclasses.replace(full, variants={**full.variants, "broken": ran(False)}))
+    assert not stale.lacks_floor(LAB, dataclasses.replace(full, variants={**full.variants, "broken": ran(False)}))
 
 
 def test_floors_added_to_recorded_results_judge_the_floor_claims_again_and_keep_the_rest(traces):

@@ -12,6 +12,7 @@ from checks.model.claims import Reproducible, SizeRatio
 from checks.model.measured import Layer, Measured, Rebuild
 from checks.model.results import Results
 from checks.model.spec import Claim, Lab, Variant
+from checks.plan import stale
 
 LAB = Lab(
     name="lab-9-demo",
@@ -101,5 +102,5 @@ def test_the_variants_a_claim_kind_reads_are_named_once_per_lab():
 
 
 def test_results_that_lack_a_rebuild_of_a_rebuilt_variant_are_stale_and_others_are_not():
-    assert verify.lacks_rebuild(LAB, recorded(after=image(rebuilt=OLD), pinned=image()))
-    assert not verify.lacks_rebuild(LAB, recorded(before=image(), after=image(rebuilt=OLD), pinned=image(rebuilt=OLD)))
+    assert stale.lacks_rebuild(LAB, recorded(after=image(rebuilt=OLD), pinned=image()))
+    assert not stale.lacks_rebuild(LAB, recorded(before=image(), after=image(rebuilt=OLD), pinned=image(rebuilt=OLD)))

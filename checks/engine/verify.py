@@ -31,24 +31,12 @@ from checks.inspect.secrets import scrubbed
 from checks.model import checkout
 from checks.model.checkout import HERE
 from checks.model.claims import Kind
-from checks.model.compression import matrix_plan
 from checks.model.dockerfile import external_images_of, final_base_of, stages_of
 from checks.model.errors import UsageError
-from checks.model.measured import Layer, Measured, Release, SharedPull
+from checks.model.measured import Compressed, Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
 from checks.model.progress import stage_steps
-from checks.model.pulls import (
-    CHARTED,
-    PullSettings,
-    cold_pulled,
-    link_plan,
-    matrix_complete,
-    recorded_matrix,
-    recorded_pulls,
-    run_plan,
-    shared_plan,
-    unmeasured,
-)
+from checks.model.pulls import PullFigures, PullSettings, link_plan, run_plan, shared_plan, unmeasured
 from checks.model.results import (
     RESULTS_NAME,
     AnalysisSummary,
@@ -62,6 +50,7 @@ from checks.model.results import (
 from checks.model.settings import Settings
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, SPEC_NAME, Lab, Variant, load
 from checks.model.units import megabytes
+from checks.plan import keep, stale
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,27 +88,10 @@ def image_labels(lab: Lab, variant: Variant) -> dict[str, str]:
     }
 
 
-def _unchanged(
-    lab: Lab, previous: Results | None, digest: str, bases: dict[str, str], only: Collection[str] | None = None
-) -> bool:
-    """Same inputs, same bases, and every recorded image still under its tag; with ``only`` (some of the
-    variants, and ``bases`` the ones they name), the same for those variants."""
-    if previous is None or previous.inputs_sha256 != digest:
-        return False
-    recorded = {b.name: b.image_id for b in previous.bases}
-    if (recorded if only is None else {name: recorded.get(name) for name in bases}) != bases:
-        return False
-    if set(previous.variants) != {v.name for v in lab.variants}:
-        return False
-    if set(previous.analysis) != set(previous.variants):  # recorded before images were analyzed
-        return False
-    for variant in lab.variants:
-        if only is not None and variant.name not in only:
-            continue
-        current = docker.inspect_image(image_tag(lab, variant))
-        if current is None or current["Id"] != previous.variants[variant.name].image_id:
-            return False
-    return True
+def _still_tagged(lab: Lab, name: str, image_id: str) -> bool:
+    """True when variant ``name``'s tag still names image ``image_id``."""
+    current = docker.inspect_image(image_tag(lab, lab.variant(name)))
+    return current is not None and current["Id"] == image_id
 
 
 def floor_of(
@@ -140,15 +112,12 @@ def floor_of(
     """
     if variant.smoke is None or m.smoke is None or not m.smoke.passed:
         return m
-    before = previous.variants.get(variant.name) if previous else None
-    judged = lab.read_by(lambda kind: kind.needs_floor)
-    if (
-        before is not None
-        and (before.image_id == m.image_id or (rebuilt and variant.name not in judged and before.built_like(m)))
-        and before.smoke is not None
-        and before.smoke.stdout == m.smoke.stdout
-        and before.runtime_bytes is not None
-    ):
+    before = keep.recorded_floor(
+        previous.variants.get(variant.name) if previous else None,
+        m,
+        rebuilt=keep.recipe_may_stand(lab, variant.name, rebuilt=rebuilt, reads=keep.reads_floor),
+    )
+    if before is not None:
         return dataclasses.replace(m, runtime_files=before.runtime_files, runtime_bytes=before.runtime_bytes)
     floor.ensure_strace(echo)
     echo(f"{lab.name}: tracing the smoke test of {variant.name} for its runtime floor")
@@ -162,12 +131,6 @@ def floor_of(
         echo(f"{lab.name}: no runtime floor for {variant.name}: {run.why}")
         return m
     return dataclasses.replace(m, runtime_files=run.floor.count, runtime_bytes=run.floor.bytes)
-
-
-#: Why floor claims go unjudged in a run with SLIMLAB_FLOOR=0.
-FLOOR_OFF = "SLIMLAB_FLOOR=0 traces no smoke test for the runtime floor"
-#: Why reproducibility claims go unjudged in a run with SLIMLAB_REBUILD=0.
-REBUILD_OFF = "SLIMLAB_REBUILD=0 builds nothing once more"
 
 
 def rebuild_of(
@@ -184,33 +147,12 @@ def rebuild_of(
     With ``rebuilt`` (the lab's inputs are the recorded ones, and no ``reproducible`` claim reads the
     variant), the rebuild recorded for the same recipe built before is kept too
     (:meth:`~checks.model.measured.Measured.built_like`): what two builds of it write differently."""
-    before = previous.variants.get(variant.name) if previous else None
-    if (
-        before is not None
-        and before.rebuild is not None
-        and (before.image_id == m.image_id or (rebuilt and before.built_like(m)))
-    ):
+    before = keep.recorded_rebuild(previous.variants.get(variant.name) if previous else None, m, rebuilt=rebuilt)
+    if before is not None:
         if before.image_id != m.image_id:
             echo(f"{what}: keeping the rebuild recorded for the same steps and layer sizes (--force builds it again)")
         return dataclasses.replace(m, rebuild=before.rebuild)
     return dataclasses.replace(m, rebuild=rebuild.rebuild(request, m.image_id, what=what, echo=echo))
-
-
-def lacks_rebuild(lab: Lab, previous: Results) -> bool:
-    """True when a variant the lab rebuilds for reproducibility has no rebuild recorded yet."""
-    return any((m := previous.variants.get(name)) is not None and m.rebuild is None for name in lab.rebuilt())
-
-
-def lacks_floor(lab: Lab, previous: Results) -> bool:
-    """True when a variant whose smoke test passed has no runtime floor recorded yet."""
-    return any(
-        v.smoke is not None
-        and (m := previous.variants.get(v.name)) is not None
-        and m.smoke is not None
-        and m.smoke.passed
-        and m.runtime_bytes is None
-        for v in lab.variants
-    )
 
 
 def with_floors(lab: Lab, previous: Results, echo: Callable[[str], None]) -> Results:
@@ -416,7 +358,6 @@ def _measure_all(
         measured = with_releases(lab, folder, source, measured, requests, echo)
         echo(f"{lab.name}: preparing release 1 of the app again ({lab.prepare})")
         prepare(folder, lab, source)
-    claimed = lab.read_by(lambda kind: kind.needs_rebuild)
     for variant in lab.variants:
         if resolver.settings.rebuild and variant.name in lab.rebuilt():
             what = f"{lab.name}: {variant.name}"
@@ -427,7 +368,7 @@ def _measure_all(
                 previous,
                 what=what,
                 echo=echo,
-                rebuilt=rebuilt and variant.name not in claimed,
+                rebuilt=keep.recipe_may_stand(lab, variant.name, rebuilt=rebuilt, reads=keep.reads_rebuild),
             )
     return measured
 
@@ -523,28 +464,35 @@ def with_pull_figures(
     """``measured`` with each variant's compressed size and cold pull times, as far as ``pulls`` measures them,
     and the compression matrix of the variants it covers.
 
-    What ``previous`` records is kept when it is complete, for the same image or, with ``rebuilt``, for the
-    same recipe built before: a variant no registry, pull, compression or update claim reads keeps all of
-    it and is not pushed (:func:`checks.model.pulls.recorded_pulls`); one that only no compression claim
-    reads keeps its matrix (:func:`checks.model.pulls.recorded_matrix`).  The rest is measured now."""
+    What ``previous`` records is kept where it stands (:mod:`checks.plan.keep`), for the same image or, with
+    ``rebuilt``, for the same recipe built before: a variant no registry, pull, compression or update claim
+    reads keeps all of it and is not pushed (:func:`checks.plan.keep.kept_pushes`); one that only no
+    compression claim reads keeps its matrix (:func:`checks.plan.keep.kept_matrices`).  The rest is measured now."""
     if not pulls.setting.sizes:
         return dict(measured)
-    kinds = [claim.check for claim in lab.claims]
-    plan = run_plan(list(measured), kinds, pulls.setting.runs)
-    timed = pulls.setting.pulls
-    charted = matrix_plan(list(measured), kinds, CHARTED)
-    kept = _kept_pulls(lab, measured, pulls, previous, rebuilt=rebuilt)
-    claimed = lab.read_by(lambda kind: kind.needs_compressions)
-    recorded = {
-        name: recorded_matrix(
-            previous.variants.get(name) if previous else None,
-            measured[name],
-            timed=timed,
-            rebuilt=rebuilt and name not in claimed,
-        )
-        for name in charted
-        if name not in kept
+    kept = keep.kept_pushes(lab, measured, pulls.setting, previous, rebuilt=rebuilt)
+    recorded = keep.kept_matrices(lab, measured, pulls.setting, previous, rebuilt=rebuilt, kept=kept)
+    _say_kept(lab, measured, previous, kept, recorded, echo)
+    pushed = {name: m for name, m in measured.items() if name not in kept}
+    matrix = [name for name, found in recorded.items() if found is None]
+    figures = _pushed_and_pulled(lab, pushed, pulls, matrix) if pushed else {}
+    return {
+        name: keep.recorded_figures(m, kept[name])
+        if name in kept
+        else _with_figures(m, figures[name], recorded.get(name))
+        for name, m in measured.items()
     }
+
+
+def _say_kept(
+    lab: Lab,
+    measured: Mapping[str, Measured],
+    previous: Results | None,
+    kept: Mapping[str, Measured],
+    recorded: Mapping[str, tuple[Compressed, ...] | None],
+    echo: Callable[[str], None],
+) -> None:
+    """Say which figures :func:`with_pull_figures` keeps for an image built again."""
     for name, earlier in kept.items():
         if earlier.image_id != measured[name].image_id:
             echo(
@@ -557,70 +505,42 @@ def with_pull_figures(
                 f"{lab.name}: keeping the compression matrix recorded for {name}: built again by the same steps "
                 "into layers of the same sizes, and no claim reads it (--force measures it again)"
             )
-    pushed = {name: m for name, m in measured.items() if name not in kept}
-    figures = (
-        pulls.measure(
-            lab.name,
-            {name: m.image_id for name, m in pushed.items()},
-            link_plan(kinds),
-            {name: plan[name] for name in pushed},
-            releases={name: [r.image_id for r in m.releases] for name, m in pushed.items() if m.releases},
-            shared=shared_plan(kinds),
-            matrix=[name for name, found in recorded.items() if found is None],
-        )
-        if pushed
-        else {}
-    )
-    return {
-        name: recorded_figures(m, kept[name])
-        if name in kept
-        else dataclasses.replace(
-            m,
-            compressed_size_bytes=figures[name].compressed_size_bytes,
-            pull_runs=figures[name].pull_runs,
-            link_pull_runs=figures[name].link_pull_runs,
-            new_compressed_bytes=new_blob_bytes(layer_ids(m.layers), figures[name].layer_blobs, m.base_layers),
-            releases=tuple(
-                dataclasses.replace(release, pulled_bytes=pulled, pull_seconds=seconds)
-                for release, (pulled, seconds) in zip(m.releases, figures[name].releases, strict=True)
-            ),
-            shared_pulls=tuple(
-                SharedPull(held=held, pulled_bytes=pulled, pull_seconds=seconds)
-                for held, pulled, seconds in figures[name].shared
-            ),
-            compressions=recorded.get(name) or figures[name].compressions,
-        )
-        for name, m in measured.items()
-    }
 
 
-def _kept_pulls(
-    lab: Lab, measured: Mapping[str, Measured], pulls: PullBench, previous: Results | None, *, rebuilt: bool
-) -> dict[str, Measured]:
-    """The variants of ``measured`` that keep what ``previous`` records of their pushes and pulls (see
-    :func:`with_pull_figures`), each with its recorded measurement; every other one is pushed. Each
-    variant's answer depends on it alone, so a lab's variants may be asked about in parts."""
+def _pushed_and_pulled(
+    lab: Lab, pushed: Mapping[str, Measured], pulls: PullBench, matrix: Sequence[str]
+) -> dict[str, PullFigures]:
+    """What pushing and pulling the variants of ``pushed`` measures, as the lab's claims ask; ``matrix``: the
+    variants compressed every way."""
     kinds = [claim.check for claim in lab.claims]
-    plan = run_plan(list(measured), kinds, pulls.setting.runs)
-    charted = matrix_plan(list(measured), kinds, CHARTED)
-    read = lab.read_by(lambda k: k.needs_registry or k.needs_pulls or k.needs_compressions or k.needs_releases)
-    return {
-        name: earlier
-        for name, m in measured.items()
-        if name not in read
-        and previous is not None
-        and (
-            earlier := recorded_pulls(
-                previous.variants.get(name),
-                m,
-                pulls=plan[name],
-                charted=name in charted,
-                timed=pulls.setting.pulls,
-                rebuilt=rebuilt,
-            )
-        )
-        is not None
-    }
+    return pulls.measure(
+        lab.name,
+        {name: m.image_id for name, m in pushed.items()},
+        link_plan(kinds),
+        run_plan(list(pushed), kinds, pulls.setting.runs),
+        releases={name: [r.image_id for r in m.releases] for name, m in pushed.items() if m.releases},
+        shared=shared_plan(kinds),
+        matrix=matrix,
+    )
+
+
+def _with_figures(m: Measured, found: PullFigures, matrix: tuple[Compressed, ...] | None) -> Measured:
+    """``m`` with what pushing and pulling it measured, and ``matrix`` (its recorded matrix) if kept."""
+    return dataclasses.replace(
+        m,
+        compressed_size_bytes=found.compressed_size_bytes,
+        pull_runs=found.pull_runs,
+        link_pull_runs=found.link_pull_runs,
+        new_compressed_bytes=new_blob_bytes(layer_ids(m.layers), found.layer_blobs, m.base_layers),
+        releases=tuple(
+            dataclasses.replace(release, pulled_bytes=pulled, pull_seconds=seconds)
+            for release, (pulled, seconds) in zip(m.releases, found.releases, strict=True)
+        ),
+        shared_pulls=tuple(
+            SharedPull(held=held, pulled_bytes=pulled, pull_seconds=seconds) for held, pulled, seconds in found.shared
+        ),
+        compressions=matrix or found.compressions,
+    )
 
 
 def push_early(
@@ -636,78 +556,10 @@ def push_early(
     in the lab's turn: a push times nothing, and the turn then only pulls (and pushes the later releases)."""
     if not pulls.setting.sizes:
         return
-    kept = _kept_pulls(lab, measured, pulls, previous, rebuilt=rebuilt)
+    kept = keep.kept_pushes(lab, measured, pulls.setting, previous, rebuilt=rebuilt)
     if pushed := {name: m.image_id for name, m in measured.items() if name not in kept}:
         echo(f"{lab.name}: pushing {', '.join(pushed)} to the loopback registry")
         pulls.push(lab.name, pushed)
-
-
-def kept_pull_figures(
-    measured: Mapping[str, Measured], previous: Results | None, pulls: PullBench | None
-) -> dict[str, Measured]:
-    """``measured``, with the recorded compressed size and pull times of every variant whose image did not
-    change, where this run measures none (``SLIMLAB_PULL_MEASURE=0``, or no registry): the same image
-    pulls the same bytes, so re-measuring one lab without pulls keeps the figures the pull chart shows."""
-    sizes, times = (pulls.setting.sizes, pulls.setting.pulls) if pulls is not None else (False, False)
-    if previous is None or (sizes and times):
-        return dict(measured)
-    kept = {}
-    for name, m in measured.items():
-        old = previous.variants.get(name)
-        if old is None or old.image_id != m.image_id:
-            kept[name] = m
-            continue
-        kept[name] = recorded_figures(m, old, sizes=not sizes, times=not times)
-    return kept
-
-
-def recorded_figures(m: Measured, old: Measured, *, sizes: bool = True, times: bool = True) -> Measured:
-    """``m`` with ``old``'s figures from the registry: its compressed sizes and compression matrix (``sizes``)
-    and its cold pulls (``times``)."""
-    return dataclasses.replace(
-        m,
-        compressed_size_bytes=old.compressed_size_bytes if sizes else m.compressed_size_bytes,
-        new_compressed_bytes=old.new_compressed_bytes if sizes else m.new_compressed_bytes,
-        compressions=old.compressions if sizes else m.compressions,
-        pull_runs=old.pull_runs if times else m.pull_runs,
-        link_pull_runs=old.link_pull_runs if times else m.link_pull_runs,
-    )
-
-
-def lacks_pull_figures(previous: Results, pulls: PullBench | None, kinds: Sequence[Kind] = ()) -> bool:
-    """True when ``pulls`` measures figures that the recorded results do not hold yet, given the kinds of
-    the lab's claims (which variants get cold pulls, see :func:`checks.model.pulls.run_plan`; which are
-    pulled over a throttled link, :func:`~checks.model.pulls.link_plan`; which (held, pulled) pairs,
-    :func:`~checks.model.pulls.shared_plan`; which are compressed every way of the matrix,
-    :func:`~checks.model.compression.matrix_plan`)."""
-    if pulls is None:
-        return False
-    wants = pulls.setting
-    links, shared = link_plan(kinds), shared_plan(kinds)
-    if wants.sizes and any(
-        not matrix_complete(previous.variants[name].compressions, timed=wants.pulls)
-        for name in matrix_plan(list(previous.variants), kinds, CHARTED)
-    ):
-        return True
-    plan = run_plan(list(previous.variants), kinds, wants.runs)
-    cold = cold_pulled(plan, (v for v, m in previous.variants.items() if m.releases), shared)
-    if any(
-        (wants.sizes and m.compressed_size_bytes is None)
-        or (wants.pulls and name in cold and not m.pull_runs)
-        or any((wants.sizes and r.pulled_bytes is None) or (wants.pulls and r.pull_seconds is None) for r in m.releases)
-        for name, m in previous.variants.items()
-    ):
-        return True
-    for held, pulled in shared:
-        found = previous.variants[pulled].shared_pull(held) if pulled in previous.variants else None
-        if wants.sizes and (found is None or (wants.pulls and found.pull_seconds is None)):
-            return True
-    return wants.pulls and any(
-        not previous.variants[v].runs_over(rate)
-        for rate, names in links.items()
-        for v in names
-        if v in previous.variants
-    )
 
 
 def unjudged(lab: Lab, pulls: PullBench | None) -> tuple[tuple[str, ...], str]:
@@ -728,15 +580,14 @@ def up_to_date(
     pulls: PullBench | None,
     only: Collection[str] | None = None,
 ) -> bool:
-    """True when the recorded results stand: same inputs and bases, every image still under its tag, and
-    nothing missing that this run measures (pull figures, rebuilds; a missing floor is traced on its own).
-    With ``only`` (some of the variants, and ``uses`` the bases they name), the same for those variants."""
-    return (
-        previous is not None
-        and not lacks_pull_figures(previous, pulls, [c.check for c in lab.claims])
-        and not (settings.rebuild and lacks_rebuild(lab, previous))
-        and _unchanged(lab, previous, digest, {u.name: u.image_id for u in uses}, only)
-    )
+    """True when the recorded results stand (:func:`checks.plan.stale.recorded_stand`) and every recorded
+    image is still under its tag. With ``only`` (some of the variants, and ``uses`` the bases they name),
+    the same for those variants."""
+    bases = {u.name: u.image_id for u in uses}
+    wants = pulls.setting if pulls is not None else None
+    if previous is None or not stale.recorded_stand(lab, previous, digest, bases, settings, wants, only):
+        return False
+    return all(_still_tagged(lab, name, image_id) for name, image_id in stale.tagged(lab, previous, only).items())
 
 
 def _inputs(
@@ -803,7 +654,7 @@ def measure_early(
     if not force and up_to_date(lab, previous, digest, uses, resolver.settings, pulls, only):
         return None
     reuse = None if force else previous
-    rebuilt = reuse is not None and reuse.inputs_sha256 == digest
+    rebuilt = keep.same_inputs(reuse, digest)
 
     def said(line: str) -> None:
         echo(f"    {lab.name}: {line.lstrip()}" if line.startswith(" ") else line)
@@ -903,6 +754,23 @@ def measure_early_all(
     return found
 
 
+def _standing(lab: Lab, previous: Results, path: Path, settings: Settings, echo: Callable[[str], None]) -> Outcome:
+    """The outcome of a lab whose recorded results stand: as recorded, or with the floors they lack traced."""
+    if not (settings.floor and stale.lacks_floor(lab, previous)):
+        return Outcome(lab=lab, results=previous, skipped=True, written=False)
+    # Same images: only their floors are new, so nothing is rebuilt or pulled again.
+    traced = with_floors(lab, previous, echo)
+    return Outcome(lab=lab, results=traced, skipped=False, written=write_if_changed(path, traced, scrub=scrubbed))
+
+
+def _analysis(
+    lab: Lab, measured: Mapping[str, Measured], analyzed: Mapping[str, AnalysisSummary], echo: Callable[[str], None]
+) -> dict[str, AnalysisSummary]:
+    """Each variant's analysis: the one ``analyzed`` holds for its image (measured early), else made now."""
+    echo(f"{lab.name}: analyzing the images")
+    return {name: analyzed.get(m.image_id) or summary(analyze(m.image_id)) for name, m in measured.items()}
+
+
 def verify(
     folder: Path,
     *,
@@ -928,17 +796,13 @@ def verify(
         early = None  # measured for other inputs: not what this turn would measure
     if early is None and not force and up_to_date(lab, previous, digest, uses, resolver.settings, pulls):
         assert previous is not None
-        if not (resolver.settings.floor and lacks_floor(lab, previous)):
-            return Outcome(lab=lab, results=previous, skipped=True, written=False)
-        # Same images: only their floors are new, so nothing is rebuilt or pulled again.
-        traced = with_floors(lab, previous, echo)
-        return Outcome(lab=lab, results=traced, skipped=False, written=write_if_changed(path, traced, scrub=scrubbed))
+        return _standing(lab, previous, path, resolver.settings, echo)
 
     engine = docker.engine_versions()
     reuse = None if force else previous  # --force traces the floors again too
     # The same inputs built again (a new machine, an emptied cache): the figures no claim reads are kept
     # for the same recipe, not only for the same image id.
-    rebuilt = reuse is not None and reuse.inputs_sha256 == digest
+    rebuilt = keep.same_inputs(reuse, digest)
     measured = measure(
         lab,
         folder,
@@ -952,16 +816,10 @@ def verify(
     )
     if pulls is not None:
         measured = with_pull_figures(lab, measured, pulls, reuse, rebuilt=rebuilt, echo=echo)
-    measured = kept_pull_figures(measured, previous, pulls)
-    left_out, why = unjudged(lab, pulls)
-    if not resolver.settings.floor and (unfloored := tuple(c.id for c in lab.claims if c.check.needs_floor)):
-        left_out, why = (*left_out, *unfloored), "; ".join(filter(None, (why if left_out else "", FLOOR_OFF)))
-    if not resolver.settings.rebuild and (unbuilt := tuple(c.id for c in lab.claims if c.check.needs_rebuild)):
-        left_out, why = (*left_out, *unbuilt), "; ".join(filter(None, (why if left_out else "", REBUILD_OFF)))
+    measured = keep.kept_pull_figures(measured, previous, pulls.setting if pulls is not None else None)
+    left_out, why = stale.left_out(lab, resolver.settings, unjudged(lab, pulls))
     claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
-    echo(f"{lab.name}: analyzing the images")
-    analyzed = early.analysis if early else {}
-    analysis = {name: analyzed.get(m.image_id) or summary(analyze(m.image_id)) for name, m in measured.items()}
+    analysis = _analysis(lab, measured, early.analysis if early else {}, echo)
     results = Results(
         lab=lab.name,
         title=lab.title,

@@ -19,7 +19,7 @@ from typing import Any
 
 from checks.model.claims import Kind
 from checks.model.compression import MATRIX
-from checks.model.measured import Compressed, Measured
+from checks.model.measured import Compressed
 from checks.model.results import Results
 from checks.model.settings import Settings
 
@@ -229,49 +229,6 @@ def matrix_complete(compressions: Sequence[Compressed], *, timed: bool) -> bool:
     ``timed``."""
     rows = {c.compression: c for c in compressions}
     return all(c.key in rows and (not timed or rows[c.key].pull_seconds is not None) for c in MATRIX)
-
-
-def recorded_matrix(
-    old: Measured | None, new: Measured, *, timed: bool, rebuilt: bool = False
-) -> tuple[Compressed, ...] | None:
-    """The compression matrix recorded for image ``new``, when it is complete for what this run measures;
-    None when it must be measured.
-
-    The same image (the same id) compresses to the same bytes, so only a changed image (or ``--force``)
-    measures it again.  With ``rebuilt`` (the lab's inputs are the recorded ones, and no compression claim
-    reads this variant), the matrix of the same recipe built before is kept too (:meth:`Measured.built_like`):
-    on a new machine every image is built again and most ids move with file times, and compressing and
-    pulling every before and after three ways again took a cold run about 700 s of its time (README).  Its
-    figures are those of the build they were measured on; the variants a claim judges are measured on
-    the build being judged."""
-    if old is None or not matrix_complete(old.compressions, timed=timed):
-        return None
-    if old.image_id == new.image_id or (rebuilt and old.built_like(new)):
-        return old.compressions
-    return None
-
-
-def recorded_pulls(
-    old: Measured | None, new: Measured, *, pulls: int, charted: bool, timed: bool, rebuilt: bool = False
-) -> Measured | None:
-    """``old``, when its compressed size, cold pulls and compression matrix stand for image ``new`` and are
-    complete for what this run measures (``pulls`` cold pulls when ``timed``; the matrix when ``charted``);
-    None when ``new`` must be pushed and pulled.  For a variant no registry, pull, compression or update
-    claim reads: the caller decides that.
-
-    The same image pushes the same bytes; with ``rebuilt``, the same recipe built again
-    (:meth:`Measured.built_like`) is kept too, as for :func:`recorded_matrix`: on a new machine, pushing and
-    pulling every image of labs whose claims read no pull took most of a cold run's registry time (README).
-    Its figures are those of the build that measured them."""
-    if old is None or old.compressed_size_bytes is None:
-        return None
-    if timed and len(old.pull_runs) < pulls:
-        return None
-    if charted and not matrix_complete(old.compressions, timed=timed):
-        return None
-    if old.image_id == new.image_id or (rebuilt and old.built_like(new)):
-        return old
-    return None
 
 
 # ---------------------------------------------------------------------------
