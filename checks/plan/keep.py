@@ -8,10 +8,12 @@ within :data:`~checks.model.measured.LAYER_SLACK`). On a new machine every image
 ids move with file times, so the figures no claim reads are kept for the same recipe; the figures a claim
 reads are measured on the build being judged.
 
-Each facet below states what "complete" means for it and which claims read it. The pushes differ in one
-way, kept as it was: a variant a registry, pull, compression or update claim reads is pushed again even
-when its image is the same (:func:`kept_pushes`), while its matrix is kept for the same image
-(:func:`recorded_matrix`).
+Each facet below states what "complete" means for it and which claims read it. Where facets differ, they
+differ as verify's steps did before, and stay so: a variant a claim of :func:`reads_pushes` reads is pushed
+again even when its image is the recorded one (:func:`kept_pushes`), while its matrix, floor and rebuild
+are kept for the same image; a floor also needs the smoke test to print the same; and a run that measures
+no pulls keeps the recorded pull figures for the same image only, never for the same recipe
+(:func:`kept_pull_figures`).
 """
 
 from __future__ import annotations
