@@ -771,6 +771,16 @@ def _analysis(
     return {name: analyzed.get(m.image_id) or summary(analyze(m.image_id)) for name, m in measured.items()}
 
 
+def _recorded(lab: Lab, path: Path, results: Results, left_out: tuple[str, ...], why: str) -> Outcome:
+    """The outcome of a lab measured anew: ``results`` written to ``path`` when they changed, unless claims
+    were ``left_out`` (unjudged, for ``why``): then results.json is left as recorded."""
+    if left_out:
+        note = f"claims {', '.join(left_out)} not verified: {why}. results.json left as recorded."
+        return Outcome(lab=lab, results=results, skipped=False, written=False, note=note)
+    written = write_if_changed(path, results, scrub=scrubbed)
+    return Outcome(lab=lab, results=results if written else (read(path) or results), skipped=False, written=written)
+
+
 def verify(
     folder: Path,
     *,
@@ -831,8 +841,4 @@ def verify(
         claims=claims,
         analysis=analysis,
     )
-    if left_out:
-        note = f"claims {', '.join(left_out)} not verified: {why}. results.json left as recorded."
-        return Outcome(lab=lab, results=results, skipped=False, written=False, note=note)
-    written = write_if_changed(path, results, scrub=scrubbed)
-    return Outcome(lab=lab, results=results if written else (read(path) or results), skipped=False, written=written)
+    return _recorded(lab, path, results, left_out, why)
