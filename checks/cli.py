@@ -121,15 +121,19 @@ def find_lab(word: str, labs: Path = LABS) -> Path:
     raise UsageError(f"No lab '{word}' in {labs}. Known labs: {names}. Name a lab by number (4), folder name or path.")
 
 
-def _builder(args: argparse.Namespace) -> str | None:
-    return args.builder or os.environ.get("BUILDX_BUILDER") or None
+def _builder(args: argparse.Namespace, settings: Settings) -> str | None:
+    return args.builder or settings.builder
+
+
+def _language(args: argparse.Namespace, settings: Settings) -> str:
+    return i18n.parse_language(args.lang) if args.lang else settings.language
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     if not folders:
         raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
-    builder = _builder(args)
+    builder = _builder(args, settings)
     resolver = Resolver(echo=echo, builder=builder, settings=settings)
     failures: list[str] = []
     # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
@@ -187,7 +191,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from checks.learner.grade import grade, render
     from checks.model.exercise import EXERCISE, SOLUTION
 
-    language = i18n.parse_language(args.lang) if args.lang else i18n.from_environ(os.environ)
+    language = _language(args, settings)
     i18n.use(i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.UI_DOMAIN))
     folder = find_lab(args.lab)
     dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE
@@ -195,9 +199,9 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
         folder,
         dockerfile,
         repository=ROOT,
-        resolver=Resolver(echo=echo, builder=_builder(args), settings=settings),
+        resolver=Resolver(echo=echo, builder=_builder(args, settings), settings=settings),
         echo=echo,
-        builder=_builder(args),
+        builder=_builder(args, settings),
         catalog=i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.LABS_DOMAIN),
     )
     show(render(result, docs_url=links.edition_url(settings.docs_url, i18n.edition_path(language))))
@@ -221,7 +225,7 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
     """Workshop kit: prepare a machine, bundle its base images, load a bundle elsewhere."""
     from checks.learner import workshop
 
-    resolver = Resolver(echo=echo, builder=_builder(args), settings=settings)
+    resolver = Resolver(echo=echo, builder=_builder(args, settings), settings=settings)
     if args.action == "prepare":
         workshop.prepare(all_labs(), resolver, echo)
         echo("workshop: every base is available and every lab and reference answer has been built once.")
@@ -238,7 +242,7 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
     """Resolve every base the labs name, building stand-ins where needed."""
-    resolver = Resolver(echo=echo, builder=_builder(args), settings=settings)
+    resolver = Resolver(echo=echo, builder=_builder(args, settings), settings=settings)
     names = list(dict.fromkeys(name for folder in all_labs() for name in base_names(load(folder), folder)))
     resolver.prepare(names)
     for name in names:

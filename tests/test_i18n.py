@@ -54,7 +54,7 @@ def test_a_language_slimlab_does_not_speak_is_a_usage_error_naming_those_it_does
 
 
 @pytest.mark.parametrize(
-    ("environ", "code"),
+    ("locale", "code"),
     [
         ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
         ({"LANG": "zh_CN.UTF-8", "LC_ALL": "C"}, "en"),
@@ -64,8 +64,8 @@ def test_a_language_slimlab_does_not_speak_is_a_usage_error_naming_those_it_does
         ({}, "en"),
     ],
 )
-def test_the_learners_language_comes_from_the_locale_in_gettexts_order(environ, code):
-    assert i18n.from_environ(environ) == code
+def test_the_learners_language_comes_from_the_locale_in_gettexts_order(locale, code):
+    assert i18n.locale_language(locale) == code
 
 
 def test_each_edition_but_english_sits_in_a_folder_named_after_its_language():

@@ -1,4 +1,4 @@
-"""checks.model.settings: every SLIMLAB_* variable parsed once, loudly, and documented where users look."""
+"""checks.model.settings: every variable slimlab reads parsed once, loudly, and documented where users look."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks.model.errors import UsageError
-from checks.model.settings import SETTINGS, Settings, from_environ
+from checks.model.settings import BORROWED, SETTINGS, Settings, from_environ
 
 CONTRIBUTING = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
@@ -16,7 +16,7 @@ CONTRIBUTING = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read
 def test_an_empty_environment_gives_the_declared_defaults():
     parsed = from_environ({})
     assert parsed == Settings()
-    for setting in SETTINGS:
+    for setting in (*SETTINGS, *BORROWED):
         if setting.field:
             assert getattr(parsed, setting.field) == setting.parse(setting.default), setting.env
 
@@ -31,6 +31,18 @@ def test_an_empty_environment_gives_the_declared_defaults():
         ({"SLIMLAB_DEBIAN_MIRROR": "http://mirror.example/debian/"}, "debian_mirror", "http://mirror.example/debian"),
         ({"SLIMLAB_LAYERS": "save"}, "layers", "save"),
         ({"SLIMLAB_ENGINE_TIMEOUT": ""}, "engine_timeout", 60.0),
+        ({"SLIMLAB_REGISTRY_BIN": "/opt/registry"}, "registry_bin", "/opt/registry"),
+        ({"DOCKER_HOST": "tcp://build-box:2376"}, "docker_host", "tcp://build-box:2376"),
+        ({"DOCKER_HOST": " unix:///run/user/1000/docker.sock "}, "docker_host", "unix:///run/user/1000/docker.sock"),
+        ({"DOCKER_HOST": "ssh://me@build-box"}, "docker_host", "ssh://me@build-box"),
+        ({"DOCKER_HOST": "127.0.0.1:2375"}, "docker_host", "127.0.0.1:2375"),
+        ({"DOCKER_HOST": "https://build-box:2376"}, "docker_host", "https://build-box:2376"),
+        ({"DOCKER_HOST": ""}, "docker_host", None),
+        ({"BUILDX_BUILDER": " remote "}, "builder", "remote"),
+        ({"BUILDX_BUILDER": ""}, "builder", None),
+        ({"LANG": "zh_CN.UTF-8"}, "language", "zh_CN"),
+        ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "language", "zh_CN"),
+        ({"LC_ALL": "fr_FR.UTF-8"}, "language", "en"),
     ],
 )
 def test_a_value_is_parsed_into_its_field(environ, field, value):
@@ -48,6 +60,10 @@ def test_a_value_is_parsed_into_its_field(environ, field, value):
         ("SLIMLAB_LAYERS", "disk", "auto, storage or save"),
         ("SLIMLAB_DEBIAN_MIRROR", "deb.debian.org/debian", "a Debian mirror URL"),
         ("SLIMLAB_ENGINE_TIMEOUT", "-5", "a number of seconds above 0"),
+        ("SLIMLAB_PULL_MEASURE", "sometimes", "1 (compressed sizes and pull times), size"),
+        ("DOCKER_HOST", "localhost:2375", "an engine address: unix:///PATH, tcp://HOST:PORT"),
+        ("DOCKER_HOST", "fd://", "an engine address"),
+        ("DOCKER_HOST", "http://[::1", "an engine address"),
     ],
 )
 def test_a_bad_value_names_the_variable_what_it_got_and_what_it_accepts(name, text, accepts):
@@ -64,11 +80,30 @@ def test_a_near_miss_says_what_was_probably_meant():
         from_environ({"SLIMLAB_LAYERS": "storge"})
 
 
+def test_an_engine_address_with_a_mistyped_scheme_says_which_was_meant():
+    with pytest.raises(
+        UsageError, match=r"DOCKER_HOST='unx:///var/run/docker.sock' is not valid \(did you mean 'unix://'"
+    ):
+        from_environ({"DOCKER_HOST": "unx:///var/run/docker.sock"})
+
+
 def test_an_unknown_slimlab_variable_is_a_typo_with_a_guess():
     with pytest.raises(
         UsageError, match=r"SLIMLAB_PULL_TIMEOUTS is not a slimlab setting\. Did you mean SLIMLAB_PULL_TIMEOUT\?"
     ):
         from_environ({"SLIMLAB_PULL_TIMEOUTS": "30"})
+
+
+#: The order README.md and docs/reference.rst promise after SLIMLAB_CA_BUNDLE, written out, not read from the code.
+CA_ORDER = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+
+
+def test_the_ca_bundles_other_programs_name_are_kept_in_the_documented_order_those_set_only():
+    environ = {"REQUESTS_CA_BUNDLE": "/r.pem", "SSL_CERT_FILE": "", "PIP_CERT": "/p.pem", "HOME": "/root"}
+    assert from_environ(environ).ca_fallbacks == ("/p.pem", "/r.pem")
+    assert from_environ({name: f"/{name}.pem" for name in reversed(CA_ORDER)}).ca_fallbacks == tuple(
+        f"/{name}.pem" for name in CA_ORDER
+    )
 
 
 def test_other_variables_are_kept_for_the_processes_a_run_starts():

@@ -72,13 +72,17 @@ def parse_language(text: str) -> str:
     )
 
 
-def from_environ(environ: Mapping[str, str]) -> str:
-    """The learner's language from the locale, in gettext's order: LANGUAGE, LC_ALL, LC_MESSAGES, LANG.
+#: The locale's variables, in the order gettext reads them for a message's language.
+LOCALE = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def locale_language(variables: Mapping[str, str]) -> str:
+    """The learner's language from the locale's :data:`LOCALE` variables, in gettext's order.
 
     A locale slimlab has no edition for reads as English; only an explicit ``--lang`` is an error.
     """
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "").split(":")[0].strip()
+    for name in LOCALE:
+        value = variables.get(name, "").split(":")[0].strip()
         if value:
             try:
                 return parse_language(value)

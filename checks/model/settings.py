@@ -1,4 +1,4 @@
-"""Every ``SLIMLAB_*`` setting, declared once and parsed once, in :func:`checks.cli.main`.
+"""Every environment variable slimlab reads, declared once and parsed once, in :func:`checks.cli.main`.
 
 Each :class:`Setting` names its variable, its default, what it accepts and
 what it does; :func:`from_environ` reads them all from a mapping (the
@@ -6,15 +6,25 @@ environment), so a bad value fails before any work starts: exit 2, naming
 the variable and what it accepts.  An unknown ``SLIMLAB_`` variable (a typo)
 fails the same way, with the closest known name.  CONTRIBUTING.md's settings
 table lists the same declarations.
+
+Some variables belong to other programs and slimlab reads them too, in the
+same parse: ``DOCKER_HOST`` and ``BUILDX_BUILDER`` (:data:`BORROWED`), the
+CA bundles pip and requests read (:data:`CA_FALLBACKS`) and the locale
+(:data:`checks.model.i18n.LOCALE`).  No other code reads the environment: it
+is handed the parsed :class:`Settings`, and passes the environment on, unread,
+only to the processes it starts.
 """
 
 from __future__ import annotations
 
 import difflib
+import string
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from checks.model import i18n
 from checks.model.errors import UsageError
 from checks.model.links import DEFAULT_DOCS_URL
 
@@ -83,6 +93,22 @@ def _url(text: str) -> str | None:
     text = text.strip().rstrip("/")
     if text and not text.startswith(("http://", "https://")):
         raise ValueError("")
+    return text or None
+
+
+#: The schemes of an engine address the Docker SDK connects to (``docker.utils.parse_host``); an address with
+#: none, such as ``127.0.0.1:2375``, is tcp.
+ENGINE_SCHEMES = ("unix", "tcp", "ssh", "npipe", "http", "https", "http+unix")
+
+
+def _engine_address(text: str) -> str | None:
+    """``DOCKER_HOST``: an address whose scheme the Docker SDK rejects is an error now, not at the first call."""
+    text = text.strip()
+    scheme = urllib.parse.urlparse(text).scheme
+    # the SDK's own test: a "scheme" with other characters than letters and + is a host with no scheme
+    if scheme and set(scheme) <= set(string.ascii_lowercase + "+") and scheme not in ENGINE_SCHEMES:
+        close = difflib.get_close_matches(scheme, ENGINE_SCHEMES, n=1)
+        raise ValueError(f"did you mean '{close[0]}://'?" if close else "")
     return text or None
 
 
@@ -214,6 +240,31 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+#: Variables other programs own that slimlab reads as they do, parsed and checked like its own settings.
+BORROWED: tuple[Setting, ...] = (
+    Setting(
+        env="DOCKER_HOST",
+        field="docker_host",
+        default="",
+        accepts="an engine address: unix:///PATH, tcp://HOST:PORT, ssh://[USER@]HOST or npipe:///PATH",
+        parse=_engine_address,
+        help="the Docker engine (unset: /var/run/docker.sock); compressed sizes and pull times need a local one",
+    ),
+    Setting(
+        env="BUILDX_BUILDER",
+        field="builder",
+        default="",
+        accepts="the name of a buildx builder",
+        parse=_optional,
+        help="the buildx builder, as for `docker buildx` itself (`--builder` wins)",
+    ),
+)
+
+#: The CA bundles tried after ``SLIMLAB_CA_BUNDLE``, in this order: the first that is a file counts
+#: (:func:`checks.engine.trust.ca_bundle`); one that is not is skipped, as it names another program's bundle.
+CA_FALLBACKS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Every setting, parsed: what one run of ``python -m checks`` works with."""
@@ -230,6 +281,14 @@ class Settings:
     layers: str = "auto"
     registry_bin: str | None = None
     engine_timeout: float = 60.0
+    #: ``DOCKER_HOST``: the engine's address; None: the Docker SDK's default socket.
+    docker_host: str | None = None
+    #: ``BUILDX_BUILDER``: the buildx builder when ``--builder`` names none; None: the local engine.
+    builder: str | None = None
+    #: The bundles :data:`CA_FALLBACKS` name, those set, in that order.
+    ca_fallbacks: tuple[str, ...] = ()
+    #: The learner's language from the locale (:func:`checks.model.i18n.locale_language`), when ``--lang`` is not given.
+    language: str = i18n.SOURCE
     #: Every other variable the run passes on to the processes it starts (``PIP_CERT``, ``DOCKER_HOST``...).
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -243,10 +302,12 @@ class Settings:
 
 
 BY_ENV = {setting.env: setting for setting in SETTINGS}
+#: Every variable :func:`from_environ` reads; docs/reference.rst documents each.
+READ = (*BY_ENV, *(setting.env for setting in BORROWED), *CA_FALLBACKS, *i18n.LOCALE)
 
 
 def from_environ(environ: Mapping[str, str]) -> Settings:
-    """Parse every ``SLIMLAB_*`` variable of ``environ``; UsageError for a bad value or an unknown name."""
+    """Parse every variable slimlab reads in ``environ``; UsageError for a bad value or an unknown ``SLIMLAB_`` name."""
     for name in environ:
         if name.startswith(PREFIX) and name not in BY_ENV:
             close = difflib.get_close_matches(name, list(BY_ENV), n=1)
@@ -255,20 +316,24 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
                 f"{name} is not a slimlab setting.{guess} The settings are {', '.join(BY_ENV)} "
                 "(CONTRIBUTING.md, Settings); unset it or correct its name."
             )
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        if not setting.field:
-            continue
-        text = environ.get(setting.env, "")
-        if not text.strip():
-            text = setting.default
-        try:
-            values[setting.field] = setting.parse(text)
-        except ValueError as error:
-            detail = f" ({error})" if str(error) and not str(error).startswith(("could not", "invalid")) else ""
-            raise UsageError(
-                f"{setting.env}={environ.get(setting.env, '')!r} is not valid{detail}: it accepts "
-                f"{setting.accepts} (default {setting.default or 'unset'}). Correct or unset it and run "
-                "the command again."
-            ) from None
-    return Settings(**values, environ=dict(environ))
+    values = {setting.field: parsed(setting, environ) for setting in (*SETTINGS, *BORROWED) if setting.field}
+    return Settings(
+        **values,
+        ca_fallbacks=tuple(path for name in CA_FALLBACKS if (path := environ.get(name, ""))),
+        language=i18n.locale_language(environ),
+        environ=dict(environ),
+    )
+
+
+def parsed(setting: Setting, environ: Mapping[str, str]) -> Any:
+    """``setting``'s value in ``environ`` (its default when unset or blank); UsageError naming it for a bad one."""
+    text = environ.get(setting.env, "")
+    try:
+        return setting.parse(text if text.strip() else setting.default)
+    except ValueError as error:
+        detail = f" ({error})" if str(error) and not str(error).startswith(("could not", "invalid")) else ""
+        raise UsageError(
+            f"{setting.env}={text!r} is not valid{detail}: it accepts "
+            f"{setting.accepts} (default {setting.default or 'unset'}). Correct or unset it and run "
+            "the command again."
+        ) from None

@@ -1,0 +1,31 @@
+"""checks.cli works with the settings parsed once at start: ``--builder`` before ``BUILDX_BUILDER``, ``--lang``
+before the locale, and a bad value exits 2 before any work."""
+
+from __future__ import annotations
+
+import argparse
+
+from conftest import run_checks
+
+from checks import cli
+from checks.model.settings import Settings, from_environ
+
+
+def test_builder_names_the_builder_before_buildx_builder_and_the_local_engine_is_the_last_resort():
+    from_env = Settings(builder="from-env")
+    assert cli._builder(argparse.Namespace(builder="flag"), from_env) == "flag"
+    assert cli._builder(argparse.Namespace(builder=None), from_env) == "from-env"
+    assert cli._builder(argparse.Namespace(builder=None), Settings()) is None
+
+
+def test_lang_names_the_language_before_the_locale_does():
+    chinese = from_environ({"LANG": "zh_CN.UTF-8"})
+    assert cli._language(argparse.Namespace(lang="en"), chinese) == "en"
+    assert cli._language(argparse.Namespace(lang=None), chinese) == "zh_CN"
+
+
+def test_a_docker_host_the_sdk_cannot_use_exits_2_naming_it_before_any_work(tmp_path):
+    done = run_checks("analyze", str(tmp_path / "image.tar"), env={"DOCKER_HOST": "localhost:2375"})
+    assert done.returncode == 2
+    assert "DOCKER_HOST='localhost:2375' is not valid: it accepts an engine address" in done.stderr
+    assert "No image archive" not in done.stderr
