@@ -507,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     with sigterm_unwinds():
         try:
             settings = from_environ(os.environ)
+            docker.use_host(settings.docker_host)
             return int(args.run(args, settings))
         except UsageError as error:
             echo(f"\nslimlab: {error}\n")

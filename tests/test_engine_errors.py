@@ -89,3 +89,19 @@ def test_the_context_manager_raises_usage_errors_and_lets_bugs_through():
         raise requests.exceptions.ConnectionError("Connection refused")
     with pytest.raises(KeyError), docker.engine_errors("info"):
         raise KeyError("Id")
+
+
+@pytest.fixture
+def named_engine():
+    """The engine messages name, as :func:`checks.cli.main` sets it at start; the default again afterwards."""
+    yield docker.use_host
+    docker.use_host(None)
+
+
+def test_a_call_that_names_no_host_is_said_to_be_about_the_engine_the_settings_name(named_engine, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///run/from-the-process.sock")
+    refused = requests.exceptions.ConnectionError("[Errno 111] Connection refused")
+    named_engine("tcp://build-box:2376")
+    assert "(tcp://build-box:2376: connection refused)" in str(docker.translate(refused, "info"))
+    named_engine(None)
+    assert f"({docker.DEFAULT_HOST}: connection refused)" in str(docker.translate(refused, "info"))

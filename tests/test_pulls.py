@@ -40,7 +40,7 @@ from checks.model.pulls import (
     wanted,
 )
 from checks.model.results import Results
-from checks.model.settings import from_environ
+from checks.model.settings import Settings, from_environ
 
 # settings from the environment
 
@@ -133,6 +133,20 @@ def test_a_measurement_turned_off_on_purpose_needs_no_reason():
 
 def test_the_number_of_runs_survives_the_degrading():
     assert effective(PullSettings(runs=7), docker_host="", euid=1000, dockerd=None)[0].runs == 7
+
+
+def test_the_bench_judges_the_engine_the_settings_name_not_the_process_environment(monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///var/run/docker.sock")
+    remote = Settings(docker_host="tcp://build-box:2376")
+    bench = pullbench.PullBench(PullSettings(pulls=False), echo=lambda line: None, settings=remote)
+    assert (bench.setting.sizes, bench.setting.pulls) == (False, False)
+    assert "DOCKER_HOST is tcp://build-box:2376" in bench.why_not()
+
+
+def test_a_measurement_the_settings_turn_off_says_so_by_its_value():
+    chosen = from_environ({"SLIMLAB_PULL_MEASURE": " Size "})
+    bench = pullbench.PullBench(wanted(chosen), echo=lambda line: None, settings=chosen)
+    assert bench.why_not() == "SLIMLAB_PULL_MEASURE=size turns that measurement off"
 
 
 # which claims a run can judge
@@ -349,7 +363,7 @@ def test_an_image_pushed_early_is_not_pushed_again_under_the_same_tag(monkeypatc
     monkeypatch.setattr(pullbench.docker, "push", lambda image, ref: pushes.append((image, ref)))
     manifest = {"layers": [{"digest": "sha256:l1", "size": 7}]}
     monkeypatch.setattr(pullbench.registry, "image_manifest", lambda *args: manifest)
-    bench = pullbench.PullBench(PullSettings(sizes=True, pulls=False), echo=lambda line: None, environ={})
+    bench = pullbench.PullBench(PullSettings(sizes=True, pulls=False), echo=lambda line: None)
     monkeypatch.setattr(bench, "_started_registry", Found)
     bench.push("lab-9-demo", {"before": "sha256:b"})
     repository = HERE.repository("lab-9-demo")

@@ -24,12 +24,13 @@ from conftest import IN_CI
 from checks.engine import registry
 from checks.model.errors import UsageError
 from checks.model.pulls import DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
+from checks.model.settings import from_environ
 
 
 @pytest.fixture(scope="module")
 def binary() -> str:
     """The installed docker-registry; tests never install it (`make test` runs checks/setup/registry.sh first)."""
-    found = registry.find_binary(os.environ)
+    found = registry.find_binary(from_environ(os.environ).registry_bin)
     if not found:
         message = "docker-registry is not installed: run `make test`, whose checks/setup/registry.sh installs it"
         if IN_CI:
@@ -91,8 +92,10 @@ def test_a_registry_that_never_answers_is_a_usage_error_after_the_timeout_not_a_
     assert not running(tmp_path / "fake-registry")
 
 
-def test_the_binary_can_be_named_in_the_environment():
-    assert registry.find_binary({"SLIMLAB_REGISTRY_BIN": "/opt/registry"}) == "/opt/registry"
+def test_the_binary_the_settings_name_comes_before_the_one_on_path(monkeypatch):
+    monkeypatch.setattr(registry.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert registry.find_binary("/opt/registry") == "/opt/registry"
+    assert registry.find_binary(None) == "/usr/bin/docker-registry"
 
 
 @pytest.mark.registry

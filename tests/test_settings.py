@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -106,9 +107,9 @@ def test_the_ca_bundles_other_programs_name_are_kept_in_the_documented_order_tho
     )
 
 
-def test_other_variables_are_kept_for_the_processes_a_run_starts():
-    parsed = from_environ({"PIP_CERT": "/etc/ssl/ca.pem", "HOME": "/root"})
-    assert parsed.environ["PIP_CERT"] == "/etc/ssl/ca.pem"
+def test_every_field_of_the_settings_comes_from_a_variable_and_no_other_is_kept():
+    declared = {setting.field for setting in (*SETTINGS, *BORROWED) if setting.field}
+    assert {field.name for field in dataclasses.fields(Settings)} == declared | {"ca_fallbacks", "language"}
 
 
 @pytest.mark.parametrize(("mode", "sizes", "pulls"), [("1", True, True), ("size", True, False), ("off", False, False)])

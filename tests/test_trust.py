@@ -13,6 +13,7 @@ from checks.engine.trust import CONTEXT_FOLDER, HostCAs, ca_bundle, host_cas, tr
 from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_GLOBAL_CONFIG, anchors, certificates, pem
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse
+from checks.model.settings import from_environ
 
 #: The order README.md and docs/reference.rst promise after SLIMLAB_CA_BUNDLE, written out, not read from the code.
 DOCUMENTED = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
@@ -38,36 +39,41 @@ def distribution(tmp_path: Path) -> Path:
 # ca_bundle: which file is read
 
 
+def fallbacks(environ: dict[str, str]) -> tuple[str, ...]:
+    """The bundles the settings parsed from ``environ`` hand :func:`ca_bundle` after SLIMLAB_CA_BUNDLE."""
+    return from_environ(environ).ca_fallbacks
+
+
 def test_slimlab_ca_bundle_comes_first(tmp_path):
     environ = {key: bundle(tmp_path, key) for key in DOCUMENTED}
     explicit = bundle(tmp_path, "explicit")
-    assert ca_bundle(explicit, environ, default=bundle(tmp_path, "default")) == explicit
+    assert ca_bundle(explicit, fallbacks(environ), default=bundle(tmp_path, "default")) == explicit
 
 
 def test_slimlab_ca_bundle_naming_no_file_is_an_error_that_says_what_to_do(tmp_path):
     with pytest.raises(UsageError, match=r"SLIMLAB_CA_BUNDLE='.*gone\.pem' is not a file\. Point it at"):
-        ca_bundle(str(tmp_path / "gone.pem"), {})
+        ca_bundle(str(tmp_path / "gone.pem"), ())
 
 
 @pytest.mark.parametrize("index", range(len(DOCUMENTED)))
 def test_each_variable_wins_over_the_ones_after_it_in_the_documented_order(tmp_path, index):
-    environ = {key: bundle(tmp_path, key) for key in DOCUMENTED[index:]}
-    assert ca_bundle(None, environ, default=bundle(tmp_path, "default")) == environ[DOCUMENTED[index]]
+    environ = {key: bundle(tmp_path, key) for key in reversed(DOCUMENTED[index:])}
+    assert ca_bundle(None, fallbacks(environ), default=bundle(tmp_path, "default")) == environ[DOCUMENTED[index]]
 
 
 def test_a_variable_naming_a_missing_file_or_a_folder_is_skipped(tmp_path):
     environ = {"PIP_CERT": str(tmp_path / "gone.pem"), "SSL_CERT_FILE": str(tmp_path)}
     environ["REQUESTS_CA_BUNDLE"] = bundle(tmp_path, "requests")
-    assert ca_bundle(None, environ, default=str(tmp_path / "none")) == environ["REQUESTS_CA_BUNDLE"]
+    assert ca_bundle(None, fallbacks(environ), default=str(tmp_path / "none")) == environ["REQUESTS_CA_BUNDLE"]
 
 
 def test_the_default_bundle_is_used_when_no_variable_names_one(tmp_path):
     default = bundle(tmp_path, "default")
-    assert ca_bundle(None, {"PIP_CERT": str(tmp_path / "gone.pem")}, default=default) == default
+    assert ca_bundle(None, (str(tmp_path / "gone.pem"),), default=default) == default
 
 
 def test_there_is_no_bundle_when_nothing_exists(tmp_path):
-    missing = {key: str(tmp_path / f"{key}.pem") for key in DOCUMENTED}
+    missing = tuple(str(tmp_path / f"{key}.pem") for key in DOCUMENTED)
     assert ca_bundle(None, missing, default=str(tmp_path / "none")) is None
 
 
@@ -75,42 +81,42 @@ def test_there_is_no_bundle_when_nothing_exists(tmp_path):
 
 
 def test_the_host_adds_what_its_bundle_holds_beyond_its_distribution_s_set(tmp_path, distribution):
-    environ = {"PIP_CERT": bundle(tmp_path, "host", MOZILLA, PROXY, DROPPED)}
-    found = host_cas(None, environ, default="", distribution=distribution)
-    assert found == HostCAs(added=(PROXY,), bundle=environ["PIP_CERT"], explicit=False)
+    host = bundle(tmp_path, "host", MOZILLA, PROXY, DROPPED)
+    found = host_cas(None, (host,), default="", distribution=distribution)
+    assert found == HostCAs(added=(PROXY,), bundle=host, explicit=False)
 
 
 def test_a_host_with_only_its_distribution_s_cas_adds_none(tmp_path, distribution):
     default = bundle(tmp_path, "system", MOZILLA, DROPPED)
-    assert host_cas(None, {}, default=default, distribution=distribution).added == ()
+    assert host_cas(None, (), default=default, distribution=distribution).added == ()
 
 
 def test_without_a_distribution_set_a_bundle_found_on_its_own_adds_nothing(tmp_path):
     default = bundle(tmp_path, "system", MOZILLA, PROXY)
-    assert host_cas(None, {}, default=default, distribution=tmp_path / "none").added == ()
+    assert host_cas(None, (), default=default, distribution=tmp_path / "none").added == ()
 
 
 def test_an_explicit_bundle_counts_whole_without_a_distribution_set_and_is_explicit(tmp_path):
     explicit = bundle(tmp_path, "proxy", PROXY, OTHER)
-    found = host_cas(explicit, {}, default="", distribution=tmp_path / "none")
+    found = host_cas(explicit, (), default="", distribution=tmp_path / "none")
     assert found == HostCAs(added=(PROXY, OTHER), bundle=explicit, explicit=True)
 
 
 def test_an_explicit_bundle_also_leaves_the_distribution_s_set_out(tmp_path, distribution):
     explicit = bundle(tmp_path, "whole", MOZILLA, PROXY)
-    assert host_cas(explicit, {}, default="", distribution=distribution).added == (PROXY,)
+    assert host_cas(explicit, (), default="", distribution=distribution).added == (PROXY,)
 
 
 def test_a_bundle_that_is_not_pem_is_an_error_naming_it(tmp_path, distribution):
     broken = tmp_path / "broken.pem"
     broken.write_text("-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n", encoding="ascii")
     with pytest.raises(UsageError, match=rf"{broken} cannot be read as a CA bundle \(certificate 1 is not base64"):
-        host_cas(str(broken), {}, distribution=distribution)
+        host_cas(str(broken), (), distribution=distribution)
 
 
-def test_the_caller_s_environment_is_used_not_the_process_one(monkeypatch, tmp_path, distribution):
+def test_the_settings_bundles_are_used_never_the_process_environment(monkeypatch, tmp_path, distribution):
     monkeypatch.setenv("PIP_CERT", bundle(tmp_path, "process", PROXY))
-    assert host_cas(None, {}, default="", distribution=distribution) == HostCAs()
+    assert host_cas(None, (), default="", distribution=distribution) == HostCAs()
 
 
 # write_anchors: what a stand-in's context receives

@@ -116,7 +116,7 @@ class Resolver:
         self._known: dict[str, BaseUse] = {}
         self._recipes = recipes()
         #: The CAs this machine adds: every stand-in trusts them, official images only when asked.
-        self.host = trust.host_cas(self.settings.ca_bundle, self.settings.environ)
+        self.host = trust.host_cas(self.settings.ca_bundle, self.settings.ca_fallbacks)
         # prepare() resolves names in threads; each name in one thread only, but they share the echo
         self._echo_lock = threading.Lock()
 

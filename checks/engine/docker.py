@@ -20,7 +20,6 @@ import contextlib
 import gzip
 import io
 import json
-import os
 import tarfile
 import time
 import uuid
@@ -59,6 +58,10 @@ STAND_INS = "slimlab-base/"
 API_TIMEOUT = 120.0
 #: Where the SDK looks for the engine when DOCKER_HOST is unset.
 DEFAULT_HOST = "unix:///var/run/docker.sock"
+#: The engine the calls that name no host talk to, as messages name it: ``DOCKER_HOST`` as the settings parsed it
+#: at start (:func:`use_host`), else :data:`DEFAULT_HOST`. The SDK connects to it by the same variable, which it
+#: reads itself with the TLS ones (``kwargs_from_env``), as the buildx CLI does.
+_engine = {"where": DEFAULT_HOST}
 
 ENGINE_DOWN = (
     "The Docker engine does not answer ({detail}). `make check` and `make test` start one "
@@ -94,8 +97,9 @@ def _timed_out(error: BaseException) -> bool:
 
 def translate(error: BaseException, action: str, *, where: str = "", timeout: float | None = None) -> UsageError | None:
     """The UsageError for an SDK error raised while doing ``action`` (``image inspect x``) against the engine
-    at ``where``, given ``timeout`` seconds; None for an error that is not the engine's (a bug: let it through)."""
-    where = where or os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+    at ``where`` (default: the engine of :func:`use_host`), given ``timeout`` seconds; None for an error that is not
+    the engine's (a bug: let it through)."""
+    where = where or _engine["where"]
     if isinstance(error, sdk.errors.NotFound):
         return UsageError(
             f"`docker {action}` failed: the engine has no such object ({_explanation(error)}). "
@@ -129,6 +133,12 @@ def translate(error: BaseException, action: str, *, where: str = "", timeout: fl
             "`docker info` works, then run the command again."
         )
     return None
+
+
+def use_host(host: str | None) -> None:
+    """Name the engine at ``host`` (``Settings.docker_host``; None: the default socket) in messages about calls
+    that name no host of their own; :func:`checks.cli.main` calls it once, at start."""
+    _engine["where"] = host or DEFAULT_HOST
 
 
 @contextlib.contextmanager

@@ -121,14 +121,12 @@ class PullBench:
         *,
         echo: Callable[[str], None],
         settings: Settings | None = None,
-        environ: Mapping[str, str] = os.environ,
     ):
+        self._settings = settings or Settings()
         self.setting, self.reasons = effective(
-            wanted, docker_host=environ.get("DOCKER_HOST", ""), euid=os.geteuid(), dockerd=shutil.which("dockerd")
+            wanted, docker_host=self._settings.docker_host or "", euid=os.geteuid(), dockerd=shutil.which("dockerd")
         )
         self._echo = echo
-        self._environ = environ
-        self._settings = settings or Settings()
         self._stack = contextlib.ExitStack()
         self._registry: registry.Registry | None = None
         self._host: str | None = None
@@ -161,7 +159,7 @@ class PullBench:
         """Why some figures are not measured, for a message."""
         if self.reasons:
             return "; ".join(self.reasons)
-        return f"{ENV_MODE}={self._environ.get(ENV_MODE, '')} turns that measurement off"
+        return f"{ENV_MODE}={self._settings.pull_measure} turns that measurement off"
 
     def tell(self) -> None:
         """Say once why some figures are left out."""
@@ -173,9 +171,7 @@ class PullBench:
     def _started_registry(self) -> registry.Registry:
         with self._lock:
             if self._registry is None:
-                binary = (
-                    self._settings.registry_bin or registry.find_binary(self._environ) or registry.install(self._echo)
-                )
+                binary = registry.find_binary(self._settings.registry_bin) or registry.install(self._echo)
                 self._registry = self._stack.enter_context(registry.local_registry(binary))
                 self._echo(f"pulls: registry {binary} listening on {self._registry.address}")
             return self._registry

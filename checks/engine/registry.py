@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,9 +53,10 @@ class Registry:
         return f"{self.address}/{repository}:{tag}"
 
 
-def find_binary(environ: Mapping[str, str]) -> str | None:
-    """The registry binary: ``$SLIMLAB_REGISTRY_BIN`` when set, else ``docker-registry`` on PATH."""
-    return environ.get(ENV_BINARY) or shutil.which(DEFAULT_BINARY)
+def find_binary(named: str | None) -> str | None:
+    """The registry binary: ``named`` (``SLIMLAB_REGISTRY_BIN``, ``Settings.registry_bin``) when set, else
+    ``docker-registry`` on PATH."""
+    return named or shutil.which(DEFAULT_BINARY)
 
 
 def install(echo: Callable[[str], None]) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +33,6 @@ from checks.model import certs
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse
 
-#: Where the host's CA bundle is looked for, in order, after ``SLIMLAB_CA_BUNDLE``; the first that is a file counts.
-CA_BUNDLE_SOURCES = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 DEFAULT_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 #: The distribution's own CAs on Debian, Ubuntu and Alpine hosts, one ``.crt`` file each.
 DISTRIBUTION_CAS = Path("/usr/share/ca-certificates")
@@ -56,10 +54,11 @@ class HostCAs:
     explicit: bool = False
 
 
-def ca_bundle(explicit: str | None, environ: Mapping[str, str], default: str = DEFAULT_CA_BUNDLE) -> str | None:
-    """The host's CA bundle: ``explicit`` (``SLIMLAB_CA_BUNDLE``), else the first of ``PIP_CERT``,
-    ``SSL_CERT_FILE`` and ``REQUESTS_CA_BUNDLE`` in ``environ`` that is a file, else ``default`` when it is one.
-    An ``explicit`` path that is not a file is a UsageError: it was asked for."""
+def ca_bundle(explicit: str | None, fallbacks: Sequence[str], default: str = DEFAULT_CA_BUNDLE) -> str | None:
+    """The host's CA bundle: ``explicit`` (``SLIMLAB_CA_BUNDLE``), else the first of ``fallbacks`` (the bundles
+    ``PIP_CERT``, ``SSL_CERT_FILE`` and ``REQUESTS_CA_BUNDLE`` name, in that order: ``Settings.ca_fallbacks``)
+    that is a file, else ``default`` when it is one. An ``explicit`` path that is not a file is a UsageError: it
+    was asked for."""
     if explicit:
         if not Path(explicit).is_file():
             raise UsageError(
@@ -67,7 +66,7 @@ def ca_bundle(explicit: str | None, environ: Mapping[str, str], default: str = D
                 "trust (a TLS-inspecting proxy's), or unset it, and run the command again."
             )
         return explicit
-    for candidate in [*(environ.get(key, "") for key in CA_BUNDLE_SOURCES), default]:
+    for candidate in [*fallbacks, default]:
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -75,7 +74,7 @@ def ca_bundle(explicit: str | None, environ: Mapping[str, str], default: str = D
 
 def host_cas(
     explicit: str | None,
-    environ: Mapping[str, str],
+    fallbacks: Sequence[str],
     *,
     default: str = DEFAULT_CA_BUNDLE,
     distribution: Path = DISTRIBUTION_CAS,
@@ -85,7 +84,7 @@ def host_cas(
     Without a distribution set to compare with, a bundle found on its own says nothing about which of its
     CAs the host added, so none are; one named explicitly is taken whole (less what images already trust).
     """
-    bundle = ca_bundle(explicit, environ, default)
+    bundle = ca_bundle(explicit, fallbacks, default)
     if bundle is None:
         return HostCAs()
     own = "".join(path.read_text(errors="replace") for path in sorted(distribution.rglob("*.crt")))

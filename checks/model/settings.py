@@ -21,7 +21,7 @@ import difflib
 import string
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from checks.model import i18n
@@ -289,8 +289,6 @@ class Settings:
     ca_fallbacks: tuple[str, ...] = ()
     #: The learner's language from the locale (:func:`checks.model.i18n.locale_language`), when ``--lang`` is not given.
     language: str = i18n.SOURCE
-    #: Every other variable the run passes on to the processes it starts (``PIP_CERT``, ``DOCKER_HOST``...).
-    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def measures_sizes(self) -> bool:
@@ -321,7 +319,6 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         **values,
         ca_fallbacks=tuple(path for name in CA_FALLBACKS if (path := environ.get(name, ""))),
         language=i18n.locale_language(environ),
-        environ=dict(environ),
     )
 
 
