@@ -182,7 +182,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         env="SLIMLAB_CA_BUNDLE",
-        # Read with its fallbacks (PIP_CERT, SSL_CERT_FILE, ...) by checks.engine.trust.host_cas.
+        # Its fallbacks (CA_FALLBACKS, parsed below) are tried after it by checks.engine.trust.host_cas.
         field="ca_bundle",
         default="",
         accepts="the path of a PEM CA bundle",
