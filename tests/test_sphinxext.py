@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from checks.guide import sphinxext, sphinxref
-from checks.guide.docdata import load_lab
 from checks.model import settings
 from checks.model.errors import UsageError
 from checks.model.spec import parse
@@ -20,47 +19,8 @@ LAB4 = ROOT / "labs/lab-4-go-multistage"
 REFERENCE = (ROOT / "docs/reference.rst").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def lab4():
-    return load_lab(LAB4)
-
-
-def placed_all(lab, page="multi-stage"):
-    return {claim.id: (page, 1) for claim in lab.spec.claims}
-
-
-def test_a_lab_shown_on_its_page_with_every_claim_placed_has_no_problems(lab4):
-    assert sphinxext.lab_problems(lab4, ["multi-stage"], placed_all(lab4), {lab4.name}) == []
-
-
-def test_a_lab_whose_page_does_not_exist_is_a_problem(lab4):
-    problems = sphinxext.lab_problems(lab4, ["index"], {}, set())
-    assert problems
-    assert "names page 'multi-stage', which the guide does not have" in problems[-1]
-
-
-def test_a_claim_without_its_section_is_a_problem_naming_the_url_that_would_break(lab4):
-    placed = placed_all(lab4)
-    del placed["L4.3"]
-    (problem,) = sphinxext.lab_problems(lab4, ["multi-stage"], placed, {lab4.name})
-    assert "claim L4.3" in problem
-    assert "multi-stage.html#l4-3 leads nowhere" in problem
-
-
-def test_a_claim_placed_on_another_page_is_a_problem(lab4):
-    placed = placed_all(lab4)
-    placed["L4.1"] = ("layers", 3)
-    (problem,) = sphinxext.lab_problems(lab4, ["multi-stage", "layers"], placed, {lab4.name})
-    assert "placed on docs/layers" in problem
-
-
-def test_a_lab_without_its_results_table_is_a_problem(lab4):
-    (problem,) = sphinxext.lab_problems(lab4, ["multi-stage"], placed_all(lab4), set())
-    assert ".. lab-results:: lab-4-go-multistage" in problem
-
-
 @pytest.mark.parametrize("table", sorted(sphinxref.TOML_TABLES))
-def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(table, lab4):
+def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(table):
     import tomllib
 
     data = tomllib.loads((LAB4 / "lab.toml").read_text())
@@ -164,3 +124,32 @@ def test_every_directive_and_role_of_the_guide_is_documented_where_page_writers_
     missing = [name for kind, name in registered if written[kind].format(name) not in docs]
     assert len(registered) > 20
     assert not missing, f"document these in a checks.guide module docstring (sphinxext's lists the others): {missing}"
+
+
+def test_every_directive_a_guide_module_defines_is_a_row_of_the_one_table():
+    from sphinx.util.docutils import SphinxDirective
+
+    import checks.guide as package
+
+    defined = {
+        value
+        for name, module in sorted(sys.modules.items())
+        if name.startswith(package.__name__ + ".")
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, SphinxDirective) and value.__module__ == name
+        and value.run is not SphinxDirective.run
+    }  # fmt: skip
+    assert defined
+    assert defined == set(sphinxext.DIRECTIVES.values())
+
+
+def test_setup_registers_each_row_of_the_tables_once_and_nothing_beside_them():
+    app = _Recorder()
+    sphinxext.setup(app)  # type: ignore[arg-type]
+    directives = [args[0] for kind, args in app.calls if kind == "add_directive"]
+    roles = [(args[0], type(args[1])) for kind, args in app.calls if kind == "add_role"]
+    handlers = [args for kind, args in app.calls if kind == "connect"]
+    assert directives == list(sphinxext.DIRECTIVES)
+    assert roles == list(sphinxext.ROLES.items())
+    assert handlers == list(sphinxext.EVENTS)
+    assert [args[0] for kind, args in app.calls if kind == "add_node"] == [node for node, _ in sphinxext.NODES]

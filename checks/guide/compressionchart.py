@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from html import escape
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.charts import PALETTE
@@ -214,7 +213,3 @@ class CompressionMatrixDirective(SphinxDirective):
         box += nodes.raw("", total_bars(found, chart_id=chart_id, images=len(images)), format="html")
         box += para(describe(found, len(images)), classes=["slimlab-chart-caption"])
         return [box, image_table(images)]
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("compression-matrix", CompressionMatrixDirective)

@@ -84,8 +84,3 @@ def add_editions(app: Sphinx, pagename: str, templatename: str, context: dict[st
         f'<link rel="alternate" hreflang="{html_lang(e["code"])}" href="{e["url"]}" />\n' for e in found
     )
     context["metatags"] = context.get("metatags", "") + alternates
-
-
-def setup(app: Sphinx) -> None:
-    app.connect("config-inited", speak)
-    app.connect("html-page-context", add_editions)

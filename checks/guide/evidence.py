@@ -270,15 +270,3 @@ class ResolveClaimLinks(SphinxPostTransform):
                 link["refuri"] = self.app.builder.get_relative_uri(self.env.docname, docname) + "#" + labelid
             link.extend(ref.children)
             ref.replace_self(link)
-
-
-def setup(app: Sphinx) -> None:
-    app.add_node(fold, html=(visit_fold, depart_fold))
-    app.add_node(fold_summary, html=(visit_fold_summary, depart_fold_summary))
-    app.add_node(claim_list, html=(visit_claim_list, depart_claim_list))
-    app.add_directive("claim", ClaimDirective)
-    app.add_role("claim", ClaimRole())
-    app.add_role("verdict", VerdictRole())
-    app.add_transform(GatherClaims)
-    app.add_post_transform(ResolveClaimLinks)
-    app.add_js_file("slimlab.js", loading_method="defer")

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import LabDocs, did_you_mean
@@ -175,10 +174,6 @@ class LabExerciseDirective(SphinxDirective):
             for line in block:
                 lines.append(line, *self.get_source_info())
         self.state.nested_parse(lines, self.content_offset, box)
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("lab-exercise", LabExerciseDirective)
 
 
 def exercise_label(spec: Lab) -> str:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from html import escape
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.charts import PALETTE
@@ -160,7 +159,3 @@ class FloorChartDirective(SphinxDirective):
             parts = fill(message, labs=labs, command=literal("make check"))
             box += para(*parts, classes=["slimlab-chart-caption", "slimlab-floor-missing"])
         return [box]
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("floor-chart", FloorChartDirective)

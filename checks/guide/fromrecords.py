@@ -233,12 +233,3 @@ def fill_notes(app: Sphinx, doctree: nodes.document) -> None:
     results = [r for name in needing if (r := labs[name].results) is not None]
     for place in places:
         place.replace_self(measuring_line(results) if needing else [])
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("layer-instructions", LayerInstructionsDirective)
-    app.add_directive("results-fields", ResultsFieldsDirective)
-    app.add_directive("measured-on", MeasuredOnDirective)
-    app.add_directive("lab-provenance", LabProvenanceDirective)
-    app.add_node(measured_on)
-    app.connect("doctree-read", fill_notes)

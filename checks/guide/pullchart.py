@@ -26,7 +26,6 @@ from html import escape
 from typing import Any, ClassVar
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.nodes import WARN, every_results, fill, literal, logger, para, table
@@ -533,7 +532,3 @@ class PullChartDirective(SphinxDirective):
         return para(
             keep(seconds(p.pull_seconds)), nodes.inline("", f" {spread(p.pull_runs)}", classes=["slimlab-pull-runs"])
         )
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("pull-chart", PullChartDirective)

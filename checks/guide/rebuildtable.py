@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.nodes import every_results, fill, literal, para, table
@@ -109,7 +108,3 @@ class RebuildTableDirective(SphinxDirective):
                 para(*fill(message, labs=labs, command=literal("make check")), classes=["slimlab-chart-caption"])
             )
         return found
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("rebuild-table", RebuildTableDirective)

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
@@ -336,12 +335,3 @@ class SecretRulesDirective(_Inline):
             for rule in secrets.RULES
         ]
         return [table([_("Rule"), _("Reads"), _("Finds")], rows, ["slimlab-keys"], [18, 10, 72])]
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("secret-rules", SecretRulesDirective)
-    app.add_directive("size-fixes", SizeFixesDirective)
-    app.add_directive("standin-bases", StandinBasesDirective)
-    app.add_directive("claim-kinds", ClaimKindsDirective)
-    app.add_directive("lab-toml-keys", LabTomlKeysDirective)
-    app.add_directive("measured-fields", MeasuredFieldsDirective)

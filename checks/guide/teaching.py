@@ -27,7 +27,6 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import LabDocs, did_you_mean, value
@@ -170,10 +169,3 @@ class HandoutDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         return [nodes.container(classes=["slimlab-handout"])]
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("headline", HeadlineDirective)
-    app.add_directive("try-lab", TryLabDirective)
-    app.add_directive("top-results", TopResultsDirective)
-    app.add_directive("handout", HandoutDirective)

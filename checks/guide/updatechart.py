@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.charts import PALETTE, size_text
@@ -170,7 +169,3 @@ class UpdateChartDirective(SphinxDirective):
         box += nodes.raw("", pull_bars(rows, chart_id=chart_id, title=title), format="html")
         box += para(describe(rows), classes=["slimlab-chart-caption"])
         return [box]
-
-
-def setup(app: Sphinx) -> None:
-    app.add_directive("update-chart", UpdateChartDirective)
