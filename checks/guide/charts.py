@@ -11,24 +11,22 @@ Two HTML companions carry the same information without hover and without
 tiny text: :func:`layer_bars`, the same bars with HTML labels that the
 stylesheet shows in place of the SVG on narrow screens, and
 :func:`layer_steps`, every variant's steps with their instructions, under
-the chart.  No plotting library: the docs build only formats numbers.
+the chart.  No plotting library: the docs build only formats numbers, with
+the frame, axis steps and bars every chart shares (:mod:`checks.guide.drawing`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
+from checks.guide.drawing import PALETTE, bar, bar_row, group, nice_step, segment, svg_chart, swatch
 from checks.guide.layertally import keyword, tally
 from checks.inspect.analyze import instruction
 from checks.model.i18n import _
 from checks.model.measured import Layer, Measured
 from checks.model.units import MB, megabytes
-
-#: Segment colours, cycled along a bar: dark enough for white labels, distinct in light and dark themes.
-PALETTE = ("#1f6fb2", "#b8572a", "#2f7d4a", "#7a4fb0", "#a3365f", "#2c7c8c", "#8a6d1d", "#4f5d75")
 
 
 @dataclass(frozen=True)
@@ -59,15 +57,6 @@ def label_width(variants: Mapping[str, object]) -> int:
     """Room left of the bars for the longest variant name (bold, 13 units), never less than the default."""
     longest = max((len(name) for name in variants), default=0)
     return max(Geometry.label, 16 + round(8.5 * longest))
-
-
-def nice_step(largest: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2 or 5 times a power of ten) giving about ``ticks`` intervals."""
-    if largest <= 0:
-        return 1.0
-    raw = largest / ticks
-    power: float = 10 ** math.floor(math.log10(raw))  # int ** int is typed Any: the exponent may be negative
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
 def tick_label(size_bytes: float) -> str:
@@ -254,20 +243,13 @@ def layer_chart(
             f"{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</text>"
         )
         body.append("</g>")
-    title = _("Layer sizes of each variant of {lab}").format(lab=lab)
-    return "\n".join(
-        [
-            (
-                f'<svg xmlns="http://www.w3.org/2000/svg" class="slimlab-chart" id="{chart_id}" '
-                f'viewBox="0 0 {g.width} {height}" width="100%" role="img" '
-                f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
-                'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
-            ),
-            f'<title id="{chart_id}-title">{escape(title)}</title>',
-            f'<desc id="{chart_id}-desc">{escape(describe(lab, variants, writers))}</desc>',
-            *body,
-            "</svg>",
-        ]
+    return svg_chart(
+        chart_id=chart_id,
+        classes="slimlab-chart",
+        size=(g.width, height),
+        title=_("Layer sizes of each variant of {lab}").format(lab=lab),
+        desc=describe(lab, variants, writers),
+        body=body,
     )
 
 
@@ -302,14 +284,9 @@ def _bar(m: Measured, steps: list[Step], largest: int) -> str:
             stacked += 1
             continue
         stacked = 0
-        spans.append(
-            f'<span class="slimlab-bars-layer" data-bytes="{layer.size_bytes}" '
-            f'style="width: {_percent(layer.size_bytes, m.size_bytes)}; '
-            f'background: {PALETTE[step.colour % len(PALETTE)]}"></span>'
-        )
-    return (
-        f'<div class="slimlab-bars-bar" style="width: {_percent(m.size_bytes, largest)}">' + "".join(spans) + "</div>"
-    )
+        colour = PALETTE[step.colour % len(PALETTE)]
+        spans.append(segment(_percent(layer.size_bytes, m.size_bytes), colour, {"data-bytes": layer.size_bytes}))
+    return bar(spans, values={"style": f"width: {_percent(m.size_bytes, largest)}"})
 
 
 def layer_bars(
@@ -319,29 +296,30 @@ def layer_bars(
     writers = _writers(variants, writers)
     largest = max((m.size_bytes for m in variants.values()), default=0) or 1
     rows = [
-        f'<div class="slimlab-bars-variant" data-variant="{escape(name)}">'
-        f'<p class="slimlab-bars-label"><strong>{escape(name)}</strong> '
-        f"<span>{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}</span></p>"
-        f"{_bar(m, drawn(m, writers), largest)}</div>"
+        bar_row(
+            name,
+            f"{megabytes(m.size_bytes)} · {layers_word(m.layer_count)}",
+            _bar(m, drawn(m, writers), largest),
+            data={"data-variant": name},
+        )
         for name, m in variants.items()
     ]
-    title = escape(_("Layer sizes of each variant of {lab}").format(lab=lab))
-    opening = f'<div class="slimlab-bars" id="{chart_id}-bars" role="group" aria-label="{title}">'
-    return opening + "".join(rows) + "</div>"
+    title = _("Layer sizes of each variant of {lab}").format(lab=lab)
+    return group("".join(rows), chart_id=f"{chart_id}-bars", title=title, classes="slimlab-bars")
 
 
 def _step_row(step: Step) -> str:
     layer = step.layer
     if step.empty:
-        swatch = '<span class="slimlab-swatch slimlab-swatch-empty" aria-hidden="true"></span>'
+        shown = '<span class="slimlab-swatch slimlab-swatch-empty" aria-hidden="true"></span>'
         note = " <em>" + escape(_("(adds nothing, frees nothing)")) + "</em>"
     else:
         colour = PALETTE[step.colour % len(PALETTE)]
-        swatch = f'<span class="slimlab-swatch" style="background: {colour}" aria-hidden="true"></span>'
+        shown = swatch(colour)
         note = ""
     kind = ' class="slimlab-steps-empty"' if step.empty else ""
     return (
-        f"<tr{kind}><td>{swatch}{size_text(layer.size_bytes)}</td>"
+        f"<tr{kind}><td>{shown}{size_text(layer.size_bytes)}</td>"
         f"<td><code>{escape(step_text(layer))}</code>{note}</td></tr>"
     )
 

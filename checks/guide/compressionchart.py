@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.charts import PALETTE
 from checks.guide.docdata import percent
+from checks.guide.drawing import PALETTE, bar, bar_row, group, key, legend, segment, share_width
 from checks.guide.nodes import every_results, fill, literal, para, table
 from checks.guide.updatechart import HELD_COLOUR, PULLED_COLOUR
 from checks.model.compression import MATRIX, PUSHED
@@ -95,10 +94,6 @@ def totals(images: Sequence[MatrixImage]) -> list[Total]:
     return found
 
 
-def _width(share: float) -> str:
-    return f"{min(max(share, 0.0), 1.0) * 100:.3f}%"
-
-
 def total_text(total: Total, gzip: Total) -> str:
     """A total's figures as one line: bytes (and their share of gzip's), pulls and their unpacking, compressing."""
     if total.compression == gzip.compression:
@@ -119,45 +114,33 @@ def total_text(total: Total, gzip: Total) -> str:
 
 
 def _total_row(total: Total, gzip: Total, longest: float) -> str:
-    label = escape(total_text(total, gzip))
+    label = total_text(total, gzip)
     share = total.compressed_bytes / gzip.compressed_bytes if gzip.compressed_bytes else 0.0
-    bars = (
-        f'<div class="slimlab-bars-bar slimlab-compression-bytes" role="img" aria-label="{label}">'
-        f'<span class="slimlab-bars-layer" style="width: {_width(share)}; background: {BYTES_COLOUR}"></span></div>'
+    bars = bar(
+        [segment(share_width(share), BYTES_COLOUR)],
+        classes="slimlab-compression-bytes",
+        values={"role": "img", "aria-label": label},
     )
     if total.pull_seconds is not None and total.unpack_seconds is not None and longest > 0:
         unpack, rest = total.unpack_seconds / longest, (total.pull_seconds - total.unpack_seconds) / longest
-        bars += (
-            '<div class="slimlab-bars-bar slimlab-compression-pull" aria-hidden="true">'
-            f'<span class="slimlab-bars-layer" style="width: {_width(unpack)}; background: {UNPACK_COLOUR}"></span>'
-            f'<span class="slimlab-bars-layer" style="width: {_width(rest)}; background: {TRANSFER_COLOUR}"></span>'
-            "</div>"
-        )
-    return (
-        f'<div class="slimlab-bars-variant slimlab-compression-row" data-compression="{escape(total.compression)}" '
-        f'data-bytes="{total.compressed_bytes}">'
-        f'<p class="slimlab-bars-label"><strong>{escape(total.compression)}</strong> <span>{label}</span></p>'
-        f"{bars}</div>"
-    )
+        parts = [segment(share_width(unpack), UNPACK_COLOUR), segment(share_width(rest), TRANSFER_COLOUR)]
+        bars += bar(parts, classes="slimlab-compression-pull", values={"aria-hidden": "true"})
+    data = {"data-compression": total.compression, "data-bytes": total.compressed_bytes}
+    return bar_row(total.compression, label, bars, classes="slimlab-compression-row", data=data)
 
 
 def total_bars(found: Sequence[Total], *, chart_id: str, images: int) -> str:
     """The chart as HTML: per compression a bar of the bytes and one of the pull seconds, unpacking dark."""
     gzip = next(t for t in found if t.compression == PUSHED.key)
     longest = max((t.pull_seconds or 0.0 for t in found), default=0.0)
-    downloaded, unpacking, rest = escape(_("bytes downloaded")), escape(_("unpacking")), escape(_("rest of the pull"))
-    legend = (
-        '<p class="slimlab-floor-legend">'
-        f'<span class="slimlab-swatch" style="background: {BYTES_COLOUR}" aria-hidden="true"></span>{downloaded} '
-        f'<span class="slimlab-swatch" style="background: {UNPACK_COLOUR}" aria-hidden="true"></span>{unpacking} '
-        f'<span class="slimlab-swatch" style="background: {TRANSFER_COLOUR}" aria-hidden="true"></span>{rest}</p>'
+    shown = legend(
+        key(BYTES_COLOUR, _("bytes downloaded")),
+        key(UNPACK_COLOUR, _("unpacking")),
+        key(TRANSFER_COLOUR, _("rest of the pull")),
     )
-    title = escape(_("The compression matrix over {count} images").format(count=images))
+    title = _("The compression matrix over {count} images").format(count=images)
     rows = "".join(_total_row(t, gzip, longest) for t in found)
-    return (
-        f'<div class="slimlab-floor slimlab-compression" id="{chart_id}" role="group" aria-label="{title}">'
-        f"{legend}{rows}</div>"
-    )
+    return group(shown + rows, chart_id=chart_id, title=title, classes="slimlab-floor slimlab-compression")
 
 
 def cell_text(row: Compressed, gzip: Compressed) -> str:

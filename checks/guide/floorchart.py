@@ -5,8 +5,8 @@ its size and its floor as text at body size, and a bar the width of the page
 that is the whole image, its floor a dark segment at the left, with a dashed
 line where Slacker's share would end (:data:`SLACKER_SHARE`).  Each bar is
 the image itself, not a shared scale, so a 6 MB image is as readable as a
-1 GB one on a 390 px phone; the text says the sizes.  The HTML reuses the lab
-charts' narrow-screen bars (:mod:`checks.guide.charts`).  Labs with no floor
+1 GB one on a 390 px phone; the text says the sizes.  The HTML is made of
+the bars every chart shares (:mod:`checks.guide.drawing`).  Labs with no floor
 recorded yet are named under the chart (and with none recorded at all the
 chart is a note), never an error: the chart shows what is measured.
 Registered by :func:`checks.guide.sphinxext.setup`.
@@ -21,8 +21,8 @@ from html import escape
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.charts import PALETTE
 from checks.guide.docdata import percent
+from checks.guide.drawing import PALETTE, bar_row, group, key, legend, share_bar, share_width
 from checks.guide.nodes import every_results, fill, literal, para
 from checks.model.i18n import _
 from checks.model.results import Results
@@ -70,10 +70,6 @@ def unmeasured(every: Iterable[Results]) -> list[str]:
     return [r.lab for r in every if all(m.runtime_bytes is None for m in r.variants.values())]
 
 
-def _width(share: float) -> str:
-    return f"{min(max(share, 0.0), 1.0) * 100:.3f}%"
-
-
 def _row(p: FloorPoint) -> str:
     label = (
         _("{size}, floor {floor} in {files} file ({used} used)")
@@ -85,33 +81,21 @@ def _row(p: FloorPoint) -> str:
         files=f"{p.runtime_files:,}",
         used=percent(p.used),
     )
-    return (
-        f'<div class="slimlab-bars-variant slimlab-floor-row" data-lab="{escape(p.lab)}" '
-        f'data-variant="{escape(p.variant)}" data-bytes="{p.size_bytes}" data-floor="{p.runtime_bytes}">'
-        f'<p class="slimlab-bars-label"><strong>{escape(p.lab)} · {escape(p.variant)}</strong> '
-        f"<span>{escape(label)}</span></p>"
-        f'<div class="slimlab-bars-bar slimlab-floor-bar" role="img" aria-label="{escape(label)}" '
-        f'style="width: 100%; background: {REST_COLOUR}">'
-        f'<span class="slimlab-bars-layer" style="width: {_width(p.used)}; background: {FLOOR_COLOUR}"></span>'
-        f'<span class="slimlab-floor-reference" style="left: {_width(SLACKER_SHARE)}" aria-hidden="true"></span>'
-        "</div></div>"
+    slacker = (
+        f'<span class="slimlab-floor-reference" style="left: {share_width(SLACKER_SHARE)}" aria-hidden="true"></span>'
     )
+    bars = share_bar(p.used, FLOOR_COLOUR, REST_COLOUR, label=label, marks=[slacker])
+    data = {"data-lab": p.lab, "data-variant": p.variant, "data-bytes": p.size_bytes, "data-floor": p.runtime_bytes}
+    return bar_row(f"{p.lab} · {p.variant}", label, bars, classes="slimlab-floor-row", data=data)
 
 
 def floor_bars(points: Sequence[FloorPoint], *, chart_id: str) -> str:
     """The chart as HTML: each image a full-width bar, its floor the dark part, Slacker's share a dashed line."""
-    floor, rest = escape(_("runtime floor")), escape(_("rest of the image"))
     slacker = escape(_("Slacker's {share}").format(share=percent(SLACKER_SHARE)), quote=False)
-    legend = (
-        '<p class="slimlab-floor-legend">'
-        f'<span class="slimlab-swatch" style="background: {FLOOR_COLOUR}" aria-hidden="true"></span>{floor} '
-        f'<span class="slimlab-swatch" style="background: {REST_COLOUR}" aria-hidden="true"></span>{rest} '
-        '<span class="slimlab-floor-reference-key" aria-hidden="true"></span>'
-        f"{slacker}</p>"
-    )
-    title = escape(_("Each image's size beside its runtime floor"))
-    rows = "".join(_row(p) for p in points)
-    return f'<div class="slimlab-floor" id="{chart_id}" role="group" aria-label="{title}">{legend}{rows}</div>'
+    reference = '<span class="slimlab-floor-reference-key" aria-hidden="true"></span>' + slacker
+    shown = legend(key(FLOOR_COLOUR, _("runtime floor")), key(REST_COLOUR, _("rest of the image")), reference)
+    title = _("Each image's size beside its runtime floor")
+    return group(shown + "".join(_row(p) for p in points), chart_id=chart_id, title=title, classes="slimlab-floor")
 
 
 def describe(points: Sequence[FloorPoint]) -> str:

@@ -5,9 +5,10 @@ One row per variant of the lab with later releases recorded (or, with
 figures as text at body size, and a bar the width of the page that is the
 whole image, compressed, with the part the node downloads dark at its left.
 Each bar is the image itself, not a shared scale, as in the floor chart
-(:mod:`checks.guide.floorchart`), whose HTML it reuses, so the few kilobytes
-of a code layer stay visible beside a base of many megabytes; the text says
-the sizes.  A lab that records none of them yet gets a note, never an error.
+(:mod:`checks.guide.floorchart`) and with the same bars
+(:mod:`checks.guide.drawing`), so the few kilobytes of a code layer stay
+visible beside a base of many megabytes; the text says the sizes.  A lab
+that records none of them yet gets a note, never an error.
 Registered by :func:`checks.guide.sphinxext.setup`.
 """
 
@@ -16,15 +17,15 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.charts import PALETTE, size_text
+from checks.guide.charts import size_text
 from checks.guide.docdata import percent
+from checks.guide.drawing import PALETTE, bar_row, group, key, legend, share_bar
 from checks.guide.nodes import all_labs, fill, literal, note_use, para
 from checks.model.i18n import _
 from checks.model.results import Results
@@ -102,33 +103,16 @@ def shared_rows(results: Results) -> list[Row]:
     return rows
 
 
-def _width(share: float) -> str:
-    return f"{min(max(share, 0.0), 1.0) * 100:.3f}%"
-
-
 def _row(row: Row) -> str:
-    label = escape(row.text)
-    return (
-        f'<div class="slimlab-bars-variant slimlab-update-row" data-variant="{escape(row.variant)}" '
-        f'data-bytes="{row.whole_bytes}" data-pulled="{row.pulled_bytes}">'
-        f'<p class="slimlab-bars-label"><strong>{escape(row.variant)}</strong> <span>{label}</span></p>'
-        f'<div class="slimlab-bars-bar slimlab-floor-bar" role="img" aria-label="{label}" '
-        f'style="width: 100%; background: {HELD_COLOUR}">'
-        f'<span class="slimlab-bars-layer" style="width: {_width(row.share)}; background: {PULLED_COLOUR}"></span>'
-        "</div></div>"
-    )
+    bars = share_bar(row.share, PULLED_COLOUR, HELD_COLOUR, label=row.text)
+    data = {"data-variant": row.variant, "data-bytes": row.whole_bytes, "data-pulled": row.pulled_bytes}
+    return bar_row(row.variant, row.text, bars, classes="slimlab-update-row", data=data)
 
 
 def pull_bars(rows: Sequence[Row], *, chart_id: str, title: str) -> str:
     """The chart as HTML: each image a full-width bar, the part the node downloads dark at its left."""
-    pulled, held = escape(_("downloaded")), escape(_("already on the node"))
-    legend = (
-        '<p class="slimlab-floor-legend">'
-        f'<span class="slimlab-swatch" style="background: {PULLED_COLOUR}" aria-hidden="true"></span>{pulled} '
-        f'<span class="slimlab-swatch" style="background: {HELD_COLOUR}" aria-hidden="true"></span>{held}</p>'
-    )
-    body = "".join(_row(row) for row in rows)
-    return f'<div class="slimlab-floor" id="{chart_id}" role="group" aria-label="{escape(title)}">{legend}{body}</div>'
+    shown = legend(key(PULLED_COLOUR, _("downloaded")), key(HELD_COLOUR, _("already on the node")))
+    return group(shown + "".join(_row(row) for row in rows), chart_id=chart_id, title=title, classes="slimlab-floor")
 
 
 def describe(rows: Iterable[Row]) -> str:
