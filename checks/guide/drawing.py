@@ -10,7 +10,8 @@ is a whole image with a share of it dark (:func:`share_bar`), a legend of
 swatches (:func:`legend`, :func:`key`) and the group that holds them
 (:func:`group`).  Every attribute value is escaped here, so a chart module
 passes plain text.  Each chart module keeps only what it draws:
-:mod:`checks.guide.charts`, :mod:`checks.guide.floorchart`, :mod:`checks.guide.updatechart`,
+:mod:`checks.guide.charts`, :mod:`checks.guide.pullsvg`,
+:mod:`checks.guide.floorchart`, :mod:`checks.guide.updatechart`,
 :mod:`checks.guide.compressionchart`.
 """
 
