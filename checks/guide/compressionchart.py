@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import percent
 from checks.guide.drawing import PALETTE, bar, bar_row, group, key, legend, segment, share_width
-from checks.guide.nodes import every_results, fill, literal, para, table
+from checks.guide.nodes import every_results, not_recorded, para, table
 from checks.guide.updatechart import HELD_COLOUR, PULLED_COLOUR
 from checks.model.compression import MATRIX, PUSHED
 from checks.model.i18n import _
@@ -189,7 +189,7 @@ class CompressionMatrixDirective(SphinxDirective):
         images = matrix_images(every_results(self.env))
         if not images:
             message = _("No compression matrix is recorded yet: run {command}.")
-            return [nodes.note("", para(*fill(message, command=literal("make check"))))]
+            return not_recorded(message)
         found = totals(images)
         chart_id = f"slimlab-compression-{self.env.new_serialno('slimlab-compression')}"
         box = nodes.container(classes=["slimlab-floor-chart", "slimlab-compression-chart"])

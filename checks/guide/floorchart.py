@@ -23,7 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.docdata import percent
 from checks.guide.drawing import PALETTE, bar_row, group, key, legend, share_bar, share_width
-from checks.guide.nodes import every_results, fill, literal, para
+from checks.guide.nodes import every_results, fill, literal, literals, not_recorded, para
 from checks.model.i18n import _
 from checks.model.results import Results
 from checks.model.units import megabytes
@@ -126,20 +126,17 @@ class FloorChartDirective(SphinxDirective):
         points = floor_points(every)
         if not points:  # results recorded before the floor was: not an error, the next make check adds them
             message = _("No runtime floor is recorded yet: run {command}.")
-            return [nodes.note("", para(*fill(message, command=literal("make check"))))]
+            return not_recorded(message)
         chart_id = f"slimlab-floor-{self.env.new_serialno('slimlab-floor')}"
         box = nodes.container(classes=["slimlab-floor-chart"])
         box += nodes.raw("", floor_bars(points, chart_id=chart_id), format="html")
         box += para(describe(points), classes=["slimlab-chart-caption"])
         missing = unmeasured(every)
         if missing:
-            labs: list[nodes.Node | str] = []
-            for index, name in enumerate(missing):
-                labs += [", " if index else "", literal(name)]
             message = _(
                 "Not measured yet: {labs} (their results.json predates the floor; "
                 "the next {command} that verifies them adds it)."
             )
-            parts = fill(message, labs=labs, command=literal("make check"))
+            parts = fill(message, labs=literals(missing), command=literal("make check"))
             box += para(*parts, classes=["slimlab-chart-caption", "slimlab-floor-missing"])
         return [box]

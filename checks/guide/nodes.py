@@ -209,6 +209,21 @@ def literal(text: str) -> nodes.literal:
     return nodes.literal(text, text)
 
 
+def literals(names: Iterable[str]) -> list[nodes.Node | str]:
+    """Names as code, one after another with commas: a list field of :func:`fill`."""
+    shown: list[nodes.Node | str] = []
+    for index, name in enumerate(names):
+        shown += [", " if index else "", literal(name)]
+    return shown
+
+
+def not_recorded(
+    message: str, *, command: str = "make check", box: type[nodes.Element] = nodes.note
+) -> list[nodes.Node]:
+    """What a directive shows while nothing it needs is recorded: ``message``, its ``{command}`` the one to run."""
+    return [box("", para(*fill(message, command=literal(command))))]
+
+
 def note_use(env: BuildEnvironment, lab: str) -> None:
     env.slimlab_uses.setdefault(env.docname, set()).add(lab)  # type: ignore[attr-defined]
 

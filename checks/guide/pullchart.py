@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.nodes import WARN, every_results, fill, literal, logger, para, table
+from checks.guide.nodes import WARN, every_results, logger, not_recorded, para, table
 from checks.guide.pullsvg import image_name, pull_chart, seconds
 from checks.model.i18n import N_, _
 from checks.model.pulls import Fit, PullPoint, pull_fit, pull_points, wire_seconds
@@ -133,7 +133,7 @@ class PullChartDirective(SphinxDirective):
         if not loopback:
             logger.warning("pull-chart: no lab has recorded cold pulls yet.", location=self.get_location(), **WARN)
             message = _("No cold pulls are recorded yet: run {command}.")
-            return [nodes.warning("", para(*fill(message, command=literal("make check"))))]
+            return not_recorded(message, box=nodes.warning)
         if rate is not None and not link:
             logger.warning(
                 f"pull-chart: no lab recorded pulls over a {rate:g} Mbit/s link; drop :link: or record them.",

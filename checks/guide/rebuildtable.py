@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.nodes import every_results, fill, literal, para, table
+from checks.guide.nodes import every_results, fill, literal, literals, not_recorded, para, table
 from checks.model.i18n import N_, _
 from checks.model.measured import Rebuild
 from checks.model.results import Results
@@ -88,7 +88,7 @@ class RebuildTableDirective(SphinxDirective):
         rows = rebuild_rows(every)
         if not rows:
             message = _("No rebuild is recorded yet: run {command}.")
-            return [nodes.note("", para(*fill(message, command=literal("make check"))))]
+            return not_recorded(message)
         body: list[list[nodes.Node | str]] = []
         for row in rows:
             example = nodes.inline()
@@ -100,11 +100,11 @@ class RebuildTableDirective(SphinxDirective):
         found: list[nodes.Node] = [tab]
         missing = unmeasured(every)
         if missing:
-            labs: list[nodes.Node | str] = []
-            for index, name in enumerate(missing):
-                labs += [", " if index else "", literal(name)]
             message = _("Not measured yet: {labs} (the next {command} that verifies them adds it).")
             found.append(
-                para(*fill(message, labs=labs, command=literal("make check")), classes=["slimlab-chart-caption"])
+                para(
+                    *fill(message, labs=literals(missing), command=literal("make check")),
+                    classes=["slimlab-chart-caption"],
+                )
             )
         return found

@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide import timingsdoc
-from checks.guide.nodes import WARN, fill, literal, logger, para, table
+from checks.guide.nodes import WARN, logger, not_recorded, table
 from checks.model.i18n import _
 
 
@@ -30,7 +30,7 @@ class WorkshopTimingsDirective(SphinxDirective):
         except ValueError as error:
             logger.warning(f"workshop-timings: {error}", location=self.get_location(), **WARN)
             message = _("No workshop timings are recorded yet: run {command}.")
-            return [nodes.warning("", para(*fill(message, command=literal("make bench"))))]
+            return not_recorded(message, command="make bench", box=nodes.warning)
         tab = table(
             [_(header) for header in timingsdoc.HEADERS], timingsdoc.rows(data), ["slimlab-timings"], widths=[3, 1, 1]
         )

@@ -26,7 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 from checks.guide.charts import size_text
 from checks.guide.docdata import percent
 from checks.guide.drawing import PALETTE, bar_row, group, key, legend, share_bar
-from checks.guide.nodes import all_labs, fill, literal, note_use, para
+from checks.guide.nodes import all_labs, not_recorded, note_use, para
 from checks.model.i18n import _
 from checks.model.results import Results
 from checks.model.units import megabytes
@@ -142,7 +142,7 @@ class UpdateChartDirective(SphinxDirective):
         rows = [] if results is None else (shared_rows(results) if shared else update_rows(results))
         if not rows:
             message = _("No pulls on a node that already holds an image are recorded yet for this lab: run {command}.")
-            return [nodes.note("", para(*fill(message, command=literal("make check"))))]
+            return not_recorded(message)
         title = (
             _("What a second image downloads on a node that holds another")
             if shared
