@@ -1,8 +1,8 @@
 """The guide's Sphinx extension: pages show what the checker recorded, never what someone typed.
 
-Every directive and role is a row of :data:`DIRECTIVES` or :data:`ROLES`, each
-node, transform and event handler of the extension a row of the tables below
-them: adding one touches its own module and one row here.
+Every directive and role is a row of :data:`DIRECTIVES` or :data:`ROLES`, and
+each node and event handler of the extension a row of :data:`NODES` or
+:data:`EVENTS`: adding one touches its own module and one row here.
 
 Directives and roles (all read ``labs/*/lab.toml`` and ``results.json``;
 nothing here calls Docker or imports :mod:`checks.engine.docker`):
