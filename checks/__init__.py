@@ -5,7 +5,8 @@ The house, bottom to top (``make test`` checks it with import-linter; see
 
 - :mod:`checks.model`: what a lab, a claim, a measurement and a setting are; imports nothing of ours.
 - :mod:`checks.inspect`: image analysis on layer data (layers, waste, removable classes, diff, lint).
-- :mod:`checks.plan`, beside it: what a run measures and which recorded figures still stand; imports only the model.
+- :mod:`checks.plan`, beside it: which recorded figures still stand and which claims a run leaves unjudged;
+  imports only the model.
 - :mod:`checks.engine`: the one edge that talks to Docker, the registry and the second engine.
 - :mod:`checks.guide` (the Sphinx extension) and :mod:`checks.learner` (grading, workshop, terminal report).
 - :mod:`checks.cli`: the command line, ``python -m checks``.

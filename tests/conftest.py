@@ -23,6 +23,17 @@ LABS = ROOT / "labs"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def own_containers() -> list[str]:
+    """The ids of this checkout's containers (:func:`checks.engine.docker.own_containers`' filter, through the
+    CLI): another checkout's verify may run its smoke tests on the same engine."""
+    from checks.engine.docker import CONTAINER_LABEL
+    from checks.model.checkout import HERE, LABEL
+
+    filters = ["--filter", f"label={CONTAINER_LABEL}", "--filter", f"label={LABEL}={HERE.id}"]
+    done = subprocess.run(["docker", "ps", "-aq", *filters], check=False, capture_output=True, text=True, timeout=60)
+    return done.stdout.split()
+
+
 def engine_problem() -> str | None:
     """Why docker tests cannot run, or None when an engine with buildx answers."""
     try:

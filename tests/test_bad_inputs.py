@@ -24,25 +24,14 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, engine_problem, run_checks
+from conftest import ROOT, engine_problem, own_containers, run_checks
 
 from checks import cli
 from checks.inspect.secrets import scrubbed
-from checks.model.checkout import HERE, LABEL
 from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
 from checks.model.settings import Settings
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent.sock"}
-#: This checkout's containers only: another checkout on the engine may be running its smoke tests.
-CONTAINER_FILTER = [
-    "docker",
-    "ps",
-    "-aq",
-    "--filter",
-    "label=org.slimlab.container",
-    "--filter",
-    f"label={LABEL}={HERE.id}",
-]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -275,11 +264,10 @@ def engine_answers() -> bool:
 
 
 def labelled_containers() -> set[str]:
-    """Containers labelled as slimlab's on the real engine (empty when none answers)."""
+    """This checkout's containers on the real engine (empty when none answers)."""
     if not engine_answers():
         return set()
-    done = subprocess.run(CONTAINER_FILTER, check=False, capture_output=True, text=True, timeout=60)
-    return set(done.stdout.split())
+    return set(own_containers())
 
 
 def left_containers(before: set[str]) -> set[str]:

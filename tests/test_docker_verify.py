@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_checks
+from conftest import own_containers, run_checks
 
-from checks.engine.docker import CONTAINER_LABEL
 from checks.engine.verify import EARLY_DONE
-from checks.model.checkout import HERE, LABEL
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
-
-
-def own_containers() -> list[str]:
-    """This checkout's containers: another checkout's verify may be running smoke tests on the same engine."""
-    filters = ["--filter", f"label={CONTAINER_LABEL}", "--filter", f"label={LABEL}={HERE.id}"]
-    done = subprocess.run(["docker", "ps", "-aq", *filters], check=False, capture_output=True, text=True)
-    return done.stdout.split()
 
 
 @pytest.fixture

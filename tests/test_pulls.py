@@ -363,7 +363,7 @@ def test_an_image_pushed_early_is_not_pushed_again_under_the_same_tag(monkeypatc
     monkeypatch.setattr(pullbench.docker, "push", lambda image, ref: pushes.append((image, ref)))
     manifest = {"layers": [{"digest": "sha256:l1", "size": 7}]}
     monkeypatch.setattr(pullbench.registry, "image_manifest", lambda *args: manifest)
-    bench = pullbench.PullBench(PullSettings(sizes=True, pulls=False), echo=lambda line: None)
+    bench = pullbench.PullBench(PullSettings(sizes=True, pulls=False), echo=lambda line: None, settings=Settings())
     monkeypatch.setattr(bench, "_started_registry", Found)
     bench.push("lab-9-demo", {"before": "sha256:b"})
     repository = HERE.repository("lab-9-demo")

@@ -59,7 +59,7 @@ def test_after_and_every_variant_a_reproducible_claim_names_are_rebuilt_and_no_o
 
 def test_the_same_image_recorded_with_its_rebuilds_keeps_them(rebuilds):
     previous = recorded(after=image(rebuilt=OLD))
-    kept = verify.rebuild_of(LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
+    kept = verify.rebuild_of(LAB, LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
     assert (kept.rebuild, rebuilds) == (OLD, [])
 
 
@@ -69,7 +69,7 @@ def test_the_same_image_recorded_with_its_rebuilds_keeps_them(rebuilds):
     ids=["nothing recorded", "another image", "recorded without rebuilds"],
 )
 def test_a_new_image_or_one_recorded_without_rebuilds_is_rebuilt(rebuilds, previous):
-    found = verify.rebuild_of(LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
+    found = verify.rebuild_of(LAB, LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
     assert (found.rebuild, rebuilds) == (NEW, [TAG])
 
 
@@ -83,15 +83,19 @@ def test_a_rebuild_of_the_same_recipe_keeps_the_recorded_rebuild_only_when_allow
     previous = recorded(after=built("sha256:old", OLD))
     again = built("sha256:new")
     lines: list[str] = []
-    kept = verify.rebuild_of(LAB.variant("after"), again, REQUEST, previous, what="w", echo=lines.append, rebuilt=True)
+    kept = verify.rebuild_of(
+        LAB, LAB.variant("after"), again, REQUEST, previous, what="w", echo=lines.append, rebuilt=True
+    )
     assert (kept.rebuild, rebuilds) == (OLD, [])
     assert any("keeping the rebuild recorded" in line for line in lines)
     other = built("sha256:new", top=420)  # beyond 1 %: another build
     assert (
-        verify.rebuild_of(LAB.variant("after"), other, REQUEST, previous, what="w", echo=print, rebuilt=True).rebuild
+        verify.rebuild_of(
+            LAB, LAB.variant("after"), other, REQUEST, previous, what="w", echo=print, rebuilt=True
+        ).rebuild
         == NEW
     )
-    assert verify.rebuild_of(LAB.variant("after"), again, REQUEST, previous, what="w", echo=print).rebuild == NEW
+    assert verify.rebuild_of(LAB, LAB.variant("after"), again, REQUEST, previous, what="w", echo=print).rebuild == NEW
     assert len(rebuilds) == 2
 
 
@@ -104,3 +108,10 @@ def test_the_variants_a_claim_kind_reads_are_named_once_per_lab():
 def test_results_that_lack_a_rebuild_of_a_rebuilt_variant_are_stale_and_others_are_not():
     assert stale.lacks_rebuild(LAB, recorded(after=image(rebuilt=OLD), pinned=image()))
     assert not stale.lacks_rebuild(LAB, recorded(before=image(), after=image(rebuilt=OLD), pinned=image(rebuilt=OLD)))
+
+
+def test_a_variant_a_reproducible_claim_reads_is_rebuilt_even_for_the_same_recipe(rebuilds):
+    previous = recorded(pinned=built("sha256:old", OLD))
+    again = built("sha256:new")
+    found = verify.rebuild_of(LAB, LAB.variant("pinned"), again, REQUEST, previous, what="w", echo=print, rebuilt=True)
+    assert (found.rebuild, rebuilds) == (NEW, [TAG])

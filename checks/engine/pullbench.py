@@ -120,9 +120,9 @@ class PullBench:
         wanted: PullSettings,
         *,
         echo: Callable[[str], None],
-        settings: Settings | None = None,
+        settings: Settings,
     ):
-        self._settings = settings or Settings()
+        self._settings = settings
         self.setting, self.reasons = effective(
             wanted, docker_host=self._settings.docker_host or "", euid=os.geteuid(), dockerd=shutil.which("dockerd")
         )

@@ -134,6 +134,7 @@ def floor_of(
 
 
 def rebuild_of(
+    lab: Lab,
     variant: Variant,
     m: Measured,
     request: BuildRequest,
@@ -144,10 +145,14 @@ def rebuild_of(
     rebuilt: bool = False,
 ) -> Measured:
     """``m`` with its rebuild: the recorded one when the same image was recorded with it, else built anew.
-    With ``rebuilt`` (the lab's inputs are the recorded ones, and no ``reproducible`` claim reads the
-    variant), the rebuild recorded for the same recipe built before is kept too
-    (:meth:`~checks.model.measured.Measured.built_like`): what two builds of it write differently."""
-    before = keep.recorded_rebuild(previous.variants.get(variant.name) if previous else None, m, rebuilt=rebuilt)
+    With ``rebuilt`` (the lab's inputs are the recorded ones), the rebuild recorded for the same recipe built
+    before is kept too (:meth:`~checks.model.measured.Measured.built_like`), unless a ``reproducible`` claim
+    reads the variant: those are rebuilt from the build being judged."""
+    before = keep.recorded_rebuild(
+        previous.variants.get(variant.name) if previous else None,
+        m,
+        rebuilt=keep.recipe_may_stand(lab, variant.name, rebuilt=rebuilt, reads=keep.reads_rebuild),
+    )
     if before is not None:
         if before.image_id != m.image_id:
             echo(f"{what}: keeping the rebuild recorded for the same steps and layer sizes (--force builds it again)")
@@ -362,13 +367,14 @@ def _measure_all(
         if resolver.settings.rebuild and variant.name in lab.rebuilt():
             what = f"{lab.name}: {variant.name}"
             measured[variant.name] = rebuild_of(
+                lab,
                 variant,
                 measured[variant.name],
                 requests[variant.name],
                 previous,
                 what=what,
                 echo=echo,
-                rebuilt=keep.recipe_may_stand(lab, variant.name, rebuilt=rebuilt, reads=keep.reads_rebuild),
+                rebuilt=rebuilt,
             )
     return measured
 

@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from checks.guide.docdata import LabDocs, staleness
-from checks.guide.nodes import WARN, _reset, all_labs, logger
+from checks.guide.nodes import WARN, all_labs, logger, reset
 from checks.model.links import anchor
 
 
@@ -84,7 +84,7 @@ def outdated_docs(
     root page, so the checks below always run) as outdated: the staleness
     warning then fails every build until the results are current.
     """
-    _reset(app)
+    reset(app)
     init_env(app, env, [])
     labs = all_labs(app)
     state = {name: lab_state(lab) for name, lab in labs.items()}

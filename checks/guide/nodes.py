@@ -64,7 +64,7 @@ def every_results(env: BuildEnvironment) -> list[Results]:
     return found
 
 
-def _reset(app: Sphinx) -> None:
+def reset(app: Sphinx) -> None:
     app._slimlab_labs = None  # type: ignore[attr-defined]
 
 

@@ -1,4 +1,4 @@
-"""The plan: what a run must measure, and which recorded figures still stand, as plain functions over data.
+"""The plan: which recorded figures still stand, and which claims a run leaves unjudged, as plain functions over data.
 
 May import :mod:`checks.model` only; does no I/O, so every rule is tested with plain values.
 """

@@ -17,6 +17,7 @@ from checks.model.pulls import CHARTED, PullSettings, cold_pulled, link_plan, ma
 from checks.model.results import Results
 from checks.model.settings import Settings
 from checks.model.spec import Lab
+from checks.plan import keep
 
 #: Why floor claims go unjudged in a run with SLIMLAB_FLOOR=0.
 FLOOR_OFF = "SLIMLAB_FLOOR=0 traces no smoke test for the runtime floor"
@@ -142,9 +143,9 @@ def left_out(lab: Lab, settings: Settings, unjudged: tuple[tuple[str, ...], str]
     and why), then the floor claims when the settings trace no floor and the reproducibility claims when
     they rebuild nothing."""
     if not settings.floor:
-        unjudged = _also(lab, unjudged, lambda kind: kind.needs_floor, FLOOR_OFF)
+        unjudged = _also(lab, unjudged, keep.reads_floor, FLOOR_OFF)
     if not settings.rebuild:
-        unjudged = _also(lab, unjudged, lambda kind: kind.needs_rebuild, REBUILD_OFF)
+        unjudged = _also(lab, unjudged, keep.reads_rebuild, REBUILD_OFF)
     return unjudged
 
 
