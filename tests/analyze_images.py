@@ -91,17 +91,25 @@ def tar_split(tar: bytes) -> str:
         for member in archive:
             raw = tar[cursor : member.offset_data]
             lines.append({"type": 2, "payload": base64.b64encode(raw).decode(), "position": position})
-            record: dict = {"type": 1, "name": member.name + ("/" if member.isdir() else ""), "position": position + 1}
+            record: dict = {"type": 1, "name": member.name + ("/" if member.isdir() else "")}
             if member.size:
                 record["size"] = member.size
-                record["payload"] = base64.b64encode(
-                    hashlib.sha256(tar[member.offset_data : member.offset_data + member.size]).digest()[:8]
-                ).decode()
-            lines.append(record)
+            content = tar[member.offset_data : member.offset_data + member.size]
+            record["payload"] = base64.b64encode(hashlib.sha256(content).digest()[:8]).decode() if member.size else None
+            lines.append({**record, "position": position + 1})
             position += 2
             cursor = member.offset_data + member.size
     lines.append({"type": 2, "payload": base64.b64encode(tar[cursor:]).decode(), "position": position})
-    return "\n".join(json.dumps(line) for line in lines) + "\n"
+    return "".join(engine_json(line) + "\n" for line in lines)
+
+
+def engine_json(record: dict) -> str:
+    """A record as the engine writes it (Go's encoding/json): no spaces, UTF-8 as it is, ``<``, ``>``, ``&``,
+    U+2028 and U+2029 escaped."""
+    text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
 
 
 def digest(data: bytes) -> str:

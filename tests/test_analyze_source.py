@@ -27,6 +27,7 @@ from analyze_images import (
 
 from checks.engine import layer_source
 from checks.engine.layer_source import config_history, from_storage, unpacked_files
+from checks.inspect import archive
 from checks.inspect.archive import Prefetch, Reader, chain_ids, entries_from_tar_split, layer_entries, read_archive
 from checks.inspect.secrets import scan_content
 from checks.model.errors import UsageError
@@ -71,6 +72,59 @@ def test_a_layer_tar_lists_every_entry_in_order_with_sizes_types_and_link_target
 def test_tar_split_records_give_the_same_entries_as_the_tar_they_describe():
     tar = layer_tar(LAYER)
     assert shape(entries_from_tar_split(tar_split(tar))) == shape(layer_entries(Reader(io.BytesIO(tar))))
+
+
+#: Names the engine's JSON writes with escapes (a quote, a backslash, a line break, ``<``, U+2028) or as UTF-8.
+ODD_NAMES = [
+    file('say "hi"', 3),
+    file("back\\slash", 4),
+    file("line\nbreak", 5),
+    file("a<b", 6),
+    file("para\u2028graph", 7),
+]
+ODD_NAMES += [file("caf\u00e9/\u4e2d\u6587", 8), hardlink("link\u2029", "a<b"), directory("d\u0085d")]
+
+
+def _respelled(records: str, **spelling) -> str:
+    """The same records in another JSON spelling (spaces, every non-ASCII character escaped, keys reordered)."""
+    lines = [json.loads(line) for line in records.split("\n") if line]
+    return "".join(json.dumps(dict(reversed(line.items())), **spelling) + "\n" for line in lines)
+
+
+@pytest.mark.parametrize("stamped", [False, True])
+@pytest.mark.parametrize("layer", [LAYER, ODD_NAMES], ids=["plain-names", "escaped-names"])
+def test_tar_split_records_read_the_same_however_the_json_spells_them(layer, stamped):
+    records = tar_split(layer_tar(layer))
+    entries = entries_from_tar_split(records, stamped=stamped)
+    assert shape(entries) == shape(layer_entries(Reader(io.BytesIO(layer_tar(layer)))))
+    assert entries_from_tar_split(_respelled(records), stamped=stamped) == entries
+    assert entries_from_tar_split(_respelled(records, indent=None, separators=(", ", ": ")), stamped=stamped) == entries
+
+
+def test_the_engine_s_own_spelling_of_tar_split_records_is_read_without_the_json_parser(monkeypatch):
+    records = tar_split(layer_tar(LAYER))
+    expected = entries_from_tar_split(records)
+
+    def parser(text):
+        raise AssertionError("the JSON parser read records the engine spells plainly")
+
+    monkeypatch.setattr(archive, "_json_records", parser)
+    assert entries_from_tar_split(records) == expected
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        '{"type":1,"name":"a","size":012,"payload":null,"position":1}',
+        '{"type":2,"payload":"QUJDR","position":0}',
+        '{"type":2,"payload":","position":0}',
+        '{"type":1,"name":"a","payload":null,"position":01}',
+    ],
+    ids=["size-with-a-leading-zero", "bad-base64", "payload-cut-at-its-quote", "position-with-a-leading-zero"],
+)
+def test_tar_split_records_json_does_not_accept_are_refused_as_before(spelled):
+    with pytest.raises(ValueError, match=r"Expecting|base64"):  # JSON's errors, and base64's
+        entries_from_tar_split(spelled + "\n")
 
 
 def test_tar_split_entries_carry_the_recorded_checksum():

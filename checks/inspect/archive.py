@@ -18,6 +18,7 @@ these functions what it read from one.
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import gzip
 import hashlib
@@ -28,7 +29,7 @@ import queue
 import re
 import threading
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
@@ -81,6 +82,51 @@ def chain_ids(diff_ids: Sequence[str]) -> list[str]:
     return chain
 
 
+#: The two records the engine writes (moby's tar-split, through Go's JSON encoder), one a line: raw tar bytes, and a
+#: file's name, size and CRC-64.  Only these spellings are read without a JSON parser: a name with no escape, quote
+#: or control character, numbers without leading zeros, base64 checked strictly; any other line sends the layer to
+#: the parser.
+_RAW_HEAD, _RAW_TAIL = '{"type":2,"payload":"', '","position":'
+_NUMBER = "(?:0|[1-9][0-9]*)"
+_POSITION = re.compile(_NUMBER + r"\}")
+_FILE_RECORD = re.compile(
+    r'\{"type":1,"name":"([^"\\\x00-\x1f]*)",(?:"size":(' + _NUMBER + r"),)?"
+    r'"payload":(?:"([A-Za-z0-9+/=]*)"|null),"position":' + _NUMBER + r"\}"
+)
+#: A tar-split record as the reader uses it: raw tar bytes (None for a file), and a file's name, size and CRC-64.
+_Record = tuple[bytes | None, str, int, str | None]
+
+
+def _plain_records(text: str) -> list[_Record] | None:
+    """The records of ``text`` when every line is spelled as the engine writes it (:data:`_FILE_RECORD`, raw bytes
+    in strict base64), exactly what a JSON parser would read from them; None when a line is spelled otherwise."""
+    records: list[_Record] = []
+    for line in text.split("\n"):
+        if line.startswith(_RAW_HEAD):
+            payload, tail, position = line.rpartition(_RAW_TAIL)
+            if len(payload) < len(_RAW_HEAD) or not tail or not _POSITION.fullmatch(position):
+                return None
+            try:
+                records.append((binascii.a2b_base64(payload[len(_RAW_HEAD) :], strict_mode=True), "", 0, None))
+            except binascii.Error:
+                return None
+        elif found := _FILE_RECORD.fullmatch(line):
+            records.append((None, found[1], int(found[2] or 0), found[3]))
+        elif line:
+            return None
+    return records
+
+
+def _json_records(text: str) -> Iterator[_Record]:
+    """The records of ``text`` (JSON, one a line) as a JSON parser reads them, one by one.  Lines end in ``\\n``
+    only: a name may hold U+0085 or U+2028 as it is, which ``str.splitlines`` would take for line ends."""
+    for record in json.loads("[" + ",".join(line for line in text.split("\n") if line.strip()) + "]"):
+        if record["type"] == 2:
+            yield base64.b64decode(record["payload"]), "", 0, None
+        else:
+            yield None, record["name"], record.get("size", 0), record.get("payload")
+
+
 def entries_from_tar_split(text: str, *, stamped: bool = False) -> tuple[Entry, ...]:
     """A layer's entries from its tar-split records (JSON, one record a line).
 
@@ -90,24 +136,23 @@ def entries_from_tar_split(text: str, *, stamped: bool = False) -> tuple[Entry, 
     record; byte 156 of it is the type flag.  Hard links also need the link
     target, so their headers are parsed in full (PAX records included), and so
     is every header when ``stamped`` asks for each entry's :class:`Stamp`.  Names and the count of entries are
-    held to the limits the tar reader applies (:func:`walk`).
+    held to the limits the tar reader applies (:func:`walk`).  Records spelled as the engine writes them are read
+    without a JSON parser (:func:`_plain_records`), the same records a parser reads.
     """
-    records = json.loads("[" + ",".join(line for line in text.splitlines() if line.strip()) + "]")
+    records = _plain_records(text)
     entries = []
     raw, padding = b"", 0
-    for record in records:
-        if record["type"] == 2:
-            raw += base64.b64decode(record["payload"])
+    for data, name, size, payload in _json_records(text) if records is None else records:
+        if data is not None:
+            raw += data
             continue
-        size = record.get("size", 0)
         typeflag = chr(raw[-BLOCK + 156]) if len(raw) >= BLOCK else "0"
         header = final_header(raw[padding:]) if typeflag == "1" or (stamped and len(raw) >= BLOCK) else None
         link = header.linkname if header is not None and typeflag == "1" else ""
-        payload = record.get("payload")
         checksum = f"crc64:{payload}" if payload else ""
         stamp = header.stamp() if stamped and header is not None else None
-        _checked_path(record["name"], "a path")
-        entries.append(entry(record["name"], size, typeflag, checksum, link, stamp))
+        _checked_path(name, "a path")
+        entries.append(entry(name, size, typeflag, checksum, link, stamp))
         if len(entries) > ENTRIES.most:
             ENTRIES.check(len(entries), "the layer's entries")
         raw, padding = b"", -size % BLOCK
