@@ -28,22 +28,18 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from checks.engine import docker
-from checks.engine.bases import Resolver
-from checks.engine.pullbench import PullBench
-from checks.engine.verify import base_names, measure_early_all, verify
 from checks.inspect.secrets import scrubbed
-from checks.learner import report
 from checks.model import i18n, links, paths
 from checks.model.checkout import HERE
 from checks.model.errors import UsageError
-from checks.model.pulls import wanted
-from checks.model.results import RESULTS_NAME, Results, unreadable
 from checks.model.scrub import scrub_tree
 from checks.model.settings import Settings, from_environ
-from checks.model.spec import SPEC_NAME, load
 
 if TYPE_CHECKING:
     from checks.inspect.analyze import Analysis
+    from checks.model.results import Results
+
+# What only some commands use is imported by them, so `analyze` starts without the build and verify machinery.
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "labs"
@@ -93,6 +89,8 @@ def show_report(result: T, *, text: Callable[[T], str], data: Callable[[T], Any]
 
 
 def all_labs(labs: Path = LABS) -> list[Path]:
+    from checks.model.spec import SPEC_NAME
+
     def number(path: Path) -> tuple[int, str]:
         digits = path.name.split("-")[1] if path.name.count("-") else ""
         return (int(digits) if digits.isdigit() else 1 << 30, path.name)
@@ -130,6 +128,14 @@ def _language(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from checks.engine.bases import Resolver
+    from checks.engine.pullbench import PullBench
+    from checks.engine.verify import measure_early_all, verify
+    from checks.learner import report
+    from checks.model.pulls import wanted
+    from checks.model.results import RESULTS_NAME
+    from checks.model.spec import SPEC_NAME
+
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     if not folders:
         raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
@@ -169,6 +175,8 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def say_if_unreadable(path: Path) -> None:
     """A results.json that cannot be read is measured again like an absent one; the user hears why."""
+    from checks.model.results import unreadable
+
     problem = unreadable(path)
     if problem:
         echo(f"{path} cannot be used: {problem}. Treating it as absent: measuring again and writing it anew.")
@@ -188,6 +196,7 @@ def analysis_and_lint(folder: Path, results: Results, docs_url: str) -> str:
 
 def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     """Grade the learner's exercise.Dockerfile (or the reference answer) against the lab's goals."""
+    from checks.engine.bases import Resolver
     from checks.learner.grade import grade, render
     from checks.model.exercise import EXERCISE, SOLUTION
 
@@ -210,6 +219,8 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     """Write the templates of the two catalogs that are not pages: lab.toml's words and the checker's own."""
+    from checks.model.spec import load
+
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
     messages = [m for folder in all_labs() for m in i18n.lab_messages(load(folder))]
@@ -223,6 +234,7 @@ def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
     """Workshop kit: prepare a machine, bundle its base images, load a bundle elsewhere."""
+    from checks.engine.bases import Resolver
     from checks.learner import workshop
 
     resolver = Resolver(echo=echo, builder=_builder(args, settings), settings=settings)
@@ -242,6 +254,10 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
     """Resolve every base the labs name, building stand-ins where needed."""
+    from checks.engine.bases import Resolver
+    from checks.engine.verify import base_names
+    from checks.model.spec import load
+
     resolver = Resolver(echo=echo, builder=_builder(args, settings), settings=settings)
     names = list(dict.fromkeys(name for folder in all_labs() for name in base_names(load(folder), folder)))
     resolver.prepare(names)

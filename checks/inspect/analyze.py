@@ -28,7 +28,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checks.inspect.archive import ImageContents
 from checks.inspect.efficiency import PathWaste, efficiency
@@ -36,10 +36,12 @@ from checks.inspect.layers import Copy, Entry, bytes_by_directory, largest, stac
 from checks.inspect.removable import ClassBytes, classes
 from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, findings
 from checks.model.links import DEFAULT_DOCS_URL, Section
-from checks.model.measured import SecretSeen
-from checks.model.results import AnalysisSummary
 from checks.model.scrub import NOT_SHOWN
 from checks.model.units import megabytes
+
+if TYPE_CHECKING:  # what results.json records: imported where it is made, so `analyze` does not load the lab model
+    from checks.model.measured import SecretSeen
+    from checks.model.results import AnalysisSummary
 
 #: How many directories per layer, and places per class, a report names.
 TOP = 5
@@ -159,6 +161,8 @@ def analysis_of(contents: ImageContents) -> Analysis:
 
 def summary(analysis: Analysis) -> AnalysisSummary:
     """What ``results.json`` records of an analysis."""
+    from checks.model.results import AnalysisSummary
+
     return AnalysisSummary(
         wasted_bytes=analysis.wasted_bytes,
         efficiency=analysis.efficiency,
@@ -169,6 +173,8 @@ def summary(analysis: Analysis) -> AnalysisSummary:
 
 def secrets_seen(analysis: Analysis) -> tuple[SecretSeen, ...]:
     """What ``results.json`` records of an analysis's secret findings: rule, place, layer and whether it shows."""
+    from checks.model.measured import SecretSeen
+
     return tuple(SecretSeen(rule=f.rule, path=f.path, layer=f.layer, visible=f.visible) for f in analysis.secrets or ())
 
 
