@@ -291,6 +291,32 @@ def secret_layers() -> list:
     ]
 
 
+def many_secret_files() -> list:
+    """Files a token lies across, one's end and the next's start, and files that hold one at their start or end."""
+    token = "gh" + "p_" + "0123456789abcdefghijklmnopqrstuvwxyz"
+    pieces = [token[:10], token[10:], f"x{token}", f"{token}", "AKIA" + "A" * 16, "-", "0AKIA" + "B" * 16 + "0"]
+    return [[directory("d"), *(file(f"d/{i:02}", piece.encode()) for i, piece in enumerate(pieces * 3))]]
+
+
+@pytest.mark.parametrize("batch", [8 << 20, 40, 1], ids=["one-buffer", "a-few-files-a-buffer", "a-file-a-buffer"])
+def test_small_files_read_many_at_a_time_are_scanned_as_each_alone(tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(layer_source, "BATCH", batch)
+    info = fake_store(tmp_path, many_secret_files(), unpacked=True)
+    contents = from_storage("img:1", info, "overlay2", str(tmp_path), scan_content)
+    assert contents is not None
+    assert contents.found is not None
+
+    def one_at_a_time(path, data):  # any scan but the content rules' own reads each file alone
+        return scan_content(path, data)
+
+    one_by_one = from_storage("img:1", info, "overlay2", str(tmp_path), one_at_a_time)
+    assert one_by_one is not None
+    assert contents.found == one_by_one.found
+    assert sorted((m.path[2:], m.rule) for m in contents.found[0]) == sorted(
+        [*((f"{n:02}", "github-token") for n in (3, 10, 17)), *((f"{n:02}", "aws-access-key") for n in (4, 11, 18))]
+    )
+
+
 def test_with_the_secret_rules_storage_reads_small_files_from_each_layer_s_unpacked_copy(tmp_path):
     info = fake_store(tmp_path, secret_layers(), unpacked=True)
     contents = from_storage("img:1", info, "overlay2", str(tmp_path), scan_content)

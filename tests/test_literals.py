@@ -45,3 +45,31 @@ def test_an_empty_set_or_an_empty_literal_is_refused():
         Literals([])
     with pytest.raises(ValueError, match="non-empty"):
         Literals([b"a", b""])
+
+
+@pytest.mark.parametrize("fast", ENGINES)
+def test_pieces_laid_end_to_end_give_each_piece_s_own_places_and_none_across_two(fast):
+    found = Literals([b"AKIA", b"xox"], fast=fast)
+    pieces = [
+        b"xxAK",
+        b"IAxo",
+        b"x",
+        b"",
+        b"AKIAxox",
+        b"AKIA",
+    ]  # AKIA and xox cross from the first pieces into the next
+    ends = [sum(len(piece) for piece in pieces[: i + 1]) for i in range(len(pieces))]
+    expected = {i: found.places(piece) for i, piece in enumerate(pieces) if found.places(piece)}
+    assert found.places_each(bytearray(b"".join(pieces)), ends) == expected == {4: [(0, 0), (4, 1)], 5: [(0, 0)]}
+    assert found.places_each(b"", []) == {}
+
+
+def test_both_engines_find_the_same_places_in_random_pieces():
+    pick = random.Random(39)
+    words = list(dict.fromkeys(bytes(pick.choice(b"abAB") for _ in range(pick.randrange(1, 4))) for _ in range(8)))
+    fast, slow = Literals(words, fast=True), Literals(words, fast=False)
+    for _ in range(200):
+        pieces = [bytes(pick.choice(b"abAB ") for _ in range(pick.randrange(12))) for _ in range(pick.randrange(1, 8))]
+        ends = [sum(len(piece) for piece in pieces[: i + 1]) for i in range(len(pieces))]
+        expected = {i: slow.places(piece) for i, piece in enumerate(pieces) if slow.places(piece)}
+        assert fast.places_each(b"".join(pieces), ends) == slow.places_each(b"".join(pieces), ends) == expected

@@ -30,16 +30,16 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from checks.engine import docker
 from checks.inspect.analyze import Analysis, analysis_of
 from checks.inspect.archive import ImageContents, Prefetch, Scan, chain_ids, entries_from_tar_split, read_archive
 from checks.inspect.layers import Entry, stack
 from checks.inspect.layers import visible_paths as paths_of
-from checks.inspect.secrets import Match, scan_content, wanted
+from checks.inspect.secrets import CONTENT_LIMIT, Match, scan_content, scan_files, wanted
 from checks.model.errors import UsageError
 
 #: The storage driver whose unpacked layers the secret rules can read file by file.
@@ -101,28 +101,44 @@ def _plan(sizes: Mapping[str, int]) -> tuple[dict[str, dict[str, int]], dict[str
     return files, below
 
 
-def _read_file(folder: int, name: str, size: int, path: str) -> bytes:
-    """The bytes of ``name`` in the open folder ``folder``, a regular file of ``size`` bytes (else OSError)."""
+def _read_into(folder: int, name: str, size: int, path: str, target: memoryview) -> None:
+    """Read ``name`` in the open folder ``folder``, a regular file of ``size`` bytes (else OSError), into ``target``."""
     handle = os.open(name, _FILE, dir_fd=folder)
     try:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode) or status.st_size != size:
             raise OSError(f"{path} in the layer's folder is not the regular file of {size} bytes its header says")
-        chunks, left = [], size
-        while left:
-            chunk = os.read(handle, left)
-            if not chunk:
+        got = 0
+        while got < size:
+            count = os.readv(handle, [target[got:size]])
+            if not count:
                 raise OSError(f"{path} in the layer's folder ended before its {size} bytes")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            got += count
     finally:
         os.close(handle)
 
 
+def _read_file(folder: int, name: str, size: int, path: str) -> bytes:
+    """The bytes of ``name`` in the open folder ``folder``, a regular file of ``size`` bytes (else OSError)."""
+    data = bytearray(size)
+    _read_into(folder, name, size, path, memoryview(data))
+    return bytes(data)
+
+
+T = TypeVar("T")
+
+
 def unpacked_files(diff: Path, sizes: Mapping[str, int]) -> Iterator[tuple[str, bytes]]:
-    """Each file ``sizes`` names (its path in the layer -> its size in the layer's headers) with its bytes, read from
-    the layer's unpacked copy ``diff``; OSError when one is missing or is not that regular file.
+    """Each file ``sizes`` names with its bytes (:func:`walk_files`, each read whole)."""
+    return walk_files(diff, sizes, _read_file)
+
+
+def walk_files(
+    diff: Path, sizes: Mapping[str, int], read: Callable[[int, str, int, str], T]
+) -> Iterator[tuple[str, T]]:
+    """Each file ``sizes`` names (its path in the layer -> its size in the layer's headers) with what ``read`` made of
+    it (``read(folder, name, size, path)``, the folder an open descriptor), from the layer's unpacked copy ``diff``;
+    OSError when one is missing or is not that regular file.
 
     The walk never resolves a path: each folder on the way is opened relative to its parent's descriptor, only by a
     name its parent's listing holds (so never ``..``), with ``O_NOFOLLOW``, so a symbolic link in the layer, to a
@@ -148,7 +164,7 @@ def unpacked_files(diff: Path, sizes: Mapping[str, int]) -> Iterator[tuple[str, 
                     if item.name in wanted_here:
                         if not item.is_file(follow_symlinks=False):
                             raise OSError(f"{path} in the layer's folder is not a regular file")
-                        yield path, _read_file(descriptor, item.name, wanted_here[item.name], path)
+                        yield path, read(descriptor, item.name, wanted_here[item.name], path)
                         left -= 1
                     elif item.name in subfolders and item.is_dir(follow_symlinks=False):
                         entering.append(item.name)
@@ -169,12 +185,47 @@ def unpacked_files(diff: Path, sizes: Mapping[str, int]) -> Iterator[tuple[str, 
         raise OSError(f"{left} file(s) of the layer are not in its folder {diff}")
 
 
+#: How many bytes of small files are read one after another before the secret rules scan them in one call.
+BATCH = max(8 << 20, CONTENT_LIMIT)
+
+
+class _Batch:
+    """Small files read one after another into one buffer, and scanned together when it is full (:func:`scan_files`)."""
+
+    def __init__(self) -> None:
+        self.view = memoryview(bytearray(BATCH))
+        self.files: list[tuple[str, int]] = []  # each file's path and where it ends in the buffer
+        self.found: dict[str, tuple[Match, ...]] = {}
+
+    def read(self, folder: int, name: str, size: int, path: str) -> None:
+        at = self.files[-1][1] if self.files else 0
+        if at + size > len(self.view):
+            self.scan()
+            at = 0
+            if size > len(self.view):
+                self.view = memoryview(bytearray(size))
+        _read_into(folder, name, size, path, self.view[at : at + size])
+        self.files.append((path, at + size))
+
+    def scan(self) -> None:
+        self.found.update(zip((path for path, _ in self.files), scan_files(self.view, self.files), strict=True))
+        self.files = []
+
+
 def stored_found(diff: Path, entries: Sequence[Entry], scan: Scan) -> tuple[Match, ...]:
     """What ``scan`` finds in the small files of one layer, read from its unpacked copy ``diff``
-    (:func:`unpacked_files`), in the order of the layer's entries."""
-    found = {
-        path: scan(path, data) for path, data in unpacked_files(diff, {e.path: e.size for e in entries if wanted(e)})
-    }
+    (:func:`walk_files`), in the order of the layer's entries.  The content rules' own scan (:func:`scan_content`)
+    reads them many at a time (:class:`_Batch`), with the same matches."""
+    sizes = {e.path: e.size for e in entries if wanted(e)}
+    found: Mapping[str, Sequence[Match]]
+    if scan is scan_content:
+        batch = _Batch()
+        for _ in walk_files(diff, sizes, batch.read):
+            pass
+        batch.scan()
+        found = batch.found
+    else:
+        found = {path: scan(path, data) for path, data in unpacked_files(diff, sizes)}
     return tuple(m for item in entries if wanted(item) for m in found[item.path])
 
 

@@ -10,8 +10,10 @@ the same places, more slowly.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from functools import cached_property
+from typing import cast
 
 try:
     import hyperscan
@@ -59,4 +61,32 @@ class Literals:
                     found.append((at, index))
                     at = data.find(literal, at + 1)
         found.sort()
+        return found
+
+    def places_each(
+        self, data: bytes | bytearray | memoryview, ends: Sequence[int]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """:meth:`places` of each piece of ``data``, the pieces laid end to end (piece ``i`` ends at ``ends[i]``, the
+        first starts at 0), found in one pass: for each piece that holds any, its places as offsets in the piece.  A
+        literal that starts in one piece and ends in the next is in neither, as in each piece read on its own."""
+        found: dict[int, list[tuple[int, int]]] = {}
+        if not self.fast:
+            for piece, end in enumerate(ends):
+                start = ends[piece - 1] if piece else 0
+                if places := self.places(bytes(data[start:end])):
+                    found[piece] = places
+            return found
+        lengths = [len(literal) for literal in self.literals]
+
+        def on_match(index: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            start = end - lengths[index]
+            piece = bisect.bisect_right(ends, start)
+            first = ends[piece - 1] if piece else 0
+            if end <= ends[piece]:
+                found.setdefault(piece, []).append((start - first, index))
+
+        if ends:  # Hyperscan reads any buffer, without a copy; its type stubs name only bytes
+            self._database.scan(cast(bytes, memoryview(data)[: ends[-1]]), match_event_handler=on_match)
+        for places in found.values():
+            places.sort()
         return found
