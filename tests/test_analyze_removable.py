@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checks.inspect.layers import Copy, Hidden
-from checks.inspect.removable import BY_ID, CLASSES, DELETED_LATER, classes, classify, glob_regex
+from checks.inspect.removable import BY_ID, CLASSES, DELETED_LATER, KEEP, classes, classify, glob_regex
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -120,3 +122,31 @@ def test_hidden_copies_are_grouped_by_what_hid_them():
     (found,) = classes([], hidden)
     assert found.top == (("data", 6),)
     assert found.files == 3
+
+
+def _one_expression(path: str) -> tuple[str, str] | None:
+    """What the patterns say of ``path`` as one expression of every pattern in order (the first match wins)."""
+    owners, alternatives = [], []
+    for c in (KEEP, *CLASSES):
+        for pattern in c.patterns:
+            body, tree = glob_regex(pattern)
+            alternatives.append(f"(?P<g{len(owners)}>{body})" + ("(?:/.*)?" if tree else ""))
+            owners.append(c.id)
+    found = re.match("(?:" + "|".join(alternatives) + r")\Z", path)
+    if found is None or owners[int(found.lastgroup[1:])] == KEEP.id:
+        return None
+    return owners[int(found.lastgroup[1:])], found.group(found.lastgroup)
+
+
+FOLDERS = (
+    "usr", "lib", "local", "share", "bin", "go", "gcc", "doc", "man", "include", "var", "cache", "apt", "root",
+    "home", "tmp", "node_modules", "site-packages", "dist-packages", "tests", "test", "__pycache__", ".git",
+    "pkgconfig", "python3.13", "x86_64-linux-gnu", "go-1.24", "copyright", "libc.a", "m.pyc", "a.pc", "x.map",
+    "README.md", "app", ".npm", ".cache", "locale", "libbfd.so", "gcc-14", "c++", "ld",
+)  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(FOLDERS), min_size=1, max_size=7))
+def test_each_path_tries_only_the_patterns_that_can_match_it_with_the_same_answer_as_all_of_them(folders):
+    path = "/".join(folders)
+    assert classify(path) == _one_expression(path)

@@ -7,6 +7,7 @@ Builds labs/lab-2-layers/secret-deleted.Dockerfile and secret-mount.Dockerfile
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import subprocess
@@ -15,7 +16,7 @@ import tarfile
 import pytest
 from conftest import LABS, run_checks
 
-from checks.engine import docker
+from checks.engine import docker, layer_source
 from checks.engine.bases import Resolver
 from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze
@@ -71,6 +72,29 @@ def test_storage_and_docker_save_find_the_same_secrets(built):
     stored = analyze(built["secret-deleted"], source="auto", secrets=True)
     saved = analyze(built["secret-deleted"], source="save", secrets=True)
     assert stored.secrets == saved.secrets
+
+
+def test_a_reader_child_that_dies_leaves_the_same_secrets_read_by_the_parent(built, monkeypatch):
+    expected = analyze(built["secret-deleted"], source="save", secrets=True).secrets
+
+    @contextlib.contextmanager
+    def died(work):
+        yield lambda: None
+
+    monkeypatch.setattr(layer_source.proc, "aside", died)
+    assert expected
+    assert analyze(built["secret-deleted"], secrets=True).secrets == expected
+
+
+def test_unpacked_layers_the_child_cannot_read_leave_the_same_secrets_read_from_docker_save(built, monkeypatch):
+    expected = analyze(built["secret-deleted"], source="save", secrets=True).secrets
+
+    def unreadable(*args):
+        raise OSError("a file of the layer is not in its folder")
+
+    monkeypatch.setattr(layer_source, "stored_found", unreadable)  # in the child too: it is a fork
+    assert expected
+    assert analyze(built["secret-deleted"], secrets=True).secrets == expected
 
 
 def test_the_deleted_token_is_extractable_from_the_image_s_layer_tar(built):

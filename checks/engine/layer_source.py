@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from checks.engine import docker
+from checks.engine import docker, proc
 from checks.inspect.analyze import Analysis, analysis_of
 from checks.inspect.archive import ImageContents, Prefetch, Scan, chain_ids, entries_from_tar_split, read_archive
 from checks.inspect.layers import Entry, stack
@@ -244,19 +244,20 @@ def from_storage(
         config = _stored_config(base, image_id)
         if config is None:
             return None
-        layers, found = [], []
+        layers = []
         for diff_id, chain_id in zip(diff_ids, chain_ids(diff_ids), strict=False):
             folder = ("layerdb", "sha256", chain_id.removeprefix("sha256:"))
             if _store_file(base, *folder, "diff").decode().strip() != diff_id:
                 return None
             with gzip.open(base.joinpath(*folder, "tar-split.json.gz"), "rt", encoding="utf-8") as records:
                 layers.append(entries_from_tar_split(records.read(), stamped=stamped))
-            if scan is not None:
-                cache_id = _store_file(base, *folder, "cache-id").decode().strip()
-                if cache_id in ("", ".", "..") or "/" in cache_id:
-                    return None
-                found.append(stored_found(Path(root) / driver / cache_id / "diff", layers[-1], scan))
-    except (OSError, EOFError, ValueError, KeyError, IndexError):
+        found = None
+        if scan is not None:
+            folders = unpacked_folders(root, driver, diff_ids)
+            if folders is None:
+                return None
+            found = tuple(stored_found(*layer, scan) for layer in zip(folders, layers, strict=True))
+    except _UNREADABLE:
         return None
     parsed = json.loads(config)
     return ImageContents(
@@ -268,8 +269,25 @@ def from_storage(
         source="storage",
         diff_ids=tuple(diff_ids),
         env=tuple((parsed.get("config") or {}).get("Env") or ()),
-        found=tuple(found) if scan is not None else None,
+        found=found,
     )
+
+
+#: What reading the engine's own files raises when they are missing, unreadable or not what they should be.
+_UNREADABLE = (OSError, EOFError, ValueError, KeyError, IndexError)
+
+
+def unpacked_folders(root: str, driver: str, diff_ids: Sequence[str]) -> list[Path] | None:
+    """Each layer's unpacked copy, ``<data-root>/overlay2/<cache-id>/diff``, as the layer store names it; None when
+    a cache id could lead out of the driver's folder.  OSError when one is unreadable."""
+    base = Path(root) / "image" / driver / "layerdb" / "sha256"
+    folders = []
+    for chain_id in chain_ids(diff_ids):
+        cache_id = _store_file(base, chain_id.removeprefix("sha256:"), "cache-id").decode().strip()
+        if cache_id in ("", ".", "..") or "/" in cache_id:
+            return None
+        folders.append(Path(root) / driver / cache_id / "diff")
+    return folders
 
 
 def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, stamped: bool = False) -> ImageContents:
@@ -293,6 +311,16 @@ def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, st
     )
 
 
+def _inspected(ref: str) -> Mapping[str, Any]:
+    """What the engine says of image ``ref``; UsageError when it has none."""
+    info = docker.inspect_image(ref)
+    if info is None:
+        raise UsageError(
+            f"No image '{ref}' in the engine. `docker images` lists the images it has; build or pull it first."
+        )
+    return info
+
+
 def read_image(ref: str, source: str | None = None, *, secrets: bool = False, stamped: bool = False) -> ImageContents:
     """The layers of image ``ref``, from the engine's storage when readable (``auto``), or as ``source`` says;
     with ``secrets``, what the secret rules find in each layer's small files too; with ``stamped``, each
@@ -302,11 +330,7 @@ def read_image(ref: str, source: str | None = None, *, secrets: bool = False, st
         raise UsageError(
             f"Unknown layer source '{source}' (from --source or $SLIMLAB_LAYERS); use one of: {', '.join(SOURCES)}."
         )
-    info = docker.inspect_image(ref)
-    if info is None:
-        raise UsageError(
-            f"No image '{ref}' in the engine. `docker images` lists the images it has; build or pull it first."
-        )
+    info = _inspected(ref)
     scan = scan_content if secrets else None
     if source != "save":
         where = docker.storage()
@@ -331,5 +355,35 @@ def visible_paths(ref: str, *, source: str | None = None) -> frozenset[str]:
 
 
 def analyze(ref: str, *, source: str | None = None, secrets: bool = False) -> Analysis:
-    """Analyze image ``ref`` (a tag or an id) in the engine; with ``secrets``, look for secrets in every layer."""
-    return analysis_of(read_image(ref, source, secrets=secrets))
+    """Analyze image ``ref`` (a tag or an id) in the engine; with ``secrets``, look for secrets in every layer.
+
+    From the engine's storage with the secret rules on, the two halves of the work run side by side, each on a
+    core: the small files are read and scanned in a child process (:func:`~checks.engine.proc.aside`) while this
+    one stacks the layers' headers and works out the rest of the analysis.  Should the child fail to read the
+    unpacked layers, or die, the same matches come from this process or the ``docker save`` stream instead.
+    """
+    if not secrets or (source or "auto") == "save":
+        return analysis_of(read_image(ref, source, secrets=secrets))
+    info = _inspected(ref)
+    where = docker.storage()
+    contents = from_storage(ref, info, *where) if where and where[0] == UNPACKED else None
+    try:
+        folders = unpacked_folders(where[1], where[0], contents.diff_ids) if where and contents else None
+    except _UNREADABLE:
+        folders = None
+    if contents is None or folders is None:
+        return analysis_of(read_image(ref, source, secrets=True))
+
+    def found_here() -> tuple[tuple[Match, ...], ...]:
+        return tuple(stored_found(*layer, scan_content) for layer in zip(folders, contents.layers, strict=True))
+
+    with proc.aside(found_here) as found_aside:
+
+        def found() -> Sequence[Sequence[Match]]:
+            try:
+                got = found_aside()
+                return found_here() if got is None else got  # None: the child died without an answer
+            except _UNREADABLE:
+                return from_save(ref, info, scan_content).found or ()
+
+        return analysis_of(contents, found=found)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ from checks.inspect.archive import ImageContents
 from checks.inspect.efficiency import PathWaste, efficiency
 from checks.inspect.layers import Copy, Entry, bytes_by_directory, largest, stack
 from checks.inspect.removable import ClassBytes, classes
-from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, findings
+from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, Match, findings
 from checks.model.links import DEFAULT_DOCS_URL, Section
 from checks.model.scrub import NOT_SHOWN
 from checks.model.units import megabytes
@@ -128,11 +128,15 @@ def layer_report(index: int, entries: Sequence[Entry], created_by: str) -> Layer
     )
 
 
-def analysis_of(contents: ImageContents) -> Analysis:
-    """The analysis of layers already read."""
+def analysis_of(contents: ImageContents, *, found: Callable[[], Sequence[Sequence[Match]]] | None = None) -> Analysis:
+    """The analysis of layers already read.  ``found`` gives what the secret rules found in each layer when
+    ``contents`` does not hold it; it is asked for last, so it may still be in the making while the rest is worked out.
+    """
     made = instructions(contents.history, len(contents.layers))
     stacked = stack(contents.layers)
     dive = efficiency(contents.layers, stacked)
+    by_class = classes(stacked.files.values(), stacked.hidden, top=TOP)
+    matches = contents.found if found is None else found()
     return Analysis(
         image=contents.ref,
         image_id=contents.image_id,
@@ -143,13 +147,13 @@ def analysis_of(contents: ImageContents) -> Analysis:
         wasted_bytes=dive.wasted_bytes,
         reclaimable_bytes=dive.reclaimable_bytes,
         inefficiencies=dive.inefficiencies,
-        classes=classes(stacked.files.values(), stacked.hidden, top=TOP),
+        classes=by_class,
         files=stacked.files,
         secrets=None
-        if contents.found is None
+        if matches is None
         else findings(
             contents.layers,
-            contents.found,
+            matches,
             stacked,
             history=contents.history,
             env=contents.env,

@@ -15,6 +15,7 @@ counted twice and the classes' bytes can be added up; license notices
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -255,25 +256,79 @@ def glob_regex(pattern: str) -> tuple[str, bool]:
     return "".join(out), tree
 
 
-def _matcher(classes: Iterable[Removable]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regular expression for all patterns; each alternative's group names its class."""
-    alternatives: list[str] = []
+def _pieces(glob: str) -> list[str]:
+    """The literal runs of a pattern: what is left between its ``**/``, ``**``, ``*`` and ``?``."""
+    return [piece for piece in re.split(r"\*\*/|\*\*|\*|\?", glob) if piece]
+
+
+@dataclass(frozen=True)
+class _Alternative:
+    """One pattern as the matcher tries it: its regular expression (a group that names it), and what any path it
+    matches must hold."""
+
+    regex: str
+    #: Its leading folders spelled without a wildcard (at most two): a path it matches starts with them.
+    lead: tuple[str, ...]
+    #: A piece of text any path it matches contains, for a pattern with no leading folder ("**/*.pyc": ".pyc").
+    needs: str
+
+
+def _alternatives(classes: Iterable[Removable]) -> tuple[list[_Alternative], dict[str, str]]:
+    """Every pattern of ``classes`` in order, each with the group that names its class."""
+    alternatives: list[_Alternative] = []
     owner: dict[str, str] = {}
     for c in classes:
         for pattern in c.patterns:
             body, tree = glob_regex(pattern)
             group = f"g{len(owner)}"
             owner[group] = c.id
-            alternatives.append(f"(?P<{group}>{body})" + ("(?:/.*)?" if tree else ""))
-    return re.compile("(?:" + "|".join(alternatives) + r")\Z"), owner
+            glob = pattern.removesuffix("/**") if tree else pattern
+            lead = tuple(itertools.takewhile(lambda name: not set(name) & set("*?"), glob.split("/")[:2]))
+            needs = "" if lead else max(_pieces(glob), key=len, default="")
+            regex = f"(?P<{group}>{body})" + ("(?:/.*)?" if tree else "")
+            alternatives.append(_Alternative(regex=regex, lead=lead, needs=needs))
+    return alternatives, owner
 
 
-_PATTERN, _OWNER = _matcher((KEEP, *CLASSES))
+_ALTERNATIVES, _OWNER = _alternatives((KEEP, *CLASSES))
+#: The pieces of text the patterns without a leading folder need, each looked for once per path.
+_NEEDS = tuple(dict.fromkeys(a.needs for a in _ALTERNATIVES if not a.lead))
+#: Each pattern's group, by its place in the order patterns are tried.
+_ORDER = {group: place for place, group in enumerate(_OWNER)}
+#: One regular expression per set of patterns a path can match, made when a path first needs it.
+_MATCHERS: dict[tuple[str, ...] | int, re.Pattern[str] | None] = {}
+
+
+def _matcher(key: tuple[str, ...] | int) -> re.Pattern[str] | None:
+    """Some patterns, in their order, as one expression: with a path's first two folders as ``key``, the patterns
+    whose leading folders they are; with a number, the patterns without one whose piece of text the path holds
+    (bit ``i`` for ``_NEEDS[i]``).  None when there are none."""
+    if key not in _MATCHERS:
+        if isinstance(key, int):
+            chosen = [a.regex for a in _ALTERNATIVES if not a.lead and key >> _NEEDS.index(a.needs) & 1]
+        else:
+            chosen = [a.regex for a in _ALTERNATIVES if a.lead and a.lead == key[: len(a.lead)]]
+        _MATCHERS[key] = re.compile("(?:" + "|".join(chosen) + r")\Z") if chosen else None
+    return _MATCHERS[key]
 
 
 def classify(path: str) -> tuple[str, str] | None:
-    """``(class id, what matched)`` for a path, or None when no class claims it."""
-    found = _PATTERN.match(path)
+    """``(class id, what matched)`` for a path, or None when no class claims it.
+
+    The same as matching the path against one expression of every pattern in order, the first that matches
+    winning; but a path tries only the patterns that can match it, a few instead of a hundred: those whose
+    leading folders are its own, and those without one whose piece of text it holds.  Each of the two sets gives
+    its first match, and the earlier pattern of the two wins.
+    """
+    needs = 0
+    for bit, piece in enumerate(_NEEDS):
+        if piece in path:
+            needs |= 1 << bit
+    found: re.Match[str] | None = None
+    for pattern in (_matcher(tuple(path.split("/", 2)[:2])), _matcher(needs) if needs else None):
+        match = pattern.match(path) if pattern is not None else None
+        if match is not None and (found is None or _ORDER[match.lastgroup or ""] < _ORDER[found.lastgroup or ""]):
+            found = match
     if found is None or found.lastgroup is None or _OWNER[found.lastgroup] == KEEP.id:
         return None
     return _OWNER[found.lastgroup], found.group(found.lastgroup)

@@ -28,6 +28,10 @@ class MalformedError(UsageError):
         self.fix = fix
         super().__init__(self.problem)
 
+    def __reduce__(self) -> tuple[type[MalformedError], tuple[str, ...], dict[str, object]]:
+        """Pickled with its places and fix (a reader's child process sends it back whole)."""
+        return type(self), (self.problem, *self.places), {"fix": self.fix}
+
     def at(self, place: str, *, fix: str = "") -> MalformedError:
         """The same fault, found inside ``place``."""
         return MalformedError(self.problem, place, *self.places, fix=fix or self.fix)
