@@ -33,6 +33,7 @@ from checks.model.checkout import HERE
 from checks.model.claims import Kind
 from checks.model.dockerfile import external_images_of, final_base_of, stages_of
 from checks.model.errors import UsageError
+from checks.model.i18n import _
 from checks.model.measured import Compressed, Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
 from checks.model.progress import stage_steps
@@ -120,7 +121,9 @@ def floor_of(
     if before is not None:
         return dataclasses.replace(m, runtime_files=before.runtime_files, runtime_bytes=before.runtime_bytes)
     floor.ensure_strace(echo)
-    echo(f"{lab.name}: tracing the smoke test of {variant.name} for its runtime floor")
+    echo(
+        _("{lab}: tracing the smoke test of {variant} for its runtime floor").format(lab=lab.name, variant=variant.name)
+    )
     run = floor.measure_floor(
         docker.inspect_image(m.image_id) or {},
         variant.smoke.args,
@@ -180,13 +183,17 @@ def _measure(
     base: tuple[str, ...] | None,
     echo: Callable[[str], None],
 ) -> Measured:
-    echo(f"{lab.name}: building {variant.name} ({variant.dockerfile})")
+    echo(
+        _("{lab}: building {variant} ({dockerfile})").format(
+            lab=lab.name, variant=variant.name, dockerfile=variant.dockerfile
+        )
+    )
     built = docker.build(request, echo=lambda line: echo("    " + line))
     image_id = built.image_id
     info = docker.inspect_image(image_id) or {}
     smoke = None
     if variant.smoke is not None:
-        echo(f"{lab.name}: smoke test of {variant.name}")
+        echo(_("{lab}: smoke test of {variant}").format(lab=lab.name, variant=variant.name))
         smoke = docker.run_smoke(
             image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout
         )
