@@ -471,6 +471,8 @@ def test_typography_finds_spaces_in_brackets_half_width_punctuation_after_chines
 
 def tally(site: Path, say: Callable[[str], None] = print) -> None:
     """Count each test's findings on ``site``'s Chinese pages, by part of the page and by page."""
+    if not (site / LANGUAGE / "index.html").is_file():
+        raise SystemExit(f"{site / LANGUAGE} holds no built Chinese edition: run `make html` first")
     forms = ruled_out(GLOSSARY.read_text(encoding="utf-8"))
     tests = {
         "(a) English runs": english_findings,

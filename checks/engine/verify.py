@@ -131,7 +131,7 @@ def floor_of(
         timeout=variant.smoke.timeout,
     )
     if run.floor is None:
-        echo(f"{lab.name}: no runtime floor for {variant.name}: {run.why}")
+        echo(_("{lab}: no runtime floor for {variant}: {why}").format(lab=lab.name, variant=variant.name, why=run.why))
         return m
     return dataclasses.replace(m, runtime_files=run.floor.count, runtime_bytes=run.floor.bytes)
 
@@ -243,7 +243,7 @@ def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterato
     with tempfile.TemporaryDirectory(prefix=f"slimlab-{lab.name}-") as tmp:
         copy = Path(tmp) / lab.name
         shutil.copytree(folder, copy, symlinks=True)
-        echo(f"{lab.name}: preparing the build context ({lab.prepare})")
+        echo(_("{lab}: preparing the build context ({script})").format(lab=lab.name, script=lab.prepare))
         prepare(folder, lab, copy)
         yield copy
 
@@ -274,14 +274,22 @@ def with_releases(
     build_ids = {name: uuid.uuid4().hex[:16] for name in names}
     for number in range(2, lab.releases + 1):
         for name in names:
-            echo(f"{lab.name}: preparing release {number} of the app for {name} ({lab.prepare})")
+            echo(
+                _("{lab}: preparing release {number} of the app for {variant} ({script})").format(
+                    lab=lab.name, number=number, variant=name, script=lab.prepare
+                )
+            )
             prepare(folder, lab, source, release=number, build_id=build_ids[name])
             request = dataclasses.replace(
                 requests[name],
                 tag=f"{requests[name].tag}-release-{number}",
                 labels={**requests[name].labels, "org.slimlab.release": str(number)},
             )
-            echo(f"{lab.name}: building release {number} of {name} on the warm builder")
+            echo(
+                _("{lab}: building release {number} of {variant} on the warm builder").format(
+                    lab=lab.name, number=number, variant=name
+                )
+            )
             start = time.monotonic()
             image_id = docker.build(request, echo=lambda line: echo("    " + line)).image_id
             seconds = round(time.monotonic() - start, 3)
@@ -293,7 +301,11 @@ def with_releases(
             )
             held[name] |= set(layer_ids(steps))
             new = megabytes(built[name][-1].new_bytes)
-            echo(f"{lab.name}: release {number} of {name} built in {seconds:.1f} s, {new} of new layers")
+            echo(
+                _("{lab}: release {number} of {variant} built in {seconds} s, {new} of new layers").format(
+                    lab=lab.name, number=number, variant=name, seconds=f"{seconds:.1f}", new=new
+                )
+            )
     return {name: dataclasses.replace(m, releases=tuple(built.get(name, ()))) for name, m in measured.items()}
 
 
@@ -368,7 +380,7 @@ def _measure_all(
         # Before any rebuild: a build with --no-cache leaves its own layers in the cache for the next build
         # to take, so a later release would start from the rebuild's layers instead of the variant's.
         measured = with_releases(lab, folder, source, measured, requests, echo)
-        echo(f"{lab.name}: preparing release 1 of the app again ({lab.prepare})")
+        echo(_("{lab}: preparing release 1 of the app again ({script})").format(lab=lab.name, script=lab.prepare))
         prepare(folder, lab, source)
     for variant in lab.variants:
         if resolver.settings.rebuild and variant.name in lab.rebuilt():
