@@ -315,3 +315,38 @@ def test_hadolint_advice_in_chinese_is_the_rules_own_sentence_and_links_to_the_c
     assert "  hadolint 的建议（不计入评分）：\n    exercise.Dockerfile:3: DL3009 apt-get install 之后" in text
     assert "\n      参阅：https://guide.example/zh_CN/only-what-runs.html#dl3009\n" in text
     assert "Delete the apt lists" not in text
+
+
+def test_grading_under_lang_zh_cn_prints_lab_4_s_report_in_chinese_lined_up(monkeypatch, capsys):
+    """`LANG=zh_CN.UTF-8 make lab-4` without Docker: the command line chooses the catalogs from the locale, and
+    grade (stood in for here: it builds) makes lab 4's goals in them, as the real one does."""
+    from checks import cli
+    from checks.learner import grade as grading
+    from checks.model import i18n
+
+    def graded(folder, dockerfile, *, catalog, **_):
+        lab = graded_lab(i18n.translate_lab(load(folder), catalog), dockerfile)
+        verdicts = tuple(
+            ClaimResult(id=g.id, kind=g.check.kind, text=g.text, passed=n % 2 == 0, expected="≤ 2%", measured="5%")
+            for n, g in enumerate(lab.claims)
+        )
+        sizes = {"before": measured(900_000_000), LEARNER: measured(45_000_000), REFERENCE: measured(6_000_000)}
+        return Grade(
+            lab=lab, dockerfile=dockerfile, goals=verdicts, hints={c.id: c.hint for c in lab.claims}, measured=sizes
+        )
+
+    monkeypatch.setattr(grading, "grade", graded)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    try:
+        assert cli.main(["grade", "4"]) == 1
+    finally:
+        i18n.use(i18n.ENGLISH)
+    lines = capsys.readouterr().out.splitlines()
+    marked = [n for n, line in enumerate(lines) if line.startswith(("  通过", "  未通过"))]
+    assert len(marked) == len(goals(load(LAB4)))
+    assert len({width(lines[n][: lines[n].index(" L4.")]) for n in marked}) == 1, "the ids line up"
+    assert all(lines[n + 1].strip().startswith("实测 5%；目标 ≤ 2%") for n in marked)
+    assert "  体积变化：优化前 -> 你的版本 -> 参考答案" in lines
+    assert lines[-1].startswith("  已达成 ")
