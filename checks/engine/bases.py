@@ -42,6 +42,7 @@ from checks.engine.docker import MANAGED_LABEL, STAND_IN_LABEL, STAND_INS
 from checks.model.certs import fingerprint
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
+from checks.model.i18n import _
 from checks.model.results import BaseUse, input_files
 from checks.model.settings import Settings
 from checks.model.standins import STANDIN_TIMINGS_NAME, build_seconds, next_build, read_standin_timings
@@ -219,7 +220,11 @@ class Resolver:
             return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
         if self.settings.pull != "never":
             timeout = self.settings.pull_timeout
-            self._say(f"base {name}: not present locally; trying to pull it (up to {timeout:.0f}s)")
+            self._say(
+                _("base {name}: not present locally; trying to pull it (up to {seconds} s)").format(
+                    name=name, seconds=f"{timeout:.0f}"
+                )
+            )
             if docker.pull(name, timeout) and (pulled := docker.inspect_image(name)):
                 return self._official(name, pulled["Id"])
         if recipe is None or tag is None:
@@ -228,7 +233,7 @@ class Resolver:
                 f"stand-in recipe for it in {RECIPES}. Pull or load the image (docker pull / docker load), "
                 f"or use one of the bases slimlab can build: {', '.join(r.image for r in self._recipes.values())}."
             )
-        self._say(f"base {name}: building the local stand-in {tag} (first time only)")
+        self._say(_("base {name}: building the local stand-in {tag} (first time only)").format(name=name, tag=tag))
         return self._build(name, recipe, tag, below)
 
     def _official(self, name: str, image_id: str) -> BaseUse:
@@ -264,7 +269,9 @@ class Resolver:
                 # two stand-ins may build at once (prepare): each line says whose it is
                 echo=lambda line: self._say(f"    {recipe.slug}: {line}"),
             ).image_id
-        self._say(f"base {name}: stand-in built in {time.monotonic() - start:.1f} s")
+        self._say(
+            _("base {name}: stand-in built in {seconds} s").format(name=name, seconds=f"{time.monotonic() - start:.1f}")
+        )
         return BaseUse(name=name, source="stand-in", image=tag, image_id=image_id)
 
     def _prepare(self, script: Path, context: Path, recipe: Recipe) -> None:

@@ -33,6 +33,7 @@ from checks.model.checkout import HERE
 from checks.model.claims import Kind
 from checks.model.dockerfile import external_images_of, final_base_of, stages_of
 from checks.model.errors import UsageError
+from checks.model.i18n import _
 from checks.model.measured import Compressed, Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
 from checks.model.progress import stage_steps
@@ -120,7 +121,9 @@ def floor_of(
     if before is not None:
         return dataclasses.replace(m, runtime_files=before.runtime_files, runtime_bytes=before.runtime_bytes)
     floor.ensure_strace(echo)
-    echo(f"{lab.name}: tracing the smoke test of {variant.name} for its runtime floor")
+    echo(
+        _("{lab}: tracing the smoke test of {variant} for its runtime floor").format(lab=lab.name, variant=variant.name)
+    )
     run = floor.measure_floor(
         docker.inspect_image(m.image_id) or {},
         variant.smoke.args,
@@ -128,7 +131,7 @@ def floor_of(
         timeout=variant.smoke.timeout,
     )
     if run.floor is None:
-        echo(f"{lab.name}: no runtime floor for {variant.name}: {run.why}")
+        echo(_("{lab}: no runtime floor for {variant}: {why}").format(lab=lab.name, variant=variant.name, why=run.why))
         return m
     return dataclasses.replace(m, runtime_files=run.floor.count, runtime_bytes=run.floor.bytes)
 
@@ -180,13 +183,17 @@ def _measure(
     base: tuple[str, ...] | None,
     echo: Callable[[str], None],
 ) -> Measured:
-    echo(f"{lab.name}: building {variant.name} ({variant.dockerfile})")
+    echo(
+        _("{lab}: building {variant} ({dockerfile})").format(
+            lab=lab.name, variant=variant.name, dockerfile=variant.dockerfile
+        )
+    )
     built = docker.build(request, echo=lambda line: echo("    " + line))
     image_id = built.image_id
     info = docker.inspect_image(image_id) or {}
     smoke = None
     if variant.smoke is not None:
-        echo(f"{lab.name}: smoke test of {variant.name}")
+        echo(_("{lab}: smoke test of {variant}").format(lab=lab.name, variant=variant.name))
         smoke = docker.run_smoke(
             image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout
         )
@@ -236,7 +243,7 @@ def build_folder(folder: Path, lab: Lab, echo: Callable[[str], None]) -> Iterato
     with tempfile.TemporaryDirectory(prefix=f"slimlab-{lab.name}-") as tmp:
         copy = Path(tmp) / lab.name
         shutil.copytree(folder, copy, symlinks=True)
-        echo(f"{lab.name}: preparing the build context ({lab.prepare})")
+        echo(_("{lab}: preparing the build context ({script})").format(lab=lab.name, script=lab.prepare))
         prepare(folder, lab, copy)
         yield copy
 
@@ -267,14 +274,22 @@ def with_releases(
     build_ids = {name: uuid.uuid4().hex[:16] for name in names}
     for number in range(2, lab.releases + 1):
         for name in names:
-            echo(f"{lab.name}: preparing release {number} of the app for {name} ({lab.prepare})")
+            echo(
+                _("{lab}: preparing release {number} of the app for {variant} ({script})").format(
+                    lab=lab.name, number=number, variant=name, script=lab.prepare
+                )
+            )
             prepare(folder, lab, source, release=number, build_id=build_ids[name])
             request = dataclasses.replace(
                 requests[name],
                 tag=f"{requests[name].tag}-release-{number}",
                 labels={**requests[name].labels, "org.slimlab.release": str(number)},
             )
-            echo(f"{lab.name}: building release {number} of {name} on the warm builder")
+            echo(
+                _("{lab}: building release {number} of {variant} on the warm builder").format(
+                    lab=lab.name, number=number, variant=name
+                )
+            )
             start = time.monotonic()
             image_id = docker.build(request, echo=lambda line: echo("    " + line)).image_id
             seconds = round(time.monotonic() - start, 3)
@@ -286,7 +301,11 @@ def with_releases(
             )
             held[name] |= set(layer_ids(steps))
             new = megabytes(built[name][-1].new_bytes)
-            echo(f"{lab.name}: release {number} of {name} built in {seconds:.1f} s, {new} of new layers")
+            echo(
+                _("{lab}: release {number} of {variant} built in {seconds} s, {new} of new layers").format(
+                    lab=lab.name, number=number, variant=name, seconds=f"{seconds:.1f}", new=new
+                )
+            )
     return {name: dataclasses.replace(m, releases=tuple(built.get(name, ()))) for name, m in measured.items()}
 
 
@@ -361,7 +380,7 @@ def _measure_all(
         # Before any rebuild: a build with --no-cache leaves its own layers in the cache for the next build
         # to take, so a later release would start from the rebuild's layers instead of the variant's.
         measured = with_releases(lab, folder, source, measured, requests, echo)
-        echo(f"{lab.name}: preparing release 1 of the app again ({lab.prepare})")
+        echo(_("{lab}: preparing release 1 of the app again ({script})").format(lab=lab.name, script=lab.prepare))
         prepare(folder, lab, source)
     for variant in lab.variants:
         if resolver.settings.rebuild and variant.name in lab.rebuilt():

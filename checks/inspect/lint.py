@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.model.errors import UsageError
+from checks.model.i18n import N_, _
 from checks.model.links import DEFAULT_DOCS_URL, Section, section
 
 #: The size-related rules hadolint 2.15 checks, each with the guide page that teaches the fix.
@@ -41,23 +42,29 @@ SIZE_RULES: Mapping[str, str] = {
     # deletes what an earlier one wrote, which is what the `layers` page is about.
     "DL3059": "layers",
 }
-#: One sentence per size rule: what it catches, as the guide shows it at the rule's anchor.
+#: One sentence per size rule: what it catches, as the guide shows it at the rule's anchor and the grader and
+#: ``lint`` print it beside the finding (translated: :func:`line`).
 RULE_SUMMARIES: Mapping[str, str] = {
-    "DL3009": "apt-get install without deleting /var/lib/apt/lists/* in the same RUN "
-    "leaves the package lists in the layer.",
-    "DL3015": "apt-get install without --no-install-recommends installs recommended packages the app never uses.",
-    "DL3042": "pip install without --no-cache-dir (or a cache mount) can leave pip's wheel cache in the layer.",
-    "DL3019": "apk add without --no-cache keeps the package index in /var/cache/apk.",
-    "DL3060": "yarn install without yarn cache clean leaves yarn's cache in the layer.",
-    "DL3032": "yum without yum clean all leaves yum's cache in the layer.",
-    "DL3036": "zypper without zypper clean leaves zypper's cache in the layer.",
-    "DL3040": "dnf without dnf clean all leaves dnf's cache in the layer.",
-    "DL3010": "COPY of an archive that a later RUN extracts keeps the archive in its own layer; "
-    "ADD extracts a local archive in one step.",
-    "DL3059": "Consecutive RUN steps: harmless alone, but a later RUN cannot free what an earlier one wrote.",
+    "DL3009": N_(
+        "apt-get install without deleting /var/lib/apt/lists/* in the same RUN leaves the package lists in the layer."
+    ),
+    "DL3015": N_("apt-get install without --no-install-recommends installs recommended packages the app never uses."),
+    "DL3042": N_("pip install without --no-cache-dir (or a cache mount) can leave pip's wheel cache in the layer."),
+    "DL3019": N_("apk add without --no-cache keeps the package index in /var/cache/apk."),
+    "DL3060": N_("yarn install without yarn cache clean leaves yarn's cache in the layer."),
+    "DL3032": N_("yum without yum clean all leaves yum's cache in the layer."),
+    "DL3036": N_("zypper without zypper clean leaves zypper's cache in the layer."),
+    "DL3040": N_("dnf without dnf clean all leaves dnf's cache in the layer."),
+    "DL3010": N_(
+        "COPY of an archive that a later RUN extracts keeps the archive in its own layer; "
+        "ADD extracts a local archive in one step."
+    ),
+    "DL3059": N_("Consecutive RUN steps: harmless alone, but a later RUN cannot free what an earlier one wrote."),
 }
 #: hadolint's code for "could not parse this Dockerfile".
 UNPARSED = "DL1000"
+#: The code of the finding that stands for a hadolint run that gave no result (its message says why).
+FAILED = "hadolint"
 TIMEOUT = 60
 
 
@@ -120,7 +127,7 @@ def parse(output: str, file: str) -> tuple[Finding, ...]:
 def failure(file: str, code: int | None, stderr: str) -> Finding:
     """The finding that stands for a hadolint run that gave no result."""
     detail = (stderr.strip().splitlines() or [f"exit {code}"])[0]
-    return Finding(file=file, line=0, code="hadolint", level="error", message=f"hadolint failed on this file: {detail}")
+    return Finding(file=file, line=0, code=FAILED, level="error", message=detail)
 
 
 def lint_file(path: Path, *, command: str | None = None, shown_as: str | None = None) -> tuple[Finding, ...]:
@@ -161,7 +168,7 @@ def lint(paths: Iterable[Path], *, root: Path | None = None) -> tuple[Finding, .
 
 def size_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """The findings worth a hint about size, and the files hadolint could not read."""
-    return tuple(f for f in findings if f.size_related or f.code in (UNPARSED, "hadolint"))
+    return tuple(f for f in findings if f.size_related or f.code in (UNPARSED, FAILED))
 
 
 def hints(paths: Iterable[Path], *, root: Path | None = None) -> tuple[Finding, ...]:
@@ -172,13 +179,23 @@ def hints(paths: Iterable[Path], *, root: Path | None = None) -> tuple[Finding, 
         return ()
 
 
-def line(finding: Finding, *, docs_url: str = DEFAULT_DOCS_URL) -> str:
-    where = f"{finding.file}:{finding.line}" if finding.line else finding.file
+def said(finding: Finding) -> str:
+    """What a finding says, in the language in use: a size rule's own sentence, else hadolint's words."""
     if finding.code == UNPARSED:
-        text = f"hadolint could not parse this file ({finding.message}); its rules were not checked"
-    else:
-        text = finding.message
-    return f"{where}: {finding.code} {text}" + (f"\n      learn: {finding.url(docs_url)}" if finding.section else "")
+        return _("hadolint could not parse this file ({message}); its rules were not checked").format(
+            message=finding.message
+        )
+    if finding.code == FAILED:
+        return _("hadolint failed on this file: {detail}").format(detail=finding.message)
+    return _(RULE_SUMMARIES[finding.code]) if finding.size_related else finding.message
+
+
+def line(finding: Finding, *, docs_url: str = DEFAULT_DOCS_URL, indent: str = "      ") -> str:
+    """One finding: where, the rule and :func:`said`; for a size rule, the guide's section on a line of its own
+    indented by ``indent``."""
+    where = f"{finding.file}:{finding.line}" if finding.line else finding.file
+    learn = "\n" + indent + _("learn: {url}").format(url=finding.url(docs_url)) if finding.section else ""
+    return f"{where}: {finding.code} {said(finding)}{learn}"
 
 
 def render(findings: Iterable[Finding], *, everything: bool = False, docs_url: str = DEFAULT_DOCS_URL) -> str:

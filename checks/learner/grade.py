@@ -19,8 +19,9 @@ from checks.inspect.lint import Finding
 from checks.inspect.lint import hints as lint_hints
 from checks.inspect.lint import line as lint_line
 from checks.model import paths
+from checks.model.columns import pad, widest
 from checks.model.errors import UsageError
-from checks.model.exercise import EXERCISE, LEARNER, SOLUTION, graded_lab
+from checks.model.exercise import EXERCISE, LEARNER, REFERENCE, SOLUTION, graded_lab
 from checks.model.i18n import ENGLISH, Catalog, _, translate_lab
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
@@ -101,36 +102,60 @@ def check_learner_file(folder: Path, dockerfile: str, repository: Path | None) -
         )
 
 
+#: The id column is never narrower than this, so ids up to ``L10.10`` line up from one lab to the next.
+ID_COLUMNS = 6
+
+
 def bars(sizes: Mapping[str, int], width: int = 40) -> list[str]:
-    """The size journey as terminal bars, longest = ``width`` characters."""
+    """The size journey as terminal bars, longest = ``width`` characters; the names padded by display width."""
     top = max(sizes.values()) or 1
-    label = max(len(name) for name in sizes)
+    label = widest(tuple(sizes))
     return [
-        f"  {name:<{label}}  {'█' * max(1, round(width * size / top)):<{width}}  {megabytes(size)}"
+        f"  {pad(name, label)}  {'█' * max(1, round(width * size / top)):<{width}}  {megabytes(size)}"
         for name, size in sizes.items()
     ]
+
+
+def journey_label(variant: str) -> str:
+    """What a bar of the size journey is called: the learner's own image and the two it is measured between."""
+    labels = {"before": _("before"), LEARNER: _("yours"), REFERENCE: _("reference")}
+    return labels.get(variant, variant)
+
+
+def goal_lines(result: Grade, *, docs_url: str) -> list[str]:
+    """Each goal: its mark, id and sentence, then what was measured against the goal under the sentence; a
+    failed one adds its hint and its section under the id.  Columns count display width, so a Chinese mark
+    (两个字 or 三个字) keeps ids, sentences and figures in line."""
+    marks = {True: _("PASS"), False: _("FAIL")}
+    mark_columns = widest(tuple(marks.values()))
+    id_columns = widest(tuple(goal.id for goal in result.goals), at_least=ID_COLUMNS)
+    under_id = " " * (2 + mark_columns + 2)
+    under_text = under_id + " " * (id_columns + 1)
+    lines = []
+    for goal in result.goals:
+        lines.append(f"  {pad(marks[goal.passed], mark_columns)}  {pad(goal.id, id_columns)} {goal.text}")
+        lines.append(
+            under_text + _("measured {measured}; goal {goal}").format(measured=goal.measured, goal=goal.expected)
+        )
+        if not goal.passed:
+            hint = result.hints.get(goal.id) or goal.text
+            lines.append(under_id + _("hint: {hint}").format(hint=hint))
+            lines.append(under_id + _("learn: {url}").format(url=section(result.lab.page, goal.id).url(docs_url)))
+    return lines
 
 
 def render(result: Grade, *, docs_url: str = DEFAULT_DOCS_URL) -> str:
     """The report ``make lab-N`` prints, in the language :func:`checks.model.i18n.use` chose."""
     name = result.lab.name.removesuffix("-grade")
     lines = [_("{lab}: grading {dockerfile}").format(lab=name, dockerfile=result.dockerfile), ""]
-    for goal in result.goals:
-        mark = _("PASS") if goal.passed else _("FAIL")
-        lines.append(f"  {mark}  {goal.id:<6} {goal.text}")
-        lines.append(
-            "              " + _("measured {measured}; goal {goal}").format(measured=goal.measured, goal=goal.expected)
-        )
-        if not goal.passed:
-            hint = result.hints.get(goal.id) or goal.text
-            lines.append("        " + _("hint: {hint}").format(hint=hint))
-            lines.append("        " + _("learn: {url}").format(url=section(result.lab.page, goal.id).url(docs_url)))
+    lines += goal_lines(result, docs_url=docs_url)
     if result.advice:
         lines += ["", "  " + _("advice from hadolint (not graded):")] + [
             "    " + lint_line(f, docs_url=docs_url) for f in result.advice
         ]
-    lines += ["", "  " + _("size journey: before -> yours -> reference")]
-    lines += bars({name: m.size_bytes for name, m in result.measured.items()})
+    journey = {journey_label(name): m.size_bytes for name, m in result.measured.items()}
+    lines += ["", "  " + _("size journey: {journey}").format(journey=" -> ".join(journey))]
+    lines += bars(journey)
     if result.image:
         lines += ["", "  " + _("your image: {image}").format(image=result.image)]
     passed = sum(goal.passed for goal in result.goals)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checks.model.checkout import HERE
+from checks.model.columns import pad, widest
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult, Results
@@ -10,8 +11,8 @@ from checks.model.units import megabytes
 
 
 def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    widths = [widest(tuple(row[i] for row in rows)) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
 def _pull_cells(results: Results) -> tuple[list[str], dict[str, list[str]]]:
