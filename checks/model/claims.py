@@ -549,7 +549,7 @@ class BuildStages(Kind):
         if record is None:
             return Verdict(passed=False, expected=expected, measured=say(N_("stages not measured")))
         unknown = tuple(s for s in (*self.built, *self.skipped) if s.lower() not in record)
-        ran = tuple(f"{name} {steps}" for name, steps in record.items() if steps)
+        ran = tuple(say(N_("{stage} {steps}"), stage=name, steps=steps) for name, steps in record.items() if steps)
         left = tuple(n for n, s in record.items() if not s)
         none = say(N_("none"))
         shown = say(N_("steps run: {ran}; stages left out: {left}"), ran=ran or none, left=left or none)
