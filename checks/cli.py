@@ -173,6 +173,31 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_rejudge(args: argparse.Namespace, settings: Settings) -> int:
+    """Judge each lab's claims again on the figures its results.json records: no build, no Docker."""
+    from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
+    from checks.model.spec import load
+    from checks.plan.rejudge import rejudge
+
+    folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
+    kept = 0
+    for folder in folders:
+        path = folder / RESULTS_NAME
+        results = read(path)
+        if results is None:
+            raise UsageError(
+                f"{path} holds no results to judge again ({unreadable(path) or 'it does not exist'}). "
+                f"Measure the lab instead: python -m checks verify {folder.name}"
+            )
+        judged, left = rejudge(load(folder), results)
+        written = write_if_changed(path, judged, scrub=scrubbed)
+        show(f"{folder.name}: {'results.json updated' if written else 'results.json unchanged'}")
+        for why in left:
+            echo(f"{folder.name}: claim {why}; left as recorded (python -m checks verify --force {folder.name})")
+        kept += len(left)
+    return 1 if kept else 0
+
+
 def say_if_unreadable(path: Path) -> None:
     """A results.json that cannot be read is measured again like an absent one; the user hears why."""
     from checks.model.results import unreadable
@@ -355,6 +380,12 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--force", action="store_true", help="rebuild and re-measure even when nothing changed")
     v.add_argument("--builder", help="buildx builder to use (default: $BUILDX_BUILDER, else the local engine)")
     v.set_defaults(run=cmd_verify)
+    r = sub.add_parser(
+        "rejudge",
+        help="judge the claims again on the figures results.json records, no Docker (after their words change)",
+    )
+    r.add_argument("labs", nargs="*", metavar="LAB", help="lab number, folder name or path (all by default)")
+    r.set_defaults(run=cmd_rejudge)
     g = sub.add_parser("grade", help="grade your exercise.Dockerfile against a lab's goals (make lab-N)")
     g.add_argument("lab", metavar="LAB", help="lab number, folder name or path")
     g.add_argument(

@@ -178,14 +178,14 @@ def test_zstd_at_a_share_of_gzip_holds_within_its_bounds_and_says_both_sizes():
     m = {"before": measured(compressions=matrix(400_000_000, 350_000_000, 300_000_000))}
     verdict = CompressionRatio(variant="before", compression="zstd-19", max=0.8).evaluate(m)
     assert verdict.passed
-    assert verdict.measured == "75.00% (300.0 MB / 400.0 MB)"
+    assert str(verdict.measured) == "75.00% (300.0 MB / 400.0 MB)"
     assert not CompressionRatio(variant="before", compression="zstd-3", max=0.8).evaluate(m).passed
 
 
 def test_a_compression_claim_without_the_matrix_fails_and_says_it_was_not_measured():
     verdict = CompressionRatio(variant="before", compression="zstd-3", max=0.9).evaluate({"before": measured()})
     assert not verdict.passed
-    assert verdict.measured == "zstd-3 sizes not measured"
+    assert str(verdict.measured) == "zstd-3 sizes not measured"
 
 
 @pytest.mark.parametrize(

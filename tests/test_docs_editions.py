@@ -64,12 +64,18 @@ def prose(path: Path) -> Prose:
 def figures(site: Path, name: str) -> list[tuple[str, ...]]:
     """Every measured value a page shows: which lab, variant and field, and the figures in its text, sorted.
 
-    Only the figures: a value may carry a word ("1 finding", "none") that its edition translates.
+    Only the figures: a value may carry a word ("1 finding", "none") that its edition translates, and Chinese
+    says a factor in its own words (``82 倍`` for ``82×``, ``1/152`` for "152× smaller").
     """
     return sorted(
-        (s.get("data-lab", ""), s.get("data-variant", ""), s.get("data-field", ""), *FIGURE.findall(s["text"]))
+        (s.get("data-lab", ""), s.get("data-variant", ""), s.get("data-field", ""), *FIGURE.findall(factors(s["text"])))
         for s in page(site, name).found
     )
+
+
+def factors(text: str) -> str:
+    """A factor as the English edition writes it: ``82 倍`` and ``1/152`` as ``82×`` and ``152×``."""
+    return re.sub(r"^1/(\d[\d.]*)$", r"\1×", re.sub(r"(\d) 倍", r"\1×", text))
 
 
 def test_the_makefile_builds_every_translated_edition():

@@ -254,3 +254,30 @@ def test_a_message_with_nodes_in_it_keeps_each_piece_where_its_translation_puts_
     assert english == ["Recorded by ", command, " on ", "2026-12-01", "."]
     assert chinese == ["由 ", command, " 于 ", "2026-12-01", " 记录。"]
     assert fill("{a}{b}", a=[nodes.Text("x"), "y"], b="z") == [nodes.Text("x"), "y", "z"]
+
+
+def test_a_phrase_is_said_in_the_language_in_use_its_fields_as_they_are():
+    phrase = i18n.say("found: {paths}", paths=("/usr/local/go", "/src"))
+    assert str(phrase) == "found: /usr/local/go, /src"
+    try:
+        i18n.use(i18n.parse_po(po((None, "found: {paths}", "找到了：{paths}"), (None, ", ", "，")), "zh_CN"))
+        assert str(phrase) == "找到了：/usr/local/go，/src"
+        assert f"{phrase}" == "找到了：/usr/local/go，/src"
+    finally:
+        i18n.use(i18n.ENGLISH)
+
+
+def test_a_phrase_without_fields_is_its_translated_template_braces_untouched():
+    assert str(i18n.Phrase("all print '{x}'")) == "all print '{x}'"
+
+
+def test_a_message_said_two_ways_is_told_apart_by_its_context():
+    source = b'from x import _, C_\nA = _("{factor}\xc3\x97")\nB = C_("times smaller", "{factor}\xc3\x97")\n'
+    assert i18n.ui_messages({"m.py": source}) == ["{factor}×", i18n.Message("times smaller", "{factor}×")]
+    try:
+        i18n.use(
+            i18n.parse_po(po((None, "{factor}×", "{factor} 倍"), ("times smaller", "{factor}×", "1/{factor}")), "zh_CN")
+        )
+        assert (i18n._("{factor}×"), i18n.C_("times smaller", "{factor}×")) == ("{factor} 倍", "1/{factor}")
+    finally:
+        i18n.use(i18n.ENGLISH)

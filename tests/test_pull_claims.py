@@ -60,13 +60,13 @@ def test_max_compressed_size_holds_up_to_the_ceiling_and_not_one_byte_more(size,
 
 def test_max_compressed_size_shows_the_compressed_size():
     verdict = MaxCompressedSize(variant="after", max_mb=30).evaluate({"after": image(22_304_023)})
-    assert (verdict.expected, verdict.measured) == ("<= 30 MB compressed", "22.3 MB compressed")
+    assert (str(verdict.expected), str(verdict.measured)) == ("<= 30 MB compressed", "22.3 MB compressed")
 
 
 def test_max_compressed_size_fails_when_nothing_was_pushed():
     verdict = MaxCompressedSize(variant="after", max_mb=30).evaluate({"after": image()})
     assert not verdict.passed
-    assert verdict.measured == "not measured"
+    assert str(verdict.measured) == "not measured"
 
 
 def test_max_compressed_size_ignores_the_uncompressed_size():
@@ -81,8 +81,8 @@ def test_pull_speedup_holds_when_the_variant_pulls_enough_times_faster():
     measured = {"after": image(runs=(1.2, 1.0, 1.1)), "before": image(runs=(17.6, 16.5, 15.0))}
     verdict = PullSpeedup(variant="after", of="before", min=4).evaluate(measured)
     assert verdict.passed
-    assert verdict.expected == "after pulls >= 4× faster than before"
-    assert verdict.measured == "15.0× (1.10 s against 16.50 s, medians of 3 cold pulls)"
+    assert str(verdict.expected) == "after pulls >= 4× faster than before"
+    assert str(verdict.measured) == "15.0× (1.10 s against 16.50 s, medians of 3 cold pulls)"
 
 
 @pytest.mark.parametrize(("fast", "passed"), [(4.0, True), (3.9, True), (4.1, False)])
@@ -95,7 +95,7 @@ def test_pull_speedup_fails_when_the_variant_pulls_slower():
     measured = {"after": image(runs=(9.0,)), "before": image(runs=(3.0,))}
     verdict = PullSpeedup(variant="after", of="before", min=1).evaluate(measured)
     assert not verdict.passed
-    assert verdict.measured.startswith("0.3× ")
+    assert str(verdict.measured).startswith("0.3× ")
 
 
 def test_pull_speedup_compares_medians_so_one_slow_run_does_not_decide():
@@ -109,7 +109,7 @@ def test_pull_speedup_fails_as_not_measured_when_either_side_was_never_pulled(mi
     measured[missing] = image()
     verdict = PullSpeedup(variant="after", of="before", min=2).evaluate(measured)
     assert not verdict.passed
-    assert verdict.measured == "pull times not measured"
+    assert str(verdict.measured) == "pull times not measured"
 
 
 def test_pull_speedup_reads_the_judged_variant_and_the_one_it_is_compared_with():
@@ -127,15 +127,15 @@ def test_pull_speedup_over_a_link_compares_the_pulls_over_that_link_only():
     measured = {"after": linked((2.9, 3.1, 3.0)), "before": linked((33.0, 31.0, 32.0))}
     verdict = PullSpeedup(variant="after", of="before", min=5, link_mbit=100).evaluate(measured)
     assert verdict.passed
-    assert verdict.expected == "after pulls >= 5× faster than before over a 100 Mbit/s link"
-    assert verdict.measured == "10.7× (3.00 s against 32.00 s, medians of 3 cold pulls over a 100 Mbit/s link)"
+    assert str(verdict.expected) == "after pulls >= 5× faster than before over a 100 Mbit/s link"
+    assert str(verdict.measured) == "10.7× (3.00 s against 32.00 s, medians of 3 cold pulls over a 100 Mbit/s link)"
 
 
 def test_pull_speedup_over_a_link_fails_as_not_measured_when_only_loopback_pulls_exist():
     measured = {"after": image(runs=(1.0,)), "before": image(runs=(9.0,))}
     verdict = PullSpeedup(variant="after", of="before", min=2, link_mbit=100).evaluate(measured)
     assert not verdict.passed
-    assert verdict.measured == "pull times over a 100 Mbit/s link not measured"
+    assert str(verdict.measured) == "pull times over a 100 Mbit/s link not measured"
 
 
 def test_pull_speedup_over_another_link_rate_is_not_measured():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from checks.inspect.secrets import scrubbed
+from checks.model.i18n import say
 from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun
 from checks.model.results import (
     RESULTS_NAME,
@@ -494,3 +495,37 @@ def test_a_variant_s_secret_files_are_inputs(lab):
     assert "token" in names(with_token, lab)
     (lab / "token").write_text("two\n", encoding="utf-8")
     assert inputs_sha256(with_token, lab) != first
+
+
+# a verdict's words
+
+
+def phrased() -> Results:
+    bounds = say("<= {max}", max="2.00%")
+    expected = say("{variant}/{of} {bounds}", variant="after", of="before", bounds=bounds)
+    measured = say("found: {paths}", paths=("/usr/local/go", "/src"))
+    claim = ClaimResult(id="L9.1", kind="size_ratio", text="Small.", passed=True, expected=expected, measured=measured)
+    return sample(claims=(claim,))
+
+
+def test_a_verdict_is_recorded_as_its_template_and_fields_nested_and_listed():
+    data = json.loads(dumps(phrased()))
+    assert data["claims"][0]["expected"] == {
+        "template": "{variant}/{of} {bounds}",
+        "fields": {"variant": "after", "of": "before", "bounds": {"template": "<= {max}", "fields": {"max": "2.00%"}}},
+    }
+    assert data["claims"][0]["measured"]["fields"] == {"paths": ["/usr/local/go", "/src"]}
+    assert from_dict(data) == phrased()
+
+
+def test_a_schema_1_file_still_reads_its_sentences_shown_as_they_are(tmp_path):
+    data = to_dict(sample())
+    data["schema_version"] = 1
+    path = tmp_path / RESULTS_NAME
+    path.write_text(json.dumps(data), encoding="utf-8")
+    results = read(path)
+    assert results is not None
+    assert [(str(c.expected), str(c.measured)) for c in results.claims] == [
+        ("<= 2%", "0.67%"),
+        ("USER is not root", "no USER"),
+    ]

@@ -245,3 +245,16 @@ def test_the_runtime_floor_reads_as_prose_once_recorded(field, shown):
     traced = dataclasses.replace(R.variants["before"], runtime_files=1_543, runtime_bytes=91_723_462)
     later = dataclasses.replace(R, variants={**R.variants, "before": traced})
     assert value(later, "before", field) == shown
+
+
+def test_a_factor_reads_in_times_in_chinese_and_a_shrinking_one_as_a_fraction():
+    from checks.guide.docdata import times_smaller
+    from checks.model import i18n
+
+    assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82×", "152×", "3.4×")
+    zh = i18n.load_catalog(ROOT / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN)
+    try:
+        i18n.use(zh)
+        assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82 倍", "1/152", "3.4 倍")
+    finally:
+        i18n.use(i18n.ENGLISH)

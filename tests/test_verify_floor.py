@@ -124,7 +124,7 @@ def test_floors_added_to_recorded_results_judge_the_floor_claims_again_and_keep_
     updated = verify.with_floors(LAB, previous, echo=print)
     assert updated.variants["after"].runtime_bytes == 600
     assert updated.variants["broken"].runtime_bytes is None
-    assert [(c.id, c.passed, c.measured[:5]) for c in updated.claims] == [
+    assert [(c.id, c.passed, str(c.measured)[:5]) for c in updated.claims] == [
         ("L9.1", True, "recor"),
         ("L9.2", True, "1.7× "),
     ]

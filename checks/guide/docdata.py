@@ -19,7 +19,7 @@ from checks.guide.charts import size_text
 from checks.inspect.secrets import scrubbed
 from checks.model.compression import MATRIX, PUSHED, Compression
 from checks.model.errors import UsageError
-from checks.model.i18n import ENGLISH, Catalog, _, translate_lab, translate_results
+from checks.model.i18n import C_, ENGLISH, Catalog, _, translate_lab, translate_results
 from checks.model.measured import Compressed, Measured, Release, SharedPull
 from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
 from checks.model.scrub import scrub_tree
@@ -119,8 +119,13 @@ def percent(ratio: float) -> str:
 
 
 def times(factor: float) -> str:
-    """A factor for "N times smaller": ``152×``, ``3.4×``."""
-    return f"{factor:.0f}×" if factor >= 10 else f"{factor:.1f}×"
+    """A factor, as in "13× its floor": ``152×``, ``3.4×`` (Chinese: ``13 倍``, never "×")."""
+    return _("{factor}×").format(factor=f"{factor:.0f}" if factor >= 10 else f"{factor:.1f}")
+
+
+def times_smaller(factor: float) -> str:
+    """A factor of shrinking, as in "152× smaller": ``152×`` (Chinese reads it as a fraction: ``1/152``)."""
+    return C_("times smaller", "{factor}×").format(factor=f"{factor:.0f}" if factor >= 10 else f"{factor:.1f}")
 
 
 def compressed_bytes(m: Measured) -> int | None:
@@ -168,7 +173,7 @@ def _new_compressed(m: Measured, before: Measured) -> str:
 def _factor(m: Measured, before: Measured) -> str:
     if not m.size_bytes:
         raise LookupError("it measured 0 bytes, so no factor can be taken")
-    return times(before.size_bytes / m.size_bytes)
+    return times_smaller(before.size_bytes / m.size_bytes)
 
 
 def _floor(m: Measured) -> int:

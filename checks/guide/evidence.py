@@ -117,7 +117,8 @@ def claim_row(claim_id: str, text: str, result: Any, body: list[nodes.Node]) -> 
     status += nodes.inline(claim_id, claim_id, classes=["slimlab-claim-id"])
     figures = nodes.inline("", "", classes=["slimlab-claim-figures"])
     if result is not None:
-        figures += nodes.inline(result.measured, result.measured, classes=["slimlab-claim-measured"])
+        measured = str(result.measured)
+        figures += nodes.inline(measured, measured, classes=["slimlab-claim-measured"])
         expected = _("expected {expected}").format(expected=result.expected)
         figures += nodes.inline(expected, expected, classes=["slimlab-expected"])
     summary = [status, nodes.inline(text, text, classes=["slimlab-claim-text"]), figures]

@@ -27,6 +27,8 @@ WHOLE = {
     "variants.<variant>.stages",
     "variants.<variant>.analysis.classes",
     "variants.<variant>.rebuild.by_aspect",
+    "claims[].expected.fields",
+    "claims[].measured.fields",
 }
 
 #: A path's meaning: its own words, or ``(class, field)`` of the dataclass whose ``#:`` comment says it.
@@ -111,8 +113,15 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "claims[].kind": "Its claim kind (see Claim kinds above).",
     "claims[].text": "Its sentence.",
     "claims[].passed": "Whether it held.",
-    "claims[].expected": "What it demands, in words.",
-    "claims[].measured": "What was measured, in words.",
+    "claims[].expected": "What it demands, in words: a template and its fields, or (in results recorded before "
+    "schema 2) an English sentence.",
+    "claims[].expected.template": "The words as the English edition writes them, ``{name}`` marking a field; "
+    "each edition shows its own translation of them.",
+    "claims[].expected.fields": "The value of each field: a name, a path, program output, a figure as the guide "
+    "shows it, a list of these, or a template with fields of its own.",
+    "claims[].measured": "What was measured, in words, of the same form.",
+    "claims[].measured.template": "As for ``expected``.",
+    "claims[].measured.fields": "As for ``expected``.",
 }
 
 

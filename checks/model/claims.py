@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import re
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 from checks.model.compression import PUSHED, RECOMPRESSED
-from checks.model.i18n import N_, _
+from checks.model.i18n import N_, Phrase, _, say
 from checks.model.measured import ASPECTS, Measured, SecretSeen
 from checks.model.units import MB, megabytes
+
+#: What a verdict says: a :class:`~checks.model.i18n.Phrase` (a marked template and its fields, shown in the
+#: language in use), or plain text shown as it is (a figure, or a sentence recorded before phrases were).
+Said = Phrase | str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,16 +40,30 @@ class Verdict:
     """The outcome of one claim: what was expected, what was measured."""
 
     passed: bool
-    expected: str
-    measured: str
+    expected: Said
+    measured: Said
 
 
-def within(value: float, low: float | None, high: float | None, show: Callable[[float], str]) -> tuple[bool, str]:
-    """Whether ``value`` lies in the inclusive bounds (None: unbounded), and the bounds as text."""
+def within(value: float, low: float | None, high: float | None, show: Callable[[float], Said]) -> tuple[bool, Said]:
+    """Whether ``value`` lies in the inclusive bounds (None: unbounded), and the bounds in words."""
     passed = (low is None or value >= low) and (high is None or value <= high)
-    text = [f">= {show(low)}"] if low is not None else []
-    text += [f"<= {show(high)}"] if high is not None else []
-    return passed, " and ".join(text)
+    if low is not None and high is not None:
+        return passed, say(N_(">= {min} and <= {max}"), min=show(low), max=show(high))
+    if low is not None:
+        return passed, say(N_(">= {min}"), min=show(low))
+    return passed, say(N_("<= {max}"), max=show(high)) if high is not None else ""
+
+
+def listed(items: Sequence[Said], template: str = N_("{first}; {rest}")) -> Said:
+    """Several findings in one phrase, each joined to the rest by ``template`` (they may hold commas themselves)."""
+    if len(items) == 1:
+        return items[0]
+    return say(template, first=items[0], rest=listed(items[1:], template)) if items else ""
+
+
+def ratio_of(ratio: Said, size: int, base: int, template: str = N_("{ratio} ({size} / {base})")) -> Phrase:
+    """A measured ratio and the two sizes it divides: ``0.66% (6.2 MB / 949.4 MB)``."""
+    return say(template, ratio=ratio, size=megabytes(size), base=megabytes(base))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,6 +241,11 @@ class Kind:
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         raise NotImplementedError
 
+    def rejudged(self, measured: Mapping[str, Measured], recorded: Verdict) -> Verdict | None:
+        """The verdict again on what results.json records of ``measured`` (no file lists, no standard error), given
+        the ``recorded`` one; None when the record cannot say it. :meth:`evaluate`, unless the kind reads more."""
+        return self.evaluate(measured)
+
 
 #: Every claim kind, by the name ``lab.toml`` uses, in the order this module declares them.
 KINDS: dict[str, type[Kind]] = {}
@@ -333,8 +357,8 @@ class SizeRatio(Kind):
         passed, bounds = within(ratio, self.min, self.max, lambda bound: f"{bound:.2%}")
         return Verdict(
             passed=passed,
-            expected=f"{self.variant}/{self.of} {bounds}",
-            measured=f"{ratio:.2%} ({megabytes(size)} / {megabytes(base)})",
+            expected=say(N_("{variant}/{of} {bounds}"), variant=self.variant, of=self.of, bounds=bounds),
+            measured=ratio_of(f"{ratio:.2%}", size, base),
         )
 
 
@@ -369,7 +393,7 @@ class SizeDifference(Kind):
         passed, bounds = within(difference, low, high, lambda bound: f"{bound / MB:g} MB")
         return Verdict(
             passed=passed,
-            expected=f"{self.variant} - {self.of} {bounds}",
+            expected=say(N_("{variant} - {of} {bounds}"), variant=self.variant, of=self.of, bounds=bounds),
             measured=f"{difference / MB:+.1f} MB",
         )
 
@@ -388,7 +412,7 @@ class MaxSize(Kind):
         size = measured[self.variant].size_bytes
         return Verdict(
             passed=size <= round(self.max_mb * MB),
-            expected=f"<= {self.max_mb:g} MB",
+            expected=say(N_("<= {max}"), max=f"{self.max_mb:g} MB"),
             measured=megabytes(size),
         )
 
@@ -405,7 +429,11 @@ class MaxLayers(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         count = measured[self.variant].layer_count
-        return Verdict(passed=count <= self.max, expected=f"<= {self.max} layers", measured=f"{count} layers")
+        return Verdict(
+            passed=count <= self.max,
+            expected=say(N_("<= {max} layers"), max=self.max),
+            measured=say(N_("{count} layers"), count=count),
+        )
 
 
 def matching(files: frozenset[str], pattern: str) -> list[str]:
@@ -420,6 +448,13 @@ class _Paths(Kind):
     """What the path kinds share: the file list they need and the patterns they read."""
 
     needs_files: ClassVar[bool] = True
+
+    def verdict(self, unmet: list[str]) -> Verdict:
+        raise NotImplementedError
+
+    def rejudged(self, measured: Mapping[str, Measured], recorded: Verdict) -> Verdict | None:
+        """results.json records no file lists, but a claim that held matched (or missed) no path: its verdict."""
+        return self.verdict([]) if recorded.passed else None
 
     def problems(self) -> list[Problem]:
         empty = [Problem("paths", "is empty, so it could never fail")] if not self.paths else []  # type: ignore[attr-defined]
@@ -438,11 +473,15 @@ class PathAbsent(_Paths):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         files = measured[self.variant].files or frozenset()
-        found = [hit for pattern in self.paths for hit in matching(files, pattern)[:1]]
+        return self.verdict([hit for pattern in self.paths for hit in matching(files, pattern)[:1]])
+
+    def verdict(self, unmet: list[str]) -> Verdict:
+        """The verdict on the paths found (``unmet``: one per pattern that matched)."""
+        found = unmet
         return Verdict(
             passed=not found,
-            expected="absent: " + ", ".join(self.paths),
-            measured="found: " + ", ".join("/" + f for f in found) if found else "none found",
+            expected=say(N_("absent: {paths}"), paths=self.paths),
+            measured=say(N_("found: {paths}"), paths=tuple("/" + f for f in found)) if found else say(N_("none found")),
         )
 
 
@@ -458,11 +497,15 @@ class PathPresent(_Paths):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         files = measured[self.variant].files or frozenset()
-        missing = [p for p in self.paths if not matching(files, p)]
+        return self.verdict([p for p in self.paths if not matching(files, p)])
+
+    def verdict(self, unmet: list[str]) -> Verdict:
+        """The verdict on the patterns missing (``unmet``: those nothing matched)."""
+        missing = unmet
         return Verdict(
             passed=not missing,
-            expected="present: " + ", ".join(self.paths),
-            measured="missing: " + ", ".join(missing) if missing else "all present",
+            expected=say(N_("present: {paths}"), paths=self.paths),
+            measured=say(N_("missing: {paths}"), paths=tuple(missing)) if missing else say(N_("all present")),
         )
 
 
@@ -500,21 +543,25 @@ class BuildStages(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         record = measured[self.variant].stages
-        wants = [f"steps of {', '.join(self.built)} run"] if self.built else []
-        wants += [f"no step of {', '.join(self.skipped)}"] if self.skipped else []
-        expected = "; ".join(wants)
+        wants: list[Said] = [say(N_("steps of {stages} run"), stages=self.built)] if self.built else []
+        wants += [say(N_("no step of {stages}"), stages=self.skipped)] if self.skipped else []
+        expected = listed(wants)
         if record is None:
-            return Verdict(passed=False, expected=expected, measured=f"stages {NOT_MEASURED}")
-        unknown = [s for s in (*self.built, *self.skipped) if s.lower() not in record]
-        ran = ", ".join(f"{name} {steps}" for name, steps in record.items() if steps) or "none"
-        shown = f"steps run: {ran}; stages left out: {', '.join(n for n, s in record.items() if not s) or 'none'}"
+            return Verdict(passed=False, expected=expected, measured=say(N_("stages not measured")))
+        unknown = tuple(s for s in (*self.built, *self.skipped) if s.lower() not in record)
+        ran = tuple(say(N_("{stage} {steps}"), stage=name, steps=steps) for name, steps in record.items() if steps)
+        left = tuple(n for n, s in record.items() if not s)
+        none = say(N_("none"))
+        shown = say(N_("steps run: {ran}; stages left out: {left}"), ran=ran or none, left=left or none)
         passed = (
             not unknown
             and all(record[s.lower()] for s in self.built)
             and not any(record[s.lower()] for s in self.skipped)
         )
         if unknown:
-            shown += f"; the Dockerfile has no stage {', '.join(unknown)} up to the one built"
+            shown = say(
+                N_("{shown}; the Dockerfile has no stage {stages} up to the one built"), shown=shown, stages=unknown
+            )
         return Verdict(passed=passed, expected=expected, measured=shown)
 
 
@@ -534,8 +581,8 @@ class NonRoot(Kind):
         user = measured[self.variant].user
         return Verdict(
             passed=user.strip() not in ROOT_USERS,
-            expected="USER is not root",
-            measured=f"USER {user}" if user else "no USER (root)",
+            expected=say(N_("USER is not root")),
+            measured=say(N_("USER {user}"), user=user) if user else say(N_("no USER (root)")),
         )
 
 
@@ -561,14 +608,17 @@ class SameSmokeOutput(Kind):
         failed = [name for name, run in runs.items() if run is None or not run.passed]
         outputs = {run.stdout for run in runs.values() if run is not None}
         if failed:
-            shown = f"smoke test failed for {', '.join(failed)}"
+            shown = say(N_("smoke test failed for {variants}"), variants=tuple(failed))
         elif len(outputs) > 1:
-            shown = "outputs differ: " + "; ".join(f"{n}: {r.stdout[:60]!r}" for n, r in runs.items() if r)
+            printed = [
+                say(N_("{variant}: {output}"), variant=n, output=repr(r.stdout[:60])) for n, r in runs.items() if r
+            ]
+            shown = say(N_("outputs differ: {outputs}"), outputs=listed(printed))
         else:
-            shown = f"all print {next(iter(outputs))[:60]!r}"
+            shown = say(N_("all print {output}"), output=repr(next(iter(outputs))[:60]))
         return Verdict(
             passed=not failed and len(outputs) == 1,
-            expected=f"same output from {', '.join(self.variants_)}",
+            expected=say(N_("same output from {variants}"), variants=self.variants_),
             measured=shown,
         )
 
@@ -585,14 +635,27 @@ class SmokePasses(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         run = measured[self.variant].smoke
+        shown: Said
         if run is None:
-            shown = "no smoke test ran"
+            shown = say(N_("no smoke test ran"))
         elif run.passed:
-            shown = f"prints {run.stdout[:60]!r}"
+            shown = say(N_("prints {output}"), output=repr(run.stdout[:60]))
         else:
-            last = run.stderr_tail.strip().splitlines()[-1:] or [f"printed {run.stdout[:60]!r}"]
-            shown = f"exit {run.exit_code}: {last[0][:100]}"
-        return Verdict(passed=run is not None and run.passed, expected="smoke test passes", measured=shown)
+            last = run.stderr_tail.strip().splitlines()[-1:]
+            line = last[0][:100] if last else say(N_("printed {output}"), output=repr(run.stdout[:60]))
+            shown = say(N_("{ended}: {line}"), ended=say(N_("exit {code}"), code=run.exit_code), line=line)
+        passed = run is not None and run.passed
+        return Verdict(passed=passed, expected=say(N_("smoke test passes")), measured=shown)
+
+    def rejudged(self, measured: Mapping[str, Measured], recorded: Verdict) -> Verdict | None:
+        """A failed run's words quote its standard error, which results.json does not record (unless as a phrase)."""
+        if recorded.passed or not isinstance(recorded.measured, Phrase):
+            return self.evaluate(measured) if recorded.passed else None
+        return Verdict(passed=False, expected=say(N_("smoke test passes")), measured=recorded.measured)
+
+
+#: How schema 1 recorded a failed smoke test's line: ``exit 1: ModuleNotFoundError: ...`` or ``timed out: ...``.
+SMOKE_FAILED = re.compile(r"(?:timed out|exit (?P<code>-?\d+)): (?P<line>.+)", re.S)
 
 
 @claim_kind("smoke_fails")
@@ -614,25 +677,42 @@ class SmokeFails(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         run = measured[self.variant].smoke
-        expected = "smoke test fails" + (f" printing {self.expect!r}" if self.expect else "")
         if run is None:
-            return Verdict(passed=False, expected=expected, measured="no smoke test ran")
-        ended = "timed out" if run.timed_out else f"exit {run.exit_code}"
+            return Verdict(passed=False, expected=self.expected(), measured=say(N_("no smoke test ran")))
+        ended = say(N_("timed out")) if run.timed_out else say(N_("exit {code}"), code=run.exit_code)
         printed = f"{run.stdout}\n{run.stderr_tail}"
+        shown: Said = ended
         if self.expect and self.expect in printed:
             line = next((line for line in printed.splitlines() if self.expect in line), self.expect)
-            shown = f"{ended}: {line.strip()[:100]}"
+            shown = say(N_("{ended}: {line}"), ended=ended, line=line.strip()[:100])
         elif run.stderr_tail and not run.timed_out:
-            shown = f"{ended}: {run.stderr_tail.splitlines()[-1][:80]}"
-        else:
-            shown = ended
+            shown = say(N_("{ended}: {line}"), ended=ended, line=run.stderr_tail.splitlines()[-1][:80])
         if self.expect and self.expect not in printed:
-            shown += f", without {self.expect!r}"
-        return Verdict(passed=not run.passed and self.expect in printed, expected=expected, measured=shown)
+            shown = say(N_("{shown}, without {expect}"), shown=shown, expect=repr(self.expect))
+        return Verdict(passed=not run.passed and self.expect in printed, expected=self.expected(), measured=shown)
+
+    def rejudged(self, measured: Mapping[str, Measured], recorded: Verdict) -> Verdict | None:
+        """The line a run printed may be on standard error, which results.json does not record: a claim that held
+        recorded it as ``exit 1: <line>`` (schema 1), which says the same in words again."""
+        said = recorded.measured
+        if isinstance(said, Phrase):  # recorded as a phrase already: the record says it in words
+            return Verdict(passed=recorded.passed, expected=self.expected(), measured=said)
+        shape = SMOKE_FAILED.fullmatch(said)
+        if not recorded.passed or shape is None or self.expect not in shape["line"]:
+            return None
+        ended = say(N_("timed out")) if shape["code"] is None else say(N_("exit {code}"), code=int(shape["code"]))
+        return Verdict(
+            passed=True, expected=self.expected(), measured=say(N_("{ended}: {line}"), ended=ended, line=shape["line"])
+        )
+
+    def expected(self) -> Phrase:
+        if self.expect:
+            return say(N_("smoke test fails printing {expect}"), expect=repr(self.expect))
+        return say(N_("smoke test fails"))
 
 
 #: What a verdict shows when the checker did not measure what a kind needs.
-NOT_MEASURED = "not measured"
+NOT_MEASURED = N_("not measured")
 
 
 @claim_kind("max_compressed_size")
@@ -647,8 +727,8 @@ class MaxCompressedSize(Kind):
         size = measured[self.variant].compressed_size_bytes
         return Verdict(
             passed=size is not None and size <= round(self.max_mb * MB),
-            expected=f"<= {self.max_mb:g} MB compressed",
-            measured=NOT_MEASURED if size is None else f"{megabytes(size)} compressed",
+            expected=say(N_("<= {max} compressed"), max=f"{self.max_mb:g} MB"),
+            measured=say(NOT_MEASURED) if size is None else say(N_("{size} compressed"), size=megabytes(size)),
         )
 
 
@@ -670,27 +750,45 @@ class PullSpeedup(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         fast_runs, slow_runs = measured[self.variant].runs_over(self.link()), measured[self.of].runs_over(self.link())
-        over = f" over a {self.link_mbit:g} Mbit/s link" if self.link() else ""
-        expected = f"{self.variant} pulls >= {self.min:g}× faster than {self.of}{over}"
+        rate = {"rate": f"{self.link_mbit:g}"} if self.link() else {}
+        expected = say(
+            N_("{variant} pulls >= {min}× faster than {of} over a {rate} Mbit/s link")
+            if rate
+            else N_("{variant} pulls >= {min}× faster than {of}"),
+            variant=self.variant,
+            min=f"{self.min:g}",
+            of=self.of,
+            **rate,
+        )
         if not fast_runs or not slow_runs:
-            return Verdict(passed=False, expected=expected, measured=f"pull times{over} {NOT_MEASURED}")
+            unmeasured = (
+                N_("pull times over a {rate} Mbit/s link not measured") if rate else N_("pull times not measured")
+            )
+            return Verdict(passed=False, expected=expected, measured=say(unmeasured, **rate))
         fast, slow = statistics.median(fast_runs), statistics.median(slow_runs)
         speedup = slow / fast if fast > 0 else float("inf")
         runs = min(len(fast_runs), len(slow_runs))
+        shown = (
+            N_("{speedup}× ({fast} against {slow}, medians of {runs} cold pulls over a {rate} Mbit/s link)")
+            if rate
+            else N_("{speedup}× ({fast} against {slow}, medians of {runs} cold pulls)")
+        )
         return Verdict(
             passed=speedup >= self.min,
             expected=expected,
-            measured=f"{speedup:.1f}× ({fast:.2f} s against {slow:.2f} s, medians of {runs} cold pulls{over})",
+            measured=say(
+                shown, speedup=f"{speedup:.1f}", fast=f"{fast:.2f} s", slow=f"{slow:.2f} s", runs=runs, **rate
+            ),
         )
 
 
-def share(ratio: float) -> str:
-    """A ratio as a percentage below 10, as a factor above: ``1.96%``, ``79.5×``."""
-    return f"{ratio:.2%}" if ratio < 10 else f"{ratio:.1f}×"
+def share(ratio: float) -> Said:
+    """A ratio as a percentage below 10, as a factor above: ``1.96%``, ``79.5×`` (``79.5 倍`` in Chinese)."""
+    return f"{ratio:.2%}" if ratio < 10 else say(N_("{factor}×"), factor=f"{ratio:.1f}")
 
 
 #: What a ``new_bytes_ratio`` claim may divide by: the other variant's new bytes, or its whole size.
-AGAINST = {"new": "new bytes", "size": "whole size"}
+AGAINST = {"new": N_("new bytes"), "size": N_("whole size")}
 
 
 @claim_kind("new_bytes_ratio")
@@ -725,12 +823,16 @@ class NewBytesRatio(Kind):
         base = other.new_bytes if self.against == "new" else other.size_bytes
         ratio = new / base if new is not None and base else float("inf")
         passed, bounds = within(ratio, self.min, self.max, share)
-        expected = f"new bytes of {self.variant} / {AGAINST.get(self.against, self.against)} of {self.of} {bounds}"
-        if new is None or base is None:
-            return Verdict(passed=False, expected=expected, measured=f"new bytes {NOT_MEASURED}")
-        return Verdict(
-            passed=passed, expected=expected, measured=f"{share(ratio)} ({megabytes(new)} / {megabytes(base)})"
+        expected = say(
+            N_("new bytes of {variant} / {against} of {of} {bounds}"),
+            variant=self.variant,
+            against=say(AGAINST.get(self.against, self.against)),
+            of=self.of,
+            bounds=bounds,
         )
+        if new is None or base is None:
+            return Verdict(passed=False, expected=expected, measured=say(N_("new bytes not measured")))
+        return Verdict(passed=passed, expected=expected, measured=ratio_of(share(ratio), new, base))
 
 
 def median_of(values: list[float]) -> float | None:
@@ -769,14 +871,19 @@ class UpdateBytesRatio(Kind):
         passed, bounds = within(
             mine / theirs if mine is not None and theirs else float("inf"), self.min, self.max, share
         )
-        expected = f"bytes an update of {self.variant} pulls / those of {self.of} {bounds}"
+        expected = say(
+            N_("bytes an update of {variant} pulls / those of {of} {bounds}"),
+            variant=self.variant,
+            of=self.of,
+            bounds=bounds,
+        )
         if mine is None or theirs is None:
-            return Verdict(passed=False, expected=expected, measured=f"update pulls {NOT_MEASURED}")
+            return Verdict(passed=False, expected=expected, measured=say(N_("update pulls not measured")))
         ratio = mine / theirs if theirs else float("inf")
         return Verdict(
             passed=passed,
             expected=expected,
-            measured=f"{share(ratio)} ({megabytes(round(mine))} / {megabytes(round(theirs))}, medians)",
+            measured=ratio_of(share(ratio), round(mine), round(theirs), N_("{ratio} ({size} / {base}, medians)")),
         )
 
 
@@ -797,14 +904,24 @@ class UpdateBuildSpeedup(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         fast, slow = update_build_seconds(measured[self.variant]), update_build_seconds(measured[self.of])
-        expected = f"a release of {self.variant} builds >= {self.min:g}× faster than one of {self.of}"
+        expected = say(
+            N_("a release of {variant} builds >= {min}× faster than one of {of}"),
+            variant=self.variant,
+            min=f"{self.min:g}",
+            of=self.of,
+        )
         if fast is None or slow is None:
-            return Verdict(passed=False, expected=expected, measured=f"release builds {NOT_MEASURED}")
+            return Verdict(passed=False, expected=expected, measured=say(N_("release builds not measured")))
         speedup = slow / fast if fast > 0 else float("inf")
         return Verdict(
             passed=speedup >= self.min,
             expected=expected,
-            measured=f"{speedup:.1f}× ({fast:.2f} s against {slow:.2f} s, medians)",
+            measured=say(
+                N_("{speedup}× ({fast} against {slow}, medians)"),
+                speedup=f"{speedup:.1f}",
+                fast=f"{fast:.2f} s",
+                slow=f"{slow:.2f} s",
+            ),
         )
 
 
@@ -831,14 +948,15 @@ class SharedPullRatio(Kind):
         pull, whole = m.shared_pull(self.held), m.compressed_size_bytes
         ratio = pull.pulled_bytes / whole if pull is not None and whole else float("inf")
         passed, bounds = within(ratio, self.min, self.max, share)
-        expected = f"bytes pulled for {self.variant} on a node holding {self.held} / its compressed size {bounds}"
-        if pull is None or whole is None:
-            return Verdict(passed=False, expected=expected, measured=f"shared pulls {NOT_MEASURED}")
-        return Verdict(
-            passed=passed,
-            expected=expected,
-            measured=f"{share(ratio)} ({megabytes(pull.pulled_bytes)} / {megabytes(whole)})",
+        expected = say(
+            N_("bytes pulled for {variant} on a node holding {held} / its compressed size {bounds}"),
+            variant=self.variant,
+            held=self.held,
+            bounds=bounds,
         )
+        if pull is None or whole is None:
+            return Verdict(passed=False, expected=expected, measured=say(N_("shared pulls not measured")))
+        return Verdict(passed=passed, expected=expected, measured=ratio_of(share(ratio), pull.pulled_bytes, whole))
 
 
 @claim_kind("compression_ratio")
@@ -867,13 +985,18 @@ class CompressionRatio(Kind):
         whole = gzip.compressed_size_bytes if gzip is not None else 0
         ratio = other.compressed_size_bytes / whole if other is not None and whole else float("inf")
         passed, bounds = within(ratio, self.min, self.max, share)
-        expected = f"{self.variant}'s layer blobs as {self.compression} / as {PUSHED.key} {bounds}"
+        expected = say(
+            N_("{variant}'s layer blobs as {compression} / as {pushed} {bounds}"),
+            variant=self.variant,
+            compression=self.compression,
+            pushed=PUSHED.key,
+            bounds=bounds,
+        )
         if other is None or gzip is None:
-            return Verdict(passed=False, expected=expected, measured=f"{self.compression} sizes {NOT_MEASURED}")
+            unmeasured = say(N_("{compression} sizes not measured"), compression=self.compression)
+            return Verdict(passed=False, expected=expected, measured=unmeasured)
         return Verdict(
-            passed=passed,
-            expected=expected,
-            measured=f"{share(ratio)} ({megabytes(other.compressed_size_bytes)} / {megabytes(whole)})",
+            passed=passed, expected=expected, measured=ratio_of(share(ratio), other.compressed_size_bytes, whole)
         )
 
 
@@ -892,29 +1015,39 @@ class MaxFloorRatio(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         m = measured[self.variant]
-        expected = f"size <= {self.max:g}× floor"
+        expected = say(N_("size <= {max}× floor"), max=f"{self.max:g}")
         if m.runtime_bytes is None:
-            return Verdict(passed=False, expected=expected, measured=f"runtime floor {NOT_MEASURED}")
+            return Verdict(passed=False, expected=expected, measured=say(N_("runtime floor not measured")))
         ratio = m.size_bytes / m.runtime_bytes if m.runtime_bytes else float("inf")
         return Verdict(
             passed=ratio <= self.max,
             expected=expected,
-            measured=f"{ratio:.1f}× ({megabytes(m.size_bytes)} over a floor of {megabytes(m.runtime_bytes)} "
-            f"in {m.runtime_files} files)",
+            measured=say(
+                N_("{ratio}× ({size} over a floor of {floor} in {files} files)"),
+                ratio=f"{ratio:.1f}",
+                size=megabytes(m.size_bytes),
+                floor=megabytes(m.runtime_bytes),
+                files=m.runtime_files,
+            ),
         )
 
 
-def seen_text(seen: SecretSeen) -> str:
+def seen_text(seen: SecretSeen) -> Phrase:
     """A recorded secret finding in words: ``github-token at /etc/app.toml in layer 1, hidden by a later layer``."""
     where = seen.path if seen.path in ("config Env", "history") else "/" + seen.path
-    layer = "" if seen.layer is None else f" in layer {seen.layer}"
-    return f"{seen.rule} at {where}{layer}" + ("" if seen.visible else ", hidden by a later layer")
+    if seen.layer is None:
+        found = say(N_("{rule} at {path}"), rule=seen.rule, path=where)
+    else:
+        found = say(N_("{rule} at {path} in layer {layer}"), rule=seen.rule, path=where, layer=seen.layer)
+    return found if seen.visible else say(N_("{finding}, hidden by a later layer"), finding=found)
 
 
-def seen_list(found: tuple[SecretSeen, ...], count: int = 3) -> str:
+def seen_list(found: tuple[SecretSeen, ...], count: int = 3) -> Said:
     """The first ``count`` findings in words, and how many more there are."""
-    more = f"; {len(found) - count} more" if len(found) > count else ""
-    return "; ".join(seen_text(s) for s in found[:count]) + more
+    shown = listed([seen_text(s) for s in found[:count]])
+    return (
+        say(N_("{findings}; {count} more"), findings=shown, count=len(found) - count) if len(found) > count else shown
+    )
 
 
 @claim_kind("no_secrets")
@@ -930,15 +1063,15 @@ class NoSecrets(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         found = measured[self.variant].secrets
-        expected = "nothing secret-looking in any layer, the Env or the history"
+        expected = say(N_("nothing secret-looking in any layer, the Env or the history"))
         if found is None:
-            return Verdict(passed=False, expected=expected, measured=f"secrets {NOT_MEASURED}")
-        shown = "none found" if not found else f"{len(found)} found: {seen_list(found)}"
-        return Verdict(passed=not found, expected=expected, measured=shown)
+            return Verdict(passed=False, expected=expected, measured=say(N_("secrets not measured")))
+        shown = say(N_("{count} found: {findings}"), count=len(found), findings=seen_list(found))
+        return Verdict(passed=not found, expected=expected, measured=shown if found else say(N_("none found")))
 
 
 #: What a ``secret_found`` claim may ask of the finding: anywhere, visible to a container, or hidden from it.
-STATES = {"any": "anywhere", "visible": "visible to a container", "hidden": "hidden by a later layer"}
+STATES = {"any": N_("anywhere"), "visible": N_("visible to a container"), "hidden": N_("hidden by a later layer")}
 
 
 @claim_kind("secret_found")
@@ -968,20 +1101,21 @@ class SecretFound(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         found = measured[self.variant].secrets
-        expected = f"a {self.rule} finding, {STATES.get(self.state, self.state)}"
+        state = say(STATES.get(self.state, self.state))
+        expected = say(N_("a {rule} finding, {state}"), rule=self.rule, state=state)
         if found is None:
-            return Verdict(passed=False, expected=expected, measured=f"secrets {NOT_MEASURED}")
+            return Verdict(passed=False, expected=expected, measured=say(N_("secrets not measured")))
         hits = [
             s for s in found if s.rule == self.rule and (self.state == "any" or s.visible == (self.state == "visible"))
         ]
-        shown = seen_list(tuple(hits)) if hits else f"none{': ' + seen_list(found) if found else ' found'}"
-        return Verdict(passed=bool(hits), expected=expected, measured=shown)
+        others = say(N_("none: {findings}"), findings=seen_list(found)) if found else say(N_("none found"))
+        return Verdict(passed=bool(hits), expected=expected, measured=seen_list(tuple(hits)) if hits else others)
 
 
-def differences_text(by_aspect: Mapping[str, int]) -> str:
+def differences_text(by_aspect: Mapping[str, int]) -> Phrase:
     """How many paths differ in each aspect: ``paths differing: 1 in content, 2 in mtime``."""
-    parts = [f"{count} in {aspect}" for aspect, count in by_aspect.items()]
-    return "paths differing: " + ", ".join(parts) if parts else "no path differs"
+    parts = tuple(say(N_("{count} in {aspect}"), count=count, aspect=aspect) for aspect, count in by_aspect.items())
+    return say(N_("paths differing: {counts}"), counts=parts) if parts else say(N_("no path differs"))
 
 
 @claim_kind("reproducible")
@@ -1005,16 +1139,19 @@ class Reproducible(Kind):
 
     def evaluate(self, measured: Mapping[str, Measured]) -> Verdict:
         rebuild = measured[self.variant].rebuild
-        allowed = f", or differences in {', '.join(self.allow)} only" if self.allow else ""
-        expected = "the same image id from both builds" + allowed
+        expected = (
+            say(N_("the same image id from both builds, or differences in {aspects} only"), aspects=self.allow)
+            if self.allow
+            else say(N_("the same image id from both builds"))
+        )
         if rebuild is None:
-            return Verdict(passed=False, expected=expected, measured=f"rebuilds {NOT_MEASURED}")
+            return Verdict(passed=False, expected=expected, measured=say(N_("rebuilds not measured")))
         if rebuild.reproducible:
-            same = f"the same image id from both builds ({rebuild.image_ids[0][:19]})"
+            same = say(N_("the same image id from both builds ({id})"), id=rebuild.image_ids[0][:19])
             return Verdict(passed=True, expected=expected, measured=same)
         beyond = [aspect for aspect in rebuild.by_aspect if aspect not in self.allow]
         return Verdict(
             passed=not beyond,
             expected=expected,
-            measured=f"two image ids; {differences_text(rebuild.by_aspect)}",
+            measured=say(N_("two image ids; {differences}"), differences=differences_text(rebuild.by_aspect)),
         )

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from checks.model.errors import UsageError
 
@@ -163,6 +163,45 @@ def _(message: str) -> str:
     return _IN_USE[UI_DOMAIN].text(message)
 
 
+def C_(context: str, message: str) -> str:  # noqa: N802  (gettext's pgettext, under a short name like _)
+    """:func:`_` for an English ``message`` that one edition says two ways: ``context`` tells them apart."""
+    return _IN_USE[UI_DOMAIN].text(message, context)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words made from a marked template (``N_("{ratio} ({size} / {base})")``) and its fields, rendered in
+    the language in use (:func:`use`) each time they are shown: ``str(phrase)``, or ``{}`` in a format string.
+
+    What is recorded is the template and the fields, so every edition says it in its own words; a field that is
+    a name, a path, program output or a figure is shown as it is, a phrase in the language in use, several
+    values joined by the edition's list separator.
+    """
+
+    template: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def field(self, name: str) -> Any:
+        """One field's value (KeyError when the phrase has none of that name)."""
+        return dict(self.fields)[name]
+
+    def __str__(self) -> str:
+        text = _(self.template)
+        return text.format(**{name: shown(value) for name, value in self.fields}) if self.fields else text
+
+
+def say(template: str, **fields: Any) -> Phrase:
+    """A :class:`Phrase` of ``template`` (marked with :func:`N_` where it is written) and its named fields."""
+    return Phrase(template, tuple(fields.items()))
+
+
+def shown(value: Any) -> str:
+    """A phrase's field as text: a list joined with the edition's separator, anything else as ``str`` shows it."""
+    if isinstance(value, tuple | list):
+        return _(", ").join(shown(item) for item in value)
+    return str(value)
+
+
 # The words of lab.toml -------------------------------------------------------------------------------
 
 
@@ -234,16 +273,18 @@ def pot_text(messages: Iterable[Message | str], domain: str) -> str:
     return out.getvalue().decode("utf-8")
 
 
-def ui_messages(sources: Mapping[str, bytes]) -> list[str]:
-    """Every string marked ``_("...")`` or ``N_("...")`` in ``sources`` (path -> Python source), in order."""
+def ui_messages(sources: Mapping[str, bytes]) -> list[Message | str]:
+    """Every string marked ``_("...")`` or ``N_("...")`` in ``sources`` (path -> Python source), in order;
+    one marked ``C_("context", "...")`` as a :class:`Message` with its context."""
     from babel.messages.extract import extract
 
-    found: list[str] = []
+    found: list[Message | str] = []
+    keywords = {"_": None, "N_": None, "C_": ((1, "c"), 2)}
     for _path, source in sorted(sources.items()):
-        marked = extract("python", io.BytesIO(source), keywords={"_": None, "N_": None})
-        for _line, message, _comments, _context in marked:
-            if isinstance(message, str) and message not in found:
-                found.append(message)
+        for _line, message, _comments, context in extract("python", io.BytesIO(source), keywords=keywords):
+            entry = Message(context, message) if context and isinstance(message, str) else message
+            if isinstance(entry, str | Message) and entry not in found:
+                found.append(entry)
     return found
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from checks.model import dockerignore, paths
+from checks.model.claims import Said
+from checks.model.i18n import Phrase
 from checks.model.measured import (
     Compressed,
     FileDifference,
@@ -35,7 +37,11 @@ from checks.model.measured import (
 from checks.model.scrub import Scrub, scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, Variant
 
-SCHEMA_VERSION = 1
+#: 2: a claim's ``expected`` and ``measured`` are phrases (a template and its fields) that every edition shows in
+#: its own language (:func:`said_dict`).  A file of schema 1 still reads: its sentences are shown as they are.
+SCHEMA_VERSION = 2
+#: The schemas :func:`read` accepts.
+READABLE = (1, 2)
 RESULTS_NAME = "results.json"
 #: Never part of a lab's inputs: the results themselves and tool caches.
 #: (The ``.partial`` file only lives while results.json is being written; see :func:`write_if_changed`.)
@@ -65,8 +71,9 @@ class ClaimResult:
     kind: str
     text: str
     passed: bool
-    expected: str
-    measured: str
+    #: What the claim demands and what was measured, in words each edition shows in its own language.
+    expected: Said
+    measured: Said
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -310,6 +317,39 @@ def _smoke_dict(run: SmokeRun) -> dict[str, Any]:
     return {"passed": run.passed, "exit_code": run.exit_code, "timed_out": run.timed_out, "stdout": run.stdout}
 
 
+def said_dict(said: Said) -> str | dict[str, Any]:
+    """A verdict's words as results.json keeps them: ``{"template": ..., "fields": {...}}``, or text as it is.
+
+    A template is the English message (the catalog's key); a field is a name, a path, program output, a figure
+    already formatted, a phrase of the same form, or a list of these."""
+    if isinstance(said, str):
+        return said
+    return {"template": said.template, "fields": {name: _field_dict(value) for name, value in said.fields}}
+
+
+def _field_dict(value: Any) -> Any:
+    if isinstance(value, Phrase):
+        return said_dict(value)
+    if isinstance(value, tuple | list):
+        return [_field_dict(item) for item in value]
+    return value
+
+
+def said_of(data: str | Mapping[str, Any]) -> Said:
+    """Read back what :func:`said_dict` wrote; a string (every sentence of schema 1) is text shown as it is."""
+    if isinstance(data, str):
+        return data
+    return Phrase(str(data["template"]), tuple((name, _field_of(value)) for name, value in data["fields"].items()))
+
+
+def _field_of(value: Any) -> Any:
+    if isinstance(value, dict):
+        return said_of(value)
+    if isinstance(value, list):
+        return tuple(_field_of(item) for item in value)
+    return value
+
+
 def to_dict(results: Results) -> dict[str, Any]:
     """The JSON form of ``results.json`` (schema ``SCHEMA_VERSION``)."""
     return {
@@ -332,8 +372,8 @@ def to_dict(results: Results) -> dict[str, Any]:
                 "kind": c.kind,
                 "text": c.text,
                 "passed": c.passed,
-                "expected": c.expected,
-                "measured": c.measured,
+                "expected": said_dict(c.expected),
+                "measured": said_dict(c.measured),
             }
             for c in results.claims
         ],
@@ -374,7 +414,10 @@ def from_dict(data: Mapping[str, Any]) -> Results:
             )
             for name, v in data["variants"].items()
         },
-        claims=tuple(ClaimResult(**claim) for claim in data["claims"]),
+        claims=tuple(
+            ClaimResult(**{**claim, "expected": said_of(claim["expected"]), "measured": said_of(claim["measured"])})
+            for claim in data["claims"]
+        ),
         analysis={name: AnalysisSummary(**v["analysis"]) for name, v in data["variants"].items() if "analysis" in v},
     )
 
@@ -403,8 +446,9 @@ def _load(path: Path) -> tuple[Results | None, str | None]:
         return None, f"it is not valid JSON ({error})"
     if not isinstance(data, dict):
         return None, "it is not a JSON object"
-    if data.get("schema_version") != SCHEMA_VERSION:
-        return None, f"its schema_version is {data.get('schema_version')!r}, not {SCHEMA_VERSION}"
+    if data.get("schema_version") not in READABLE:
+        readable = " or ".join(str(version) for version in READABLE)
+        return None, f"its schema_version is {data.get('schema_version')!r}, not {readable}"
     try:
         return from_dict(data), None
     except (ValueError, KeyError, TypeError, AttributeError) as error:
