@@ -3,8 +3,9 @@
 ``make html`` builds English into ``docs/_build/html`` and every other
 edition with ``-D language=<code>`` into ``docs/_build/html/<code>/``.  In a
 translated build this module, on ``config-inited``, makes the checker's own
-words (:data:`checks.model.i18n.UI_DOMAIN`) and the labs' words
-(:data:`checks.model.i18n.LABS_DOMAIN`) speak the edition's language; Sphinx
+words (:data:`checks.model.i18n.UI_DOMAIN`), the labs' words
+(:data:`checks.model.i18n.LABS_DOMAIN`) and the reference tables' words
+(:data:`checks.model.i18n.REFERENCE_DOMAIN`) speak the edition's language; Sphinx
 translates the pages from their own catalogs.  On every page it gives the
 template the other editions of the same page, for the language switcher
 (``docs/_templates/components/view-this-page.html``) and for
@@ -43,11 +44,13 @@ def speak(app: Sphinx, config: Config) -> None:
     try:
         ui = i18n.load_catalog(locale_dir(app), code, i18n.UI_DOMAIN)
         labs = i18n.load_catalog(locale_dir(app), code, i18n.LABS_DOMAIN)
+        reference = i18n.load_catalog(locale_dir(app), code, i18n.REFERENCE_DOMAIN)
     except UsageError as error:
         logger.warning(f"editions: {error}", **WARN)
-        ui = labs = i18n.ENGLISH
+        ui = labs = reference = i18n.ENGLISH
     i18n.use(ui)
     app._slimlab_labs_catalog = labs  # type: ignore[attr-defined]  # read by checks.guide.nodes.all_labs
+    app._slimlab_reference_catalog = reference  # type: ignore[attr-defined]  # read by checks.guide.nodes.reference
     if config.html_title:
         config.html_title = _(config.html_title)
 

@@ -53,6 +53,12 @@ def all_labs(app: Sphinx) -> dict[str, LabDocs]:
     return cache
 
 
+def reference(app: Sphinx, english: str, context: str) -> str:
+    """Words of a declaration a reference table renders, in the edition's language (:mod:`checks.guide.reftext`)."""
+    catalog = getattr(app, "_slimlab_reference_catalog", ENGLISH)  # set by checks.guide.editions
+    return catalog.text(english, context)
+
+
 def every_results(env: BuildEnvironment) -> list[Results]:
     """Every lab's recorded results, for a directive over all labs: the page depends on each lab's file."""
     found = []
