@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, TRANSLATIONS
 from test_docs_build import page
 
-from checks.guide import sphinxref
+from checks.guide import chrome, sphinxref
 from checks.guide.docdata import FIELDS
 
 PAGES = sorted(p.stem for p in [*(ROOT / "docs").glob("*.rst"), *(ROOT / "docs").glob("*.md")])
@@ -177,3 +177,32 @@ def test_a_measured_values_tooltip_says_what_it_is_in_the_pages_language(built_g
     assert any(t.split(" — ")[0] in english_words for t in shown), "the English tooltips are read as this test reads"
     left = sorted({t for t in tooltips(built_guide / code) if t.split(" — ")[0] in english_words})
     assert not left, f"tooltips of measured values still in English on {code} pages: {left[:5]}"
+
+
+def chrome_text(path: Path) -> str:
+    """What a page shows around its article: the theme's header, sidebars and footer, and their labels (no code)."""
+    page_html = re.sub(r"<code.*?</code>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    around = re.sub(
+        r"<article.*?</article>|<script.*?</script>|<style.*?</style>|<head>.*?</head>", " ", page_html, flags=re.S
+    )
+    labels = re.findall(r'(?:aria-label|placeholder|title)="([^"]*)"', around)
+    return " ".join(html.unescape(" ".join([re.sub(r"<[^>]+>", " ", around), *labels])).split())
+
+
+#: Three or more English words in a row.
+ENGLISH_RUN = re.compile(r"[A-Za-z][\w'/-]*(?:[ ,]+[A-Za-z][\w'/-]*){2,}")
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+def test_the_themes_words_are_in_the_editions_language_and_english_stays_as_furo_wrote_it(built_guide: Path, code: str):
+    english = [(built_guide / f"{name}.html").read_text(encoding="utf-8") for name in PAGES]
+    found = {words for page_html in english for words in chrome.untranslated(page_html)}
+    assert found == {*(piece.words for piece in chrome.CHROME), "Made with"}, (
+        "furo's page no longer holds these words where checks.guide.chrome looks for them: "
+        f"{sorted({piece.words for piece in chrome.CHROME} - found)}"
+    )
+    for name in PAGES:
+        page_html = (built_guide / code / f"{name}.html").read_text(encoding="utf-8")
+        assert not chrome.untranslated(page_html), f"{code}/{name}.html: {chrome.untranslated(page_html)}"
+        runs = ENGLISH_RUN.findall(chrome_text(built_guide / code / f"{name}.html"))
+        assert not runs, f"{code}/{name}.html shows English around its article: {runs[:5]}"
