@@ -179,6 +179,27 @@ def test_a_measured_values_tooltip_says_what_it_is_in_the_pages_language(built_g
     assert not left, f"tooltips of measured values still in English on {code} pages: {left[:5]}"
 
 
+@pytest.mark.parametrize("code", TRANSLATIONS)
+def test_the_generated_lists_and_labels_use_the_editions_punctuation(built_guide: Path, code: str):
+    """A claim kind's users and a size fix's title: ", " and ": " in English, 、 and ： in Chinese."""
+
+    def pieces(folder: Path) -> list[str]:
+        found = []
+        for name in ("reference", "layers", "only-what-runs"):
+            page_html = (folder / f"{name}.html").read_text(encoding="utf-8")
+            blocks = re.findall(
+                r'<p class="slimlab-used-by">.*?</p>|class="slimlab-size-fix".*?</div>', page_html, re.S
+            )
+            found += [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+        return found
+
+    english = pieces(built_guide)
+    assert sum(", " in piece for piece in english) > 10, "the English lists are read as this test reads them"
+    assert sum(": " in piece for piece in english) > 10, "the English labels are read as this test reads them"
+    left = [piece[:60] for piece in pieces(built_guide / code) if ", " in piece or ": " in piece]
+    assert not left, f"half-width list or label punctuation on {code} pages: {left[:5]}"
+
+
 def chrome_text(path: Path) -> str:
     """What a page shows around its article: the theme's header, sidebars and footer, and their labels (no code)."""
     page_html = re.sub(r"<code.*?</code>", " ", path.read_text(encoding="utf-8"), flags=re.S)

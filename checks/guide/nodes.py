@@ -211,6 +211,11 @@ def fill(message: str, **fields: nodes.Node | str | list[nodes.Node | str]) -> l
     return parts
 
 
+def comma() -> str:
+    """What stands between the items of a list in running text: ", " in English, "、" in Chinese."""
+    return _(", ")
+
+
 def literal(text: str) -> nodes.literal:
     return nodes.literal(text, text)
 
@@ -219,7 +224,7 @@ def literals(names: Iterable[str]) -> list[nodes.Node | str]:
     """Names as code, one after another with commas: a list field of :func:`fill`."""
     shown: list[nodes.Node | str] = []
     for index, name in enumerate(names):
-        shown += [", " if index else "", literal(name)]
+        shown += [comma() if index else "", literal(name)]
     return shown
 
 

@@ -48,6 +48,7 @@ from checks.guide.nodes import (
     base_label,
     bases_dir,
     claim_ref,
+    comma,
     fill,
     literal,
     logger,
@@ -142,7 +143,7 @@ class StandinBasesDirective(SphinxDirective):
         parts: list[nodes.Node | str] = [label]
         for index, (lab, source) in enumerate(uses):
             which = _("{lab} (this stand-in)") if source == "stand-in" else _("{lab} (the official image)")
-            parts += [", " if index else "", *fill(which, lab=literal(lab))]
+            parts += [comma() if index else "", *fill(which, lab=literal(lab))]
         return para(*parts, ".")
 
 
@@ -282,7 +283,7 @@ class ClaimKindsDirective(_Inline):
             ids = users.get(name, [])
             parts: list[nodes.Node | str] = [_("Used by: ")] if ids else [_("Not used by any lab yet.")]
             for index, claim_id in enumerate(ids):
-                parts += [", " if index else "", claim_ref(claim_id)]
+                parts += [comma() if index else "", claim_ref(claim_id)]
             sect += para(*parts, classes=["slimlab-used-by"])
             out.append(sect)
         return out
@@ -359,7 +360,7 @@ class SizeFixesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         page = self.arguments[0]
         entries = [
-            (c.id, _(c.title), ", ".join(c.patterns[:4]) or _("found by comparing layers"))
+            (c.id, _(c.title), comma().join(c.patterns[:4]) or _("found by comparing layers"))
             for c in removable.BY_ID.values()
             if c.page == page
         ]
@@ -377,7 +378,7 @@ class SizeFixesDirective(SphinxDirective):
         body: list[nodes.Node] = []
         for anchor, title, detail in entries:
             box = nodes.container(ids=[anchor], classes=["slimlab-size-fix"])
-            box += nodes.paragraph("", "", nodes.strong("", title), nodes.Text(f": {detail}"))
+            box += para(*fill(_("{title}: {detail}"), title=nodes.strong("", title), detail=detail))
             body.append(box)
         summary = fill(
             _("{count} kinds of finding of {analyze} and {lint} link here"),
