@@ -198,6 +198,9 @@ def test_the_generated_lists_and_labels_use_the_editions_punctuation(built_guide
     assert sum(": " in piece for piece in english) > 10, "the English labels are read as this test reads them"
     left = [piece[:60] for piece in pieces(built_guide / code) if ", " in piece or ": " in piece]
     assert not left, f"half-width list or label punctuation on {code} pages: {left[:5]}"
+    # which labs used a stand-in: "lab-1-base-image (this stand-in)." ends a sentence the edition's way
+    assert "stand-in)." in article_text(built_guide / "standin-bases.html")
+    assert "）." not in article_text(built_guide / code / "standin-bases.html")
 
 
 def chrome_text(path: Path) -> str:

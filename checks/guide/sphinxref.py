@@ -140,11 +140,11 @@ class StandinBasesDirective(SphinxDirective):
         label = nodes.strong(used, used)
         if not uses:
             return para(label, _("no lab's results name it as a FROM image (it may be a base of another stand-in)."))
-        parts: list[nodes.Node | str] = [label]
+        labs: list[nodes.Node | str] = []
         for index, (lab, source) in enumerate(uses):
             which = _("{lab} (this stand-in)") if source == "stand-in" else _("{lab} (the official image)")
-            parts += [comma() if index else "", *fill(which, lab=literal(lab))]
-        return para(*parts, ".")
+            labs += [comma() if index else "", *fill(which, lab=literal(lab))]
+        return para(label, *fill(_("{labs}."), labs=labs))
 
 
 def as_rst(text: str) -> str:
