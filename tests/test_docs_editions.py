@@ -213,19 +213,21 @@ def chrome_text(path: Path) -> str:
     return " ".join(html.unescape(" ".join([re.sub(r"<[^>]+>", " ", around), *labels])).split())
 
 
+#: Every page furo dresses: the guide's, and the search page and index Sphinx adds.
+THEMED = [*PAGES, "search", "genindex"]
 #: Three or more English words in a row.
 ENGLISH_RUN = re.compile(r"[A-Za-z][\w'/-]*(?:[ ,]+[A-Za-z][\w'/-]*){2,}")
 
 
 @pytest.mark.parametrize("code", TRANSLATIONS)
 def test_the_themes_words_are_in_the_editions_language_and_english_stays_as_furo_wrote_it(built_guide: Path, code: str):
-    english = [(built_guide / f"{name}.html").read_text(encoding="utf-8") for name in PAGES]
+    english = [(built_guide / f"{name}.html").read_text(encoding="utf-8") for name in THEMED]
     found = {words for page_html in english for words in chrome.untranslated(page_html)}
     assert found == {*(piece.words for piece in chrome.CHROME), "Made with"}, (
         "furo's page no longer holds these words where checks.guide.chrome looks for them: "
         f"{sorted({piece.words for piece in chrome.CHROME} - found)}"
     )
-    for name in PAGES:
+    for name in THEMED:
         page_html = (built_guide / code / f"{name}.html").read_text(encoding="utf-8")
         assert not chrome.untranslated(page_html), f"{code}/{name}.html: {chrome.untranslated(page_html)}"
         runs = ENGLISH_RUN.findall(chrome_text(built_guide / code / f"{name}.html"))

@@ -60,6 +60,7 @@ CHROME: tuple[Words, ...] = (
     Words(r'<div class="title">', N_("Home"), r"</div>"),
     Words(r'<span class="toc-title">\s*', N_("On this page"), r"\s*</span>"),
     Words(r'<div class="copyright">\s*', N_("Copyright"), r" &#169; "),
+    Words(r"<p>\s*", N_("Please activate JavaScript to enable the search functionality."), r"\s*</p>"),
 )
 #: furo's credit line: three links in an English sentence, put back in the translation's order.
 MADE_WITH = re.compile(
