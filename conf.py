@@ -10,11 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # so that `checks` (the checker package) is importable
 
-from checks.model.i18n import N_  # noqa: E402  (after the path; marks the title for the catalogs)
+from checks.model.i18n import N_  # noqa: E402  (after the path; marks the title and copyright for the catalogs)
 
 project = "slimlab"
 author = "the slimlab authors"
-copyright = "the slimlab authors"
+copyright = N_("the slimlab authors")  # translated per edition, as html_title
 language = "en"
 
 extensions = [

@@ -243,15 +243,22 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the templates of the two catalogs that are not pages: lab.toml's words and the checker's own."""
+    """Write the templates of the catalogs that are not pages: lab.toml's words, the checker's own, the reference's."""
     from checks.model.spec import load
 
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
+    from checks.guide import sphinxref
+
     messages = [m for folder in all_labs() for m in i18n.lab_messages(load(folder))]
     modules = [ROOT / "conf.py", *sorted((ROOT / "checks").rglob("*.py"))]
     sources = {str(p.relative_to(ROOT)): p.read_bytes() for p in modules}
-    for domain, found in ((i18n.LABS_DOMAIN, messages), (i18n.UI_DOMAIN, i18n.ui_messages(sources))):
+    domains: list[tuple[str, list[i18n.Message] | list[str]]] = [
+        (i18n.LABS_DOMAIN, messages),
+        (i18n.UI_DOMAIN, i18n.ui_messages(sources)),
+        (i18n.REFERENCE_DOMAIN, sphinxref.messages(ROOT / "checks" / "bases")),
+    ]
+    for domain, found in domains:
         (out / f"{domain}.pot").write_text(i18n.pot_text(found, domain), encoding="utf-8")
         echo(f"locale: {out / domain}.pot: {len(found)} messages")
     return 0
@@ -401,10 +408,13 @@ def parser() -> argparse.ArgumentParser:
     )
     g.set_defaults(run=cmd_grade)
     lo = sub.add_parser(
-        "locale", help="write the catalog templates of lab.toml's words and the checker's (make locale)"
+        "locale",
+        help="write the catalog templates of lab.toml's words, the checker's and the reference tables' (make locale)",
     )
     lo.add_argument(
-        "dir", metavar="DIR", help="folder for slimlab-labs.pot and slimlab-ui.pot (make locale: docs/_build/gettext)"
+        "dir",
+        metavar="DIR",
+        help="folder for slimlab-labs.pot, slimlab-ui.pot and slimlab-reference.pot (make locale: docs/_build/gettext)",
     )
     lo.set_defaults(run=cmd_locale)
     w = sub.add_parser("workshop", help="prepare a workshop machine, or bundle/load base images for air-gapped rooms")

@@ -8,6 +8,7 @@ results directives as the English page's, so the two must show the same bytes.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,13 +17,15 @@ import pytest
 from conftest import ROOT, TRANSLATIONS
 from test_docs_build import page
 
+from checks.guide import chrome, sphinxref
+from checks.guide.docdata import FIELDS
+
 PAGES = sorted(p.stem for p in [*(ROOT / "docs").glob("*.rst"), *(ROOT / "docs").glob("*.md")])
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: A figure and its unit as a measured value shows it: ``6.2 MB``, ``0.66%``, ``1.0×``, ``3.21 s``, ``2 layers``.
 FIGURE = re.compile(r"-?\d[\d,.]*\s*(?:MB|GB|kB|B|%|×|s\b)?")
-#: The share of Chinese among the letters of a page's text, at least; lower where a page is mostly tables the
-#: code generates in English (claim-kind docstrings, settings, recipe notes), which no catalog translates yet.
-CHINESE_SHARE = {"reference": 0.1, "standin-bases": 0.1}
+#: The share of Chinese among the letters of a page's text, at least.
+CHINESE_SHARE = 0.3
 
 
 class Prose(HTMLParser):
@@ -103,7 +106,7 @@ def test_a_translated_page_reads_in_its_language_with_no_markup_left_in_the_text
     text = " ".join(found.text)
     letters = re.findall(r"[A-Za-z\u4e00-\u9fff]", text)
     share = len(CJK.findall(text)) / max(1, len(letters))
-    least = CHINESE_SHARE.get(name, 0.3)
+    least = CHINESE_SHARE
     assert share > least, f"{code}/{name}.html is mostly untranslated: {share:.0%} of its letters are Chinese"
     # Inline markup touching a CJK character is not recognised by reStructuredText and shows up as text.
     leftover = re.findall(r".{0,25}(?:``|:[a-z-]+:`|`_)(?:.{0,25})", text)
@@ -133,3 +136,105 @@ def test_a_claims_statement_and_hint_are_translated_on_the_chinese_page(built_gu
     assert CJK.search(re.sub("<[^>]+>", "", block.group(0)))
     assert "at most 2% of the size of the single-stage one" in english
     assert "at most 2% of the size of the single-stage one" not in html
+
+
+def article_text(path: Path) -> str:
+    """A page's article as a reader reads it: tags gone, code blocks left out, white space made single."""
+    article = re.search(r"<article.*?</article>", path.read_text(encoding="utf-8"), re.S)
+    assert article, f"{path} has no article"
+    text = re.sub(r"<pre.*?</pre>", " ", article.group(0), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def rendered(message: str) -> str:
+    """A reference message as its page shows it: literals without their backticks."""
+    return " ".join(message.replace("``", "").split())
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+def test_the_words_of_every_reference_table_are_translated_where_a_page_shows_them(built_guide: Path, code: str):
+    """Claim kinds, lab.toml and results.json keys, :measured: fields, secret rules, hadolint's rules, base.toml."""
+    english = {name: article_text(built_guide / f"{name}.html") for name in PAGES}
+    translated = {name: article_text(built_guide / code / f"{name}.html") for name in PAGES}
+    seen, left = [], []
+    for message in sphinxref.messages(ROOT / "checks" / "bases"):
+        shown = rendered(message.english)
+        if len(shown.split()) < 3:  # a word (string, none) may stand in a sentence of any page
+            continue
+        pages = [name for name, text in english.items() if shown in text]
+        seen += [message.context] if pages else []
+        left += [f"{code}/{name}.html [{message.context}] {shown[:70]}" for name in pages if shown in translated[name]]
+    assert len(seen) > 300, "the English pages no longer show the reference messages as this test reads them"
+    assert not left, f"{len(left)} reference messages are English on Chinese pages:\n" + "\n".join(left[:20])
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+def test_a_measured_values_tooltip_says_what_it_is_in_the_pages_language(built_guide: Path, code: str):
+    english_words = {f.help.split(" (")[0].replace(", once recorded", "").replace("`", "") for f in FIELDS.values()}
+
+    def tooltips(folder: Path) -> list[str]:
+        found = []
+        for name in PAGES:
+            text = (folder / f"{name}.html").read_text(encoding="utf-8")
+            found += [html.unescape(t) for t in re.findall(r'class="slimlab-measured[^"]*"[^>]*title="([^"]*)"', text)]
+        return found
+
+    shown = tooltips(built_guide)
+    assert any(t.split(" — ")[0] in english_words for t in shown), "the English tooltips are read as this test reads"
+    left = sorted({t for t in tooltips(built_guide / code) if t.split(" — ")[0] in english_words})
+    assert not left, f"tooltips of measured values still in English on {code} pages: {left[:5]}"
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+def test_the_generated_lists_and_labels_use_the_editions_punctuation(built_guide: Path, code: str):
+    """A claim kind's users and a size fix's title: ", " and ": " in English, 、 and ： in Chinese."""
+
+    def pieces(folder: Path) -> list[str]:
+        found = []
+        for name in ("reference", "layers", "only-what-runs"):
+            page_html = (folder / f"{name}.html").read_text(encoding="utf-8")
+            blocks = re.findall(
+                r'<p class="slimlab-used-by">.*?</p>|class="slimlab-size-fix".*?</div>', page_html, re.S
+            )
+            found += [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+        return found
+
+    english = pieces(built_guide)
+    assert sum(", " in piece for piece in english) > 10, "the English lists are read as this test reads them"
+    assert sum(": " in piece for piece in english) > 10, "the English labels are read as this test reads them"
+    left = [piece[:60] for piece in pieces(built_guide / code) if ", " in piece or ": " in piece]
+    assert not left, f"half-width list or label punctuation on {code} pages: {left[:5]}"
+    # which labs used a stand-in: "lab-1-base-image (this stand-in)." ends a sentence the edition's way
+    assert "stand-in)." in article_text(built_guide / "standin-bases.html")
+    assert "）." not in article_text(built_guide / code / "standin-bases.html")
+
+
+def chrome_text(path: Path) -> str:
+    """What a page shows around its article: the theme's header, sidebars and footer, and their labels (no code)."""
+    page_html = re.sub(r"<code.*?</code>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    around = re.sub(
+        r"<article.*?</article>|<script.*?</script>|<style.*?</style>|<head>.*?</head>", " ", page_html, flags=re.S
+    )
+    labels = re.findall(r'(?:aria-label|placeholder|title)="([^"]*)"', around)
+    return " ".join(html.unescape(" ".join([re.sub(r"<[^>]+>", " ", around), *labels])).split())
+
+
+#: Every page furo dresses: the guide's, and the search page and index Sphinx adds.
+THEMED = [*PAGES, "search", "genindex"]
+#: Three or more English words in a row.
+ENGLISH_RUN = re.compile(r"[A-Za-z][\w'/-]*(?:[ ,]+[A-Za-z][\w'/-]*){2,}")
+
+
+@pytest.mark.parametrize("code", TRANSLATIONS)
+def test_the_themes_words_are_in_the_editions_language_and_english_stays_as_furo_wrote_it(built_guide: Path, code: str):
+    english = [(built_guide / f"{name}.html").read_text(encoding="utf-8") for name in THEMED]
+    found = {words for page_html in english for words in chrome.untranslated(page_html)}
+    assert found == {*(piece.words for piece in chrome.CHROME), "Made with"}, (
+        "furo's page no longer holds these words where checks.guide.chrome looks for them: "
+        f"{sorted({piece.words for piece in chrome.CHROME} - found)}"
+    )
+    for name in THEMED:
+        page_html = (built_guide / code / f"{name}.html").read_text(encoding="utf-8")
+        assert not chrome.untranslated(page_html), f"{code}/{name}.html: {chrome.untranslated(page_html)}"
+        runs = ENGLISH_RUN.findall(chrome_text(built_guide / code / f"{name}.html"))
+        assert not runs, f"{code}/{name}.html shows English around its article: {runs[:5]}"

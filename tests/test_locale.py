@@ -1,8 +1,8 @@
 """The translations cannot rot: every catalog in docs/locale translates every message the English has now.
 
 The templates are made the way ``make locale`` makes them (Sphinx's gettext
-builder for the pages, ``python -m checks locale`` for lab.toml's words and
-the checker's own) into a temporary folder, and each catalog is compared with
+builder for the pages, ``python -m checks locale`` for lab.toml's words,
+the checker's own and the reference tables') into a temporary folder, and each catalog is compared with
 its template by :func:`checks.model.i18n.catalog_problems`: a message missing
 (the English changed and ``make locale`` was not run), left over, untranslated
 or fuzzy fails, and so does a translation that drops or alters a role such as
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.SOURCE]
 PAGES = sorted(p.stem for p in [*DOCS.glob("*.rst"), *DOCS.glob("*.md")])
-CATALOGS = [*PAGES, i18n.LABS_DOMAIN, i18n.UI_DOMAIN]
+CATALOGS = [*PAGES, i18n.LABS_DOMAIN, i18n.UI_DOMAIN, i18n.REFERENCE_DOMAIN]
 
 
 @pytest.fixture(scope="session")

@@ -153,3 +153,48 @@ def test_setup_registers_each_row_of_the_tables_once_and_nothing_beside_them():
     assert roles == list(sphinxext.ROLES.items())
     assert handlers == list(sphinxext.EVENTS)
     assert [args[0] for kind, args in app.calls if kind == "add_node"] == [node for node, _ in sphinxext.NODES]
+
+
+# The words of the reference tables (the slimlab-reference catalog)
+
+
+def test_every_word_a_reference_table_renders_has_a_message_whose_context_names_its_place():
+    from checks.model.claims import KINDS
+
+    found = sphinxref.messages(ROOT / "checks" / "bases")
+    keys = [(m.context, m.english) for m in found]
+    assert len(keys) == len(set(keys))
+    contexts = {m.context for m in found}
+    for name, kind in KINDS.items():
+        assert f"claim kind {name}" in contexts
+        assert {f"claim kind {name} key {k.name}" for k in kind.toml_keys()} <= contexts
+    assert {
+        f"lab.toml [{table}] {key}" for table in sphinxref.TOML_TABLES for key, *_ in sphinxref.toml_rows(table)
+    } <= contexts
+    assert {"secret rule github-token", "hadolint DL3009", ":measured: size", "results.json lab"} <= contexts
+    assert ("base alpine summary", sphinxref.read_recipes(ROOT / "checks" / "bases")[0]["summary"]) in keys
+    assert ("word", "required") in keys
+    assert ("word", "[]") not in keys  # words, never values
+
+
+def test_a_reference_message_shows_code_as_a_literal_so_a_translation_must_keep_it():
+    found = {m.context: m.english for m in sphinxref.messages(ROOT / "checks" / "bases")}
+    assert "``docker image ls``" in found[":measured: size"]
+    assert "``L4.1``" in found["lab.toml [claims] id"]
+
+
+def test_a_measured_values_tooltip_drops_the_example_in_english_and_in_a_translation():
+    from types import SimpleNamespace
+
+    from checks.guide.measuredroles import field_words
+    from checks.model import i18n
+
+    english = SimpleNamespace()
+    assert field_words(english, "compressed") == "Compressed size as a registry stores it"
+    message = sphinxref.as_rst(sphinxref.FIELDS["compressed"].help)
+    chinese = SimpleNamespace(
+        _slimlab_reference_catalog=i18n.Catalog(
+            "zh_CN", {(":measured: compressed", message): "镜像仓库存储的压缩后大小（记录后才有，如 ``2.9 MB``）。"}
+        )
+    )
+    assert field_words(chinese, "compressed") == "镜像仓库存储的压缩后大小"

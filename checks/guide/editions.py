@@ -3,12 +3,14 @@
 ``make html`` builds English into ``docs/_build/html`` and every other
 edition with ``-D language=<code>`` into ``docs/_build/html/<code>/``.  In a
 translated build this module, on ``config-inited``, makes the checker's own
-words (:data:`checks.model.i18n.UI_DOMAIN`) and the labs' words
-(:data:`checks.model.i18n.LABS_DOMAIN`) speak the edition's language; Sphinx
+words (:data:`checks.model.i18n.UI_DOMAIN`), the labs' words
+(:data:`checks.model.i18n.LABS_DOMAIN`) and the reference tables' words
+(:data:`checks.model.i18n.REFERENCE_DOMAIN`) speak the edition's language; Sphinx
 translates the pages from their own catalogs.  On every page it gives the
 template the other editions of the same page, for the language switcher
 (``docs/_templates/components/view-this-page.html``) and for
-``<link rel="alternate" hreflang>``.
+``<link rel="alternate" hreflang>``, and the function that puts furo's own
+words in the edition's language (:mod:`checks.guide.chrome`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from checks.guide import chrome
 from checks.guide.nodes import WARN, logger
 from checks.model import i18n
 from checks.model.errors import UsageError
@@ -38,18 +41,23 @@ def locale_dir(app: Sphinx) -> Path:
 
 
 def speak(app: Sphinx, config: Config) -> None:
-    """On ``config-inited``: the checker's and the labs' words, and the site's title, in the edition's language."""
+    """On ``config-inited``: the checker's, the labs' and the reference tables' words, the site's title and its
+    copyright line's holder, in the edition's language."""
     code = language(app)
     try:
         ui = i18n.load_catalog(locale_dir(app), code, i18n.UI_DOMAIN)
         labs = i18n.load_catalog(locale_dir(app), code, i18n.LABS_DOMAIN)
+        reference = i18n.load_catalog(locale_dir(app), code, i18n.REFERENCE_DOMAIN)
     except UsageError as error:
         logger.warning(f"editions: {error}", **WARN)
-        ui = labs = i18n.ENGLISH
+        ui = labs = reference = i18n.ENGLISH
     i18n.use(ui)
     app._slimlab_labs_catalog = labs  # type: ignore[attr-defined]  # read by checks.guide.nodes.all_labs
+    app._slimlab_reference_catalog = reference  # type: ignore[attr-defined]  # read by checks.guide.nodes.reference
     if config.html_title:
         config.html_title = _(config.html_title)
+    if config.copyright:
+        config.copyright = _(config.copyright)
 
 
 def page_url(pagename: str, here: str, there: str) -> str:
@@ -80,6 +88,7 @@ def add_editions(app: Sphinx, pagename: str, templatename: str, context: dict[st
     found = editions(pagename, here)
     context["slimlab_editions"] = [{**e, "lang": html_lang(e["code"])} for e in found]
     context["slimlab_switch_label"] = _("Read this page in")
+    context["slimlab_chrome"] = chrome.translator(here)  # docs/_templates/page.html
     alternates = "".join(
         f'<link rel="alternate" hreflang="{html_lang(e["code"])}" href="{e["url"]}" />\n' for e in found
     )

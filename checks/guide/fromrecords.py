@@ -32,8 +32,20 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide import layertally, resultsfields
-from checks.guide.nodes import WARN, all_labs, base_ref, doc_ref, fill, literal, logger, note_use, para, table
-from checks.guide.sphinxref import as_rst, attr_docs
+from checks.guide.nodes import (
+    WARN,
+    all_labs,
+    base_ref,
+    doc_ref,
+    fill,
+    literal,
+    logger,
+    note_use,
+    para,
+    reference,
+    table,
+)
+from checks.guide.sphinxref import results_meanings
 from checks.model.i18n import _
 from checks.model.results import BaseUse, Results, to_dict
 from checks.model.units import megabytes
@@ -105,14 +117,11 @@ class ResultsFieldsDirective(_Recorded):
                 location=self.get_location(),
                 **WARN,
             )
-        docs = {**attr_docs("checks.model.measured"), **attr_docs("checks.model.results")}
-
-        def field_doc(cls: str, field: str) -> str:
-            return docs.get((cls, field), "")
-
+        meanings = results_meanings()
         body: list[list[nodes.Node | str]] = [
-            [literal(path), self.inline(as_rst(resultsfields.plain(meaning)))]
-            for path, meaning in resultsfields.rows(resultsfields.in_order(paths), field_doc)
+            [literal(path), self.inline(reference(self.env.app, meanings[path], f"results.json {path}"))]
+            for path in resultsfields.in_order(paths)
+            if path in meanings
         ]
         return [table([_("Key"), _("Meaning")], body, ["slimlab-keys", "slimlab-stack"], [40, 60])]
 

@@ -8,11 +8,15 @@ warning with a did-you-mean.  Registered by :func:`checks.guide.sphinxext.setup`
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 
 from checks.guide.docdata import FIELDS, LabDocs, compressed_bytes, did_you_mean, difference, parse_path, value
-from checks.guide.nodes import WARN, all_labs, logger, measured_node, note_use
+from checks.guide.nodes import WARN, all_labs, logger, measured_node, note_use, reference
+from checks.guide.sphinxref import as_rst
 from checks.model.i18n import _
 
 
@@ -45,11 +49,24 @@ class MeasuredRole(SphinxRole):
             "compressed": compressed_bytes(m),
             "floor": m.runtime_bytes,
         }.get(field)
-        what = FIELDS[field].help.split(" (")[0].replace(", once recorded", "")
+        what = field_words(self.env.app, field)
         tooltip = _("{what} — from labs/{lab}/results.json, measured {date}").format(
             what=what, lab=lab_name, date=lab.results.measured_at[:10]
         )
         return [measured_node(lab_name, variant, field, text, size, tooltip.replace("`", ""))], []
+
+
+def field_words(app: Sphinx, field: str) -> str:
+    """What a measured value is, for its tooltip: the field's help in the edition's language, without its example.
+
+    The English drops its example and "once recorded" (the value is shown, so it was recorded); a translation
+    says both in the parenthesis it ends with (``（记录后才有，如 ``2.9 MB``）``), which is dropped.
+    """
+    english = as_rst(FIELDS[field].help)
+    shown = reference(app, english, f":measured: {field}")
+    if shown == english:
+        return FIELDS[field].help.split(" (")[0].replace(", once recorded", "")
+    return re.sub(r"\s*（[^（）]*）[。.]?$", "", shown)
 
 
 class SizeDifferenceRole(MeasuredRole):

@@ -53,6 +53,12 @@ def all_labs(app: Sphinx) -> dict[str, LabDocs]:
     return cache
 
 
+def reference(app: Sphinx, english: str, context: str) -> str:
+    """Words of a declaration a reference table renders, in the edition's language (:mod:`checks.guide.reftext`)."""
+    catalog = getattr(app, "_slimlab_reference_catalog", ENGLISH)  # set by checks.guide.editions
+    return catalog.text(english, context)
+
+
 def every_results(env: BuildEnvironment) -> list[Results]:
     """Every lab's recorded results, for a directive over all labs: the page depends on each lab's file."""
     found = []
@@ -205,6 +211,11 @@ def fill(message: str, **fields: nodes.Node | str | list[nodes.Node | str]) -> l
     return parts
 
 
+def comma() -> str:
+    """What stands between the items of a list in running text: ", " in English, "、" in Chinese."""
+    return _(", ")
+
+
 def literal(text: str) -> nodes.literal:
     return nodes.literal(text, text)
 
@@ -213,7 +224,7 @@ def literals(names: Iterable[str]) -> list[nodes.Node | str]:
     """Names as code, one after another with commas: a list field of :func:`fill`."""
     shown: list[nodes.Node | str] = []
     for index, name in enumerate(names):
-        shown += [", " if index else "", literal(name)]
+        shown += [comma() if index else "", literal(name)]
     return shown
 
 

@@ -18,6 +18,10 @@
 ``.. secret-rules::``
     The secret rules of ``analyze``, from :data:`checks.inspect.secrets.RULES`.
 
+Their words are written once, in English, where they are declared; a translated
+edition shows them from the ``slimlab-reference`` catalog, whose messages
+:func:`messages` lists for ``make locale``, each with a context naming its place.
+
 Registered by :func:`checks.guide.sphinxext.setup`.
 """
 
@@ -35,7 +39,7 @@ from docutils import nodes
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide import timingsdoc
+from checks.guide import resultsfields, timingsdoc
 from checks.guide.docdata import FIELDS, did_you_mean
 from checks.guide.evidence import EVIDENCE, folded
 from checks.guide.nodes import (
@@ -44,17 +48,19 @@ from checks.guide.nodes import (
     base_label,
     bases_dir,
     claim_ref,
+    comma,
     fill,
     literal,
     logger,
     note_use,
     para,
+    reference,
     table,
 )
 from checks.inspect import lint, removable, secrets
 from checks.model import claims as claim_kinds
 from checks.model import spec as lab_spec
-from checks.model.i18n import _
+from checks.model.i18n import Message, _
 from checks.model.standins import STANDIN_TIMINGS_NAME, read_standin_timings
 
 
@@ -63,6 +69,11 @@ def section(document: nodes.document, label: str, *title: nodes.Node) -> nodes.s
     sect += nodes.title("", "", *title)
     document.note_explicit_target(sect)
     return sect
+
+
+def recipe_context(recipe: dict[str, Any], part: str = "difference") -> str:
+    """The catalog context of a recipe's words: ``base alpine summary``, ``base alpine difference``."""
+    return f"base {recipe['slug']} {part}"
 
 
 def read_recipes(folder: Path) -> list[dict[str, Any]]:
@@ -91,11 +102,12 @@ class StandinBasesDirective(SphinxDirective):
                 _("Known differences from the official image:"),
             )
             sect += para(nodes.strong(recipe_label, recipe_label), literal(f"checks/bases/{recipe['slug']}/"))
-            sect += para(nodes.strong(built, built), recipe.get("summary", ""))
+            summary = reference(self.env.app, recipe.get("summary", ""), recipe_context(recipe, "summary"))
+            sect += para(nodes.strong(built, built), summary)
             sect += para(nodes.strong(differs, differs))
             items = nodes.bullet_list()
             for difference in recipe.get("differences", ()):
-                items += nodes.list_item("", para(difference))
+                items += nodes.list_item("", para(reference(self.env.app, difference, recipe_context(recipe))))
             sect += items
             cold = _("Cold build: ")
             figure = timingsdoc.standin_build(timings, recipe["image"])
@@ -128,11 +140,11 @@ class StandinBasesDirective(SphinxDirective):
         label = nodes.strong(used, used)
         if not uses:
             return para(label, _("no lab's results name it as a FROM image (it may be a base of another stand-in)."))
-        parts: list[nodes.Node | str] = [label]
+        labs: list[nodes.Node | str] = []
         for index, (lab, source) in enumerate(uses):
             which = _("{lab} (this stand-in)") if source == "stand-in" else _("{lab} (the official image)")
-            parts += [", " if index else "", *fill(which, lab=literal(lab))]
-        return para(*parts, ".")
+            labs += [comma() if index else "", *fill(which, lab=literal(lab))]
+        return para(label, *fill(_("{labs}."), labs=labs))
 
 
 def as_rst(text: str) -> str:
@@ -172,6 +184,66 @@ def kind_rows(kind: type[claim_kinds.Kind]) -> list[tuple[str, str, str, str]]:
     return [(k.name, k.type.word, default_text(k.default), k.help) for k in kind.toml_keys()]
 
 
+def kind_paragraphs(kind: type[claim_kinds.Kind]) -> list[str]:
+    """A claim kind's docstring as the reference shows it: one line per paragraph, code as literals."""
+    return [as_rst(" ".join(paragraph.split())) for paragraph in (inspect.getdoc(kind) or "").split("\n\n")]
+
+
+def toml_rows(which: str) -> list[tuple[str, str, str, str]]:
+    """The reference rows of one ``lab.toml`` table: (key, type, default, meaning), from :data:`TOML_TABLES`."""
+    cls, keys = TOML_TABLES[which]
+    docs = attr_docs("checks.model.spec")
+    known = {f.name: f for f in dataclass_fields(cls)}
+    rows = []
+    for key in keys:
+        extra = TOML_OVERRIDES.get((cls.__name__, key), {})
+        field = known.get(key)
+        kind = extra.get("type") or (type_word(str(field.type)) if field else "string")
+        default = extra.get("default") or (_default(field) if field else "required")
+        rows.append((key, kind, default, extra.get("doc") or docs.get((cls.__name__, key), "")))
+    return rows
+
+
+def results_meanings() -> dict[str, str]:
+    """What each key path of ``results.json`` means, as the reference shows it (:mod:`checks.guide.resultsfields`)."""
+    docs = {**attr_docs("checks.model.measured"), **attr_docs("checks.model.results")}
+    rows = resultsfields.rows(list(resultsfields.MEANINGS), lambda cls, field: docs.get((cls, field), ""))
+    return {path: as_rst(resultsfields.plain(meaning)) for path, meaning in rows}
+
+
+#: The words a Type or Default cell may hold (the others are values: ``0.02``, ``"<name>.Dockerfile"``, ``[]``).
+WORD = "word"
+
+
+def _is_word(text: str) -> bool:
+    return bool(re.fullmatch(r"[a-z][a-z ,'\[\]]*", text))
+
+
+def messages(bases: Path) -> list[Message]:
+    """Every message of the ``slimlab-reference`` catalog: the words each reference table renders, with its place."""
+    found: list[Message] = []
+    words: list[str] = []
+    for name, kind in claim_kinds.KINDS.items():
+        found += [Message(f"claim kind {name}", paragraph) for paragraph in kind_paragraphs(kind)]
+        for key, word, default, meaning in kind_rows(kind):
+            found.append(Message(f"claim kind {name} key {key}", as_rst(meaning)))
+            words += [word, default]
+    for which in TOML_TABLES:
+        for key, word, default, meaning in toml_rows(which):
+            found.append(Message(f"lab.toml [{which}] {key}", as_rst(meaning)))
+            words += [word, default]
+    found += [Message(WORD, word) for word in dict.fromkeys(words) if _is_word(word)]
+    found += [Message(f"results.json {path}", meaning) for path, meaning in results_meanings().items() if meaning]
+    found += [Message(f":measured: {name}", as_rst(field.help)) for name, field in FIELDS.items()]
+    found += [Message(f"secret rule {rule.id}", rule.title) for rule in secrets.RULES]
+    found += [Message(f"hadolint {code}", lint.RULE_SUMMARIES[code]) for code in lint.SIZE_RULES]
+    for recipe in read_recipes(bases):
+        if recipe.get("summary"):
+            found.append(Message(recipe_context(recipe, "summary"), recipe["summary"]))
+        found += [Message(recipe_context(recipe), difference) for difference in recipe.get("differences", ())]
+    return found
+
+
 class _Inline(SphinxDirective):
     def inline(self, text: str) -> nodes.paragraph:
         """Text from the code, parsed as inline reStructuredText (literals, emphasis)."""
@@ -179,6 +251,14 @@ class _Inline(SphinxDirective):
         parsed, _messages = self.state.inline_text(as_rst(text), self.lineno)
         cell.extend(parsed)
         return cell
+
+    def words(self, text: str, context: str) -> nodes.paragraph:
+        """Words of a declaration, in the edition's language, parsed as inline reStructuredText."""
+        return self.inline(reference(self.env.app, as_rst(text), context))
+
+    def word(self, text: str) -> str:
+        """A Type or Default cell: a word is translated, a value is not."""
+        return reference(self.env.app, text, WORD) if _is_word(text) else text
 
 
 class ClaimKindsDirective(_Inline):
@@ -193,16 +273,17 @@ class ClaimKindsDirective(_Inline):
         out: list[nodes.Node] = []
         for name, kind in claim_kinds.KINDS.items():
             sect = section(self.state.document, f"kind-{nodes.make_id(name)}", literal(name))
-            for paragraph in (inspect.getdoc(kind) or "").split("\n\n"):  # literals in a docstring show as literals
-                sect += self.inline(" ".join(paragraph.split()))
+            for paragraph in kind_paragraphs(kind):  # literals in a docstring show as literals
+                sect += self.words(paragraph, f"claim kind {name}")
             rows: list[list[nodes.Node | str]] = [
-                [literal(key), word, default, self.inline(meaning)] for key, word, default, meaning in kind_rows(kind)
+                [literal(key), self.word(word), self.word(default), self.words(meaning, f"claim kind {name} key {key}")]
+                for key, word, default, meaning in kind_rows(kind)
             ]
             sect += table([_("Key"), _("Type"), _("Default"), _("Meaning")], rows, ["slimlab-keys"], [16, 16, 12, 56])
             ids = users.get(name, [])
             parts: list[nodes.Node | str] = [_("Used by: ")] if ids else [_("Not used by any lab yet.")]
             for index, claim_id in enumerate(ids):
-                parts += [", " if index else "", claim_ref(claim_id)]
+                parts += [comma() if index else "", claim_ref(claim_id)]
             sect += para(*parts, classes=["slimlab-used-by"])
             out.append(sect)
         return out
@@ -254,22 +335,10 @@ class LabTomlKeysDirective(_Inline):
             )
             return []
         self.env.note_dependency(inspect.getfile(lab_spec))
-        cls, keys = TOML_TABLES[which]
-        docs = attr_docs("checks.model.spec")
-        known = {f.name: f for f in dataclass_fields(cls)}
-        rows: list[list[nodes.Node | str]] = []
-        for key in keys:
-            extra = TOML_OVERRIDES.get((cls.__name__, key), {})
-            field = known.get(key)
-            kind = extra.get("type") or (type_word(str(field.type)) if field else "string")
-            rows.append(
-                [
-                    literal(key),
-                    kind,
-                    extra.get("default") or (_default(field) if field else "required"),
-                    self.inline(extra.get("doc") or docs.get((cls.__name__, key), "")),
-                ]
-            )
+        rows: list[list[nodes.Node | str]] = [
+            [literal(key), self.word(kind), self.word(default), self.words(meaning, f"lab.toml [{which}] {key}")]
+            for key, kind, default, meaning in toml_rows(which)
+        ]
         return [table([_("Key"), _("Type"), _("Default"), _("Meaning")], rows, ["slimlab-keys"], [16, 16, 16, 52])]
 
 
@@ -279,7 +348,7 @@ class MeasuredFieldsDirective(_Inline):
     def run(self) -> list[nodes.Node]:
         rows: list[list[nodes.Node | str]] = []
         for name, field in FIELDS.items():
-            rows.append([literal(name), self.inline(field.help)])
+            rows.append([literal(name), self.words(field.help, f":measured: {name}")])
         return [table([_("Field"), _("Shows")], rows, ["slimlab-keys"], [16, 84])]
 
 
@@ -291,12 +360,12 @@ class SizeFixesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         page = self.arguments[0]
         entries = [
-            (c.id, _(c.title), ", ".join(c.patterns[:4]) or _("found by comparing layers"))
+            (c.id, _(c.title), comma().join(c.patterns[:4]) or _("found by comparing layers"))
             for c in removable.BY_ID.values()
             if c.page == page
         ]
         entries += [
-            (code.lower(), f"hadolint {code}", lint.RULE_SUMMARIES[code])
+            (code.lower(), f"hadolint {code}", reference(self.env.app, lint.RULE_SUMMARIES[code], f"hadolint {code}"))
             for code, rule_page in lint.SIZE_RULES.items()
             if rule_page == page
         ]
@@ -309,7 +378,7 @@ class SizeFixesDirective(SphinxDirective):
         body: list[nodes.Node] = []
         for anchor, title, detail in entries:
             box = nodes.container(ids=[anchor], classes=["slimlab-size-fix"])
-            box += nodes.paragraph("", "", nodes.strong("", title), nodes.Text(f": {detail}"))
+            box += para(*fill(_("{title}: {detail}"), title=nodes.strong("", title), detail=detail))
             body.append(box)
         summary = fill(
             _("{count} kinds of finding of {analyze} and {lint} link here"),
@@ -330,7 +399,7 @@ class SecretRulesDirective(_Inline):
             [
                 literal(rule.id),
                 reads[rule.pattern is not None] if rule.pattern or rule.name else _("config"),
-                rule.title,
+                reference(self.env.app, rule.title, f"secret rule {rule.id}"),
             ]
             for rule in secrets.RULES
         ]

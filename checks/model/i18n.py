@@ -3,7 +3,7 @@
 Every edition but English is translated through gettext catalogs kept in the
 repository, ``docs/locale/<language>/LC_MESSAGES/*.po``, by one workflow
 (``make locale``): the pages' catalogs come from Sphinx's gettext builder,
-and two more come from here.
+and three more come from here.
 
 ``slimlab-labs``
     The words of each ``lab.toml``: its title and exercise, each variant's
@@ -16,6 +16,13 @@ and two more come from here.
     The checker's own words, the ones the guide's directives and the grader
     print (``Variant``, ``Hint:``, "keep going: ..."): each is marked with
     :func:`_` where it is written, and extracted from the source.
+``slimlab-reference``
+    The words of the declarations the guide renders as tables: each claim
+    kind's docstring and keys, the keys of ``lab.toml`` and ``results.json``,
+    the ``:measured:`` fields, the secret rules, hadolint's size rules and
+    each stand-in recipe's ``base.toml``.  Like the labs' words, each has a
+    context naming its place (``claim kind size_ratio key max``,
+    ``base alpine summary``); :mod:`checks.guide.reftext` lists them.
 
 Figures are never translated: a page's numbers come from the same
 ``:measured:`` roles in every edition, and a catalog entry that drops or
@@ -49,6 +56,8 @@ LOCALE_DIR = Path("docs/locale")
 #: The catalog of lab.toml's words, and the catalog of the checker's own words.
 LABS_DOMAIN = "slimlab-labs"
 UI_DOMAIN = "slimlab-ui"
+#: The catalog of the declarations the guide's reference tables render (claim kinds, keys, recipes).
+REFERENCE_DOMAIN = "slimlab-reference"
 
 
 def edition_path(language: str) -> str:
