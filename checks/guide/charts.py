@@ -133,12 +133,12 @@ def describe(lab: str, variants: Mapping[str, Measured], writers: frozenset[str]
             else ""
         )
         empty = [_empty_label(step.layer) for step in drawn(m, writers) if step.empty]
-        nothing = f"; {'; '.join(empty)}" if empty else ""
+        nothing = "".join(_("; ") + label for label in empty)
         shown = _("{variant}: {size} in {layers}").format(
             variant=name, size=megabytes(m.size_bytes), layers=layers_word(m.layer_count)
         )
         parts.append(f"{shown}{biggest}{nothing}")
-    return _("Layer sizes of {lab}. {variants}.").format(lab=lab, variants=". ".join(parts))
+    return _("Layer sizes of {lab}. {variants}.").format(lab=lab, variants=_(". ").join(parts))
 
 
 def _axis(g: Geometry, scale: float, largest: int, y: float) -> list[str]:
@@ -338,7 +338,7 @@ def _rest(m: Measured, writers: frozenset[str]) -> str:
     )
     return (
         f'<tr class="slimlab-steps-rest"><td colspan="2">{escape(said.format(count=rest))}'
-        + ", ".join(f"<code>{escape(word)}</code>" for word in sorted(set(left)))
+        + _(", ").join(f"<code>{escape(word)}</code>" for word in sorted(set(left)))
         + "</td></tr>"
     )
 
