@@ -222,14 +222,25 @@ ALLOWED_RUNS: dict[str, str] = {
 #: The first use of a term carries its English in full-width brackets, as GLOSSARY.md asks:
 #: 多阶段构建（multi-stage build）.  Such a gloss is Latin letters only, up to four words.
 GLOSS = re.compile(r"（[A-Za-z][A-Za-z-]*(?: [A-Za-z][A-Za-z-]*){0,3}）")
-#: A Dockerfile instruction a chart or a tooltip quotes as text (SVG and attributes have no ``code``): the
-#: instruction up to the next Chinese character or full-width punctuation is code, not English.
+#: A Dockerfile instruction quoted as text where no markup can mark it (SVG and attributes have no ``code``, and
+#: lab.toml's hints are plain text): the instruction up to the next Chinese character or full-width punctuation
+#: is code, not English.
 INSTRUCTION = re.compile(
     r"\b(?:RUN|COPY|ADD|FROM|WORKDIR|ENV|ARG|USER|CMD|ENTRYPOINT|LABEL|EXPOSE|VOLUME|SHELL|HEALTHCHECK|ONBUILD"
     r"|STOPSIGNAL)\b[^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*"
 )
-#: Text in straight single quotes is quoted output or code ('hello from slimlab'), never a sentence.
-QUOTED = re.compile(r"(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])")
+#: Text in straight quotes is quoted output or code ('hello from slimlab', "No module named 'xml'"), and English in
+#: Chinese quotation marks is a quotation (an error message, a manual's words: “certificate signed by unknown
+#: authority”), never a sentence of the page's own.
+QUOTED = re.compile(
+    r"(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])|(?<![A-Za-z])\"[^\"\n]*\"(?![A-Za-z])"
+    r"|“[^“”\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*”"
+)
+#: A command line quoted as text where no markup can mark it (an attribute, a chart, words from lab.toml or
+#: base.toml): the program and its arguments, up to the next Chinese character or full-width punctuation.
+COMMAND = re.compile(
+    r"\b(?:docker|apt-get|apk|yarn|dnf|yum|npm|go|pip|python|git|make|chmod|mkdir)\s+[a-z-][^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*"
+)
 #: Where a run of English can go on: spaces and the punctuation of an English sentence.
 _PIECES = re.compile(r"[A-Za-z0-9'\u2019\-./_ \t\n,;:!?()\"&+=<>*#@%$]+")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*")
@@ -237,16 +248,17 @@ ENOUGH = 3
 
 
 def english_runs(text: str, kind: str = PROSE) -> Iterator[tuple[int, int]]:
-    """Where ``text`` has three or more English words in a row: (start, end) of each run.  In a chart or a
-    tooltip (``kind``), a Dockerfile instruction counts as code."""
+    """Where ``text`` has three or more English words in a row: (start, end) of each run.  Quotations, command
+    lines quoted as text and names with a colon (``debian:trixie-slim``) count as code; so does a Dockerfile
+    instruction in a chart or a tooltip (``kind``), where no markup can mark it."""
     for allowed in ALLOWED_RUNS:
         text = text.replace(allowed, LEFT_OUT * len(allowed))
-    for literal in (GLOSS, QUOTED, *([INSTRUCTION] if kind in (CHARTS, TOOLTIPS) else [])):
+    for literal in (GLOSS, QUOTED, COMMAND, *([INSTRUCTION] if kind in (CHARTS, TOOLTIPS) else [])):
         text = literal.sub(lambda m: LEFT_OUT * len(m.group(0)), text)
     for piece in _PIECES.finditer(text):
         words: list[re.Match[str]] = []
-        for token in re.finditer(r"[^\s,;:]+", piece.group(0)):
-            bare = token.group(0).strip("()\"'!?.")
+        for token in re.finditer(r"[^\s,;]+", piece.group(0)):
+            bare = token.group(0).strip("()\"'!?.:")
             if _WORD.fullmatch(bare):
                 words.append(token)
                 continue
@@ -322,12 +334,16 @@ TYPOGRAPHY: dict[str, re.Pattern[str]] = {
 }
 
 
+#: The source note quoted word for word (「…」, on the page that weighs it): its punctuation is the note's own.
+NOTE_QUOTE = re.compile(r"「[^「」]*」")
+
+
 def typography_findings(runs: list[Run]) -> list[tuple[str, str]]:
     return [
         (run.kind, f"{what}: {run.quote(*match.span())}")
         for run in runs
         for what, pattern in TYPOGRAPHY.items()
-        for match in pattern.finditer(run.text)
+        for match in pattern.finditer(NOTE_QUOTE.sub(lambda m: LEFT_OUT * len(m.group(0)), run.text))
     ]
 
 
@@ -426,6 +442,16 @@ def test_instructions_and_quoted_output_a_chart_or_tooltip_shows_as_text_are_cod
     assert list(english_runs(label, CHARTS)) == list(english_runs(label, TOOLTIPS)) == []
     assert list(english_runs("RUN 步骤 keeps the cache。", CHARTS)) == [(7, 22)]
     assert list(english_runs("预期 USER is not root", PROSE)) == [(3, 19)], "in prose an instruction is a literal"
+    assert list(english_runs("提示：以 FROM debian:trixie-slim 构建，COPY 到 FROM scratch 的阶段。", CLAIMS)) == []
+    assert list(english_runs("预期 USER is not root", CLAIMS)) == [(3, 19)], "a template left in English is found"
+
+
+def test_command_lines_and_quotations_are_code_not_english_and_the_page_s_own_english_is_not():
+    assert list(english_runs("与 docker image ls 显示的一致；运行 go env GOROOT 打印路径。")) == []
+    output = "退出码 1：“exec /greeter: no such file or directory”，预期输出 \"No module named 'xml'\""
+    assert list(english_runs(output)) == []
+    assert list(english_runs("它说“storage area for state information”。")) == []
+    assert list(english_runs("它说“这是 the cache of the build”。")), "Chinese in the quotes: the page's own words"
 
 
 def test_the_tooltip_of_a_generated_figure_is_counted_apart_from_the_prose_around_it():
@@ -467,6 +493,8 @@ def test_typography_finds_spaces_in_brackets_half_width_punctuation_after_chines
         "a figure with × in Chinese prose (say 只有原来的… or …倍)",
     ]
     assert typography_findings([Run(PROSE, "见（L7.2）。用 ``a.b`` 和 python:3.13，0.66%。")]) == []
+    assert typography_findings([Run(TABLES, "「镜像越小, 部署越快」")]) == [], "the note quoted keeps its own commas"
+    assert len(typography_findings([Run(TABLES, "「镜像越小」，部署越快, 对吧")])) == 1
 
 
 def tally(site: Path, say: Callable[[str], None] = print) -> None:
