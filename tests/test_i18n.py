@@ -168,6 +168,13 @@ def test_a_complete_catalog_has_no_problems():
     assert i18n.catalog_problems(pot((None, "Size")), po((None, "Size", "大小")), "x.po") == []
 
 
+def test_a_message_translated_twice_is_a_problem_though_a_reader_of_catalogs_keeps_one():
+    catalog = po((None, ", ", "、"), ("chart", ", ", "，"), (None, ", ", "，"))
+    assert i18n.catalog_problems(pot((None, ", "), ("chart", ", ")), catalog, "ui.po") == [
+        "ui.po: ', ' is in the catalog twice: keep one translation"
+    ]
+
+
 @pytest.mark.parametrize(
     ("catalog", "problem"),
     [

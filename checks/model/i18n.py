@@ -331,6 +331,30 @@ def kept(text: str, *, markdown: bool = False) -> list[str]:
 _FIELD = re.compile(r"\{[a-z_]*\}")
 
 
+def _twice(po: str) -> list[tuple[str | None, str]]:
+    """The messages ``po`` defines more than once (a reader of catalogs keeps one of them, silently): each entry's
+    context and English, read from its ``msgctxt`` and ``msgid`` lines and their continuation lines."""
+    seen: set[tuple[str | None, str]] = set()
+    twice = []
+    for entry in po.split("\n\n"):
+        parts: dict[str, str] = {}
+        keyword = ""
+        for line in entry.splitlines():
+            if line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+                keyword, _, quoted = line.partition(" ")
+            elif line.startswith('"'):
+                quoted = line
+            else:
+                continue
+            parts[keyword] = parts.get(keyword, "") + quoted.strip()[1:-1]
+        if parts.get("msgid"):
+            key = (parts.get("msgctxt"), parts["msgid"])
+            if key in seen:
+                twice.append(key)
+            seen.add(key)
+    return twice
+
+
 def catalog_problems(template: str, po: str, name: str, *, markdown: bool = False, fields: bool = False) -> list[str]:
     """Why the catalog ``po`` does not translate the template ``template`` completely; [] when it does.
 
@@ -351,6 +375,7 @@ def catalog_problems(template: str, po: str, name: str, *, markdown: bool = Fals
         short = english if len(english) <= 60 else english[:57] + "..."
         return f"{name}: {'[' + context + '] ' if context else ''}'{short}'"
 
+    problems += [f"{where(key)} is in the catalog twice: keep one translation" for key in _twice(po)]
     problems += [
         f"{where(key)} is not in the catalog (run `make locale`)" for key in sorted(wanted - have.keys(), key=str)
     ]
