@@ -253,7 +253,7 @@ def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     messages = [m for folder in all_labs() for m in i18n.lab_messages(load(folder))]
     modules = [ROOT / "conf.py", *sorted((ROOT / "checks").rglob("*.py"))]
     sources = {str(p.relative_to(ROOT)): p.read_bytes() for p in modules}
-    domains: list[tuple[str, list[i18n.Message] | list[str]]] = [
+    domains: list[tuple[str, Sequence[i18n.Message | str]]] = [
         (i18n.LABS_DOMAIN, messages),
         (i18n.UI_DOMAIN, i18n.ui_messages(sources)),
         (i18n.REFERENCE_DOMAIN, sphinxref.messages(ROOT / "checks" / "bases")),

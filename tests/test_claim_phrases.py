@@ -133,7 +133,7 @@ def test_names_paths_and_program_output_stay_as_they_are_in_chinese():
         }
     )
     assert str(failed.measured) == "exit 2: panic: boom"
-    assert in_language(ZH, failed.measured) == "退出码 2：panic: boom"
+    assert in_language(ZH, failed.measured) == "退出码 2：“panic: boom”"
     assert in_language(ZH, failed.expected) == "冒烟测试通过"
 
 
