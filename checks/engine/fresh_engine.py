@@ -1,14 +1,18 @@
 """A second Docker engine with an empty data root: a machine that has never pulled anything.
 
 Used by ``make bench`` to measure a truly cold ``make check`` without touching
-the main engine's images or build cache.  It needs root and ``dockerd``; it
-runs on its own socket, exec root and bridge, and :func:`fresh_engine` stops it
-and removes everything it made, whatever happens.
+the main engine's images or build cache, and by the docker tests that compare
+what slimlab reads under the two image stores.  It needs root and ``dockerd``;
+it runs on its own socket, exec root, bridge and daemon configuration (the
+host's ``/etc/docker/daemon.json`` is not read), with the classic image store
+or the containerd one, and :func:`fresh_engine` stops it and removes
+everything it made, whatever happens.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -39,11 +43,19 @@ def _ip(*args: str) -> None:
         )
 
 
+def daemon_config(*, containerd_store: bool) -> dict[str, object]:
+    """The fresh engine's whole daemon configuration: which image store it keeps images in, said either way,
+    since the default differs by release (Engine 29's fresh installs use the containerd image store)."""
+    return {"features": {"containerd-snapshotter": containerd_store}}
+
+
 @contextlib.contextmanager
-def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[str]:
+def fresh_engine(timeout: float = 60, *, netns: str | None = None, containerd_store: bool = False) -> Iterator[str]:
     """Start an empty engine; yield its DOCKER_HOST; stop and remove it afterwards.
 
-    It must answer a ping within ``timeout`` seconds (``SLIMLAB_ENGINE_TIMEOUT``).
+    It must answer a ping within ``timeout`` seconds (``SLIMLAB_ENGINE_TIMEOUT``).  With ``containerd_store`` it
+    keeps images in the containerd image store (containerd snapshots, no overlay2 layer folders; ``docker save``
+    writes an OCI layout), else in the classic one (:func:`daemon_config`).
 
     With ``netns`` (a network namespace made with ``ip netns add``) the engine
     runs inside it, with no bridge and no firewall rules: enough to pull from a
@@ -65,9 +77,12 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None) -> Iterator[s
         bridge = ["--bridge", BRIDGE] if network else ["--bridge", "none", "--iptables=false", "--ip-forward=false"]
         inside = [] if network else ["nsenter", f"--net=/run/netns/{netns}"]
         log = (root / "dockerd.log").open("wb")
+        (root / "daemon.json").write_text(json.dumps(daemon_config(containerd_store=containerd_store)))
         command = [
             *inside,
             "dockerd",
+            "--config-file",
+            str(root / "daemon.json"),
             "--data-root",
             str(root / "data"),
             "--exec-root",
