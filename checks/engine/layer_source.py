@@ -16,7 +16,14 @@ rebuilds each layer's tar from the engine's ``tar-split`` metadata:
   to that folder (:func:`unpacked_files`), so no link in it leads out of it.
 - **save** (any engine, remote ones included): the ``docker save`` stream,
   read once, headers parsed as it passes, contents skipped (their CRC-32 kept)
-  but for the small files the secret rules read, when asked.
+  but for the small files the secret rules read, when asked.  This is the way
+  in on the containerd image store too, which keeps no layer store of the
+  engine's own (its layers are containerd snapshots) and whose ``docker save``
+  writes an OCI layout (:func:`~checks.inspect.archive.read_archive` reads
+  either).  The figures are the same on both stores: the size is the layers'
+  own (:func:`~checks.inspect.archive.unpacked_bytes`), never the engine's,
+  and only the image id differs (the containerd store names an image by its
+  manifest's digest, the classic one by its config's).
 
 Besides :mod:`checks.engine.docker`, this is the one module that touches the
 engine's data, and it only reads.  Parsing the bytes is
@@ -36,7 +43,15 @@ from typing import Any, TypeVar
 
 from checks.engine import docker, proc
 from checks.inspect.analyze import Analysis, analysis_of
-from checks.inspect.archive import ImageContents, Prefetch, Scan, chain_ids, entries_from_tar_split, read_archive
+from checks.inspect.archive import (
+    ImageContents,
+    Prefetch,
+    Scan,
+    chain_ids,
+    entries_from_tar_split,
+    read_archive,
+    unpacked_bytes,
+)
 from checks.inspect.layers import Entry, stack
 from checks.inspect.layers import visible_paths as paths_of
 from checks.inspect.secrets import CONTENT_LIMIT, Match, scan_content, scan_files, wanted
@@ -263,7 +278,7 @@ def from_storage(
     return ImageContents(
         ref=ref,
         image_id=image_id,
-        size_bytes=int(info.get("Size", 0)),
+        size_bytes=unpacked_bytes(layers),
         history=tuple(parsed.get("history", [])),
         layers=tuple(layers),
         source="storage",
@@ -301,7 +316,7 @@ def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, st
     return ImageContents(
         ref=ref,
         image_id=info["Id"],
-        size_bytes=int(info.get("Size", 0)),
+        size_bytes=unpacked_bytes(layers),
         history=tuple(config.get("history", [])),
         layers=tuple(layers),
         source="save",
@@ -340,7 +355,7 @@ def read_image(ref: str, source: str | None = None, *, secrets: bool = False, st
         if source == "storage":
             raise UsageError(
                 f"Cannot read the layers of '{ref}' from the engine's storage "
-                f"({where[1] if where else 'unknown data root'}): "
+                f"({where[1] if where else 'the containerd image store, or a data root the engine does not name'}): "
                 "it needs a local engine with the classic image store and read access to its data root (root). "
                 "Use --source save (or auto) instead."
             )
