@@ -1,10 +1,11 @@
 """analyze and diff give the same figures for the same image on both of Docker's image stores (needs root, dockerd).
 
-The main engine keeps images in the classic store (overlay2 layer folders, read
-from the engine's own files); a second, empty engine
+The main engine here keeps images in the classic store (overlay2 layer
+folders, read from the engine's own files); a second, empty engine
 (:func:`checks.engine.fresh_engine.fresh_engine`) keeps them in the containerd
 image store, where there are no such folders and ``docker save`` writes an OCI
-layout.  Two small images made from nothing (deletions, overwrites, a hard
+layout (on a machine whose main engine uses the containerd store, the second
+engine uses the classic one).  Two small images made from nothing (deletions, overwrites, a hard
 link, removable files, a secret that a later layer deletes) are loaded into
 both, tagged ``slimlab/test-ctr-stores:*``, and removed from the main engine
 afterwards; the second engine is stopped and removed whatever happens.
@@ -80,9 +81,13 @@ IMAGES = {
 }
 
 
+def docker_cli(host: str | None) -> list[str]:
+    """The docker CLI for the engine at ``host``; None: the main engine."""
+    return ["docker", *(["-H", host] if host else [])]
+
+
 def load(host: str | None, archive: bytes) -> None:
-    command = ["docker", *(["-H", host] if host else []), "load"]
-    done = subprocess.run(command, input=archive, capture_output=True, check=False, timeout=300)
+    done = subprocess.run([*docker_cli(host), "load"], input=archive, capture_output=True, check=False, timeout=300)
     assert done.returncode == 0, done.stderr.decode()
 
 
@@ -93,32 +98,36 @@ def checks_json(*args: str, host: str | None = None) -> dict:
 
 
 def inspected(ref: str, field: str, host: str | None = None) -> str:
-    command = ["docker", *(["-H", host] if host else []), "image", "inspect", "--format", "{{." + field + "}}", ref]
+    command = [*docker_cli(host), "image", "inspect", "--format", "{{." + field + "}}", ref]
     return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout.strip()
 
 
+def store_of(host: str | None) -> str:
+    """``containerd`` or ``classic``: the image store the engine at ``host`` keeps its images in."""
+    command = [*docker_cli(host), "info", "--format", "{{json .DriverStatus}}"]
+    status = json.loads(subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout)
+    return "containerd" if ["driver-type", "io.containerd.snapshotter.v1"] in (status or []) else "classic"
+
+
 @pytest.fixture(scope="module")
-def containerd_engine():
-    """A second engine with the containerd image store, holding both images; stopped and removed afterwards."""
+def stores():
+    """Each store's engine (None: the main one): the main engine for its own store, a second, empty engine for the
+    other (here the classic store is the main engine's), each holding both images; the images are removed from the
+    main engine afterwards, and the second engine stopped and removed."""
     problem = fresh_engine_problem(euid=os.geteuid(), dockerd=shutil.which("dockerd"))
     if problem:
-        message = f"no engine with the containerd image store: {problem}"
+        message = f"no second engine for the other image store: {problem}"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    with fresh_engine(containerd_store=True) as host:
-        for ref, layers in IMAGES.items():
-            load(host, docker_archive(layers, tag=ref))
-        yield host
-
-
-@pytest.fixture(scope="module")
-def classic():
-    """The same images in the main engine (the classic store); removed afterwards."""
+    main = store_of(None)
     try:
-        for ref, layers in IMAGES.items():
-            load(None, docker_archive(layers, tag=ref))
-        yield
+        with fresh_engine(containerd_store=main == "classic") as second:
+            hosts = {main: None, ("containerd" if main == "classic" else "classic"): second}
+            for host in hosts.values():
+                for ref, layers in IMAGES.items():
+                    load(host, docker_archive(layers, tag=ref))
+            yield hosts
     finally:
         subprocess.run(["docker", "rmi", "-f", *IMAGES], capture_output=True, check=False, timeout=120)
 
@@ -128,19 +137,15 @@ def without_identity(analysis: dict) -> dict:
     return {key: value for key, value in analysis.items() if key not in ("image_id", "source")}
 
 
-def test_the_second_engine_keeps_its_images_in_the_containerd_store(containerd_engine):
-    done = subprocess.run(
-        ["docker", "-H", containerd_engine, "info", "--format", "{{json .DriverStatus}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
+def test_the_two_engines_keep_their_images_in_the_two_stores(stores):
+    assert [store_of(stores[store]) for store in ("classic", "containerd")] == ["classic", "containerd"]
+
+
+def test_analyze_gives_the_same_figures_and_secrets_on_both_stores(stores):
+    stored, saved = (
+        checks_json("analyze", BEFORE, host=stores["classic"]),
+        checks_json("analyze", BEFORE, host=stores["containerd"]),
     )
-    assert ["driver-type", "io.containerd.snapshotter.v1"] in json.loads(done.stdout)
-
-
-def test_analyze_gives_the_same_figures_and_secrets_on_both_stores(classic, containerd_engine):
-    stored, saved = checks_json("analyze", BEFORE), checks_json("analyze", BEFORE, host=containerd_engine)
     assert (stored["source"], saved["source"]) == ("storage", "save")
     assert without_identity(saved) == without_identity(stored)
     # the figures the comparison holds are real ones, not two empty analyses
@@ -150,46 +155,46 @@ def test_analyze_gives_the_same_figures_and_secrets_on_both_stores(classic, cont
     assert {(s["rule"], s["path"]) for s in saved["secrets"]} == {("github-token", "etc/credentials")}
 
 
-def test_each_store_names_the_image_by_its_own_id(classic, containerd_engine):
-    stored, saved = checks_json("analyze", AFTER), checks_json("analyze", AFTER, host=containerd_engine)
-    assert stored["image_id"] == inspected(AFTER, "Id")  # the config's digest
-    assert saved["image_id"] == inspected(AFTER, "Id", containerd_engine)  # the manifest's digest
+def test_each_store_names_the_image_by_its_own_id(stores):
+    classic, containerd = stores["classic"], stores["containerd"]
+    stored, saved = checks_json("analyze", AFTER, host=classic), checks_json("analyze", AFTER, host=containerd)
+    assert stored["image_id"] == inspected(AFTER, "Id", classic)  # the config's digest
+    assert saved["image_id"] == inspected(AFTER, "Id", containerd)  # the manifest's digest
     assert stored["image_id"] != saved["image_id"]
 
 
-def test_diff_gives_the_same_figures_on_both_stores(classic, containerd_engine):
-    stored = checks_json("diff", BEFORE, AFTER)
-    saved = checks_json("diff", BEFORE, AFTER, host=containerd_engine)
+def test_diff_gives_the_same_figures_on_both_stores(stores):
+    stored = checks_json("diff", BEFORE, AFTER, host=stores["classic"])
+    saved = checks_json("diff", BEFORE, AFTER, host=stores["containerd"])
     assert saved == stored
     assert saved["total"]["net_bytes"] == saved["b_bytes"] - saved["a_bytes"] < 0
 
 
-def test_reading_the_containerd_store_s_layers_from_the_engine_s_files_exits_2_naming_the_store(containerd_engine):
-    done = run_checks("analyze", "--source", "storage", AFTER, env={"DOCKER_HOST": containerd_engine})
+def test_reading_the_containerd_store_s_layers_from_the_engine_s_files_exits_2_naming_the_store(stores):
+    host = stores["containerd"]
+    done = run_checks("analyze", "--source", "storage", AFTER, env={"DOCKER_HOST": host} if host else None)
     assert done.returncode == 2
     assert "containerd image store" in done.stderr
     assert "--source save" in done.stderr
 
 
-def saved(host: str, ref: str) -> bytes:
-    done = subprocess.run(["docker", "-H", host, "save", ref], capture_output=True, check=True, timeout=300)
-    return done.stdout
+def saved(host: str | None, ref: str) -> bytes:
+    return subprocess.run([*docker_cli(host), "save", ref], capture_output=True, check=True, timeout=300).stdout
 
 
-def test_what_docker_save_writes_on_the_containerd_store_reads_the_same_as_a_file(
-    classic, containerd_engine, tmp_path: Path
-):
+def test_what_docker_save_writes_on_the_containerd_store_reads_the_same_as_a_file(stores, tmp_path: Path):
     archive = tmp_path / "before.tar"
-    archive.write_bytes(saved(containerd_engine, BEFORE))
+    archive.write_bytes(saved(stores["containerd"], BEFORE))
     with tarfile.open(archive) as tar:
-        assert {"oci-layout", "index.json", "manifest.json"} <= set(tar.getnames())  # Engine 26.1 writes both
+        assert {"oci-layout", "index.json"} <= set(tar.getnames())
     from_file = checks_json("analyze", str(archive))
     assert from_file["source"] == "oci-layout"
-    assert without_identity(from_file) | {"image": BEFORE} == without_identity(checks_json("analyze", BEFORE))
+    stored = checks_json("analyze", BEFORE, host=stores["classic"])
+    assert without_identity(from_file) | {"image": BEFORE} == without_identity(stored)
 
 
-def test_a_save_stream_with_only_its_oci_layout_reads_as_one_with_manifest_json_too(containerd_engine):
-    whole = saved(containerd_engine, BEFORE)
+def test_a_save_stream_with_only_its_oci_layout_reads_as_one_with_manifest_json_too(stores):
+    whole = saved(stores["containerd"], BEFORE)
     out = io.BytesIO()
     with tarfile.open(fileobj=io.BytesIO(whole)) as source, tarfile.open(fileobj=out, mode="w") as stripped:
         for member in source:
