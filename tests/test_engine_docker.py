@@ -179,3 +179,4 @@ def test_only_the_classic_store_names_a_layer_store_to_read(monkeypatch, info, w
     monkeypatch.setattr(docker, "_api", lambda *args, **kwargs: Api())
     assert docker.storage() == where
     assert docker.containerd_store() is in_containerd
+    assert docker.containerd_root() == ("/var/lib/docker" if in_containerd else None)

@@ -657,6 +657,12 @@ def storage() -> tuple[str, str] | None:
     return (driver, root) if driver and root and not _in_containerd(info) else None
 
 
+def containerd_root() -> str | None:
+    """The data root of an engine that keeps its images in the containerd image store; None on the classic store."""
+    info = _info()
+    return str(info.get("DockerRootDir") or "") or None if _in_containerd(info) else None
+
+
 def containerd_store() -> bool:
     """True when the engine keeps images in the containerd image store, whose exporter can rewrite file times."""
     return _in_containerd(_info())

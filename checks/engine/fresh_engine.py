@@ -83,7 +83,9 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None, containerd_st
         (root / "daemon.json").write_text(json.dumps(daemon_config(containerd_store=containerd_store)))
         socket = root / "containerd" / "containerd.sock"
         containerd = _start(
-            [*inside, "containerd", "--config", str(_private_containerd(socket))], log, MISSING_CONTAINERD
+            [*inside, "containerd", "--config", str(_private_containerd(socket, root / "data"))],
+            log,
+            MISSING_CONTAINERD,
         )
         _wait(socket.exists, containerd, root, deadline, timeout)
         command = [
@@ -125,9 +127,10 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None, containerd_st
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _private_containerd(socket: Path) -> Path:
-    """The configuration of the fresh engine's own containerd, listening at ``socket``, its root, state and other
-    sockets all in the folder of that socket.
+def _private_containerd(socket: Path, data_root: Path) -> Path:
+    """The configuration of the fresh engine's own containerd, listening at ``socket``, its state and other sockets
+    in the folder of that socket, its root where dockerd puts the containerd it starts itself
+    (``<data-root>/containerd/daemon``, where :mod:`checks.engine.layer_source` looks for blobs).
 
     Given no ``--containerd``, dockerd uses the host's containerd when one listens at its usual socket (Docker's
     packages run one as a service, as GitHub's runners do): the fresh engine's images and snapshots would then be
@@ -139,7 +142,7 @@ def _private_containerd(socket: Path) -> Path:
     config = folder / "config.toml"
     config.write_text(
         "version = 2\n"
-        f'root = "{folder / "root"}"\n'
+        f'root = "{data_root / "containerd" / "daemon"}"\n'
         f'state = "{folder / "state"}"\n'
         'disabled_plugins = ["io.containerd.grpc.v1.cri"]\n'
         f'[grpc]\naddress = "{socket}"\n'

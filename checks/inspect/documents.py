@@ -288,11 +288,13 @@ def picked(descriptors: Sequence[Descriptor], chosen: Descriptor) -> list[str]:
     return [f"the layout holds images for {len(images)} platforms; slimlab read {read}, the one it runs on ({others})"]
 
 
-def oci_manifest(read: Read, platform: tuple[str, str] = PLATFORM) -> tuple[Mapping[str, Any], str, list[str]]:
-    """(the image manifest ``index.json`` leads to, through nested indexes; its name; what the user should hear
-    of the choice)."""
-    name, notes = "index.json", list[str]()
-    document = index_or_manifest(read(name, ""), name)
+def oci_manifest(
+    read: Read, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+) -> tuple[Mapping[str, Any], str, list[str]]:
+    """(the image manifest ``start`` (a name and its digest, "" for none: ``index.json``) leads to, through nested
+    indexes; its name; what the user should hear of the choice)."""
+    name, notes = start[0], list[str]()
+    document = index_or_manifest(read(*start), name)
     for _ in range(INDEXES.most):
         if not is_index(document):
             return document, name, notes
@@ -304,9 +306,11 @@ def oci_manifest(read: Read, platform: tuple[str, str] = PLATFORM) -> tuple[Mapp
     raise MalformedError(f"its indexes nest more than {INDEXES.most} deep ({INDEXES.why})")
 
 
-def oci_image(read: Read, platform: tuple[str, str] = PLATFORM) -> tuple[bytes, list[Descriptor], list[str]]:
+def oci_image(
+    read: Read, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+) -> tuple[bytes, list[Descriptor], list[str]]:
     """(the config's bytes, its digest checked; the layers' descriptors; notes on the choice of image) of the image
-    an OCI layout's ``index.json`` leads to."""
-    manifest, name, notes = oci_manifest(read, platform)
+    an OCI layout's ``index.json`` (or ``start``: see :func:`oci_manifest`) leads to."""
+    manifest, name, notes = oci_manifest(read, platform, start)
     config, layers = image_manifest(manifest, name)
     return read(blob_name(config.digest), config.digest), layers, notes

@@ -419,10 +419,11 @@ def _layer(
                 f"it is declared {blob.compression} but its first bytes say {found}: "
                 "the archive is damaged or was written wrongly"
             )
-        plain = _Hashed(_decompressed(reader, found))
+        # An uncompressed layer's digest is its blob's: hashed once, as it passes.
+        plain = _Hashed(_decompressed(reader, found)) if found != "none" else None
         try:
-            entries = layer_entries(Reader(plain), scan, matches, room=room)  # type: ignore[arg-type]
-            unpacked = plain.digest()
+            entries = layer_entries(reader if plain is None else Reader(plain), scan, matches, room=room)  # type: ignore[arg-type]
+            unpacked = packed.digest() if plain is None else plain.digest()
         except _errors(found) as error:
             raise MalformedError(f"it cannot be decompressed ({found}): {error}") from None
         if blob.digest and packed.digest() != blob.digest:
@@ -444,9 +445,12 @@ def _read(store: Store, name: str, digest: str = "") -> bytes:
     return with_digest(data, name, digest)
 
 
-def from_oci(store: Store, platform: tuple[str, str] = PLATFORM) -> tuple[bytes, list[Blob], list[str]]:
-    """(the config's bytes, the layers, notes on the choice of image) of an OCI image layout."""
-    raw, layers, notes = oci_image(lambda name, digest: _read(store, name, digest), platform)
+def from_oci(
+    store: Store, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+) -> tuple[bytes, list[Blob], list[str]]:
+    """(the config's bytes, the layers, notes on the choice of image) of an OCI image layout (from ``start``: see
+    :func:`~checks.inspect.documents.oci_manifest`)."""
+    raw, layers, notes = oci_image(lambda name, digest: _read(store, name, digest), platform, start)
     blobs = [Blob(blob_name(d.digest), compression_of(d.media_type), d.digest, d.size) for d in layers]
     return raw, blobs, notes
 
@@ -473,6 +477,22 @@ def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM, scan:
             "(manifest.json). Write one with `docker save IMAGE -o FILE.tar`; to analyze an image in the engine "
             "whose name is also a file or folder here, add its tag (name:latest)."
         )
+    return _image(store, ref, source, (raw, blobs, notes), scan)
+
+
+def from_content_store(store: Store, ref: str, digest: str, scan: Scan | None = None) -> ImageContents:
+    """The image whose manifest (or index, followed to :data:`~checks.inspect.documents.PLATFORM`) is the blob
+    ``digest`` of a folder of blobs by digest (``blobs/sha256/<hex>``, as containerd's content store keeps them),
+    every digest checked as in a layout (``scan``: see :func:`contents`)."""
+    return _image(store, ref, "content-store", from_oci(store, PLATFORM, (blob_name(digest), digest)), scan)
+
+
+def _image(
+    store: Store, ref: str, source: str, image: tuple[bytes, list[Blob], list[str]], scan: Scan | None
+) -> ImageContents:
+    """The image in ``store`` of ``image`` (the config's bytes, the layers, notes), each layer read and checked
+    (:func:`read_layer`)."""
+    raw, blobs, notes = image
     config = image_config(raw)
     if len(config.diff_ids) != len(blobs):
         raise MalformedError(
