@@ -36,8 +36,8 @@ from conftest import run_checks
 
 from checks.inspect.analyze import Analysis, analysis_of
 from checks.inspect.archive import ImageContents, read_archive
-from checks.inspect.documents import descriptor
-from checks.inspect.layout import ZSTD_MISSING, choose, compression_of, names_a_path, read_path
+from checks.inspect.documents import choose, descriptor
+from checks.inspect.layout import ZSTD_MISSING, compression_of, names_a_path, read_path
 from checks.model.errors import MalformedError, UsageError
 
 LAYERS = [

@@ -19,6 +19,7 @@ from analyze_images import (
     file,
     hardlink,
     layer_tar,
+    oci_layout,
     opaque,
     symlink,
     tar_split,
@@ -259,7 +260,7 @@ def test_the_engine_storage_gives_the_same_layers_as_the_archive(tmp_path):
     contents = from_storage("img:1", info, "overlay2", str(tmp_path))
     assert contents is not None
     assert contents.source == "storage"
-    assert contents.size_bytes == 123
+    assert contents.size_bytes == 501  # what the layers hold, whatever the engine reports (123 here)
     _, _, saved, _ = read_archive(io.BytesIO(docker_archive(layers, tag="img:1")))
     assert [shape(layer) for layer in contents.layers] == [shape(layer) for layer in saved]
     assert [step["created_by"] for step in contents.history][:2] == ["step 0", "step 1"]
@@ -432,3 +433,53 @@ def test_storage_with_a_symlink_where_the_layer_had_a_file_or_a_folder_gives_way
     (diff / "etc").rename(tmp_path / "moved")
     (diff / "etc").symlink_to(tmp_path / "moved")
     assert from_storage("img:1", info, "overlay2", str(tmp_path), scan_content) is None
+
+
+def fake_content_store(root: Path, layers, *, compression: str = "gzip") -> dict:
+    """An engine data root whose containerd keeps one image's blobs by digest, as the containerd image store does
+    (``containerd/daemon/io.containerd.content.v1.content``); returns its inspect data (the id: the manifest's
+    digest)."""
+    files = oci_layout(layers, compression=compression, history=[f"step {i}" for i in range(len(layers))])
+    store = root / "containerd" / "daemon" / layer_source.CONTENT
+    for name, data in files.items():
+        if name.startswith("blobs/"):
+            (store / name).parent.mkdir(parents=True, exist_ok=True)
+            (store / name).write_bytes(data)
+    manifest = json.loads(files["index.json"])["manifests"][0]["digest"]
+    return {"Id": manifest, "Size": 123}
+
+
+def test_containerd_s_content_store_gives_the_layers_the_archive_gives_under_the_engine_s_id(tmp_path):
+    layers = [[directory("a"), file("a/big", 500)], [directory("a"), whiteout("a/big"), file("c", 1)]]
+    info = fake_content_store(tmp_path, layers)
+    contents = layer_source.from_content("img:1", info, str(tmp_path))
+    assert contents is not None
+    assert (contents.source, contents.image_id, contents.size_bytes) == ("content-store", info["Id"], 501)
+    _, _, saved, _ = read_archive(io.BytesIO(docker_archive(layers, tag="img:1")))
+    assert [shape(layer) for layer in contents.layers] == [shape(layer) for layer in saved]
+
+
+def test_a_content_store_missing_a_blob_or_holding_another_is_not_read(tmp_path):
+    info = fake_content_store(tmp_path, [[file("a", 5)], [file("b", 7)]])
+    store = tmp_path / "containerd" / "daemon" / layer_source.CONTENT / "blobs" / "sha256"
+    layer = max(store.iterdir(), key=lambda blob: blob.stat().st_size)
+    layer.write_bytes(layer.read_bytes()[:-1] + b"\0")
+    assert layer_source.from_content("img:1", info, str(tmp_path)) is None
+    layer.unlink()
+    assert layer_source.from_content("img:1", info, str(tmp_path)) is None
+    assert layer_source.from_content("img:1", info, str(tmp_path / "elsewhere")) is None
+
+
+def test_on_the_containerd_store_read_image_reads_the_content_store_and_the_history_reads_no_layer(
+    tmp_path, monkeypatch
+):
+    info = fake_content_store(tmp_path, [[file("a", 5)], [file("b", 1)]], compression="none")
+    monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: info)
+    monkeypatch.setattr(layer_source.docker, "storage", lambda: None)
+    monkeypatch.setattr(layer_source.docker, "containerd_root", lambda: str(tmp_path))
+    assert layer_source.read_image("img:1", secrets=True).source == "content-store"
+    store = tmp_path / "containerd" / "daemon" / layer_source.CONTENT / "blobs" / "sha256"
+    for blob in store.iterdir():
+        if blob.read_bytes()[257:262] == b"ustar":
+            blob.unlink()  # the layers are never read
+    assert [step["created_by"] for step in config_history("img:1")][:2] == ["step 0", "step 1"]

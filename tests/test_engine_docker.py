@@ -151,3 +151,32 @@ def test_a_smoke_container_carries_this_checkout_s_label_so_another_checkout_s_c
     monkeypatch.setattr(docker, "_api", lambda *args, **kwargs: Api())
     assert docker.run_smoke("img", [], expect="ok", timeout=5).passed
     assert made["labels"] == {docker.CONTAINER_LABEL: "smoke", checkout.LABEL: HERE.id}
+
+
+CLASSIC_INFO = {
+    "Driver": "overlay2",
+    "DockerRootDir": "/var/lib/docker",
+    "DriverStatus": [["Backing Filesystem", "extfs"]],
+}
+#: What Engine 26.1 reports with ``"features": {"containerd-snapshotter": true}``.
+CONTAINERD_INFO = {
+    "Driver": "overlayfs",
+    "DockerRootDir": "/var/lib/docker",
+    "DriverStatus": [["driver-type", "io.containerd.snapshotter.v1"]],
+}
+
+
+@pytest.mark.parametrize(
+    ("info", "where", "in_containerd"),
+    [(CLASSIC_INFO, ("overlay2", "/var/lib/docker"), False), (CONTAINERD_INFO, None, True)],
+    ids=["classic", "containerd"],
+)
+def test_only_the_classic_store_names_a_layer_store_to_read(monkeypatch, info, where, in_containerd):
+    class Api:
+        def info(self) -> dict[str, Any]:
+            return info
+
+    monkeypatch.setattr(docker, "_api", lambda *args, **kwargs: Api())
+    assert docker.storage() == where
+    assert docker.containerd_store() is in_containerd
+    assert docker.containerd_root() == ("/var/lib/docker" if in_containerd else None)

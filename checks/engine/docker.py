@@ -174,6 +174,8 @@ def _api(host: str | None = None, *, timeout: float = API_TIMEOUT) -> sdk.APICli
 
 def ping(host: str, *, timeout: float = 5) -> bool:
     """Whether the engine at ``host`` answers ``/_ping`` within ``timeout`` seconds."""
+    if host.startswith("unix://") and not Path(host.removeprefix("unix://")).exists():
+        return False  # not listening yet; asking would leak the SDK's socket (it does not close one that fails)
     try:
         client = sdk.APIClient(base_url=host, timeout=timeout, version=sdk.constants.DEFAULT_DOCKER_API_VERSION)  # type: ignore[arg-type]
         try:
@@ -632,23 +634,38 @@ def load_gz(archive: Path) -> str:
     return "".join(lines).strip()
 
 
-def storage() -> tuple[str, str] | None:
-    """The engine's storage driver and data root (``overlay2``, ``/var/lib/docker``), or None when it does not say."""
-    with engine_errors("info", timeout=60):
-        info = _api(timeout=60).info()
-    driver, root = info.get("Driver") or "", info.get("DockerRootDir") or ""
-    return (driver, root) if driver and root else None
-
-
 #: What ``docker info`` reports as the driver type of the containerd image store.
 CONTAINERD_STORE = "io.containerd.snapshotter.v1"
 
 
+def _info() -> Mapping[str, Any]:
+    with engine_errors("info", timeout=60):
+        info: Mapping[str, Any] = _api(timeout=60).info()
+    return info
+
+
+def _in_containerd(info: Mapping[str, Any]) -> bool:
+    return any(pair[:2] == ["driver-type", CONTAINERD_STORE] for pair in info.get("DriverStatus") or [])
+
+
+def storage() -> tuple[str, str] | None:
+    """The classic image store's storage driver and data root (``overlay2``, ``/var/lib/docker``); None when the
+    engine does not say, or keeps its images in the containerd image store, which has no layer store of the
+    engine's own to read (its snapshots are containerd's, named in containerd's database)."""
+    info = _info()
+    driver, root = info.get("Driver") or "", info.get("DockerRootDir") or ""
+    return (driver, root) if driver and root and not _in_containerd(info) else None
+
+
+def containerd_root() -> str | None:
+    """The data root of an engine that keeps its images in the containerd image store; None on the classic store."""
+    info = _info()
+    return str(info.get("DockerRootDir") or "") or None if _in_containerd(info) else None
+
+
 def containerd_store() -> bool:
     """True when the engine keeps images in the containerd image store, whose exporter can rewrite file times."""
-    with engine_errors("info", timeout=60):
-        info = _api(timeout=60).info()
-    return any(pair[:2] == ["driver-type", CONTAINERD_STORE] for pair in info.get("DriverStatus") or [])
+    return _in_containerd(_info())
 
 
 @contextlib.contextmanager

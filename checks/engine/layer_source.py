@@ -14,9 +14,26 @@ rebuilds each layer's tar from the engine's ``tar-split`` metadata:
   (the layer's ``cache-id`` names it), which a later layer never changes: a
   file it deleted is still there.  It is read by a walk of descriptors relative
   to that folder (:func:`unpacked_files`), so no link in it leads out of it.
+- **content store** (a local engine with the containerd image store, readable
+  by this user): that store keeps no layer store of the engine's own (its
+  layers are containerd snapshots, named in containerd's database), but
+  containerd keeps every blob by digest, ``<root>/io.containerd.content.v1.content/blobs/sha256/<hex>``
+  (:func:`content_stores`).  The image id is its manifest's digest, so the
+  manifest, the config and the layers are read as an OCI layout's are
+  (:func:`~checks.inspect.layout.from_content_store`), every digest checked;
+  about three times as fast as ``docker save`` there, which for lab 4's
+  ``before`` takes some 20 s.
 - **save** (any engine, remote ones included): the ``docker save`` stream,
   read once, headers parsed as it passes, contents skipped (their CRC-32 kept)
-  but for the small files the secret rules read, when asked.
+  but for the small files the secret rules read, when asked.  On the
+  containerd image store it writes an OCI layout
+  (:func:`~checks.inspect.archive.read_archive` reads it, with or without a
+  manifest.json).
+
+The figures are the same on both stores, from every source: the size is the
+layers' own (:func:`~checks.inspect.archive.unpacked_bytes`), never the
+engine's, and only the image id differs (the containerd store names an image
+by its manifest's digest, the classic one by its config's).
 
 Besides :mod:`checks.engine.docker`, this is the one module that touches the
 engine's data, and it only reads.  Parsing the bytes is
@@ -25,20 +42,32 @@ engine's data, and it only reads.  Parsing the bytes is
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
 import os
 import stat
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from checks.engine import docker, proc
 from checks.inspect.analyze import Analysis, analysis_of
-from checks.inspect.archive import ImageContents, Prefetch, Scan, chain_ids, entries_from_tar_split, read_archive
+from checks.inspect.archive import (
+    ImageContents,
+    Prefetch,
+    Scan,
+    chain_ids,
+    entries_from_tar_split,
+    read_archive,
+    unpacked_bytes,
+)
+from checks.inspect.documents import blob_name, image_config
 from checks.inspect.layers import Entry, stack
 from checks.inspect.layers import visible_paths as paths_of
+from checks.inspect.layout import FolderStore, from_content_store, from_oci
 from checks.inspect.secrets import CONTENT_LIMIT, Match, scan_content, scan_files, wanted
 from checks.model.errors import UsageError
 
@@ -75,6 +104,8 @@ def config_history(ref: str) -> tuple[Mapping[str, Any], ...]:
             config = None
         if config is not None:
             return tuple(json.loads(config).get("history", []))
+    elif (root := docker.containerd_root()) and (config := _content_config(root, info["Id"])) is not None:
+        return tuple(json.loads(config).get("history", []))
     return from_save(ref, info).history
 
 
@@ -263,7 +294,7 @@ def from_storage(
     return ImageContents(
         ref=ref,
         image_id=image_id,
-        size_bytes=int(info.get("Size", 0)),
+        size_bytes=unpacked_bytes(layers),
         history=tuple(parsed.get("history", [])),
         layers=tuple(layers),
         source="storage",
@@ -290,6 +321,56 @@ def unpacked_folders(root: str, driver: str, diff_ids: Sequence[str]) -> list[Pa
     return folders
 
 
+#: Where containerd keeps blobs by digest (``blobs/sha256/<hex>``), below its root.
+CONTENT = "io.containerd.content.v1.content"
+
+
+def content_stores(root: str) -> tuple[Path, ...]:
+    """Where an engine on the containerd image store may keep its images' blobs: in the containerd it started
+    itself, below its data root ``root``, or in the host's (Docker's packages run one as a service)."""
+    return (Path(root) / "containerd" / "daemon" / CONTENT, Path("/var/lib/containerd") / CONTENT)
+
+
+#: What reading containerd's blobs raises when they are missing, unreadable, or not the image's.
+_NOT_THERE = (UsageError, OSError, EOFError, zlib.error)
+
+
+def from_content(ref: str, info: Mapping[str, Any], root: str, scan: Scan | None = None) -> ImageContents | None:
+    """The image read from containerd's content store, for an engine on the containerd image store whose data root
+    is ``root``: its manifest (the image id's blob) and what it names, read as an OCI layout's, every digest checked
+    (:func:`~checks.inspect.layout.from_content_store`); None when no store here holds all of it readable (a remote
+    engine, a user who is not root, a blob that is missing or not what its digest says)."""
+    contents = _first_content(root, lambda store: from_content_store(store, ref, info["Id"], scan))
+    return None if contents is None else dataclasses.replace(contents, image_id=info["Id"])
+
+
+def _content_config(root: str, image_id: str) -> bytes | None:
+    """The config of image ``image_id`` from containerd's content store (:func:`from_content`); None when unread."""
+
+    def config(store: FolderStore) -> bytes:
+        raw, _, _ = from_oci(store, start=(blob_name(image_id), image_id))
+        image_config(raw)
+        return raw
+
+    return _first_content(root, config)
+
+
+def _first_content(root: str, read: Callable[[FolderStore], T]) -> T | None:
+    """What ``read`` makes of the first of :func:`content_stores` it can read all it needs from; None when none."""
+    for folder in content_stores(root):
+        try:
+            store = FolderStore(folder)
+        except OSError:
+            continue
+        try:
+            return read(store)
+        except _NOT_THERE:
+            continue
+        finally:
+            store.close()
+    return None
+
+
 def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, stamped: bool = False) -> ImageContents:
     """The image read from a ``docker save`` stream (works with any engine, local or remote)."""
     with docker.save(info["Id"]) as stream:
@@ -301,7 +382,7 @@ def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, st
     return ImageContents(
         ref=ref,
         image_id=info["Id"],
-        size_bytes=int(info.get("Size", 0)),
+        size_bytes=unpacked_bytes(layers),
         history=tuple(config.get("history", [])),
         layers=tuple(layers),
         source="save",
@@ -335,13 +416,16 @@ def read_image(ref: str, source: str | None = None, *, secrets: bool = False, st
     if source != "save":
         where = docker.storage()
         contents = from_storage(ref, info, *where, scan, stamped=stamped) if where else None
+        root = docker.containerd_root() if where is None and not stamped else None
+        if root:
+            contents = from_content(ref, info, root, scan)
         if contents is not None:
             return contents
         if source == "storage":
             raise UsageError(
                 f"Cannot read the layers of '{ref}' from the engine's storage "
-                f"({where[1] if where else 'unknown data root'}): "
-                "it needs a local engine with the classic image store and read access to its data root (root). "
+                f"({where[1] if where else root or 'a data root the engine does not name'}): "
+                "it needs a local engine and read access to its data root (root). "
                 "Use --source save (or auto) instead."
             )
     return from_save(ref, info, scan, stamped=stamped)

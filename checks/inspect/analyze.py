@@ -54,6 +54,7 @@ NOP, SHELL = "/bin/sh -c #(nop) ", "/bin/sh -c "
 READ_FROM = {
     "storage": "the engine's storage",
     "save": "docker save",
+    "content-store": "containerd's content store",
     "docker-archive": "a docker save archive",
     "oci-layout": "an OCI image layout",
 }

@@ -9,7 +9,10 @@ Two readers, one result (:class:`ImageContents`):
 - :func:`read_archive`: a ``docker save`` archive read once as a stream,
   headers parsed as they pass, contents skipped (their CRC-32 kept), but for
   the small files a :data:`Scan` is handed as they pass (the secret rules of
-  :mod:`checks.inspect.secrets`), when one is given.
+  :mod:`checks.inspect.secrets`), when one is given.  Its ``manifest.json``
+  names the image's files; an archive without one is read through its OCI
+  image layout (``index.json`` to the manifest, blobs by digest), as the
+  containerd image store writes it.
 
 Nothing here talks to an engine: :mod:`checks.engine.layer_source` hands
 these functions what it read from one.
@@ -33,7 +36,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
-from checks.inspect.documents import docker_manifest, image_config
+from checks.inspect.documents import (
+    Config,
+    blob_name,
+    docker_manifest,
+    image_config,
+    image_manifest,
+    oci_manifest,
+    with_digest,
+)
 from checks.inspect.layers import REGULAR, SYMLINK, Entry, Stamp, clean, entry
 from checks.inspect.limits import DEPTH, DOCUMENT, ENTRIES, NAME, PAX, SPARSE
 from checks.inspect.secrets import Match, wanted
@@ -50,7 +61,7 @@ class ImageContents:
 
     ref: str
     image_id: str
-    #: Uncompressed size, as ``docker image inspect`` reports it.
+    #: Uncompressed size (:func:`unpacked_bytes`), which ``docker image inspect`` reports on the classic store.
     size_bytes: int
     #: The config's history, oldest first: dicts with ``created_by`` and ``empty_layer``.
     history: tuple[Mapping[str, Any], ...]
@@ -66,6 +77,17 @@ class ImageContents:
     found: tuple[tuple[Match, ...], ...] | None = None
     #: What the reader decided that the user should hear: which of several images it read, say.
     notes: tuple[str, ...] = ()
+
+
+def unpacked_bytes(layers: Sequence[Sequence[Entry]]) -> int:
+    """An image's size: the bytes of every file of every layer, those a later layer deletes or replaces included.
+
+    The same whatever store the engine keeps the image in, and the sum of the layers' own sizes.  The engine's
+    figure is not read: the classic image store's ``docker image inspect`` gives this one, or a few bytes more for
+    a layer it counts symbolic links' targets in (as ``docker load`` registers one), and the containerd image
+    store's gives what its snapshots take on disk (``docker image ls`` adds the content blobs to that).
+    """
+    return sum(item.size for layer in layers for item in layer)
 
 
 #: Reads the content of a small file as a layer passes: (path, bytes) -> what it found there.
@@ -570,12 +592,16 @@ class _Members:
         self.layers[name] = entries
         self.entries += len(entries)
 
+    def holds(self, name: str) -> bool:
+        """Whether the archive has a file of this name (a layer, a small file, or one too large to keep)."""
+        return name in self.sizes
+
     def document(self, name: str) -> bytes:
         """A small file of the archive by name; :class:`MalformedError` when it is missing or over the limit."""
         if name not in self.small:
             if name in self.sizes:
                 DOCUMENT.check(self.sizes[name], name)
-            raise MalformedError(f"it has no {name}, which its manifest.json names")
+            raise MalformedError(f"it has no {name}, which its manifest.json or index names")
         return self.small[name]
 
     def layer(self, name: str) -> str:
@@ -584,7 +610,7 @@ class _Members:
         path = posixpath.normpath(name)
         path = self.links.get(path, path)
         if path not in self.layers:
-            raise MalformedError(f"its manifest.json names the layer {name}, which it does not hold as a tar")
+            raise MalformedError(f"its manifest names the layer {name}, which it does not hold as a tar")
         return path
 
 
@@ -607,23 +633,47 @@ def read_archive(
     stream: IO[bytes], scan: Scan | None = None, *, stamped: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any], list[tuple[Entry, ...]], list[tuple[Match, ...]]]:
     """(manifest, config, layers lowest first, what ``scan`` found in each layer) from a ``docker save`` archive;
-    ``stamped`` gives each entry its :class:`Stamp`.  The manifest and the config are checked
-    (:mod:`checks.inspect.documents`) before they are returned."""
+    ``stamped`` gives each entry its :class:`Stamp`.  The manifest is the image's entry in ``manifest.json``, or
+    where there is none, the OCI image manifest its ``index.json`` leads to (the one for linux/amd64 when it
+    indexes several); it and the config are checked (:mod:`checks.inspect.documents`) before they are returned."""
     reader = Reader(stream)
     members = _Members(scan, stamped)
     try:
         walk(reader, members)
         reader.drain()
-        if "manifest.json" not in members.small and "manifest.json" not in members.sizes:
+        if members.holds("manifest.json"):
+            manifest, config, layer_names = _docker(members)
+        elif members.holds("oci-layout") and members.holds("index.json"):
+            manifest, config, layer_names = _oci(members)
+        else:
             raise UsageError(
-                "The docker save archive has no manifest.json; "
-                "the engine may use an image format slimlab does not know."
+                "The docker save archive has neither a manifest.json nor an OCI image layout (oci-layout and "
+                "index.json); the engine may use an image format slimlab does not know."
             )
-        image = docker_manifest(members.document("manifest.json"))
-        config = image_config(members.document(posixpath.normpath(image.config)), image.config)
-        names = [members.layer(name) for name in image.layers]
+        names = [members.layer(name) for name in layer_names]
     except MalformedError as error:
         raise error.at("the docker save archive") from None
-    manifest = dict(image.document)
     layers = [members.layers[name] for name in names]
     return manifest, dict(config.document), layers, [tuple(members.found.get(name, ())) for name in names]
+
+
+def _docker(members: _Members) -> tuple[dict[str, Any], Config, list[str]]:
+    """(the image's entry in manifest.json, the config, each layer's name) of a ``docker save`` archive."""
+    image = docker_manifest(members.document("manifest.json"))
+    config = image_config(members.document(posixpath.normpath(image.config)), image.config)
+    return dict(image.document), config, list(image.layers)
+
+
+def _oci(members: _Members) -> tuple[dict[str, Any], Config, list[str]]:
+    """(the manifest, the config, each layer's name) of the image an archive's OCI layout leads to, as an engine
+    that writes no manifest.json saves it: every document checked against its digest."""
+    manifest, name, _ = oci_manifest(lambda name, digest: with_digest(members.document(name), name, digest))
+    config_descriptor, layers = image_manifest(manifest, name)
+    config_name = blob_name(config_descriptor.digest)
+    config = image_config(with_digest(members.document(config_name), config_name, config_descriptor.digest))
+    if len(config.diff_ids) != len(layers):
+        raise MalformedError(
+            f"the image config lists {len(config.diff_ids)} layers (rootfs.diff_ids) but its manifest "
+            f"{len(layers)}: the archive is damaged"
+        )
+    return dict(manifest), config, [blob_name(layer.digest) for layer in layers]

@@ -10,12 +10,14 @@ document it has not checked.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.inspect.limits import DOCUMENT, LAYERS
+from checks.inspect.limits import DOCUMENT, INDEXES, LAYERS
 from checks.model.errors import MalformedError, UsageError
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
@@ -210,3 +212,105 @@ def image_manifest(document: Mapping[str, Any], name: str) -> tuple[Descriptor, 
 def platforms(descriptors: Sequence[Descriptor]) -> list[str]:
     """Each descriptor's platform as ``os/architecture``."""
     return ["/".join(d.platform) for d in descriptors]
+
+
+# ---------------------------------------------------------------------------
+# An OCI image layout's way from index.json to one image: what a layout on disk and a `docker save` stream share.
+
+#: The platform an index of several images is followed to (the machine slimlab assumes).
+PLATFORM = ("linux", "amd64")
+#: A small file of an archive or layout by its name, checked against the digest given ("" when named by path).
+Read = Callable[[str, str], bytes]
+
+
+def sha256_digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def with_digest(data: bytes, name: str, digest: str) -> bytes:
+    """``data``, the blob ``name``, when it has ``digest`` (or none is given); else :class:`MalformedError`."""
+    if digest and sha256_digest(data) != digest:
+        raise MalformedError(f"the blob {name} does not have the digest its index names: it is damaged")
+    return data
+
+
+def blob_name(digest: str) -> str:
+    """Where a layout keeps the blob of ``digest``: ``blobs/sha256/<hex>``, sha256 only."""
+    algorithm, _, hexdigest = digest.partition(":")
+    if algorithm != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", hexdigest):
+        raise MalformedError(f"it names the blob '{digest[:100]}'; slimlab reads sha256 digests only")
+    return f"blobs/sha256/{hexdigest}"
+
+
+def _images(descriptors: Sequence[Descriptor]) -> list[Descriptor]:
+    """The descriptors that are images: attestations (BuildKit's provenance, platform unknown) left out."""
+    return [
+        d
+        for d in descriptors
+        if d.annotations.get("vnd.docker.reference.type") != "attestation-manifest"
+        and d.platform != ("unknown", "unknown")
+    ]
+
+
+def _name(descriptor: Descriptor) -> str:
+    """What an index calls an image: Docker's full name, the OCI ref name, else its platform."""
+    notes = descriptor.annotations
+    return str(
+        notes.get("io.containerd.image.name")
+        or notes.get("org.opencontainers.image.ref.name")
+        or "/".join(descriptor.platform)
+    )
+
+
+def choose(descriptors: Sequence[Descriptor], platform: tuple[str, str] = PLATFORM) -> Descriptor:
+    """The manifest to read from an index: the only image, else the one for ``platform``."""
+    images = _images(descriptors)
+    if len(images) == 1:
+        return images[0]
+    matching = [d for d in images if d.platform == platform]
+    if len(matching) == 1:
+        return matching[0]
+    names = [_name(d) for d in images]
+    raise UsageError(
+        f"The image layout holds {len(images)} images ({', '.join(names) or 'none'}) and no single one for "
+        f"{'/'.join(platform)}; slimlab reads one: copy only the one you mean into a layout of its own "
+        "(skopeo copy, or docker save IMAGE)."
+    )
+
+
+def picked(descriptors: Sequence[Descriptor], chosen: Descriptor) -> list[str]:
+    """The note that says which of several platforms' images was read; none when there was one image."""
+    images = _images(descriptors)
+    if len(images) < 2:
+        return []
+    others = ", ".join("/".join(d.platform) for d in images if d is not chosen)
+    read = "/".join(chosen.platform)
+    return [f"the layout holds images for {len(images)} platforms; slimlab read {read}, the one it runs on ({others})"]
+
+
+def oci_manifest(
+    read: Read, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+) -> tuple[Mapping[str, Any], str, list[str]]:
+    """(the image manifest ``start`` (a name and its digest, "" for none: ``index.json``) leads to, through nested
+    indexes; its name; what the user should hear of the choice)."""
+    name, notes = start[0], list[str]()
+    document = index_or_manifest(read(*start), name)
+    for _ in range(INDEXES.most):
+        if not is_index(document):
+            return document, name, notes
+        descriptors = index_manifests(document, name)
+        chosen = choose(descriptors, platform)
+        notes += picked(descriptors, chosen)
+        name = blob_name(chosen.digest)
+        document = index_or_manifest(read(name, chosen.digest), name)
+    raise MalformedError(f"its indexes nest more than {INDEXES.most} deep ({INDEXES.why})")
+
+
+def oci_image(
+    read: Read, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+) -> tuple[bytes, list[Descriptor], list[str]]:
+    """(the config's bytes, its digest checked; the layers' descriptors; notes on the choice of image) of the image
+    an OCI layout's ``index.json`` (or ``start``: see :func:`oci_manifest`) leads to."""
+    manifest, name, notes = oci_manifest(read, platform, start)
+    config, layers = image_manifest(manifest, name)
+    return read(blob_name(config.digest), config.digest), layers, notes

@@ -34,7 +34,7 @@ import posixpath
 import re
 import stat
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,24 +50,23 @@ from checks.inspect.archive import (
     cut,
     is_tar_header,
     layer_entries,
+    unpacked_bytes,
     walk,
 )
 from checks.inspect.documents import (
-    Descriptor,
+    PLATFORM,
+    blob_name,
     docker_manifest,
     image_config,
-    image_manifest,
-    index_manifests,
-    index_or_manifest,
-    is_index,
+    oci_image,
+    sha256_digest,
+    with_digest,
 )
 from checks.inspect.layers import HARDLINK, SYMLINK, Entry
-from checks.inspect.limits import DOCUMENT, ENTRIES, INDEXES, LINKS, MEMBERS
+from checks.inspect.limits import DOCUMENT, ENTRIES, LINKS, MEMBERS
 from checks.inspect.secrets import Match
 from checks.model.errors import MalformedError, UsageError
 
-#: The platform an index of several images is followed to (the machine slimlab assumes).
-PLATFORM = ("linux", "amd64")
 #: Endings that make an argument a path even when nothing is there.
 ARCHIVE_ENDINGS = (".tar", ".tar.gz", ".tgz", ".tar.zst")
 #: Beginnings that make an argument a path even when nothing is there: no image reference starts so.
@@ -420,10 +419,11 @@ def _layer(
                 f"it is declared {blob.compression} but its first bytes say {found}: "
                 "the archive is damaged or was written wrongly"
             )
-        plain = _Hashed(_decompressed(reader, found))
+        # An uncompressed layer's digest is its blob's: hashed once, as it passes.
+        plain = _Hashed(_decompressed(reader, found)) if found != "none" else None
         try:
-            entries = layer_entries(Reader(plain), scan, matches, room=room)  # type: ignore[arg-type]
-            unpacked = plain.digest()
+            entries = layer_entries(reader if plain is None else Reader(plain), scan, matches, room=room)  # type: ignore[arg-type]
+            unpacked = packed.digest() if plain is None else plain.digest()
         except _errors(found) as error:
             raise MalformedError(f"it cannot be decompressed ({found}): {error}") from None
         if blob.digest and packed.digest() != blob.digest:
@@ -436,96 +436,23 @@ def _layer(
     return entries
 
 
-def _sha256(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
 def _read(store: Store, name: str, digest: str = "") -> bytes:
     """A small file of the archive (at most :data:`~checks.inspect.limits.DOCUMENT`), checked against ``digest``
     when it is named by one."""
     with store.open(name) as raw:
         data = raw.read(DOCUMENT.most + 1)
     DOCUMENT.check(len(data), name if len(data) <= DOCUMENT.most else f"{name} (at least)")
-    if digest and _sha256(data) != digest:
-        raise MalformedError(f"the blob {name} does not have the digest its index names: it is damaged")
-    return data
+    return with_digest(data, name, digest)
 
 
-def _blob_name(digest: str) -> str:
-    algorithm, _, hexdigest = digest.partition(":")
-    if algorithm != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", hexdigest):
-        raise MalformedError(f"it names the blob '{digest[:100]}'; slimlab reads sha256 digests only")
-    return f"blobs/sha256/{hexdigest}"
-
-
-def _images(descriptors: Sequence[Descriptor]) -> list[Descriptor]:
-    """The descriptors that are images: attestations (BuildKit's provenance, platform unknown) left out."""
-    return [
-        d
-        for d in descriptors
-        if d.annotations.get("vnd.docker.reference.type") != "attestation-manifest"
-        and d.platform != ("unknown", "unknown")
-    ]
-
-
-def _name(descriptor: Descriptor) -> str:
-    """What an index calls an image: Docker's full name, the OCI ref name, else its platform."""
-    notes = descriptor.annotations
-    return str(
-        notes.get("io.containerd.image.name")
-        or notes.get("org.opencontainers.image.ref.name")
-        or "/".join(descriptor.platform)
-    )
-
-
-def choose(descriptors: Sequence[Descriptor], platform: tuple[str, str] = PLATFORM) -> Descriptor:
-    """The manifest to read from an index: the only image, else the one for ``platform``."""
-    images = _images(descriptors)
-    if len(images) == 1:
-        return images[0]
-    matching = [d for d in images if d.platform == platform]
-    if len(matching) == 1:
-        return matching[0]
-    names = [_name(d) for d in images]
-    raise UsageError(
-        f"The image layout holds {len(images)} images ({', '.join(names) or 'none'}) and no single one for "
-        f"{'/'.join(platform)}; slimlab reads one: copy only the one you mean into a layout of its own "
-        "(skopeo copy, or docker save IMAGE)."
-    )
-
-
-def picked(descriptors: Sequence[Descriptor], chosen: Descriptor) -> list[str]:
-    """The note that says which of several platforms' images was read; none when there was one image."""
-    images = _images(descriptors)
-    if len(images) < 2:
-        return []
-    others = ", ".join("/".join(d.platform) for d in images if d is not chosen)
-    read = "/".join(chosen.platform)
-    return [f"the layout holds images for {len(images)} platforms; slimlab read {read}, the one it runs on ({others})"]
-
-
-def oci_manifest(store: Store, platform: tuple[str, str] = PLATFORM) -> tuple[Mapping[str, Any], str, list[str]]:
-    """(the image manifest ``index.json`` leads to, through nested indexes; its name; what the user should hear
-    of the choice)."""
-    name, notes = "index.json", list[str]()
-    document = index_or_manifest(_read(store, name), name)
-    for _ in range(INDEXES.most):
-        if not is_index(document):
-            return document, name, notes
-        descriptors = index_manifests(document, name)
-        chosen = choose(descriptors, platform)
-        notes += picked(descriptors, chosen)
-        name = _blob_name(chosen.digest)
-        document = index_or_manifest(_read(store, name, chosen.digest), name)
-    raise MalformedError(f"its indexes nest more than {INDEXES.most} deep ({INDEXES.why})")
-
-
-def from_oci(store: Store, platform: tuple[str, str] = PLATFORM) -> tuple[bytes, list[Blob], list[str]]:
-    """(the config's bytes, the layers, notes on the choice of image) of an OCI image layout."""
-    manifest, name, notes = oci_manifest(store, platform)
-    config, layers = image_manifest(manifest, name)
-    blobs = [Blob(_blob_name(d.digest), compression_of(d.media_type), d.digest, d.size) for d in layers]
-    return _read(store, _blob_name(config.digest), config.digest), blobs, notes
+def from_oci(
+    store: Store, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+) -> tuple[bytes, list[Blob], list[str]]:
+    """(the config's bytes, the layers, notes on the choice of image) of an OCI image layout (from ``start``: see
+    :func:`~checks.inspect.documents.oci_manifest`)."""
+    raw, layers, notes = oci_image(lambda name, digest: _read(store, name, digest), platform, start)
+    blobs = [Blob(blob_name(d.digest), compression_of(d.media_type), d.digest, d.size) for d in layers]
+    return raw, blobs, notes
 
 
 def from_docker_archive(store: Store) -> tuple[bytes, list[Blob]]:
@@ -550,6 +477,22 @@ def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM, scan:
             "(manifest.json). Write one with `docker save IMAGE -o FILE.tar`; to analyze an image in the engine "
             "whose name is also a file or folder here, add its tag (name:latest)."
         )
+    return _image(store, ref, source, (raw, blobs, notes), scan)
+
+
+def from_content_store(store: Store, ref: str, digest: str, scan: Scan | None = None) -> ImageContents:
+    """The image whose manifest (or index, followed to :data:`~checks.inspect.documents.PLATFORM`) is the blob
+    ``digest`` of a folder of blobs by digest (``blobs/sha256/<hex>``, as containerd's content store keeps them),
+    every digest checked as in a layout (``scan``: see :func:`contents`)."""
+    return _image(store, ref, "content-store", from_oci(store, PLATFORM, (blob_name(digest), digest)), scan)
+
+
+def _image(
+    store: Store, ref: str, source: str, image: tuple[bytes, list[Blob], list[str]], scan: Scan | None
+) -> ImageContents:
+    """The image in ``store`` of ``image`` (the config's bytes, the layers, notes), each layer read and checked
+    (:func:`read_layer`)."""
+    raw, blobs, notes = image
     config = image_config(raw)
     if len(config.diff_ids) != len(blobs):
         raise MalformedError(
@@ -563,8 +506,8 @@ def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM, scan:
         layers.append(read_layer(store, blob, diff_id, scan, found[index], room=room))
     return ImageContents(
         ref=ref,
-        image_id=_sha256(raw),  # the engine's image id is its config's digest too
-        size_bytes=sum(item.size for layer in layers for item in layer),
+        image_id=sha256_digest(raw),  # the engine's image id is its config's digest too
+        size_bytes=unpacked_bytes(layers),
         history=config.history,
         layers=tuple(layers),
         source=source,

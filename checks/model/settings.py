@@ -205,7 +205,8 @@ SETTINGS: tuple[Setting, ...] = (
         default="auto",
         accepts="auto, storage or save",
         parse=_choice("auto", "storage", "save"),
-        help="where `analyze` reads layers: the engine's storage, `docker save`, or the first that works",
+        help="where `analyze` reads layers: the engine's storage (the classic store's layers, or containerd's "
+        "content store), `docker save`, or the first that works",
     ),
     Setting(
         env="SLIMLAB_REGISTRY_BIN",
