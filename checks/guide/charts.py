@@ -310,18 +310,16 @@ def layer_bars(
 
 def _step_row(step: Step) -> str:
     layer = step.layer
+    code = f"<code>{escape(step_text(layer))}</code>"
     if step.empty:
         shown = '<span class="slimlab-swatch slimlab-swatch-empty" aria-hidden="true"></span>'
-        note = " <em>" + escape(_("(adds nothing, frees nothing)")) + "</em>"
+        note = "<em>" + escape(_("(adds nothing, frees nothing)")) + "</em>"
+        code = _("{step} {note}").format(step=code, note=note)
     else:
         colour = PALETTE[step.colour % len(PALETTE)]
         shown = swatch(colour)
-        note = ""
     kind = ' class="slimlab-steps-empty"' if step.empty else ""
-    return (
-        f"<tr{kind}><td>{shown}{size_text(layer.size_bytes)}</td>"
-        f"<td><code>{escape(step_text(layer))}</code>{note}</td></tr>"
-    )
+    return f"<tr{kind}><td>{shown}{size_text(layer.size_bytes)}</td><td>{code}</td></tr>"
 
 
 def _rest(m: Measured, writers: frozenset[str]) -> str:

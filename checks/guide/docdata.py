@@ -190,7 +190,7 @@ def _floor_files(m: Measured, before: Measured) -> str:
 def _stages(m: Measured, *, built: bool) -> str:
     if m.stages is None:
         raise LookupError("no stages are recorded for it (results.json has no stages yet)")
-    return ", ".join(name for name, steps in m.stages.items() if bool(steps) == built) or _("none")
+    return _(", ").join(name for name, steps in m.stages.items() if bool(steps) == built) or _("none")
 
 
 def _secrets(m: Measured, before: Measured) -> str:

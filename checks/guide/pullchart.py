@@ -18,6 +18,7 @@ and the fit.  Registered by :func:`checks.guide.sphinxext.setup`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -87,6 +88,11 @@ def fit_rows(series: Sequence[tuple[str, Sequence[PullPoint]]]) -> list[list[str
                 )
                 rows.append([said.format(where=where, count=fit.count), fit_line(fit), r2(fit)])
     return rows
+
+
+def _then(sentence: str, following: str) -> str:
+    """Two sentences one after the other, as the edition writes them (a space between them in English only)."""
+    return _("{sentence} {next}").format(sentence=sentence, next=following)
 
 
 def fit_sentence(where: str, points: Sequence[PullPoint]) -> str | None:
@@ -206,7 +212,7 @@ class PullChartDirective(SphinxDirective):
         )
         rows = fit_rows(series)
         return [
-            para(intro + " ".join(said), classes=["slimlab-pull-fit"]),
+            para(intro + functools.reduce(_then, said), classes=["slimlab-pull-fit"]),
             table([_("Median pulls"), _("Line"), "R²"], rows, ["slimlab-pull-fits"], [44, 42, 14]),
         ]
 

@@ -18,7 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.nodes import every_results, fill, literal, literals, not_recorded, para, table
 from checks.model.i18n import N_, _
-from checks.model.measured import Rebuild
+from checks.model.measured import ASPECT_WORDS, Rebuild
 from checks.model.results import Results
 
 HEADERS = (N_("Lab and variant"), N_("Two builds from an empty cache"), N_("Paths that differ"), N_("For example"))
@@ -63,9 +63,16 @@ def aspects(rebuild: Rebuild) -> str:
     """``12 paths: 3 in content, 12 in mtime`` (``none`` when the ids match)."""
     if rebuild.reproducible:
         return _("none")
-    parts = _(", ").join(_("{count} in {aspect}").format(count=n, aspect=a) for a, n in rebuild.by_aspect.items())
+    parts = _(", ").join(
+        _("{count} in {aspect}").format(count=n, aspect=_word(a)) for a, n in rebuild.by_aspect.items()
+    )
     one = _("{count} path: {aspects}") if rebuild.differing == 1 else _("{count} paths: {aspects}")
     return one.format(count=rebuild.differing, aspects=parts)
+
+
+def _word(aspect: str) -> str:
+    """An aspect in the edition's words; a key of the image configuration (``created``) as it is."""
+    return _(ASPECT_WORDS[aspect]) if aspect in ASPECT_WORDS else aspect
 
 
 def examples(rebuild: Rebuild) -> list[nodes.Node | str]:
@@ -73,7 +80,8 @@ def examples(rebuild: Rebuild) -> list[nodes.Node | str]:
     shown: list[nodes.Node | str] = []
     for index, difference in enumerate(rebuild.differences[:SHOWN]):
         path = difference.path if difference.layer < 0 else "/" + difference.path
-        shown += [", " if index else "", literal(path), f" ({', '.join(difference.aspects)})"]
+        aspects = _(", ").join(_word(aspect) for aspect in difference.aspects)
+        shown += [_(", ") if index else "", *fill(_("{path} ({aspects})"), path=literal(path), aspects=aspects)]
     left = rebuild.differing - len(rebuild.differences[:SHOWN])
     if left > 0 and shown:
         shown.append(_(", and {count} more").format(count=left))

@@ -129,13 +129,13 @@ class TryLabDirective(_LabDirective):
         link += nodes.inline(go, go)
         box = nodes.container(classes=["slimlab-try"])
         box += para(
-            nodes.strong(label, label),
-            " ",
-            literal(f"make {make_target(lab.spec)}"),
-            " ",
-            short_task(lab.spec.exercise),
-            " ",
-            link,
+            *fill(
+                _("{label} {command} {task} {link}"),
+                label=nodes.strong(label, label),
+                command=literal(f"make {make_target(lab.spec)}"),
+                task=short_task(lab.spec.exercise),
+                link=link,
+            )
         )
         return [box]
 

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 from checks.model.compression import PUSHED, RECOMPRESSED
 from checks.model.i18n import N_, Phrase, _, say
-from checks.model.measured import ASPECTS, Measured, SecretSeen
+from checks.model.measured import ASPECT_WORDS, ASPECTS, Measured, SecretSeen
 from checks.model.units import MB, megabytes
 
 #: What a verdict says: a :class:`~checks.model.i18n.Phrase` (a marked template and its fields, shown in the
@@ -1114,7 +1114,10 @@ class SecretFound(Kind):
 
 def differences_text(by_aspect: Mapping[str, int]) -> Phrase:
     """How many paths differ in each aspect: ``paths differing: 1 in content, 2 in mtime``."""
-    parts = tuple(say(N_("{count} in {aspect}"), count=count, aspect=aspect) for aspect, count in by_aspect.items())
+    parts = tuple(
+        say(N_("{count} in {aspect}"), count=count, aspect=say(ASPECT_WORDS.get(aspect, aspect)))
+        for aspect, count in by_aspect.items()
+    )
     return say(N_("paths differing: {counts}"), counts=parts) if parts else say(N_("no path differs"))
 
 

@@ -7,6 +7,8 @@ import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from checks.model.i18n import N_
+
 
 @dataclass(frozen=True, kw_only=True)
 class Layer:
@@ -65,6 +67,17 @@ class FileDifference:
 
 #: How two copies of a path can differ, in the order they are reported.
 ASPECTS = ("content", "type", "mode", "owner", "link", "mtime", "only-first", "only-second")
+#: Each aspect as a page or a verdict names it: marked for the catalogs, the English being the aspect itself.
+ASPECT_WORDS: Mapping[str, str] = {
+    "content": N_("content"),
+    "type": N_("type"),
+    "mode": N_("mode"),
+    "owner": N_("owner"),
+    "link": N_("link"),
+    "mtime": N_("mtime"),
+    "only-first": N_("only-first"),
+    "only-second": N_("only-second"),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
