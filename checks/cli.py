@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from checks.engine import docker
 from checks.inspect.secrets import scrubbed
-from checks.model import i18n, links, paths
+from checks.model import i18n, links, paths, progress
 from checks.model.checkout import HERE
 from checks.model.errors import UsageError
+from checks.model.progress import Say
 from checks.model.scrub import scrub_tree
 from checks.model.settings import Settings, from_environ
 
@@ -57,12 +58,39 @@ def printable(text: str) -> str:
     return UNDECODED.sub(lambda byte: f"\\x{ord(byte.group()) - 0xDC00:02x}", text)
 
 
-def echo(message: str) -> None:
-    """A line of progress, a warning or an error on standard error, scrubbed of secret values (an error may quote
-    bytes of an image): every line the command line writes there passes here."""
+def echo(message: str | progress.Event) -> None:
+    """A line of progress (or an event's, :func:`checks.model.progress.line`), a warning or an error on standard
+    error, scrubbed of secret values (an error may quote bytes of an image): every line the command line writes
+    there passes here."""
     # one write per line: builds beside each other print from several threads
-    sys.stderr.write(printable(scrubbed(message)) + "\n")
+    sys.stderr.write(printable(scrubbed(progress.line(message))) + "\n")
     sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def reporting(events: Path | None) -> Iterator[Say]:
+    """Where a run's progress goes: each line to :func:`echo`, and with ``events``, each line and event also
+    to that file as one JSON object a line, with its monotonic seconds (:func:`checks.model.progress.as_json`),
+    written as it comes (a reader may follow it while the run goes on)."""
+    if events is None:
+        yield echo
+        return
+    try:
+        written = events.open("w", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(
+            f"--events {events} cannot be written ({error.strerror}). Name a file in a folder that exists."
+        ) from None
+    lock = threading.Lock()
+
+    def say(message: str | progress.Event) -> None:
+        echo(message)
+        with lock:  # builds beside each other report from several threads: one whole line at a time
+            written.write(progress.as_json(scrub_tree(message, scrubbed), time.monotonic()) + "\n")
+            written.flush()
+
+    with written:
+        yield say
 
 
 def show(text: str) -> None:
@@ -140,18 +168,18 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     if not folders:
         raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
     builder = _builder(args, settings)
-    resolver = Resolver(echo=echo, builder=builder, settings=settings)
     failures: list[str] = []
     # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
-    with PullBench(wanted(settings), echo=echo, settings=settings) as pulls:
-        early = measure_early_all(folders, resolver, echo=echo, builder=builder, force=args.force, pulls=pulls)
+    with reporting(args.events) as say, PullBench(wanted(settings), echo=say, settings=settings) as pulls:
+        resolver = Resolver(echo=say, builder=builder, settings=settings)
+        early = measure_early_all(folders, resolver, echo=say, builder=builder, force=args.force, pulls=pulls)
         for folder in folders:
             start = time.monotonic()
             say_if_unreadable(folder / RESULTS_NAME)
             outcome = verify(
                 folder,
                 resolver=resolver,
-                echo=echo,
+                echo=say,
                 builder=builder,
                 force=args.force,
                 pulls=pulls,
@@ -162,7 +190,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
             written = "results.json updated" if outcome.written else "results.json unchanged"
             show(f"  {written}; {time.monotonic() - start:.1f}s\n")
             if outcome.note:
-                echo(f"{outcome.lab.name}: {outcome.note}")
+                say(f"{outcome.lab.name}: {outcome.note}")
             failures += report.failures(outcome.results, outcome.lab.page, docs_url=settings.docs_url)
     for line in failures:
         echo(line)
@@ -386,6 +414,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("labs", nargs="*", metavar="LAB", help="lab number, folder name or path")
     v.add_argument("--force", action="store_true", help="rebuild and re-measure even when nothing changed")
     v.add_argument("--builder", help="buildx builder to use (default: $BUILDX_BUILDER, else the local engine)")
+    v.add_argument(
+        "--events",
+        type=Path,
+        metavar="FILE",
+        help="also write each progress line and event to FILE as it comes, one JSON object a line with its "
+        "monotonic seconds (what make bench reads)",
+    )
     v.set_defaults(run=cmd_verify)
     r = sub.add_parser(
         "rejudge",

@@ -1,8 +1,11 @@
-"""checks.model.progress: BuildKit's plain progress read as plain text, lines as a lab build prints them."""
+"""checks.model.progress: BuildKit's plain progress read as plain text, lines as a lab build prints them; the
+events verify reports, as the terminal shows them and as a program reads them."""
 
 from __future__ import annotations
 
-from checks.model.progress import failing_step, is_step, stage_steps
+import json
+
+from checks.model.progress import EarlyDone, StandinBuilt, as_json, failing_step, is_step, line, stage_steps
 
 #: The plain progress of a Dockerfile with stages base, build, test and an unnamed last one, built without a
 #: target on a stand-in: steps of no stage, steps interleaved and printed again, a step taken from the cache.
@@ -100,3 +103,33 @@ def test_failing_step_without_a_step_error_gives_the_last_error_line():
     step, log = failing_step(["#1 [internal] load build definition", "ERROR: failed to solve: no such file"])
     assert step == "ERROR: failed to solve: no such file"
     assert log[-1] == "ERROR: failed to solve: no such file"
+
+
+# the events verify reports: the same words on the terminal, fields for a program
+
+BUILT = StandinBuilt(
+    name="python:3.13-alpine", seconds=253.4, text="base python:3.13-alpine: stand-in built in 253.4 s"
+)
+
+
+def test_the_terminal_shows_an_event_s_words_and_a_plain_line_as_it_is():
+    assert line(BUILT) == "base python:3.13-alpine: stand-in built in 253.4 s"
+    assert line("lab-1-base-image: smoke test of after") == "lab-1-base-image: smoke test of after"
+
+
+def test_an_event_as_json_is_its_name_its_fields_and_its_monotonic_seconds():
+    assert json.loads(as_json(BUILT, 1234.56789)) == {
+        "at": 1234.568,
+        "event": "standin-built",
+        "name": "python:3.13-alpine",
+        "seconds": 253.4,
+        "text": "base python:3.13-alpine: stand-in built in 253.4 s",
+    }
+    done = EarlyDone(labs=2, seconds=320.0, text="measured early, side by side: 2 lab(s) ...")
+    assert json.loads(as_json(done, 1.0))["event"] == "early-done"
+
+
+def test_a_plain_line_as_json_is_the_event_line_with_its_text_in_one_line_of_output():
+    written = as_json("base alpine：替身镜像\n构建", 2.0)
+    assert "\n" not in written
+    assert json.loads(written) == {"at": 2.0, "event": "line", "text": "base alpine：替身镜像\n构建"}

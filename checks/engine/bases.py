@@ -43,6 +43,7 @@ from checks.model.certs import fingerprint
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.i18n import _
+from checks.model.progress import Event, Say, StandinBuilt
 from checks.model.results import BaseUse, input_files
 from checks.model.settings import Settings
 from checks.model.standins import STANDIN_TIMINGS_NAME, build_seconds, next_build, read_standin_timings
@@ -111,7 +112,7 @@ def recipe_sha256(recipe: Recipe, below: Iterable[BaseUse], added: Iterable[byte
 class Resolver:
     """Resolves base names to images, building stand-ins on first need; remembers answers."""
 
-    def __init__(self, *, echo: Callable[[str], None], builder: str | None = None, settings: Settings | None = None):
+    def __init__(self, *, echo: Say, builder: str | None = None, settings: Settings | None = None):
         self.echo, self.builder = echo, builder
         self.settings = settings or Settings()
         self._known: dict[str, BaseUse] = {}
@@ -240,7 +241,7 @@ class Resolver:
         official = BaseUse(name=name, source="official", image=name, image_id=image_id)
         return trust.trusting(official, self.host, builder=self.builder, echo=self._say)
 
-    def _say(self, line: str) -> None:
+    def _say(self, line: str | Event) -> None:
         with self._echo_lock:
             self.echo(line)
 
@@ -269,9 +270,9 @@ class Resolver:
                 # two stand-ins may build at once (prepare): each line says whose it is
                 echo=lambda line: self._say(f"    {recipe.slug}: {line}"),
             ).image_id
-        self._say(
-            _("base {name}: stand-in built in {seconds} s").format(name=name, seconds=f"{time.monotonic() - start:.1f}")
-        )
+        seconds = f"{time.monotonic() - start:.1f}"
+        words = _("base {name}: stand-in built in {seconds} s").format(name=name, seconds=seconds)
+        self._say(StandinBuilt(name=name, seconds=float(seconds), text=words))
         return BaseUse(name=name, source="stand-in", image=tag, image_id=image_id)
 
     def _prepare(self, script: Path, context: Path, recipe: Recipe) -> None:

@@ -36,7 +36,7 @@ from checks.model.errors import UsageError
 from checks.model.i18n import _
 from checks.model.measured import Compressed, Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
-from checks.model.progress import stage_steps
+from checks.model.progress import EarlyDone, Event, Say, stage_steps
 from checks.model.pulls import PullFigures, PullSettings, link_plan, run_plan, shared_plan, unmeasured
 from checks.model.results import (
     RESULTS_NAME,
@@ -709,7 +709,7 @@ def measure_early(
     )
 
 
-#: The line :func:`measure_early_all` ends with (``make bench`` reads it: what came before ran side by side).
+#: The words :func:`measure_early_all`'s :class:`~checks.model.progress.EarlyDone` starts with.
 EARLY_DONE = "measured early, side by side:"
 
 
@@ -725,7 +725,7 @@ def measure_early_all(
     folders: Sequence[Path],
     resolver: Resolver,
     *,
-    echo: Callable[[str], None],
+    echo: Say,
     builder: str | None = None,
     force: bool = False,
     pulls: PullBench | None = None,
@@ -735,14 +735,15 @@ def measure_early_all(
     same slots, side by side (:meth:`Resolver.prepare`); all before any lab's turn, so that no build runs
     while a pull is timed. What each lab answered (its groups' answers together), or the first error one of
     its groups raised, which its turn raises again (a spec error waits for its lab the same way); a stand-in
-    that fails to build stops the run here."""
+    that fails to build stops the run here. It ends with :class:`~checks.model.progress.EarlyDone` (what came
+    before ran side by side)."""
     found: dict[Path, Early | BaseException | None] = dict.fromkeys(folders)
     lock = threading.Lock()
     # Ctrl-C, SIGTERM or a stand-in that fails stops the run in the main thread only: the labs being
     # measured stop at their next line (a build in progress with it) instead of building the rest of them.
     stopped = threading.Event()
 
-    def checked(line: str) -> None:
+    def checked(line: str | Event) -> None:
         if stopped.is_set():
             raise UsageError("stopped: the run is interrupted, or a stand-in failed to build")
         echo(line)
@@ -775,7 +776,9 @@ def measure_early_all(
     }
     resolver.prepare((name for needs, _ in jobs.values() for name in needs), jobs=jobs, stop=stopped)
     if early := [folder.name for folder, answer in found.items() if answer is not None]:
-        echo(f"{EARLY_DONE} {len(early)} lab(s) and the stand-ins they need, in {time.monotonic() - start:.0f} s")
+        seconds = time.monotonic() - start
+        words = f"{EARLY_DONE} {len(early)} lab(s) and the stand-ins they need, in {seconds:.0f} s"
+        echo(EarlyDone(labs=len(early), seconds=round(seconds, 1), text=words))
     return found
 
 

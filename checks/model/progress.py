@@ -1,5 +1,9 @@
-"""BuildKit's plain progress (``--progress=plain``), read: the step a failed build stopped at, and which
-stages' steps a build ran.
+"""Progress, both ways: BuildKit's plain progress (``--progress=plain``) read (the step a failed build
+stopped at, and which stages' steps a build ran), and the events ``checks verify`` reports as it goes.
+
+An event is a frozen value with what a program needs (:class:`StandinBuilt`, :class:`EarlyDone`) and the
+words a person reads (``text``, in the run's language): the terminal shows :func:`line`, ``verify --events
+FILE`` writes :func:`as_json`, so no reader depends on a line's wording.
 
 BuildKit prints each step of a build as a header, ``#7 [build 2/3] RUN go build ...``, when it starts and
 again when its output resumes after another step's; then its log (``#7 0.512 ...``) and its end
@@ -11,8 +15,11 @@ no step at all.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from checks.model.dockerfile import one_line, step_pattern
 
@@ -66,3 +73,50 @@ def _shows(step: str, ran: set[str]) -> bool:
         return True
     pattern = step_pattern(step)
     return any(pattern.fullmatch(line) for line in ran)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StandinBuilt:
+    """A stand-in base was built from its recipe."""
+
+    #: The official name it stands in for (``python:3.13-alpine``).
+    name: str
+    #: Wall seconds of its own build (two stand-ins may build at once).
+    seconds: float
+    #: The line a person reads.
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EarlyDone:
+    """The early phase ended: the stand-ins and the labs' builds, measured side by side before any timed pull."""
+
+    #: How many labs measured something early.
+    labs: int
+    #: Wall seconds of the phase.
+    seconds: float
+    #: The line a person reads.
+    text: str
+
+
+#: What ``checks verify`` reports beyond plain lines.
+Event = StandinBuilt | EarlyDone
+#: Where progress goes: a plain line (``"lab-1: smoke test of after"``) or an :data:`Event`.
+Say = Callable[[str | Event], None]
+#: Each event's name in :func:`as_json`.
+EVENT_NAMES: dict[type[StandinBuilt | EarlyDone], str] = {StandinBuilt: "standin-built", EarlyDone: "early-done"}
+
+
+def line(message: str | Event) -> str:
+    """What the terminal shows for ``message``."""
+    return message if isinstance(message, str) else message.text
+
+
+def as_json(message: str | Event, at: float) -> str:
+    """One JSON object for ``message``, reported ``at`` monotonic seconds: ``{"at", "event", ...fields}``; a
+    plain line is the event ``"line"`` with its ``text``."""
+    if isinstance(message, str):
+        fields: dict[str, object] = {"event": "line", "text": message}
+    else:
+        fields = {"event": EVENT_NAMES[type(message)], **dataclasses.asdict(message)}
+    return json.dumps({"at": round(at, 3), **fields}, ensure_ascii=False)
