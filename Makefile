@@ -95,7 +95,7 @@ unit: venv  ## only the unit tests (no Docker, no registry; installs nothing)
 #   mypy                --strict over checks/ ([tool.mypy])
 #   lint-imports        the layers and forbidden imports of [tool.importlinter]
 # All four run even when one fails, so one run reports every finding.
-LINTED := checks tests conf.py
+LINTED := checks tests tools conf.py
 
 lint: venv  ## ruff check, ruff format --check, mypy --strict and the import contracts (no Docker needed)
 	@failed=; \
@@ -107,7 +107,7 @@ lint: venv  ## ruff check, ruff format --check, mypy --strict and the import con
 	echo "lint: ruff, ruff format, mypy and the import contracts all pass"
 
 bench: setup  ## print speed figures: warm `make check`, and cold on a fresh empty engine (minutes)
-	@$(PY) tests/bench.py --cold --timings
+	@$(PY) tools/bench.py --cold --timings
 
 lab-%-solution: setup  ## check a lab's reference answer against its goals (e.g. make lab-4-solution)
 	@$(PY) -m checks grade $* --solution

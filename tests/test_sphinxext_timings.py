@@ -64,7 +64,7 @@ def test_a_file_without_labs_is_refused(tmp_path):
         read_timings(path)
 
 
-# the stand-ins' cold build times (tests/bench.py --cold writes them)
+# the stand-ins' cold build times (tools/bench.py --cold writes them)
 
 STANDINS = {
     "measured_at": "2026-12-01T19:02:11+00:00",

@@ -1,8 +1,8 @@
 """Figures ``make bench`` measured, as plain functions over its files in ``docs/`` (no Docker, no Sphinx).
 
-``tests/bench.py --timings`` writes ``workshop-timings.json``, which the
+``tools/bench.py --timings`` writes ``workshop-timings.json``, which the
 ``.. workshop-timings::`` directive of :mod:`checks.guide.sphinxext` renders;
-``tests/bench.py --cold`` writes ``standin-timings.json``, each stand-in's
+``tools/bench.py --cold`` writes ``standin-timings.json``, each stand-in's
 build time from nothing, which the ``.. standin-bases::`` directive shows.
 """
 
@@ -57,7 +57,7 @@ def rows(data: Mapping[str, Any]) -> list[list[str]]:
 
 def machine(data: Mapping[str, Any]) -> str:
     """The machine a file of figures was measured on: its cores, and its speed when the file records
-    ``make bench``'s CPU reference (tests/bench.py's ``cpu_reference``), so two files can be weighed."""
+    ``make bench``'s CPU reference (tools/bench.py's ``cpu_reference``), so two files can be weighed."""
     cores, reference = data.get("cores"), data.get("cpu_reference")
     one_core = reference.get("one_core_seconds") if isinstance(reference, Mapping) else None
     if cores and one_core is not None:

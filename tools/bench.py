@@ -1,24 +1,24 @@
 """Speed figures for `make bench`: how long `make check` takes, warm and cold.
 
-    python tests/bench.py            warm: verify every lab with nothing changed (3 runs, median)
-    python tests/bench.py --cold     also cold: every lab verified as on a new machine, from the
+    python tools/bench.py            warm: verify every lab with nothing changed (3 runs, median)
+    python tools/bench.py --cold     also cold: every lab verified as on a new machine, from the
                                      recorded results.json files on a fresh engine with an empty
                                      data root (bases and builds from nothing; minutes); writes
                                      each stand-in's build time to docs/standin-timings.json
-    python tests/bench.py --cold-only  only the cold run (and the warm run right after it, on its engine),
+    python tools/bench.py --cold-only  only the cold run (and the warm run right after it, on its engine),
                                      from the recorded results.json files as they are, as a fresh
                                      clone has them: the main engine builds nothing
-    python tests/bench.py --log FILE  also write every line the cold run printed to FILE, each after
+    python tools/bench.py --log FILE  also write every line the cold run printed to FILE, each after
                                      the seconds since it started, for reading where a run waits
-    python tests/bench.py --analyze  also `python -m checks analyze` against `dive --ci` and `dive --json`
+    python tools/bench.py --analyze  also `python -m checks analyze` against `dive --ci` and `dive --json`
                                      on the same ~1 GB image (lab 4's before), 3 runs each, interleaved;
                                      prints min / median / max of each, the ratios of the medians,
                                      and whether the numbers agree
-    python tests/bench.py --analyze-only  only that (and the CPU reference), on the image as the engine
+    python tools/bench.py --analyze-only  only that (and the CPU reference), on the image as the engine
                                      holds it: no lab is verified first
-    python tests/bench.py --reference  only the CPU reference (below), to weigh this machine against the
+    python tools/bench.py --reference  only the CPU reference (below), to weigh this machine against the
                                      one the recorded figures come from
-    python tests/bench.py --timings  also per lab: a cold grade of the reference answer on a fresh
+    python tools/bench.py --timings  also per lab: a cold grade of the reference answer on a fresh
                                      engine (empty build cache, base images loaded first), then a
                                      warm grade right after; writes docs/workshop-timings.json
 
@@ -32,7 +32,9 @@ also prints how busy the cores were in each phase (:func:`phase_busy`, from
 one that keeps them busy can only do less work.  Run the bench with nothing
 else at work on the machine.
 
-Labs are verified from a temporary copy, so the recorded results.json files
+The bench reads what `checks verify --events` reports (tools/benchfigures.py
+makes phases and stand-in times of it), never a line's wording where an event
+says it.  Labs are verified from a temporary copy, so the recorded results.json files
 are never touched.  Figures are printed, never asserted: targets live here,
 not in timed tests.
 """
@@ -45,40 +47,37 @@ import json
 import lzma
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import IO
+
+from benchfigures import (
+    DRIFT_WARN,
+    SIDE_BY_SIDE,
+    Reported,
+    cpu_times,
+    drift,
+    phase_busy,
+    phase_of,
+    phases,
+    read_event,
+    spread,
+    standin_seconds,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.engine.fresh_engine import fresh_engine  # noqa: E402
-from checks.engine.verify import EARLY_DONE  # noqa: E402
 from checks.model.checkout import HERE  # noqa: E402
 from checks.model.standins import STANDIN_TIMINGS_NAME  # noqa: E402
-
-#: What each progress line of `checks verify` starts, by the text it starts with: every second until the
-#: next such line counts for that phase (indented lines are build output of the phase they sit in).
-PHASES = (
-    ("stand-in bases", ("base ",)),
-    ("lab builds", (": building ",)),
-    ("smoke tests", (": smoke test of ",)),
-    ("runtime floors", (": tracing the smoke test",)),
-    ("rebuilds", (": rebuilding from an empty build cache", ": reproducible, ", ": not reproducible, ")),
-    ("cold pulls", ("pulls: fresh engine", ": cold pull ")),
-    ("pulls onto a node holding images", (": pull of ",)),
-    # A re-compression's line ends it and starts the next (checks.engine.pullbench): ": saving " opens them.
-    ("compression matrix (skopeo)", (": saving ", "-zstd-")),
-    ("registry pushes", ("pulls: ", ": pushed ")),
-    ("analysis", (": analyzing the images",)),
-)
-
 
 #: The CPU reference's input: this many words drawn, with this seed, from a vocabulary drawn with it too.
 REFERENCE_WORDS, REFERENCE_SEED = 500_000, 2026
@@ -117,64 +116,12 @@ def cpu_reference(runs: int = 3, words: int = REFERENCE_WORDS) -> dict[str, floa
     }
 
 
-#: How far the CPU reference may move between the start and the end of a cold run before the bench says
-#: that the machine's speed changed under it (a shared virtual machine can slow down by a third for minutes).
-DRIFT_WARN = 0.15
-
-
-def drift(before: dict[str, float | int], after: dict[str, float | int]) -> float:
-    """How much slower (above 0) or faster (below 0) one core computed at the end than at the start."""
-    return float(after["one_core_seconds"]) / float(before["one_core_seconds"]) - 1
-
-
 def describe_reference(reference: dict[str, float | int]) -> str:
     return (
         f"CPU reference (xz -6 of {reference['words']:,} seeded words), median of {reference['runs']}: "
         f"{reference['one_core_seconds']} s on one core, {reference['every_core_seconds']} s on each of "
         f"{reference['cores']} cores at once"
     )
-
-
-def phase_of(line: str) -> str | None:
-    """The phase a progress line of `checks verify` starts, "other" for another one, None for build output."""
-    if not line.strip() or line.startswith(" "):
-        return None
-    return next((name for name, marks in PHASES if any(mark in line for mark in marks)), "other")
-
-
-#: What `checks verify` does before its line :data:`~checks.engine.verify.EARLY_DONE`: stand-ins and every lab's
-#: builds, smoke tests, floors and analyses, two at a time, so no line there says which one the seconds went to.
-SIDE_BY_SIDE = "stand-ins and lab builds, side by side"
-
-
-def early_end(lines: list[tuple[float, str]]) -> int | None:
-    """The index of the line that ends the side-by-side phase; None when the run printed none."""
-    return next((index for index, (_, line) in enumerate(lines) if line.startswith(EARLY_DONE)), None)
-
-
-def phases(lines: list[tuple[float, str]], end: float) -> dict[str, float]:
-    """Seconds spent in each phase, from (seconds since the start, line) pairs and the run's total seconds:
-    up to :func:`early_end`, all of them :data:`SIDE_BY_SIDE`; after it, the phase each progress line starts."""
-    spent: dict[str, float] = {}
-    current, since = "other", 0.0
-    if (cut := early_end(lines)) is not None:
-        spent[SIDE_BY_SIDE] = since = lines[cut][0]
-        lines = lines[cut + 1 :]
-    for at, line in lines:
-        if (name := phase_of(line)) is not None:
-            spent[current] = spent.get(current, 0.0) + at - since
-            current, since = name, at
-    spent[current] = spent.get(current, 0.0) + end - since
-    return {name: seconds for name, seconds in sorted(spent.items(), key=lambda item: -item[1]) if seconds >= 0.05}
-
-
-def cpu_times(stat: str) -> tuple[float, float]:
-    """(busy, all) CPU time since boot, summed over cores, from the text of /proc/stat: idle and iowait are
-    the only times not busy (guest time is already counted in user time)."""
-    fields = [float(value) for value in stat.splitlines()[0].split()[1:9]]
-    user, nice, system, idle, iowait, irq, softirq, steal = fields + [0.0] * (8 - len(fields))
-    busy = user + nice + system + irq + softirq + steal
-    return busy, busy + idle + iowait
 
 
 def read_cpu_times() -> tuple[float, float] | None:
@@ -184,44 +131,14 @@ def read_cpu_times() -> tuple[float, float] | None:
         return None  # not Linux, or no /proc: no CPU figures
 
 
-def phase_busy(
-    lines: list[tuple[float, str]], samples: dict[int, tuple[float, float]], end: tuple[float, float]
-) -> dict[str, float]:
-    """How busy the CPU was in each phase, 0 to 1, from the CPU times read as the line at each index of
-    ``samples`` was printed (the lines that start a phase) and at the end: whether the cores had work to
-    spare while that phase ran, which running its steps side by side could use."""
-    busy: dict[str, list[float]] = {}
-    current, since, start = "other", None, 0
-    if (cut := early_end(lines)) is not None and cut in samples and samples:
-        first = samples[min(samples)]
-        busy[SIDE_BY_SIDE] = [samples[cut][0] - first[0], samples[cut][1] - first[1]]
-        since, start = samples[cut], cut + 1
-    for index, (_, line) in enumerate(lines):
-        if index < start or (name := phase_of(line)) is None or index not in samples:
-            continue
-        if since is not None:
-            spent = busy.setdefault(current, [0.0, 0.0])
-            spent[0] += samples[index][0] - since[0]
-            spent[1] += samples[index][1] - since[1]
-        current, since = name, samples[index]
-    if since is not None:
-        spent = busy.setdefault(current, [0.0, 0.0])
-        spent[0] += end[0] - since[0]
-        spent[1] += end[1] - since[1]
-    return {name: used / total for name, (used, total) in busy.items() if total > 0}
-
-
-#: The progress line `checks verify` prints when a stand-in base is built (see checks.engine.bases).
-BUILT_STANDIN = re.compile(r"^base (?P<name>\S+): stand-in built in (?P<seconds>[0-9.]+) s$")
-
-
-def standin_seconds(lines: list[tuple[float, str]]) -> dict[str, float]:
-    """Seconds each stand-in's own recipe took to build, by official name, as `checks verify` reported them.
-
-    Two stand-ins may build at once (``Resolver.prepare``), so each figure is its own build's wall time
-    beside whatever else was building, not a span between two progress lines.
-    """
-    return {m["name"]: float(m["seconds"]) for _, line in lines if (m := BUILT_STANDIN.match(line))}
+def _log(stderr: IO[str], said: list[str], start: float, log: Path | None) -> None:
+    """Keep every line ``checks verify`` prints on ``stderr``; with ``log``, also write each there as it comes,
+    after its seconds since the start (so that `tail -f` shows where a run that seems stuck waits)."""
+    with (log or Path(os.devnull)).open("w", encoding="utf-8") as written:
+        for raw in stderr:
+            said.append(raw.rstrip("\n"))
+            written.write(f"{time.monotonic() - start:8.1f} {said[-1]}\n")
+            written.flush()
 
 
 def verify(
@@ -234,46 +151,54 @@ def verify(
     live: bool = False,
     log: Path | None = None,
 ) -> float:
-    """Seconds of one `checks verify` of ``labs``; with ``breakdown``, also fill it with :func:`phases`,
-    ``standins`` with :func:`standin_seconds` and ``busy`` with :func:`phase_busy`; with ``live``, print each
-    line that starts a new phase; with ``log``, write every line there, after its seconds since the start."""
+    """Seconds of one `checks verify` of ``labs``, which reports its events (``--events``) into a pipe the bench
+    reads as they come; with ``breakdown``, also fill it with :func:`~benchfigures.phases`, ``standins`` with
+    :func:`~benchfigures.standin_seconds` and ``busy`` with :func:`~benchfigures.phase_busy`; with ``live``,
+    print each event that starts a new phase; with ``log``, write every line it printed there, after its
+    seconds since the start."""
     samples: dict[int, tuple[float, float]] = {}
+    reader, writer = os.pipe()
     start = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "checks", "verify", *map(str, labs)],
+        [sys.executable, "-m", "checks", "verify", "--events", f"/dev/fd/{writer}", *map(str, labs)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        pass_fds=(writer,),
     )
+    os.close(writer)
     assert process.stderr is not None
-    lines: list[tuple[float, str]] = []
+    said: list[str] = []
+    logging = threading.Thread(target=_log, args=(process.stderr, said, start, log))
+    logging.start()
+    events: list[Reported] = []
     current, side_by_side = None, True
-    # the log is written as the lines come, so that `tail -f` shows where a run that seems stuck waits
-    with (log or Path(os.devnull)).open("w", encoding="utf-8") as written:
-        for raw in process.stderr:
-            lines.append((time.monotonic() - start, raw.rstrip("\n")))
-            written.write(f"{lines[-1][0]:8.1f} {lines[-1][1]}\n")
-            written.flush()
-            if busy is not None and phase_of(lines[-1][1]) is not None and (sample := read_cpu_times()):
-                samples[len(lines) - 1] = sample
-            if live and (phase := phase_of(lines[-1][1])) not in (None, current):
-                side_by_side = side_by_side and not lines[-1][1].startswith(EARLY_DONE)
+    with os.fdopen(reader, encoding="utf-8") as stream:
+        for raw in stream:
+            events.append(read_event(raw, start))
+            at, event = events[-1]
+            phase = phase_of(event)
+            if busy is not None and phase is not None and (sample := read_cpu_times()):
+                samples[len(events) - 1] = sample
+            if live and phase not in (None, current):
+                side_by_side = side_by_side and event["event"] != "early-done"
                 if side_by_side and current == SIDE_BY_SIDE:
-                    continue  # the phases are interleaved until the line that ends them
+                    continue  # the phases are interleaved until the event that ends them
                 current = SIDE_BY_SIDE if side_by_side else phase
-                print(f"  {lines[-1][0] / 60:5.1f} min  {current}: {lines[-1][1][:100]}", flush=True)
+                print(f"  {at / 60:5.1f} min  {current}: {str(event.get('text', ''))[:100]}", flush=True)
+    logging.join()
     seconds, end = time.monotonic() - start, read_cpu_times()
     if process.wait():
-        tail = "\n".join(line for _, line in lines)[-2000:]
+        tail = "\n".join(said)[-2000:]
         sys.exit(f"bench: verify failed (exit {process.returncode}):\n{tail}")
     if breakdown is not None:
-        breakdown.update(phases(lines, seconds))
+        breakdown.update(phases(events, seconds))
     if standins is not None:
-        standins.update(standin_seconds(lines))
+        standins.update(standin_seconds(events))
     if busy is not None and end is not None:
-        busy.update(phase_busy(lines, samples, end))
+        busy.update(phase_busy(events, samples, end))
     return seconds
 
 
@@ -290,11 +215,6 @@ def timed(
     if done.returncode not in ok:
         sys.exit(f"bench: `{' '.join(command)}` failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
     return seconds, done
-
-
-def spread(seconds: list[float]) -> str:
-    """Runs as min / median / max."""
-    return f"{min(seconds):.2f} / {statistics.median(seconds):.2f} / {max(seconds):.2f} s"
 
 
 def analyze_vs_dive(image: str, env: dict[str, str], runs: int = 3) -> None:
