@@ -20,7 +20,6 @@ from checks.model.compression import (
     by_key,
     encoder_speed,
     layout_arguments,
-    matrix_plan,
     push_arguments,
     unpack_seconds,
 )
@@ -98,13 +97,6 @@ def test_a_zstd_level_maps_onto_one_of_the_go_encoder_s_four_speeds(level, speed
 
 def test_every_level_from_10_up_is_the_encoder_s_best():
     assert {encoder_speed(level) for level in range(10, 23)} == {"best"}
-
-
-def test_the_matrix_covers_the_charted_ends_and_what_compression_claims_read_in_lab_order():
-    claims = [CompressionRatio(variant="slim", compression="zstd-3", max=0.9), PullSpeedup(variant="x", of="y", min=2)]
-    variants = ["before", "slim", "middle", "after"]
-    assert matrix_plan(variants, claims, ("before", "after")) == ("before", "slim", "after")
-    assert matrix_plan(variants, [], ("before", "after")) == ("before", "after")
 
 
 def test_skopeo_compresses_into_a_new_layout_at_the_level_asked():

@@ -14,10 +14,11 @@ from checks.learner import report
 from checks.model.claims import PullSpeedup, SizeRatio
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed, Measured
-from checks.model.pulls import PullSettings, unmeasured
+from checks.model.pulls import PullSettings
 from checks.model.results import Results, dumps, from_dict, read, to_dict, write_if_changed
 from checks.model.spec import Claim, Lab, Variant
 from checks.plan.keep import kept_pull_figures
+from checks.plan.pulls import unmeasured
 from checks.plan.stale import lacks_pull_figures
 
 
