@@ -6,12 +6,11 @@ Settings, manifests, the order of pulls, chart points.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from checks.engine import pullbench
-from checks.engine.pullbench import effective
+from checks.engine.pullbench import effective, tbf
 from checks.model.checkout import HERE
 from checks.model.errors import UsageError
 from checks.model.measured import Measured
@@ -28,10 +27,8 @@ from checks.model.pulls import (
     platform_digest,
     pull_order,
     pull_points,
-    registry_config,
     registry_problem,
     speedup,
-    tbf,
     wanted,
 )
 from checks.model.results import Results
@@ -201,16 +198,6 @@ def test_an_index_without_the_platform_says_which_platforms_it_holds():
 
 def test_a_single_manifest_is_not_an_index():
     assert not is_index({"mediaType": DOCKER_MANIFEST, "layers": LAYERS})
-
-
-# the registry's configuration
-
-
-def test_the_registry_listens_only_where_it_is_told_and_stores_only_where_it_is_told():
-    config = registry_config(Path("/tmp/x/storage"), "127.0.0.1:41234")
-    assert "  addr: 127.0.0.1:41234\n" in config
-    assert "    rootdirectory: /tmp/x/storage\n" in config
-    assert "auth" not in config  # plain HTTP on loopback, which engines trust by default
 
 
 # pull order

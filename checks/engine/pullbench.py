@@ -46,7 +46,6 @@ from checks.model.pulls import (
     pull_order,
     pulled_bytes,
     registry_problem,
-    tbf,
 )
 from checks.model.settings import Settings
 from checks.model.spec import Lab
@@ -58,6 +57,12 @@ ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "ppc64l
 #: Seconds one ``ip`` or ``tc`` call may take.
 TOOL_TIMEOUT = 30.0
 MISSING_IPROUTE = "Debian: apt-get install iproute2"
+
+
+def tbf(rate_mbit: float) -> list[str]:
+    """``tc qdisc`` arguments that throttle an interface to ``rate_mbit`` Mbit/s (a token bucket:
+    bursts of at most 256 kB, which a 64 kB loopback packet fits in, and at most 200 ms queued)."""
+    return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
 
 
 @contextlib.contextmanager

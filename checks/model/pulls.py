@@ -14,7 +14,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from checks.model.compression import MATRIX
@@ -115,30 +114,6 @@ def platform_digest(index: Mapping[str, Any], os: str, architecture: str) -> str
         or "none"
     )
     raise ValueError(f"the index holds no {os}/{architecture} manifest (it holds {shown})")
-
-
-def registry_config(storage: Path, address: str) -> str:
-    """The registry's configuration: files under ``storage``, plain HTTP on ``address``, quiet logs."""
-    return (
-        "version: 0.1\n"
-        "log:\n"
-        "  level: warn\n"
-        "  accesslog:\n"
-        "    disabled: true\n"
-        "storage:\n"
-        "  filesystem:\n"
-        f"    rootdirectory: {storage}\n"
-        "  delete:\n"
-        "    enabled: true\n"
-        "http:\n"
-        f"  addr: {address}\n"
-    )
-
-
-def tbf(rate_mbit: float) -> list[str]:
-    """``tc qdisc`` arguments that throttle an interface to ``rate_mbit`` Mbit/s (a token bucket:
-    bursts of at most 256 kB, which a 64 kB loopback packet fits in, and at most 200 ms queued)."""
-    return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
 
 
 #: Cold pulls of each variant over a throttled link: one. There the link's rate, not the machine's load, sets
