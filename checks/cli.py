@@ -35,6 +35,7 @@ from checks.model.errors import UsageError
 from checks.model.progress import Say
 from checks.model.scrub import scrub_tree
 from checks.model.settings import Settings, from_environ
+from checks.model.translation import lab_messages
 
 if TYPE_CHECKING:
     from checks.inspect.analyze import Analysis
@@ -278,7 +279,7 @@ def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     out.mkdir(parents=True, exist_ok=True)
     from checks.guide import sphinxref
 
-    messages = [m for folder in all_labs() for m in i18n.lab_messages(load(folder))]
+    messages = [m for folder in all_labs() for m in lab_messages(load(folder))]
     modules = [ROOT / "conf.py", *sorted((ROOT / "checks").rglob("*.py"))]
     sources = {str(p.relative_to(ROOT)): p.read_bytes() for p in modules}
     domains: list[tuple[str, Sequence[i18n.Message | str]]] = [

@@ -1,10 +1,10 @@
-"""checks.model.compression, the compression_ratio claim and when verify measures the matrix again."""
+"""checks.model.compression, the compression_ratio claim and when verify measures the matrix again (the keep rules
+themselves: test_plan_keep.py, test_plan_stale.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -19,17 +19,12 @@ from checks.model.compression import (
     RECOMPRESSED,
     by_key,
     encoder_speed,
-    layout_arguments,
-    matrix_plan,
-    push_arguments,
     unpack_seconds,
 )
 from checks.model.measured import Compressed, Layer, Measured
 from checks.model.pulls import PullFigures, PullSettings, matrix_complete
 from checks.model.results import Results, from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
-from checks.plan.keep import kept_pull_figures, recorded_matrix, recorded_pulls
-from checks.plan.stale import lacks_pull_figures
 
 
 def matrix(gzip: int, *others: int, timed: bool = True) -> tuple[Compressed, ...]:
@@ -98,33 +93,6 @@ def test_a_zstd_level_maps_onto_one_of_the_go_encoder_s_four_speeds(level, speed
 
 def test_every_level_from_10_up_is_the_encoder_s_best():
     assert {encoder_speed(level) for level in range(10, 23)} == {"best"}
-
-
-def test_the_matrix_covers_the_charted_ends_and_what_compression_claims_read_in_lab_order():
-    claims = [CompressionRatio(variant="slim", compression="zstd-3", max=0.9), PullSpeedup(variant="x", of="y", min=2)]
-    variants = ["before", "slim", "middle", "after"]
-    assert matrix_plan(variants, claims, ("before", "after")) == ("before", "slim", "after")
-    assert matrix_plan(variants, [], ("before", "after")) == ("before", "after")
-
-
-def test_skopeo_compresses_into_a_new_layout_at_the_level_asked():
-    arguments = layout_arguments(by_key("zstd-19"), Path("/s/image.tar"), Path("/s/zstd-19"))
-    assert arguments[arguments.index("--dest-compress-format") + 1] == "zstd"
-    assert arguments[arguments.index("--dest-compress-level") + 1] == "19"
-    assert arguments[-2:] == ["docker-archive:/s/image.tar", "oci:/s/zstd-19:image"]
-
-
-def test_the_engine_s_own_gzip_is_never_re_compressed():
-    with pytest.raises(ValueError, match="engine's own push"):
-        layout_arguments(PUSHED, Path("a.tar"), Path("layout"))
-
-
-def test_the_push_keeps_every_blob_as_compressed_and_speaks_plain_http_to_loopback():
-    arguments = push_arguments(Path("/s/zstd-3"), "127.0.0.1:5000/slimlab/lab:before-zstd-3")
-    assert "--preserve-digests" in arguments
-    assert "--dest-tls-verify=false" in arguments
-    assert "--dest-compress-format" not in arguments
-    assert arguments[-2:] == ["oci:/s/zstd-3:image", "docker://127.0.0.1:5000/slimlab/lab:before-zstd-3"]
 
 
 # unpack time from a pull's progress messages
@@ -225,14 +193,6 @@ def test_a_matrix_is_complete_with_every_compression_and_timed_when_pulls_are():
     assert not matrix_complete(matrix(400)[:2], timed=False)
 
 
-def test_the_recorded_matrix_is_reused_only_for_the_same_image_and_when_complete():
-    old = measured("sha256:aa", matrix(400))
-    assert recorded_matrix(old, measured("sha256:aa"), timed=True) == old.compressions
-    assert recorded_matrix(old, measured("sha256:bb"), timed=True) is None
-    assert recorded_matrix(measured("sha256:aa", matrix(400, timed=False)), measured("sha256:aa"), timed=True) is None
-    assert recorded_matrix(None, measured("sha256:aa"), timed=False) is None
-
-
 def built(image: str, *sizes: int, compressions: tuple[Compressed, ...] = ()) -> Measured:
     """An image of one layer per size, each by a step of its own."""
     steps = tuple(Layer(size_bytes=size, created_by=f"RUN step {n}") for n, size in enumerate(sizes))
@@ -249,19 +209,6 @@ def test_a_layer_of_the_same_recipe_may_move_by_a_package_update_one_percent_and
     assert not old.built_like(built("sha256:bb", 700, 300, 10_000_000 + 64 * 1024 + 1))
     assert not old.built_like(built("sha256:bb", 700, 300))
     assert not built("sha256:aa", 0, 300).built_like(built("sha256:bb", 1, 300))
-
-
-def test_a_rebuild_of_the_same_recipe_keeps_the_matrix_only_when_allowed_and_every_layer_matches():
-    old = built("sha256:aa", 700, 300, compressions=matrix(400))
-    again = built("sha256:bb", 700, 300)
-    assert recorded_matrix(old, again, timed=True, rebuilt=True) == old.compressions
-    assert recorded_matrix(old, again, timed=True) is None  # a claim reads it, or the inputs changed
-    assert recorded_matrix(old, built("sha256:bb", 700, 310), timed=True, rebuilt=True) is None
-    assert recorded_matrix(old, built("sha256:bb", 1000), timed=True, rebuilt=True) is None
-    other_step = dataclasses.replace(again, layers=(again.layers[0], Layer(size_bytes=300, created_by="RUN other")))
-    assert recorded_matrix(old, other_step, timed=True, rebuilt=True) is None
-    # an image recorded without its history is never taken for a rebuild of anything
-    assert recorded_matrix(measured("sha256:aa", matrix(400)), measured("sha256:bb"), timed=True, rebuilt=True) is None
 
 
 rows = matrix  # the helper's name, where ``matrix`` is PullBench.measure's argument
@@ -372,46 +319,6 @@ def test_pushing_early_pushes_what_the_turn_would_push_whether_asked_for_all_var
         push_early(lab, {name: m}, parts, old, rebuilt=True, echo=lambda line: None)  # type: ignore[arg-type]
     assert whole.early == parts.early == turn.pushed
     assert turn.pushed == {"compression": ["before"], "pulls": ["before", "after"], "none": []}[claims]
-
-
-def test_recorded_pulls_stand_only_when_complete_for_what_the_run_measures():
-    old = built("sha256:a1", 70, compressions=matrix(40))
-    again = built("sha256:a2", 70)
-    assert recorded_pulls(old, again, pulls=1, charted=True, timed=True, rebuilt=True) is old
-    assert recorded_pulls(old, again, pulls=1, charted=True, timed=True) is None  # not the same recipe
-    assert recorded_pulls(old, old, pulls=1, charted=True, timed=True) is old  # the same image
-    assert recorded_pulls(old, again, pulls=3, charted=True, timed=True, rebuilt=True) is None
-    assert recorded_pulls(old, again, pulls=3, charted=True, timed=False, rebuilt=True) is old
-    bare = dataclasses.replace(old, compressions=())
-    assert recorded_pulls(bare, again, pulls=1, charted=True, timed=True, rebuilt=True) is None
-    assert recorded_pulls(bare, again, pulls=0, charted=False, timed=True, rebuilt=True) is bare
-    unsized = dataclasses.replace(old, compressed_size_bytes=None)
-    assert recorded_pulls(unsized, again, pulls=0, charted=False, timed=False, rebuilt=True) is None
-    assert recorded_pulls(None, again, pulls=0, charted=False, timed=False, rebuilt=True) is None
-
-
-def test_results_whose_ends_lack_the_matrix_are_measured_again_once_sizes_are():
-    full = results(before=measured(compressions=matrix(400)), after=measured(compressions=matrix(40)))
-    assert not lacks_pull_figures(full, PullSettings())
-    bare = results(before=measured(), after=measured(compressions=matrix(40)))
-    assert lacks_pull_figures(bare, PullSettings())
-    assert not lacks_pull_figures(bare, PullSettings(sizes=False, pulls=False))
-
-
-def test_a_variant_between_the_ends_needs_no_matrix_unless_a_compression_claim_reads_it():
-    ends = {"before": measured(compressions=matrix(400)), "after": measured(compressions=matrix(40))}
-    old = results(**ends, slim=measured())
-    assert not lacks_pull_figures(old, PullSettings())
-    claim = [CompressionRatio(variant="slim", compression="zstd-3", max=0.9)]
-    assert lacks_pull_figures(old, PullSettings(), claim)
-
-
-def test_a_run_without_registry_keeps_the_recorded_matrix_of_an_unchanged_image():
-    old = results(before=measured("sha256:aa", matrix(400)), after=measured("sha256:cc", matrix(40)))
-    now = {"before": measured("sha256:aa"), "after": measured("sha256:dd")}
-    kept = kept_pull_figures(now, old, PullSettings(sizes=False, pulls=False))
-    assert kept["before"].compressions == old.variants["before"].compressions
-    assert kept["after"].compressions == ()
 
 
 # the guide: the chart's totals, the table's cells, the :measured: fields

@@ -234,7 +234,7 @@ KEPT_IN_CHINESE = (
 def chinese_report(*passed: bool, advice: tuple[Finding, ...] = ()) -> str:
     """The report the grader prints under LANG=zh_CN.UTF-8: the real catalogs, the goals made while they are
     in use (as `python -m checks grade` makes them), a lab whose own words are translated."""
-    from checks.model import i18n
+    from checks.model import i18n, translation
     from checks.model.links import edition_url
 
     root = Path(__file__).resolve().parent.parent
@@ -246,7 +246,7 @@ def chinese_report(*passed: bool, advice: tuple[Finding, ...] = ()) -> str:
     )
     try:
         i18n.use(i18n.load_catalog(root / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN))
-        graded = graded_lab(i18n.translate_lab(demo(SMALL, NO_GO), chinese), "exercise.Dockerfile")
+        graded = graded_lab(translation.translate_lab(demo(SMALL, NO_GO), chinese), "exercise.Dockerfile")
         goals_ = tuple(
             ClaimResult(id=g.id, kind=g.check.kind, text=g.text, passed=ok, expected="≤ 10%", measured="5%")
             for g, ok in zip(graded.claims, passed, strict=True)
@@ -322,10 +322,10 @@ def test_grading_under_lang_zh_cn_prints_lab_4_s_report_in_chinese_lined_up(monk
     grade (stood in for here: it builds) makes lab 4's goals in them, as the real one does."""
     from checks import cli
     from checks.learner import grade as grading
-    from checks.model import i18n
+    from checks.model import i18n, translation
 
     def graded(folder, dockerfile, *, catalog, **_):
-        lab = graded_lab(i18n.translate_lab(load(folder), catalog), dockerfile)
+        lab = graded_lab(translation.translate_lab(load(folder), catalog), dockerfile)
         verdicts = tuple(
             ClaimResult(id=g.id, kind=g.check.kind, text=g.text, passed=n % 2 == 0, expected="≤ 2%", measured="5%")
             for n, g in enumerate(lab.claims)

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import pytest
 
 from checks.guide.editions import editions, html_lang, page_url
 from checks.model import i18n
 from checks.model.errors import UsageError
 from checks.model.links import edition_url
-from checks.model.spec import load
-
-ROOT = Path(__file__).resolve().parent.parent
-LAB4 = ROOT / "labs" / "lab-4-go-multistage"
 
 
 def po(*entries: tuple[str | None, str, str], fuzzy: tuple[str, ...] = ()) -> str:
@@ -112,33 +105,6 @@ def test_the_ui_words_follow_the_catalog_in_use():
     finally:
         i18n.use(i18n.ENGLISH)
     assert i18n._("Variant") == "Variant"
-
-
-# lab.toml's words
-
-
-def test_every_word_of_a_lab_spec_has_a_message_whose_context_names_where_it_is():
-    lab = load(LAB4)
-    found = {m.context: m.english for m in i18n.lab_messages(lab)}
-    assert found["lab-4-go-multistage title"] == lab.title
-    assert found["lab-4-go-multistage exercise"] == lab.exercise
-    assert found["lab-4-go-multistage variant after"] == lab.variant("after").description
-    for claim in lab.claims:
-        assert found[f"{claim.id} text"] == claim.text
-        assert found.get(f"{claim.id} hint", "") == claim.hint
-
-
-def test_a_translated_lab_has_translated_words_and_the_same_checks():
-    lab = load(LAB4)
-    first = lab.claims[0]
-    entries = [(f"{first.id} text", first.text, "多阶段镜像很小。"), (f"{lab.name} title", lab.title, "多阶段构建")]
-    catalog = i18n.parse_po(po(*entries), "zh_CN")
-    translated = i18n.translate_lab(lab, catalog)
-    assert (translated.title, translated.claims[0].text) == ("多阶段构建", "多阶段镜像很小。")
-    assert translated.claims[0].hint == first.hint  # untranslated: English
-    assert [c.check for c in translated.claims] == [c.check for c in lab.claims]
-    assert dataclasses.replace(translated, title=lab.title, claims=lab.claims) == lab
-    assert i18n.translate_lab(lab, i18n.ENGLISH) is lab
 
 
 # The rules a catalog must keep

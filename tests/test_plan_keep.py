@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
+import test_compression as cm
+import test_pull_results as pr
 
 from checks.model.claims import CompressionRatio, MaxFloorRatio, PullSpeedup, Reproducible, SizeRatio
 from checks.model.compression import MATRIX
@@ -247,3 +249,89 @@ def test_recorded_figures_take_the_sizes_and_the_pulls_apart():
     assert (sizes.compressed_size_bytes, sizes.new_compressed_bytes, sizes.pull_runs) == (400, 9, ())
     times = keep.recorded_figures(image(), old, sizes=False)
     assert (times.compressed_size_bytes, times.pull_runs, times.link_pull_runs) == (None, (2.0,), {"100": (3.0,)})
+
+
+# compressed sizes, pulls and matrices a run keeps from the recorded results (pr, cm: their files' sample values)
+
+
+def test_a_run_without_pulls_keeps_the_recorded_figures_of_images_that_did_not_change():
+    old = pr.results()
+    rebuilt = {"before": pr.measured(1_059_801_865), "after": pr.measured(57_000_000)}  # after's image changed
+    kept = keep.kept_pull_figures(rebuilt, old, None)
+    assert kept["before"] == old.variants["before"]
+    assert (kept["after"].compressed_size_bytes, kept["after"].pull_runs) == (None, ())
+
+
+def test_a_run_without_pulls_keeps_the_recorded_compressed_new_bytes_of_an_unchanged_image():
+    old = pr.results()
+    recorded = dataclasses.replace(old.variants["before"], new_compressed_bytes=1_000_000)
+    old = dataclasses.replace(old, variants={**old.variants, "before": recorded})
+    kept = keep.kept_pull_figures({"before": pr.measured(1_059_801_865)}, old, None)
+    assert kept["before"].new_compressed_bytes == 1_000_000
+
+
+def test_a_run_that_measures_sizes_but_no_pulls_keeps_only_the_recorded_pull_times():
+    rebuilt = {"before": pr.measured(1_059_801_865, 388_000_000), "after": pr.measured(57_272_288, 22_000_000)}
+    kept = keep.kept_pull_figures(rebuilt, pr.results(), PullSettings(pulls=False))
+    assert kept["before"].compressed_size_bytes == 388_000_000
+    assert kept["before"].pull_runs == (23.77, 17.553, 15.925)
+
+
+def test_a_run_that_measures_everything_keeps_nothing_recorded():
+    rebuilt = {"before": pr.measured(1_059_801_865, 1, (9.0,))}
+    assert keep.kept_pull_figures(rebuilt, pr.results(), PullSettings())["before"].pull_runs == (9.0,)
+
+
+def test_the_recorded_matrix_is_reused_only_for_the_same_image_and_when_complete():
+    old = cm.measured("sha256:aa", cm.matrix(400))
+    assert keep.recorded_matrix(old, cm.measured("sha256:aa"), timed=True) == old.compressions
+    assert keep.recorded_matrix(old, cm.measured("sha256:bb"), timed=True) is None
+    assert (
+        keep.recorded_matrix(
+            cm.measured("sha256:aa", cm.matrix(400, timed=False)), cm.measured("sha256:aa"), timed=True
+        )
+        is None
+    )
+    assert keep.recorded_matrix(None, cm.measured("sha256:aa"), timed=False) is None
+
+
+def test_a_rebuild_of_the_same_recipe_keeps_the_matrix_only_when_allowed_and_every_layer_matches():
+    old = cm.built("sha256:aa", 700, 300, compressions=cm.matrix(400))
+    again = cm.built("sha256:bb", 700, 300)
+    assert keep.recorded_matrix(old, again, timed=True, rebuilt=True) == old.compressions
+    assert keep.recorded_matrix(old, again, timed=True) is None  # a claim reads it, or the inputs changed
+    assert keep.recorded_matrix(old, cm.built("sha256:bb", 700, 310), timed=True, rebuilt=True) is None
+    assert keep.recorded_matrix(old, cm.built("sha256:bb", 1000), timed=True, rebuilt=True) is None
+    other_step = dataclasses.replace(again, layers=(again.layers[0], Layer(size_bytes=300, created_by="RUN other")))
+    assert keep.recorded_matrix(old, other_step, timed=True, rebuilt=True) is None
+    # an image recorded without its history is never taken for a rebuild of anything
+    assert (
+        keep.recorded_matrix(
+            cm.measured("sha256:aa", cm.matrix(400)), cm.measured("sha256:bb"), timed=True, rebuilt=True
+        )
+        is None
+    )
+
+
+def test_recorded_pulls_stand_only_when_complete_for_what_the_run_measures():
+    old = cm.built("sha256:a1", 70, compressions=cm.matrix(40))
+    again = cm.built("sha256:a2", 70)
+    assert keep.recorded_pulls(old, again, pulls=1, charted=True, timed=True, rebuilt=True) is old
+    assert keep.recorded_pulls(old, again, pulls=1, charted=True, timed=True) is None  # not the same recipe
+    assert keep.recorded_pulls(old, old, pulls=1, charted=True, timed=True) is old  # the same image
+    assert keep.recorded_pulls(old, again, pulls=3, charted=True, timed=True, rebuilt=True) is None
+    assert keep.recorded_pulls(old, again, pulls=3, charted=True, timed=False, rebuilt=True) is old
+    bare = dataclasses.replace(old, compressions=())
+    assert keep.recorded_pulls(bare, again, pulls=1, charted=True, timed=True, rebuilt=True) is None
+    assert keep.recorded_pulls(bare, again, pulls=0, charted=False, timed=True, rebuilt=True) is bare
+    unsized = dataclasses.replace(old, compressed_size_bytes=None)
+    assert keep.recorded_pulls(unsized, again, pulls=0, charted=False, timed=False, rebuilt=True) is None
+    assert keep.recorded_pulls(None, again, pulls=0, charted=False, timed=False, rebuilt=True) is None
+
+
+def test_a_run_without_registry_keeps_the_recorded_matrix_of_an_unchanged_image():
+    old = cm.results(before=cm.measured("sha256:aa", cm.matrix(400)), after=cm.measured("sha256:cc", cm.matrix(40)))
+    now = {"before": cm.measured("sha256:aa"), "after": cm.measured("sha256:dd")}
+    kept = keep.kept_pull_figures(now, old, PullSettings(sizes=False, pulls=False))
+    assert kept["before"].compressions == old.variants["before"].compressions
+    assert kept["after"].compressions == ()

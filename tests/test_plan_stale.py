@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from checks.model.claims import MaxCompressedSize, MaxFloorRatio, Reproducible, SizeRatio
+import pytest
+import test_compression as cm
+import test_pull_results as pr
+
+from checks.model.claims import CompressionRatio, MaxCompressedSize, MaxFloorRatio, PullSpeedup, Reproducible, SizeRatio
 from checks.model.measured import Measured, Rebuild
 from checks.model.pulls import PullSettings
 from checks.model.results import AnalysisSummary, BaseUse, Results
@@ -106,3 +110,71 @@ def test_a_reason_for_no_claims_is_not_given():
         LAB, claims=(Claim(id="L9.5", text="m", check=MaxCompressedSize(variant="after", max_mb=1)),)
     )
     assert stale.left_out(sized, Settings(floor=False, rebuild=False), ((), "")) == ((), "")
+
+
+# compressed sizes, pull times and matrices that recorded results lack (pr, cm: their files' sample values)
+
+
+OVER_A_LINK = [PullSpeedup(variant="after", of="before", min=2, link_mbit=100)]
+
+
+def test_results_without_compressed_sizes_are_measured_again_once_sizes_are_measured():
+    old = pr.results(before=pr.measured(900), after=pr.measured(6))
+    assert stale.lacks_pull_figures(old, PullSettings(pulls=False))
+
+
+def test_results_with_sizes_but_no_pull_times_are_measured_again_once_pulls_are_timed():
+    old = pr.results(before=pr.measured(900, 300), after=pr.measured(6, 2))
+    assert stale.lacks_pull_figures(old, PullSettings())
+    assert not stale.lacks_pull_figures(old, PullSettings(pulls=False))
+
+
+@pytest.mark.parametrize("setting", [PullSettings(), PullSettings(pulls=False), PullSettings(sizes=False, pulls=False)])
+def test_results_holding_every_figure_are_never_measured_again_for_them(setting):
+    assert not stale.lacks_pull_figures(pr.results(), setting)
+
+
+def test_a_variant_between_before_and_after_needs_a_compressed_size_but_no_pull_time():
+    middle = pr.measured(500, 200)
+    assert not stale.lacks_pull_figures(pr.results(**pr.results().variants, middle=middle), PullSettings())
+    assert stale.lacks_pull_figures(pr.results(**pr.results().variants, middle=pr.measured(500)), PullSettings())
+
+
+def test_a_variant_a_pull_claim_judges_needs_its_pull_times_whatever_its_name():
+    old = pr.results(**pr.results().variants, slim=pr.measured(500, 200))
+    judged = [PullSpeedup(variant="slim", of="before", min=2)]
+    assert stale.lacks_pull_figures(old, PullSettings(), judged)
+    assert not stale.lacks_pull_figures(old, PullSettings(pulls=False), judged)
+
+
+def test_without_a_bench_missing_figures_never_force_a_rebuild():
+    assert not stale.lacks_pull_figures(pr.results(before=pr.measured(900), after=pr.measured(6)), None)
+
+
+def test_results_without_the_pulls_over_a_link_a_claim_asks_for_are_measured_again():
+    old = pr.results()
+    assert stale.lacks_pull_figures(old, PullSettings(), OVER_A_LINK)
+    assert not stale.lacks_pull_figures(old, PullSettings(pulls=False), OVER_A_LINK)
+
+
+def test_results_holding_the_pulls_over_every_link_asked_for_are_kept():
+    linked = {
+        name: dataclasses.replace(m, link_pull_runs={"100": (30.0,)}) for name, m in pr.results().variants.items()
+    }
+    assert not stale.lacks_pull_figures(pr.results(**linked), PullSettings(), OVER_A_LINK)
+
+
+def test_results_whose_ends_lack_the_matrix_are_measured_again_once_sizes_are():
+    full = cm.results(before=cm.measured(compressions=cm.matrix(400)), after=cm.measured(compressions=cm.matrix(40)))
+    assert not stale.lacks_pull_figures(full, PullSettings())
+    bare = cm.results(before=cm.measured(), after=cm.measured(compressions=cm.matrix(40)))
+    assert stale.lacks_pull_figures(bare, PullSettings())
+    assert not stale.lacks_pull_figures(bare, PullSettings(sizes=False, pulls=False))
+
+
+def test_a_variant_between_the_ends_needs_no_matrix_unless_a_compression_claim_reads_it():
+    ends = {"before": cm.measured(compressions=cm.matrix(400)), "after": cm.measured(compressions=cm.matrix(40))}
+    old = cm.results(**ends, slim=cm.measured())
+    assert not stale.lacks_pull_figures(old, PullSettings())
+    claim = [CompressionRatio(variant="slim", compression="zstd-3", max=0.9)]
+    assert stale.lacks_pull_figures(old, PullSettings(), claim)

@@ -8,8 +8,9 @@ import pytest
 
 from checks.model.claims import KINDS, MaxCompressedSize, PullSpeedup
 from checks.model.measured import Measured
-from checks.model.pulls import PullSettings, unmeasured
+from checks.model.pulls import PullSettings
 from checks.model.units import MB
+from checks.plan.pulls import unmeasured
 
 
 def image(compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:

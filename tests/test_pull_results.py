@@ -1,4 +1,5 @@
-"""Compressed sizes and pull times in results.json, in the terminal table, and in verify's decisions to re-measure."""
+"""Compressed sizes and pull times in results.json, in the terminal table, and the claims verify leaves unjudged
+without them (when recorded figures are measured again or kept: test_plan_stale.py, test_plan_keep.py)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,16 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pytest
-
 from checks.engine.verify import unjudged
 from checks.inspect.secrets import scrubbed
 from checks.learner import report
 from checks.model.claims import PullSpeedup, SizeRatio
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed, Measured
-from checks.model.pulls import PullSettings, unmeasured
+from checks.model.pulls import PullSettings
 from checks.model.results import Results, dumps, from_dict, read, to_dict, write_if_changed
 from checks.model.spec import Claim, Lab, Variant
-from checks.plan.keep import kept_pull_figures
-from checks.plan.stale import lacks_pull_figures
+from checks.plan.pulls import unmeasured
 
 
 def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
@@ -120,7 +118,7 @@ def test_the_table_marks_a_variant_without_figures_with_a_dash():
     assert table[2].split()[:5] == ["after", "6.0", "MB", "-", "-"]
 
 
-# the plan: when to re-measure; verify: which claims to leave unjudged
+# verify: which claims to leave unjudged
 
 
 @dataclass
@@ -152,67 +150,6 @@ LAB = Lab(
 )
 
 
-def test_results_without_compressed_sizes_are_measured_again_once_sizes_are_measured():
-    old = results(before=measured(900), after=measured(6))
-    assert lacks_pull_figures(old, PullSettings(pulls=False))
-
-
-def test_results_with_sizes_but_no_pull_times_are_measured_again_once_pulls_are_timed():
-    old = results(before=measured(900, 300), after=measured(6, 2))
-    assert lacks_pull_figures(old, PullSettings())
-    assert not lacks_pull_figures(old, PullSettings(pulls=False))
-
-
-@pytest.mark.parametrize("setting", [PullSettings(), PullSettings(pulls=False), PullSettings(sizes=False, pulls=False)])
-def test_results_holding_every_figure_are_never_measured_again_for_them(setting):
-    assert not lacks_pull_figures(results(), setting)
-
-
-def test_a_variant_between_before_and_after_needs_a_compressed_size_but_no_pull_time():
-    middle = measured(500, 200)
-    assert not lacks_pull_figures(results(**results().variants, middle=middle), PullSettings())
-    assert lacks_pull_figures(results(**results().variants, middle=measured(500)), PullSettings())
-
-
-def test_a_variant_a_pull_claim_judges_needs_its_pull_times_whatever_its_name():
-    old = results(**results().variants, slim=measured(500, 200))
-    judged = [PullSpeedup(variant="slim", of="before", min=2)]
-    assert lacks_pull_figures(old, PullSettings(), judged)
-    assert not lacks_pull_figures(old, PullSettings(pulls=False), judged)
-
-
-def test_without_a_bench_missing_figures_never_force_a_rebuild():
-    assert not lacks_pull_figures(results(before=measured(900), after=measured(6)), None)
-
-
-def test_a_run_without_pulls_keeps_the_recorded_figures_of_images_that_did_not_change():
-    old = results()
-    rebuilt = {"before": measured(1_059_801_865), "after": measured(57_000_000)}  # after's image changed
-    kept = kept_pull_figures(rebuilt, old, None)
-    assert kept["before"] == old.variants["before"]
-    assert (kept["after"].compressed_size_bytes, kept["after"].pull_runs) == (None, ())
-
-
-def test_a_run_without_pulls_keeps_the_recorded_compressed_new_bytes_of_an_unchanged_image():
-    old = results()
-    recorded = replace(old.variants["before"], new_compressed_bytes=1_000_000)
-    old = replace(old, variants={**old.variants, "before": recorded})
-    kept = kept_pull_figures({"before": measured(1_059_801_865)}, old, None)
-    assert kept["before"].new_compressed_bytes == 1_000_000
-
-
-def test_a_run_that_measures_sizes_but_no_pulls_keeps_only_the_recorded_pull_times():
-    rebuilt = {"before": measured(1_059_801_865, 388_000_000), "after": measured(57_272_288, 22_000_000)}
-    kept = kept_pull_figures(rebuilt, results(), PullSettings(pulls=False))
-    assert kept["before"].compressed_size_bytes == 388_000_000
-    assert kept["before"].pull_runs == (23.77, 17.553, 15.925)
-
-
-def test_a_run_that_measures_everything_keeps_nothing_recorded():
-    rebuilt = {"before": measured(1_059_801_865, 1, (9.0,))}
-    assert kept_pull_figures(rebuilt, results(), PullSettings())["before"].pull_runs == (9.0,)
-
-
 def test_a_run_without_pull_times_leaves_pull_claims_unjudged_and_says_why():
     assert unjudged(LAB, Bench(PullSettings(pulls=False))) == (("L9.2",), "pull times are not measured (no root)")  # type: ignore[arg-type]
 
@@ -235,20 +172,6 @@ def test_replacing_figures_keeps_every_other_measurement():
         before.size_bytes,
         before.layer_count,
     )
-
-
-OVER_A_LINK = [PullSpeedup(variant="after", of="before", min=2, link_mbit=100)]
-
-
-def test_results_without_the_pulls_over_a_link_a_claim_asks_for_are_measured_again():
-    old = results()
-    assert lacks_pull_figures(old, PullSettings(), OVER_A_LINK)
-    assert not lacks_pull_figures(old, PullSettings(pulls=False), OVER_A_LINK)
-
-
-def test_results_holding_the_pulls_over_every_link_asked_for_are_kept():
-    linked = {name: replace(m, link_pull_runs={"100": (30.0,)}) for name, m in results().variants.items()}
-    assert not lacks_pull_figures(results(**linked), PullSettings(), OVER_A_LINK)
 
 
 def test_pulls_over_a_link_are_recorded_by_rate_with_their_median():

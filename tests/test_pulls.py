@@ -1,19 +1,17 @@
 """checks.model.pulls and the pure part of checks.engine.pullbench.
 
-Settings, manifests, which claims a run can judge, chart points.
+Settings, manifests, the order of pulls, chart points.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from checks.engine import pullbench
-from checks.engine.pullbench import effective
+from checks.engine.pullbench import effective, tbf
 from checks.model.checkout import HERE
-from checks.model.claims import MaxCompressedSize, MaxSize, PullSpeedup
 from checks.model.errors import UsageError
 from checks.model.measured import Measured
 from checks.model.pulls import (
@@ -22,21 +20,15 @@ from checks.model.pulls import (
     OCI_INDEX,
     OCI_MANIFEST,
     PullSettings,
-    cold_pulled,
     fresh_engine_problem,
     is_index,
     layer_blobs,
     layers_bytes,
-    link_plan,
     platform_digest,
     pull_order,
     pull_points,
-    registry_config,
     registry_problem,
-    run_plan,
     speedup,
-    tbf,
-    unmeasured,
     wanted,
 )
 from checks.model.results import Results
@@ -149,27 +141,6 @@ def test_a_measurement_the_settings_turn_off_says_so_by_its_value():
     assert bench.why_not() == "SLIMLAB_PULL_MEASURE=size turns that measurement off"
 
 
-# which claims a run can judge
-
-CLAIMS = [
-    ("L9.1", MaxSize(variant="after", max_mb=5)),
-    ("L9.2", MaxCompressedSize(variant="after", max_mb=5)),
-    ("L9.3", PullSpeedup(variant="after", of="before", min=2)),
-]
-
-
-@pytest.mark.parametrize(
-    ("setting", "left_out"),
-    [
-        (PullSettings(), ()),
-        (PullSettings(pulls=False), ("L9.3",)),
-        (PullSettings(sizes=False, pulls=False), ("L9.2", "L9.3")),
-    ],
-)
-def test_claims_on_figures_a_run_does_not_measure_are_left_unjudged(setting, left_out):
-    assert unmeasured(CLAIMS, setting) == left_out
-
-
 # manifests
 
 LAYERS = [
@@ -229,16 +200,6 @@ def test_a_single_manifest_is_not_an_index():
     assert not is_index({"mediaType": DOCKER_MANIFEST, "layers": LAYERS})
 
 
-# the registry's configuration
-
-
-def test_the_registry_listens_only_where_it_is_told_and_stores_only_where_it_is_told():
-    config = registry_config(Path("/tmp/x/storage"), "127.0.0.1:41234")
-    assert "  addr: 127.0.0.1:41234\n" in config
-    assert "    rootdirectory: /tmp/x/storage\n" in config
-    assert "auth" not in config  # plain HTTP on loopback, which engines trust by default
-
-
 # pull order
 
 
@@ -262,31 +223,6 @@ def test_a_variant_pulled_fewer_times_drops_out_of_the_later_rounds():
         (1, "after"),
     ]
     assert pull_order({}) == []
-
-
-def test_the_variants_a_pull_claim_judges_get_every_run_the_ends_one_and_the_others_none():
-    kinds = [PullSpeedup(variant="slim", of="before", min=2.0), MaxCompressedSize(variant="other", max_mb=10)]
-    plan = run_plan(["before", "slim", "after", "other"], kinds, 3)
-    assert plan == {"before": 3, "slim": 3, "after": 1, "other": 0}
-    assert [variant for _, variant in pull_order(plan)] == [
-        "before",
-        "slim",
-        "after",
-        "before",
-        "slim",
-        "before",
-        "slim",
-    ]
-
-
-def test_a_variant_is_pulled_cold_when_the_plan_says_or_a_sequence_of_pulls_starts_with_it():
-    plan = {"before": 1, "after": 1, "link": 0, "other-app": 0, "other-base": 0}
-    assert cold_pulled(plan, ["link"], [("after", "other-base")]) == {"before", "after", "link"}
-
-
-def test_pulls_over_a_throttled_link_do_not_earn_loopback_runs():
-    kinds = [PullSpeedup(variant="after", of="before", min=2.0, link_mbit=100)]
-    assert run_plan(["before", "after"], kinds, 3) == {"before": 1, "after": 1}
 
 
 # the chart's points and the speed-up
@@ -331,21 +267,6 @@ def test_there_is_no_speed_up_without_pull_times():
 
 
 # throttled links
-
-
-def test_the_link_plan_lists_per_rate_the_variants_its_claims_compare():
-    kinds = [
-        PullSpeedup(variant="after", of="before", min=2),
-        PullSpeedup(variant="after", of="before", min=5, link_mbit=100),
-        PullSpeedup(variant="slim", of="before", min=3, link_mbit=100),
-        PullSpeedup(variant="after", of="slim", min=1, link_mbit=10),
-        MaxCompressedSize(variant="after", max_mb=30),
-    ]
-    assert link_plan(kinds) == {10.0: ("after", "slim"), 100.0: ("after", "before", "slim")}
-
-
-def test_claims_without_a_link_plan_no_throttled_pulls():
-    assert link_plan([PullSpeedup(variant="after", of="before", min=2), MaxSize(variant="after", max_mb=1)]) == {}
 
 
 def test_a_link_is_a_token_bucket_at_the_rate_with_room_for_a_loopback_packet():

@@ -228,3 +228,13 @@ def test_asking_for_a_tag_never_pushed_is_a_usage_error(binary):
         pytest.raises(UsageError, match=r"no manifest for slimlab/demo:missing \(HTTP 404\)"),
     ):
         registry.compressed_size(found, "slimlab/demo", "missing")
+
+
+# the registry's configuration
+
+
+def test_the_registry_listens_only_where_it_is_told_and_stores_only_where_it_is_told():
+    config = registry.registry_config(Path("/tmp/x/storage"), "127.0.0.1:41234")
+    assert "  addr: 127.0.0.1:41234\n" in config
+    assert "    rootdirectory: /tmp/x/storage\n" in config
+    assert "auth" not in config  # plain HTTP on loopback, which engines trust by default

@@ -15,9 +15,10 @@ from checks.guide.updatechart import describe, pull_bars, share_text, shared_row
 from checks.model.claims import KINDS, SharedPullRatio, UpdateBuildSpeedup, UpdateBytesRatio
 from checks.model.errors import UsageError
 from checks.model.measured import Measured, Release, SharedPull
-from checks.model.pulls import PullSettings, pulled_bytes, shared_plan, unmeasured
+from checks.model.pulls import PullSettings, pulled_bytes
 from checks.model.results import Results, dumps, from_dict, to_dict
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, Lab, load, parse
+from checks.plan.pulls import shared_plan, unmeasured
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB_7 = ROOT / "labs" / "lab-7-updates"

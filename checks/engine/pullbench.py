@@ -46,18 +46,23 @@ from checks.model.pulls import (
     pull_order,
     pulled_bytes,
     registry_problem,
-    tbf,
-    unmeasured,
 )
 from checks.model.settings import Settings
 from checks.model.spec import Lab
 from checks.model.units import megabytes
+from checks.plan.pulls import unmeasured
 
 #: ``uname -m`` to the architecture names registries use.
 ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "ppc64le": "ppc64le", "s390x": "s390x"}
 #: Seconds one ``ip`` or ``tc`` call may take.
 TOOL_TIMEOUT = 30.0
 MISSING_IPROUTE = "Debian: apt-get install iproute2"
+
+
+def tbf(rate_mbit: float) -> list[str]:
+    """``tc qdisc`` arguments that throttle an interface to ``rate_mbit`` Mbit/s (a token bucket:
+    bursts of at most 256 kB, which a 64 kB loopback packet fits in, and at most 200 ms queued)."""
+    return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
 
 
 @contextlib.contextmanager
@@ -208,7 +213,7 @@ class PullBench:
     ) -> dict[str, PullFigures]:
         """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
         pull each one cold as many times as ``plan`` says (default: the setting's ``runs``; see
-        :func:`checks.model.pulls.run_plan`), one round over the variants per run; then pull the
+        :func:`checks.plan.pulls.run_plan`), one round over the variants per run; then pull the
         variants ``links`` names over each throttled link (Mbit/s -> variants) :data:`~checks.model.pulls.LINK_RUNS`
         times.
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from checks.engine import docker, proc
-from checks.model.compression import Compression, layout_arguments, push_arguments
+from checks.model.compression import Compression
 from checks.model.errors import UsageError
 
 SETUP = Path(__file__).resolve().parents[1] / "setup" / "skopeo.sh"
@@ -30,6 +30,39 @@ SETUP = Path(__file__).resolve().parents[1] / "setup" / "skopeo.sh"
 COPY_TIMEOUT = 1800.0
 #: Where the archive and the layouts go: on disk, not in a tmpfs /tmp (a full image is about a gigabyte).
 SCRATCH = Path("/var/tmp")
+
+
+def layout_arguments(compression: Compression, archive: Path, layout: Path) -> list[str]:
+    """``skopeo`` arguments that re-compress a ``docker save`` archive into a new OCI layout.
+
+    A layout of its own, new each time, because skopeo remembers which compressed blob it once made of a
+    layer (its blob-info cache) and would hand a registry that blob again, whatever level is asked now;
+    a new layout has no such blob, so every layer is compressed at the level asked."""
+    if compression.pushed or compression.level is None:
+        raise ValueError(f"{compression.key} is the engine's own push, not a re-compression")
+    return [
+        "copy",
+        "--quiet",
+        "--dest-compress-format",
+        compression.format,
+        "--dest-compress-level",
+        str(compression.level),
+        f"docker-archive:{archive}",
+        f"oci:{layout}:image",
+    ]
+
+
+def push_arguments(layout: Path, ref: str) -> list[str]:
+    """``skopeo`` arguments that push an OCI layout to the loopback registry blob for blob: no re-compression,
+    and no swapping in a blob the registry holds in another compression (``--preserve-digests``)."""
+    return [
+        "copy",
+        "--quiet",
+        "--preserve-digests",
+        "--dest-tls-verify=false",
+        f"oci:{layout}:image",
+        f"docker://{ref}",
+    ]
 
 
 def skopeo(echo: Callable[[str], None]) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 from checks.engine import proc
 from checks.model.errors import UsageError
-from checks.model.pulls import ACCEPT, is_index, layer_blobs, platform_digest, registry_config
+from checks.model.pulls import ACCEPT, is_index, layer_blobs, platform_digest
 
 #: Names the registry binary when it is not ``docker-registry`` on PATH.
 ENV_BINARY = "SLIMLAB_REGISTRY_BIN"
@@ -83,6 +83,24 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def registry_config(storage: Path, address: str) -> str:
+    """The registry's configuration: files under ``storage``, plain HTTP on ``address``, quiet logs."""
+    return (
+        "version: 0.1\n"
+        "log:\n"
+        "  level: warn\n"
+        "  accesslog:\n"
+        "    disabled: true\n"
+        "storage:\n"
+        "  filesystem:\n"
+        f"    rootdirectory: {storage}\n"
+        "  delete:\n"
+        "    enabled: true\n"
+        "http:\n"
+        f"  addr: {address}\n"
+    )
 
 
 def _get(url: str, accept: str = "", timeout: float = 30) -> tuple[int, bytes]:

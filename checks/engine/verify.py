@@ -37,7 +37,7 @@ from checks.model.i18n import _
 from checks.model.measured import Compressed, Layer, Measured, Release, SharedPull
 from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
 from checks.model.progress import EarlyDone, Event, Say, stage_steps
-from checks.model.pulls import PullFigures, PullSettings, link_plan, run_plan, shared_plan, unmeasured
+from checks.model.pulls import PullFigures, PullSettings
 from checks.model.results import (
     RESULTS_NAME,
     AnalysisSummary,
@@ -52,6 +52,7 @@ from checks.model.settings import Settings
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, SPEC_NAME, Lab, Variant, load
 from checks.model.units import megabytes
 from checks.plan import keep, stale
+from checks.plan.pulls import link_plan, run_plan, shared_plan, unmeasured
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,11 +19,12 @@ from checks.guide.charts import size_text
 from checks.inspect.secrets import scrubbed
 from checks.model.compression import MATRIX, PUSHED, Compression
 from checks.model.errors import UsageError
-from checks.model.i18n import C_, ENGLISH, Catalog, _, translate_lab, translate_results
+from checks.model.i18n import C_, ENGLISH, Catalog, _
 from checks.model.measured import Compressed, Measured, Release, SharedPull
 from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
 from checks.model.scrub import scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, load
+from checks.model.translation import translate_lab, translate_results
 from checks.model.units import megabytes
 
 #: What to do about missing or stale results; every such warning ends with it.

@@ -42,7 +42,7 @@ from checks.model.units import megabytes
 
 
 def not_pulled() -> str:
-    """The tooltip of an empty cold-pull cell (see :func:`checks.model.pulls.run_plan`)."""
+    """The tooltip of an empty cold-pull cell (see :func:`checks.plan.pulls.run_plan`)."""
     return _("sized, not pulled: a lab times cold pulls of its before, its after and any image a claim judges")
 
 

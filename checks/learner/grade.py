@@ -22,11 +22,12 @@ from checks.model import paths
 from checks.model.columns import pad, widest
 from checks.model.errors import UsageError
 from checks.model.exercise import EXERCISE, LEARNER, REFERENCE, SOLUTION, graded_lab
-from checks.model.i18n import ENGLISH, Catalog, _, translate_lab
+from checks.model.i18n import ENGLISH, Catalog, _
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult
 from checks.model.spec import Lab, load
+from checks.model.translation import translate_lab
 from checks.model.units import megabytes
 
 

@@ -7,9 +7,10 @@ pushes gzip and nothing else; BuildKit's image output can write zstd
 re-compresses on copy (``--dest-compress-format zstd --dest-compress-level N``).
 The checker takes the second road, on the image it already built, so the
 same layers are compared: :mod:`checks.engine.recompress` runs skopeo,
-:mod:`checks.engine.pullbench` pushes and pulls, and what they decide (the
-matrix, which variants it covers, skopeo's arguments, the unpack time a
-pull's progress messages show) is here.
+:mod:`checks.engine.pullbench` pushes and pulls, and what they read (the
+matrix, the unpack time a pull's progress messages show) is here; which
+variants the matrix covers is :func:`checks.plan.pulls.matrix_plan`, and
+skopeo's arguments are :mod:`checks.engine.recompress`'s.
 
 Both skopeo and BuildKit compress zstd with the Go encoder of
 ``github.com/klauspost/compress``, which has four speeds, not zstd's 22
@@ -19,13 +20,8 @@ level from 10 up is its best, about what the zstd tool's level 11 gives.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from checks.model.claims import Kind
 
 
 @dataclass(frozen=True)
@@ -76,46 +72,6 @@ def encoder_speed(level: int) -> str:
     if level < 10:
         return "better"
     return "best"
-
-
-def matrix_plan(variants: Sequence[str], kinds: Iterable[Kind], charted: Sequence[str]) -> tuple[str, ...]:
-    """The variants whose layers are compressed every way of :data:`MATRIX`, in the lab's order: the
-    ``charted`` ends of the lab (its before and after) and every variant a compression claim reads."""
-    named = {v for kind in kinds if kind.needs_compressions for v in kind.variants()}
-    return tuple(v for v in variants if v in charted or v in named)
-
-
-def layout_arguments(compression: Compression, archive: Path, layout: Path) -> list[str]:
-    """``skopeo`` arguments that re-compress a ``docker save`` archive into a new OCI layout.
-
-    A layout of its own, new each time, because skopeo remembers which compressed blob it once made of a
-    layer (its blob-info cache) and would hand a registry that blob again, whatever level is asked now;
-    a new layout has no such blob, so every layer is compressed at the level asked."""
-    if compression.pushed or compression.level is None:
-        raise ValueError(f"{compression.key} is the engine's own push, not a re-compression")
-    return [
-        "copy",
-        "--quiet",
-        "--dest-compress-format",
-        compression.format,
-        "--dest-compress-level",
-        str(compression.level),
-        f"docker-archive:{archive}",
-        f"oci:{layout}:image",
-    ]
-
-
-def push_arguments(layout: Path, ref: str) -> list[str]:
-    """``skopeo`` arguments that push an OCI layout to the loopback registry blob for blob: no re-compression,
-    and no swapping in a blob the registry holds in another compression (``--preserve-digests``)."""
-    return [
-        "copy",
-        "--quiet",
-        "--preserve-digests",
-        "--dest-tls-verify=false",
-        f"oci:{layout}:image",
-        f"docker://{ref}",
-    ]
 
 
 def unpack_seconds(events: Iterable[tuple[float, str, str]]) -> float | None:

@@ -10,8 +10,8 @@ and three more come from here.
     description, each claim's statement and hint.  A message's context names
     where it comes from (``L4.1 hint``, ``lab-4-go-multistage title``), so
     the stable id that ties a claim to its section and its hint ties its
-    translation too.  :func:`lab_messages` lists them; :func:`translate_lab`
-    and :func:`translate_results` apply a catalog.
+    translation too.  :mod:`checks.model.translation` lists them and applies
+    a catalog to a lab and its results.
 ``slimlab-ui``
     The checker's own words, the ones the guide's directives and the grader
     print (``Variant``, ``Hint:``, "keep going: ..."): each is marked with
@@ -37,15 +37,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from checks.model.errors import UsageError
 
 # babel (which Sphinx needs too) is imported where a catalog is read or written, not here: `make clean` runs
 # the checker with the system's Python, and a command that shows no translated text must not need it.
-if TYPE_CHECKING:  # only annotations: claims.py marks its words with N_, and spec.py imports claims.py
-    from checks.model.results import Results
-    from checks.model.spec import Lab
 
 #: The language the sources are written in.
 SOURCE = "en"
@@ -211,59 +208,13 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-# The words of lab.toml -------------------------------------------------------------------------------
+# Messages for a catalog: lab.toml's words (checks.model.translation lists them), the checker's own ---------------
 
 
 @dataclass(frozen=True)
 class Message:
     context: str
     english: str
-
-
-def lab_messages(lab: Lab) -> list[Message]:
-    """Every translatable string of one lab.toml, each with the context that says where it is."""
-    found = [Message(f"{lab.name} title", lab.title)]
-    if lab.exercise:
-        found.append(Message(f"{lab.name} exercise", lab.exercise))
-    found += [Message(f"{lab.name} variant {v.name}", v.description) for v in lab.variants if v.description]
-    for claim in lab.claims:
-        found.append(Message(f"{claim.id} text", claim.text))
-        if claim.hint:
-            found.append(Message(f"{claim.id} hint", claim.hint))
-    return found
-
-
-def translate_lab(lab: Lab, catalog: Catalog) -> Lab:
-    """``lab`` with its words in ``catalog``'s language (the same lab when the catalog is English)."""
-    if catalog is ENGLISH:
-        return lab
-    return dataclasses.replace(
-        lab,
-        title=catalog.text(lab.title, f"{lab.name} title"),
-        exercise=catalog.text(lab.exercise, f"{lab.name} exercise") if lab.exercise else "",
-        variants=tuple(
-            dataclasses.replace(v, description=catalog.text(v.description, f"{lab.name} variant {v.name}"))
-            if v.description
-            else v
-            for v in lab.variants
-        ),
-        claims=tuple(
-            dataclasses.replace(
-                c,
-                text=catalog.text(c.text, f"{c.id} text"),
-                hint=catalog.text(c.hint, f"{c.id} hint") if c.hint else "",
-            )
-            for c in lab.claims
-        ),
-    )
-
-
-def translate_results(results: Results, catalog: Catalog) -> Results:
-    """Recorded results with each claim's statement in ``catalog``'s language (figures untouched)."""
-    if catalog is ENGLISH:
-        return results
-    claims = tuple(dataclasses.replace(c, text=catalog.text(c.text, f"{c.id} text")) for c in results.claims)
-    return dataclasses.replace(results, claims=claims)
 
 
 def pot_text(messages: Iterable[Message | str], domain: str) -> str:

@@ -5,8 +5,8 @@ measures two things per variant: the *compressed size* (the layer blobs a
 registry stores after a push, which is what a node downloads) and the *pull
 time* (cold pulls by an engine that has never pulled anything).
 :mod:`checks.engine.registry` runs the registry and :mod:`checks.engine.pullbench` pushes
-and pulls; the decisions they make (settings, manifests, which claims a run
-can judge, the points of the guide's chart) are the functions here.
+and pulls; the facts they read (settings, manifests, the points of the guide's chart) are the
+functions here, and what a run pulls, as the claims ask, is :mod:`checks.plan.pulls`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from checks.model.claims import Kind
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed
 from checks.model.results import Results
@@ -91,15 +89,6 @@ def pulled_bytes(digests: Sequence[str], sizes: Sequence[int], held: Collection[
     return sum({d: n for d, n in zip(digests, sizes, strict=True) if d not in held}.values())
 
 
-def shared_plan(kinds: Iterable[Kind]) -> tuple[tuple[str, str], ...]:
-    """(held, pulled) pairs to time, as the claims ask: pull ``pulled`` on a node that holds only ``held``."""
-    pairs: list[tuple[str, str]] = []
-    for kind in kinds:
-        if (pair := kind.shared()) is not None and pair not in pairs:
-            pairs.append(pair)
-    return tuple(pairs)
-
-
 def layers_bytes(manifest: Mapping[str, Any]) -> int:
     """Bytes a node downloads for an image: the sum of its manifest's layer blobs."""
     return sum(layer_blobs(manifest))
@@ -127,74 +116,9 @@ def platform_digest(index: Mapping[str, Any], os: str, architecture: str) -> str
     raise ValueError(f"the index holds no {os}/{architecture} manifest (it holds {shown})")
 
 
-def registry_config(storage: Path, address: str) -> str:
-    """The registry's configuration: files under ``storage``, plain HTTP on ``address``, quiet logs."""
-    return (
-        "version: 0.1\n"
-        "log:\n"
-        "  level: warn\n"
-        "  accesslog:\n"
-        "    disabled: true\n"
-        "storage:\n"
-        "  filesystem:\n"
-        f"    rootdirectory: {storage}\n"
-        "  delete:\n"
-        "    enabled: true\n"
-        "http:\n"
-        f"  addr: {address}\n"
-    )
-
-
-def unmeasured(kinds: Iterable[tuple[str, Kind]], setting: PullSettings) -> tuple[str, ...]:
-    """Ids of the claims a run with ``setting`` cannot judge, given (id, kind) pairs."""
-    return tuple(
-        claim_id
-        for claim_id, kind in kinds
-        if (kind.needs_registry and not setting.sizes) or (kind.needs_pulls and not setting.pulls)
-    )
-
-
-def link_plan(kinds: Iterable[Kind]) -> dict[float, tuple[str, ...]]:
-    """Which variants to pull over which throttled link (Mbit/s), as the claims ask; rates in order."""
-    plan: dict[float, list[str]] = {}
-    for kind in kinds:
-        if (rate := kind.link()) is not None:
-            wanted = plan.setdefault(rate, [])
-            wanted += [v for v in kind.variants() if v not in wanted]
-    return {rate: tuple(plan[rate]) for rate in sorted(plan)}
-
-
-def tbf(rate_mbit: float) -> list[str]:
-    """``tc qdisc`` arguments that throttle an interface to ``rate_mbit`` Mbit/s (a token bucket:
-    bursts of at most 256 kB, which a 64 kB loopback packet fits in, and at most 200 ms queued)."""
-    return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
-
-
 #: Cold pulls of each variant over a throttled link: one. There the link's rate, not the machine's load, sets
 #: most of the time, and those pulls are the longest of all: lab 0's full image over 100 Mbit/s above all.
 LINK_RUNS = 1
-
-
-#: The variants every lab times one cold pull of even when no claim judges it: its two ends, which span the
-#: sizes on the guide's chart of pull time against size. The variants in between are pushed and sized but not
-#: pulled: one unreplicated pull of an image much like its neighbours is mostly noise, and lab 1's, 2's, 3's and
-#: 5's middle variants took a fifth of a cold ``make check``'s pull time.
-CHARTED = ("before", "after")
-
-
-def run_plan(variants: Sequence[str], kinds: Iterable[Kind], runs: int) -> dict[str, int]:
-    """How many cold pulls over loopback each variant gets: ``runs`` for a variant a pull claim judges,
-    one for the other :data:`CHARTED` ones, whose pull is a point on the guide's chart of pull time against
-    size, and none for the rest (their compressed size is still measured)."""
-    judged = {v for kind in kinds if kind.needs_pulls and kind.link() is None for v in kind.variants()}
-    return {variant: runs if variant in judged else int(variant in CHARTED) for variant in variants}
-
-
-def cold_pulled(plan: Mapping[str, int], released: Iterable[str], shared: Iterable[tuple[str, str]]) -> set[str]:
-    """The variants a run pulls cold at least once: the ones ``plan`` (from :func:`run_plan`) pulls, each
-    variant with later releases (its update sequence starts with a cold pull of it) and each image a
-    ``shared`` (held, pulled) pair holds first."""
-    return {v for v, count in plan.items() if count} | set(released) | {held for held, _ in shared}
 
 
 def pull_order(runs: Mapping[str, int]) -> list[tuple[int, str]]:

@@ -22,11 +22,11 @@ import dataclasses
 from collections.abc import Callable, Collection, Mapping
 
 from checks.model.claims import Kind
-from checks.model.compression import matrix_plan
 from checks.model.measured import Compressed, Measured
-from checks.model.pulls import CHARTED, PullSettings, matrix_complete, run_plan
+from checks.model.pulls import PullSettings, matrix_complete
 from checks.model.results import Results
 from checks.model.spec import Lab
+from checks.plan.pulls import CHARTED, matrix_plan, run_plan
 
 
 def stands(old: Measured, new: Measured, *, rebuilt: bool) -> bool:
@@ -159,7 +159,7 @@ def kept_matrices(
     rebuilt: bool,
     kept: Collection[str],
 ) -> dict[str, tuple[Compressed, ...] | None]:
-    """For each variant of ``measured`` in the compression matrix (:func:`~checks.model.compression.matrix_plan`)
+    """For each variant of ``measured`` in the compression matrix (:func:`~checks.plan.pulls.matrix_plan`)
     but those that keep their pushes (``kept``, :func:`kept_pushes`): the matrix recorded for it when that
     stands (:func:`recorded_matrix`), else None (it is compressed every way again)."""
     charted = matrix_plan(list(measured), [claim.check for claim in lab.claims], CHARTED)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from checks.model.claims import Kind
-from checks.model.compression import matrix_plan
 from checks.model.measured import Measured
-from checks.model.pulls import CHARTED, PullSettings, cold_pulled, link_plan, matrix_complete, run_plan, shared_plan
+from checks.model.pulls import PullSettings, matrix_complete
 from checks.model.results import Results
 from checks.model.settings import Settings
 from checks.model.spec import Lab
 from checks.plan import keep
+from checks.plan.pulls import CHARTED, cold_pulled, link_plan, matrix_plan, run_plan, shared_plan
 
 #: Why floor claims go unjudged in a run with SLIMLAB_FLOOR=0.
 FLOOR_OFF = "SLIMLAB_FLOOR=0 traces no smoke test for the runtime floor"
@@ -86,9 +86,9 @@ def lacks_floor(lab: Lab, previous: Results) -> bool:
 def lacks_pull_figures(previous: Results, wants: PullSettings | None, kinds: Sequence[Kind] = ()) -> bool:
     """True when a run that measures ``wants`` of a pull (None: nothing) measures figures that the recorded
     results do not hold yet, given the kinds of the lab's claims (which variants get cold pulls, see
-    :func:`checks.model.pulls.run_plan`; which are pulled over a throttled link,
-    :func:`~checks.model.pulls.link_plan`; which (held, pulled) pairs, :func:`~checks.model.pulls.shared_plan`;
-    which are compressed every way of the matrix, :func:`~checks.model.compression.matrix_plan`)."""
+    :func:`checks.plan.pulls.run_plan`; which are pulled over a throttled link,
+    :func:`~checks.plan.pulls.link_plan`; which (held, pulled) pairs, :func:`~checks.plan.pulls.shared_plan`;
+    which are compressed every way of the matrix, :func:`~checks.plan.pulls.matrix_plan`)."""
     if wants is None:
         return False
     plan = run_plan(list(previous.variants), kinds, wants.runs)
