@@ -35,7 +35,6 @@ from checks.model.errors import UsageError
 from checks.model.progress import Say
 from checks.model.scrub import scrub_tree
 from checks.model.settings import Settings, from_environ
-from checks.model.translation import lab_messages
 
 if TYPE_CHECKING:
     from checks.inspect.analyze import Analysis
@@ -274,6 +273,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     """Write the templates of the catalogs that are not pages: lab.toml's words, the checker's own, the reference's."""
     from checks.model.spec import load
+    from checks.model.translation import lab_messages
 
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,8 @@ the network.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -119,3 +121,20 @@ def test_module_names_follow_the_package_folders():
     assert module_name(CHECKS / "engine" / "docker.py") == "checks.engine.docker"
     assert module_name(CHECKS / "engine" / "__init__.py") == "checks.engine"
     assert module_name(CHECKS / "__main__.py") == "checks.__main__"
+
+
+#: What the command line imports before it knows the command: never the labs' machinery, which `analyze` (timed
+#: against dive) and `diff` never use; each command that needs it imports it where it runs.
+LOADED_LATER = ("checks.engine.verify", "checks.engine.bases", "checks.model.spec", "checks.model.results")
+
+
+def test_the_command_line_starts_without_the_labs_machinery():
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, checks.cli; print(' '.join(sorted(sys.modules)))"],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert [name for name in LOADED_LATER if name in done.stdout.split()] == []
