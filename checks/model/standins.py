@@ -1,6 +1,6 @@
 """Stand-in bases as data: the cold build times ``make bench`` records, and which stand-in to build next.
 
-``tests/bench.py --cold`` writes ``docs/standin-timings.json`` (how long each
+``tools/bench.py --cold`` writes ``docs/standin-timings.json`` (how long each
 stand-in's own recipe took on an engine with an empty data root); the
 stand-ins page shows those figures (:mod:`checks.guide.timingsdoc`), and
 :meth:`checks.engine.bases.Resolver.prepare` starts the longest chain of builds first.
