@@ -10,11 +10,10 @@ from checks.guide.rebuildtable import aspects, examples, rebuild_rows, unmeasure
 from checks.model.measured import FileDifference, Measured, Rebuild
 from checks.model.results import Results
 
-SAME = Rebuild(source_date_epoch=1, image_ids=("sha256:a", "sha256:a"), rewrite_timestamp=False)
+SAME = Rebuild(source_date_epoch=1, image_ids=("sha256:a", "sha256:a"))
 TIMES = Rebuild(
     source_date_epoch=1,
     image_ids=("sha256:a", "sha256:b"),
-    rewrite_timestamp=False,
     differing=2,
     by_aspect={"mtime": 2},
     differences=(
@@ -25,7 +24,6 @@ TIMES = Rebuild(
 BYTES = Rebuild(
     source_date_epoch=1,
     image_ids=("sha256:a", "sha256:b"),
-    rewrite_timestamp=False,
     differing=40,
     by_aspect={"content": 30, "mtime": 40},
     differences=tuple(FileDifference(layer=2, path=f"x/{i}.pyc", aspects=("content", "mtime")) for i in range(5)),
@@ -63,7 +61,6 @@ def test_the_verdict_tells_the_same_id_from_times_only_from_different_bytes():
     assert verdict(SAME) == "reproducible: the same image id"
     assert verdict(TIMES) == "the same files and bytes; only file times differ"
     assert verdict(BYTES) == "different bytes"
-    assert verdict(replace(TIMES, rewrite_timestamp=True)).endswith("(file times rewritten by BuildKit)")
 
 
 def test_the_count_of_paths_comes_with_each_aspect():

@@ -21,7 +21,7 @@ from checks.plan import keep
 BIG = 10_000_000
 HI = SmokeRun(exit_code=0, stdout="hi", passed=True)
 STEPS = ("RUN apt-get install -y curl", "COPY app .")
-REBUILD = Rebuild(source_date_epoch=1, image_ids=("sha256:old", "sha256:old"), rewrite_timestamp=False)
+REBUILD = Rebuild(source_date_epoch=1, image_ids=("sha256:old", "sha256:old"))
 
 
 def rows(*, timed: bool = True) -> tuple[Compressed, ...]:

@@ -27,7 +27,7 @@ LAB = Lab(
         Claim(id="L9.3", text="r", check=Reproducible(variant="after")),
     ),
 )
-REBUILD = Rebuild(source_date_epoch=1, image_ids=("sha256:a", "sha256:a"), rewrite_timestamp=False)
+REBUILD = Rebuild(source_date_epoch=1, image_ids=("sha256:a", "sha256:a"))
 BASES = {"a": "sha256:1", "b": "sha256:2"}
 
 

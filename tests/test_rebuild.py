@@ -126,7 +126,7 @@ def test_the_configuration_differs_in_its_own_keys_but_not_in_the_layers_it_list
 
 
 def compared(first, second, *, ids=("sha256:a", "sha256:b"), configs=({}, {})) -> Rebuild:
-    return compare(ids, (first, second), configs, source_date_epoch=SOURCE_DATE_EPOCH, rewrite_timestamp=False)
+    return compare(ids, (first, second), configs, source_date_epoch=SOURCE_DATE_EPOCH)
 
 
 def test_the_same_image_id_is_reproducible_and_nothing_is_compared():
@@ -171,18 +171,16 @@ def image(rebuild: Rebuild | None) -> dict[str, Measured]:
     return {"after": Measured(image_id="sha256:a", size_bytes=1, layer_count=1, rebuild=rebuild)}
 
 
-SAME = Rebuild(source_date_epoch=1, image_ids=("sha256:" + "a" * 64,) * 2, rewrite_timestamp=False)
+SAME = Rebuild(source_date_epoch=1, image_ids=("sha256:" + "a" * 64,) * 2)
 TIMES = Rebuild(
     source_date_epoch=1,
     image_ids=("sha256:a", "sha256:b"),
-    rewrite_timestamp=False,
     differing=3,
     by_aspect={"mtime": 3},
 )
 BYTES = Rebuild(
     source_date_epoch=1,
     image_ids=("sha256:a", "sha256:b"),
-    rewrite_timestamp=False,
     differing=4,
     by_aspect={"content": 1, "mtime": 4},
 )
@@ -219,7 +217,6 @@ def test_a_rebuild_is_recorded_and_read_back_whole():
     rebuild = Rebuild(
         source_date_epoch=SOURCE_DATE_EPOCH,
         image_ids=("sha256:a", "sha256:b"),
-        rewrite_timestamp=False,
         differing=2,
         by_aspect={"content": 1, "mtime": 2},
         differences=(
@@ -266,17 +263,11 @@ def test_every_lab_build_is_given_the_same_source_date_epoch():
     assert command_of(built, Path("/tmp/iid")).count(f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}") == 1
 
 
-def test_a_rebuild_runs_every_step_again_and_loads_into_the_engine():
+def test_a_rebuild_runs_every_step_again_and_loads_into_the_engine_without_rewriting_file_times():
     command = command_of(request(no_cache=True), Path("/tmp/iid"))
     assert "--no-cache" in command
     assert "--load" in command
     assert not any("rewrite-timestamp" in part for part in command)
-
-
-def test_on_the_containerd_store_a_rebuild_asks_the_image_exporter_to_rewrite_file_times():
-    command = command_of(request(no_cache=True, rewrite_timestamp=True), Path("/tmp/iid"))
-    assert "--load" not in command
-    assert "--output=type=image,name=slimlab/l:after,rewrite-timestamp=true" in command
 
 
 def test_a_rebuild_is_tagged_beside_its_variant_in_this_checkout_s_namespace_and_only_that_tag_is_removed(

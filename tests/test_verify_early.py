@@ -24,7 +24,7 @@ LAB = Lab(
         Claim(id="L9.2", text="Same.", check=Reproducible(variant="after")),
     ),
 )
-NEW = Rebuild(source_date_epoch=1, image_ids=("sha256:new", "sha256:new"), rewrite_timestamp=False)
+NEW = Rebuild(source_date_epoch=1, image_ids=("sha256:new", "sha256:new"))
 
 
 class FakeResolver:

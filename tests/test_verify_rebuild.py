@@ -26,8 +26,8 @@ LAB = Lab(
 )
 TAG = verify.image_tag(LAB, LAB.variant("after"))
 REQUEST = BuildRequest(dockerfile=Path("a"), context=Path(), tag=TAG, labels={}, contexts={})
-OLD = Rebuild(source_date_epoch=1, image_ids=("sha256:old", "sha256:old"), rewrite_timestamp=False)
-NEW = Rebuild(source_date_epoch=1, image_ids=("sha256:new", "sha256:new"), rewrite_timestamp=False)
+OLD = Rebuild(source_date_epoch=1, image_ids=("sha256:old", "sha256:old"))
+NEW = Rebuild(source_date_epoch=1, image_ids=("sha256:new", "sha256:new"))
 
 
 def image(image_id: str = "sha256:a", rebuilt: Rebuild | None = None) -> Measured:

@@ -47,8 +47,6 @@ class BuildRequest:
     secrets: tuple[str, ...] = ()
     #: Build every step again, cached or not (``--no-cache``).
     no_cache: bool = False
-    #: Ask the exporter to clamp file times to ``SOURCE_DATE_EPOCH`` (only the containerd image store does).
-    rewrite_timestamp: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,13 +61,11 @@ class Built:
 
 def command_of(request: BuildRequest, iid_path: Path) -> list[str]:
     """The ``docker buildx build`` command line for ``request``, writing the image id to ``iid_path``."""
-    # --load is the docker exporter; rewrite-timestamp needs the image exporter, which stores into the engine too.
-    output = [f"--output=type=image,name={request.tag},rewrite-timestamp=true"] if request.rewrite_timestamp else []
     command = [
         "docker",
         "buildx",
         "build",
-        *(output or ["--load"]),
+        "--load",
         "--progress=plain",
         "-f",
         str(request.dockerfile),

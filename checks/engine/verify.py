@@ -336,7 +336,6 @@ def _measure_all(
     secret_variants = lab.read_by(lambda kind: kind.needs_secrets)
     measured = {}
     requests = {}
-    rewrite = docker.containerd_store()
     for variant in lab.variants:
         if only is not None and variant.name not in only:
             continue
@@ -350,8 +349,7 @@ def _measure_all(
                 target=variant.target,
                 builder=builder,
                 secrets=tuple(f"id={secret_id},src={source / file}" for secret_id, file in variant.secrets),
-            ),
-            rewrite=rewrite,
+            )
         )
         requests[variant.name] = request
         if early is not None and variant.name in early:

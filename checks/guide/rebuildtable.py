@@ -49,14 +49,14 @@ def unmeasured(every: Iterable[Results]) -> list[str]:
 
 
 def verdict(rebuild: Rebuild) -> str:
-    """The outcome in words, and whether BuildKit was asked to rewrite file times."""
+    """The outcome in words."""
     if rebuild.reproducible:
         found = _("reproducible: the same image id")
     elif rebuild.only_times:
         found = _("the same files and bytes; only file times differ")
     else:
         found = _("different bytes")
-    return found + (_(" (file times rewritten by BuildKit)") if rebuild.rewrite_timestamp else "")
+    return found
 
 
 def aspects(rebuild: Rebuild) -> str:

@@ -91,7 +91,6 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "variants.<variant>.rebuild.reproducible": "True when both builds gave the same image id.",
     "variants.<variant>.rebuild.source_date_epoch": ("Rebuild", "source_date_epoch"),
     "variants.<variant>.rebuild.image_ids": ("Rebuild", "image_ids"),
-    "variants.<variant>.rebuild.rewrite_timestamp": ("Rebuild", "rewrite_timestamp"),
     "variants.<variant>.rebuild.differing": ("Rebuild", "differing"),
     "variants.<variant>.rebuild.by_aspect": ("Rebuild", "by_aspect"),
     "variants.<variant>.rebuild.differences": ("Rebuild", "differences"),

@@ -68,10 +68,9 @@ def compare(
     configs: tuple[Mapping[str, Any], Mapping[str, Any]],
     *,
     source_date_epoch: int,
-    rewrite_timestamp: bool,
 ) -> Rebuild:
     """What the two builds ``image_ids`` wrote differently (nothing when the ids match)."""
-    record = Rebuild(source_date_epoch=source_date_epoch, image_ids=image_ids, rewrite_timestamp=rewrite_timestamp)
+    record = Rebuild(source_date_epoch=source_date_epoch, image_ids=image_ids)
     if image_ids[0] == image_ids[1]:
         return record
     first, second = layers
@@ -91,7 +90,6 @@ def compare(
     return Rebuild(
         source_date_epoch=source_date_epoch,
         image_ids=image_ids,
-        rewrite_timestamp=rewrite_timestamp,
         differing=len(found),
         by_aspect=dict(sorted(counts.items())),
         differences=tuple(shown[:DIFFERENCES_KEPT]),

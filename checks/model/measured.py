@@ -89,9 +89,6 @@ class Rebuild:
     source_date_epoch: int
     #: The image id of each build: the variant's own, then the rebuild's.
     image_ids: tuple[str, str]
-    #: True when the builds asked BuildKit to clamp file times to ``SOURCE_DATE_EPOCH`` (``rewrite-timestamp``),
-    #: which only an engine with the containerd image store does; False on the classic store.
-    rewrite_timestamp: bool
     #: How many paths differ between the two images (the configuration counted as one); 0 when the ids match.
     differing: int = 0
     #: How many of those paths differ in each aspect (a path can count under several).

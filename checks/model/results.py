@@ -225,7 +225,6 @@ def _rebuild_dict(rebuild: Rebuild | None) -> dict[str, Any]:
             "reproducible": rebuild.reproducible,
             "source_date_epoch": rebuild.source_date_epoch,
             "image_ids": list(rebuild.image_ids),
-            "rewrite_timestamp": rebuild.rewrite_timestamp,
             "differing": rebuild.differing,
             "by_aspect": dict(rebuild.by_aspect),
             "differences": [
@@ -242,7 +241,6 @@ def _rebuild_of(data: Mapping[str, Any] | None) -> Rebuild | None:
     return Rebuild(
         source_date_epoch=data["source_date_epoch"],
         image_ids=(first, second),
-        rewrite_timestamp=data["rewrite_timestamp"],
         differing=data["differing"],
         by_aspect=dict(data["by_aspect"]),
         differences=tuple(
