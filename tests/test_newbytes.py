@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.model.measured import Layer
-from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
+from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids, with_layer_bytes
 
 BASE = Layer(size_bytes=78_000_000, created_by="ADD rootfs.tar / # buildkit", diff_id="sha256:base")
 CMD = Layer(size_bytes=0, created_by='CMD ["bash"]')
@@ -79,3 +79,14 @@ def test_compressed_new_bytes_need_one_blob_per_layer_and_a_known_base():
     assert new_blob_bytes(("sha256:base", "sha256:x"), (30_000_000,), {"sha256:base"}) is None
     assert new_blob_bytes(("sha256:base",), (30_000_000,), None) is None
     assert new_blob_bytes((), (), ()) is None
+
+
+def test_each_step_that_wrote_a_layer_takes_that_layer_s_own_bytes_in_order():
+    steps = (step(4096, "sha256:a"), Layer(size_bytes=0, created_by="CMD x"), step(8192, "sha256:b"))
+    assert [s.size_bytes for s in with_layer_bytes(steps, [1000, 20])] == [1000, 0, 20]
+    assert [s.diff_id for s in with_layer_bytes(steps, [1000, 20])] == ["sha256:a", "", "sha256:b"]
+
+
+def test_layer_bytes_that_count_other_layers_leave_the_steps_as_they_are():
+    steps = (step(4096, "sha256:a"), step(8192, "sha256:b"))
+    assert with_layer_bytes(steps, [1000]) == steps

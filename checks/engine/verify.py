@@ -35,7 +35,7 @@ from checks.model.dockerfile import external_images_of, final_base_of, stages_of
 from checks.model.errors import UsageError
 from checks.model.i18n import _
 from checks.model.measured import Compressed, Layer, Measured, Release, SharedPull
-from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids
+from checks.model.newbytes import layer_ids, new_blob_bytes, new_bytes, with_diff_ids, with_layer_bytes
 from checks.model.progress import EarlyDone, Event, Say, stage_steps
 from checks.model.pulls import PullFigures, PullSettings
 from checks.model.results import (
@@ -207,9 +207,15 @@ def _measure(
             )
     diff_ids = info.get("RootFS", {}).get("Layers", [])
     steps = _layers(image_id, info)
+    size = int(info.get("Size", 0))
+    if docker.containerd_store():
+        # There the engine's Size counts the compressed content and its history the snapshots' disk use: the
+        # layers' own file bytes instead, which the classic store reports (the layers page compares them).
+        found = analyze(image_id)
+        size, steps = found.size_bytes, with_layer_bytes(steps, [layer.size_bytes for layer in found.layers])
     return Measured(
         image_id=image_id,
-        size_bytes=int(info.get("Size", 0)),
+        size_bytes=size,
         layer_count=len(diff_ids),
         layers=steps,
         new_bytes=new_bytes(steps, base),
@@ -867,5 +873,8 @@ def verify(
         variants=measured,
         claims=claims,
         analysis=analysis,
+        # As recorded: the run on each image store stands or not by the main run's inputs and bases
+        # (checks.plan.stores), and is measured again after every lab's turn (checks.engine.stores).
+        stores=previous.stores if previous is not None else {},
     )
     return _recorded(lab, path, results, left_out, why)

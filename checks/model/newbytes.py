@@ -38,6 +38,20 @@ def with_diff_ids(
     )
 
 
+def with_layer_bytes(steps: Sequence[Layer], layer_bytes: Sequence[int]) -> tuple[Layer, ...]:
+    """The history ``steps`` with each step that wrote a layer given that layer's own file bytes, in order
+    (``layer_bytes``: one figure per filesystem layer, lowest first, as ``analyze`` reads them); unchanged when
+    the two do not count the same layers."""
+    writes = [bool(step.diff_id) for step in steps]
+    if sum(writes) != len(layer_bytes):
+        return tuple(steps)
+    sizes = iter(layer_bytes)
+    return tuple(
+        dataclasses.replace(step, size_bytes=next(sizes)) if wrote else step
+        for step, wrote in zip(steps, writes, strict=True)
+    )
+
+
 def layer_ids(steps: Sequence[Layer]) -> tuple[str, ...]:
     """The diff ids of the filesystem layers, lowest first (empty when none were recorded)."""
     return tuple(step.diff_id for step in steps if step.diff_id)
