@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -37,6 +38,8 @@ from checks.model.scrub import scrub_tree
 from checks.model.settings import Settings, from_environ
 
 if TYPE_CHECKING:
+    from checks.engine.registry import Registry
+    from checks.engine.verify import Outcome
     from checks.inspect.analyze import Analysis
     from checks.model.results import Results
 
@@ -169,6 +172,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
     builder = _builder(args, settings)
     failures: list[str] = []
+    outcomes = []
     # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
     with reporting(args.events) as say, PullBench(wanted(settings), echo=say, settings=settings) as pulls:
         resolver = Resolver(echo=say, builder=builder, settings=settings)
@@ -192,6 +196,10 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
             if outcome.note:
                 say(f"{outcome.lab.name}: {outcome.note}")
             failures += report.failures(outcome.results, outcome.lab.page, docs_url=settings.docs_url)
+            outcomes.append((folder, outcome))
+        # After every pull was timed: the other image stores build on a second engine, their bases pulled from
+        # the registry the variants were pushed to.
+        failures += _on_other_stores(outcomes, settings, pulls.loopback_registry)
     for line in failures:
         echo(line)
     if failures:
@@ -199,6 +207,40 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     echo(f"All claims hold in {len(folders)} lab(s).")
     return 0
+
+
+def _on_other_stores(
+    outcomes: list[tuple[Path, Outcome]], settings: Settings, registry: Callable[[], Registry]
+) -> list[str]:
+    """Record each lab on the image stores it names (``[lab] stores``) where its record does not stand; the
+    failures of the claims judged there. A lab whose results were left as recorded is left so."""
+    from checks.engine import stores
+    from checks.learner import report
+    from checks.model.results import RESULTS_NAME, write_if_changed
+
+    failures: list[str] = []
+    if not settings.stores:
+        return failures
+    with stores.Engines(settings, echo, registry) as engines:
+        for folder, outcome in outcomes:
+            if not outcome.lab.stores or outcome.note:
+                continue
+            results = stores.with_stores(outcome.lab, folder, outcome.results, engines, settings=settings, echo=echo)
+            if results != outcome.results and write_if_changed(folder / RESULTS_NAME, results, scrub=scrubbed):
+                show(f"{outcome.lab.name}: results.json updated with its image stores")
+            for store, run in results.stores.items():
+                if run.claims:
+                    held = sum(claim.passed for claim in run.claims)
+                    show(f"{outcome.lab.name}: on the {store} image store, {held} of {len(run.claims)} claims hold")
+                failures += [
+                    line.replace(" does not hold: ", f" does not hold on the {store} image store: ", 1)
+                    for line in report.failures(
+                        dataclasses.replace(outcome.results, claims=run.claims),
+                        outcome.lab.page,
+                        docs_url=settings.docs_url,
+                    )
+                ]
+    return failures
 
 
 def cmd_rejudge(args: argparse.Namespace, settings: Settings) -> int:

@@ -66,10 +66,10 @@ def run_checks(
         capture_output=True,
         text=True,
         timeout=timeout,
-        # Pull timing (a registry and a second engine) is lab 0's and its own tests' business;
-        # elsewhere it would only slow the suite down.
+        # Pull timing (a registry and a second engine) is lab 0's and its own tests' business, and the other
+        # image store (a second engine again) lab 4's end-to-end test's; elsewhere they would only slow the suite.
         # LANGUAGE=en: the report in English whatever the machine's locale, unless a test asks for another.
-        env={**os.environ, "SLIMLAB_PULL_MEASURE": "0", "LANGUAGE": "en", **(env or {})},
+        env={**os.environ, "SLIMLAB_PULL_MEASURE": "0", "SLIMLAB_STORES": "0", "LANGUAGE": "en", **(env or {})},
         check=False,
     )
 

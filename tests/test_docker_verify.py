@@ -35,7 +35,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_lab_4_verifies_end_to_end_and_records_its_measurement(lab_copy):
     lab = lab_copy("lab-4")
-    done = run_checks("verify", str(lab))
+    done = run_checks("verify", str(lab), env={"SLIMLAB_STORES": "1"})
     assert done.returncode == 0, done.stderr[-3000:]
     data = json.loads((lab / "results.json").read_text())
     before, after = data["variants"]["before"], data["variants"]["after"]
@@ -51,6 +51,17 @@ def test_lab_4_verifies_end_to_end_and_records_its_measurement(lab_copy):
     assert data["variants"]["stages-test"]["stages"]["build"] == 0 < data["variants"]["stages-test"]["stages"]["test"]
     assert "L4.1" in done.stdout
     assert "0." in done.stdout
+    # Built and judged again on the other image store, by a second engine: the same files' bytes there
+    stores = data["stores"]
+    assert set(stores) == {"classic", "containerd"}
+    classic, containerd = stores["classic"]["variants"], stores["containerd"]["variants"]
+    assert classic.keys() == containerd.keys() == data["variants"].keys()
+    assert {n: f["size_bytes"] for n, f in containerd.items()} == {n: f["size_bytes"] for n, f in classic.items()}
+    assert containerd["before"]["image_id"] != classic["before"]["image_id"]  # the manifest's digest there
+    judged = {c["id"]: c["passed"] for c in stores["containerd"]["claims"]}
+    assert {"L4.1", "L4.2", "L4.3", "L4.20"} <= judged.keys()
+    assert all(judged.values())
+    assert "on the containerd image store," in done.stdout
 
 
 def test_a_second_verify_with_nothing_changed_rebuilds_nothing(lab_copy):

@@ -12,13 +12,14 @@ import pytest
 
 from checks.inspect.secrets import scrubbed
 from checks.model.i18n import say
-from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun
+from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun, StoreFigures
 from checks.model.results import (
     RESULTS_NAME,
     SCHEMA_VERSION,
     BaseUse,
     ClaimResult,
     Results,
+    StoreRun,
     dumps,
     from_dict,
     input_files,
@@ -529,3 +530,39 @@ def test_a_schema_1_file_still_reads_its_sentences_shown_as_they_are(tmp_path):
         ("<= 2%", "0.67%"),
         ("USER is not root", "no USER"),
     ]
+
+
+def stores_of(results: Results) -> dict[str, StoreRun]:
+    figures = {
+        name: StoreFigures(image_id=m.image_id, size_bytes=m.size_bytes, inspect_bytes=3, listed_bytes=4)
+        for name, m in results.variants.items()
+    }
+    bases = {use.name: use.image_id for use in results.bases}
+    return {
+        "classic": StoreRun(
+            store="classic", inputs_sha256=results.inputs_sha256, bases=bases, engine=results.engine, variants=figures
+        ),
+        "containerd": StoreRun(
+            store="containerd",
+            inputs_sha256=results.inputs_sha256,
+            bases=bases,
+            engine=results.engine,
+            variants=figures,
+            claims=results.claims[:1],
+        ),
+    }
+
+
+def test_the_runs_on_each_image_store_read_back_exactly_and_are_left_out_when_there_are_none():
+    results = sample()
+    assert "stores" not in to_dict(results)
+    with_stores = dataclasses.replace(results, stores=stores_of(results))
+    assert from_dict(json.loads(dumps(with_stores))) == with_stores
+
+
+def test_a_claim_that_fails_on_another_store_fails_the_lab():
+    results = sample(claims=sample().claims[:1])
+    assert results.passed
+    runs = stores_of(results)
+    failed = dataclasses.replace(runs["containerd"], claims=sample().claims[1:])
+    assert not dataclasses.replace(results, stores={**runs, "containerd": failed}).passed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from pathlib import Path
 
@@ -455,3 +456,24 @@ def test_load_rejects_a_secret_file_that_does_not_exist(tmp_path):
         load(folder)
     (folder / "token").write_text("fake\n")
     assert load(folder).variant("after").secrets == (("api-token", "token"),)
+
+
+def test_a_lab_names_the_image_stores_it_is_verified_on_and_by_default_none_besides_the_main_engine_s():
+    assert parsed(GOOD).stores == ()
+    assert parsed(changed(lambda d: d["lab"].update(stores=["classic", "containerd"]))).stores == (
+        "classic",
+        "containerd",
+    )
+
+
+@pytest.mark.parametrize(
+    ("stores", "fragment"),
+    [
+        (["overlay2"], "'lab.stores' names 'overlay2'; Docker's image stores are classic and containerd"),
+        (["containerd", "containerd"], "names a store twice"),
+        ("containerd", "'lab.stores' must be"),
+    ],
+)
+def test_a_store_that_is_none_of_docker_s_two_or_named_twice_is_rejected(stores, fragment):
+    with pytest.raises(UsageError, match=re.escape(fragment)):
+        parsed(changed(lambda d: d["lab"].update(stores=stores)))

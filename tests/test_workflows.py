@@ -2,7 +2,8 @@
 
 The workflow and ``.readthedocs.yaml`` are validated against the schemas that
 check-jsonschema vendors (no network), and read for what they must do: the
-workflow runs the README's test command and ``make check`` for every lab, and
+workflow runs the README's test command and ``make check`` for every lab (labs 1 and 4
+on the containerd image store too), and
 Read the Docs builds both editions with ``make html``, which needs no Docker.
 """
 
@@ -55,6 +56,23 @@ def test_the_workflow_runs_make_test_and_make_check_for_every_lab():
     )
     assert any("make check LAB=${{ matrix.lab }}" in run for run in runs["labs"])
     assert all(job.get("timeout-minutes", 0) <= 90 for job in workflow["jobs"].values())
+
+
+def test_labs_1_and_4_are_also_checked_on_the_containerd_image_store_set_before_make_starts():
+    from ruamel.yaml import YAML
+
+    labs = YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["labs"]
+    matrix = labs["strategy"]["matrix"]
+    assert matrix["store"] == ["classic"]
+    assert [row for row in matrix["include"] if row["store"] == "containerd"] == [
+        {"lab": 1, "store": "containerd"},
+        {"lab": 4, "store": "containerd"},
+    ]
+    runs = [step.get("run", "") for step in labs["steps"]]
+    store = next(i for i, run in enumerate(runs) if "containerd-snapshotter" in run)
+    assert "systemctl restart docker" in runs[store]
+    assert store < next(i for i, run in enumerate(runs) if "make check" in run)
+    assert "${{ matrix.store }}" in labs["steps"][-1]["with"]["name"], "each row keeps its own results"
 
 
 def test_read_the_docs_builds_both_editions_with_make_html():

@@ -112,10 +112,18 @@ def recipe_sha256(recipe: Recipe, below: Iterable[BaseUse], added: Iterable[byte
 class Resolver:
     """Resolves base names to images, building stand-ins on first need; remembers answers."""
 
-    def __init__(self, *, echo: Say, builder: str | None = None, settings: Settings | None = None):
+    def __init__(
+        self,
+        *,
+        echo: Say,
+        builder: str | None = None,
+        settings: Settings | None = None,
+        known: Iterable[BaseUse] = (),
+    ):
+        """``known``: bases resolved already (another engine's, copied into this one), answered as they are."""
         self.echo, self.builder = echo, builder
         self.settings = settings or Settings()
-        self._known: dict[str, BaseUse] = {}
+        self._known: dict[str, BaseUse] = {use.name: use for use in known}
         self._recipes = recipes()
         #: The CAs this machine adds: every stand-in trusts them, official images only when asked.
         self.host = trust.host_cas(self.settings.ca_bundle, self.settings.ca_fallbacks)

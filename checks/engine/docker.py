@@ -20,6 +20,7 @@ import contextlib
 import gzip
 import io
 import json
+import os
 import tarfile
 import time
 import uuid
@@ -661,6 +662,52 @@ def containerd_root() -> str | None:
     """The data root of an engine that keeps its images in the containerd image store; None on the classic store."""
     info = _info()
     return str(info.get("DockerRootDir") or "") or None if _in_containerd(info) else None
+
+
+def image_store() -> str:
+    """``containerd`` or ``classic``: the store the engine keeps images in (:data:`checks.model.measured.STORES`)."""
+    return "containerd" if _in_containerd(_info()) else "classic"
+
+
+def listed_bytes(image_id: str) -> int | None:
+    """The size ``docker image ls`` shows for the image (the image list's ``Size``); None when it is not listed."""
+    with engine_errors("image ls"):
+        found = [image for image in _api().images(all=True) if image.get("Id") == image_id]
+    return int(found[0].get("Size") or 0) if found else None
+
+
+@contextlib.contextmanager
+def engine_at(host: str) -> Iterator[None]:
+    """Inside the block, every call that names no engine of its own (the SDK's and the buildx CLI's) talks to
+    the engine at ``host``; afterwards to the one before again. The switch is the whole process's: only for a
+    block that no other thread runs beside (builds, pulls)."""
+    before, where = os.environ.get("DOCKER_HOST"), _engine["where"]
+    kept = {key: client for key, client in _clients.items() if key[0] is None}
+    for key in kept:
+        del _clients[key]
+    os.environ["DOCKER_HOST"], _engine["where"] = host, host
+    try:
+        yield
+    finally:
+        for key in [key for key in _clients if key[0] is None]:
+            _clients.pop(key).close()
+        _clients.update(kept)
+        _engine["where"] = where
+        if before is None:
+            os.environ.pop("DOCKER_HOST", None)
+        else:
+            os.environ["DOCKER_HOST"] = before
+
+
+def pull_as(ref: str, name: str, *, host: str, timeout: float = 1800) -> None:
+    """Pull ``ref`` into the engine at ``host`` and name it ``name`` there instead."""
+    api = _api(host)
+    _pull(api, ref, timeout)
+    repository, tag = sdk.utils.parse_repository_tag(name)
+    with engine_errors(f"tag {ref} {name}", where=host):
+        api.tag(ref, repository, tag or "latest")
+    with engine_errors(f"rmi {ref}", where=host), contextlib.suppress(sdk.errors.APIError):
+        api.remove_image(ref)  # only the registry's name: the image keeps the one just given
 
 
 def containerd_store() -> bool:

@@ -173,6 +173,10 @@ class PullBench:
             for reason in self.reasons:
                 self._echo(f"pulls: {reason}.")
 
+    def loopback_registry(self) -> registry.Registry:
+        """The loopback registry, started on first need (its blobs are the variants' pushed so far)."""
+        return self._started_registry()
+
     def _started_registry(self) -> registry.Registry:
         with self._lock:
             if self._registry is None:

@@ -20,6 +20,8 @@ PLACEHOLDERS = {
     "variants": "<variant>",
     "smoke": "<variant>",
     "variants.<variant>.link_pulls": "<rate>",
+    "stores": "<store>",
+    "stores.<store>.variants": "<variant>",
 }
 #: Mappings described as a whole: their keys are data, and their values plain numbers or strings.
 WHOLE = {
@@ -28,6 +30,9 @@ WHOLE = {
     "variants.<variant>.analysis.classes",
     "variants.<variant>.rebuild.by_aspect",
     "claims[].expected.fields",
+    "stores.<store>.bases",
+    "stores.<store>.engine",
+    "stores.<store>.claims",
     "claims[].measured.fields",
 }
 
@@ -121,6 +126,16 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "claims[].measured": "What was measured, in words, of the same form.",
     "claims[].measured.template": "As for ``expected``.",
     "claims[].measured.fields": "As for ``expected``.",
+    "stores": ("Results", "stores"),
+    "stores.<store>.inputs_sha256": ("StoreRun", "inputs_sha256"),
+    "stores.<store>.bases": ("StoreRun", "bases"),
+    "stores.<store>.engine": ("StoreRun", "engine"),
+    "stores.<store>.variants": "Each variant's image on this store.",
+    "stores.<store>.variants.<variant>.image_id": ("StoreFigures", "image_id"),
+    "stores.<store>.variants.<variant>.size_bytes": ("StoreFigures", "size_bytes"),
+    "stores.<store>.variants.<variant>.inspect_bytes": ("StoreFigures", "inspect_bytes"),
+    "stores.<store>.variants.<variant>.listed_bytes": ("StoreFigures", "listed_bytes"),
+    "stores.<store>.claims": ("StoreRun", "claims"),
 }
 
 

@@ -105,6 +105,7 @@ from checks.guide import (
     pullchart,
     rebuildtable,
     sphinxref,
+    storetable,
     teaching,
     timingstable,
     updatechart,
@@ -134,6 +135,7 @@ DIRECTIVES: Mapping[str, type[Directive]] = {
     "pull-chart": pullchart.PullChartDirective,
     "floor-chart": floorchart.FloorChartDirective,
     "rebuild-table": rebuildtable.RebuildTableDirective,
+    "store-table": storetable.StoreTableDirective,
     "update-chart": updatechart.UpdateChartDirective,
     "compression-matrix": compressionchart.CompressionMatrixDirective,
 }

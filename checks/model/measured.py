@@ -268,3 +268,24 @@ def same_layer_size(a: int, b: int) -> bool:
 def link_key(mbit: float) -> str:
     """How a link rate is written as a key: ``100``, ``12.5``."""
     return f"{mbit:g}"
+
+
+#: Docker's two image stores: the classic one (layers unpacked into the storage driver's folders, overlay2) and
+#: the containerd image store (containerd's snapshots and content store, the default of Engine 29's fresh
+#: installs and of Docker Desktop).
+STORES = ("classic", "containerd")
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoreFigures:
+    """One variant's image on one image store: slimlab's figure and the two the engine reports, which differ
+    between the stores (the layers page explains each)."""
+
+    #: The engine's id of the image: the config's digest on the classic store, the manifest's on containerd's.
+    image_id: str
+    #: The layers' own file bytes (what ``analyze`` reads): the figure every size claim uses, on either store.
+    size_bytes: int
+    #: ``docker image inspect``'s ``Size``.
+    inspect_bytes: int
+    #: What ``docker image ls`` shows as the image's size (the image list's ``Size``).
+    listed_bytes: int

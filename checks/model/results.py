@@ -33,6 +33,7 @@ from checks.model.measured import (
     SecretSeen,
     SharedPull,
     SmokeRun,
+    StoreFigures,
 )
 from checks.model.scrub import Scrub, scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, Variant
@@ -92,6 +93,28 @@ class AnalysisSummary:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StoreRun:
+    """A lab's variants built and judged again on one image store, beside its main run (``[lab] stores``)."""
+
+    #: ``classic`` or ``containerd`` (:data:`checks.model.measured.STORES`).
+    store: str
+    #: The inputs of the main run it was measured beside (:attr:`Results.inputs_sha256`).
+    inputs_sha256: str
+    #: The image each base was in the main run, by name: copied from there into this store's engine.
+    bases: Mapping[str, str]
+    #: ``{"engine": "26.1.5", "buildx": "0.13.1"}``.
+    engine: Mapping[str, str]
+    variants: Mapping[str, StoreFigures]
+    #: The lab's claims judged on this store's images; those that need what is measured on one store only
+    #: (runtime floors, pulls, compressed sizes, releases, rebuilds) are judged by the main run alone.
+    claims: tuple[ClaimResult, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return all(claim.passed for claim in self.claims)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Results:
     """Everything one verification of a lab found."""
 
@@ -111,10 +134,13 @@ class Results:
     claims: tuple[ClaimResult, ...]
     #: The image analysis of each variant, by variant name (recorded under ``variants.<name>.analysis``).
     analysis: Mapping[str, AnalysisSummary] = field(default_factory=dict)
+    #: The variants on each image store the lab is verified on (``[lab] stores``), by store: the main run's
+    #: store with the main images' figures (its claims are :attr:`claims`), every other one from its own engine.
+    stores: Mapping[str, StoreRun] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
-        return all(claim.passed for claim in self.claims)
+        return all(claim.passed for claim in self.claims) and all(run.passed for run in self.stores.values())
 
     @property
     def failed(self) -> tuple[ClaimResult, ...]:
@@ -364,18 +390,46 @@ def to_dict(results: Results) -> dict[str, Any]:
             for name, m in results.variants.items()
         },
         "smoke": {name: _smoke_dict(m.smoke) for name, m in results.variants.items() if m.smoke is not None},
-        "claims": [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "text": c.text,
-                "passed": c.passed,
-                "expected": said_dict(c.expected),
-                "measured": said_dict(c.measured),
-            }
-            for c in results.claims
-        ],
+        "claims": [_claim_dict(c) for c in results.claims],
+        **({"stores": {store: _store_dict(run) for store, run in results.stores.items()}} if results.stores else {}),
     }
+
+
+def _claim_dict(c: ClaimResult) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "text": c.text,
+        "passed": c.passed,
+        "expected": said_dict(c.expected),
+        "measured": said_dict(c.measured),
+    }
+
+
+def _claim_of(data: Mapping[str, Any]) -> ClaimResult:
+    return ClaimResult(**{**data, "expected": said_of(data["expected"]), "measured": said_of(data["measured"])})
+
+
+def _store_dict(run: StoreRun) -> dict[str, Any]:
+    """One image store's run (a key added to schema 2, present only for a lab verified on more than one)."""
+    return {
+        "inputs_sha256": run.inputs_sha256,
+        "bases": dict(run.bases),
+        "engine": dict(run.engine),
+        "variants": {name: dataclasses.asdict(figures) for name, figures in run.variants.items()},
+        "claims": [_claim_dict(c) for c in run.claims],
+    }
+
+
+def _store_of(store: str, data: Mapping[str, Any]) -> StoreRun:
+    return StoreRun(
+        store=store,
+        inputs_sha256=data["inputs_sha256"],
+        bases=data["bases"],
+        engine=data["engine"],
+        variants={name: StoreFigures(**figures) for name, figures in data["variants"].items()},
+        claims=tuple(_claim_of(claim) for claim in data["claims"]),
+    )
 
 
 def from_dict(data: Mapping[str, Any]) -> Results:
@@ -412,11 +466,9 @@ def from_dict(data: Mapping[str, Any]) -> Results:
             )
             for name, v in data["variants"].items()
         },
-        claims=tuple(
-            ClaimResult(**{**claim, "expected": said_of(claim["expected"]), "measured": said_of(claim["measured"])})
-            for claim in data["claims"]
-        ),
+        claims=tuple(_claim_of(claim) for claim in data["claims"]),
         analysis={name: AnalysisSummary(**v["analysis"]) for name, v in data["variants"].items() if "analysis" in v},
+        stores={store: _store_of(store, run) for store, run in data.get("stores", {}).items()},
     )
 
 

@@ -173,6 +173,14 @@ SETTINGS: tuple[Setting, ...] = (
         help="`0`: do not build each lab's after once more from an empty build cache to see whether it is reproducible",
     ),
     Setting(
+        env="SLIMLAB_STORES",
+        field="stores",
+        default="1",
+        accepts="1 (every store a lab names) or 0 (the main engine's only)",
+        parse=_switch,
+        help="`0`: verify no lab on another image store than the main engine's (no second engine is started)",
+    ),
+    Setting(
         env="SLIMLAB_DEBIAN_MIRROR",
         field="debian_mirror",
         default="",
@@ -275,6 +283,7 @@ class Settings:
     pull_measure: str = "1"
     pull_runs: int = 3
     floor: bool = True
+    stores: bool = True
     rebuild: bool = True
     debian_mirror: str | None = None
     ca_bundle: str | None = None

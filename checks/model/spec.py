@@ -28,6 +28,7 @@ from typing import Any
 from checks.model import paths
 from checks.model.claims import KINDS, Kind
 from checks.model.errors import UsageError
+from checks.model.measured import STORES
 
 SPEC_NAME = "lab.toml"
 #: A lab spec is a few kB; one larger than this is not read.
@@ -109,6 +110,9 @@ class Lab:
     #: How many releases of the app the prepare script can make (``SLIMLAB_RELEASE`` = 1, 2, ...): the
     #: variants an update claim reads are built once per release; 1 is the variant's own image.
     releases: int = 1
+    #: The image stores the lab is verified on (``classic``, ``containerd``): the main engine's own by the main
+    #: run, each other one on a second engine that keeps its images there (``stores`` in results.json).
+    stores: tuple[str, ...] = ()
 
     def variant(self, name: str) -> Variant:
         return next(v for v in self.variants if v.name == name)
@@ -129,7 +133,7 @@ class Lab:
 
 
 #: The keys of each ``lab.toml`` table the reader accepts besides a claim kind's own (the reference page lists them).
-LAB_KEYS = ("title", "page", "prepare", "exercise", "releases")
+LAB_KEYS = ("title", "page", "prepare", "exercise", "releases", "stores")
 SMOKE_KEYS = ("args", "expect", "timeout")
 VARIANT_KEYS = ("dockerfile", "context", "target", "description", "smoke", "secrets")
 CLAIM_KEYS = ("id", "kind", "text", "hint")
@@ -308,6 +312,13 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
             f"'lab.releases' is {releases}, but the lab has no 'lab.prepare' script to make them; "
             f"the script makes release N when {RELEASE_ENV}=N"
         )
+    stores = meta.get("stores", list, ())
+    if unknown := [store for store in stores if store not in STORES]:
+        meta.fail(
+            f"'lab.stores' names {', '.join(map(repr, unknown))}; Docker's image stores are {' and '.join(STORES)}"
+        )
+    if len(set(stores)) < len(stores):
+        meta.fail("'lab.stores' names a store twice; name each once")
     claims = _claims(source, data.get("claims"), names)
     if releases < 2 and (updates := [c.id for c in claims if c.check.needs_releases]):
         meta.fail(
@@ -321,6 +332,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
         prepare=prepare,
         exercise=" ".join(meta.get("exercise", str, "").split()),
         releases=releases,
+        stores=stores,
         variants=variants,
         claims=claims,
     )
