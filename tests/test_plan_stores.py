@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from test_results import sample, stores_of
 
 from checks.model.claims import KINDS
-from checks.model.spec import Lab, Variant
-from checks.plan.stores import judged_on_every_store, to_measure
+from checks.model.spec import Lab, Variant, load
+from checks.plan.stores import OTHER_STORE_VARIANTS, judged_on_every_store, judged_on_other_stores, to_measure
 
 LAB = Lab(
     name="lab-9-demo",
@@ -65,3 +66,12 @@ def test_the_main_engine_s_store_is_whichever_it_keeps_its_images_in():
         variants={n: dataclasses.replace(f, image_id="sha256:x" + n) for n, f in runs["classic"].variants.items()},
     )
     assert to_measure(LAB, dataclasses.replace(results, stores=runs), "containerd") == ()
+
+
+def test_another_store_judges_only_the_claims_that_read_the_variants_built_there():
+    lab = load(Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage")
+    judged = {claim.id for claim in lab.claims if judged_on_other_stores(claim.check)}
+    assert all(set(c.check.variants()) <= set(OTHER_STORE_VARIANTS) for c in lab.claims if c.id in judged)
+    assert {"L4.1", "L4.2", "L4.4"} <= judged
+    assert "L4.3" not in judged  # six variants' answers: four of them are not built there
+    assert "L4.10" not in judged  # the runtime floor is traced on the main engine only

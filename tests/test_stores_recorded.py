@@ -38,6 +38,15 @@ def test_labs_1_and_4_are_recorded_on_both_stores():
 
 
 def rows():
+    """Each variant built on both stores: those the page's table shows."""
+    return [
+        pytest.param(results, variant, id=f"{name}-{variant}")
+        for name, results in RECORDED
+        for variant in results.stores["containerd"].variants
+    ]
+
+
+def every_variant():
     return [
         pytest.param(results, variant, id=f"{name}-{variant}")
         for name, results in RECORDED
@@ -45,7 +54,7 @@ def rows():
     ]
 
 
-@pytest.mark.parametrize(("results", "variant"), rows())
+@pytest.mark.parametrize(("results", "variant"), every_variant())
 def test_the_classic_store_reports_the_files_bytes_in_both_commands(results, variant):
     classic = results.stores["classic"].variants[variant]
     assert classic.listed_bytes == classic.inspect_bytes == classic.size_bytes == results.variants[variant].size_bytes
@@ -66,9 +75,9 @@ def test_image_ls_on_containerd_shows_the_unpacked_snapshots_and_the_compressed_
 
 
 @pytest.mark.parametrize(("results", "variant"), rows())
-def test_inspect_on_containerd_shows_the_compressed_blobs_at_most_half_the_files_bytes(results, variant):
+def test_inspect_on_containerd_shows_the_compressed_blobs_fewer_bytes_than_the_files(results, variant):
     there = results.stores["containerd"].variants[variant]
-    assert there.inspect_bytes <= 0.5 * there.size_bytes
+    assert there.inspect_bytes < there.size_bytes
     compressed = results.variants[variant].compressed_size_bytes
     if compressed is not None:  # the registry's compressed size, where the main run measured it
         assert abs(there.inspect_bytes - compressed) <= 0.05 * compressed

@@ -1,16 +1,17 @@
 """A lab verified on Docker's other image store too (``[lab] stores``, :mod:`checks.plan.stores`).
 
-The main run measures the lab on the main engine's store; for another store a
+The main run measures the lab on the main engine's store. For another store a
 second, empty engine that keeps its images there is started once
-(:func:`checks.engine.fresh_engine.fresh_engine`), the bases of the main run
-reach it as they reach any machine, pulled from a registry (the loopback one
-of the pull benchmark: pulled, a layer arrives compressed, which is what the
-containerd store then keeps and reports), and every variant is built, smoke-tested,
-listed and judged there by the main run's own code, without what only the main
-run measures (floors, pulls, rebuilds, releases).  Each store's record keeps
-what ``docker image inspect`` and ``docker image ls`` say beside slimlab's own
-figure: the three differ on the containerd store (the layers page shows them).
-The second engine and everything built in it are removed at the end.
+(:func:`checks.engine.fresh_engine.fresh_engine`); the bases reach it as they
+reach any machine, pulled from a registry (the pull benchmark's loopback one:
+pulled, a layer arrives compressed, which is what the containerd store then
+keeps and reports). There the variants the layers page shows are built,
+smoke-tested and listed by the main run's own code, without what only the main
+run measures (floors, pulls, rebuilds, releases), and the claims that read only
+them are judged.  Each store's record keeps what ``docker image inspect`` and
+``docker image ls`` say beside slimlab's own figure: the three differ on the
+containerd store.  The second engine and everything built in it are removed at
+the end.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from checks.engine.bases import Resolver
 from checks.engine.fresh_engine import fresh_engine
 from checks.engine.registry import Registry
 from checks.engine.verify import judge, measure
+from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.measured import Measured, StoreFigures
 from checks.model.progress import Say
@@ -109,14 +111,19 @@ def _copied(uses: tuple[BaseUse, ...], host: str, through: Registry, echo: Say) 
 def other_run(
     lab: Lab, folder: Path, results: Results, *, store: str, engines: Engines, settings: Settings, echo: Say
 ) -> StoreRun:
-    """Every variant of ``lab`` built from ``folder`` on the main run's bases in a second engine that keeps its
-    images in ``store``, measured and judged there."""
+    """The variants of ``lab`` the layers page shows (:data:`checks.plan.stores.OTHER_STORE_VARIANTS`) built from
+    ``folder`` on the main run's bases in a second engine that keeps its images in ``store``, measured there, and
+    the claims that read only them judged there."""
     host = engines.host(store)
-    uses = _copied(results.bases, host, engines.registry(), echo)
+    built = stores.OTHER_STORE_VARIANTS
+    named = {name for variant in built for name in external_images_of(folder / lab.variant(variant).dockerfile)}
+    uses = _copied(tuple(use for use in results.bases if use.name in named), host, engines.registry(), echo)
     with docker.engine_at(host):
         resolver = Resolver(echo=echo, settings=dataclasses.replace(settings, floor=False, rebuild=False), known=uses)
-        measured = measure(lab, folder, uses, resolver=resolver, builder=None, echo=echo, variants_only=True)
-        claims = judge(lab, measured, only=stores.judged_on_every_store)
+        measured = measure(
+            lab, folder, uses, resolver=resolver, builder=None, echo=echo, variants_only=True, only=built
+        )
+        claims = judge(lab, measured, only=stores.judged_on_other_stores)
         return StoreRun(
             store=store,
             inputs_sha256=results.inputs_sha256,

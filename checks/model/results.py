@@ -105,8 +105,9 @@ class StoreRun:
     #: ``{"engine": "26.1.5", "buildx": "0.13.1"}``.
     engine: Mapping[str, str]
     variants: Mapping[str, StoreFigures]
-    #: The lab's claims judged on this store's images; those that need what is measured on one store only
-    #: (runtime floors, pulls, compressed sizes, releases, rebuilds) are judged by the main run alone.
+    #: The lab's claims judged on this store's images: on another store than the main run's, those that read
+    #: only the variants built there and need nothing measured on one store only (runtime floors, pulls,
+    #: compressed sizes, releases, rebuilds); the main run judges every claim.
     claims: tuple[ClaimResult, ...] = ()
 
     @property

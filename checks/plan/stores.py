@@ -13,6 +13,16 @@ from checks.model.claims import Kind
 from checks.model.results import Results, StoreRun
 from checks.model.spec import Lab
 
+#: The variants built on another store: what the layers page's table shows. The rest would double the time the
+#: store takes (every Go variant builds on the whole Go toolchain) for figures no page shows.
+OTHER_STORE_VARIANTS = ("before", "after")
+
+
+def judged_on_other_stores(kind: Kind) -> bool:
+    """The claims judged again on another store: those of :func:`judged_on_every_store` that read only the
+    variants built there."""
+    return judged_on_every_store(kind) and set(kind.variants()) <= set(OTHER_STORE_VARIANTS)
+
 
 def judged_on_every_store(kind: Kind) -> bool:
     """Claims about what an image holds, how large it is and how it runs: judged on every store. Those that
