@@ -68,14 +68,25 @@ def one_or_both(*sizes: int) -> str:
 
 
 def cells(row: StoreRow) -> list[nodes.Node | str]:
-    return [
-        literal(f"{row.lab} {row.variant}"),
+    """The row's cells; each figure also names its column, which a phone shows when the row stacks."""
+    figures = [
         one_or_both(row.classic.size_bytes, row.containerd.size_bytes),
         one_or_both(row.classic.listed_bytes, row.classic.inspect_bytes),
         megabytes(row.containerd.listed_bytes),
         megabytes(row.containerd.inspect_bytes),
         megabytes(row.compressed) if row.compressed is not None else "—",
     ]
+    return [
+        literal(f"{row.lab} {row.variant}"),
+        *(_labelled(_(h), f) for h, f in zip(HEADERS[1:], figures, strict=True)),
+    ]
+
+
+def _labelled(label: str, figure: str) -> nodes.inline:
+    cell = nodes.inline()
+    cell += nodes.inline("", _("{label}: ").format(label=label), classes=["slimlab-cell-label"])
+    cell += nodes.Text(figure)
+    return cell
 
 
 def held(every: Iterable[Results]) -> list[str]:
