@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine.bases import RECIPES, Recipe, normalize, recipe_sha256, recipes
+from checks.engine.bases import DESCRIPTION, RECIPES, Recipe, normalize, recipe_sha256, recipes
 from checks.model.dockerfile import external_images_of
 from checks.model.results import BaseUse
 
@@ -126,6 +126,13 @@ def test_recipe_sha256_changes_when_a_base_below_gets_a_new_image(recipe):
     rebuilt = (dataclasses.replace(BELOW[0], image_id="sha256:02"),)
     assert recipe_sha256(recipe, rebuilt) != first
     assert recipe_sha256(recipe, ()) != first
+
+
+def test_recipe_sha256_ignores_the_description_no_build_reads(recipe):
+    first = recipe_sha256(recipe, BELOW)
+    with (recipe.folder / DESCRIPTION).open("a", encoding="utf-8") as description:
+        description.write('runtime_from = "words only"\n')
+    assert recipe_sha256(recipe, BELOW) == first
 
 
 def test_recipe_sha256_ignores_caches_in_the_recipe_folder(recipe):
