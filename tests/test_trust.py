@@ -10,7 +10,7 @@ import pytest
 from checks.engine import docker, trust
 from checks.engine.buildx import Built
 from checks.engine.trust import CONTEXT_FOLDER, HostCAs, ca_bundle, host_cas, trusting, write_anchors
-from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_GLOBAL_CONFIG, anchors, certificates, pem
+from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_CAFILE, NPM_GLOBAL_CONFIG, anchors, certificates, pem
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse
 from checks.model.settings import from_environ
@@ -189,6 +189,16 @@ def test_an_image_without_a_bundle_or_npm_only_gets_the_anchors(engine):
     trusting(OFFICIAL, HostCAs(added=(PROXY,), explicit=True), builder=None, echo=lambda line: None)
     [(_, files)] = engine["builds"]
     assert sorted(files) == sorted(["Dockerfile", *anchors((PROXY,))])
+
+
+def test_an_official_image_with_npm_and_no_bundle_gets_npm_pointed_at_the_cas_it_lacks(engine):
+    engine["files"] = {trust.NPM: b"{}"}  # the official node slim images: Node.js's npm, no ca-certificates
+    trusting(OFFICIAL, HostCAs(added=(PROXY,), explicit=True), builder=None, echo=lambda line: None)
+    [(_, files)] = engine["builds"]
+    assert certificates(files["host-ca-certificates.crt"]) == (PROXY,)
+    assert files["npmrc"] == f"cafile={NPM_CAFILE}\n"
+    assert "ca-certificates.crt" not in files
+    assert f"COPY host-ca-certificates.crt {NPM_CAFILE}\n" in files["Dockerfile"]
 
 
 def test_an_official_image_made_to_trust_the_cas_before_is_not_built_again(engine):
