@@ -32,7 +32,7 @@ def test_normalize_adds_the_latest_tag_to_an_untagged_name(name, normal):
     [
         "busybox:latest",
         "busybox:1.37",
-        "golang:1.24-trixie",
+        "golang:1.27-trixie",
         "gcr.io/distroless/static-debian13:nonroot",
         "localhost:5000/busybox:1.37",
         "busybox@sha256:" + "0" * 64,
@@ -46,7 +46,7 @@ def test_recipes_finds_every_folder_with_a_base_toml():
     found = recipes()
     folders = sorted(p.parent for p in RECIPES.glob("*/base.toml"))
     assert sorted(r.folder for r in found.values()) == folders
-    assert "golang:1.24-trixie" in found
+    assert "golang:1.27-trixie" in found
     assert found["busybox:latest"].image == "busybox"
 
 

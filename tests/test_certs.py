@@ -102,7 +102,7 @@ def test_the_trusting_dockerfile_copies_the_anchors_where_the_distribution_keeps
 
 
 def test_the_trusting_dockerfile_replaces_the_bundle_and_points_npm_at_it_when_asked():
-    text = trusting_dockerfile("node:20-trixie-slim", anchors((PROXY,)), bundle=True, npm=True)
+    text = trusting_dockerfile("node:26-trixie-slim", anchors((PROXY,)), bundle=True, npm=True)
     assert f"COPY ca-certificates.crt {BUNDLE}\n" in text
     assert f"COPY npmrc {NPM_GLOBAL_CONFIG}\n" in text
     assert npmrc() == f"cafile={BUNDLE}\n"

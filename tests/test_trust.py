@@ -136,7 +136,7 @@ def test_write_anchors_writes_nothing_when_the_host_adds_nothing(tmp_path):
 
 # trusting: official images, changed only when asked
 
-OFFICIAL = BaseUse(name="node:20-trixie-slim", source="official", image="node:20-trixie-slim", image_id="sha256:0f")
+OFFICIAL = BaseUse(name="node:26-trixie-slim", source="official", image="node:26-trixie-slim", image_id="sha256:0f")
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_an_official_image_gets_the_cas_it_lacks_its_bundle_and_npm_pointed_at_i
     use = trusting(OFFICIAL, host, builder=None, echo=lambda line: None)
     [(request, files)] = engine["builds"]
     assert use == BaseUse(name=OFFICIAL.name, source="official", image=request.tag, image_id="sha256:built")
-    assert request.tag.startswith("slimlab-base/node-20-trixie-slim-with-ca:")
+    assert request.tag.startswith("slimlab-base/node-26-trixie-slim-with-ca:")
     assert request.labels[docker.MANAGED_LABEL] == "true"
     [anchor] = anchors((PROXY,))
     assert certificates(files[anchor]) == (PROXY,)

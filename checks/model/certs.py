@@ -33,7 +33,8 @@ BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 #: npm's global configuration for a Node.js installed in /usr/local, as the official node images have it.
 NPM_GLOBAL_CONFIG = "/usr/local/etc/npmrc"
 #: The CA file npm is pointed at in an image without a bundle (the official node slim images have none): the
-#: added CAs alone, which npm then trusts instead of the ones Node.js compiles in.
+#: added CAs alone, which npm then trusts instead of the ones Node.js compiles in. The node:26 stand-ins keep
+#: them at the same path (``checks/bases/node-26-trixie-slim/install-node.sh``).
 NPM_CAFILE = "/usr/local/etc/ssl/host-ca-certificates.crt"
 
 _BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.DOTALL)
