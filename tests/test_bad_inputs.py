@@ -223,7 +223,7 @@ ROWS = (
     ),
     Row(
         id="arg-unbalanced-quote",
-        make=edited_dockerfile("after.Dockerfile", "FROM golang", 'ARG GO="1.24\nFROM golang'),
+        make=edited_dockerfile("after.Dockerfile", "FROM golang", 'ARG GO="1.27\nFROM golang'),
         says=(("quote", "quotation"),),
     ),
     Row(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine.bases import RECIPES, Recipe, normalize, recipe_sha256, recipes
+from checks.engine.bases import DESCRIPTION, RECIPES, Recipe, normalize, recipe_sha256, recipes
 from checks.model.dockerfile import external_images_of
 from checks.model.results import BaseUse
 
@@ -32,7 +32,7 @@ def test_normalize_adds_the_latest_tag_to_an_untagged_name(name, normal):
     [
         "busybox:latest",
         "busybox:1.37",
-        "golang:1.24-trixie",
+        "golang:1.27-trixie",
         "gcr.io/distroless/static-debian13:nonroot",
         "localhost:5000/busybox:1.37",
         "busybox@sha256:" + "0" * 64,
@@ -46,7 +46,7 @@ def test_recipes_finds_every_folder_with_a_base_toml():
     found = recipes()
     folders = sorted(p.parent for p in RECIPES.glob("*/base.toml"))
     assert sorted(r.folder for r in found.values()) == folders
-    assert "golang:1.24-trixie" in found
+    assert "golang:1.27-trixie" in found
     assert found["busybox:latest"].image == "busybox"
 
 
@@ -126,6 +126,13 @@ def test_recipe_sha256_changes_when_a_base_below_gets_a_new_image(recipe):
     rebuilt = (dataclasses.replace(BELOW[0], image_id="sha256:02"),)
     assert recipe_sha256(recipe, rebuilt) != first
     assert recipe_sha256(recipe, ()) != first
+
+
+def test_recipe_sha256_ignores_the_description_no_build_reads(recipe):
+    first = recipe_sha256(recipe, BELOW)
+    with (recipe.folder / DESCRIPTION).open("a", encoding="utf-8") as description:
+        description.write('runtime_from = "words only"\n')
+    assert recipe_sha256(recipe, BELOW) == first
 
 
 def test_recipe_sha256_ignores_caches_in_the_recipe_folder(recipe):

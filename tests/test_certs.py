@@ -9,6 +9,7 @@ import pytest
 from checks.model.certs import (
     BUNDLE,
     LOCAL_ANCHORS,
+    NPM_CAFILE,
     NPM_GLOBAL_CONFIG,
     anchors,
     certificates,
@@ -101,10 +102,18 @@ def test_the_trusting_dockerfile_copies_the_anchors_where_the_distribution_keeps
 
 
 def test_the_trusting_dockerfile_replaces_the_bundle_and_points_npm_at_it_when_asked():
-    text = trusting_dockerfile("node:20-trixie-slim", anchors((PROXY,)), bundle=True, npm=True)
+    text = trusting_dockerfile("node:26-trixie-slim", anchors((PROXY,)), bundle=True, npm=True)
     assert f"COPY ca-certificates.crt {BUNDLE}\n" in text
     assert f"COPY npmrc {NPM_GLOBAL_CONFIG}\n" in text
     assert npmrc() == f"cafile={BUNDLE}\n"
+
+
+def test_the_trusting_dockerfile_points_npm_at_the_added_cas_alone_where_the_image_has_no_bundle():
+    text = trusting_dockerfile("node:26-trixie-slim", anchors((PROXY,)), bundle=False, npm=True)
+    assert f"COPY host-ca-certificates.crt {NPM_CAFILE}\n" in text
+    assert f"COPY npmrc {NPM_GLOBAL_CONFIG}\n" in text
+    assert BUNDLE not in text
+    assert npmrc(NPM_CAFILE) == f"cafile={NPM_CAFILE}\n"
 
 
 def test_lacking_compares_certificates_already_read_with_a_bundle():

@@ -69,7 +69,7 @@ def test_every_name_a_checkout_gives_is_one_docker_accepts(tmp_path, lab, varian
         ("localhost/slimlab-0123abcd/lab-4:after", True),
         ("slimlab-4567ef01/lab-4:after", False),  # another checkout's
         ("slimlab/lab-4:after", False),  # from before checkouts had names of their own
-        ("slimlab-base/golang-1.24-trixie:56997237e832", False),  # stand-ins are every checkout's
+        ("slimlab-base/golang-1.27-trixie:56997237e832", False),  # stand-ins are every checkout's
         ("slimlab-0123abcd-x/lab-4:after", False),
         ("example/slimlab-0123abcd/lab-4:after", False),  # a user's repository that only contains the name
         ("mine:latest", False),

@@ -83,8 +83,8 @@ def engine(monkeypatch) -> FakeEngine:
             digits("e"): ([], lab_labels(OTHER)),  # the other checkout's untagged image
             digits("f"): (["slimlab/lab-4-go-multistage:after"], lab_labels(None)),
             digits("0"): (
-                ["slimlab-base/golang-1.24-trixie:56997237e832"],
-                {docker.MANAGED_LABEL: "true", docker.STAND_IN_LABEL: "golang:1.24-trixie"},
+                ["slimlab-base/golang-1.27-trixie:56997237e832"],
+                {docker.MANAGED_LABEL: "true", docker.STAND_IN_LABEL: "golang:1.27-trixie"},
             ),
             digits("1"): (["mine:child"], lab_labels(HERE)),  # a user's image built on ours inherits our labels
         },
@@ -103,7 +103,7 @@ KEPT_ALWAYS = THEIRS | {"slimlab/lab-4-go-multistage:after", "mine:child"}
 
 def test_clean_removes_this_checkout_s_images_and_containers_and_nothing_of_another_checkout(engine, capsys):
     assert cli.main(["clean"]) == 0
-    assert engine.names() == KEPT_ALWAYS | {"slimlab-base/golang-1.24-trixie:56997237e832"}
+    assert engine.names() == KEPT_ALWAYS | {"slimlab-base/golang-1.27-trixie:56997237e832"}
     assert set(engine.containers_) == {digits("8")}
     said = capsys.readouterr().out
     assert "removed 1 container(s) and 3 image(s)" in said
@@ -114,7 +114,7 @@ def test_clean_of_one_lab_removes_only_that_lab_s_images_of_this_checkout(engine
     assert cli.main(["clean", "--lab", LAB]) == 0
     assert engine.names() == KEPT_ALWAYS | {
         HERE.tag(f"{LAB}-grade", "yours"),
-        "slimlab-base/golang-1.24-trixie:56997237e832",
+        "slimlab-base/golang-1.27-trixie:56997237e832",
     }
     assert set(engine.containers_) == {digits("7"), digits("8")}  # a verify of this checkout may be running
 

@@ -38,7 +38,7 @@ expect = "GET / -> 200 hello from slimlab"
 timeout = 60
 
 [variants.before]
-description = "single stage on golang:1.24-trixie: the toolchain ships"
+description = "single stage on golang:1.27-trixie: the toolchain ships"
 
 [variants.after]
 description = "multi-stage: a static binary on scratch, with CA certificates, as a non-root user"

@@ -55,7 +55,7 @@ def test_the_grader_speaks_chinese_from_the_locale_or_when_asked(lab_copy, how):
 
 def test_an_exercise_that_does_not_build_gets_an_explanation_not_a_traceback(lab_copy):
     folder = lab_copy("lab-4")
-    (folder / "exercise.Dockerfile").write_text("FROM golang:1.24-trixie\nRUN exit 3\n")
+    (folder / "exercise.Dockerfile").write_text("FROM golang:1.27-trixie\nRUN exit 3\n")
     done = run_checks("grade", str(folder))
     assert done.returncode == 2
     assert "exercise.Dockerfile: the build failed at" in done.stderr

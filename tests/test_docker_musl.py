@@ -1,6 +1,6 @@
 """The Alpine bases are a musl platform: checked in the images themselves, official or stand-in.
 
-slimlab builds its own ``alpine``, ``python:3.13-alpine`` and ``golang:1.24-alpine``
+slimlab builds its own ``alpine``, ``python:3.13-alpine`` and ``golang:1.27-alpine``
 where no registry is reachable (``checks/bases/``). A stand-in that were glibc
 underneath would make every Alpine figure in the guide a lie, so these tests
 ask the images what they are, the way the official ones would answer: the
@@ -34,7 +34,7 @@ for i in range(count):
 @pytest.fixture(scope="module")
 def images() -> dict[str, str]:
     resolver = Resolver(echo=lambda line: None)
-    names = ("alpine", "python:3.13-alpine", "golang:1.24-alpine")
+    names = ("alpine", "python:3.13-alpine", "golang:1.27-alpine")
     return {name: resolver.resolve(name).image for name in names}
 
 
@@ -75,7 +75,7 @@ def test_pythons_standard_library_loads_what_pip_and_the_labs_need(images):
     assert out.startswith("OpenSSL 3.")
 
 
-@pytest.mark.parametrize("name", ["alpine", "python:3.13-alpine", "golang:1.24-alpine"])
+@pytest.mark.parametrize("name", ["alpine", "python:3.13-alpine", "golang:1.27-alpine"])
 def test_there_is_no_glibc_only_musl(images, name):
     found = run(
         images[name],
@@ -87,7 +87,7 @@ def test_there_is_no_glibc_only_musl(images, name):
 
 
 def test_go_runs_on_musl_with_cgo_off_for_want_of_a_c_compiler(images):
-    out = run(images["golang:1.24-alpine"], "go", "env", "CGO_ENABLED", "GOVERSION")
+    out = run(images["golang:1.27-alpine"], "go", "env", "CGO_ENABLED", "GOVERSION")
     enabled, version = out.splitlines()
     assert enabled == "0"
-    assert version.startswith("go1.24")
+    assert version.startswith("go1.27")

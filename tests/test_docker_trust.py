@@ -21,16 +21,18 @@ from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
 from checks.engine.trust import HostCAs, trusting
-from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_GLOBAL_CONFIG, anchors, certificates, pem
+from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_CAFILE, NPM_GLOBAL_CONFIG, anchors, certificates, pem
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse
 
 pytestmark = pytest.mark.docker
 
-#: Takes this machine's CAs out of a stand-in again, as an official image is without them.
-WITHOUT_HOST_CAS = """\
-FROM {base}
-RUN rm -f /usr/local/share/ca-certificates/host-ca-*.crt && update-ca-certificates --fresh
+#: A stand-in without this machine's CAs, as an official image has none: the anchors, a bundle made without
+#: them (where the image has Debian's tools), and npm's pointer to them (the node:26 stand-ins).
+WITHOUT_HOST_CAS = f"""\
+FROM {{base}}
+RUN rm -f /usr/local/share/ca-certificates/host-ca-*.crt {NPM_GLOBAL_CONFIG} {NPM_CAFILE} \\
+    && if command -v update-ca-certificates > /dev/null; then update-ca-certificates --fresh; fi
 """
 
 
@@ -110,7 +112,7 @@ def python(resolver, cas) -> Iterator[tuple[BaseUse, BaseUse]]:
 
 @pytest.fixture(scope="module")
 def node(resolver, cas) -> Iterator[tuple[BaseUse, BaseUse]]:
-    yield from official(resolver, cas, "node:20-trixie-slim", "node")
+    yield from official(resolver, cas, "node:26-trixie-slim", "node")
 
 
 def test_the_trusting_image_adds_each_ca_in_a_file_and_to_the_bundle(python, cas):
@@ -135,7 +137,11 @@ def test_pip_reaches_pypi_from_the_trusting_image_and_only_there_behind_a_proxy(
 
 def test_npm_reaches_its_registry_from_the_trusting_image_even_with_node_s_own_cas(node, resolver):
     lacking, trusted = node
-    assert docker.image_files(trusted.image_id, [NPM_GLOBAL_CONFIG])[NPM_GLOBAL_CONFIG] == f"cafile={BUNDLE}\n".encode()
+    # the slim image has no CA bundle: npm is pointed at the CAs it lacks alone
+    assert (
+        docker.image_files(trusted.image_id, [NPM_GLOBAL_CONFIG])[NPM_GLOBAL_CONFIG]
+        == f"cafile={NPM_CAFILE}\n".encode()
+    )
     # --use-bundled-ca: the CAs compiled into Node.js only, as the official build trusts
     view = "NODE_OPTIONS=--use-bundled-ca npm view --no-update-notifier six version"
     assert builds(trusted, view, resolver)

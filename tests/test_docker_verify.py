@@ -45,7 +45,7 @@ def test_lab_4_verifies_end_to_end_and_records_its_measurement(lab_copy):
     assert [c["id"] for c in data["claims"] if not c["passed"]] == []
     assert data["smoke"]["after"]["stdout"] == data["smoke"]["before"]["stdout"]
     assert "GET / -> 200" in data["smoke"]["after"]["stdout"]
-    assert data["bases"]["golang:1.24-trixie"]["source"] in {"official", "stand-in"}
+    assert data["bases"]["golang:1.27-trixie"]["source"] in {"official", "stand-in"}
     # BuildKit's progress, as recorded: the shipped build ran no step of the tests, --target test none of build's
     assert data["variants"]["stages"]["stages"]["test"] == 0 < data["variants"]["stages"]["stages"]["build"]
     assert data["variants"]["stages-test"]["stages"]["build"] == 0 < data["variants"]["stages-test"]["stages"]["test"]

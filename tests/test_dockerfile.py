@@ -80,11 +80,11 @@ def test_a_plain_from_names_its_image():
 
 
 def test_from_with_as_names_the_image_not_the_stage():
-    assert external_images("FROM golang:1.24-trixie AS build\n") == ["golang:1.24-trixie"]
+    assert external_images("FROM golang:1.27-trixie AS build\n") == ["golang:1.27-trixie"]
 
 
 def test_platform_flags_are_not_image_names():
-    assert external_images("FROM --platform=$BUILDPLATFORM golang:1.24-trixie AS build\n") == ["golang:1.24-trixie"]
+    assert external_images("FROM --platform=$BUILDPLATFORM golang:1.27-trixie AS build\n") == ["golang:1.27-trixie"]
 
 
 def test_scratch_is_not_an_image_to_pull():
@@ -99,14 +99,14 @@ def test_a_stage_used_as_a_base_is_not_external():
 
 def test_copy_from_a_stage_is_internal_and_copy_from_an_image_is_external():
     dockerfile = text(
-        "FROM golang:1.24-trixie AS build",
+        "FROM golang:1.27-trixie AS build",
         "FROM scratch",
         "COPY --from=build /out/greeter /greeter",
         "COPY --from=BUILD /etc/ssl/certs/ /etc/ssl/certs/",
         "COPY --link --from=busybox:1.37 /bin/busybox /bin/",
         "COPY --from=0 /out /out",
     )
-    assert external_images(dockerfile) == ["golang:1.24-trixie", "busybox:1.37"]
+    assert external_images(dockerfile) == ["golang:1.27-trixie", "busybox:1.37"]
 
 
 def test_run_mount_from_names_an_image():
@@ -122,12 +122,12 @@ def test_run_mount_from_names_an_image():
 def test_global_args_are_substituted():
     dockerfile = text(
         "ARG BASE=debian:trixie-slim",
-        'ARG GO="1.24" OTHER',
+        'ARG GO="1.27" OTHER',
         "FROM ${BASE}",
         "FROM golang:${GO}-trixie AS build",
         "FROM $BASE",
     )
-    assert external_images(dockerfile) == ["debian:trixie-slim", "golang:1.24-trixie"]
+    assert external_images(dockerfile) == ["debian:trixie-slim", "golang:1.27-trixie"]
 
 
 def test_a_braced_default_is_used_when_the_arg_is_empty():
@@ -165,13 +165,13 @@ def test_heredoc_bodies_naming_images_are_not_read():
 
 def test_duplicates_are_collapsed_in_order_of_first_use():
     dockerfile = text(
-        "FROM golang:1.24-trixie AS build",
+        "FROM golang:1.27-trixie AS build",
         "FROM busybox AS tools",
-        "FROM golang:1.24-trixie AS test",
+        "FROM golang:1.27-trixie AS test",
         "FROM scratch",
         "COPY --from=busybox /bin/busybox /bin/",
     )
-    assert external_images(dockerfile) == ["golang:1.24-trixie", "busybox"]
+    assert external_images(dockerfile) == ["golang:1.27-trixie", "busybox"]
 
 
 def test_an_unbraced_arg_followed_by_a_dash_keeps_the_rest_of_the_name():
@@ -179,7 +179,7 @@ def test_an_unbraced_arg_followed_by_a_dash_keeps_the_rest_of_the_name():
 
 
 def test_a_global_arg_default_may_use_an_earlier_global_arg():
-    assert external_images(text("ARG GO=1.24", "ARG IMG=golang:${GO}-trixie", "FROM ${IMG}")) == ["golang:1.24-trixie"]
+    assert external_images(text("ARG GO=1.27", "ARG IMG=golang:${GO}-trixie", "FROM ${IMG}")) == ["golang:1.27-trixie"]
 
 
 def test_the_lab_4_files_name_exactly_the_bases_its_results_recorded():
@@ -193,12 +193,12 @@ def test_the_lab_4_files_name_exactly_the_bases_its_results_recorded():
 
 def test_an_arg_with_an_unbalanced_quote_is_a_usage_error_naming_the_dockerfile_and_the_line(tmp_path):
     path = tmp_path / "after.Dockerfile"
-    path.write_text(text("# pinned", 'ARG GO="1.24', "FROM golang:${GO}"), encoding="utf-8")
+    path.write_text(text("# pinned", 'ARG GO="1.27', "FROM golang:${GO}"), encoding="utf-8")
     with pytest.raises(UsageError) as caught:
         external_images_of(path)
     message = str(caught.value)
     assert message.startswith(f"{path}, line 2: ")
-    assert "'ARG GO=\"1.24'" in message
+    assert "'ARG GO=\"1.27'" in message
     assert "Close the quote" in message
 
 
@@ -211,7 +211,7 @@ def test_the_line_of_an_unreadable_arg_is_the_one_it_starts_on():
 
 
 def test_final_base_is_the_image_the_last_stage_builds_on():
-    assert final_base(text("FROM golang:1.24-trixie AS build", "RUN go build", "FROM debian:trixie-slim")) == (
+    assert final_base(text("FROM golang:1.27-trixie AS build", "RUN go build", "FROM debian:trixie-slim")) == (
         "debian:trixie-slim"
     )
 
@@ -234,8 +234,8 @@ def test_final_base_chases_a_stage_built_from_an_earlier_stage():
 
 
 def test_final_base_of_a_target_stage_is_that_stages_base():
-    dockerfile = text("FROM golang:1.24-trixie AS build", "FROM scratch AS final", "FROM debian:trixie-slim AS debug")
-    assert final_base(dockerfile, "build") == "golang:1.24-trixie"
+    dockerfile = text("FROM golang:1.27-trixie AS build", "FROM scratch AS final", "FROM debian:trixie-slim AS debug")
+    assert final_base(dockerfile, "build") == "golang:1.27-trixie"
     assert final_base(dockerfile, "FINAL") is None
     assert final_base(dockerfile) == "debian:trixie-slim"
 
@@ -251,13 +251,13 @@ def test_final_base_reads_every_lab_variant_of_lab_2():
 
 
 def test_stages_are_named_after_as_lower_cased_and_stage_n_for_the_others():
-    dockerfile = text("FROM golang:1.24-trixie AS Base", "FROM base AS build", "FROM base AS test", "FROM scratch")
+    dockerfile = text("FROM golang:1.27-trixie AS Base", "FROM base AS build", "FROM base AS test", "FROM scratch")
     assert list(stages(dockerfile)) == ["base", "build", "test", "stage-3"]
 
 
 def test_a_stages_steps_are_its_instructions_but_from_and_the_configuration_ones_each_on_one_line():
     dockerfile = text(
-        "ARG GO=1.24",
+        "ARG GO=1.27",
         "FROM golang:${GO}-trixie AS build",
         "ENV CGO_ENABLED=0",
         "workdir /src",

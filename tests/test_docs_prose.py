@@ -20,7 +20,7 @@ from guide_prose import prose
 ROOT = Path(__file__).resolve().parent.parent
 
 #: A number followed by a unit of size or time, a percentage or a ratio: "12 GB", "1,000 bytes",
-#: "3.5 s", "60-minute", "40%", "4×". Versions ("1.24.x", "3.13") have no unit and do not match.
+#: "3.5 s", "60-minute", "40%", "4×". Versions ("1.27.x", "3.13") have no unit and do not match.
 FIGURE = re.compile(
     r"(?<![\w.,])\d+(?:[.,]\d+)*\s?-?"
     r"(?:[kKMGT]i?B|bytes?|B|ms|s|seconds?|min|minutes?|hours?|%|×|x|times)"
@@ -73,7 +73,7 @@ def article(body: str) -> str:
         ('<div class="slimlab-lab-results"><table><tr><td>1.06 GB</td></tr></table></div>', []),
         ('<table class="slimlab-note-table"><tr><td>about 50 MB</td></tr></table>', ["50 MB"]),
         ("<p>Run <code>head -c 1000000</code> or <pre>du -h: 5 MB</pre></p>", []),
-        ("<p>Python 3.13 on Go 1.24.x, debian13, L3.10</p>", []),
+        ("<p>Python 3.13 on Go 1.27.x, debian13, L3.10</p>", []),
     ],
     ids=["typed", "units", "words", "words-with-claim", "role", "directive", "authored-table", "code", "versions"],
 )

@@ -111,7 +111,7 @@ def test_no_name_of_another_checkout_the_stand_ins_or_slimlab_before_namespaces_
     rows = [
         (THEIRS.tag("lab-4", "after"), "a" * 12),
         ("slimlab/lab-4:after", "b" * 12),
-        ("slimlab-base/golang-1.24-trixie:56997237e832", "c" * 12),
+        ("slimlab-base/golang-1.27-trixie:56997237e832", "c" * 12),
         (f"slimlab-{OURS.id}x/lab-4:after", "d" * 12),
     ]
     assert docker.owned(rows, OURS) == []

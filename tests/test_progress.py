@@ -15,7 +15,7 @@ SHIPPED = [
     "#1 [internal] load build definition from stages.Dockerfile",
     "#1 transferring dockerfile: 1.10kB done",
     "#1 DONE 0.0s",
-    "#2 [context golang:1.24-trixie] load metadata for slimlab-base/golang-1.24-trixie:7bf0eaf36ade",
+    "#2 [context golang:1.27-trixie] load metadata for slimlab-base/golang-1.27-trixie:7bf0eaf36ade",
     "#3 [context gcr.io/distroless/static-debian13] slimlab-base/gcr.io-distroless-static-debian13:ac62e3de877b",
     "#4 [base 1/5] WORKDIR /src",
     "#4 CACHED",
@@ -59,7 +59,7 @@ def test_a_step_counts_for_its_own_stage_whichever_stage_its_header_names():
 
 
 def test_steps_of_no_stage_count_for_none():
-    lines = ["#1 [internal] load build definition from stages.Dockerfile", "#3 [context golang:1.24-trixie] x"]
+    lines = ["#1 [internal] load build definition from stages.Dockerfile", "#3 [context golang:1.27-trixie] x"]
     assert set(stage_steps(STAGES, lines).values()) == {0}
 
 

@@ -41,9 +41,9 @@ def sample(**changes) -> Results:
         engine={"engine": "26.1.5", "buildx": "0.13.1"},
         bases=(
             BaseUse(
-                name="golang:1.24-trixie",
+                name="golang:1.27-trixie",
                 source="stand-in",
-                image="slimlab-base/golang-1.24-trixie:0123",
+                image="slimlab-base/golang-1.27-trixie:0123",
                 image_id="sha256:b1",
             ),
         ),
@@ -114,7 +114,7 @@ def test_the_json_form_has_the_documented_keys():
     assert data["variants"]["before"]["size_bytes"] == 900_000_000
     assert [c["id"] for c in data["claims"]] == ["L9.1", "L9.2"]
     assert all({"id", "text", "passed", "expected", "measured"} <= set(c) for c in data["claims"])
-    assert data["bases"]["golang:1.24-trixie"]["source"] == "stand-in"
+    assert data["bases"]["golang:1.27-trixie"]["source"] == "stand-in"
     assert data["engine"] == {"engine": "26.1.5", "buildx": "0.13.1"}
 
 

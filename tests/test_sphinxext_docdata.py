@@ -23,7 +23,7 @@ def results(**sizes: int) -> Results:
         inputs_sha256="0" * 64,
         measured_at="2026-01-01T00:00:00+00:00",
         engine={},
-        bases=(BaseUse(name="golang:1.24-trixie", source="stand-in", image="slimlab-base/x:1", image_id="sha256:1"),),
+        bases=(BaseUse(name="golang:1.27-trixie", source="stand-in", image="slimlab-base/x:1", image_id="sha256:1"),),
         variants={
             name: Measured(image_id="sha256:x", size_bytes=size, layer_count=3, user="") for name, size in sizes.items()
         },

@@ -10,7 +10,7 @@ import pytest
 from checks.engine import docker, trust
 from checks.engine.buildx import Built
 from checks.engine.trust import CONTEXT_FOLDER, HostCAs, ca_bundle, host_cas, trusting, write_anchors
-from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_GLOBAL_CONFIG, anchors, certificates, pem
+from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_CAFILE, NPM_GLOBAL_CONFIG, anchors, certificates, pem
 from checks.model.errors import UsageError
 from checks.model.results import BaseUse
 from checks.model.settings import from_environ
@@ -136,7 +136,7 @@ def test_write_anchors_writes_nothing_when_the_host_adds_nothing(tmp_path):
 
 # trusting: official images, changed only when asked
 
-OFFICIAL = BaseUse(name="node:20-trixie-slim", source="official", image="node:20-trixie-slim", image_id="sha256:0f")
+OFFICIAL = BaseUse(name="node:26-trixie-slim", source="official", image="node:26-trixie-slim", image_id="sha256:0f")
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_an_official_image_gets_the_cas_it_lacks_its_bundle_and_npm_pointed_at_i
     use = trusting(OFFICIAL, host, builder=None, echo=lambda line: None)
     [(request, files)] = engine["builds"]
     assert use == BaseUse(name=OFFICIAL.name, source="official", image=request.tag, image_id="sha256:built")
-    assert request.tag.startswith("slimlab-base/node-20-trixie-slim-with-ca:")
+    assert request.tag.startswith("slimlab-base/node-26-trixie-slim-with-ca:")
     assert request.labels[docker.MANAGED_LABEL] == "true"
     [anchor] = anchors((PROXY,))
     assert certificates(files[anchor]) == (PROXY,)
@@ -189,6 +189,16 @@ def test_an_image_without_a_bundle_or_npm_only_gets_the_anchors(engine):
     trusting(OFFICIAL, HostCAs(added=(PROXY,), explicit=True), builder=None, echo=lambda line: None)
     [(_, files)] = engine["builds"]
     assert sorted(files) == sorted(["Dockerfile", *anchors((PROXY,))])
+
+
+def test_an_official_image_with_npm_and_no_bundle_gets_npm_pointed_at_the_cas_it_lacks(engine):
+    engine["files"] = {trust.NPM: b"{}"}  # the official node slim images: Node.js's npm, no ca-certificates
+    trusting(OFFICIAL, HostCAs(added=(PROXY,), explicit=True), builder=None, echo=lambda line: None)
+    [(_, files)] = engine["builds"]
+    assert certificates(files["host-ca-certificates.crt"]) == (PROXY,)
+    assert files["npmrc"] == f"cafile={NPM_CAFILE}\n"
+    assert "ca-certificates.crt" not in files
+    assert f"COPY host-ca-certificates.crt {NPM_CAFILE}\n" in files["Dockerfile"]
 
 
 def test_an_official_image_made_to_trust_the_cas_before_is_not_built_again(engine):

@@ -40,7 +40,7 @@ def test_every_base_a_lab_names_is_asked_for_and_listed_once():
     uses = workshop.all_bases(labs(), resolver)  # type: ignore[arg-type]
     names = [use.name for use in uses]
     assert len(names) == len(set(names))
-    assert {"golang:1.24-trixie", "busybox", "python:3.13-slim-trixie"} <= set(names)
+    assert {"golang:1.27-trixie", "busybox", "python:3.13-slim-trixie"} <= set(names)
     assert set(resolver.asked) == set(names)
 
 

@@ -8,12 +8,13 @@ Order of preference for a name such as ``python:3.13-slim-trixie``:
 4. a stand-in built now from ``checks/bases/<slug>/`` and tagged
    ``slimlab-base/<slug>:<recipe hash>``, never under the official name.
 
-A recipe's hash covers its files, the image ids of the bases it builds on and
-the CAs this machine adds to its distribution's (:mod:`checks.engine.trust`),
-so a stand-in is rebuilt exactly when its recipe, one below it, or the host's
-CAs change. Lab builds reach stand-ins (and official images made to trust
-those CAs) through BuildKit named contexts (:meth:`Resolver.contexts`), so lab
-Dockerfiles stay what a user would write.
+A recipe's hash covers the files its build reads (all but ``base.toml``, which
+describes it), the image ids of the bases it builds on and the CAs this machine
+adds to its distribution's (:mod:`checks.engine.trust`), so a stand-in is
+rebuilt exactly when its recipe, one below it, or the host's CAs change, and
+never for a word of its description. Lab builds reach stand-ins (and official
+images made to trust those CAs) through BuildKit named contexts
+(:meth:`Resolver.contexts`), so lab Dockerfiles stay what a user would write.
 
 :meth:`Resolver.prepare` resolves many names at once and builds up to
 :data:`PARALLEL_BUILDS` stand-ins at the same time, each as soon as the ones
@@ -57,6 +58,9 @@ TIMINGS = Path(__file__).resolve().parents[2] / "docs" / STANDIN_TIMINGS_NAME
 PARALLEL_BUILDS = 2
 #: Seconds a recipe's prepare.sh may take: it downloads a Debian base system's packages.
 PREPARE_TIMEOUT = 1200.0
+#: A recipe's description (its official name, what it is built from, how it differs, where its runtime comes
+#: from): the guide and the support check read it, no build does.
+DESCRIPTION = "base.toml"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,7 +88,7 @@ def normalize(name: str) -> str:
 def recipes(root: Path = RECIPES) -> dict[str, Recipe]:
     """Every stand-in recipe, by the normalized official name."""
     found = {}
-    for spec in sorted(root.glob("*/base.toml")):
+    for spec in sorted(root.glob(f"*/{DESCRIPTION}")):
         data = tomllib.loads(spec.read_text(encoding="utf-8"))
         recipe = Recipe(
             image=data["image"],
@@ -97,10 +101,13 @@ def recipes(root: Path = RECIPES) -> dict[str, Recipe]:
 
 
 def recipe_sha256(recipe: Recipe, below: Iterable[BaseUse], added: Iterable[bytes] = ()) -> str:
-    """Fingerprint of a recipe: its files, the images it builds on, and the host's CAs handed to it (none
-    leaves the fingerprint as it was without them)."""
+    """Fingerprint of a recipe: the files its build reads (every file of its folder but :data:`DESCRIPTION`),
+    the images it builds on, and the host's CAs handed to it (none leaves the fingerprint as it was without
+    them)."""
     digest = hashlib.sha256()
     for path in input_files(recipe.folder):
+        if path == recipe.folder / DESCRIPTION:
+            continue
         digest.update(path.relative_to(recipe.folder).as_posix().encode() + b"\0" + path.read_bytes())
     for base in below:
         digest.update(f"{base.name}={base.image_id}".encode())
@@ -257,7 +264,7 @@ class Resolver:
         start = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="slimlab-base-") as tmp:
             context = Path(tmp) / recipe.slug
-            shutil.copytree(recipe.folder, context)
+            shutil.copytree(recipe.folder, context, ignore=shutil.ignore_patterns(DESCRIPTION))
             trust.write_anchors(context, self.host.added)
             prepare = context / "prepare.sh"
             if prepare.exists():

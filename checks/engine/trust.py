@@ -24,7 +24,7 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from checks.engine import docker
 from checks.engine.buildx import BuildRequest
@@ -132,8 +132,13 @@ def trusting(official: BaseUse, host: HostCAs, *, builder: str | None, echo: Cal
         has_bundle, npm = read[certs.BUNDLE] is not None, read[NPM] is not None
         if has_bundle:
             (context / "ca-certificates.crt").write_text(certs.with_certificates(bundle, added), encoding="utf-8")
+        if npm and not has_bundle:
+            cafile = PurePosixPath(certs.NPM_CAFILE)
+            (context / cafile.name).write_text("".join(certs.pem(der) for der in added), encoding="ascii")
         if npm:
-            (context / "npmrc").write_text(certs.npmrc(), encoding="ascii")
+            (context / "npmrc").write_text(
+                certs.npmrc(certs.BUNDLE if has_bundle else certs.NPM_CAFILE), encoding="ascii"
+            )
         dockerfile = context / "Dockerfile"
         dockerfile.write_text(certs.trusting_dockerfile(official.name, files, bundle=has_bundle, npm=npm))
         image_id = docker.build(

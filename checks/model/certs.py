@@ -23,6 +23,7 @@ import hashlib
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
 
 #: Where Debian, Ubuntu and Alpine keep the CAs an administrator adds; their
 #: ``update-ca-certificates`` puts each ``*.crt`` file there in the bundle.
@@ -31,6 +32,10 @@ LOCAL_ANCHORS = "/usr/local/share/ca-certificates"
 BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 #: npm's global configuration for a Node.js installed in /usr/local, as the official node images have it.
 NPM_GLOBAL_CONFIG = "/usr/local/etc/npmrc"
+#: The CA file npm is pointed at in an image without a bundle (the official node slim images have none): the
+#: added CAs alone, which npm then trusts instead of the ones Node.js compiles in. The node:26 stand-ins keep
+#: them at the same path (``checks/bases/node-26-trixie-slim/install-node.sh``).
+NPM_CAFILE = "/usr/local/etc/ssl/host-ca-certificates.crt"
 
 _BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.DOTALL)
 
@@ -89,8 +94,9 @@ def trusting_dockerfile(image: str, files: Mapping[str, str], *, bundle: bool, n
     """A Dockerfile that makes ``image`` trust the certificates of ``files`` (:func:`anchors`'s names): each
     file where the distribution keeps local CAs; with ``bundle`` (the image has one), the bundle
     :func:`with_certificates` wrote as ``ca-certificates.crt`` over its own; with ``npm`` (Node.js's own
-    build, which trusts only the CAs compiled into it), npm pointed at that bundle. No RUN: images without a
-    shell (distroless) take it too."""
+    build, which trusts only the CAs compiled into it), npm pointed at that bundle, or, without one, at the
+    added CAs alone (:data:`NPM_CAFILE`, from the context file of its name). No RUN: images without a shell
+    (distroless) take it too."""
     lines = [
         "# The official image, trusting the CAs SLIMLAB_CA_BUNDLE names that it does not trust already.",
         f"FROM {image}",
@@ -98,11 +104,13 @@ def trusting_dockerfile(image: str, files: Mapping[str, str], *, bundle: bool, n
     ]
     if bundle:
         lines.append(f"COPY ca-certificates.crt {BUNDLE}")
+    if npm and not bundle:
+        lines.append(f"COPY {PurePosixPath(NPM_CAFILE).name} {NPM_CAFILE}")
     if npm:
         lines.append(f"COPY npmrc {NPM_GLOBAL_CONFIG}")
     return "\n".join(lines) + "\n"
 
 
-def npmrc() -> str:
-    """npm's global configuration that points it at the system bundle."""
-    return f"cafile={BUNDLE}\n"
+def npmrc(cafile: str = BUNDLE) -> str:
+    """npm's global configuration that points it at ``cafile``: the system bundle, or :data:`NPM_CAFILE`."""
+    return f"cafile={cafile}\n"

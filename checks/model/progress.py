@@ -9,7 +9,7 @@ BuildKit prints each step of a build as a header, ``#7 [build 2/3] RUN go build 
 again when its output resumes after another step's; then its log (``#7 0.512 ...``) and its end
 (``#7 DONE 1.2s``, ``#7 CACHED``, ``#7 ERROR: ...``).  The bracket names the stage and counts its steps
 (``[2/4]`` in a Dockerfile of one unnamed stage), or says what else the step is (``[internal] load build
-definition``, ``[context golang:1.24-trixie] load metadata for ...``).  A stage the build does not need has
+definition``, ``[context golang:1.27-trixie] load metadata for ...``).  A stage the build does not need has
 no step at all.
 """
 

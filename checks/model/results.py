@@ -55,7 +55,7 @@ VOLATILE = ("measured_at",)
 class BaseUse:
     """Which image stood behind a name in a lab's ``FROM``."""
 
-    #: The name as the Dockerfile writes it, e.g. ``golang:1.24-trixie``.
+    #: The name as the Dockerfile writes it, e.g. ``golang:1.27-trixie``.
     name: str
     #: ``official`` or ``stand-in``.
     source: str

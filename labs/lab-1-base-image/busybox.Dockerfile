@@ -1,6 +1,6 @@
 # The same static binary on busybox: a shell and a few hundred small tools
 # (ls, wget, vi) for debugging, for a few megabytes more than scratch.
-FROM golang:1.24-trixie AS build
+FROM golang:1.27-trixie AS build
 
 WORKDIR /src
 COPY floor/ ./

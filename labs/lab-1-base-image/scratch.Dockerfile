@@ -1,6 +1,6 @@
 # The floor: the same service as a static Go binary (floor/main.go) on an
 # empty image. Nothing ships but the program, because it needs no interpreter.
-FROM golang:1.24-trixie AS build
+FROM golang:1.27-trixie AS build
 
 WORKDIR /src
 COPY floor/ ./

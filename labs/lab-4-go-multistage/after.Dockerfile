@@ -1,5 +1,5 @@
 # Stage 1: build a static binary with the full Go image.
-FROM golang:1.24-trixie AS build
+FROM golang:1.27-trixie AS build
 
 WORKDIR /src
 # Dependencies first: this layer stays cached until go.mod changes.

@@ -1,6 +1,6 @@
 # Single stage: the image that runs the service is the one that built it,
 # so it ships the Go toolchain, a C compiler, git and the source code.
-FROM golang:1.24-trixie
+FROM golang:1.27-trixie
 
 WORKDIR /src
 COPY app/ .

@@ -3,7 +3,7 @@
 # resolver: the binary is dynamically linked against glibc and needs its
 # loader, /lib64/ld-linux-x86-64.so.2, which scratch does not have. It builds
 # without a warning and fails the moment it starts.
-FROM golang:1.24-trixie AS build
+FROM golang:1.27-trixie AS build
 
 WORKDIR /src
 COPY app/go.mod ./

@@ -1,6 +1,6 @@
 # The same build, shipped on distroless static instead of scratch: it
 # already holds CA certificates, time zones, /tmp and a "nonroot" user.
-FROM golang:1.24-trixie AS build
+FROM golang:1.27-trixie AS build
 
 WORKDIR /src
 COPY app/go.mod ./

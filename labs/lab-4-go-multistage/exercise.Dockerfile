@@ -8,7 +8,7 @@
 #         and COPY --from=build only the binary and the CA certificates
 #         (/etc/ssl/certs/ca-certificates.crt).
 # TODO 4: run as an unprivileged user: USER 65532:65532.
-FROM golang:1.24-trixie
+FROM golang:1.27-trixie
 
 WORKDIR /src
 COPY app/ .

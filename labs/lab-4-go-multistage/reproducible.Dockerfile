@@ -3,7 +3,7 @@
 # fixes the image's own dates; the files' times are set to it here, in the
 # build stage, because the classic image store keeps the time each file was
 # written.
-FROM golang:1.24-trixie AS build
+FROM golang:1.27-trixie AS build
 ARG SOURCE_DATE_EPOCH
 
 WORKDIR /src

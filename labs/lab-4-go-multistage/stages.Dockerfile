@@ -3,7 +3,7 @@
 # one needs: never the tests. `docker build --target test .` runs them.
 
 # Shared by build and test: the modules are downloaded once.
-FROM golang:1.24-trixie AS base
+FROM golang:1.27-trixie AS base
 WORKDIR /src
 COPY app/go.mod ./
 RUN go mod download

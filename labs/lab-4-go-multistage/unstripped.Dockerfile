@@ -1,7 +1,7 @@
 # after.Dockerfile without -trimpath and -ldflags="-s -w": the same static
 # binary on scratch, keeping its symbol table and DWARF debug information.
 # It runs the same; the difference in size is what the two flags save.
-FROM golang:1.24-trixie AS build
+FROM golang:1.27-trixie AS build
 
 WORKDIR /src
 COPY app/go.mod ./

@@ -1,5 +1,5 @@
 # after, on distroless nodejs: node and its libraries only, no npm, no shell.
-FROM node:20-trixie AS build
+FROM node:26-trixie AS build
 
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
@@ -10,12 +10,12 @@ RUN npm run build
 
 # The production dependencies alone, from the same lock file; npm's cache
 # stays in this stage.
-FROM node:20-trixie-slim AS deps
+FROM node:26-trixie-slim AS deps
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
 RUN npm ci --omit=dev
 
-FROM gcr.io/distroless/nodejs20-debian13
+FROM gcr.io/distroless/nodejs26-debian13
 WORKDIR /app
 COPY app/package.json ./
 COPY --from=deps /app/node_modules node_modules/

@@ -1,7 +1,7 @@
 # after, with node_modules pruned too: the tests, docs, source maps and type
 # declarations its packages ship are deleted in the deps stage. The app never
 # reads them, and its self-check still passes.
-FROM node:20-trixie AS build
+FROM node:26-trixie AS build
 
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
@@ -12,7 +12,7 @@ RUN npm run build
 
 # The production dependencies alone, from the same lock file; npm's cache
 # stays in this stage.
-FROM node:20-trixie-slim AS deps
+FROM node:26-trixie-slim AS deps
 WORKDIR /app
 COPY app/package.json app/package-lock.json ./
 RUN npm ci --omit=dev \
@@ -22,7 +22,7 @@ RUN npm ci --omit=dev \
         -o -name __tests__ -o -name docs -o -name example -o -name examples \) \
         -exec rm -rf {} +
 
-FROM node:20-trixie-slim
+FROM node:26-trixie-slim
 WORKDIR /app
 COPY app/package.json ./
 COPY --from=deps /app/node_modules node_modules/

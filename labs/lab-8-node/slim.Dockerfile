@@ -1,7 +1,7 @@
 # One stage on the slim image: npm ci from the lock file, the build, then the
 # dev dependencies pruned and npm's cache cleaned, all in one RUN so that no
 # layer keeps them.
-FROM node:20-trixie-slim
+FROM node:26-trixie-slim
 
 WORKDIR /app
 COPY app/package.json app/package-lock.json app/tsconfig.json ./

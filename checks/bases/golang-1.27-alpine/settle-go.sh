@@ -1,0 +1,1 @@
+../golang-1.27-trixie/settle-go.sh

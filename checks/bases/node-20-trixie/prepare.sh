@@ -1,1 +1,0 @@
-../node-20-trixie-slim/prepare.sh

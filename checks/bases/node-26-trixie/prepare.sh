@@ -1,0 +1,1 @@
+../node-26-trixie-slim/prepare.sh
