@@ -1,6 +1,6 @@
 """Command line: ``python -m checks verify|grade|workshop|bases|clean|analyze|diff|lint|locale``.
 
-Exit codes: 0 every claim holds; 1 a claim fails; 2 bad input or environment
+Exit codes: 0 every claim holds; 1 a claim fails (or an ``analyze`` budget is broken); 2 bad input or environment
 (one paragraph saying what to do, never a traceback); 3 an internal error (one
 line saying where the traceback was written); 130 interrupted (Ctrl-C), with
 every container the run started removed; 143 terminated (SIGTERM: ``kill``, a
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from checks.engine.registry import Registry
     from checks.engine.verify import Outcome
     from checks.inspect.analyze import Analysis
+    from checks.inspect.budgets import Budget
     from checks.model.results import Results
 
 # What only some commands use is imported by them, so `analyze` starts without the build and verify machinery.
@@ -96,27 +97,80 @@ def reporting(events: Path | None) -> Iterator[Say]:
         yield say
 
 
+def shown(text: str) -> str:
+    """A report as an output shows it: scrubbed of secret values, every byte that was no UTF-8 as ``\\xNN``."""
+    return printable(scrubbed(text))
+
+
 def show(text: str) -> None:
     """A report on standard output, scrubbed of secret values: every line the command line prints passes here."""
-    print(printable(scrubbed(text)), flush=True)
+    print(shown(text), flush=True)
+
+
+def json_text(data: Any) -> str:
+    """``data`` as the JSON a report shows, every string in it scrubbed before it is escaped."""
+    return json.dumps(scrub_tree(data, scrubbed), indent=2)
 
 
 def show_json(data: Any) -> None:
     """A report as JSON on standard output, every string in it scrubbed before it is escaped."""
-    show(json.dumps(scrub_tree(data, scrubbed), indent=2))
+    show(json_text(data))
+
+
+def laid_out(result: T, render: Callable[[T], str]) -> str:
+    """A report of what came from an image or a lab as ``render`` lays it out.
+
+    Every string of ``result`` is scrubbed before it is laid out, so a value cut short to fit a column or
+    reflowed onto one line is redacted all the same (and the report is scrubbed again where it is written).
+    """
+    return render(scrub_tree(result, scrubbed))
 
 
 def show_report(result: T, *, text: Callable[[T], str], data: Callable[[T], Any], as_json: bool) -> None:
-    """A report of what came from an image or a lab, as ``text`` lays it out or as the JSON of ``data``.
+    """A report of what came from an image or a lab, as ``text`` lays it out or as the JSON of ``data``
+    (:func:`laid_out`)."""
+    show(laid_out(result, (lambda clean: json_text(data(clean))) if as_json else text))
 
-    Every string of ``result`` is scrubbed before it is laid out, so a value cut short to fit a column or
-    reflowed onto one line is redacted all the same.
+
+@contextlib.contextmanager
+def whole_file(path: Path | None, option: str = "--output") -> Iterator[Callable[[str], None]]:
+    """Where a report goes: standard output (:func:`show`), or ``path``, written whole or not at all, as
+    :func:`shown` (scrubbed, like every output).
+
+    The report is written into a new file beside ``path``, made before any work (so a folder that does not exist
+    fails first, exit 2), and renamed over ``path`` only once it is complete; if anything fails on the way, that
+    file is removed and ``path`` is left as it was.
     """
-    clean = scrub_tree(result, scrubbed)
-    if as_json:
-        show_json(data(clean))
-    else:
-        show(text(clean))
+    if path is None:
+        yield show
+        return
+    if path.is_dir():
+        raise UsageError(f"{option} {path} is a folder. Name the file to write the report to.")
+    try:
+        partial = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, before it is renamed)
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False
+        )
+    except OSError as error:
+        raise UsageError(
+            f"{option} {path} cannot be written ({error.strerror}). Name a file in a folder that exists and that "
+            "you may write to."
+        ) from None
+
+    def write(text: str) -> None:
+        partial.write(shown(text) + "\n")
+
+    done = False
+    try:
+        with partial:
+            yield write
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(partial.name).chmod(0o666 & ~umask)  # as an ordinary new file, not the private temporary file's 0600
+        Path(partial.name).replace(path)
+        done = True
+    finally:
+        if not done:
+            Path(partial.name).unlink(missing_ok=True)
 
 
 def all_labs(labs: Path = LABS) -> list[Path]:
@@ -405,20 +459,94 @@ def analyzed(image: str, source: str, *, secrets: bool = False) -> Analysis:
     return result
 
 
+#: What ``analyze --format`` writes.
+FORMATS = ("text", "json", "junit", "sarif")
+
+
+def analyze_format(args: argparse.Namespace) -> str:
+    """The format ``analyze`` writes: ``--format``, ``--json`` (the same as ``--format json``), else text."""
+    if args.json and args.format not in (None, "json"):
+        raise UsageError(f"--json is short for --format json, and --format {args.format} was given too. Give one.")
+    return "json" if args.json else args.format or "text"
+
+
+def budgets_given(args: argparse.Namespace) -> list[Budget]:
+    """The budgets the command line sets, in the order of :data:`checks.inspect.budgets.RULES`; a limit that
+    cannot be read is exit 2, before any image is read."""
+    from checks.inspect import budgets
+
+    given = []
+    for rule in budgets.RULES:
+        value = getattr(args, rule.option.removeprefix("--").replace("-", "_"))
+        if value is True:
+            given.append(budgets.no_secrets())
+        elif value not in (None, False):
+            given.append(budgets.budget(rule.option, value))
+    return given
+
+
+def dockerfile_text(path: Path) -> str:
+    """The Dockerfile ``--dockerfile`` names, as text."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise UsageError(
+            f"--dockerfile {path} cannot be read ({why}). Name the Dockerfile the image was built from."
+        ) from None
+
+
+def sarif_uri(path: Path) -> str:
+    """A Dockerfile's place as code scanning reads it: relative to the folder analyze runs in (the repository's
+    root, in CI), else a file URI."""
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_uri()
+
+
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
-    """Where an image's bytes are, what dive counts as wasted, and what need not be there."""
+    """Where an image's bytes are, what dive counts as wasted, and what need not be there; with budgets, whether
+    the image keeps them (exit 1 when one is broken)."""
+    from checks.inspect import budgets, dockerlines, junit, sarif
     from checks.inspect.analyze import render, to_dict
 
-    def data(result: Analysis) -> dict[str, Any]:
-        return to_dict(result, docs_url=settings.docs_url)
+    form, given = analyze_format(args), budgets_given(args)
+    dockerfile = dockerfile_text(args.dockerfile) if args.dockerfile else None
+    with whole_file(args.output) as write:
+        result = analyzed(args.image, args.source or settings.layers, secrets=True)
+        verdicts = budgets.judge(result, given)
+        source, notes = None, []
+        if dockerfile is not None:
+            source = sarif.Source(
+                uri=sarif_uri(args.dockerfile),
+                lines=dockerlines.lines(result.history, len(result.layers), dockerfile),
+            )
+            if not source.lines.matched:
+                notes.append(
+                    f"{args.dockerfile}: the image's history does not follow the instructions of its last stage, "
+                    "so results point at the Dockerfile without a line"
+                )
 
-    def text(result: Analysis) -> str:
-        return render(result, docs_url=settings.docs_url)
+        def lay_out(clean: Analysis) -> str:
+            if form == "json":
+                return json_text({**to_dict(clean, docs_url=settings.docs_url), "budgets": budgets.to_dict(verdicts)})
+            if form == "junit":
+                return junit.report(verdicts, clean.image)
+            if form == "sarif":
+                return json_text(sarif.log(clean, verdicts, source=source, docs_url=settings.docs_url, notes=notes))
+            return "\n".join([render(clean, docs_url=settings.docs_url), *budgets.lines(verdicts)])
 
-    show_report(
-        analyzed(args.image, args.source or settings.layers, secrets=True), text=text, data=data, as_json=args.json
-    )
-    return 0
+        write(laid_out(result, lay_out))
+    for note in notes:
+        echo(f"slimlab: {note}.")
+    if verdicts and (form != "text" or args.output is not None):
+        for verdict in verdicts:
+            echo(budgets.line(verdict))
+        echo(f"slimlab: {args.image}: {budgets.summary(verdicts)}.")
+    return 0 if budgets.kept(verdicts) else 1
 
 
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
@@ -531,11 +659,53 @@ def parser() -> argparse.ArgumentParser:
         "counted once; the bytes in classes a running app rarely needs, "
         "each linked to the guide section that removes it; and secret-looking content in every layer, files a later "
         "layer deleted included, and in the config's Env and history (rules: checks/inspect/secrets.py; values "
-        "redacted). Findings are a report: the exit code stays 0.",
+        "redacted). Findings are a report: the exit code stays 0, unless a budget is given and broken (exit 1, "
+        "each broken budget named with its limit and the measured figure).",
     )
     an.add_argument("image", metavar="IMAGE", help=image_help)
-    an.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    an.add_argument("--json", action="store_true", help="the same as --format json")
+    an.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="text (the report, default), json (one object), junit (the budgets as JUnit XML, for a CI's test view) "
+        "or sarif (budgets and findings as SARIF 2.1.0, for code scanning)",
+    )
+    an.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE, whole or not at all, instead of standard output",
+    )
+    an.add_argument(
+        "--dockerfile",
+        type=Path,
+        metavar="FILE",
+        help="the Dockerfile the image was built from: each SARIF result about a layer points at the line of the "
+        "instruction that made it",
+    )
     an.add_argument("--source", choices=sources, help=source_help)
+    budget_options = an.add_argument_group(
+        "budgets", "limits the image must keep (dive's CI rules and more): any broken -> exit 1"
+    )
+    budget_options.add_argument(
+        "--max-size", metavar="SIZE", help="uncompressed size at most SIZE: bytes, or 50MB, 1.5GiB (as dive reads them)"
+    )
+    budget_options.add_argument("--max-layers", metavar="N", help="at most N filesystem layers")
+    budget_options.add_argument(
+        "--min-efficiency", metavar="RATIO", help="dive's efficiency at least RATIO: 0.95 or 95%% (lowestEfficiency)"
+    )
+    budget_options.add_argument(
+        "--max-wasted-bytes", metavar="SIZE", help="dive's wasted bytes at most SIZE (highestWastedBytes)"
+    )
+    budget_options.add_argument(
+        "--max-wasted-percent",
+        metavar="RATIO",
+        help="dive's wasted bytes over the bytes above the first layer, at most RATIO: 0.2 or 20%% "
+        "(highestUserWastedPercent)",
+    )
+    budget_options.add_argument(
+        "--no-secrets", action="store_true", help="no secret-looking content in any layer, the config's Env or history"
+    )
     an.set_defaults(run=cmd_analyze)
     d = sub.add_parser("diff", help="what was removed, added and changed from IMAGE_A to IMAGE_B, by directory")
     d.add_argument("a", metavar="IMAGE_A", help=image_help)

@@ -56,6 +56,25 @@ def engine() -> None:
         pytest.skip(message)
 
 
+def build_on_busybox(folder: Path, dockerfile: str, tag: str) -> None:
+    """Build ``dockerfile`` (its text) in ``folder`` on the busybox base (official or stand-in), tagged ``tag`` and
+    labelled as slimlab's own, so only what the checker may remove is made; the caller removes it."""
+    from checks.engine import docker
+    from checks.engine.bases import Resolver
+    from checks.engine.docker import MANAGED_LABEL
+
+    (folder / "Dockerfile").write_text(dockerfile)
+    resolver = Resolver(echo=lambda line: None)
+    request = docker.BuildRequest(
+        dockerfile=folder / "Dockerfile",
+        context=folder,
+        tag=tag,
+        labels={MANAGED_LABEL: "true"},
+        contexts=resolver.contexts([resolver.resolve("busybox")]),
+    )
+    docker.build(request, echo=lambda line: None)
+
+
 def run_checks(
     *args: str, env: dict[str, str] | None = None, timeout: float = 1500
 ) -> subprocess.CompletedProcess[str]:

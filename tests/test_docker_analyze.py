@@ -18,11 +18,8 @@ from pathlib import Path
 
 import pytest
 from analyze_images import directory, docker_archive, file, hardlink, opaque, symlink, whiteout, zeros
-from conftest import LABS, run_checks
+from conftest import LABS, build_on_busybox, run_checks
 
-from checks.engine import docker
-from checks.engine.bases import Resolver
-from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze
 from checks.model.checkout import HERE
 
@@ -135,20 +132,9 @@ def loaded():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """An image BuildKit built from busybox that adds 50 MB, then deletes it; removed afterwards."""
-    context = tmp_path_factory.mktemp("churn")
-    (context / "Dockerfile").write_text(CHURN_DOCKERFILE)
-    resolver = Resolver(echo=lambda line: None)
-    use = resolver.resolve("busybox")
     tag = "slimlab/test-analyze-buildkit:churn"
-    request = docker.BuildRequest(
-        dockerfile=context / "Dockerfile",
-        context=context,
-        tag=tag,
-        labels={MANAGED_LABEL: "true"},
-        contexts=resolver.contexts([use]),
-    )
     try:
-        docker.build(request, echo=lambda line: None)
+        build_on_busybox(tmp_path_factory.mktemp("churn"), CHURN_DOCKERFILE, tag)
         yield tag
     finally:
         remove(tag)

@@ -21,12 +21,9 @@ from pathlib import Path
 
 import pytest
 from analyze_images import figures
-from conftest import run_checks
+from conftest import build_on_busybox, run_checks
 from test_docker_analyze import DIVE, remove
 
-from checks.engine import docker
-from checks.engine.bases import Resolver
-from checks.engine.docker import MANAGED_LABEL
 from checks.engine.layer_source import analyze
 from checks.inspect.analyze import analysis_of
 from checks.inspect.layout import read_path
@@ -55,17 +52,8 @@ DEAD_ENGINE = {"DOCKER_HOST": "unix:///nonexistent/slimlab-no-engine.sock"}
 def image(tmp_path_factory):
     """The image built and saved: (its analysis in the engine, the folder holding its archives)."""
     folder = tmp_path_factory.mktemp("layout")
-    (folder / "Dockerfile").write_text(DOCKERFILE)
-    resolver = Resolver(echo=lambda line: None)
-    request = docker.BuildRequest(
-        dockerfile=folder / "Dockerfile",
-        context=folder,
-        tag=TAG,
-        labels={MANAGED_LABEL: "true"},
-        contexts=resolver.contexts([resolver.resolve("busybox")]),
-    )
     try:
-        docker.build(request, echo=lambda line: None)
+        build_on_busybox(folder, DOCKERFILE, TAG)
         saving = ["docker", "save", TAG, "-o", str(folder / "saved.tar")]
         done = subprocess.run(saving, capture_output=True, check=False)
         assert done.returncode == 0, done.stderr.decode()

@@ -264,6 +264,8 @@ def clean_image(folder: Path) -> Path:
 OUTPUTS: dict[str, Callable[[Path, Path], tuple[str, ...]]] = {
     "analyze": lambda image, clean: ("analyze", str(image)),
     "analyze-json": lambda image, clean: ("analyze", "--json", str(image)),
+    "analyze-junit": lambda image, clean: ("analyze", "--format", "junit", "--max-layers", "99", str(image)),
+    "analyze-sarif": lambda image, clean: ("analyze", "--format", "sarif", str(image)),
     "diff": lambda image, clean: ("diff", str(clean), str(image)),
     "diff-json": lambda image, clean: ("diff", "--json", str(image), str(clean)),
 }

@@ -1,10 +1,12 @@
-"""The publishing and CI configuration, checked here because neither GitHub nor Read the Docs can be reached.
+"""The publishing and CI configuration, checked here because neither GitHub, GitLab nor Read the Docs can be reached.
 
-The workflow and ``.readthedocs.yaml`` are validated against the schemas that
-check-jsonschema vendors (no network), and read for what they must do: the
-workflow runs the README's test command and ``make check`` for every lab (labs 1 and 4
-on the containerd image store too), and
-Read the Docs builds both editions with ``make html``, which needs no Docker.
+The workflow, the action (``action.yml``), the CI snippets the reference
+shows (``docs/snippets/``) and ``.readthedocs.yaml`` are validated against the
+schemas that check-jsonschema vendors (no network), and read for what they
+must do: the workflow runs the README's test command and ``make check`` for
+every lab (labs 1 and 4 on the containerd image store too); the action takes every budget as an input and the snippets give
+values ``analyze`` reads; Read the Docs builds both editions with ``make
+html``, which needs no Docker.  tests/test_docker_action.py runs the action.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 READTHEDOCS = ROOT / ".readthedocs.yaml"
+ACTION = ROOT / "action.yml"
+GITHUB_SNIPPET = ROOT / "docs" / "snippets" / "github-workflow.yml"
+GITLAB_SNIPPET = ROOT / "docs" / "snippets" / "gitlab-ci.yml"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
 
@@ -27,6 +32,10 @@ CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
         (WORKFLOW, "vendor.github-workflows"),
         (WORKFLOW, "custom.github-workflows-require-timeout"),
         (READTHEDOCS, "vendor.readthedocs"),
+        (ACTION, "vendor.github-actions"),
+        (GITHUB_SNIPPET, "vendor.github-workflows"),
+        (GITHUB_SNIPPET, "custom.github-workflows-require-timeout"),
+        (GITLAB_SNIPPET, "vendor.gitlab-ci"),
     ],
 )
 def test_the_configuration_is_valid_for_its_service(path: Path, schema: str):
@@ -83,3 +92,58 @@ def test_read_the_docs_builds_both_editions_with_make_html():
     assert any(c.startswith("make html") for c in commands)
     assert any("$READTHEDOCS_OUTPUT/html" in c for c in commands)
     assert not any("docker" in c or "make check" in c for c in commands), "the docs build reads recorded results"
+
+
+def yaml(path: Path) -> dict:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def test_the_action_takes_every_budget_as_an_input_named_as_its_option():
+    from checks.inspect.budgets import RULES
+
+    inputs = yaml(ACTION)["inputs"]
+    for rule in RULES:
+        name = rule.option.removeprefix("--")
+        assert name in inputs, f"action.yml has no input {name}"
+        assert inputs[name]["default"] == ("false" if rule.option == "--no-secrets" else "")
+        assert f"inputs.{name} }}}}" in ACTION.read_text(encoding="utf-8")
+
+
+def test_the_action_runs_only_its_own_shell_on_values_it_never_pastes_into_it():
+    steps = yaml(ACTION)["runs"]["steps"]
+    assert all(step.get("shell") == "bash" and "uses" not in step for step in steps)
+    assert all("${{" not in step["run"] for step in steps), "inputs reach the shell as environment variables"
+    assert not any(name.startswith("SLIMLAB_") for step in steps for name in step.get("env", {}))
+
+
+def test_the_github_snippet_uses_the_action_with_inputs_it_declares_and_values_analyze_reads():
+    from checks.inspect.budgets import BY_OPTION, budget
+
+    declared = yaml(ACTION)["inputs"]
+    (job,) = yaml(GITHUB_SNIPPET)["jobs"].values()
+    (step,) = [step for step in job["steps"] if str(step.get("uses", "")).endswith("/slimlab@main")]
+    for name, value in step["with"].items():
+        assert name in declared, f"the snippet gives {name}, which action.yml does not declare"
+        if f"--{name}" in BY_OPTION and name != "no-secrets":
+            budget(f"--{name}", str(value))
+    uploads = {s["uses"].split("@")[0]: s["with"] for s in job["steps"] if "upload" in str(s.get("uses", ""))}
+    assert uploads["github/codeql-action/upload-sarif"]["sarif_file"] == declared["sarif"]["default"]
+    assert uploads["actions/upload-artifact"]["path"] == declared["junit"]["default"]
+
+
+def test_the_gitlab_snippet_sets_up_analyze_and_runs_a_command_line_it_accepts():
+    import shlex
+
+    from checks import cli
+
+    script = yaml(GITLAB_SNIPPET)["image-budgets"]["script"]
+    assert any("checks/setup/analyze.sh" in line for line in script)
+    (command,) = [shlex.split(line) for line in script if " -m checks analyze " in line]
+    argv = command[command.index("checks") + 1 :]
+    args = cli.parser().parse_args(argv)
+    assert cli.analyze_format(args) == "junit"
+    assert len(cli.budgets_given(args)) == 4
+    report = yaml(GITLAB_SNIPPET)["image-budgets"]["artifacts"]["reports"]["junit"]
+    assert args.output == Path(report)

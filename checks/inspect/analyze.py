@@ -109,6 +109,8 @@ class Analysis:
     secrets: tuple[Finding, ...] | None = None
     #: What the reader decided that the user should hear (which of several platforms' images it read).
     notes: tuple[str, ...] = ()
+    #: The config's history, oldest first (``created_by``, ``empty_layer``): which step made which layer.
+    history: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def removable_bytes(self) -> int:
@@ -161,6 +163,7 @@ def analysis_of(contents: ImageContents, *, found: Callable[[], Sequence[Sequenc
             diff_ids=contents.diff_ids,
         ),
         notes=contents.notes,
+        history=tuple(contents.history),
     )
 
 

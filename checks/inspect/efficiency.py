@@ -64,6 +64,8 @@ class PathWaste:
     count: int
     #: The sum of all its appearances: what dive adds to wasted bytes.
     size_bytes: int
+    #: The last layer it appears in (0 is the lowest): the one that replaced or deleted an earlier copy.
+    layer: int = -1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,13 +145,15 @@ def _stack(lower: _Node, upper: _Node) -> None:
 
 
 class _Tally:
-    """Per path: [appearances, sum of their sizes, smallest size (-1 before the first)]."""
+    """Per path: [appearances, sum of their sizes, smallest size (-1 before the first), last layer it is in]."""
 
     def __init__(self) -> None:
         self.rows: dict[str, list[int]] = {}
+        #: The layer being counted.
+        self.layer = 0
 
     def open(self, path: str) -> list[int]:
-        return self.rows.setdefault(path, [0, 0, -1])
+        return self.rows.setdefault(path, [0, 0, -1, -1])
 
     def record(self, path: str, size: int) -> None:
         row = self.rows.get(path) or self.open(path)
@@ -157,6 +161,7 @@ class _Tally:
         row[1] += size
         if row[2] < 0 or size < row[2]:
             row[2] = size
+        row[3] = self.layer
 
 
 def _count_layer(node: _Node, prefix: str, below: _Node, tally: _Tally) -> bool:
@@ -193,12 +198,17 @@ def efficiency(layers: Sequence[Iterable[Entry]], stacked: Stacked | None = None
     trees = [tree(layer) for layer in layers]
     tally = _Tally()
     below = trees[0].copy() if trees else _Node()  # dive's StackTreeRange starts from a copy of layer 0
-    for layer in trees:
+    for index, layer in enumerate(trees):
+        tally.layer = index
         _count_layer(layer, "", below, tally)
         _stack(below, layer)
     discovered = sum(row[1] for row in tally.rows.values())
     score = max(0.0, sum(row[2] for row in tally.rows.values()) / discovered) if discovered else 1.0
-    wasted = [PathWaste(path=path, count=row[0], size_bytes=row[1]) for path, row in tally.rows.items() if row[0] >= 2]
+    wasted = [
+        PathWaste(path=path, count=row[0], size_bytes=row[1], layer=row[3])
+        for path, row in tally.rows.items()
+        if row[0] >= 2
+    ]
     wasted.sort(key=lambda row: (-row.size_bytes, row.path))
     return Efficiency(
         efficiency=score,
