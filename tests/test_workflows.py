@@ -4,9 +4,10 @@ The workflow, the action (``action.yml``), the CI snippets the reference
 shows (``docs/snippets/``) and ``.readthedocs.yaml`` are validated against the
 schemas that check-jsonschema vendors (no network), and read for what they
 must do: the workflow runs the README's test command and ``make check`` for
-every lab (labs 1 and 4 on the containerd image store too); the action takes every budget as an input and the snippets give
-values ``analyze`` reads; Read the Docs builds both editions with ``make
-html``, which needs no Docker.  tests/test_docker_action.py runs the action.
+every lab (labs 1 and 4 on the containerd image store too); the action takes
+every budget as an input and the snippets give values ``analyze`` reads; Read
+the Docs builds both editions with ``make html``, which needs no Docker.
+tests/test_docker_action.py runs the action.
 """
 
 from __future__ import annotations
