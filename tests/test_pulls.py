@@ -1,6 +1,6 @@
 """checks.model.pulls and the pure part of checks.engine.pullbench.
 
-Settings, manifests, the order of pulls, chart points.
+Settings, manifests, chart points.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from checks.model.pulls import (
     layer_blobs,
     layers_bytes,
     platform_digest,
-    pull_order,
     pull_points,
     registry_problem,
     speedup,
@@ -198,31 +197,6 @@ def test_an_index_without_the_platform_says_which_platforms_it_holds():
 
 def test_a_single_manifest_is_not_an_index():
     assert not is_index({"mediaType": DOCKER_MANIFEST, "layers": LAYERS})
-
-
-# pull order
-
-
-def test_pulls_go_round_every_variant_once_per_run():
-    assert pull_order({"before": 3, "after": 3}) == [
-        (0, "before"),
-        (0, "after"),
-        (1, "before"),
-        (1, "after"),
-        (2, "before"),
-        (2, "after"),
-    ]
-
-
-def test_a_variant_pulled_fewer_times_drops_out_of_the_later_rounds():
-    assert pull_order({"before": 2, "chart": 1, "after": 2}) == [
-        (0, "before"),
-        (0, "chart"),
-        (0, "after"),
-        (1, "before"),
-        (1, "after"),
-    ]
-    assert pull_order({}) == []
 
 
 # the chart's points and the speed-up

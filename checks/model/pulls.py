@@ -116,17 +116,6 @@ def platform_digest(index: Mapping[str, Any], os: str, architecture: str) -> str
     raise ValueError(f"the index holds no {os}/{architecture} manifest (it holds {shown})")
 
 
-#: Cold pulls of each variant over a throttled link: one. There the link's rate, not the machine's load, sets
-#: most of the time, and those pulls are the longest of all: lab 0's full image over 100 Mbit/s above all.
-LINK_RUNS = 1
-
-
-def pull_order(runs: Mapping[str, int]) -> list[tuple[int, str]]:
-    """(run, variant) in the order to pull, ``runs`` giving each variant's number of pulls: one round
-    over every variant still to pull per run, so drift in the machine's load touches every variant alike."""
-    return [(run, variant) for run in range(max(runs.values(), default=0)) for variant in runs if run < runs[variant]]
-
-
 @dataclass(frozen=True, kw_only=True)
 class PullFigures:
     """What pushing and pulling one variant measured."""
