@@ -27,7 +27,6 @@ from checks.model.pulls import (
     platform_digest,
     pull_points,
     registry_problem,
-    speedup,
     wanted,
 )
 from checks.model.results import Results
@@ -199,7 +198,7 @@ def test_a_single_manifest_is_not_an_index():
     assert not is_index({"mediaType": DOCKER_MANIFEST, "layers": LAYERS})
 
 
-# the chart's points and the speed-up
+# the chart's points
 
 
 def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
@@ -229,15 +228,6 @@ def test_the_chart_over_a_link_has_only_the_images_pulled_over_that_link():
     over = replace(measured(6, 2, (0.1,)), link_pull_runs={"100": (0.4, 0.5)})
     points = pull_points([results("lab-0", before=measured(900, 300, (15.0,)), after=over)], link_mbit=100)
     assert [(p.variant, p.pull_seconds) for p in points] == [("after", 0.45)]
-
-
-def test_the_speed_up_is_the_ratio_of_the_median_pulls():
-    lab = results("lab-0", before=measured(900, 300, (20.0, 16.0, 17.0)), after=measured(50, 20, (1.0, 1.7, 0.9)))
-    assert speedup(lab) == 17.0
-
-
-def test_there_is_no_speed_up_without_pull_times():
-    assert speedup(results("lab-0", before=measured(900, 300), after=measured(50, 20, (1.0,)))) is None
 
 
 # throttled links

@@ -182,14 +182,6 @@ def pull_points(every: Iterable[Results], link_mbit: float | None = None) -> lis
     return sorted(points, key=lambda p: (p.compressed_size_bytes, p.lab, p.variant))
 
 
-def speedup(results: Results, variant: str = "after", of: str = "before") -> float | None:
-    """How many times faster ``variant`` pulls than ``of`` (medians), or None when not measured."""
-    fast, slow = results.variants[variant].pull_seconds, results.variants[of].pull_seconds
-    if fast is None or slow is None or fast <= 0:
-        return None
-    return slow / fast
-
-
 def wire_seconds(compressed_size_bytes: int, link_mbit: float) -> float:
     """The least time a link of ``link_mbit`` Mbit/s takes to carry the compressed bytes (bits ÷ rate)."""
     return compressed_size_bytes * 8 / (link_mbit * 1e6)
