@@ -203,9 +203,10 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_rejudge(args: argparse.Namespace, settings: Settings) -> int:
     """Judge each lab's claims again on the figures its results.json records: no build, no Docker."""
-    from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
+    from checks.model.results import RESULTS_NAME
     from checks.model.spec import load
     from checks.plan.rejudge import rejudge
+    from checks.store.results import read, unreadable, write_if_changed
 
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     kept = 0
@@ -228,7 +229,7 @@ def cmd_rejudge(args: argparse.Namespace, settings: Settings) -> int:
 
 def say_if_unreadable(path: Path) -> None:
     """A results.json that cannot be read is measured again like an absent one; the user hears why."""
-    from checks.model.results import unreadable
+    from checks.store.results import unreadable
 
     problem = unreadable(path)
     if problem:

@@ -16,8 +16,9 @@ from checks.model import i18n
 from checks.model.claims import KINDS, Kind, MaxSize, PullSpeedup, SizeRatio, SmokePasses, Verdict, share
 from checks.model.i18n import Phrase
 from checks.model.measured import Measured, SmokeRun
-from checks.model.results import RESULTS_NAME, read
+from checks.model.results import RESULTS_NAME
 from checks.model.spec import load
+from checks.store.results import read
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = sorted(p.parent for p in ROOT.glob(f"labs/*/{RESULTS_NAME}"))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from checks.inspect.secrets import scrubbed
 from checks.model.i18n import say
 from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun
 from checks.model.results import (
@@ -24,9 +23,8 @@ from checks.model.results import (
     input_files,
     inputs_sha256,
     lab_input_files,
-    read,
+    loads,
     to_dict,
-    write_if_changed,
 )
 from checks.model.spec import Lab, Variant, load
 
@@ -199,98 +197,29 @@ def test_passed_and_failed_follow_the_claims():
     assert [c.id for c in results.failed] == ["L9.2"]
 
 
-# reading and writing the file
-
-
-def test_write_if_changed_writes_the_first_time(tmp_path):
-    path = tmp_path / RESULTS_NAME
-    assert write_if_changed(path, sample(), scrub=scrubbed)
-    assert path.read_text(encoding="utf-8") == dumps(sample())
-    assert read(path) == sample()
-
-
-def test_write_if_changed_keeps_the_file_when_only_the_time_differs(tmp_path):
-    path = tmp_path / RESULTS_NAME
-    write_if_changed(path, sample(), scrub=scrubbed)
-    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # an old mtime, so a rewrite would show
-    before = path.read_bytes()
-    assert not write_if_changed(path, sample(measured_at="2030-12-31T23:59:59+00:00"), scrub=scrubbed)
-    assert path.read_bytes() == before
-    assert path.stat().st_mtime_ns == 1_000_000_000
+# reading the JSON form back
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("text", "why"),
     [
-        lambda r: with_size(r, "after", 6_000_001),
-        lambda r: dataclasses.replace(r, inputs_sha256="cd" * 32),
-        lambda r: dataclasses.replace(r, claims=r.claims[:1]),
-        lambda r: dataclasses.replace(r, engine={"engine": "27.0.0", "buildx": "0.13.1"}),
+        ("", "it is not valid JSON (Expecting value: line 1 column 1 (char 0))"),
+        ('{"schema_version": 1, "lab": ', "it is not valid JSON (Expecting value: line 1 column 30 (char 29))"),
+        ("[]", "it is not a JSON object"),
+        ("42", "it is not a JSON object"),
+        ('{"schema_version": 99}', "its schema_version is 99, not 1 or 2"),
+        ('{"schema_version": "2"}', "its schema_version is '2', not 1 or 2"),
+        ('{"schema_version": 1, "lab": "x"}', "a field is missing or of the wrong type (KeyError: 'title')"),
     ],
-    ids=["size", "inputs", "claims", "engine"],
+    ids=["empty", "truncated", "array", "number", "schema-99", "schema-as-text", "missing-keys"],
 )
-def test_write_if_changed_rewrites_when_a_measurement_changes(tmp_path, change):
-    path = tmp_path / RESULTS_NAME
-    write_if_changed(path, sample(), scrub=scrubbed)
-    changed = change(sample(measured_at="2030-12-31T23:59:59+00:00"))
-    assert write_if_changed(path, changed, scrub=scrubbed)
-    assert read(path) == changed
+def test_text_that_is_not_results_is_refused_saying_why_in_words_that_follow_cannot_be_used(text, why):
+    with pytest.raises(ValueError, match=f"^{re.escape(why)}$"):
+        loads(text)
 
 
-def test_write_if_changed_replaces_a_garbled_file(tmp_path):
-    path = tmp_path / RESULTS_NAME
-    path.write_text("{not json", encoding="utf-8")
-    assert write_if_changed(path, sample(), scrub=scrubbed)
-    assert read(path) == sample()
-
-
-@pytest.mark.parametrize("text", ["[]", '"results"', "null"])
-def test_write_if_changed_replaces_a_file_holding_other_json(tmp_path, text):
-    path = tmp_path / RESULTS_NAME
-    path.write_text(text, encoding="utf-8")
-    assert write_if_changed(path, sample(), scrub=scrubbed)
-
-
-def test_read_returns_none_for_a_missing_file(tmp_path):
-    assert read(tmp_path / RESULTS_NAME) is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["", "{not json", "\xff\xfe", '{"schema_version": 1}', '{"schema_version": 1, "lab": "x"}'],
-    ids=["empty", "syntax", "binary", "schema-only", "missing-keys"],
-)
-def test_read_returns_none_for_a_garbled_file(tmp_path, text):
-    path = tmp_path / RESULTS_NAME
-    path.write_text(text, encoding="latin-1")
-    assert read(path) is None
-
-
-@pytest.mark.parametrize("version", [None, 0, SCHEMA_VERSION + 1, str(SCHEMA_VERSION)])
-def test_read_returns_none_for_another_schema(tmp_path, version):
-    data = to_dict(sample())
-    data["schema_version"] = version
-    path = tmp_path / RESULTS_NAME
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert read(path) is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "[]",
-        "42",
-        (
-            '{"schema_version": 1, "lab": "x", "title": "t", "inputs_sha256": "", "measured_at": "", '
-            '"engine": {}, "bases": [], "variants": {}, "claims": []}'
-        ),
-    ],
-    ids=["array", "number", "bases-as-list"],
-)
-def test_read_returns_none_for_json_of_the_wrong_shape(tmp_path, text):
-    path = tmp_path / RESULTS_NAME
-    path.write_text(text, encoding="utf-8")
-    assert read(path) is None
+def test_results_read_back_from_their_text_are_the_results_written():
+    assert loads(dumps(sample())) == sample()
 
 
 # the inputs fingerprint
@@ -518,13 +447,10 @@ def test_a_verdict_is_recorded_as_its_template_and_fields_nested_and_listed():
     assert from_dict(data) == phrased()
 
 
-def test_a_schema_1_file_still_reads_its_sentences_shown_as_they_are(tmp_path):
+def test_a_schema_1_file_still_reads_its_sentences_shown_as_they_are():
     data = to_dict(sample())
     data["schema_version"] = 1
-    path = tmp_path / RESULTS_NAME
-    path.write_text(json.dumps(data), encoding="utf-8")
-    results = read(path)
-    assert results is not None
+    results = loads(json.dumps(data))
     assert [(str(c.expected), str(c.measured)) for c in results.claims] == [
         ("<= 2%", "0.67%"),
         ("USER is not root", "no USER"),

@@ -21,11 +21,12 @@ from checks.model.compression import MATRIX, PUSHED, Compression
 from checks.model.errors import UsageError
 from checks.model.i18n import C_, ENGLISH, Catalog, _
 from checks.model.measured import Compressed, Measured, Release, SharedPull
-from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
+from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256
 from checks.model.scrub import scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, load
 from checks.model.translation import translate_lab, translate_results
 from checks.model.units import megabytes
+from checks.store.results import read
 
 #: What to do about missing or stale results; every such warning ends with it.
 REMEDY = "Run `make check` to measure the lab again, then build the docs."

@@ -34,7 +34,6 @@ from checks.model.measured import (
     SharedPull,
     SmokeRun,
 )
-from checks.model.scrub import Scrub, scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, Variant
 
 #: 2: a claim's ``expected`` and ``measured`` are phrases (a template and its fields) that every edition shows in
@@ -44,10 +43,9 @@ SCHEMA_VERSION = 2
 READABLE = (1, 2)
 RESULTS_NAME = "results.json"
 #: Never part of a lab's inputs: the results themselves and tool caches.
-#: (The ``.partial`` file only lives while results.json is being written; see :func:`write_if_changed`.)
+#: (The ``.partial`` file only lives while results.json is being written; see
+#: :func:`checks.store.results.write_if_changed`.)
 NOT_INPUTS = {RESULTS_NAME, f".{RESULTS_NAME}.partial", "__pycache__", ".pytest_cache"}
-#: Fields that change on every run without the measurement changing.
-VOLATILE = ("measured_at",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -423,66 +421,28 @@ def from_dict(data: Mapping[str, Any]) -> Results:
 
 
 def dumps(results: Results) -> str:
-    return _text(to_dict(results))
+    """results.json's text of ``results``."""
+    return json_text(to_dict(results))
 
 
-def _text(data: Mapping[str, Any]) -> str:
+def json_text(data: Mapping[str, Any]) -> str:
+    """results.json's text of a :func:`to_dict` form: two-space indents, every character as it is, a last newline."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _stable(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if key not in VOLATILE}
-
-
-def _load(path: Path) -> tuple[Results | None, str | None]:
-    """The results recorded at ``path``, or why there are none (None for both when the file is absent)."""
+def loads(text: str) -> Results:
+    """Read back what :func:`dumps` wrote, in any schema of :data:`READABLE`; ValueError saying what is wrong with
+    it, worded to follow "cannot be used:" (``it is not a JSON object``)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, None
-    except OSError as error:
-        return None, f"it cannot be read ({error.strerror or error})"
-    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
-        return None, f"it is not valid JSON ({error})"
+        data = json.loads(text)
+    except ValueError as error:  # JSONDecodeError
+        raise ValueError(f"it is not valid JSON ({error})") from None
     if not isinstance(data, dict):
-        return None, "it is not a JSON object"
+        raise ValueError("it is not a JSON object")
     if data.get("schema_version") not in READABLE:
         readable = " or ".join(str(version) for version in READABLE)
-        return None, f"its schema_version is {data.get('schema_version')!r}, not {readable}"
+        raise ValueError(f"its schema_version is {data.get('schema_version')!r}, not {readable}")
     try:
-        return from_dict(data), None
+        return from_dict(data)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        return None, f"a field is missing or of the wrong type ({type(error).__name__}: {error})"
-
-
-def read(path: Path) -> Results | None:
-    """The results recorded at ``path``; None when absent, unreadable or of another schema."""
-    return _load(path)[0]
-
-
-def unreadable(path: Path) -> str | None:
-    """Why the file at ``path`` holds no usable results, or None when it is absent or usable."""
-    return _load(path)[1]
-
-
-def write_if_changed(path: Path, results: Results, *, scrub: Scrub) -> bool:
-    """Write ``results`` unless the file already says the same (the time aside); True if written.
-
-    Every string is written as ``scrub`` returns it (:func:`checks.inspect.secrets.scrubbed`): a history step,
-    a smoke test's output or a path an image holds may carry a secret value, and results.json is committed.
-    """
-    data = scrub_tree(to_dict(results), scrub)
-    try:
-        existing = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(existing, dict) and _stable(existing) == _stable(data):
-            return False
-    except (OSError, ValueError):
-        pass
-    # Whole or not at all: an interrupted write must not leave a truncated results.json behind.
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(_text(data), encoding="utf-8")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return True
+        raise ValueError(f"a field is missing or of the wrong type ({type(error).__name__}: {error})") from None
