@@ -10,8 +10,9 @@ import pytest
 
 from checks.guide.docdata import FIELDS, LabDocs, difference, load_lab, parse_path, percent, staleness, times, value
 from checks.model.measured import Measured
-from checks.model.results import BaseUse, Results, dumps, inputs_sha256
+from checks.model.results import BaseUse, Results, dumps
 from checks.model.spec import load
+from checks.store.inputs import inputs_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 
