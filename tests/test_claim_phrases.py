@@ -28,11 +28,8 @@ FIGURE = re.compile(r"\d+(?:\.\d+)?(?: ?(?:%|[kMG]?B|s)\b|%)?")
 
 
 def in_language(catalog: i18n.Catalog, said: object) -> str:
-    i18n.use(catalog)
-    try:
+    with i18n.speaking(catalog):
         return str(said)
-    finally:
-        i18n.use(i18n.ENGLISH)
 
 
 def templates(said: object) -> Iterator[str]:

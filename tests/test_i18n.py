@@ -99,11 +99,25 @@ def test_a_malformed_catalog_is_a_usage_error_not_a_traceback(tmp_path):
 
 
 def test_the_ui_words_follow_the_catalog_in_use():
+    with i18n.speaking(i18n.parse_po(po((None, "Variant", "变体")), "zh_CN")):
+        assert i18n._("Variant") == "变体"
+    assert i18n._("Variant") == "Variant"
+
+
+def test_a_catalog_spoken_for_a_block_leaves_the_one_installed_before_it():
+    chinese = i18n.Catalog("zh_CN", {(None, "Variant"): "变体"})
+    i18n.use(chinese)
     try:
-        i18n.use(i18n.parse_po(po((None, "Variant", "变体")), "zh_CN"))
+        with i18n.speaking(i18n.ENGLISH):
+            assert i18n._("Variant") == "Variant"
         assert i18n._("Variant") == "变体"
     finally:
         i18n.use(i18n.ENGLISH)
+
+
+def test_a_catalog_spoken_for_a_block_is_left_even_when_the_block_fails():
+    with pytest.raises(RuntimeError, match="stop"), i18n.speaking(i18n.Catalog("zh_CN", {(None, "Variant"): "变体"})):
+        raise RuntimeError("stop")
     assert i18n._("Variant") == "Variant"
 
 
@@ -232,12 +246,9 @@ def test_a_message_with_nodes_in_it_keeps_each_piece_where_its_translation_puts_
 def test_a_phrase_is_said_in_the_language_in_use_its_fields_as_they_are():
     phrase = i18n.say("found: {paths}", paths=("/usr/local/go", "/src"))
     assert str(phrase) == "found: /usr/local/go, /src"
-    try:
-        i18n.use(i18n.parse_po(po((None, "found: {paths}", "找到了：{paths}"), (None, ", ", "，")), "zh_CN"))
+    with i18n.speaking(i18n.parse_po(po((None, "found: {paths}", "找到了：{paths}"), (None, ", ", "，")), "zh_CN")):
         assert str(phrase) == "找到了：/usr/local/go，/src"
         assert f"{phrase}" == "找到了：/usr/local/go，/src"
-    finally:
-        i18n.use(i18n.ENGLISH)
 
 
 def test_a_phrase_without_fields_is_its_translated_template_braces_untouched():
@@ -247,10 +258,8 @@ def test_a_phrase_without_fields_is_its_translated_template_braces_untouched():
 def test_a_message_said_two_ways_is_told_apart_by_its_context():
     source = b'from x import _, C_\nA = _("{factor}\xc3\x97")\nB = C_("times smaller", "{factor}\xc3\x97")\n'
     assert i18n.ui_messages({"m.py": source}) == ["{factor}×", i18n.Message("times smaller", "{factor}×")]
-    try:
-        i18n.use(
-            i18n.parse_po(po((None, "{factor}×", "{factor} 倍"), ("times smaller", "{factor}×", "1/{factor}")), "zh_CN")
-        )
+    catalog = i18n.parse_po(
+        po((None, "{factor}×", "{factor} 倍"), ("times smaller", "{factor}×", "1/{factor}")), "zh_CN"
+    )
+    with i18n.speaking(catalog):
         assert (i18n._("{factor}×"), i18n.C_("times smaller", "{factor}×")) == ("{factor} 倍", "1/{factor}")
-    finally:
-        i18n.use(i18n.ENGLISH)

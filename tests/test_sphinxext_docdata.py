@@ -254,8 +254,5 @@ def test_a_factor_reads_in_times_in_chinese_and_a_shrinking_one_as_a_fraction():
 
     assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82×", "152×", "3.4×")
     zh = i18n.load_catalog(ROOT / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN)
-    try:
-        i18n.use(zh)
+    with i18n.speaking(zh):
         assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82 倍", "1/152", "3.4 倍")
-    finally:
-        i18n.use(i18n.ENGLISH)

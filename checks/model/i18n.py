@@ -31,10 +31,11 @@ changes one fails :func:`catalog_problems`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,14 +150,39 @@ def load_catalog(locale_dir: Path, language: str, domain: str) -> Catalog:
 
 
 # The checker's own words ------------------------------------------------------------------------------
+#
+# gettext's own model, in one place: a process has one translation installed (a docs build renders one
+# edition, a grading run speaks one learner's language). The command line (`checks grade`) and the guide
+# (`checks.guide.editions.speak`, on config-inited) install it with `use`; `_`, `C_` and a Phrase being
+# shown read it. Handing a catalog to every claim, chart and report instead would thread it through every
+# verdict's words for a choice made once per process.
 
-#: The catalog :func:`_` reads: one per process (a docs build, a grading run), as gettext's ``install``.
-_IN_USE: dict[str, Catalog] = {UI_DOMAIN: ENGLISH}
+
+@dataclass
+class _Installed:
+    """The catalog the checker's own words are shown from; :func:`use` alone changes it."""
+
+    catalog: Catalog = ENGLISH
+
+
+_INSTALLED = _Installed()
 
 
 def use(catalog: Catalog) -> None:
-    """Make ``catalog`` the one :func:`_` reads from now on."""
-    _IN_USE[UI_DOMAIN] = catalog
+    """Install ``catalog``: the checker's own words are shown from it from now on, in the whole process."""
+    _INSTALLED.catalog = catalog
+
+
+@contextlib.contextmanager
+def speaking(catalog: Catalog) -> Iterator[None]:
+    """:func:`use` ``catalog`` inside the ``with`` block only, the catalog installed before it again after it
+    (how a test speaks an edition without leaving it installed for the next test)."""
+    before = _INSTALLED.catalog
+    use(catalog)
+    try:
+        yield
+    finally:
+        use(before)
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's own name for "mark, translate later")
@@ -166,12 +192,12 @@ def N_(message: str) -> str:  # noqa: N802  (gettext's own name for "mark, trans
 
 def _(message: str) -> str:
     """The checker's own words in the language in use (:func:`use`); marks ``message`` for ``make locale``."""
-    return _IN_USE[UI_DOMAIN].text(message)
+    return _INSTALLED.catalog.text(message)
 
 
 def C_(context: str, message: str) -> str:  # noqa: N802  (gettext's pgettext, under a short name like _)
     """:func:`_` for an English ``message`` that one edition says two ways: ``context`` tells them apart."""
-    return _IN_USE[UI_DOMAIN].text(message, context)
+    return _INSTALLED.catalog.text(message, context)
 
 
 @dataclass(frozen=True)
