@@ -253,9 +253,10 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from checks.engine.bases import Resolver
     from checks.learner.grade import grade, render
     from checks.model.exercise import EXERCISE, SOLUTION
+    from checks.store import catalogs
 
     language = _language(args, settings)
-    i18n.use(i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.UI_DOMAIN))
+    i18n.use(catalogs.load_catalog(ROOT / catalogs.LOCALE_DIR, language, catalogs.UI_DOMAIN))
     folder = find_lab(args.lab)
     dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE
     result = grade(
@@ -265,7 +266,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
         resolver=Resolver(echo=echo, builder=_builder(args, settings), settings=settings),
         echo=echo,
         builder=_builder(args, settings),
-        catalog=i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.LABS_DOMAIN),
+        catalog=catalogs.load_catalog(ROOT / catalogs.LOCALE_DIR, language, catalogs.LABS_DOMAIN),
     )
     show(render(result, docs_url=links.edition_url(settings.docs_url, i18n.edition_path(language))))
     return 0 if result.passed else 1
@@ -275,6 +276,7 @@ def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     """Write the templates of the catalogs that are not pages: lab.toml's words, the checker's own, the reference's."""
     from checks.model.spec import load
     from checks.model.translation import lab_messages
+    from checks.store import catalogs
 
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -284,13 +286,12 @@ def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     modules = [ROOT / "conf.py", *sorted((ROOT / "checks").rglob("*.py"))]
     sources = {str(p.relative_to(ROOT)): p.read_bytes() for p in modules}
     domains: list[tuple[str, Sequence[i18n.Message | str]]] = [
-        (i18n.LABS_DOMAIN, messages),
-        (i18n.UI_DOMAIN, i18n.ui_messages(sources)),
-        (i18n.REFERENCE_DOMAIN, sphinxref.messages(ROOT / "checks" / "bases")),
+        (catalogs.LABS_DOMAIN, messages),
+        (catalogs.UI_DOMAIN, catalogs.ui_messages(sources)),
+        (catalogs.REFERENCE_DOMAIN, sphinxref.messages(ROOT / "checks" / "bases")),
     ]
     for domain, found in domains:
-        (out / f"{domain}.pot").write_text(i18n.pot_text(found, domain), encoding="utf-8")
-        echo(f"locale: {out / domain}.pot: {len(found)} messages")
+        echo(f"locale: {catalogs.write_template(out, domain, found)}: {len(found)} messages")
     return 0
 
 

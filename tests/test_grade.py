@@ -236,15 +236,16 @@ def chinese_report(*passed: bool, advice: tuple[Finding, ...] = ()) -> str:
     in use (as `python -m checks grade` makes them), a lab whose own words are translated."""
     from checks.model import i18n, translation
     from checks.model.links import edition_url
+    from checks.store import catalogs
 
     root = Path(__file__).resolve().parent.parent
-    chinese = i18n.parse_po(
+    chinese = catalogs.parse_po(
         'msgid ""\nmsgstr ""\n\nmsgctxt "L9.1 text"\nmsgid "A sentence."\nmsgstr "一句话。"\n\n'
         'msgctxt "L9.1 hint"\nmsgid "Use a multi-stage build."\nmsgstr "用多阶段构建。"\n\n'
         'msgctxt "L9.2 text"\nmsgid "A sentence."\nmsgstr "镜像里没有编译器。"\n',
         "zh_CN",
     )
-    with i18n.speaking(i18n.load_catalog(root / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN)):
+    with i18n.speaking(catalogs.load_catalog(root / catalogs.LOCALE_DIR, "zh_CN", catalogs.UI_DOMAIN)):
         graded = graded_lab(translation.translate_lab(demo(SMALL, NO_GO), chinese), "exercise.Dockerfile")
         goals_ = tuple(
             ClaimResult(id=g.id, kind=g.check.kind, text=g.text, passed=ok, expected="≤ 10%", measured="5%")

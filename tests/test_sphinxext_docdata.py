@@ -251,8 +251,9 @@ def test_the_runtime_floor_reads_as_prose_once_recorded(field, shown):
 def test_a_factor_reads_in_times_in_chinese_and_a_shrinking_one_as_a_fraction():
     from checks.guide.docdata import times_smaller
     from checks.model import i18n
+    from checks.store import catalogs
 
     assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82×", "152×", "3.4×")
-    zh = i18n.load_catalog(ROOT / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN)
+    zh = catalogs.load_catalog(ROOT / catalogs.LOCALE_DIR, "zh_CN", catalogs.UI_DOMAIN)
     with i18n.speaking(zh):
         assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82 倍", "1/152", "3.4 倍")
