@@ -29,7 +29,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "locale"]  # locale/: the catalogs and their glossary, not pages
 templates_path = ["docs/_templates"]  # the language switcher (components/view-this-page.html)
 
-# Translations (make locale; checks.model.i18n): one message catalog per page in
+# Translations (make locale; checks.store.catalogs): one message catalog per page in
 # docs/locale/<language>/LC_MESSAGES/, beside slimlab-labs.po (lab.toml's words) and
 # slimlab-ui.po (the checker's own).  `make html` builds English, then each other
 # edition with -D language=..., into docs/_build/html/<language>/.

@@ -7,6 +7,8 @@ The house, bottom to top (``make test`` checks it with import-linter; see
 - :mod:`checks.inspect`: image analysis on layer data (layers, waste, removable classes, diff, lint).
 - :mod:`checks.plan`, beside it: which recorded figures still stand and which claims a run leaves unjudged;
   imports only the model.
+- :mod:`checks.store`, beside them: each lab's results.json on disk, read and written, its inputs' fingerprint,
+  and the translation catalogs; imports only the model.
 - :mod:`checks.engine`: the one edge that talks to Docker, the registry and the second engine.
 - :mod:`checks.guide` (the Sphinx extension) and :mod:`checks.learner` (grading, workshop, terminal report).
 - :mod:`checks.cli`: the command line, ``python -m checks``.

@@ -270,7 +270,8 @@ def _on_other_stores(
     failures of the claims judged there. A lab whose results were left as recorded is left so."""
     from checks.engine import stores
     from checks.learner import report
-    from checks.model.results import RESULTS_NAME, write_if_changed
+    from checks.model.results import RESULTS_NAME
+    from checks.store.results import write_if_changed
 
     failures: list[str] = []
     if not settings.stores:
@@ -299,9 +300,10 @@ def _on_other_stores(
 
 def cmd_rejudge(args: argparse.Namespace, settings: Settings) -> int:
     """Judge each lab's claims again on the figures its results.json records: no build, no Docker."""
-    from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
+    from checks.model.results import RESULTS_NAME
     from checks.model.spec import load
     from checks.plan.rejudge import rejudge
+    from checks.store.results import read, unreadable, write_if_changed
 
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     kept = 0
@@ -324,7 +326,7 @@ def cmd_rejudge(args: argparse.Namespace, settings: Settings) -> int:
 
 def say_if_unreadable(path: Path) -> None:
     """A results.json that cannot be read is measured again like an absent one; the user hears why."""
-    from checks.model.results import unreadable
+    from checks.store.results import unreadable
 
     problem = unreadable(path)
     if problem:
@@ -348,9 +350,10 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from checks.engine.bases import Resolver
     from checks.learner.grade import grade, render
     from checks.model.exercise import EXERCISE, SOLUTION
+    from checks.store import catalogs
 
     language = _language(args, settings)
-    i18n.use(i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.UI_DOMAIN))
+    i18n.use(catalogs.load_catalog(ROOT / catalogs.LOCALE_DIR, language, catalogs.UI_DOMAIN))
     folder = find_lab(args.lab)
     dockerfile = SOLUTION if args.solution else args.dockerfile or EXERCISE
     result = grade(
@@ -360,7 +363,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
         resolver=Resolver(echo=echo, builder=_builder(args, settings), settings=settings),
         echo=echo,
         builder=_builder(args, settings),
-        catalog=i18n.load_catalog(ROOT / i18n.LOCALE_DIR, language, i18n.LABS_DOMAIN),
+        catalog=catalogs.load_catalog(ROOT / catalogs.LOCALE_DIR, language, catalogs.LABS_DOMAIN),
     )
     show(render(result, docs_url=links.edition_url(settings.docs_url, i18n.edition_path(language))))
     return 0 if result.passed else 1
@@ -370,6 +373,7 @@ def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     """Write the templates of the catalogs that are not pages: lab.toml's words, the checker's own, the reference's."""
     from checks.model.spec import load
     from checks.model.translation import lab_messages
+    from checks.store import catalogs
 
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -379,13 +383,12 @@ def cmd_locale(args: argparse.Namespace, settings: Settings) -> int:
     modules = [ROOT / "conf.py", *sorted((ROOT / "checks").rglob("*.py"))]
     sources = {str(p.relative_to(ROOT)): p.read_bytes() for p in modules}
     domains: list[tuple[str, Sequence[i18n.Message | str]]] = [
-        (i18n.LABS_DOMAIN, messages),
-        (i18n.UI_DOMAIN, i18n.ui_messages(sources)),
-        (i18n.REFERENCE_DOMAIN, sphinxref.messages(ROOT / "checks" / "bases")),
+        (catalogs.LABS_DOMAIN, messages),
+        (catalogs.UI_DOMAIN, catalogs.ui_messages(sources)),
+        (catalogs.REFERENCE_DOMAIN, sphinxref.messages(ROOT / "checks" / "bases")),
     ]
     for domain, found in domains:
-        (out / f"{domain}.pot").write_text(i18n.pot_text(found, domain), encoding="utf-8")
-        echo(f"locale: {out / domain}.pot: {len(found)} messages")
+        echo(f"locale: {catalogs.write_template(out, domain, found)}: {len(found)} messages")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.model.pulls import PullPoint
+from checks.guide.pullpoints import PullPoint
 
 
 def point(compressed: int, runs: tuple[float, ...], *, variant: str = "v", size: int | None = None) -> PullPoint:

@@ -28,8 +28,9 @@ from conftest import ROOT, engine_problem, own_containers, run_checks
 
 from checks import cli
 from checks.inspect.secrets import scrubbed
-from checks.model.results import RESULTS_NAME, read, unreadable, write_if_changed
+from checks.model.results import RESULTS_NAME
 from checks.model.settings import Settings
+from checks.store.results import read, unreadable, write_if_changed
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent.sock"}
 

@@ -1,5 +1,6 @@
 """tools/benchfigures.py: a cold `make check` broken down into phases, from the events `checks verify --events`
-writes (each stream below is written by checks.model.progress.as_json, as verify writes it, and read back)."""
+writes (each stream below is written by checks.model.progress.as_json, as verify writes it, and read back), and
+tools/benchpulls.py's line of what the pull measurement adds to a lab's verify."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from benchfigures import (
     phase_of,
     phase_of_line,
     phases,
+    pull_cost,
     read_event,
     spread,
     standin_seconds,
@@ -215,3 +217,13 @@ def test_phase_busy_charges_the_side_by_side_stretch_from_the_first_sample_to_th
     samples |= {6: (11.0, 12.0), 7: (12.0, 14.0), 8: (13.0, 16.0)}
     result = phase_busy(EARLY_EVENTS, samples, (14.0, 18.0))
     assert result == pytest.approx({SIDE_BY_SIDE: 1.0, "other": 0.5, "registry pushes": 0.5, "cold pulls": 0.5})
+
+
+def test_a_labs_pull_cost_is_its_verify_seconds_without_and_with_the_measurement_and_the_difference():
+    line = pull_cost("lab-0-pull-speed", 41.3, 97.0)
+    assert line == f"{'lab-0-pull-speed':<28} verify   41.3 s without,   97.0 s with the pull measurement: +55.7 s"
+
+
+def test_the_pull_cost_lines_line_up_whatever_the_lab_is_called():
+    lines = [pull_cost("lab-0-pull-speed", 1.0, 2.0), pull_cost("all", 120.0, 300.0)]
+    assert lines[0].index(" verify ") == lines[1].index(" verify ") == 28

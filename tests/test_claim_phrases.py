@@ -16,22 +16,21 @@ from checks.model import i18n
 from checks.model.claims import KINDS, Kind, MaxSize, PullSpeedup, SizeRatio, SmokePasses, Verdict, share
 from checks.model.i18n import Phrase
 from checks.model.measured import Measured, SmokeRun
-from checks.model.results import RESULTS_NAME, read
+from checks.model.results import RESULTS_NAME
 from checks.model.spec import load
+from checks.store import catalogs
+from checks.store.results import read
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = sorted(p.parent for p in ROOT.glob(f"labs/*/{RESULTS_NAME}"))
-ZH = i18n.load_catalog(ROOT / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN)
+ZH = catalogs.load_catalog(ROOT / catalogs.LOCALE_DIR, "zh_CN", catalogs.UI_DOMAIN)
 #: Figures as every edition shows them: ``0.66%``, ``6.2 MB``, ``1.32 s``, ``16.6``.
 FIGURE = re.compile(r"\d+(?:\.\d+)?(?: ?(?:%|[kMG]?B|s)\b|%)?")
 
 
 def in_language(catalog: i18n.Catalog, said: object) -> str:
-    i18n.use(catalog)
-    try:
+    with i18n.speaking(catalog):
         return str(said)
-    finally:
-        i18n.use(i18n.ENGLISH)
 
 
 def templates(said: object) -> Iterator[str]:

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 from checks import cli
-from checks.model.results import RESULTS_NAME, SCHEMA_VERSION, read
+from checks.model.results import RESULTS_NAME, SCHEMA_VERSION
+from checks.store.results import read
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "labs" / "lab-4-go-multistage"

@@ -17,7 +17,7 @@ import pytest
 from conftest import run_checks
 
 from checks.model.compression import KEYS
-from checks.model.pulls import LINK_RUNS
+from checks.plan.pulls import LINK_RUNS
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 

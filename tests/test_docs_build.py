@@ -18,8 +18,8 @@ from conftest import sphinx_build
 from checks.guide.docdata import lab_folders
 from checks.model.exercise import LEARNER, goals
 from checks.model.links import anchor
-from checks.model.results import inputs_sha256
 from checks.model.spec import load
+from checks.store.inputs import inputs_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = lab_folders(ROOT / "labs")

@@ -236,16 +236,16 @@ def chinese_report(*passed: bool, advice: tuple[Finding, ...] = ()) -> str:
     in use (as `python -m checks grade` makes them), a lab whose own words are translated."""
     from checks.model import i18n, translation
     from checks.model.links import edition_url
+    from checks.store import catalogs
 
     root = Path(__file__).resolve().parent.parent
-    chinese = i18n.parse_po(
+    chinese = catalogs.parse_po(
         'msgid ""\nmsgstr ""\n\nmsgctxt "L9.1 text"\nmsgid "A sentence."\nmsgstr "一句话。"\n\n'
         'msgctxt "L9.1 hint"\nmsgid "Use a multi-stage build."\nmsgstr "用多阶段构建。"\n\n'
         'msgctxt "L9.2 text"\nmsgid "A sentence."\nmsgstr "镜像里没有编译器。"\n',
         "zh_CN",
     )
-    try:
-        i18n.use(i18n.load_catalog(root / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN))
+    with i18n.speaking(catalogs.load_catalog(root / catalogs.LOCALE_DIR, "zh_CN", catalogs.UI_DOMAIN)):
         graded = graded_lab(translation.translate_lab(demo(SMALL, NO_GO), chinese), "exercise.Dockerfile")
         goals_ = tuple(
             ClaimResult(id=g.id, kind=g.check.kind, text=g.text, passed=ok, expected="≤ 10%", measured="5%")
@@ -263,8 +263,6 @@ def chinese_report(*passed: bool, advice: tuple[Finding, ...] = ()) -> str:
             ),
             docs_url=edition_url("https://guide.example", i18n.edition_path("zh_CN")),
         )
-    finally:
-        i18n.use(i18n.ENGLISH)
 
 
 APT_LISTS = Finding(file="exercise.Dockerfile", line=3, code="DL3009", level="info", message="Delete the apt lists")
@@ -339,10 +337,8 @@ def test_grading_under_lang_zh_cn_prints_lab_4_s_report_in_chinese_lined_up(monk
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    try:
+    with i18n.speaking(i18n.ENGLISH):  # the command installs the locale's language; the block takes it back
         assert cli.main(["grade", "4"]) == 1
-    finally:
-        i18n.use(i18n.ENGLISH)
     lines = capsys.readouterr().out.splitlines()
     marked = [n for n, line in enumerate(lines) if line.startswith(("  通过", "  未通过"))]
     assert len(marked) == len(goals(load(LAB4)))

@@ -26,11 +26,8 @@ CHINESE = {
 
 
 def test_furos_words_are_put_in_the_catalogs_language_where_furo_wrote_them():
-    try:
-        i18n.use(i18n.Catalog("zh_CN", CHINESE))
+    with i18n.speaking(i18n.Catalog("zh_CN", CHINESE)):
         shown = chrome.translator("zh_CN")(FURO)
-    finally:
-        i18n.use(i18n.ENGLISH)
     assert 'aria-label="打开或关闭本页目录侧栏"' in shown
     assert 'href="#furo-main-content">跳到正文</a>' in shown
     assert "<span>回到顶部</span>" in shown

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from checks.guide.layertally import histories, keyword, tally
 from checks.model.measured import Layer, Measured
-from checks.model.results import read
+from checks.store.results import read
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,9 +16,9 @@ import pytest
 from pullpoints import LINK, point
 
 from checks.guide.pullchart import NBSP, fit_line, fit_rows, link_rate, spread, which_follows
+from checks.guide.pullpoints import Fit, PullPoint, pull_fit, pull_points
 from checks.guide.pullsvg import image_name
-from checks.model.pulls import Fit, PullPoint, pull_fit, pull_points
-from checks.model.results import read
+from checks.store.results import read
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,8 @@ import pytest
 from pullpoints import LINK, LOOPBACK, point
 
 from checks.guide.drawing import log_domain, log_position
+from checks.guide.pullpoints import wire_seconds
 from checks.guide.pullsvg import Geometry, image_name, pull_chart, seconds
-from checks.model.pulls import wire_seconds
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -3,7 +3,7 @@
 The templates are made the way ``make locale`` makes them (Sphinx's gettext
 builder for the pages, ``python -m checks locale`` for lab.toml's words,
 the checker's own and the reference tables') into a temporary folder, and each catalog is compared with
-its template by :func:`checks.model.i18n.catalog_problems`: a message missing
+its template by :func:`checks.store.catalogs.catalog_problems`: a message missing
 (the English changed and ``make locale`` was not run), left over, untranslated
 or fuzzy fails, and so does a translation that drops or alters a role such as
 ``:measured:``, an inline literal or a format field.  No Docker.
@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from checks.model import i18n
+from checks.store import catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.SOURCE]
 PAGES = sorted(p.stem for p in [*DOCS.glob("*.rst"), *DOCS.glob("*.md")])
-CATALOGS = [*PAGES, i18n.LABS_DOMAIN, i18n.UI_DOMAIN, i18n.REFERENCE_DOMAIN]
+CATALOGS = [*PAGES, catalogs.LABS_DOMAIN, catalogs.UI_DOMAIN, catalogs.REFERENCE_DOMAIN]
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +43,14 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("name", CATALOGS)
 def test_catalog_translates_every_message(templates: Path, language: str, name: str) -> None:
-    po = i18n.catalog_file(DOCS / "locale", language, name)
+    po = catalogs.catalog_file(DOCS / "locale", language, name)
     assert po.is_file(), f"{po} is missing: run `make locale`, then translate it"
-    problems = i18n.catalog_problems(
+    problems = catalogs.catalog_problems(
         (templates / f"{name}.pot").read_text(encoding="utf-8"),
         po.read_text(encoding="utf-8"),
         f"{language}/{name}.po",
         markdown=(DOCS / f"{name}.md").is_file(),
-        fields=name == i18n.UI_DOMAIN,
+        fields=name == catalogs.UI_DOMAIN,
     )
     shown = "\n".join(problems[:30]) + (f"\n... and {len(problems) - 30} more" if len(problems) > 30 else "")
     assert not problems, f"{len(problems)} problems in {po.relative_to(ROOT)}:\n{shown}"

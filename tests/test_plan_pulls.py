@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from checks.model.claims import CompressionRatio, MaxCompressedSize, MaxSize, PullSpeedup
-from checks.model.pulls import PullSettings, pull_order
-from checks.plan.pulls import cold_pulled, link_plan, matrix_plan, run_plan, unmeasured
+from checks.model.pulls import PullSettings
+from checks.plan.pulls import cold_pulled, link_plan, matrix_plan, pull_order, run_plan, unmeasured
 
 # which claims a run can judge
 
@@ -83,3 +83,28 @@ def test_the_matrix_covers_the_charted_ends_and_what_compression_claims_read_in_
     variants = ["before", "slim", "middle", "after"]
     assert matrix_plan(variants, claims, ("before", "after")) == ("before", "slim", "after")
     assert matrix_plan(variants, [], ("before", "after")) == ("before", "after")
+
+
+# pull order
+
+
+def test_pulls_go_round_every_variant_once_per_run():
+    assert pull_order({"before": 3, "after": 3}) == [
+        (0, "before"),
+        (0, "after"),
+        (1, "before"),
+        (1, "after"),
+        (2, "before"),
+        (2, "after"),
+    ]
+
+
+def test_a_variant_pulled_fewer_times_drops_out_of_the_later_rounds():
+    assert pull_order({"before": 2, "chart": 1, "after": 2}) == [
+        (0, "before"),
+        (0, "chart"),
+        (0, "after"),
+        (1, "before"),
+        (1, "after"),
+    ]
+    assert pull_order({}) == []

@@ -6,9 +6,10 @@ import dataclasses
 from pathlib import Path
 
 from checks.model.i18n import Phrase
-from checks.model.results import RESULTS_NAME, ClaimResult, Results, read
+from checks.model.results import RESULTS_NAME, ClaimResult, Results
 from checks.model.spec import load
 from checks.plan.rejudge import rejudge
+from checks.store.results import read
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "labs" / "lab-4-go-multistage"

@@ -1,11 +1,9 @@
 """checks.model.pulls and the pure part of checks.engine.pullbench.
 
-Settings, manifests, the order of pulls, chart points.
+Settings and manifests.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pytest
 
@@ -13,7 +11,6 @@ from checks.engine import pullbench
 from checks.engine.pullbench import effective, tbf
 from checks.model.checkout import HERE
 from checks.model.errors import UsageError
-from checks.model.measured import Measured
 from checks.model.pulls import (
     DOCKER_LIST,
     DOCKER_MANIFEST,
@@ -25,13 +22,9 @@ from checks.model.pulls import (
     layer_blobs,
     layers_bytes,
     platform_digest,
-    pull_order,
-    pull_points,
     registry_problem,
-    speedup,
     wanted,
 )
-from checks.model.results import Results
 from checks.model.settings import Settings, from_environ
 
 # settings from the environment
@@ -198,72 +191,6 @@ def test_an_index_without_the_platform_says_which_platforms_it_holds():
 
 def test_a_single_manifest_is_not_an_index():
     assert not is_index({"mediaType": DOCKER_MANIFEST, "layers": LAYERS})
-
-
-# pull order
-
-
-def test_pulls_go_round_every_variant_once_per_run():
-    assert pull_order({"before": 3, "after": 3}) == [
-        (0, "before"),
-        (0, "after"),
-        (1, "before"),
-        (1, "after"),
-        (2, "before"),
-        (2, "after"),
-    ]
-
-
-def test_a_variant_pulled_fewer_times_drops_out_of_the_later_rounds():
-    assert pull_order({"before": 2, "chart": 1, "after": 2}) == [
-        (0, "before"),
-        (0, "chart"),
-        (0, "after"),
-        (1, "before"),
-        (1, "after"),
-    ]
-    assert pull_order({}) == []
-
-
-# the chart's points and the speed-up
-
-
-def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
-    return Measured(
-        image_id="sha256:x", size_bytes=size, layer_count=1, compressed_size_bytes=compressed, pull_runs=runs
-    )
-
-
-def results(lab: str, **variants: Measured) -> Results:
-    return Results(
-        lab=lab, title="t", inputs_sha256="0", measured_at="", engine={}, bases=(), variants=variants, claims=()
-    )
-
-
-def test_the_chart_has_one_point_per_image_with_both_figures_smallest_first():
-    labs = [
-        results("lab-4", before=measured(900, 300, (14.0, 15.0, 16.0)), after=measured(6, 2, (0.1,))),
-        results("lab-1", before=measured(1000, 380, (17.0,)), unpushed=measured(50), untimed=measured(60, 20)),
-    ]
-    points = pull_points(labs)
-    assert [(p.lab, p.variant) for p in points] == [("lab-4", "after"), ("lab-4", "before"), ("lab-1", "before")]
-    assert (points[1].size_bytes, points[1].compressed_size_bytes, points[1].pull_seconds) == (900, 300, 15.0)
-    assert points[1].pull_runs == (14.0, 15.0, 16.0)
-
-
-def test_the_chart_over_a_link_has_only_the_images_pulled_over_that_link():
-    over = replace(measured(6, 2, (0.1,)), link_pull_runs={"100": (0.4, 0.5)})
-    points = pull_points([results("lab-0", before=measured(900, 300, (15.0,)), after=over)], link_mbit=100)
-    assert [(p.variant, p.pull_seconds) for p in points] == [("after", 0.45)]
-
-
-def test_the_speed_up_is_the_ratio_of_the_median_pulls():
-    lab = results("lab-0", before=measured(900, 300, (20.0, 16.0, 17.0)), after=measured(50, 20, (1.0, 1.7, 0.9)))
-    assert speedup(lab) == 17.0
-
-
-def test_there_is_no_speed_up_without_pull_times():
-    assert speedup(results("lab-0", before=measured(900, 300), after=measured(50, 20, (1.0,)))) is None
 
 
 # throttled links

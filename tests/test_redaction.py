@@ -28,8 +28,9 @@ from checks.guide.docdata import load_lab
 from checks.inspect.secrets import CONTENT_RULES, redact, scrubbed
 from checks.learner import grade as grading
 from checks.model.measured import Layer, SmokeRun
-from checks.model.results import RESULTS_NAME, ClaimResult, dumps, read, to_dict, write_if_changed
+from checks.model.results import RESULTS_NAME, ClaimResult, dumps, to_dict
 from checks.model.scrub import NOT_SHOWN, scrub_tree
+from checks.store.results import read, write_if_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKENS = [s for s in SECRETS if s.rule not in ("private-key", "secret-variable")]

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
-from pathlib import Path
+import re
 
 import pytest
 
-from checks.inspect.secrets import scrubbed
 from checks.model.i18n import say
 from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun, StoreFigures
 from checks.model.results import (
-    RESULTS_NAME,
     SCHEMA_VERSION,
     BaseUse,
     ClaimResult,
@@ -22,14 +18,9 @@ from checks.model.results import (
     StoreRun,
     dumps,
     from_dict,
-    input_files,
-    inputs_sha256,
-    lab_input_files,
-    read,
+    loads,
     to_dict,
-    write_if_changed,
 )
-from checks.model.spec import Lab, Variant, load
 
 
 def sample(**changes) -> Results:
@@ -200,240 +191,32 @@ def test_passed_and_failed_follow_the_claims():
     assert [c.id for c in results.failed] == ["L9.2"]
 
 
-# reading and writing the file
-
-
-def test_write_if_changed_writes_the_first_time(tmp_path):
-    path = tmp_path / RESULTS_NAME
-    assert write_if_changed(path, sample(), scrub=scrubbed)
-    assert path.read_text(encoding="utf-8") == dumps(sample())
-    assert read(path) == sample()
-
-
-def test_write_if_changed_keeps_the_file_when_only_the_time_differs(tmp_path):
-    path = tmp_path / RESULTS_NAME
-    write_if_changed(path, sample(), scrub=scrubbed)
-    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # an old mtime, so a rewrite would show
-    before = path.read_bytes()
-    assert not write_if_changed(path, sample(measured_at="2030-12-31T23:59:59+00:00"), scrub=scrubbed)
-    assert path.read_bytes() == before
-    assert path.stat().st_mtime_ns == 1_000_000_000
+# reading the JSON form back
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("text", "why"),
     [
-        lambda r: with_size(r, "after", 6_000_001),
-        lambda r: dataclasses.replace(r, inputs_sha256="cd" * 32),
-        lambda r: dataclasses.replace(r, claims=r.claims[:1]),
-        lambda r: dataclasses.replace(r, engine={"engine": "27.0.0", "buildx": "0.13.1"}),
+        ("", "it is not valid JSON (Expecting value: line 1 column 1 (char 0))"),
+        ('{"schema_version": 1, "lab": ', "it is not valid JSON (Expecting value: line 1 column 30 (char 29))"),
+        ("[]", "it is not a JSON object"),
+        ("42", "it is not a JSON object"),
+        ('{"schema_version": 99}', "its schema_version is 99, not 1 or 2"),
+        ('{"schema_version": "2"}', "its schema_version is '2', not 1 or 2"),
+        ('{"schema_version": 1, "lab": "x"}', "a field is missing or of the wrong type (KeyError: 'title')"),
     ],
-    ids=["size", "inputs", "claims", "engine"],
+    ids=["empty", "truncated", "array", "number", "schema-99", "schema-as-text", "missing-keys"],
 )
-def test_write_if_changed_rewrites_when_a_measurement_changes(tmp_path, change):
-    path = tmp_path / RESULTS_NAME
-    write_if_changed(path, sample(), scrub=scrubbed)
-    changed = change(sample(measured_at="2030-12-31T23:59:59+00:00"))
-    assert write_if_changed(path, changed, scrub=scrubbed)
-    assert read(path) == changed
+def test_text_that_is_not_results_is_refused_saying_why_in_words_that_follow_cannot_be_used(text, why):
+    with pytest.raises(ValueError, match=f"^{re.escape(why)}$"):
+        loads(text)
 
 
-def test_write_if_changed_replaces_a_garbled_file(tmp_path):
-    path = tmp_path / RESULTS_NAME
-    path.write_text("{not json", encoding="utf-8")
-    assert write_if_changed(path, sample(), scrub=scrubbed)
-    assert read(path) == sample()
+def test_results_read_back_from_their_text_are_the_results_written():
+    assert loads(dumps(sample())) == sample()
 
 
-@pytest.mark.parametrize("text", ["[]", '"results"', "null"])
-def test_write_if_changed_replaces_a_file_holding_other_json(tmp_path, text):
-    path = tmp_path / RESULTS_NAME
-    path.write_text(text, encoding="utf-8")
-    assert write_if_changed(path, sample(), scrub=scrubbed)
-
-
-def test_read_returns_none_for_a_missing_file(tmp_path):
-    assert read(tmp_path / RESULTS_NAME) is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["", "{not json", "\xff\xfe", '{"schema_version": 1}', '{"schema_version": 1, "lab": "x"}'],
-    ids=["empty", "syntax", "binary", "schema-only", "missing-keys"],
-)
-def test_read_returns_none_for_a_garbled_file(tmp_path, text):
-    path = tmp_path / RESULTS_NAME
-    path.write_text(text, encoding="latin-1")
-    assert read(path) is None
-
-
-@pytest.mark.parametrize("version", [None, 0, SCHEMA_VERSION + 1, str(SCHEMA_VERSION)])
-def test_read_returns_none_for_another_schema(tmp_path, version):
-    data = to_dict(sample())
-    data["schema_version"] = version
-    path = tmp_path / RESULTS_NAME
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert read(path) is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "[]",
-        "42",
-        (
-            '{"schema_version": 1, "lab": "x", "title": "t", "inputs_sha256": "", "measured_at": "", '
-            '"engine": {}, "bases": [], "variants": {}, "claims": []}'
-        ),
-    ],
-    ids=["array", "number", "bases-as-list"],
-)
-def test_read_returns_none_for_json_of_the_wrong_shape(tmp_path, text):
-    path = tmp_path / RESULTS_NAME
-    path.write_text(text, encoding="utf-8")
-    assert read(path) is None
-
-
-# the inputs fingerprint
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> Path:
-    folder = tmp_path / "lab-9-demo"
-    (folder / "app").mkdir(parents=True)
-    (folder / "lab.toml").write_text("[lab]\n", encoding="utf-8")
-    (folder / "before.Dockerfile").write_text("FROM busybox\n", encoding="utf-8")
-    (folder / "after.Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
-    (folder / "app" / "main.go").write_text("package main\n", encoding="utf-8")
-    return folder
-
-
-def spec(**changes) -> Lab:
-    """A lab whose two variants build the lab folder, as labs 0, 1, 2, 4 and 5 do."""
-    variants = tuple(Variant(name=n, dockerfile=f"{n}.Dockerfile") for n in ("before", "after"))
-    return dataclasses.replace(Lab(name="lab-9-demo", title="t", page="p", variants=variants, claims=()), **changes)
-
-
-def names(lab: Lab, folder: Path) -> list[str]:
-    return [p.relative_to(folder).as_posix() for p in lab_input_files(lab, folder)]
-
-
-def test_inputs_sha256_is_stable_for_the_same_files(lab, tmp_path):
-    first = inputs_sha256(spec(), lab)
-    assert inputs_sha256(spec(), lab) == first
-    assert len(first) == 64
-
-
-def test_inputs_sha256_does_not_depend_on_where_the_lab_lives(lab, tmp_path):
-    copy = shutil.copytree(lab, tmp_path / "elsewhere" / lab.name)
-    assert inputs_sha256(spec(), copy) == inputs_sha256(spec(), lab)
-
-
-def test_inputs_sha256_changes_when_a_file_in_a_variants_context_changes(lab):
-    first = inputs_sha256(spec(), lab)
-    (lab / "app" / "main.go").write_text("package main // changed\n", encoding="utf-8")
-    assert inputs_sha256(spec(), lab) != first
-
-
-def test_inputs_sha256_changes_when_a_file_is_renamed(lab):
-    first = inputs_sha256(spec(), lab)
-    (lab / "app" / "main.go").rename(lab / "app" / "server.go")
-    assert inputs_sha256(spec(), lab) != first
-
-
-def test_inputs_sha256_changes_when_a_file_is_added_to_the_context(lab):
-    first = inputs_sha256(spec(), lab)
-    (lab / "app" / "go.mod").write_text("module x\n", encoding="utf-8")
-    assert inputs_sha256(spec(), lab) != first
-
-
-def test_inputs_sha256_ignores_results_and_caches(lab):
-    first = inputs_sha256(spec(), lab)
-    (lab / RESULTS_NAME).write_text("{}", encoding="utf-8")
-    (lab / "app" / RESULTS_NAME).write_text("{}", encoding="utf-8")
-    for cache in ("__pycache__", ".pytest_cache"):
-        (lab / "app" / cache).mkdir()
-        (lab / "app" / cache / "x.pyc").write_bytes(b"\0")
-    assert inputs_sha256(spec(), lab) == first
-    assert names(spec(), lab) == ["after.Dockerfile", "app/main.go", "before.Dockerfile", "lab.toml"]
-
-
-def test_a_file_the_dockerignore_keeps_out_of_the_context_is_no_input(lab):
-    (lab / ".dockerignore").write_text("*\n!app\napp/*.md\n", encoding="utf-8")
-    first = inputs_sha256(spec(), lab)
-    (lab / "app" / "NOTES.md").write_text("notes\n", encoding="utf-8")
-    (lab / "exercise.Dockerfile").write_text("FROM busybox\n", encoding="utf-8")
-    assert inputs_sha256(spec(), lab) == first
-    assert names(spec(), lab) == [".dockerignore", "after.Dockerfile", "app/main.go", "before.Dockerfile", "lab.toml"]
-
-
-def test_editing_the_dockerignore_changes_the_inputs(lab):
-    (lab / ".dockerignore").write_text("*\n!app\n", encoding="utf-8")
-    first = inputs_sha256(spec(), lab)
-    (lab / ".dockerignore").write_text("*\n!app\n!lab.toml\n", encoding="utf-8")
-    assert inputs_sha256(spec(), lab) != first
-
-
-def test_a_dockerfiles_own_ignore_file_replaces_the_contexts(lab):
-    (lab / ".dockerignore").write_text("*\n", encoding="utf-8")
-    (lab / "after.Dockerfile.dockerignore").write_text("*\n!app\n", encoding="utf-8")
-    after_only = spec(variants=(Variant(name="after", dockerfile="after.Dockerfile"),))
-    assert names(after_only, lab) == ["after.Dockerfile", "after.Dockerfile.dockerignore", "app/main.go", "lab.toml"]
-
-
-def test_a_dockerfile_outside_a_subfolder_context_is_an_input_and_its_neighbours_are_not(lab):
-    (lab / "exercise.Dockerfile").write_text("FROM busybox\n", encoding="utf-8")
-    (lab / "make-context.sh").write_text("true\n", encoding="utf-8")
-    in_app = spec(
-        variants=(Variant(name="before", dockerfile="before.Dockerfile", context="app"),), prepare="make-context.sh"
-    )
-    assert names(in_app, lab) == ["app/main.go", "before.Dockerfile", "lab.toml", "make-context.sh"]
-
-
-def test_a_variant_with_a_pattern_buildkit_refuses_names_its_ignore_file(lab):
-    (lab / ".dockerignore").write_text("!\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"\.dockerignore: '!' alone"):
-        inputs_sha256(spec(), lab)
-
-
-def test_a_stand_in_recipes_inputs_are_every_file_of_its_folder(lab):
-    (lab / "exercise.Dockerfile").write_text("FROM busybox\n", encoding="utf-8")
-    assert [p.name for p in input_files(lab)] == [
-        "after.Dockerfile",
-        "main.go",
-        "before.Dockerfile",
-        "exercise.Dockerfile",
-        "lab.toml",
-    ]
-
-
-LABS = sorted(p.parent for p in (Path(__file__).resolve().parent.parent / "labs").glob("*/lab.toml"))
-
-
-@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
-@pytest.mark.parametrize("edited", ["exercise.Dockerfile", "solution.Dockerfile"])
-def test_editing_a_labs_exercise_or_its_answer_leaves_its_results_current(folder, edited, tmp_path):
-    copy = shutil.copytree(folder, tmp_path / folder.name)
-    lab = load(copy)
-    first = inputs_sha256(lab, copy)
-    with (copy / edited).open("a", encoding="utf-8") as file:
-        file.write("RUN echo a learner was here\n")
-    assert inputs_sha256(lab, copy) == first
-
-
-@pytest.mark.parametrize("folder", LABS, ids=[f.name for f in LABS])
-def test_editing_the_app_a_labs_variants_copy_makes_its_results_stale(folder, tmp_path):
-    copy = shutil.copytree(folder, tmp_path / folder.name)
-    lab = load(copy)
-    first = inputs_sha256(lab, copy)
-    app = next(
-        p
-        for p in sorted((copy / "app").rglob("*"))
-        if p.is_file() and p.suffix in {".py", ".go", ".sh", ".java", ".ts"}
-    )
-    with app.open("a", encoding="utf-8") as file:
-        file.write("\n")
-    assert inputs_sha256(lab, copy) != first
+# the runtime floor
 
 
 def traced() -> Results:
@@ -459,6 +242,9 @@ def test_results_recorded_before_the_floor_read_back_without_one():
         for key in ("runtime_files", "runtime_bytes", "runtime_utilisation"):
             variant.pop(key, None)
     assert all(m.runtime_bytes is None and m.utilisation is None for m in from_dict(data).variants.values())
+
+
+# secret findings
 
 
 def with_secrets() -> Results:
@@ -488,16 +274,6 @@ def test_results_recorded_before_secrets_were_measured_read_as_not_measured():
     assert all(m.secrets is None for m in from_dict(to_dict(sample())).variants.values())
 
 
-def test_a_variant_s_secret_files_are_inputs(lab):
-    (lab / "token").write_text("one\n", encoding="utf-8")
-    variants = (Variant(name="before", dockerfile="before.Dockerfile", secrets=(("api-token", "token"),)),)
-    with_token = spec(variants=variants)
-    first = inputs_sha256(with_token, lab)
-    assert "token" in names(with_token, lab)
-    (lab / "token").write_text("two\n", encoding="utf-8")
-    assert inputs_sha256(with_token, lab) != first
-
-
 # a verdict's words
 
 
@@ -519,13 +295,10 @@ def test_a_verdict_is_recorded_as_its_template_and_fields_nested_and_listed():
     assert from_dict(data) == phrased()
 
 
-def test_a_schema_1_file_still_reads_its_sentences_shown_as_they_are(tmp_path):
+def test_a_schema_1_file_still_reads_its_sentences_shown_as_they_are():
     data = to_dict(sample())
     data["schema_version"] = 1
-    path = tmp_path / RESULTS_NAME
-    path.write_text(json.dumps(data), encoding="utf-8")
-    results = read(path)
-    assert results is not None
+    results = loads(json.dumps(data))
     assert [(str(c.expected), str(c.measured)) for c in results.claims] == [
         ("<= 2%", "0.67%"),
         ("USER is not root", "no USER"),

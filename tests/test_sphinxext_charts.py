@@ -21,8 +21,8 @@ from checks.guide.charts import (
     mark_box,
     tick_label,
 )
-from checks.model import results as results_file
 from checks.model.measured import Layer, Measured
+from checks.store import results as results_file
 
 SVG = "{http://www.w3.org/2000/svg}"
 

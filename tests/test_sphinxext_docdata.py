@@ -10,8 +10,9 @@ import pytest
 
 from checks.guide.docdata import FIELDS, LabDocs, difference, load_lab, parse_path, percent, staleness, times, value
 from checks.model.measured import Measured
-from checks.model.results import BaseUse, Results, dumps, inputs_sha256
+from checks.model.results import BaseUse, Results, dumps
 from checks.model.spec import load
+from checks.store.inputs import inputs_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -250,11 +251,9 @@ def test_the_runtime_floor_reads_as_prose_once_recorded(field, shown):
 def test_a_factor_reads_in_times_in_chinese_and_a_shrinking_one_as_a_fraction():
     from checks.guide.docdata import times_smaller
     from checks.model import i18n
+    from checks.store import catalogs
 
     assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82×", "152×", "3.4×")
-    zh = i18n.load_catalog(ROOT / i18n.LOCALE_DIR, "zh_CN", i18n.UI_DOMAIN)
-    try:
-        i18n.use(zh)
+    zh = catalogs.load_catalog(ROOT / catalogs.LOCALE_DIR, "zh_CN", catalogs.UI_DOMAIN)
+    with i18n.speaking(zh):
         assert (times(82.4), times_smaller(152.3), times(3.44)) == ("82 倍", "1/152", "3.4 倍")
-    finally:
-        i18n.use(i18n.ENGLISH)

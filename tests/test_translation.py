@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from test_i18n import po
+from test_store_catalogs import po
 
-from checks.model.i18n import ENGLISH, parse_po
+from checks.model.i18n import ENGLISH
 from checks.model.spec import load
 from checks.model.translation import lab_messages, translate_lab
+from checks.store.catalogs import parse_po
 
 LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
 

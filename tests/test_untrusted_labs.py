@@ -324,8 +324,8 @@ def test_the_labs_of_the_repository_all_stay_in_their_folders():
 
 
 def test_a_link_in_the_build_context_that_leads_out_is_fingerprinted_by_where_it_points_never_read(tmp_path):
-    from checks.model.results import inputs_sha256
     from checks.model.spec import load
+    from checks.store.inputs import inputs_sha256
 
     folder = lab(tmp_path, after='context = "app"\n')
     (folder / "app").mkdir()
@@ -342,8 +342,8 @@ def test_a_link_in_the_build_context_that_leads_out_is_fingerprinted_by_where_it
 
 
 def test_a_link_that_stays_in_the_lab_is_fingerprinted_by_what_it_leads_to(tmp_path):
-    from checks.model.results import inputs_sha256
     from checks.model.spec import load
+    from checks.store.inputs import inputs_sha256
 
     folder = lab(tmp_path)
     (folder / "docker").mkdir()

@@ -142,3 +142,12 @@ def drift(before: Mapping[str, float | int], after: Mapping[str, float | int]) -
 def spread(seconds: Sequence[float]) -> str:
     """Runs as min / median / max."""
     return f"{min(seconds):.2f} / {statistics.median(seconds):.2f} / {max(seconds):.2f} s"
+
+
+def pull_cost(name: str, without: float, measured: float) -> str:
+    """tools/benchpulls.py's line for one lab (or ``all``): seconds of `checks verify --force` without and with
+    the pull measurement, and what the measurement adds."""
+    return (
+        f"{name:<28} verify {without:6.1f} s without, {measured:6.1f} s with the pull measurement: "
+        f"+{measured - without:.1f} s"
+    )

@@ -45,10 +45,11 @@ from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.i18n import _
 from checks.model.progress import Event, Say, StandinBuilt
-from checks.model.results import BaseUse, input_files
+from checks.model.results import BaseUse
 from checks.model.settings import Settings
 from checks.model.standins import STANDIN_TIMINGS_NAME, build_seconds, next_build, read_standin_timings
 from checks.setup.mirror import host_mirror
+from checks.store.inputs import input_files
 
 RECIPES = Path(__file__).resolve().parent.parent / "bases"
 #: The cold build times ``make bench`` last measured; :meth:`Resolver.prepare` starts the longest chain first.

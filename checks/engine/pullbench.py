@@ -37,20 +37,18 @@ from checks.model.errors import UsageError
 from checks.model.measured import Compressed, link_key
 from checks.model.pulls import (
     ENV_MODE,
-    LINK_RUNS,
     PullFigures,
     PullSettings,
     fresh_engine_problem,
     layer_blobs,
     layer_digests,
-    pull_order,
     pulled_bytes,
     registry_problem,
 )
 from checks.model.settings import Settings
 from checks.model.spec import Lab
 from checks.model.units import megabytes
-from checks.plan.pulls import unmeasured
+from checks.plan.pulls import LINK_RUNS, pull_order, unmeasured
 
 #: ``uname -m`` to the architecture names registries use.
 ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "ppc64le": "ppc64le", "s390x": "s390x"}
@@ -218,7 +216,7 @@ class PullBench:
         """Push every variant's image (variant name -> image id or tag) and, when pulls are timed,
         pull each one cold as many times as ``plan`` says (default: the setting's ``runs``; see
         :func:`checks.plan.pulls.run_plan`), one round over the variants per run; then pull the
-        variants ``links`` names over each throttled link (Mbit/s -> variants) :data:`~checks.model.pulls.LINK_RUNS`
+        variants ``links`` names over each throttled link (Mbit/s -> variants) :data:`~checks.plan.pulls.LINK_RUNS`
         times.
 
         ``releases`` (variant -> the image of each later release, in order) are pushed too, and pulled in

@@ -44,15 +44,14 @@ from checks.model.results import (
     BaseUse,
     ClaimResult,
     Results,
-    inputs_sha256,
-    read,
-    write_if_changed,
 )
 from checks.model.settings import Settings
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, SPEC_NAME, Lab, Variant, load
 from checks.model.units import megabytes
 from checks.plan import keep, stale
 from checks.plan.pulls import link_plan, run_plan, shared_plan, unmeasured
+from checks.store.inputs import inputs_sha256
+from checks.store.results import read, write_if_changed
 
 
 @dataclass(frozen=True, kw_only=True)

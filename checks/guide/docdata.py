@@ -21,11 +21,13 @@ from checks.model.compression import MATRIX, PUSHED, Compression
 from checks.model.errors import UsageError
 from checks.model.i18n import C_, ENGLISH, Catalog, _
 from checks.model.measured import Compressed, Measured, Release, SharedPull
-from checks.model.results import RESULTS_NAME, AnalysisSummary, Results, inputs_sha256, read
+from checks.model.results import RESULTS_NAME, AnalysisSummary, Results
 from checks.model.scrub import scrub_tree
 from checks.model.spec import SPEC_NAME, Lab, load
 from checks.model.translation import translate_lab, translate_results
 from checks.model.units import megabytes
+from checks.store.inputs import inputs_sha256
+from checks.store.results import read
 
 #: What to do about missing or stale results; every such warning ends with it.
 REMEDY = "Run `make check` to measure the lab again, then build the docs."
@@ -42,7 +44,7 @@ class LabDocs:
     spec: Lab | None
     #: The recorded ``results.json``; None when it is absent or unreadable.
     results: Results | None
-    #: :func:`checks.model.results.inputs_sha256` of the lab's files now; empty when the spec does not parse.
+    #: :func:`checks.store.inputs.inputs_sha256` of the lab's files now; empty when the spec does not parse.
     current_sha256: str
     #: Why the spec could not be read, if it could not.
     problem: str = ""

@@ -3,9 +3,9 @@
 ``make html`` builds English into ``docs/_build/html`` and every other
 edition with ``-D language=<code>`` into ``docs/_build/html/<code>/``.  In a
 translated build this module, on ``config-inited``, makes the checker's own
-words (:data:`checks.model.i18n.UI_DOMAIN`), the labs' words
-(:data:`checks.model.i18n.LABS_DOMAIN`) and the reference tables' words
-(:data:`checks.model.i18n.REFERENCE_DOMAIN`) speak the edition's language; Sphinx
+words (:data:`checks.store.catalogs.UI_DOMAIN`), the labs' words
+(:data:`checks.store.catalogs.LABS_DOMAIN`) and the reference tables' words
+(:data:`checks.store.catalogs.REFERENCE_DOMAIN`) speak the edition's language; Sphinx
 translates the pages from their own catalogs.  On every page it gives the
 template the other editions of the same page, for the language switcher
 (``docs/_templates/components/view-this-page.html``) and for
@@ -26,6 +26,7 @@ from checks.guide.nodes import WARN, logger
 from checks.model import i18n
 from checks.model.errors import UsageError
 from checks.model.i18n import _
+from checks.store import catalogs
 
 
 def language(app: Sphinx) -> str:
@@ -45,9 +46,9 @@ def speak(app: Sphinx, config: Config) -> None:
     copyright line's holder, in the edition's language."""
     code = language(app)
     try:
-        ui = i18n.load_catalog(locale_dir(app), code, i18n.UI_DOMAIN)
-        labs = i18n.load_catalog(locale_dir(app), code, i18n.LABS_DOMAIN)
-        reference = i18n.load_catalog(locale_dir(app), code, i18n.REFERENCE_DOMAIN)
+        ui = catalogs.load_catalog(locale_dir(app), code, catalogs.UI_DOMAIN)
+        labs = catalogs.load_catalog(locale_dir(app), code, catalogs.LABS_DOMAIN)
+        reference = catalogs.load_catalog(locale_dir(app), code, catalogs.REFERENCE_DOMAIN)
     except UsageError as error:
         logger.warning(f"editions: {error}", **WARN)
         ui = labs = reference = i18n.ENGLISH

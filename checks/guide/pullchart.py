@@ -2,14 +2,14 @@
 
 ``.. pull-chart::`` (option ``:link: 100``)
     One mark per variant of every lab that has a compressed size and cold
-    pulls (:func:`checks.model.pulls.pull_points`): the median cold pull over
+    pulls (:func:`checks.guide.pullpoints.pull_points`): the median cold pull over
     loopback and, with ``:link:``, over the throttled link where a lab
     recorded one, each with a bar from the fastest to the slowest pull, and
     beside each throttled pull its wire limit (compressed bytes ÷ link rate,
-    :func:`checks.model.pulls.wire_seconds`).  Below the chart, the same
+    :func:`checks.guide.pullpoints.wire_seconds`).  Below the chart, the same
     numbers as tables (the chart is left out on a phone, where the tables take
     its place) and a least-squares fit of the median pulls on the compressed
-    and on the uncompressed size (:func:`checks.model.pulls.pull_fit`).
+    and on the uncompressed size (:func:`checks.guide.pullpoints.pull_fit`).
 
 The SVG is :func:`checks.guide.pullsvg.pull_chart`, a pure function of the
 points; the directive only reads the recorded results and writes the tables
@@ -26,9 +26,9 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.nodes import WARN, every_results, logger, not_recorded, para, table
+from checks.guide.pullpoints import Fit, PullPoint, pull_fit, pull_points, wire_seconds
 from checks.guide.pullsvg import image_name, pull_chart, seconds
 from checks.model.i18n import N_, _
-from checks.model.pulls import Fit, PullPoint, pull_fit, pull_points, wire_seconds
 from checks.model.results import Results
 from checks.model.units import MB, megabytes
 

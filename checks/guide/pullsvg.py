@@ -1,10 +1,10 @@
 """Pull time against compressed size, as SVG text: pure functions of the points, no Sphinx.
 
-One mark per image (:class:`checks.model.pulls.PullPoint`): its median cold
+One mark per image (:class:`checks.guide.pullpoints.PullPoint`): its median cold
 pull over loopback and, where a lab recorded one, over a throttled link, each
 with a bar from the fastest to the slowest pull, and beside each throttled
 pull its wire limit (compressed bytes ÷ link rate,
-:func:`checks.model.pulls.wire_seconds`), on log axes of 1-2-5 steps
+:func:`checks.guide.pullpoints.wire_seconds`), on log axes of 1-2-5 steps
 (:mod:`checks.guide.drawing`).  Hovering a mark shows its figures; the chart
 carries a title and a text description.  The ``.. pull-chart::`` directive
 that shows it, with its tables and fit, is :mod:`checks.guide.pullchart`.
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from html import escape
 
 from checks.guide.drawing import PALETTE, log_domain, log_position, log_ticks, svg_chart
+from checks.guide.pullpoints import PullPoint, wire_seconds
 from checks.model.i18n import _
-from checks.model.pulls import PullPoint, wire_seconds
 from checks.model.units import MB, megabytes
 
 #: Mark colours: the loopback series, the throttled series (the layer charts' first two colours).

@@ -1,4 +1,5 @@
 """The pure model: lab specs, claim kinds, measurements, results, settings, links and units.
 
-Plain functions over data, no I/O beyond reading a lab's own files; imports nothing else of ``checks``.
+Plain values and functions over data: it writes no file (results.json and the catalogs are :mod:`checks.store`'s)
+and reads only a lab's own and the stand-ins' recorded timings; imports nothing else of ``checks``.
 """

@@ -5,20 +5,19 @@ measures two things per variant: the *compressed size* (the layer blobs a
 registry stores after a push, which is what a node downloads) and the *pull
 time* (cold pulls by an engine that has never pulled anything).
 :mod:`checks.engine.registry` runs the registry and :mod:`checks.engine.pullbench` pushes
-and pulls; the facts they read (settings, manifests, the points of the guide's chart) are the
-functions here, and what a run pulls, as the claims ask, is :mod:`checks.plan.pulls`.
+and pulls; the facts they read (settings, manifests, what a node that holds some blobs downloads) are
+the functions here, what a run pulls, as the claims ask, is :mod:`checks.plan.pulls`, and the guide's chart
+of pull time against size is :mod:`checks.guide.pullpoints`.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed
-from checks.model.results import Results
 from checks.model.settings import Settings
 
 #: The setting that turns the measurement down (see :mod:`checks.model.settings`).
@@ -116,17 +115,6 @@ def platform_digest(index: Mapping[str, Any], os: str, architecture: str) -> str
     raise ValueError(f"the index holds no {os}/{architecture} manifest (it holds {shown})")
 
 
-#: Cold pulls of each variant over a throttled link: one. There the link's rate, not the machine's load, sets
-#: most of the time, and those pulls are the longest of all: lab 0's full image over 100 Mbit/s above all.
-LINK_RUNS = 1
-
-
-def pull_order(runs: Mapping[str, int]) -> list[tuple[int, str]]:
-    """(run, variant) in the order to pull, ``runs`` giving each variant's number of pulls: one round
-    over every variant still to pull per run, so drift in the machine's load touches every variant alike."""
-    return [(run, variant) for run in range(max(runs.values(), default=0)) for variant in runs if run < runs[variant]]
-
-
 @dataclass(frozen=True, kw_only=True)
 class PullFigures:
     """What pushing and pulling one variant measured."""
@@ -153,91 +141,3 @@ def matrix_complete(compressions: Sequence[Compressed], *, timed: bool) -> bool:
     ``timed``."""
     rows = {c.compression: c for c in compressions}
     return all(c.key in rows and (not timed or rows[c.key].pull_seconds is not None) for c in MATRIX)
-
-
-# ---------------------------------------------------------------------------
-# The guide's chart: pull time against compressed size, over every image.
-
-
-@dataclass(frozen=True, kw_only=True)
-class PullPoint:
-    """One image on the chart of pull time against compressed size."""
-
-    lab: str
-    variant: str
-    #: Uncompressed size, as `docker image ls` shows it.
-    size_bytes: int
-    compressed_size_bytes: int
-    #: Median cold pull, in seconds.
-    pull_seconds: float
-    #: Every cold pull, in run order (for a bar from the fastest to the slowest).
-    pull_runs: tuple[float, ...]
-
-
-def pull_points(every: Iterable[Results], link_mbit: float | None = None) -> list[PullPoint]:
-    """Every variant of every lab with a compressed size and cold pulls (over loopback, or over
-    the ``link_mbit`` Mbit/s link when given), smallest first."""
-    points = [
-        PullPoint(
-            lab=results.lab,
-            variant=name,
-            size_bytes=m.size_bytes,
-            compressed_size_bytes=m.compressed_size_bytes,
-            pull_seconds=statistics.median(runs),
-            pull_runs=runs,
-        )
-        for results in every
-        for name, m in results.variants.items()
-        if m.compressed_size_bytes is not None and (runs := m.runs_over(link_mbit))
-    ]
-    return sorted(points, key=lambda p: (p.compressed_size_bytes, p.lab, p.variant))
-
-
-def speedup(results: Results, variant: str = "after", of: str = "before") -> float | None:
-    """How many times faster ``variant`` pulls than ``of`` (medians), or None when not measured."""
-    fast, slow = results.variants[variant].pull_seconds, results.variants[of].pull_seconds
-    if fast is None or slow is None or fast <= 0:
-        return None
-    return slow / fast
-
-
-def wire_seconds(compressed_size_bytes: int, link_mbit: float) -> float:
-    """The least time a link of ``link_mbit`` Mbit/s takes to carry the compressed bytes (bits ÷ rate)."""
-    return compressed_size_bytes * 8 / (link_mbit * 1e6)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Fit:
-    """A least-squares line ``seconds = intercept + slope * bytes`` over some images."""
-
-    #: Seconds the line gives at zero bytes.
-    intercept: float
-    #: Seconds per byte.
-    slope: float
-    #: Share of the spread in seconds the line accounts for: 1 is every point on it.
-    r_squared: float
-    #: How many images the line was fitted to.
-    count: int
-
-
-def least_squares(xs: Sequence[float], ys: Sequence[float]) -> Fit | None:
-    """The ordinary least-squares line of ``ys`` on ``xs``; None with fewer than 3 points or no spread."""
-    if len(xs) != len(ys):
-        raise ValueError(f"{len(xs)} x values but {len(ys)} y values")
-    if len(xs) < 3:
-        return None
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
-    intercept = mean_y - slope * mean_x
-    residual = sum((y - intercept - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
-    return Fit(intercept=intercept, slope=slope, r_squared=1 - residual / syy, count=len(xs))
-
-
-def pull_fit(points: Sequence[PullPoint], *, compressed: bool) -> Fit | None:
-    """Median pull seconds fitted on compressed bytes (``compressed``) or on uncompressed bytes."""
-    xs = [float(p.compressed_size_bytes if compressed else p.size_bytes) for p in points]
-    return least_squares(xs, [p.pull_seconds for p in points])

@@ -1,26 +1,20 @@
-"""A lab's recorded measurement: one frozen dataclass, one JSON form, written only on change.
+"""A lab's recorded measurement: one frozen dataclass and one JSON form, both ways (:func:`dumps`, :func:`loads`).
 
 ``results.json`` is what the guide renders, so the docs build never needs
-Docker.  :func:`inputs_sha256` fingerprints what the builds of a lab's
-variants read (:func:`lab_input_files`); the checker skips a lab whose
-fingerprint and images are unchanged, and the docs build warns when the
-fingerprint no longer matches the lab's files.  Files no variant's build reads,
-such as the exercise a learner edits, are not inputs.
+Docker.  The file itself, read back and written only on change, is
+:mod:`checks.store.results`; the fingerprint of what the builds of a lab's
+variants read, recorded as ``inputs_sha256``, is :mod:`checks.store.inputs`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
-import os
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from checks.model import dockerignore, paths
 from checks.model.claims import Said
 from checks.model.i18n import Phrase
 from checks.model.measured import (
@@ -35,20 +29,13 @@ from checks.model.measured import (
     SmokeRun,
     StoreFigures,
 )
-from checks.model.scrub import Scrub, scrub_tree
-from checks.model.spec import SPEC_NAME, Lab, Variant
 
 #: 2: a claim's ``expected`` and ``measured`` are phrases (a template and its fields) that every edition shows in
 #: its own language (:func:`said_dict`).  A file of schema 1 still reads: its sentences are shown as they are.
 SCHEMA_VERSION = 2
-#: The schemas :func:`read` accepts.
+#: The schemas :func:`loads` accepts.
 READABLE = (1, 2)
 RESULTS_NAME = "results.json"
-#: Never part of a lab's inputs: the results themselves and tool caches.
-#: (The ``.partial`` file only lives while results.json is being written; see :func:`write_if_changed`.)
-NOT_INPUTS = {RESULTS_NAME, f".{RESULTS_NAME}.partial", "__pycache__", ".pytest_cache"}
-#: Fields that change on every run without the measurement changing.
-VOLATILE = ("measured_at",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,66 +133,6 @@ class Results:
     @property
     def failed(self) -> tuple[ClaimResult, ...]:
         return tuple(claim for claim in self.claims if not claim.passed)
-
-
-def input_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` but results and caches, sorted: a stand-in recipe's inputs.
-
-    A recipe's folder is all build input; a lab's inputs are narrower (:func:`lab_input_files`).
-    """
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and not NOT_INPUTS.intersection(path.relative_to(folder).parts)
-    )
-
-
-def variant_input_files(folder: Path, variant: Variant) -> list[Path]:
-    """What building one variant reads: its Dockerfile, the ignore file in effect, its secret files and the context
-    the ignore file lets in.
-
-    ValueError when the ignore file holds a pattern BuildKit would refuse.
-    """
-    dockerfile, context = folder / variant.dockerfile, folder / variant.context
-    ignore = dockerignore.ignore_file(dockerfile, context)
-    try:
-        patterns = dockerignore.parse(ignore.read_text(encoding="utf-8")) if ignore else ()
-    except ValueError as error:
-        raise ValueError(f"{ignore}: {error}") from None
-    secrets = [folder / file for _, file in variant.secrets]
-    return [dockerfile, *([ignore] if ignore else []), *secrets, *dockerignore.context_files(context, patterns)]
-
-
-def lab_input_files(lab: Lab, folder: Path) -> list[Path]:
-    """Every file of the lab in ``folder`` that can change what the checker measures, sorted.
-
-    ``lab.toml``, the ``[lab] prepare`` script, and for each variant what
-    :func:`variant_input_files` names; never results or caches.  A Dockerfile no
-    variant names (``exercise.Dockerfile``, ``solution.Dockerfile``) counts only
-    if it is in a variant's build context, which a ``.dockerignore`` can prevent.
-    """
-    found = {folder / SPEC_NAME, *([folder / lab.prepare] if lab.prepare else [])}
-    for variant in lab.variants:
-        found.update(variant_input_files(folder, variant))
-    return sorted(path for path in found if not NOT_INPUTS.intersection(path.relative_to(folder).parts))
-
-
-def inputs_sha256(lab: Lab, folder: Path) -> str:
-    """SHA-256 over each of :func:`lab_input_files`' relative path and content (:func:`_content`)."""
-    digest = hashlib.sha256()
-    for path in lab_input_files(lab, folder):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(_content(path, folder)).digest())
-    return digest.hexdigest()
-
-
-def _content(path: Path, folder: Path) -> bytes:
-    """What of an input file can change a build: its bytes, or for a symbolic link that leads out of the lab folder
-    where it points, as BuildKit sends a link of the build context (never followed: a lab from someone else cannot
-    make the checker read the rest of the machine)."""
-    if paths.escapes(path, folder):
-        return b"symlink:" + os.fsencode(path.readlink())
-    return path.read_bytes()
 
 
 def _measured_dict(m: Measured) -> dict[str, Any]:
@@ -474,66 +401,28 @@ def from_dict(data: Mapping[str, Any]) -> Results:
 
 
 def dumps(results: Results) -> str:
-    return _text(to_dict(results))
+    """results.json's text of ``results``."""
+    return json_text(to_dict(results))
 
 
-def _text(data: Mapping[str, Any]) -> str:
+def json_text(data: Mapping[str, Any]) -> str:
+    """results.json's text of a :func:`to_dict` form: two-space indents, every character as it is, a last newline."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _stable(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if key not in VOLATILE}
-
-
-def _load(path: Path) -> tuple[Results | None, str | None]:
-    """The results recorded at ``path``, or why there are none (None for both when the file is absent)."""
+def loads(text: str) -> Results:
+    """Read back what :func:`dumps` wrote, in any schema of :data:`READABLE`; ValueError saying what is wrong with
+    it, worded to follow "cannot be used:" (``it is not a JSON object``)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, None
-    except OSError as error:
-        return None, f"it cannot be read ({error.strerror or error})"
-    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
-        return None, f"it is not valid JSON ({error})"
+        data = json.loads(text)
+    except ValueError as error:  # JSONDecodeError
+        raise ValueError(f"it is not valid JSON ({error})") from None
     if not isinstance(data, dict):
-        return None, "it is not a JSON object"
+        raise ValueError("it is not a JSON object")
     if data.get("schema_version") not in READABLE:
         readable = " or ".join(str(version) for version in READABLE)
-        return None, f"its schema_version is {data.get('schema_version')!r}, not {readable}"
+        raise ValueError(f"its schema_version is {data.get('schema_version')!r}, not {readable}")
     try:
-        return from_dict(data), None
+        return from_dict(data)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        return None, f"a field is missing or of the wrong type ({type(error).__name__}: {error})"
-
-
-def read(path: Path) -> Results | None:
-    """The results recorded at ``path``; None when absent, unreadable or of another schema."""
-    return _load(path)[0]
-
-
-def unreadable(path: Path) -> str | None:
-    """Why the file at ``path`` holds no usable results, or None when it is absent or usable."""
-    return _load(path)[1]
-
-
-def write_if_changed(path: Path, results: Results, *, scrub: Scrub) -> bool:
-    """Write ``results`` unless the file already says the same (the time aside); True if written.
-
-    Every string is written as ``scrub`` returns it (:func:`checks.inspect.secrets.scrubbed`): a history step,
-    a smoke test's output or a path an image holds may carry a secret value, and results.json is committed.
-    """
-    data = scrub_tree(to_dict(results), scrub)
-    try:
-        existing = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(existing, dict) and _stable(existing) == _stable(data):
-            return False
-    except (OSError, ValueError):
-        pass
-    # Whole or not at all: an interrupted write must not leave a truncated results.json behind.
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(_text(data), encoding="utf-8")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return True
+        raise ValueError(f"a field is missing or of the wrong type ({type(error).__name__}: {error})") from None

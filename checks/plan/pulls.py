@@ -1,10 +1,11 @@
 """What a run pulls and compresses, as the claims ask: plain functions over the claim kinds.
 
 Which variants get how many cold pulls over loopback (:func:`run_plan`), which over a throttled link
-(:func:`link_plan`), which (held, pulled) pairs are timed (:func:`shared_plan`), which are compressed every way
-of the matrix (:func:`matrix_plan`), and which claims a run with some pull settings leaves unjudged
-(:func:`unmeasured`). :mod:`checks.engine.pullbench` and :mod:`checks.engine.verify` do what these decide;
-:mod:`checks.plan.keep` and :mod:`checks.plan.stale` ask them what a run would measure.
+(:func:`link_plan`, :data:`LINK_RUNS` each) and in which order (:func:`pull_order`), which (held, pulled) pairs
+are timed (:func:`shared_plan`), which are compressed every way of the matrix (:func:`matrix_plan`), and which
+claims a run with some pull settings leaves unjudged (:func:`unmeasured`). :mod:`checks.engine.pullbench` and
+:mod:`checks.engine.verify` do what these decide; :mod:`checks.plan.keep` and :mod:`checks.plan.stale` ask them
+what a run would measure.
 """
 
 from __future__ import annotations
@@ -62,6 +63,17 @@ def link_plan(kinds: Iterable[Kind]) -> dict[float, tuple[str, ...]]:
             wanted = plan.setdefault(rate, [])
             wanted += [v for v in kind.variants() if v not in wanted]
     return {rate: tuple(plan[rate]) for rate in sorted(plan)}
+
+
+#: Cold pulls of each variant over a throttled link: one. There the link's rate, not the machine's load, sets
+#: most of the time, and those pulls are the longest of all: lab 0's full image over 100 Mbit/s above all.
+LINK_RUNS = 1
+
+
+def pull_order(runs: Mapping[str, int]) -> list[tuple[int, str]]:
+    """(run, variant) in the order to pull, ``runs`` giving each variant's number of pulls: one round
+    over every variant still to pull per run, so drift in the machine's load touches every variant alike."""
+    return [(run, variant) for run in range(max(runs.values(), default=0)) for variant in runs if run < runs[variant]]
 
 
 def matrix_plan(variants: Sequence[str], kinds: Iterable[Kind], charted: Sequence[str]) -> tuple[str, ...]:

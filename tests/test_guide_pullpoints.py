@@ -1,10 +1,15 @@
-"""checks.model.pulls: the wire limit and the least-squares fit the pull-speed page shows."""
+"""checks.guide.pullpoints: the pull chart's points, their wire limit and the least-squares fit the pull-speed page
+shows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from checks.model.pulls import PullPoint, least_squares, pull_fit, wire_seconds
+from checks.guide.pullpoints import PullPoint, least_squares, pull_fit, pull_points, wire_seconds
+from checks.model.measured import Measured
+from checks.model.results import Results
 
 
 def point(size: int, compressed: int, seconds: float) -> PullPoint:
@@ -52,3 +57,35 @@ def test_the_pull_fit_takes_the_compressed_or_the_uncompressed_bytes():
     assert downloaded is not None
     assert on_disk.slope == pytest.approx(0.01)
     assert downloaded.slope == pytest.approx(0.05)
+
+
+# the chart's points
+
+
+def measured(size: int, compressed: int | None = None, runs: tuple[float, ...] = ()) -> Measured:
+    return Measured(
+        image_id="sha256:x", size_bytes=size, layer_count=1, compressed_size_bytes=compressed, pull_runs=runs
+    )
+
+
+def results(lab: str, **variants: Measured) -> Results:
+    return Results(
+        lab=lab, title="t", inputs_sha256="0", measured_at="", engine={}, bases=(), variants=variants, claims=()
+    )
+
+
+def test_the_chart_has_one_point_per_image_with_both_figures_smallest_first():
+    labs = [
+        results("lab-4", before=measured(900, 300, (14.0, 15.0, 16.0)), after=measured(6, 2, (0.1,))),
+        results("lab-1", before=measured(1000, 380, (17.0,)), unpushed=measured(50), untimed=measured(60, 20)),
+    ]
+    points = pull_points(labs)
+    assert [(p.lab, p.variant) for p in points] == [("lab-4", "after"), ("lab-4", "before"), ("lab-1", "before")]
+    assert (points[1].size_bytes, points[1].compressed_size_bytes, points[1].pull_seconds) == (900, 300, 15.0)
+    assert points[1].pull_runs == (14.0, 15.0, 16.0)
+
+
+def test_the_chart_over_a_link_has_only_the_images_pulled_over_that_link():
+    over = replace(measured(6, 2, (0.1,)), link_pull_runs={"100": (0.4, 0.5)})
+    points = pull_points([results("lab-0", before=measured(900, 300, (15.0,)), after=over)], link_mbit=100)
+    assert [(p.variant, p.pull_seconds) for p in points] == [("after", 0.45)]

@@ -1,14 +1,16 @@
 """Speed figures for the pull measurement: what pushing and cold pulls add to a re-measuring `make check`.
 
-    python tests/bench_pulls.py                 every lab (many minutes: each lab is verified twice)
-    python tests/bench_pulls.py 4 0             only labs 4 and 0
+    python tools/benchpulls.py                 every lab (many minutes: each lab is verified three times)
+    python tools/benchpulls.py 4 0             only labs 4 and 0
 
 Each lab is copied under a new folder name (so its images get their own tags
-and no recorded results.json is touched), verified with --force once with
+and no recorded results.json is touched), verified with --force once untimed
+(so both timed runs find a warm build cache), then once with
 SLIMLAB_PULL_MEASURE=0 and once with the measurement on, and its images are
 removed afterwards.  The difference is what the measurement adds when a lab
 is rebuilt; a `make check` with nothing changed skips both.  Figures are
-printed, never asserted.
+printed, never asserted; their lines are :func:`benchfigures.pull_cost`, tested
+in tests/test_benchfigures.py.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchfigures import pull_cost
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.cli import all_labs, find_lab  # noqa: E402
+from checks.model.settings import from_environ  # noqa: E402
 
 
 def verify(lab: Path, measure: str) -> float:
@@ -52,7 +57,7 @@ def main() -> None:
     sources = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     print(
         f"bench: pull measurement on {len(sources)} lab(s), {os.cpu_count()} cores, "
-        f"{os.environ.get('SLIMLAB_PULL_RUNS', '3')} cold pulls per variant"
+        f"{from_environ(os.environ).pull_runs} cold pulls per variant"
     )
     total_off = total_on = 0.0
     with tempfile.TemporaryDirectory(prefix="slimlab-bench-pulls-") as tmp:
@@ -70,14 +75,8 @@ def main() -> None:
                     check=False,
                 )
             total_off, total_on = total_off + off, total_on + on
-            print(
-                f"{source.name:<28} verify {off:6.1f} s without, {on:6.1f} s with the pull measurement: "
-                f"+{on - off:.1f} s"
-            )
-    print(
-        f"{'all':<28} verify {total_off:6.1f} s without, {total_on:6.1f} s with the pull measurement: "
-        f"+{total_on - total_off:.1f} s"
-    )
+            print(pull_cost(source.name, off, on))
+    print(pull_cost("all", total_off, total_on))
 
 
 if __name__ == "__main__":
