@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from checks.model.results import RESULTS_NAME, Results
-from checks.store.results import read
 from checks.model.spec import load
+from checks.store.results import read
 
 LABS = Path(__file__).resolve().parent.parent / "labs"
 
