@@ -415,3 +415,17 @@ def test_the_command_line_writes_only_through_its_scrubbing_writers():
     source = (ROOT / "checks" / "cli.py").read_text(encoding="utf-8")
     writes = re.findall(r"\bprint\(|sys\.std(?:out|err)\.write\(", source)
     assert len(writes) == 2, "every line the command line prints goes through show() or echo()"
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+@pytest.mark.parametrize(
+    "step", ["ARG GITHUB_TOKEN=x1", "RUN |1 GITHUB_TOKEN=hunter2hunter /bin/sh -c make", 'ENV API_TOKEN="two words"']
+)
+def test_a_json_report_scrubbed_whole_stays_valid_json_and_is_redacted_once(step, ascii_only):
+    # The JSON form scrubs every string, then the command line scrubs each line it prints: the second pass must
+    # neither take the quote that closes a string nor redact "…(13 chars)" again when JSON escapes the ellipsis.
+    printed = json.dumps(scrub_tree({"created_by": step, "n": 1}, scrubbed), ensure_ascii=ascii_only)
+    assert scrubbed(printed) == printed
+    assert not any(word in printed for word in ("x1", "hunter2", "two words"))
+    raw = json.dumps({"created_by": step, "n": 1}, ensure_ascii=ascii_only)
+    assert json.loads(scrubbed(raw))["n"] == 1  # still one JSON document

@@ -248,6 +248,9 @@ def _variables(pairs: Iterable[tuple[str, str]], where: str) -> list[Match]:
 _ENV_LINE = re.compile(r"^(?:/bin/sh -c #\(nop\)\s+)?(?:ENV|ARG)\s+(.*)$", re.DOTALL)
 _BUILD_ARGS = re.compile(r"^RUN \|(\d+) (.*)$", re.DOTALL)
 _PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\S*)")
+#: A ``NAME=value`` anywhere in a text, which may be a JSON document: an unquoted value ends where a quote or a
+#: backslash does, so that redacting it never takes the quote that closes a JSON string (or an escape of one).
+_LOOSE_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|[^\s\"\\]*)")
 
 
 def step_pairs(created_by: str) -> list[tuple[str, str]]:
@@ -336,7 +339,7 @@ def _secret_variables(text: str) -> str:
     """``text`` with the value of every secret-sounding variable it sets redacted: those a history step sets
     (:func:`step_pairs`), and any ``NAME=value`` elsewhere whose value is written out (not ``$(...)`` or ``$VAR``)
     and not redacted already."""
-    pairs = [*step_pairs(text), *((n, v.strip('"')) for n, v in _PAIR.findall(text) if not v.startswith("$"))]
+    pairs = [*step_pairs(text), *((n, v.strip('"')) for n, v in _LOOSE_PAIR.findall(text) if not v.startswith("$"))]
     for name, value in dict.fromkeys(pairs):
         if value and "…" not in value and SECRET_NAME.search(name) and not POINTER_NAME.search(name):
             text = text.replace(f"{name}={value}", f"{name}={redact(value, 0)}")
