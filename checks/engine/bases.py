@@ -74,6 +74,10 @@ class Recipe:
     summary: str
     #: Known differences from the official image, one sentence each.
     differences: tuple[str, ...]
+    #: Where its runtime comes from, in one sentence.
+    runtime_from: str = ""
+    #: The runtimes its image holds, keys of ``checks/bases/support.toml`` (:mod:`checks.model.support`).
+    runtimes: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -96,6 +100,8 @@ def recipes(root: Path = RECIPES) -> dict[str, Recipe]:
             folder=spec.parent,
             summary=data.get("summary", ""),
             differences=tuple(data.get("differences", ())),
+            runtime_from=data.get("runtime_from", ""),
+            runtimes=tuple(data.get("runtimes", ())),
         )
         found[normalize(recipe.image)] = recipe
     return found

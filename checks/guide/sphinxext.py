@@ -61,6 +61,9 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
 ``.. standin-bases::``, ``.. claim-kinds::``, ``.. lab-toml-keys:: TABLE``, ``.. measured-fields::``
     Reference material rendered from the code and the recipes
     (:mod:`checks.guide.sphinxref`).
+``.. runtime-support::``
+    The runtimes the labs build on and when their support ends, from
+    ``checks/bases/support.toml`` (:mod:`checks.guide.sphinxref`).
 ``.. size-fixes:: PAGE``
     What ``analyze`` and ``lint`` link to this page for, folded in one block
     (:mod:`checks.guide.sphinxref`).
@@ -120,6 +123,7 @@ DIRECTIVES: Mapping[str, type[Directive]] = {
     "secret-rules": sphinxref.SecretRulesDirective,
     "size-fixes": sphinxref.SizeFixesDirective,
     "standin-bases": sphinxref.StandinBasesDirective,
+    "runtime-support": sphinxref.RuntimeSupportDirective,
     "claim-kinds": sphinxref.ClaimKindsDirective,
     "lab-toml-keys": sphinxref.LabTomlKeysDirective,
     "measured-fields": sphinxref.MeasuredFieldsDirective,

@@ -2,7 +2,12 @@
 
 ``.. standin-bases::``
     One section per ``checks/bases/*/base.toml``: what the stand-in is built
-    from, how it differs from the official image, which recorded labs used it.
+    from, where its runtime comes from, how it differs from the official image,
+    which recorded labs used it.
+``.. runtime-support::``
+    The runtimes the labs build on, from ``checks/bases/support.toml``
+    (:mod:`checks.model.support`): the version, the day its support ends, and
+    the source that says so.
 ``.. claim-kinds::``
     One section per claim kind: its docstring, its keys as its fields declare
     them (:func:`kind_rows`), and the claims that use it.
@@ -60,6 +65,7 @@ from checks.guide.nodes import (
 from checks.inspect import lint, removable, secrets
 from checks.model import claims as claim_kinds
 from checks.model import spec as lab_spec
+from checks.model import support
 from checks.model.i18n import Message, _
 from checks.model.standins import STANDIN_TIMINGS_NAME, read_standin_timings
 
@@ -104,6 +110,10 @@ class StandinBasesDirective(SphinxDirective):
             sect += para(nodes.strong(recipe_label, recipe_label), literal(f"checks/bases/{recipe['slug']}/"))
             summary = reference(self.env.app, recipe.get("summary", ""), recipe_context(recipe, "summary"))
             sect += para(nodes.strong(built, built), summary)
+            if recipe.get("runtime_from"):
+                runtime = _("Runtime from: ")
+                words = reference(self.env.app, recipe["runtime_from"], recipe_context(recipe, "runtime"))
+                sect += para(nodes.strong(runtime, runtime), words)
             sect += para(nodes.strong(differs, differs))
             items = nodes.bullet_list()
             for difference in recipe.get("differences", ()):
@@ -237,11 +247,56 @@ def messages(bases: Path) -> list[Message]:
     found += [Message(f":measured: {name}", as_rst(field.help)) for name, field in FIELDS.items()]
     found += [Message(f"secret rule {rule.id}", rule.title) for rule in secrets.RULES]
     found += [Message(f"hadolint {code}", lint.RULE_SUMMARIES[code]) for code in lint.SIZE_RULES]
+    for runtime in support.read(bases / support.SUPPORT_NAME).values():
+        found += [Message(runtime_context(runtime, part), getattr(runtime, part)) for part in RUNTIME_WORDS]
     for recipe in read_recipes(bases):
         if recipe.get("summary"):
             found.append(Message(recipe_context(recipe, "summary"), recipe["summary"]))
+        if recipe.get("runtime_from"):
+            found.append(Message(recipe_context(recipe, "runtime"), recipe["runtime_from"]))
         found += [Message(recipe_context(recipe), difference) for difference in recipe.get("differences", ())]
     return found
+
+
+#: The words of a row of ``support.toml`` that each edition shows in its own language (dates and links are not).
+RUNTIME_WORDS = ("name", "version", "note")
+
+
+def runtime_context(runtime: support.Runtime, part: str) -> str:
+    """The catalog context of a runtime's words: ``runtime node-26 note``."""
+    return f"runtime {runtime.key} {part}"
+
+
+def source_text(url: str) -> str:
+    """How the support table names a source: its host, and on GitHub the owner and repository too."""
+    host, _slash, path = url.split("://", 1)[-1].partition("/")
+    return "/".join([host, *path.split("#")[0].split("/")[:2]]) if host == "github.com" else host
+
+
+class RuntimeSupportDirective(SphinxDirective):
+    """The runtimes the labs build on: which version, when its support ends, and who says so."""
+
+    def run(self) -> list[nodes.Node]:
+        path = bases_dir(self.env.app) / support.SUPPORT_NAME
+        self.env.note_dependency(str(path))
+        try:
+            known = support.read(path)
+        except (OSError, ValueError) as error:
+            logger.warning(f"runtime-support: {error}", location=self.get_location(), **WARN)
+            return []
+        rows: list[list[nodes.Node | str]] = []
+        for runtime in known.values():
+            name, version, note = (
+                reference(self.env.app, getattr(runtime, part), runtime_context(runtime, part))
+                for part in RUNTIME_WORDS
+            )
+            which, ends = nodes.container(), nodes.container()
+            which += [para(name), para(version)]
+            if runtime.ends:
+                ends += para(nodes.strong(runtime.ends, runtime.ends))
+            ends += [para(note), para(nodes.reference("", source_text(runtime.source), refuri=runtime.source))]
+            rows.append([which, ends])
+        return [table([_("Runtime"), _("Support ends")], rows, ["slimlab-support"], [30, 70])]
 
 
 class _Inline(SphinxDirective):
