@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from checks.engine.bases import RECIPES, normalize, recipes
-from checks.model import results, support
+from checks.model import support
 from checks.model.dockerfile import final_base_of
+from checks.store import results
 
 LABS = Path(__file__).resolve().parent.parent / "labs"
 
