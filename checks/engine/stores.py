@@ -144,6 +144,6 @@ def with_stores(
         if store == main:
             runs[store] = main_run(results, store)
             continue
-        echo(f"{lab.name}: building and judging every variant again on the {store} image store")
+        echo(f"{lab.name}: building {' and '.join(stores.OTHER_STORE_VARIANTS)} again on the {store} image store")
         runs[store] = other_run(lab, folder, results, store=store, engines=engines, settings=settings, echo=echo)
     return dataclasses.replace(results, stores={store: runs[store] for store in lab.stores if store in runs})
