@@ -90,7 +90,7 @@ class Analysis:
     #: Where the layers were read: ``storage`` or ``save`` (see :mod:`checks.engine.layer_source`), or
     #: ``docker-archive`` or ``oci-layout`` (a file or folder, see :mod:`checks.inspect.layout`).
     source: str
-    #: Uncompressed size, as ``docker image inspect`` reports it.
+    #: The bytes of the files in its layers, on either store (``docker image inspect``'s Size on the classic one).
     size_bytes: int
     layers: tuple[LayerReport, ...]
     #: dive's efficiency: Σ smallest copy of each path / Σ all copies.

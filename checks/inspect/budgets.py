@@ -126,7 +126,8 @@ RULES: tuple[Rule, ...] = (
         id="highestSizeBytes",
         option="--max-size",
         figure="size",
-        text="The image's uncompressed size, as docker image inspect reports it, is at most the limit.",
+        text="The bytes of the files in the image's layers (docker image inspect's Size on the classic store) "
+        "are at most the limit.",
         measure=lambda a: a.size_bytes,
         parse=parse_size,
         show=_size,

@@ -165,7 +165,8 @@ class Measured:
     """Everything the checker measured about one variant's image."""
 
     image_id: str
-    #: Uncompressed size, as `docker image inspect` reports it.
+    #: Uncompressed size: what `docker image inspect` reports on the classic store; on the containerd store, where
+    #: it reports the compressed content, the layers' own file bytes, which are that same figure.
     size_bytes: int
     #: Number of filesystem layers (RootFS.Layers).
     layer_count: int
