@@ -120,6 +120,7 @@ def build(
             stdin=subprocess.DEVNULL,
             text=True,
             errors="replace",
+            env=proc.environment(),  # the engine's address is handed on (docker.engine_at), never read
         )
     except FileNotFoundError:
         raise UsageError(NO_CLI) from None

@@ -154,7 +154,9 @@ def _private_containerd(socket: Path, data_root: Path) -> Path:
 def _start(command: list[str], log: IO[bytes], missing: str) -> subprocess.Popen[bytes]:
     """``command`` started in a session of its own, its output to ``log``."""
     try:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=proc.environment()
+        )
     except FileNotFoundError:
         raise UsageError(f"`{command[0]}` is missing, so no fresh engine can start ({missing}).") from None
 
