@@ -26,7 +26,7 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
     message links to (``#l4-1``); the directive's content (why it matters) and
     the claim's hint are folded under it, and a link to the row opens it.
 ``:measured:`LAB/VARIANT/FIELD```
-    One measured value in prose; the fields are :data:`checks.guide.docdata.FIELDS`
+    One measured value in prose; the fields are :data:`checks.guide.measuredfields.FIELDS`
     (:mod:`checks.guide.measuredroles`).
 ``:size-difference:`LAB/VARIANT/OTHER```
     VARIANT's size minus OTHER's, in prose or a table cell: what one change

@@ -19,7 +19,7 @@
     ``analyze``, ``lint`` and the exercise grader link to, folded in one block that a link
     to one of them opens.
 ``.. measured-fields::``
-    The fields of the ``:measured:`` role, from :data:`checks.guide.docdata.FIELDS`.
+    The fields of the ``:measured:`` role, from :data:`checks.guide.measuredfields.FIELDS`.
 ``.. secret-rules::``
     The secret rules of ``analyze``, from :data:`checks.inspect.secrets.RULES`.
 
@@ -45,8 +45,9 @@ from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide import resultsfields, timingsdoc
-from checks.guide.docdata import FIELDS, did_you_mean
+from checks.guide.docdata import did_you_mean
 from checks.guide.evidence import EVIDENCE, folded
+from checks.guide.measuredfields import FIELDS
 from checks.guide.nodes import (
     WARN,
     all_labs,
@@ -398,7 +399,7 @@ class LabTomlKeysDirective(_Inline):
 
 
 class MeasuredFieldsDirective(_Inline):
-    """The fields the :measured: role knows, from :data:`checks.guide.docdata.FIELDS`."""
+    """The fields the :measured: role knows, from :data:`checks.guide.measuredfields.FIELDS`."""
 
     def run(self) -> list[nodes.Node]:
         rows: list[list[nodes.Node | str]] = []
