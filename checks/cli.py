@@ -35,7 +35,7 @@ from checks.model.checkout import HERE
 from checks.model.errors import UsageError
 from checks.model.progress import Say
 from checks.model.scrub import scrub_tree
-from checks.model.settings import Settings, from_environ
+from checks.model.settings import Settings, from_process
 
 if TYPE_CHECKING:
     from checks.engine.registry import Registry
@@ -814,8 +814,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     with sigterm_unwinds():
         try:
-            settings = from_environ(os.environ)
-            docker.use_host(settings.docker_host)
+            settings = from_process()
+            docker.use_host(
+                settings.docker_host, tls_verify=settings.docker_tls_verify, cert_path=settings.docker_cert_path
+            )
             return int(args.run(args, settings))
         except UsageError as error:
             echo(f"\nslimlab: {error}\n")

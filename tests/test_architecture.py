@@ -1,10 +1,12 @@
-"""The package's shape: only the engine starts processes or talks to Docker.
+"""The package's shape: only the engine starts processes or talks to Docker; only the settings read the environment.
 
 import-linter (``make lint``) keeps the layers of checks/ in order; it cannot
 see the standard library.  This test reads the source of every module under
 checks/ and holds ``subprocess`` and the ``docker`` SDK to checks/engine and to
 checks/inspect/lint.py, which runs hadolint, a local program, never Docker nor
-the network.
+the network; and it holds every read of the process's environment to
+checks/model/settings.py, where each variable is a parsed, checked setting
+(handing the environment on to a child, ``{**os.environ, ...}``, is not reading it).
 """
 
 from __future__ import annotations
@@ -115,6 +117,100 @@ def test_a_module_whose_name_only_starts_like_an_allowed_one_is_not_allowed(name
 )
 def test_our_own_modules_and_lookalike_names_are_not_edge_imports(source):
     assert edge_imports_outside_the_engine([("checks.guide.charts", source)]) == []
+
+
+#: The one module that reads the process's environment.
+READS_THE_ENVIRONMENT = "checks.model.settings"
+#: ``os`` names that read (or change) the environment.
+ENVIRON_NAMES = ("environ", "environb", "getenv", "getenvb", "putenv", "unsetenv")
+
+
+def _handed_on(tree: ast.AST) -> set[int]:
+    """The nodes unpacked into a mapping (``{**os.environ, ...}``): the environment handed on to a child."""
+    return {
+        id(value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        for key, value in zip(node.keys, node.values, strict=True)
+        if key is None
+    }
+
+
+def environment_reads(source: str) -> Iterator[tuple[int, str]]:
+    """(line, what) for every read of the environment in ``source``: ``os.environ`` (but handed on whole to a
+    child), ``os.getenv``, those names imported from ``os``, and the Docker SDK's ``from_env`` and its
+    ``kwargs_from_env`` when no ``environment`` is handed to it."""
+    tree = ast.parse(source)
+    handed = _handed_on(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os":
+            if node.attr in ENVIRON_NAMES and id(node) not in handed:
+                yield node.lineno, f"os.{node.attr}"
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            yield from ((node.lineno, f"os.{a.name}") for a in node.names if a.name in ENVIRON_NAMES)
+        elif isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            told = any(keyword.arg == "environment" for keyword in node.keywords)
+            if called == "from_env" or (called == "kwargs_from_env" and not told):
+                yield node.lineno, called
+
+
+def environment_reads_outside_the_settings(modules: Iterable[tuple[str, str]]) -> list[str]:
+    """One message per read of the environment in a module other than the settings, given (name, source) pairs."""
+    return [
+        f"{name} reads the environment ({what}, line {line}); only checks/model/settings.py may: "
+        "declare the variable there (DEVELOPERS.md, Adding a setting) and use the parsed Settings"
+        for name, source in modules
+        if name != READS_THE_ENVIRONMENT
+        for line, what in environment_reads(source)
+    ]
+
+
+def test_only_the_settings_read_the_environment():
+    sources = package_sources()
+    assert environment_reads_outside_the_settings(sources) == []
+    # The walk saw the real reader, and a child handed the environment whole.
+    assert [what for _, what in environment_reads(dict(sources)[READS_THE_ENVIRONMENT])] == ["os.environ"]
+    assert "**os.environ" in ast.unparse(ast.parse(dict(sources)["checks.engine.proc"]))
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("import os\nhost = os.environ.get('DOCKER_HOST')", 3),
+        ("import os\nhost = os.environ['DOCKER_HOST']", 3),
+        ("import os\nos.environ['DOCKER_HOST'] = 'tcp://x'", 3),  # a write is caught too: it is read by children
+        ("import os\nhost = os.getenv('DOCKER_HOST')", 3),
+        ("import os\ncopy = dict(os.environ)", 3),
+        ("from os import environ", 2),
+        ("from os import getenv as get", 2),
+        ("import docker\nclient = docker.from_env()", 3),
+        ("import docker\nkw = docker.utils.kwargs_from_env()", 3),
+        ("def later():\n    import os\n    return os.environ\n", 4),
+    ],
+)
+def test_a_read_of_the_environment_outside_the_settings_is_named_with_its_module_and_line(source, line):
+    found = environment_reads_outside_the_settings([("checks.engine.docker", '"""An engine module."""\n' + source)])
+    assert len(found) == 1
+    assert found[0].startswith("checks.engine.docker reads the environment (")
+    assert f"line {line})" in found[0]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import os\nenv = {**os.environ, 'SLIMLAB_RELEASE': '2'}",  # handed on to a child
+        "import docker\nkw = docker.utils.kwargs_from_env(environment={'DOCKER_HOST': ''})",
+        "environ = {'DOCKER_HOST': ''}\nhost = environ.get('DOCKER_HOST')",  # a mapping of its own
+        "text = 'os.environ'",
+    ],
+)
+def test_handing_the_environment_on_or_reading_a_mapping_is_not_reading_it(source):
+    assert environment_reads_outside_the_settings([("checks.engine.docker", source)]) == []
+
+
+def test_the_settings_may_read_the_environment():
+    assert environment_reads_outside_the_settings([(READS_THE_ENVIRONMENT, "import os\nx = os.environ")]) == []
 
 
 def test_module_names_follow_the_package_folders():

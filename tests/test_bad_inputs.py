@@ -524,7 +524,7 @@ def run_sent_sigterm(times: int, monkeypatch) -> tuple[int, list[str]]:
     """``python -m checks clean`` in this process, its command replaced by :func:`sent_sigterm`'s."""
     done: list[str] = []
     monkeypatch.setattr(cli, "cmd_clean", sent_sigterm(times, done))
-    monkeypatch.setattr(cli, "from_environ", lambda environ: Settings())
+    monkeypatch.setattr(cli, "from_process", Settings)
     return cli.main(["clean"]), done
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from checks.engine.verify import push_early, with_pull_figures
 from checks.guide.compressionchart import cell_text, describe, matrix_images, total_bars, total_text, totals
-from checks.guide.docdata import value
+from checks.guide.measuredfields import value
 from checks.model.claims import CompressionRatio, PullSpeedup
 from checks.model.compression import (
     KEYS,

@@ -18,7 +18,7 @@ from conftest import ROOT, TRANSLATIONS
 from test_docs_build import page
 
 from checks.guide import chrome, sphinxref
-from checks.guide.docdata import FIELDS
+from checks.guide.measuredfields import FIELDS
 
 PAGES = sorted(p.stem for p in [*(ROOT / "docs").glob("*.rst"), *(ROOT / "docs").glob("*.md")])
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import docker as sdk
 import pytest
 import requests
 
-from checks.engine import docker
+from checks.engine import docker, proc
 from checks.model.errors import UsageError
 
 SOCKET = "unix:///run/slimlab-test.sock"
@@ -105,3 +107,33 @@ def test_a_call_that_names_no_host_is_said_to_be_about_the_engine_the_settings_n
     assert "(tcp://build-box:2376: connection refused)" in str(docker.translate(refused, "info"))
     named_engine(None)
     assert f"({docker.DEFAULT_HOST}: connection refused)" in str(docker.translate(refused, "info"))
+
+
+def test_the_sdk_client_is_made_from_the_settings_never_from_the_process_environment(
+    named_engine, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///run/from-the-process.sock")
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (tmp_path / name).write_text("")
+    named_engine(None)
+    assert docker.client_arguments() == {}
+    named_engine("tcp://build-box:2376", tls_verify=True, cert_path=str(tmp_path))
+    arguments = docker.client_arguments()
+    assert arguments["base_url"] == "tcp://build-box:2376"
+    assert arguments["tls"].verify is True
+    assert arguments["tls"].cert == (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
+
+
+def test_inside_engine_at_calls_and_started_processes_go_to_that_engine_and_the_environment_is_untouched(
+    named_engine, monkeypatch
+):
+    monkeypatch.setenv("DOCKER_HOST", "tcp://from-the-process:2375")
+    named_engine("tcp://build-box:2376")
+    with docker.engine_at("unix:///run/second.sock"):
+        assert docker.client_arguments() == {"base_url": "unix:///run/second.sock"}
+        assert proc.environment()["DOCKER_HOST"] == "unix:///run/second.sock"
+        assert proc.environment({"PATH": "/bin"}) == {"PATH": "/bin", "DOCKER_HOST": "unix:///run/second.sock"}
+        assert os.environ["DOCKER_HOST"] == "tcp://from-the-process:2375"
+    assert docker.client_arguments()["base_url"] == "tcp://build-box:2376"
+    assert proc.environment()["DOCKER_HOST"] == "tcp://from-the-process:2375"

@@ -25,6 +25,7 @@ from checks.model.columns import width
 from checks.model.exercise import LEARNER, REFERENCE, SOLUTION, goals, graded_lab
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult
+from checks.model.settings import from_environ
 from checks.model.spec import Claim, Lab, Variant, load
 
 LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
@@ -334,9 +335,7 @@ def test_grading_under_lang_zh_cn_prints_lab_4_s_report_in_chinese_lined_up(monk
         )
 
     monkeypatch.setattr(grading, "grade", graded)
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setattr(cli, "from_process", lambda: from_environ({"LANG": "zh_CN.UTF-8"}))
     with i18n.speaking(i18n.ENGLISH):  # the command installs the locale's language; the block takes it back
         assert cli.main(["grade", "4"]) == 1
     lines = capsys.readouterr().out.splitlines()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import socket
 import stat
 import time
@@ -24,13 +23,13 @@ from conftest import IN_CI
 from checks.engine import registry
 from checks.model.errors import UsageError
 from checks.model.pulls import DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
-from checks.model.settings import from_environ
+from checks.model.settings import from_process
 
 
 @pytest.fixture(scope="module")
 def binary() -> str:
     """The installed docker-registry; tests never install it (`make test` runs checks/setup/registry.sh first)."""
-    found = registry.find_binary(from_environ(os.environ).registry_bin)
+    found = registry.find_binary(from_process().registry_bin)
     if not found:
         message = "docker-registry is not installed: run `make test`, whose checks/setup/registry.sh installs it"
         if IN_CI:

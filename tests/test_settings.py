@@ -39,6 +39,11 @@ def test_an_empty_environment_gives_the_declared_defaults():
         ({"DOCKER_HOST": "127.0.0.1:2375"}, "docker_host", "127.0.0.1:2375"),
         ({"DOCKER_HOST": "https://build-box:2376"}, "docker_host", "https://build-box:2376"),
         ({"DOCKER_HOST": ""}, "docker_host", None),
+        ({"DOCKER_TLS_VERIFY": "1"}, "docker_tls_verify", True),
+        ({"DOCKER_TLS_VERIFY": "0"}, "docker_tls_verify", True),  # as the Docker CLI reads it: set is on
+        ({"DOCKER_TLS_VERIFY": ""}, "docker_tls_verify", False),
+        ({"DOCKER_CERT_PATH": "/etc/docker-certs"}, "docker_cert_path", "/etc/docker-certs"),
+        ({"DOCKER_CERT_PATH": ""}, "docker_cert_path", None),
         ({"BUILDX_BUILDER": " remote "}, "builder", "remote"),
         ({"BUILDX_BUILDER": ""}, "builder", None),
         ({"LANG": "zh_CN.UTF-8"}, "language", "zh_CN"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.guide import sphinxext, sphinxref
+from checks.guide import basesref, sphinxext, sphinxref
 from checks.model import settings
 from checks.model.errors import UsageError
 from checks.model.spec import parse
@@ -172,7 +172,7 @@ def test_every_word_a_reference_table_renders_has_a_message_whose_context_names_
         f"lab.toml [{table}] {key}" for table in sphinxref.TOML_TABLES for key, *_ in sphinxref.toml_rows(table)
     } <= contexts
     assert {"secret rule github-token", "hadolint DL3009", ":measured: size", "results.json lab"} <= contexts
-    assert ("base alpine summary", sphinxref.read_recipes(ROOT / "checks" / "bases")[0]["summary"]) in keys
+    assert ("base alpine summary", basesref.read_recipes(ROOT / "checks" / "bases")[0]["summary"]) in keys
     assert ("word", "required") in keys
     assert ("word", "[]") not in keys  # words, never values
 

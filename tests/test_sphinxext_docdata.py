@@ -1,4 +1,4 @@
-"""checks.guide.docdata: the values prose shows, and whether recorded results still describe a lab."""
+"""checks.guide.docdata and measuredfields: the values prose shows, and whether recorded results still fit a lab."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.guide.docdata import FIELDS, LabDocs, difference, load_lab, parse_path, percent, staleness, times, value
+from checks.guide.docdata import LabDocs, load_lab, staleness
+from checks.guide.measuredfields import FIELDS, difference, parse_path, percent, times, value
 from checks.model.measured import Measured
 from checks.model.results import BaseUse, Results, dumps
 from checks.model.spec import load
@@ -249,7 +250,7 @@ def test_the_runtime_floor_reads_as_prose_once_recorded(field, shown):
 
 
 def test_a_factor_reads_in_times_in_chinese_and_a_shrinking_one_as_a_fraction():
-    from checks.guide.docdata import times_smaller
+    from checks.guide.measuredfields import times_smaller
     from checks.model import i18n
     from checks.store import catalogs
 

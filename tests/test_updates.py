@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checks.engine import verify
-from checks.guide.docdata import FIELDS
+from checks.guide.measuredfields import FIELDS
 from checks.guide.updatechart import describe, pull_bars, share_text, shared_rows, update_rows
 from checks.model.claims import KINDS, SharedPullRatio, UpdateBuildSpeedup, UpdateBytesRatio
 from checks.model.errors import UsageError

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.cli import all_labs, find_lab  # noqa: E402
-from checks.model.settings import from_environ  # noqa: E402
+from checks.model.settings import from_process  # noqa: E402
 
 
 def verify(lab: Path, measure: str) -> float:
@@ -57,7 +57,7 @@ def main() -> None:
     sources = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     print(
         f"bench: pull measurement on {len(sources)} lab(s), {os.cpu_count()} cores, "
-        f"{from_environ(os.environ).pull_runs} cold pulls per variant"
+        f"{from_process().pull_runs} cold pulls per variant"
     )
     total_off = total_on = 0.0
     with tempfile.TemporaryDirectory(prefix="slimlab-bench-pulls-") as tmp:

@@ -307,6 +307,7 @@ class Resolver:
         done = proc.run(
             ["bash", str(script), str(context)],
             what=f"{recipe.folder}/prepare.sh (preparing the stand-in for {recipe.image})",
+            # the environment handed on to the script, not read; the mirror is the parsed setting's
             env={**os.environ, "SLIMLAB_DEBIAN_MIRROR": mirror},
             timeout=PREPARE_TIMEOUT,
         )

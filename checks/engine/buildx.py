@@ -10,11 +10,12 @@ neither leaves a build running in the engine.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,16 +114,42 @@ def build(
     """
     iid_path = Path(tempfile.gettempdir()) / f"slimlab-iid-{uuid.uuid4().hex}"
     try:
-        process = subprocess.Popen(
-            command_of(request, iid_path),
+        with _watched(_start(command_of(request, iid_path)), timeout) as (process, expired):
+            lines = _progress(process, echo)
+            code = process.wait()
+            if expired.is_set():
+                raise UsageError(
+                    f"{request.dockerfile}: the build did not finish within {timeout:g}s, so it was stopped "
+                    f"(last line: {lines[-1] if lines else 'none'}). Find the slow step in the progress above, "
+                    "make it faster or check the network, and run the command again."
+                )
+            if code:
+                raise failed(request, lines, engine_down)
+            return Built(image_id=iid_path.read_text().strip(), steps=tuple(filter(is_step, lines)))
+    finally:
+        iid_path.unlink(missing_ok=True)
+
+
+def _start(command: list[str]) -> subprocess.Popen[str]:
+    """``docker buildx build`` started, its progress on one pipe."""
+    try:
+        return subprocess.Popen(
+            command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             text=True,
             errors="replace",
+            env=proc.environment(),  # the engine's address is handed on (docker.engine_at), never read
         )
     except FileNotFoundError:
         raise UsageError(NO_CLI) from None
+
+
+@contextlib.contextmanager
+def _watched(process: subprocess.Popen[str], timeout: float) -> Iterator[tuple[subprocess.Popen[str], threading.Event]]:
+    """``process``, one of the builds running now (:func:`stop_running`), killed after ``timeout`` seconds (the
+    event is set then); on the way out, stopped if it still runs (an error, or Ctrl-C) and its pipe closed."""
     with _RUNNING_LOCK:
         _RUNNING.add(process)
     expired = threading.Event()
@@ -133,24 +160,8 @@ def build(
 
     watchdog = threading.Timer(timeout, expire)
     watchdog.start()
-    lines: list[str] = []
     try:
-        assert process.stdout is not None
-        for raw in process.stdout:
-            line = raw.rstrip("\n")
-            lines.append(line)
-            if is_step(line) or line.startswith("ERROR"):
-                echo(line)
-        code = process.wait()
-        if expired.is_set():
-            raise UsageError(
-                f"{request.dockerfile}: the build did not finish within {timeout:g}s, so it was stopped "
-                f"(last line: {lines[-1] if lines else 'none'}). Find the slow step in the progress above, "
-                "make it faster or check the network, and run the command again."
-            )
-        if code:
-            raise failed(request, lines, engine_down)
-        return Built(image_id=iid_path.read_text().strip(), steps=tuple(filter(is_step, lines)))
+        yield process, expired
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)
@@ -160,7 +171,18 @@ def build(
             process.wait(timeout=60)
         if process.stdout is not None:
             process.stdout.close()
-        iid_path.unlink(missing_ok=True)
+
+
+def _progress(process: subprocess.Popen[str], echo: Callable[[str], None]) -> list[str]:
+    """Every line of the build's plain progress; its step headers and errors also go to ``echo``."""
+    lines: list[str] = []
+    assert process.stdout is not None
+    for raw in process.stdout:
+        line = raw.rstrip("\n")
+        lines.append(line)
+        if is_step(line) or line.startswith("ERROR"):
+            echo(line)
+    return lines
 
 
 def failed(request: BuildRequest, lines: list[str], engine_down: str) -> UsageError:

@@ -20,11 +20,11 @@ import contextlib
 import gzip
 import io
 import json
-import os
 import tarfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
@@ -37,7 +37,7 @@ import docker.utils
 import requests
 import urllib3
 
-from checks.engine import buildx
+from checks.engine import buildx, proc
 from checks.engine.buildx import BuildRequest, Built
 from checks.model import checkout
 from checks.model.checkout import HERE, Checkout
@@ -59,10 +59,38 @@ STAND_INS = "slimlab-base/"
 API_TIMEOUT = 120.0
 #: Where the SDK looks for the engine when DOCKER_HOST is unset.
 DEFAULT_HOST = "unix:///var/run/docker.sock"
-#: The engine the calls that name no host talk to, as messages name it: ``DOCKER_HOST`` as the settings parsed it
-#: at start (:func:`use_host`), else :data:`DEFAULT_HOST`. The SDK connects to it by the same variable, which it
-#: reads itself with the TLS ones (``kwargs_from_env``), as the buildx CLI does.
-_engine = {"where": DEFAULT_HOST}
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """The engine the calls that name no host talk to: ``DOCKER_HOST`` and its TLS variables as the settings
+    parsed them at start (:func:`use_host`), or the one :func:`engine_at` switched to."""
+
+    host: str | None = None
+    tls_verify: bool = False
+    cert_path: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The engine as messages name it."""
+        return self.host or DEFAULT_HOST
+
+    def client_arguments(self) -> dict[str, Any]:
+        """The SDK client's address and TLS, as ``kwargs_from_env`` makes them from these values (never from the
+        process's environment: the mapping it is handed is never empty)."""
+        arguments: dict[str, Any] = {
+            **sdk.utils.kwargs_from_env(
+                environment={
+                    "DOCKER_HOST": self.host or "",
+                    "DOCKER_TLS_VERIFY": "1" if self.tls_verify else "",
+                    "DOCKER_CERT_PATH": self.cert_path or "",
+                }
+            )
+        }
+        return arguments
+
+
+_engine = [_Engine()]
 
 ENGINE_DOWN = (
     "The Docker engine does not answer ({detail}). `make check` and `make test` start one "
@@ -100,7 +128,7 @@ def translate(error: BaseException, action: str, *, where: str = "", timeout: fl
     """The UsageError for an SDK error raised while doing ``action`` (``image inspect x``) against the engine
     at ``where`` (default: the engine of :func:`use_host`), given ``timeout`` seconds; None for an error that is not
     the engine's (a bug: let it through)."""
-    where = where or _engine["where"]
+    where = where or _engine[0].where
     if isinstance(error, sdk.errors.NotFound):
         return UsageError(
             f"`docker {action}` failed: the engine has no such object ({_explanation(error)}). "
@@ -136,10 +164,17 @@ def translate(error: BaseException, action: str, *, where: str = "", timeout: fl
     return None
 
 
-def use_host(host: str | None) -> None:
-    """Name the engine at ``host`` (``Settings.docker_host``; None: the default socket) in messages about calls
-    that name no host of their own; :func:`checks.cli.main` calls it once, at start."""
-    _engine["where"] = host or DEFAULT_HOST
+def use_host(host: str | None, *, tls_verify: bool = False, cert_path: str | None = None) -> None:
+    """Talk to the engine at ``host`` (``Settings.docker_host``; None: the default socket), with the TLS the
+    settings name, in every call that names no host of its own, and name it in their messages;
+    :func:`checks.cli.main` calls it once, at start."""
+    _engine[0] = _Engine(host, tls_verify, cert_path)
+
+
+def client_arguments() -> dict[str, Any]:
+    """The address and TLS the SDK's client for calls that name no host is made with (:func:`use_host`,
+    :func:`engine_at`)."""
+    return _engine[0].client_arguments()
 
 
 @contextlib.contextmanager
@@ -158,7 +193,7 @@ _clients: dict[tuple[str | None, float], sdk.APIClient] = {}
 
 
 def _api(host: str | None = None, *, timeout: float = API_TIMEOUT) -> sdk.APIClient:
-    """A low-level SDK client for the engine at ``host`` (default: as DOCKER_HOST says).
+    """A low-level SDK client for the engine at ``host`` (default: the one :func:`use_host` or :func:`engine_at` names).
 
     Each call waits at most ``timeout`` seconds.
     """
@@ -169,7 +204,7 @@ def _api(host: str | None = None, *, timeout: float = API_TIMEOUT) -> sdk.APICli
                 # The SDK hands the timeout to requests, which takes seconds as a float; its stubs say int.
                 _clients[key] = sdk.APIClient(base_url=host, timeout=timeout, version="auto")  # type: ignore[arg-type]
             else:
-                _clients[key] = sdk.APIClient(timeout=timeout, version="auto", **sdk.utils.kwargs_from_env())  # type: ignore[arg-type]
+                _clients[key] = sdk.APIClient(timeout=timeout, version="auto", **client_arguments())  # type: ignore[arg-type]
     return _clients[key]
 
 
@@ -678,25 +713,23 @@ def listed_bytes(image_id: str) -> int | None:
 
 @contextlib.contextmanager
 def engine_at(host: str) -> Iterator[None]:
-    """Inside the block, every call that names no engine of its own (the SDK's and the buildx CLI's) talks to
-    the engine at ``host``; afterwards to the one before again. The switch is the whole process's: only for a
-    block that no other thread runs beside (builds, pulls)."""
-    before, where = os.environ.get("DOCKER_HOST"), _engine["where"]
+    """Inside the block, every call that names no engine of its own (the SDK's, and the buildx CLI's and every
+    other process started, through the ``DOCKER_HOST`` handed on to them) talks to the engine at ``host``, a
+    local socket; afterwards to the one before again. The switch is the whole process's: only for a block that
+    no other thread runs beside (builds, pulls)."""
+    before = _engine[0]
     kept = {key: client for key, client in _clients.items() if key[0] is None}
     for key in kept:
         del _clients[key]
-    os.environ["DOCKER_HOST"], _engine["where"] = host, host
+    _engine[0] = _Engine(host)
     try:
-        yield
+        with proc.handing_on(DOCKER_HOST=host):
+            yield
     finally:
         for key in [key for key in _clients if key[0] is None]:
             _clients.pop(key).close()
         _clients.update(kept)
-        _engine["where"] = where
-        if before is None:
-            os.environ.pop("DOCKER_HOST", None)
-        else:
-            os.environ["DOCKER_HOST"] = before
+        _engine[0] = before
 
 
 def pull_as(ref: str, name: str, *, host: str, timeout: float = 1800) -> None:

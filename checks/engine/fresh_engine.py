@@ -64,67 +64,77 @@ def fresh_engine(timeout: float = 60, *, netns: str | None = None, containerd_st
     registry in the same namespace, and unable to touch the host's interfaces
     (an engine started with ``--bridge=none`` deletes every ``docker0`` it sees).
     """
-    network = netns is None
     if os.geteuid() != 0 or not shutil.which("dockerd"):
         raise UsageError("A fresh engine needs root and dockerd (run `make engine` first, as root).")
     root = Path(tempfile.mkdtemp(prefix="slimlab-fresh-", dir="/var/tmp"))
     host = f"unix://{root}/docker.sock"
-    process = containerd = log = None
     deadline = time.monotonic() + timeout
-    try:  # from the folder on: a failure or a signal while the bridge is made must not leave either behind
-        if network:
-            proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
-            _ip("link", "add", BRIDGE, "type", "bridge")
-            _ip("addr", "add", SUBNET, "dev", BRIDGE)
-            _ip("link", "set", BRIDGE, "up")
-        bridge = ["--bridge", BRIDGE] if network else ["--bridge", "none", "--iptables=false", "--ip-forward=false"]
-        inside = [] if network else ["nsenter", f"--net=/run/netns/{netns}"]
-        log = (root / "dockerd.log").open("wb")
+    # from the folder on, each part is undone in the reverse order it was made, whatever happens: a failure or a
+    # signal while the bridge is made must not leave either behind; the engine stops before the containerd it used
+    with contextlib.ExitStack() as made:
+        made.callback(_remove, root)
+        if netns is None:
+            made.enter_context(_bridge())
+        log = made.enter_context((root / "dockerd.log").open("wb"))
         (root / "daemon.json").write_text(json.dumps(daemon_config(containerd_store=containerd_store)))
+        inside = [] if netns is None else ["nsenter", f"--net=/run/netns/{netns}"]
         socket = root / "containerd" / "containerd.sock"
-        containerd = _start(
-            [*inside, "containerd", "--config", str(_private_containerd(socket, root / "data"))],
-            log,
-            MISSING_CONTAINERD,
+        config = _private_containerd(socket, root / "data")
+        containerd = made.enter_context(
+            _running([*inside, "containerd", "--config", str(config)], log, MISSING_CONTAINERD)
         )
         _wait(socket.exists, containerd, root, deadline, timeout)
-        command = [
-            *inside,
-            "dockerd",
-            "--containerd",
-            str(socket),
-            "--config-file",
-            str(root / "daemon.json"),
-            "--data-root",
-            str(root / "data"),
-            "--exec-root",
-            str(root / "exec"),
-            "--pidfile",
-            str(root / "docker.pid"),
-            "-H",
-            host,
-            *bridge,
-        ]
-        process = _start(command, log, MISSING_IP)
+        engine = made.enter_context(_running([*inside, *_dockerd(root, socket, host, netns)], log, MISSING_IP))
         _wait(
             lambda: docker.ping(host, timeout=max(min(deadline - time.monotonic(), 5), 0.1)),
-            process,
+            engine,
             root,
             deadline,
             timeout,
         )
         yield host
+
+
+@contextlib.contextmanager
+def _bridge() -> Iterator[None]:
+    """The fresh engine's own bridge, removed afterwards (also when making it failed halfway)."""
+    try:
+        proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
+        _ip("link", "add", BRIDGE, "type", "bridge")
+        _ip("addr", "add", SUBNET, "dev", BRIDGE)
+        _ip("link", "set", BRIDGE, "up")
+        yield
     finally:
-        for started in (process, containerd):  # the engine first, then the containerd it used
-            if started is not None:
-                _stop(started)
-        if log is not None:
-            log.close()
-        if network:
-            proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
-        for folder in ("data", "containerd"):
-            proc.quietly(["umount", "-R", str(root / folder)], timeout=TOOL_TIMEOUT)
-        shutil.rmtree(root, ignore_errors=True)
+        proc.quietly(["ip", "link", "del", BRIDGE], timeout=TOOL_TIMEOUT)
+
+
+def _dockerd(root: Path, socket: Path, host: str, netns: str | None) -> list[str]:
+    """The fresh engine's ``dockerd`` command: everything it keeps under ``root``, its own ``containerd`` at
+    ``socket``, listening at ``host``; on the fresh bridge, or with no bridge nor firewall rules in ``netns``."""
+    bridge = ["--bridge", BRIDGE] if netns is None else ["--bridge", "none", "--iptables=false", "--ip-forward=false"]
+    return [
+        "dockerd",
+        "--containerd",
+        str(socket),
+        "--config-file",
+        str(root / "daemon.json"),
+        "--data-root",
+        str(root / "data"),
+        "--exec-root",
+        str(root / "exec"),
+        "--pidfile",
+        str(root / "docker.pid"),
+        "-H",
+        host,
+        *bridge,
+    ]
+
+
+def _remove(root: Path) -> None:
+    """The fresh engine's folder removed, its mounts first."""
+    for folder in ("data", "containerd"):
+        proc.quietly(["umount", "-R", str(root / folder)], timeout=TOOL_TIMEOUT)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _private_containerd(socket: Path, data_root: Path) -> Path:
@@ -151,12 +161,19 @@ def _private_containerd(socket: Path, data_root: Path) -> Path:
     return config
 
 
-def _start(command: list[str], log: IO[bytes], missing: str) -> subprocess.Popen[bytes]:
-    """``command`` started in a session of its own, its output to ``log``."""
+@contextlib.contextmanager
+def _running(command: list[str], log: IO[bytes], missing: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``command`` started in a session of its own, its output to ``log``; stopped afterwards (:func:`_stop`)."""
     try:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        started = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=proc.environment()
+        )
     except FileNotFoundError:
         raise UsageError(f"`{command[0]}` is missing, so no fresh engine can start ({missing}).") from None
+    try:
+        yield started
+    finally:
+        _stop(started)
 
 
 def _wait(

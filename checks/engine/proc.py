@@ -22,6 +22,29 @@ from typing import Any, NoReturn, TypeVar
 
 from checks.model.errors import UsageError
 
+#: Variables every process started now is handed on top of its environment (:func:`handing_on`).
+_HANDED: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def handing_on(**variables: str) -> Iterator[None]:
+    """Inside the block, every process started (:func:`environment`) is handed ``variables`` too; for a block
+    that no other thread runs beside."""
+    before = dict(_HANDED)
+    _HANDED.update(variables)
+    try:
+        yield
+    finally:
+        _HANDED.clear()
+        _HANDED.update(before)
+
+
+def environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a process starts with: ``env``, or this process's own, with what :func:`handing_on`
+    adds. Handing the environment on to a child is not reading it: no setting comes from here
+    (:mod:`checks.model.settings` parses what slimlab reads)."""
+    return {**os.environ, **_HANDED} if env is None else {**env, **_HANDED}
+
 
 def run(
     command: Sequence[str],
@@ -49,7 +72,7 @@ def run(
             text=True,
             errors="replace",
             cwd=cwd,
-            env=dict(env) if env is not None else None,
+            env=environment(env),
             start_new_session=True,
         )
     except FileNotFoundError:

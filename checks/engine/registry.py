@@ -198,7 +198,12 @@ def _serving(
         with log_path.open("wb") as log:
             try:
                 process = subprocess.Popen(
-                    command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+                    command,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                    env=proc.environment(),
                 )
             except OSError as error:
                 raise UsageError(f"The registry binary '{binary}' could not run: {error}.") from None

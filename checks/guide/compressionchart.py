@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.docdata import percent
 from checks.guide.drawing import PALETTE, bar, bar_row, group, key, legend, segment, share_width
+from checks.guide.measuredfields import percent
 from checks.guide.nodes import every_results, not_recorded, para, table
 from checks.guide.updatechart import HELD_COLOUR, PULLED_COLOUR
 from checks.model.compression import MATRIX, PUSHED

@@ -21,8 +21,8 @@ from html import escape
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.docdata import percent
 from checks.guide.drawing import PALETTE, bar_row, group, key, legend, share_bar, share_width
+from checks.guide.measuredfields import percent
 from checks.guide.nodes import every_results, fill, literal, literals, not_recorded, para
 from checks.model.i18n import _
 from checks.model.results import Results

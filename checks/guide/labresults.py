@@ -20,7 +20,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from checks.guide import evidence, fromrecords, layertally
 from checks.guide.charts import layer_bars, layer_chart, layer_steps, layer_writers
-from checks.guide.docdata import LabDocs, compressed_bytes, did_you_mean, percent, pull_seconds, value
+from checks.guide.docdata import LabDocs, did_you_mean
+from checks.guide.measuredfields import compressed_bytes, percent, pull_seconds, value
 from checks.guide.nodes import (
     WARN,
     all_labs,

@@ -14,7 +14,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 
-from checks.guide.docdata import FIELDS, LabDocs, compressed_bytes, did_you_mean, difference, parse_path, value
+from checks.guide.docdata import LabDocs, did_you_mean
+from checks.guide.measuredfields import FIELDS, compressed_bytes, difference, parse_path, value
 from checks.guide.nodes import WARN, all_labs, logger, measured_node, note_use, reference
 from checks.guide.sphinxref import as_rst
 from checks.model.i18n import _

@@ -262,3 +262,11 @@ def measured_node(
     if size_bytes is not None:
         node["bytes"] = size_bytes
     return node
+
+
+def section(document: nodes.document, label: str, *title: nodes.Node) -> nodes.section:
+    """A section of ``document`` at ``label``, titled ``title``, that a reference can name."""
+    sect = nodes.section(ids=[label], names=[label])
+    sect += nodes.title("", "", *title)
+    document.note_explicit_target(sect)
+    return sect

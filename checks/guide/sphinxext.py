@@ -26,7 +26,7 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
     message links to (``#l4-1``); the directive's content (why it matters) and
     the claim's hint are folded under it, and a link to the row opens it.
 ``:measured:`LAB/VARIANT/FIELD```
-    One measured value in prose; the fields are :data:`checks.guide.docdata.FIELDS`
+    One measured value in prose; the fields are :data:`checks.guide.measuredfields.FIELDS`
     (:mod:`checks.guide.measuredroles`).
 ``:size-difference:`LAB/VARIANT/OTHER```
     VARIANT's size minus OTHER's, in prose or a table cell: what one change
@@ -58,12 +58,11 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
     The measured cold and warm grade time of every lab, from
     ``docs/workshop-timings.json`` (written by ``make bench``;
     :mod:`checks.guide.timingstable`).
-``.. standin-bases::``, ``.. claim-kinds::``, ``.. lab-toml-keys:: TABLE``, ``.. measured-fields::``
-    Reference material rendered from the code and the recipes
-    (:mod:`checks.guide.sphinxref`).
-``.. runtime-support::``
-    The runtimes the labs build on and when their support ends, from
-    ``checks/bases/support.toml`` (:mod:`checks.guide.sphinxref`).
+``.. claim-kinds::``, ``.. lab-toml-keys:: TABLE``, ``.. measured-fields::``
+    Reference material rendered from the code (:mod:`checks.guide.sphinxref`).
+``.. standin-bases::``, ``.. runtime-support::``
+    The stand-in recipes, and the runtimes the labs build on and when their
+    support ends, from ``checks/bases/`` (:mod:`checks.guide.basesref`).
 ``.. size-fixes:: PAGE``
     What ``analyze`` and ``lint`` link to this page for, folded in one block
     (:mod:`checks.guide.sphinxref`).
@@ -96,6 +95,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 
 from checks.guide import (
+    basesref,
     compressionchart,
     editions,
     evidence,
@@ -122,8 +122,8 @@ DIRECTIVES: Mapping[str, type[Directive]] = {
     "claim": evidence.ClaimDirective,
     "secret-rules": sphinxref.SecretRulesDirective,
     "size-fixes": sphinxref.SizeFixesDirective,
-    "standin-bases": sphinxref.StandinBasesDirective,
-    "runtime-support": sphinxref.RuntimeSupportDirective,
+    "standin-bases": basesref.StandinBasesDirective,
+    "runtime-support": basesref.RuntimeSupportDirective,
     "claim-kinds": sphinxref.ClaimKindsDirective,
     "lab-toml-keys": sphinxref.LabTomlKeysDirective,
     "measured-fields": sphinxref.MeasuredFieldsDirective,

@@ -29,8 +29,9 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from checks.guide.docdata import LabDocs, did_you_mean, value
+from checks.guide.docdata import LabDocs, did_you_mean
 from checks.guide.exercise import exercise_label
+from checks.guide.measuredfields import value
 from checks.guide.nodes import WARN, all_labs, doc_ref, fill, literal, logger, measured_node, note_use, para
 from checks.model.exercise import make_target
 from checks.model.i18n import _

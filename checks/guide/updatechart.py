@@ -24,8 +24,8 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from checks.guide.charts import size_text
-from checks.guide.docdata import percent
 from checks.guide.drawing import PALETTE, bar_row, group, key, legend, share_bar
+from checks.guide.measuredfields import percent
 from checks.guide.nodes import all_labs, not_recorded, note_use, para
 from checks.model.i18n import _
 from checks.model.results import Results
@@ -57,7 +57,7 @@ TINY = 0.0001
 
 
 def share_text(share: float) -> str:
-    """A downloaded share as :func:`~checks.guide.docdata.percent` says it, or "under 0.01%" when it rounds to 0."""
+    """A downloaded share as :func:`percent` says it, or "under 0.01%" when it rounds to 0."""
     return _("under {share}").format(share=percent(TINY)) if 0 < share < TINY else percent(share)
 
 

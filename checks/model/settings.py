@@ -8,16 +8,18 @@ fails the same way, with the closest known name.  CONTRIBUTING.md's settings
 table lists the same declarations.
 
 Some variables belong to other programs and slimlab reads them too, in the
-same parse: ``DOCKER_HOST`` and ``BUILDX_BUILDER`` (:data:`BORROWED`), the
+same parse: ``DOCKER_HOST``, its TLS variables and ``BUILDX_BUILDER`` (:data:`BORROWED`), the
 CA bundles pip and requests read (:data:`CA_FALLBACKS`) and the locale
 (:data:`checks.model.i18n.LOCALE`).  No other code reads the environment: it
 is handed the parsed :class:`Settings`, and passes the environment on, unread,
-only to the processes it starts.
+only to the processes it starts (``tests/test_architecture.py`` fails when a
+module reads it).
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import string
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -267,6 +269,23 @@ BORROWED: tuple[Setting, ...] = (
         parse=_optional,
         help="the buildx builder, as for `docker buildx` itself (`--builder` wins)",
     ),
+    Setting(
+        env="DOCKER_TLS_VERIFY",
+        field="docker_tls_verify",
+        default="",
+        accepts="any value (TLS, verifying the engine's certificate) or nothing",
+        # as the Docker SDK and CLI read it: set to anything but the empty string turns TLS on
+        parse=lambda text: bool(text.strip()),
+        help="TLS to the engine `DOCKER_HOST` names, as for `docker` itself",
+    ),
+    Setting(
+        env="DOCKER_CERT_PATH",
+        field="docker_cert_path",
+        default="",
+        accepts="the folder of ca.pem, cert.pem and key.pem",
+        parse=_optional,
+        help="the client certificates for TLS to the engine, as for `docker` itself (setting it turns TLS on)",
+    ),
 )
 
 #: The CA bundles tried after ``SLIMLAB_CA_BUNDLE``, in this order: the first that is a file counts
@@ -293,6 +312,10 @@ class Settings:
     engine_timeout: float = 60.0
     #: ``DOCKER_HOST``: the engine's address; None: the Docker SDK's default socket.
     docker_host: str | None = None
+    #: ``DOCKER_TLS_VERIFY``: whether the SDK speaks TLS to that engine and checks its certificate.
+    docker_tls_verify: bool = False
+    #: ``DOCKER_CERT_PATH``: the folder of the client certificates for TLS; None: none named.
+    docker_cert_path: str | None = None
     #: ``BUILDX_BUILDER``: the buildx builder when ``--builder`` names none; None: the local engine.
     builder: str | None = None
     #: The bundles :data:`CA_FALLBACKS` name, those set, in that order.
@@ -312,6 +335,12 @@ class Settings:
 BY_ENV = {setting.env: setting for setting in SETTINGS}
 #: Every variable :func:`from_environ` reads; docs/reference.rst documents each.
 READ = (*BY_ENV, *(setting.env for setting in BORROWED), *CA_FALLBACKS, *i18n.LOCALE)
+
+
+def from_process() -> Settings:
+    """The settings of this process, parsed from its environment: the one place that reads it
+    (:func:`checks.cli.main` calls it once, at start)."""
+    return from_environ(os.environ)
 
 
 def from_environ(environ: Mapping[str, str]) -> Settings:

@@ -16,8 +16,6 @@ a file should be: looked at, never opened.
 from __future__ import annotations
 
 import codecs
-import dataclasses
-import difflib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -29,15 +27,11 @@ from checks.model import paths
 from checks.model.claims import KINDS, Kind
 from checks.model.errors import UsageError
 from checks.model.measured import STORES
+from checks.model.tomltable import STAY_INSIDE, TableReader, did_you_mean
 
 SPEC_NAME = "lab.toml"
 #: A lab spec is a few kB; one larger than this is not read.
 SPEC_LIMIT = 1 << 20
-#: What a message adds when a path the spec names leads out of the lab folder.
-STAY_INSIDE = (
-    "A lab builds only from its own files, so a lab handed to you cannot put the rest of this machine into an "
-    "image: name a path inside the lab folder, relative to it"
-)
 CLAIM_ID = re.compile(r"^L\d+\.\d+$")
 VARIANT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 #: A BuildKit secret's id, as ``--secret id=...`` and ``RUN --mount=type=secret,id=...`` write it.
@@ -145,66 +139,8 @@ RELEASE_ENV = "SLIMLAB_RELEASE"
 BUILD_ID_ENV = "SLIMLAB_BUILD_ID"
 
 
-def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" Did you mean '{close[0]}'?" if close else f" Allowed: {', '.join(sorted(choices))}."
-
-
-class _Reader:
-    """Checks one table of the spec, with the file name and key path in every error."""
-
-    def __init__(self, source: str, where: str, table: Any):
-        self.source, self.where = source, where
-        if not isinstance(table, Mapping):
-            self.fail(f"'{where}' must be a table")
-        self.table = table
-
-    def fail(self, problem: str) -> None:
-        end = "" if problem.endswith((".", "?")) else "."
-        raise UsageError(f"{self.source}: {problem}{end} Fix the lab spec and run the command again.")
-
-    def only(self, allowed: list[str]) -> None:
-        for key in self.table:
-            if key not in allowed:
-                self.fail(f"unknown key '{self._path(key)}'.{_did_you_mean(key, allowed)}")
-
-    def _path(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = dataclasses.MISSING) -> Any:
-        if key not in self.table:
-            if default is dataclasses.MISSING:
-                self.fail(f"missing key '{self._path(key)}'")
-            return default
-        value = self.table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
-            names = " or ".join(_TYPE_WORDS.get(k, k.__name__) for k in kinds)
-            self.fail(f"'{self._path(key)}' must be {names}, not {value!r}")
-        if isinstance(value, list):
-            if not all(isinstance(item, str) for item in value):
-                self.fail(f"'{self._path(key)}' must be a list of strings")
-            return tuple(value)
-        return value
-
-    def path(self, key: str, default: Any = dataclasses.MISSING) -> Any:
-        """A path relative to the lab folder, held inside it by its spelling (:func:`checks.model.paths.leaves`)."""
-        relative = self.get(key, str, default)
-        if not isinstance(relative, str):
-            return relative
-        named = f"'{self._path(key)}' names '{paths.shown(relative)}'"
-        if "\0" in relative:
-            self.fail(f"{named}, which holds a NUL character: no file name can. Remove it")
-        if way_out := paths.leaves(relative):
-            self.fail(f"{named}, which is outside the lab folder ({way_out}). {STAY_INSIDE}")
-        return relative
-
-
-_TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", list: "a list of strings", dict: "a table"}
-
-
 def _smoke(source: str, where: str, table: Any, inherited: Smoke | None) -> Smoke:
-    reader = _Reader(source, where, table)
+    reader = TableReader(source, where, table)
     reader.only(list(SMOKE_KEYS))
     base = inherited or Smoke()
     timeout = float(reader.get("timeout", (int, float), base.timeout))
@@ -218,8 +154,8 @@ def _smoke(source: str, where: str, table: Any, inherited: Smoke | None) -> Smok
 def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant:
     where = f"variants.{name}"
     if not VARIANT_NAME.fullmatch(name):
-        _Reader(source, where, {}).fail(f"variant name '{name}' must be lower-case letters, digits and '-'")
-    reader = _Reader(source, where, table)
+        TableReader(source, where, {}).fail(f"variant name '{name}' must be lower-case letters, digits and '-'")
+    reader = TableReader(source, where, table)
     reader.only(list(VARIANT_KEYS))
     own_smoke = smoke
     if "smoke" in reader.table:
@@ -238,7 +174,7 @@ def _variant(source: str, name: str, table: Any, smoke: Smoke | None) -> Variant
 
 def _secrets(source: str, where: str, table: Any) -> tuple[tuple[str, str], ...]:
     """A variant's ``secrets`` table: each BuildKit secret id and the file it is read from."""
-    reader = _Reader(source, where, table)
+    reader = TableReader(source, where, table)
     for secret_id in reader.table:
         if not SECRET_ID.fullmatch(secret_id):
             reader.fail(f"'{where}.{secret_id}': a secret id is letters, digits, '.', '_' and '-'")
@@ -247,14 +183,14 @@ def _secrets(source: str, where: str, table: Any) -> tuple[tuple[str, str], ...]
     return tuple((secret_id, reader.table[secret_id]) for secret_id in reader.table)
 
 
-def _kind(where: str, reader: _Reader) -> type[Kind]:
+def _kind(where: str, reader: TableReader) -> type[Kind]:
     name = reader.get("kind", str)
     if name not in KINDS:
-        reader.fail(f"'{where}.kind' is '{name}', not a claim kind.{_did_you_mean(name, tuple(KINDS))}")
+        reader.fail(f"'{where}.kind' is '{name}', not a claim kind.{did_you_mean(name, tuple(KINDS))}")
     return KINDS[name]
 
 
-def _check(where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
+def _check(where: str, reader: TableReader, variants: tuple[str, ...]) -> Kind:
     """The claim's check, read by the keys its kind declares and held to the kind's own rules."""
     cls = _kind(where, reader)
     keys = cls.toml_keys()
@@ -263,8 +199,7 @@ def _check(where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
     for variant in check.variants():
         if variant not in variants:
             reader.fail(
-                f"'{where}' names variant '{variant}', which the lab does not declare."
-                f"{_did_you_mean(variant, variants)}"
+                f"'{where}' names variant '{variant}', which the lab does not declare.{did_you_mean(variant, variants)}"
             )
     for problem in check.problems():
         reader.fail(f"'{where}{'.' + problem.key if problem.key else ''}' {problem.text}")
@@ -273,11 +208,11 @@ def _check(where: str, reader: _Reader, variants: tuple[str, ...]) -> Kind:
 
 def _claims(source: str, tables: Any, variants: tuple[str, ...]) -> tuple[Claim, ...]:
     if not isinstance(tables, list) or not tables:
-        _Reader(source, "", {}).fail("'claims' must be a non-empty array of tables ([[claims]])")
+        TableReader(source, "", {}).fail("'claims' must be a non-empty array of tables ([[claims]])")
     claims, seen = [], set()
     for index, table in enumerate(tables):
         where = f"claims[{index}]"
-        reader = _Reader(source, where, table)
+        reader = TableReader(source, where, table)
         claim_id = reader.get("id", str)
         if not CLAIM_ID.fullmatch(claim_id):
             reader.fail(f"'{where}.id' is '{claim_id}'; claim ids look like 'L4.1' (L, lab number, dot, number)")
@@ -292,12 +227,12 @@ def _claims(source: str, tables: Any, variants: tuple[str, ...]) -> tuple[Claim,
 
 def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
     """Validate a parsed ``lab.toml`` (``source`` names it in errors)."""
-    top = _Reader(source, "", data)
+    top = TableReader(source, "", data)
     top.only(["lab", "smoke", "variants", "claims"])
-    meta = _Reader(source, "lab", top.get("lab", dict))
+    meta = TableReader(source, "lab", top.get("lab", dict))
     meta.only(list(LAB_KEYS))
     smoke = _smoke(source, "smoke", top.table["smoke"], None) if "smoke" in top.table else None
-    tables = _Reader(source, "variants", top.get("variants", dict)).table
+    tables = TableReader(source, "variants", top.get("variants", dict)).table
     variants = tuple(_variant(source, vname, vtable, smoke) for vname, vtable in tables.items())
     names = tuple(v.name for v in variants)
     for required in ("before", "after"):
