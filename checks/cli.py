@@ -39,10 +39,10 @@ from checks.model.settings import Settings, from_environ
 
 if TYPE_CHECKING:
     from checks.engine.registry import Registry
-    from checks.engine.verify import Outcome
     from checks.inspect.analyze import Analysis
     from checks.inspect.budgets import Budget
     from checks.model.results import Results
+    from checks.run.verify import Outcome
 
 # What only some commands use is imported by them, so `analyze` starts without the build and verify machinery.
 
@@ -215,11 +215,12 @@ def _language(args: argparse.Namespace, settings: Settings) -> str:
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from checks.engine.bases import Resolver
     from checks.engine.pullbench import PullBench
-    from checks.engine.verify import measure_early_all, verify
     from checks.learner import report
     from checks.model.pulls import wanted
     from checks.model.results import RESULTS_NAME
     from checks.model.spec import SPEC_NAME
+    from checks.run.early import measure_early_all
+    from checks.run.verify import verify
 
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     if not folders:
@@ -268,9 +269,9 @@ def _on_other_stores(
 ) -> list[str]:
     """Record each lab on the image stores it names (``[lab] stores``) where its record does not stand; the
     failures of the claims judged there. A lab whose results were left as recorded is left so."""
-    from checks.engine import stores
     from checks.learner import report
     from checks.model.results import RESULTS_NAME
+    from checks.run import stores
     from checks.store.results import write_if_changed
 
     failures: list[str] = []
@@ -415,7 +416,7 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
     """Resolve every base the labs name, building stand-ins where needed."""
     from checks.engine.bases import Resolver
-    from checks.engine.verify import base_names
+    from checks.measure.source import base_names
     from checks.model.spec import load
 
     resolver = Resolver(echo=echo, builder=_builder(args, settings), settings=settings)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from checks.engine.verify import push_early, with_pull_figures
 from checks.guide.compressionchart import cell_text, describe, matrix_images, total_bars, total_text, totals
 from checks.guide.docdata import value
+from checks.measure.pulls import push_early, with_pull_figures
 from checks.model.claims import CompressionRatio, PullSpeedup
 from checks.model.compression import (
     KEYS,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import verify
 from checks.guide.docdata import FIELDS
 from checks.guide.updatechart import describe, pull_bars, share_text, shared_rows, update_rows
+from checks.measure import source
 from checks.model.claims import KINDS, SharedPullRatio, UpdateBuildSpeedup, UpdateBytesRatio
 from checks.model.errors import UsageError
 from checks.model.measured import Measured, Release, SharedPull
@@ -198,9 +198,9 @@ def test_releases_and_shared_pulls_survive_a_round_trip_through_results_json():
 def test_the_prepare_script_gets_the_release_and_the_build_id(tmp_path):
     (tmp_path / "show.sh").write_text(f'echo "${RELEASE_ENV}/${BUILD_ID_ENV}" > out.txt\n')
     lab = Lab(name="lab-9", title="t", page="p", variants=(), claims=(), prepare="show.sh", releases=2)
-    verify.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
+    source.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
     assert (tmp_path / "out.txt").read_text() == "2/abc\n"
-    verify.prepare(tmp_path, lab, tmp_path)
+    source.prepare(tmp_path, lab, tmp_path)
     assert (tmp_path / "out.txt").read_text() == "1/\n"
 
 
@@ -208,7 +208,7 @@ def test_a_failing_prepare_script_names_itself_and_the_release(tmp_path):
     (tmp_path / "fail.sh").write_text("echo no >&2; exit 3\n")
     lab = Lab(name="lab-9", title="t", page="p", variants=(), claims=(), prepare="fail.sh", releases=2)
     with pytest.raises(UsageError, match=r"fail.sh failed \(exit 3, SLIMLAB_RELEASE=2\):\n    no"):
-        verify.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
+        source.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
 
 
 def release_script(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

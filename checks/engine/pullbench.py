@@ -26,7 +26,7 @@ import platform
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 
 from checks.engine import docker, proc, recompress, registry
@@ -35,6 +35,7 @@ from checks.model.checkout import HERE
 from checks.model.compression import PUSHED, RECOMPRESSED
 from checks.model.errors import UsageError
 from checks.model.measured import Compressed, link_key
+from checks.model.progress import COLD_PULLS, MATRIX, PULLS_ONTO, PUSHES, Say, Step
 from checks.model.pulls import (
     ENV_MODE,
     PullFigures,
@@ -122,7 +123,7 @@ class PullBench:
         self,
         wanted: PullSettings,
         *,
-        echo: Callable[[str], None],
+        echo: Say,
         settings: Settings,
     ):
         self._settings = settings
@@ -169,7 +170,7 @@ class PullBench:
         if not self._told:
             self._told = True
             for reason in self.reasons:
-                self._echo(f"pulls: {reason}.")
+                self._echo(Step(phase=PUSHES, text=f"pulls: {reason}."))
 
     def loopback_registry(self) -> registry.Registry:
         """The loopback registry, started on first need (its blobs are the variants' pushed so far)."""
@@ -180,7 +181,8 @@ class PullBench:
             if self._registry is None:
                 binary = registry.find_binary(self._settings.registry_bin) or registry.install(self._echo)
                 self._registry = self._stack.enter_context(registry.local_registry(binary))
-                self._echo(f"pulls: registry {binary} listening on {self._registry.address}")
+                text = f"pulls: registry {binary} listening on {self._registry.address}"
+                self._echo(Step(phase=PUSHES, text=text))
             return self._registry
 
     def push(self, lab: str, images: Mapping[str, str]) -> None:
@@ -200,7 +202,9 @@ class PullBench:
                 raise UsageError(
                     f"{error}\nTo measure compressed sizes without timing pulls, set {ENV_MODE}=size."
                 ) from None
-            self._echo("pulls: fresh engine with an empty data root started for cold pulls")
+            self._echo(
+                Step(phase=COLD_PULLS, text="pulls: fresh engine with an empty data root started for cold pulls")
+            )
         return self._host
 
     def measure(
@@ -334,16 +338,18 @@ class PullBench:
         name = _lab_of(repository)
         figures = {}
         for variant, image in images.items():
-            self._echo(f"{name}: saving {variant} to compress its layers as {', '.join(c.key for c in RECOMPRESSED)}")
+            text = f"{name}: saving {variant} to compress its layers as {', '.join(c.key for c in RECOMPRESSED)}"
+            self._echo(Step(phase=MATRIX, lab=name, text=text))
             with recompress.saved(image) as folder:
                 for compression in RECOMPRESSED:
                     tag = f"{variant}-{compression.key}"
                     seconds = round(recompress.push(binary, folder, compression, found.ref(repository, tag)), 3)
                     blobs = layer_blobs(registry.image_manifest(found, repository, tag, host_platform()))
                     figures[variant, compression.key] = (blobs, seconds)
-                    self._echo(
+                    text = (
                         f"{name}: pushed {tag}: {megabytes(sum(blobs))} compressed, in {seconds:.1f} s of compressing"
                     )
+                    self._echo(Step(phase=MATRIX, lab=name, text=text))
         return figures
 
     def _pushed(
@@ -359,7 +365,8 @@ class PullBench:
                 with self._lock:
                     self._stored[repository, tag, image] = (layer_digests(stored), layer_blobs(stored))
                 shown = megabytes(sum(self._stored[repository, tag, image][1]))
-                self._echo(f"{_lab_of(repository)}: pushed {tag}: {shown} compressed")
+                lab = _lab_of(repository)
+                self._echo(Step(phase=PUSHES, lab=lab, text=f"{lab}: pushed {tag}: {shown} compressed"))
             blobs[tag] = self._stored[repository, tag, image]
         return blobs
 
@@ -372,11 +379,12 @@ class PullBench:
         docker.forget_images(host)
         name = _lab_of(repository)
         first = _rounded(docker.timed_pull(found.ref(repository, held), host=host))
-        self._echo(f"{name}: cold pull of {held}, before the pulls onto it: {first[0]:.2f} s")
+        text = f"{name}: cold pull of {held}, before the pulls onto it: {first[0]:.2f} s"
+        self._echo(Step(phase=COLD_PULLS, lab=name, text=text))
         seconds = []
         for tag in tags:
             seconds.append(_rounded(docker.timed_pull(found.ref(repository, tag), host=host))[0])
-            self._echo(f"{name}: pull of {tag} {what}: {seconds[-1]:.2f} s")
+            self._echo(Step(phase=PULLS_ONTO, lab=name, text=f"{name}: pull of {tag} {what}: {seconds[-1]:.2f} s"))
         docker.forget_images(host)
         return first, seconds
 
@@ -412,10 +420,9 @@ class PullBench:
             docker.forget_images(host)
             runs.setdefault(variant, []).append(timing)
             unpack = "" if timing[1] is None else f" ({timing[1]:.2f} s unpacking)"
-            self._echo(
-                f"{_lab_of(repository)}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: "
-                f"{timing[0]:.2f} s{unpack}"
-            )
+            lab = _lab_of(repository)
+            text = f"{lab}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: {timing[0]:.2f} s{unpack}"
+            self._echo(Step(phase=COLD_PULLS, lab=lab, text=text))
         return runs
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docker.utils import parse_repository_tag
+
 from checks.engine import proc
 from checks.model.errors import UsageError
 from checks.model.pulls import ACCEPT, is_index, layer_blobs, platform_digest
@@ -51,6 +53,11 @@ class Registry:
 
     def ref(self, repository: str, tag: str) -> str:
         return f"{self.address}/{repository}:{tag}"
+
+    def ref_of(self, image: str) -> str:
+        """Where ``image`` (``python:3.13-alpine``) goes in this registry: the same repository and tag."""
+        repository, tag = parse_repository_tag(image)
+        return self.ref(repository, tag or "latest")
 
 
 def find_binary(named: str | None) -> str | None:

@@ -4,7 +4,7 @@ Which variants get how many cold pulls over loopback (:func:`run_plan`), which o
 (:func:`link_plan`, :data:`LINK_RUNS` each) and in which order (:func:`pull_order`), which (held, pulled) pairs
 are timed (:func:`shared_plan`), which are compressed every way of the matrix (:func:`matrix_plan`), and which
 claims a run with some pull settings leaves unjudged (:func:`unmeasured`). :mod:`checks.engine.pullbench` and
-:mod:`checks.engine.verify` do what these decide; :mod:`checks.plan.keep` and :mod:`checks.plan.stale` ask them
+:mod:`checks.measure.pulls` do what these decide; :mod:`checks.plan.keep` and :mod:`checks.plan.stale` ask them
 what a run would measure.
 """
 

@@ -1,7 +1,7 @@
 """Which image stores a lab must be measured on again, and which of its claims each store judges.
 
 A lab that names ``[lab] stores`` is verified on each of them: on the main engine's own store by its main
-run, on every other one by a second engine that keeps its images there (:mod:`checks.engine.stores`). A
+run, on every other one by a second engine that keeps its images there (:mod:`checks.run.stores`). A
 store's run stands while the main run's inputs and bases are those it was measured beside.
 """
 
