@@ -14,7 +14,7 @@ from checks.guide.updatechart import describe, pull_bars, share_text, shared_row
 from checks.measure import source
 from checks.model.claims import KINDS, SharedPullRatio, UpdateBuildSpeedup, UpdateBytesRatio
 from checks.model.errors import UsageError
-from checks.model.measured import Measured, Release, SharedPull
+from checks.model.measured import Facet, Measured, Release, SharedPull
 from checks.model.pulls import PullSettings, pulled_bytes
 from checks.model.results import Results, dumps, from_dict, to_dict
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, Lab, load, parse
@@ -121,9 +121,9 @@ def test_a_shared_pull_of_a_variant_onto_itself_or_without_bounds_is_a_problem()
 
 
 def test_update_kinds_need_releases_and_bytes_kinds_a_registry():
-    assert UpdateBytesRatio.needs_releases
-    assert UpdateBuildSpeedup.needs_releases
-    assert not SharedPullRatio.needs_releases
+    assert UpdateBytesRatio.reads(Facet.RELEASES)
+    assert UpdateBuildSpeedup.reads(Facet.RELEASES)
+    assert not SharedPullRatio.reads(Facet.RELEASES)
     claims = [
         ("bytes", UpdateBytesRatio(variant="after", of="before", max=0.05)),
         ("build", UpdateBuildSpeedup(variant="after", of="before", min=2)),

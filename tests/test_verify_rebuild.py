@@ -11,7 +11,7 @@ from checks.engine.buildx import BuildRequest
 from checks.measure.rebuild import rebuild_of
 from checks.measure.source import image_tag
 from checks.model.claims import Reproducible, SizeRatio
-from checks.model.measured import Layer, Measured, Rebuild
+from checks.model.measured import Facet, Layer, Measured, Rebuild
 from checks.model.results import Results
 from checks.model.spec import Claim, Lab, Variant
 from checks.plan import stale
@@ -98,8 +98,8 @@ def test_a_rebuild_of_the_same_recipe_keeps_the_recorded_rebuild_only_when_allow
 
 
 def test_the_variants_a_claim_kind_reads_are_named_once_per_lab():
-    assert LAB.read_by(lambda kind: kind.needs_rebuild) == {"pinned"}
-    assert LAB.read_by(lambda kind: kind.needs_floor) == frozenset()
+    assert LAB.read_by(lambda kind: kind.reads(Facet.REBUILD)) == {"pinned"}
+    assert LAB.read_by(lambda kind: kind.reads(Facet.FLOOR)) == frozenset()
     assert LAB.read_by(lambda kind: kind.kind == "size_ratio") == {"after", "before"}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from checks.model.claims import Kind
+from checks.model.measured import Facet
 from checks.model.pulls import PullSettings
 
 #: The variants every lab times one cold pull of even when no claim judges it: its two ends, which span the
@@ -26,7 +27,7 @@ def run_plan(variants: Sequence[str], kinds: Iterable[Kind], runs: int) -> dict[
     """How many cold pulls over loopback each variant gets: ``runs`` for a variant a pull claim judges,
     one for the other :data:`CHARTED` ones, whose pull is a point on the guide's chart of pull time against
     size, and none for the rest (their compressed size is still measured)."""
-    judged = {v for kind in kinds if kind.needs_pulls and kind.link() is None for v in kind.variants()}
+    judged = {v for kind in kinds if kind.reads(Facet.PULLS) and kind.link() is None for v in kind.variants()}
     return {variant: runs if variant in judged else int(variant in CHARTED) for variant in variants}
 
 
@@ -51,7 +52,7 @@ def unmeasured(kinds: Iterable[tuple[str, Kind]], setting: PullSettings) -> tupl
     return tuple(
         claim_id
         for claim_id, kind in kinds
-        if (kind.needs_registry and not setting.sizes) or (kind.needs_pulls and not setting.pulls)
+        if (kind.reads(Facet.REGISTRY) and not setting.sizes) or (kind.reads(Facet.PULLS) and not setting.pulls)
     )
 
 
@@ -80,5 +81,5 @@ def matrix_plan(variants: Sequence[str], kinds: Iterable[Kind], charted: Sequenc
     """The variants whose layers are compressed every way of :data:`~checks.model.compression.MATRIX`, in the
     lab's order: the ``charted`` ends of the lab (its before and after) and every variant a compression claim
     reads."""
-    named = {v for kind in kinds if kind.needs_compressions for v in kind.variants()}
+    named = {v for kind in kinds if kind.reads(Facet.COMPRESSIONS) for v in kind.variants()}
     return tuple(v for v in variants if v in charted or v in named)

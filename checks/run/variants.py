@@ -15,7 +15,7 @@ from checks.measure.releases import with_releases
 from checks.measure.source import build_folder, build_request, prepare
 from checks.model.dockerfile import final_base_of
 from checks.model.i18n import _
-from checks.model.measured import Measured
+from checks.model.measured import Facet, Measured
 from checks.model.progress import Say
 from checks.model.results import BaseUse, Results
 from checks.model.spec import Lab
@@ -82,8 +82,8 @@ def _built(
         folder,
         variant,
         request,
-        needs_files=name in lab.read_by(lambda kind: kind.needs_files),
-        needs_secrets=name in lab.read_by(lambda kind: kind.needs_secrets),
+        needs_files=name in lab.read_by(lambda kind: kind.reads(Facet.FILES)),
+        needs_secrets=name in lab.read_by(lambda kind: kind.reads(Facet.SECRETS)),
         base=base,
         echo=echo,
     )

@@ -18,7 +18,7 @@ from checks.inspect.secrets import scrubbed
 from checks.measure.analysis import analyses
 from checks.measure.floor import floor_of
 from checks.measure.pulls import unjudged, with_pull_figures
-from checks.model.measured import Measured
+from checks.model.measured import Facet, Measured
 from checks.model.progress import Say
 from checks.model.results import RESULTS_NAME, BaseUse, Results
 from checks.model.settings import Settings
@@ -49,7 +49,7 @@ def with_floors(lab: Lab, previous: Results, echo: Say) -> Results:
     """The recorded results with every missing runtime floor traced on the recorded images, and the
     floor claims judged again (the other verdicts, which may need file lists, stay as recorded)."""
     variants = {v.name: floor_of(lab, v, previous.variants[v.name], previous, echo) for v in lab.variants}
-    judged = {c.id: c for c in judge(lab, variants, only=lambda kind: kind.needs_floor)}
+    judged = {c.id: c for c in judge(lab, variants, only=lambda kind: kind.reads(Facet.FLOOR))}
     claims = tuple(judged.get(c.id, c) for c in previous.claims)
     return dataclasses.replace(previous, variants=variants, claims=claims)
 
