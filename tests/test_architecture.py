@@ -150,7 +150,6 @@ MODULES_STILL_OVER = frozenset(
         "checks.cli",
         "checks.engine.docker",
         "checks.engine.layer_source",
-        "checks.engine.pullbench",
         "checks.guide.docdata",
         "checks.guide.sphinxref",
         "checks.inspect.archive",
@@ -167,7 +166,6 @@ FUNCTIONS_STILL_OVER = frozenset(
         "checks.cli:parser",
         "checks.engine.buildx:build",
         "checks.engine.fresh_engine:fresh_engine",
-        "checks.engine.pullbench:measure",
     }
 )
 
