@@ -38,11 +38,10 @@ from checks.model.scrub import scrub_tree
 from checks.model.settings import Settings, from_process
 
 if TYPE_CHECKING:
-    from checks.engine.registry import Registry
-    from checks.engine.verify import Outcome
     from checks.inspect.analyze import Analysis
     from checks.inspect.budgets import Budget
     from checks.model.results import Results
+    from checks.run.verify import Outcome
 
 # What only some commands use is imported by them, so `analyze` starts without the build and verify machinery.
 
@@ -213,89 +212,67 @@ def _language(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from checks.engine.bases import Resolver
-    from checks.engine.pullbench import PullBench
-    from checks.engine.verify import measure_early_all, verify
-    from checks.learner import report
-    from checks.model.pulls import wanted
-    from checks.model.results import RESULTS_NAME
     from checks.model.spec import SPEC_NAME
+    from checks.run.labs import verify_labs
 
     folders = [find_lab(word) for word in args.labs] if args.labs else all_labs()
     if not folders:
         raise UsageError(f"No labs found in {LABS} (a lab is a folder with a {SPEC_NAME}).")
-    builder = _builder(args, settings)
-    failures: list[str] = []
-    outcomes = []
-    # One loopback registry and one fresh engine for every lab, started only when a lab is measured.
-    with reporting(args.events) as say, PullBench(wanted(settings), echo=say, settings=settings) as pulls:
-        resolver = Resolver(echo=say, builder=builder, settings=settings)
-        early = measure_early_all(folders, resolver, echo=say, builder=builder, force=args.force, pulls=pulls)
-        for folder in folders:
-            start = time.monotonic()
-            say_if_unreadable(folder / RESULTS_NAME)
-            outcome = verify(
-                folder,
-                resolver=resolver,
-                echo=say,
-                builder=builder,
-                force=args.force,
-                pulls=pulls,
-                early=early.get(folder),
-            )
-            show(report.summary(outcome.results, skipped=outcome.skipped))
-            show(analysis_and_lint(folder, outcome.results, settings.docs_url))
-            written = "results.json updated" if outcome.written else "results.json unchanged"
-            show(f"  {written}; {time.monotonic() - start:.1f}s\n")
-            if outcome.note:
-                say(f"{outcome.lab.name}: {outcome.note}")
-            failures += report.failures(outcome.results, outcome.lab.page, docs_url=settings.docs_url)
-            outcomes.append((folder, outcome))
-        # After every pull was timed: the other image stores build on a second engine, their bases pulled from
-        # the registry the variants were pushed to.
-        failures += _on_other_stores(outcomes, settings, pulls.loopback_registry)
-    for line in failures:
+    with reporting(args.events) as say:
+        shown = _Shown(settings, say)
+        verify_labs(folders, settings, builder=_builder(args, settings), force=args.force, say=say, report=shown)
+    for line in shown.failures:
         echo(line)
-    if failures:
-        echo(f"{len(failures)} claim(s) do not hold.")
+    if shown.failures:
+        echo(f"{len(shown.failures)} claim(s) do not hold.")
         return 1
     echo(f"All claims hold in {len(folders)} lab(s).")
     return 0
 
 
-def _on_other_stores(
-    outcomes: list[tuple[Path, Outcome]], settings: Settings, registry: Callable[[], Registry]
-) -> list[str]:
-    """Record each lab on the image stores it names (``[lab] stores``) where its record does not stand; the
-    failures of the claims judged there. A lab whose results were left as recorded is left so."""
-    from checks.engine import stores
-    from checks.learner import report
-    from checks.model.results import RESULTS_NAME
-    from checks.store.results import write_if_changed
+class _Shown:
+    """A verify as the terminal shows it (:class:`checks.run.labs.Report`): each lab's summary, analysis and
+    hadolint's findings after its turn, and every claim that does not hold, gathered for the end."""
 
-    failures: list[str] = []
-    if not settings.stores:
-        return failures
-    with stores.Engines(settings, echo, registry) as engines:
-        for folder, outcome in outcomes:
-            if not outcome.lab.stores or outcome.note:
-                continue
-            results = stores.with_stores(outcome.lab, folder, outcome.results, engines, settings=settings, echo=echo)
-            if results != outcome.results and write_if_changed(folder / RESULTS_NAME, results, scrub=scrubbed):
-                show(f"{outcome.lab.name}: results.json updated with its image stores")
-            for store, run in results.stores.items():
-                if run.claims:
-                    held = sum(claim.passed for claim in run.claims)
-                    show(f"{outcome.lab.name}: on the {store} image store, {held} of {len(run.claims)} claims hold")
-                failures += [
-                    line.replace(" does not hold: ", f" does not hold on the {store} image store: ", 1)
-                    for line in report.failures(
-                        dataclasses.replace(outcome.results, claims=run.claims),
-                        outcome.lab.page,
-                        docs_url=settings.docs_url,
-                    )
-                ]
-    return failures
+    def __init__(self, settings: Settings, say: Say):
+        self._settings, self._say = settings, say
+        self._start = 0.0
+        self.failures: list[str] = []
+
+    def starting(self, folder: Path) -> None:
+        from checks.model.results import RESULTS_NAME
+
+        self._start = time.monotonic()
+        say_if_unreadable(folder / RESULTS_NAME)
+
+    def turned(self, folder: Path, outcome: Outcome) -> None:
+        from checks.learner import report
+
+        show(report.summary(outcome.results, skipped=outcome.skipped))
+        show(analysis_and_lint(folder, outcome.results, self._settings.docs_url))
+        written = "results.json updated" if outcome.written else "results.json unchanged"
+        show(f"  {written}; {time.monotonic() - self._start:.1f}s\n")
+        if outcome.note:
+            self._say(f"{outcome.lab.name}: {outcome.note}")
+        self.failures += report.failures(outcome.results, outcome.lab.page, docs_url=self._settings.docs_url)
+
+    def stored(self, outcome: Outcome, results: Results, *, written: bool) -> None:
+        from checks.learner import report
+
+        if written:
+            show(f"{outcome.lab.name}: results.json updated with its image stores")
+        for store, run in results.stores.items():
+            if run.claims:
+                held = sum(claim.passed for claim in run.claims)
+                show(f"{outcome.lab.name}: on the {store} image store, {held} of {len(run.claims)} claims hold")
+            self.failures += [
+                line.replace(" does not hold: ", f" does not hold on the {store} image store: ", 1)
+                for line in report.failures(
+                    dataclasses.replace(outcome.results, claims=run.claims),
+                    outcome.lab.page,
+                    docs_url=self._settings.docs_url,
+                )
+            ]
 
 
 def cmd_rejudge(args: argparse.Namespace, settings: Settings) -> int:
@@ -415,7 +392,7 @@ def cmd_workshop(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
     """Resolve every base the labs name, building stand-ins where needed."""
     from checks.engine.bases import Resolver
-    from checks.engine.verify import base_names
+    from checks.measure.source import base_names
     from checks.model.spec import load
 
     resolver = Resolver(echo=echo, builder=_builder(args, settings), settings=settings)

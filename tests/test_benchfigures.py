@@ -11,7 +11,6 @@ from benchfigures import (
     drift,
     phase_busy,
     phase_of,
-    phase_of_line,
     phases,
     pull_cost,
     read_event,
@@ -19,7 +18,8 @@ from benchfigures import (
     standin_seconds,
 )
 
-from checks.model.progress import EarlyDone, StandinBuilt, as_json
+from checks.model import progress
+from checks.model.progress import EarlyDone, StandinBuilt, Step, as_json
 
 #: The monotonic clock's reading when the bench started the run: every event's ``at`` is on the same clock.
 START = 5000.0
@@ -34,6 +34,10 @@ def built(name, seconds):
     return StandinBuilt(name=name, seconds=seconds, text=f"base {name}: stand-in built in {seconds:.1f} s")
 
 
+def step(phase, text):
+    return Step(phase=phase, lab=text.split(":")[0], text=text)
+
+
 def early_done(labs, seconds):
     words = f"measured early, side by side: {labs} lab(s) and the stand-ins they need, in {seconds:.0f} s"
     return EarlyDone(labs=labs, seconds=seconds, text=words)
@@ -41,16 +45,16 @@ def early_done(labs, seconds):
 
 EVENTS = recorded(
     [
-        (0.0, "base python:3.13-trixie: building the local stand-in slimlab-base/python-3.13-trixie:e87 (first time)"),
+        (0.0, step(progress.STANDINS, "base python:3.13-trixie: building the local stand-in slimlab-base/py:e87")),
         (0.5, "    #5 [2/4] RUN apt-get update"),
-        (100.0, "lab-0-pull-speed: building before (before.Dockerfile)"),
-        (130.0, "lab-0-pull-speed: smoke test of before"),
-        (131.0, "lab-0-pull-speed: tracing the smoke test of before for its runtime floor"),
-        (133.0, "pulls: registry /usr/bin/docker-registry listening on 127.0.0.1:53827"),
-        (150.0, "lab-0-pull-speed: pushed before: 388.3 MB compressed"),
-        (151.0, "pulls: fresh engine with an empty data root started for cold pulls"),
-        (167.0, "lab-0-pull-speed: cold pull 1/3 of before: 16.15 s"),
-        (200.0, "lab-0-pull-speed: analyzing the images"),
+        (100.0, step(progress.BUILDS, "lab-0-pull-speed: building before (before.Dockerfile)")),
+        (130.0, step(progress.SMOKE, "lab-0-pull-speed: smoke test of before")),
+        (131.0, step(progress.FLOORS, "lab-0-pull-speed: tracing the smoke test of before for its runtime floor")),
+        (133.0, step(progress.PUSHES, "pulls: registry /usr/bin/docker-registry listening on 127.0.0.1:53827")),
+        (150.0, step(progress.PUSHES, "lab-0-pull-speed: pushed before: 388.3 MB compressed")),
+        (151.0, step(progress.COLD_PULLS, "pulls: fresh engine with an empty data root started for cold pulls")),
+        (167.0, step(progress.COLD_PULLS, "lab-0-pull-speed: cold pull 1/3 of before: 16.15 s")),
+        (200.0, step(progress.ANALYSIS, "lab-0-pull-speed: analyzing the images")),
         (205.0, "  before: wasted 9.7 MB (efficiency 99.2%)"),
     ]
 )
@@ -61,36 +65,30 @@ def test_an_event_read_back_is_timed_from_the_start_of_the_run():
     assert at == 100.0
     assert event == {
         "at": START + 100.0,
-        "event": "line",
+        "event": "step",
+        "phase": "lab builds",
+        "lab": "lab-0-pull-speed",
         "text": "lab-0-pull-speed: building before (before.Dockerfile)",
     }
+
+
+def test_a_step_starts_its_own_phase_whatever_its_words():
+    (event,) = recorded([(1.0, Step(phase=progress.REBUILDS, lab="lab-4", text="lab-4：从空的构建缓存重新构建"))])
+    assert phase_of(event[1]) == "rebuilds"
 
 
 @pytest.mark.parametrize(
     ("line", "phase"),
     [
-        (EVENTS[0][1]["text"], "stand-in bases"),
-        (EVENTS[1][1]["text"], None),
-        (EVENTS[2][1]["text"], "lab builds"),
-        (EVENTS[5][1]["text"], "registry pushes"),
-        (EVENTS[7][1]["text"], "cold pulls"),
-        (EVENTS[8][1]["text"], "cold pulls"),
         ("lab-0-pull-speed: results.json updated; 3.4s", "other"),
-        ("lab-4-go-multistage: after: rebuilding from an empty build cache to see whether it is", "rebuilds"),
-        ("lab-4-go-multistage: after: not reproducible, 4 paths differ (mtime)", "rebuilds"),
-        ("lab-7-updates: building release 2 of before on the warm builder", "lab builds"),
-        ("lab-7-updates: pull of after-release-2 as an update: 0.31 s", "pulls onto a node holding images"),
-        ("lab-7-updates: pull of other-app on a node holding after: 0.52 s", "pulls onto a node holding images"),
-        ("lab-0-pull-speed: saving before to compress its layers as zstd-3, zstd-19", "compression matrix (skopeo)"),
-        (
-            "lab-0-pull-speed: pushed before-zstd-3: 341.2 MB compressed, in 6.3 s of compressing",
-            "compression matrix (skopeo)",
-        ),
-        ("lab-0-pull-speed: cold pull 1/1 of before-zstd-3: 14.71 s (14.57 s unpacking)", "cold pulls"),
+        ("lab-0-pull-speed: building before (a line, not a step, even worded like one)", "other"),
+        ("    #5 [2/4] RUN apt-get update", None),
+        ("", None),
     ],
 )
-def test_each_progress_line_starts_its_phase_and_build_output_none(line, phase):
-    assert phase_of_line(line) == phase
+def test_a_plain_line_starts_the_other_phase_and_build_output_none(line, phase):
+    (event,) = recorded([(1.0, line)])
+    assert phase_of(event[1]) == phase
 
 
 def test_every_second_counts_for_the_phase_the_last_event_started():
@@ -109,16 +107,16 @@ def test_every_second_counts_for_the_phase_the_last_event_started():
 
 STANDIN_EVENTS = recorded(
     [
-        (0.0, "base python:3.13-alpine: not present locally; trying to pull it (up to 60s)"),
-        (1.0, "base alpine: building the local stand-in slimlab-base/alpine:cd05 (first time only)"),
-        (1.1, "base busybox: building the local stand-in slimlab-base/busybox:0a1 (first time only)"),
+        (0.0, step(progress.STANDINS, "base python:3.13-alpine: not present locally; trying to pull it (up to 60s)")),
+        (1.0, step(progress.STANDINS, "base alpine: building the local stand-in slimlab-base/alpine:cd05")),
+        (1.1, step(progress.STANDINS, "base busybox: building the local stand-in slimlab-base/busybox:0a1")),
         (1.5, "    alpine: #8 [builder 3/3] RUN set -eux"),
         (6.0, built("busybox", 4.9)),
         (7.0, built("alpine", 6.0)),
-        (7.1, "base python:3.13-alpine: building the local stand-in slimlab-base/python-3.13-alpine:9a1 (first time)"),
+        (7.1, step(progress.STANDINS, "base python:3.13-alpine: building the local stand-in slimlab-base/py:9a1")),
         (250.0, "    python-3.13-alpine: #12 DONE 240.0s"),
         (260.5, built("python:3.13-alpine", 253.4)),
-        (261.0, "lab-1-base-image: building alpine (alpine.Dockerfile)"),
+        (261.0, step(progress.BUILDS, "lab-1-base-image: building alpine (alpine.Dockerfile)")),
     ]
 )
 
@@ -183,15 +181,15 @@ def test_phase_busy_without_samples_is_empty():
 
 EARLY_EVENTS = recorded(
     [
-        (0.0, "base alpine: building the local stand-in slimlab-base/alpine:cd05 (first time only)"),
-        (5.0, "lab-0-pull-speed: building before (before.Dockerfile)"),
-        (6.0, "base python:3.13-alpine: building the local stand-in slimlab-base/python-3.13-alpine:9a1 (first time)"),
-        (40.0, "lab-0-pull-speed: smoke test of before"),
+        (0.0, step(progress.STANDINS, "base alpine: building the local stand-in slimlab-base/alpine:cd05")),
+        (5.0, step(progress.BUILDS, "lab-0-pull-speed: building before (before.Dockerfile)")),
+        (6.0, step(progress.STANDINS, "base python:3.13-alpine: building the local stand-in slimlab-base/py:9a1")),
+        (40.0, step(progress.SMOKE, "lab-0-pull-speed: smoke test of before")),
         (300.0, built("python:3.13-alpine", 294.0)),
         (320.0, early_done(1, 320.0)),
-        (321.0, "pulls: registry /usr/bin/docker-registry listening on 127.0.0.1:53827"),
-        (330.0, "lab-0-pull-speed: pushed before: 388.3 MB compressed"),
-        (331.0, "lab-0-pull-speed: cold pull 1/3 of before: 16.15 s"),
+        (321.0, step(progress.PUSHES, "pulls: registry /usr/bin/docker-registry listening on 127.0.0.1:53827")),
+        (330.0, step(progress.PUSHES, "lab-0-pull-speed: pushed before: 388.3 MB compressed")),
+        (331.0, step(progress.COLD_PULLS, "lab-0-pull-speed: cold pull 1/3 of before: 16.15 s")),
     ]
 )
 

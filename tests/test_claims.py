@@ -28,7 +28,7 @@ from checks.model.claims import (
     SmokePasses,
     matching,
 )
-from checks.model.measured import Measured, SecretSeen, SmokeRun
+from checks.model.measured import Facet, Measured, SecretSeen, SmokeRun
 from checks.model.units import MB, megabytes
 
 
@@ -555,8 +555,8 @@ def traced(size: int, floor: int | None, files: int = 12) -> Measured:
 
 def test_max_floor_ratio_is_registered_and_needs_the_floor():
     assert KINDS["max_floor_ratio"] is MaxFloorRatio
-    assert MaxFloorRatio.needs_floor
-    assert not MaxFloorRatio.needs_files
+    assert MaxFloorRatio.reads(Facet.FLOOR)
+    assert not MaxFloorRatio.reads(Facet.FILES)
 
 
 @pytest.mark.parametrize(("size", "passed"), [(15 * MB, True), (15 * MB + 1, False)])
@@ -637,7 +637,7 @@ def test_secret_found_with_an_unknown_state_or_no_rule_is_a_problem():
 
 
 def test_only_the_secret_kinds_need_secrets():
-    assert {name for name, kind in KINDS.items() if kind.needs_secrets} == {"no_secrets", "secret_found"}
+    assert {name for name, kind in KINDS.items() if kind.reads(Facet.SECRETS)} == {"no_secrets", "secret_found"}
 
 
 def test_every_rule_a_lab_claims_is_a_rule_analyze_has():
@@ -684,9 +684,18 @@ def test_the_same_output_goal_names_the_other_images_not_the_learners():
 
 def test_every_kind_the_grader_can_judge_has_a_goal_of_its_own():
     judged = [
-        kind
-        for kind in KINDS.values()
-        if not (kind.needs_pulls or kind.needs_registry or kind.needs_floor or kind.needs_rebuild)
+        kind for kind in KINDS.values() if not kind.reads(Facet.PULLS, Facet.REGISTRY, Facet.FLOOR, Facet.REBUILD)
     ]
     without = [kind.kind for kind in judged if kind.goal is Kind.goal]
     assert not without, f"add goal() to these kinds in checks/model/claims.py: {without}"
+
+
+def test_a_kind_reads_the_facets_it_declares_and_no_others():
+    assert MaxFloorRatio.reads(Facet.FLOOR)
+    assert MaxFloorRatio.reads(Facet.FILES, Facet.FLOOR)  # one of them is enough
+    assert not MaxFloorRatio.reads(Facet.FILES, Facet.SECRETS)
+    assert not MaxFloorRatio.reads()
+
+
+def test_every_facet_but_the_build_is_read_by_some_kind():
+    assert {facet for kind in KINDS.values() for facet in kind.facets} == set(Facet)

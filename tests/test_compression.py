@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from checks.engine.verify import push_early, with_pull_figures
 from checks.guide.compressionchart import cell_text, describe, matrix_images, total_bars, total_text, totals
 from checks.guide.measuredfields import value
+from checks.measure.pulls import push_early, with_pull_figures
 from checks.model.claims import CompressionRatio, PullSpeedup
 from checks.model.compression import (
     KEYS,
@@ -21,7 +21,7 @@ from checks.model.compression import (
     encoder_speed,
     unpack_seconds,
 )
-from checks.model.measured import Compressed, Layer, Measured
+from checks.model.measured import Compressed, Facet, Layer, Measured
 from checks.model.pulls import PullFigures, PullSettings, matrix_complete
 from checks.model.results import Results, from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
@@ -169,9 +169,9 @@ def test_a_compression_claim_names_a_re_compression_and_sets_a_bound(claim, key)
 
 
 def test_a_compression_claim_needs_the_registry_and_the_matrix():
-    assert CompressionRatio.needs_registry
-    assert CompressionRatio.needs_compressions
-    assert not PullSpeedup.needs_compressions
+    assert CompressionRatio.reads(Facet.REGISTRY)
+    assert CompressionRatio.reads(Facet.COMPRESSIONS)
+    assert not PullSpeedup.reads(Facet.COMPRESSIONS)
 
 
 # results.json and when to measure again

@@ -10,7 +10,7 @@ import pytest
 from checks.engine import docker, floor
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
-from checks.engine.verify import image_labels, image_tag, resolve_bases
+from checks.measure.source import image_labels, image_tag, resolve_bases
 from checks.model.spec import load
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import own_containers, run_checks
 
-from checks.engine.verify import EARLY_DONE
+from checks.model.progress import BUILDS
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("engine")]
 
@@ -124,17 +124,18 @@ def test_a_hung_smoke_test_exits_2_and_leaves_no_container(throwaway):
     assert own_containers() == []
 
 
-def test_two_labs_build_side_by_side_before_either_turn_and_no_build_runs_after(lab_copy):
+def test_two_labs_build_side_by_side_before_either_turn_and_no_build_runs_after(lab_copy, tmp_path):
     first, second = lab_copy("lab-4", "lab-4-early-a"), lab_copy("lab-4", "lab-4-early-b")
     try:
-        done = run_checks("verify", str(first), str(second))
+        done = run_checks("verify", "--events", str(tmp_path / "events.jsonl"), str(first), str(second))
         assert done.returncode == 0, done.stderr[-3000:]
-        lines = done.stderr.splitlines()
-        end = next(n for n, line in enumerate(lines) if line.startswith(EARLY_DONE))
-        assert "2 lab(s)" in lines[end]
-        builds = [n for n, line in enumerate(lines) if ": building " in line]
-        assert {lines[n].split(":")[0] for n in builds} == {first.name, second.name}
+        events = [json.loads(text) for text in (tmp_path / "events.jsonl").read_text().splitlines()]
+        end = next(n for n, event in enumerate(events) if event["event"] == "early-done")
+        assert events[end]["labs"] == 2
+        builds = [n for n, event in enumerate(events) if event["event"] == "step" and event["phase"] == BUILDS]
+        assert {events[n]["lab"] for n in builds} == {first.name, second.name}
         assert max(builds) < end  # every build before the turns, so none beside a timed pull
+        lines = [str(event["text"]) for event in events]
         for lab in (first, second):
             said = [line for line in lines[end:] if line.startswith(f"{lab.name}: before, after, ")]
             assert said, f"{lab.name}'s turn does not say its variants were measured early"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine.verify import image_tag
 from checks.inspect.lint import RULE_SUMMARIES, Finding
 from checks.learner.grade import Grade, bars, render
+from checks.measure.source import image_tag
 from checks.model.checkout import HERE
 from checks.model.claims import (
     MaxCompressedSize,

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from checks.engine.verify import unjudged
 from checks.inspect.secrets import scrubbed
 from checks.learner import report
+from checks.measure.pulls import unjudged
 from checks.model.claims import PullSpeedup, SizeRatio
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed, Measured

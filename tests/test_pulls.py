@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from checks.engine import pullbench
-from checks.engine.pullbench import effective, tbf
+from checks.engine.netns import tbf
 from checks.model.checkout import HERE
 from checks.model.errors import UsageError
 from checks.model.pulls import (
@@ -26,6 +26,7 @@ from checks.model.pulls import (
     wanted,
 )
 from checks.model.settings import Settings, from_environ
+from checks.plan.pulls import effective
 
 # settings from the environment
 

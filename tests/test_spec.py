@@ -20,6 +20,7 @@ from checks.model.claims import (
     SizeRatio,
 )
 from checks.model.errors import UsageError
+from checks.model.measured import Facet
 from checks.model.spec import Claim, Lab, Smoke, Variant, load, parse
 
 LAB4 = Path(__file__).resolve().parent.parent / "labs" / "lab-4-go-multistage"
@@ -183,7 +184,7 @@ def test_every_claim_kind_reads_each_key_it_declares(kind):
 
     def edit(data: dict) -> None:
         data.update(claims=[{"id": "L9.1", "kind": kind, "text": "x", **table}])
-        if KINDS[kind].needs_releases:  # an update claim needs releases, which need a script to make them
+        if KINDS[kind].reads(Facet.RELEASES):  # an update claim needs releases, which need a script to make them
             data["lab"].update(releases=2, prepare="make-release.sh")
 
     check = parsed(changed(edit)).claims[0].check

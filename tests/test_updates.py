@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import verify
 from checks.guide.measuredfields import FIELDS
 from checks.guide.updatechart import describe, pull_bars, share_text, shared_rows, update_rows
+from checks.measure import source
 from checks.model.claims import KINDS, SharedPullRatio, UpdateBuildSpeedup, UpdateBytesRatio
 from checks.model.errors import UsageError
-from checks.model.measured import Measured, Release, SharedPull
+from checks.model.measured import Facet, Measured, Release, SharedPull
 from checks.model.pulls import PullSettings, pulled_bytes
 from checks.model.results import Results, dumps, from_dict, to_dict
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, Lab, load, parse
@@ -121,9 +121,9 @@ def test_a_shared_pull_of_a_variant_onto_itself_or_without_bounds_is_a_problem()
 
 
 def test_update_kinds_need_releases_and_bytes_kinds_a_registry():
-    assert UpdateBytesRatio.needs_releases
-    assert UpdateBuildSpeedup.needs_releases
-    assert not SharedPullRatio.needs_releases
+    assert UpdateBytesRatio.reads(Facet.RELEASES)
+    assert UpdateBuildSpeedup.reads(Facet.RELEASES)
+    assert not SharedPullRatio.reads(Facet.RELEASES)
     claims = [
         ("bytes", UpdateBytesRatio(variant="after", of="before", max=0.05)),
         ("build", UpdateBuildSpeedup(variant="after", of="before", min=2)),
@@ -198,9 +198,9 @@ def test_releases_and_shared_pulls_survive_a_round_trip_through_results_json():
 def test_the_prepare_script_gets_the_release_and_the_build_id(tmp_path):
     (tmp_path / "show.sh").write_text(f'echo "${RELEASE_ENV}/${BUILD_ID_ENV}" > out.txt\n')
     lab = Lab(name="lab-9", title="t", page="p", variants=(), claims=(), prepare="show.sh", releases=2)
-    verify.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
+    source.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
     assert (tmp_path / "out.txt").read_text() == "2/abc\n"
-    verify.prepare(tmp_path, lab, tmp_path)
+    source.prepare(tmp_path, lab, tmp_path)
     assert (tmp_path / "out.txt").read_text() == "1/\n"
 
 
@@ -208,7 +208,7 @@ def test_a_failing_prepare_script_names_itself_and_the_release(tmp_path):
     (tmp_path / "fail.sh").write_text("echo no >&2; exit 3\n")
     lab = Lab(name="lab-9", title="t", page="p", variants=(), claims=(), prepare="fail.sh", releases=2)
     with pytest.raises(UsageError, match=r"fail.sh failed \(exit 3, SLIMLAB_RELEASE=2\):\n    no"):
-        verify.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
+        source.prepare(tmp_path, lab, tmp_path, release=2, build_id="abc")
 
 
 def release_script(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -6,13 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import rebuild, verify
+from checks.engine import docker, rebuild
+from checks.measure import build, source
 from checks.model.claims import Reproducible, SizeRatio
 from checks.model.errors import UsageError
 from checks.model.measured import Measured, Rebuild
 from checks.model.results import AnalysisSummary, BaseUse, Results
 from checks.model.settings import Settings
 from checks.model.spec import Claim, Lab, Variant
+from checks.run import early as schedule
+from checks.run import standing, variants, verify
 
 LAB = Lab(
     name="lab-9-demo",
@@ -46,20 +49,20 @@ def builds(monkeypatch) -> list[str]:
         seen.append(variant.name)
         return Measured(image_id=f"sha256:{variant.name}", size_bytes=1, layer_count=1)
 
-    def again(request, own, *, what, echo):
+    def again(request, own, *, what, echo, **_):
         seen.append("again " + what.rsplit(" ", 1)[-1])
         return NEW
 
-    monkeypatch.setattr(verify, "_measure", measure)
+    monkeypatch.setattr(build, "probe", measure)
     monkeypatch.setattr(rebuild, "rebuild", again)
-    monkeypatch.setattr(verify.docker, "containerd_store", lambda: False)
+    monkeypatch.setattr(docker, "containerd_store", lambda: False)
     return seen
 
 
 def measure_all(folder: Path, **options) -> dict[str, Measured]:
     for variant in LAB.variants:
         (folder / variant.dockerfile).write_text("FROM scratch\nCOPY app /\n")
-    return verify._measure_all(
+    return variants.measure_all(
         LAB, folder, folder, [], resolver=FakeResolver(), builder=None, echo=lambda line: None,
         previous=None, **options,
     )  # fmt: skip
@@ -86,8 +89,8 @@ def test_a_turn_raises_what_measuring_its_lab_early_raised():
 
 def test_a_lab_whose_spec_does_not_load_is_left_to_its_turn(tmp_path):
     (tmp_path / "lab.toml").write_text("[lab\n")
-    assert verify.measure_early(tmp_path, resolver=FakeResolver(), echo=print) is None  # type: ignore[arg-type]
-    assert verify._groups_of(tmp_path) == []
+    assert schedule.measure_early(tmp_path, resolver=FakeResolver(), echo=print) is None  # type: ignore[arg-type]
+    assert schedule._groups_of(tmp_path) == []
 
 
 # --- a lab measured in groups, each as soon as the bases its variants name exist -------------------------
@@ -113,16 +116,16 @@ def three_bases_lab(folder: Path) -> Path:
 
 def test_a_lab_s_variants_are_grouped_by_the_bases_they_name_in_the_lab_s_order(tmp_path):
     folder = three_bases_lab(tmp_path)
-    assert verify._groups_of(folder) == [
+    assert schedule._groups_of(folder) == [
         (("python:3.13-trixie",), ("before", "slim")),
         (("python:3.13-trixie", "python:3.13-slim-trixie"), ("after",)),
         (("python:3.13-alpine",), ("alpine",)),
     ]
 
 
-def part(digest: str, bases: dict[str, str], *names: str) -> verify.Early:
+def part(digest: str, bases: dict[str, str], *names: str) -> schedule.Early:
     measured = {n: Measured(image_id=f"sha256:{n}", size_bytes=1, layer_count=1) for n in names}
-    return verify.Early(digest=digest, bases=bases, measured=measured, analysis={})
+    return schedule.Early(digest=digest, bases=bases, measured=measured, analysis={})
 
 
 def test_two_parts_of_a_lab_make_one_that_holds_only_for_the_bases_each_was_measured_on():
@@ -164,16 +167,16 @@ def test_each_group_runs_once_its_bases_exist_and_the_lab_s_answer_is_its_parts_
         bases, names = group
         return part("d", dict.fromkeys(bases, "sha256:x"), *names)
 
-    monkeypatch.setattr(verify, "measure_early", early)
+    monkeypatch.setattr(schedule, "measure_early", early)
     resolver = RunningResolver(["python:3.13-trixie", "python:3.13-slim-trixie", "python:3.13-alpine"])
-    found = verify.measure_early_all([folder], resolver, echo=lambda line: None)  # type: ignore[arg-type]
+    found = schedule.measure_early_all([folder], resolver, echo=lambda line: None)  # type: ignore[arg-type]
     assert resolver.ran == [
         f"lab {folder.name} (before, slim)",
         f"lab {folder.name} (after)",
         f"lab {folder.name} (alpine)",
     ]
     answer = found[folder]
-    assert isinstance(answer, verify.Early)
+    assert isinstance(answer, schedule.Early)
     assert list(answer.measured) == ["before", "slim", "after", "alpine"]
     assert set(answer.bases) == {"python:3.13-trixie", "python:3.13-slim-trixie", "python:3.13-alpine"}
 
@@ -189,9 +192,9 @@ def test_a_group_that_fails_makes_the_lab_s_answer_its_error_whichever_ran_first
             raise failure
         return part("d", dict.fromkeys(bases, "sha256:x"), *names)
 
-    monkeypatch.setattr(verify, "measure_early", early)
+    monkeypatch.setattr(schedule, "measure_early", early)
     resolver = RunningResolver(["python:3.13-trixie", "python:3.13-slim-trixie", "python:3.13-alpine"])
-    assert verify.measure_early_all([folder], resolver, echo=lambda line: None)[folder] is failure  # type: ignore[arg-type]
+    assert schedule.measure_early_all([folder], resolver, echo=lambda line: None)[folder] is failure  # type: ignore[arg-type]
 
 
 def test_a_group_whose_results_stand_leaves_the_others_as_measured(tmp_path, monkeypatch):
@@ -201,10 +204,10 @@ def test_a_group_whose_results_stand_leaves_the_others_as_measured(tmp_path, mon
         bases, names = group
         return None if "alpine" in names else part("d", dict.fromkeys(bases, "sha256:x"), *names)
 
-    monkeypatch.setattr(verify, "measure_early", early)
+    monkeypatch.setattr(schedule, "measure_early", early)
     resolver = RunningResolver(["python:3.13-alpine", "python:3.13-trixie", "python:3.13-slim-trixie"])
-    answer = verify.measure_early_all([folder], resolver, echo=lambda line: None)[folder]  # type: ignore[arg-type]
-    assert isinstance(answer, verify.Early)
+    answer = schedule.measure_early_all([folder], resolver, echo=lambda line: None)[folder]  # type: ignore[arg-type]
+    assert isinstance(answer, schedule.Early)
     assert set(answer.measured) == {"before", "slim", "after"}
 
 
@@ -236,15 +239,15 @@ def test_a_group_stands_when_its_own_bases_and_images_are_the_recorded_ones(monk
         analysis={n: AnalysisSummary(wasted_bytes=0, efficiency=1.0, classes={}) for n in ("before", "after")},
     )
     tagged = {
-        verify.image_tag(LAB, LAB.variant("before")): "sha256:before",
-        verify.image_tag(LAB, LAB.variant("after")): "sha256:gone",
+        source.image_tag(LAB, LAB.variant("before")): "sha256:before",
+        source.image_tag(LAB, LAB.variant("after")): "sha256:gone",
     }
-    monkeypatch.setattr(verify.docker, "inspect_image", lambda tag: {"Id": tagged[tag]})
+    monkeypatch.setattr(docker, "inspect_image", lambda tag: {"Id": tagged[tag]})
     settings = Settings(rebuild=False)
-    assert verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"before"})
-    assert not verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"after"})
-    assert not verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:moved")], settings, None, {"before"})
-    assert not verify.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None)  # b is not there
+    assert standing.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"before"})
+    assert not standing.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"after"})
+    assert not standing.up_to_date(LAB, recorded, "d", [use("a", "sha256:moved")], settings, None, {"before"})
+    assert not standing.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None)  # b is not there
 
 
 def test_a_turn_names_the_variants_measured_early_in_the_lab_s_order_whichever_group_ended_first(builds, tmp_path):
@@ -252,7 +255,7 @@ def test_a_turn_names_the_variants_measured_early_in_the_lab_s_order_whichever_g
         (tmp_path / variant.dockerfile).write_text("FROM scratch\nCOPY app /\n")
     lines: list[str] = []
     early = {n: Measured(image_id=f"sha256:{n}", size_bytes=1, layer_count=1) for n in ("after", "before")}
-    verify._measure_all(
+    variants.measure_all(
         LAB, tmp_path, tmp_path, [], resolver=FakeResolver(), builder=None, echo=lines.append, previous=None,
         early=early,
     )  # fmt: skip

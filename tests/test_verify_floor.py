@@ -6,14 +6,16 @@ import dataclasses
 
 import pytest
 
-from checks.engine import floor, verify
+from checks.engine import docker, floor
 from checks.engine.floor import FloorRun
 from checks.inspect.floor import Floor
+from checks.measure.floor import floor_of
 from checks.model.claims import MaxFloorRatio, SizeRatio
 from checks.model.measured import Layer, Measured, SmokeRun
 from checks.model.results import ClaimResult, Results
 from checks.model.spec import Claim, Lab, Smoke, Variant
 from checks.plan import stale
+from checks.run.verify import with_floors
 
 LAB = Lab(
     name="lab-9-demo",
@@ -58,7 +60,7 @@ def traces(monkeypatch) -> list[str]:
     """Each traced image id, in order; every trace finds a floor of 600 bytes in 3 files."""
     seen: list[str] = []
     monkeypatch.setattr(floor, "ensure_strace", lambda echo: None)
-    monkeypatch.setattr(verify.docker, "inspect_image", lambda ref: {"Id": ref})
+    monkeypatch.setattr(docker, "inspect_image", lambda ref: {"Id": ref})
 
     def measure_floor(info, args, *, expect, timeout):
         seen.append(info["Id"])
@@ -69,25 +71,25 @@ def traces(monkeypatch) -> list[str]:
 
 
 def test_a_variant_whose_smoke_test_passed_is_traced(traces):
-    m = verify.floor_of(LAB, LAB.variant("after"), ran(), None, echo=print)
+    m = floor_of(LAB, LAB.variant("after"), ran(), None, echo=print)
     assert (m.runtime_files, m.runtime_bytes, m.utilisation) == (3, 600, 0.6)
     assert traces == ["sha256:a"]
 
 
 def test_a_variant_whose_smoke_test_failed_has_no_floor(traces):
-    assert verify.floor_of(LAB, LAB.variant("broken"), ran(passed=False), None, echo=print).runtime_bytes is None
+    assert floor_of(LAB, LAB.variant("broken"), ran(passed=False), None, echo=print).runtime_bytes is None
     assert traces == []
 
 
 def test_the_same_image_printing_the_same_keeps_its_recorded_floor(traces):
     before = recorded(after=ran(runtime_files=9, runtime_bytes=900))
-    assert verify.floor_of(LAB, LAB.variant("after"), ran(), before, echo=print).runtime_bytes == 900
+    assert floor_of(LAB, LAB.variant("after"), ran(), before, echo=print).runtime_bytes == 900
     assert traces == []
 
 
 def test_a_new_image_is_traced_again(traces):
     before = recorded(after=dataclasses.replace(ran(runtime_files=9, runtime_bytes=900), image_id="sha256:old"))
-    assert verify.floor_of(LAB, LAB.variant("after"), ran(), before, echo=print).runtime_bytes == 600
+    assert floor_of(LAB, LAB.variant("after"), ran(), before, echo=print).runtime_bytes == 600
 
 
 def rebuilt_as(image: str, figures: Measured) -> Measured:
@@ -99,17 +101,17 @@ def rebuilt_as(image: str, figures: Measured) -> Measured:
 def test_a_rebuild_of_the_same_recipe_keeps_the_floor_no_claim_reads(traces):
     before = recorded(before=rebuilt_as("sha256:old", ran(runtime_files=9, runtime_bytes=900)))
     again = rebuilt_as("sha256:new", ran())
-    assert verify.floor_of(LAB, LAB.variant("before"), again, before, echo=print, rebuilt=True).runtime_bytes == 900
-    assert verify.floor_of(LAB, LAB.variant("before"), again, before, echo=print).runtime_bytes == 600
+    assert floor_of(LAB, LAB.variant("before"), again, before, echo=print, rebuilt=True).runtime_bytes == 900
+    assert floor_of(LAB, LAB.variant("before"), again, before, echo=print).runtime_bytes == 600
     other = dataclasses.replace(again, layers=(again.layers[0], Layer(size_bytes=420, created_by="COPY app .")))
-    assert verify.floor_of(LAB, LAB.variant("before"), other, before, echo=print, rebuilt=True).runtime_bytes == 600
+    assert floor_of(LAB, LAB.variant("before"), other, before, echo=print, rebuilt=True).runtime_bytes == 600
     assert traces == ["sha256:new", "sha256:new"]
 
 
 def test_a_floor_a_claim_reads_is_traced_on_the_build_being_judged(traces):
     before = recorded(after=rebuilt_as("sha256:old", ran(runtime_files=9, runtime_bytes=900)))
     again = rebuilt_as("sha256:new", ran())
-    assert verify.floor_of(LAB, LAB.variant("after"), again, before, echo=print, rebuilt=True).runtime_bytes == 600
+    assert floor_of(LAB, LAB.variant("after"), again, before, echo=print, rebuilt=True).runtime_bytes == 600
     assert traces == ["sha256:new"]
 
 
@@ -121,7 +123,7 @@ def test_recorded_results_lack_a_floor_only_where_a_smoke_test_passed():
 
 def test_floors_added_to_recorded_results_judge_the_floor_claims_again_and_keep_the_rest(traces):
     previous = recorded(before=ran(), after=ran(), broken=ran(passed=False))
-    updated = verify.with_floors(LAB, previous, echo=print)
+    updated = with_floors(LAB, previous, echo=print)
     assert updated.variants["after"].runtime_bytes == 600
     assert updated.variants["broken"].runtime_bytes is None
     assert [(c.id, c.passed, str(c.measured)[:5]) for c in updated.claims] == [

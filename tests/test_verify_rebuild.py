@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import rebuild, verify
+from checks.engine import rebuild
 from checks.engine.buildx import BuildRequest
+from checks.measure.rebuild import rebuild_of
+from checks.measure.source import image_tag
 from checks.model.claims import Reproducible, SizeRatio
-from checks.model.measured import Layer, Measured, Rebuild
+from checks.model.measured import Facet, Layer, Measured, Rebuild
 from checks.model.results import Results
 from checks.model.spec import Claim, Lab, Variant
 from checks.plan import stale
@@ -24,7 +26,7 @@ LAB = Lab(
         Claim(id="L9.2", text="Same.", check=Reproducible(variant="pinned")),
     ),
 )
-TAG = verify.image_tag(LAB, LAB.variant("after"))
+TAG = image_tag(LAB, LAB.variant("after"))
 REQUEST = BuildRequest(dockerfile=Path("a"), context=Path(), tag=TAG, labels={}, contexts={})
 OLD = Rebuild(source_date_epoch=1, image_ids=("sha256:old", "sha256:old"))
 NEW = Rebuild(source_date_epoch=1, image_ids=("sha256:new", "sha256:new"))
@@ -45,7 +47,7 @@ def rebuilds(monkeypatch) -> list[str]:
     """The tag of each rebuilt request, in order; every rebuild records NEW."""
     seen: list[str] = []
 
-    def fake(request, own, *, what, echo):
+    def fake(request, own, *, what, echo, **_):
         seen.append(request.tag)
         return NEW
 
@@ -59,7 +61,7 @@ def test_after_and_every_variant_a_reproducible_claim_names_are_rebuilt_and_no_o
 
 def test_the_same_image_recorded_with_its_rebuilds_keeps_them(rebuilds):
     previous = recorded(after=image(rebuilt=OLD))
-    kept = verify.rebuild_of(LAB, LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
+    kept = rebuild_of(LAB, LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
     assert (kept.rebuild, rebuilds) == (OLD, [])
 
 
@@ -69,7 +71,7 @@ def test_the_same_image_recorded_with_its_rebuilds_keeps_them(rebuilds):
     ids=["nothing recorded", "another image", "recorded without rebuilds"],
 )
 def test_a_new_image_or_one_recorded_without_rebuilds_is_rebuilt(rebuilds, previous):
-    found = verify.rebuild_of(LAB, LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
+    found = rebuild_of(LAB, LAB.variant("after"), image(), REQUEST, previous, what="w", echo=print)
     assert (found.rebuild, rebuilds) == (NEW, [TAG])
 
 
@@ -83,25 +85,21 @@ def test_a_rebuild_of_the_same_recipe_keeps_the_recorded_rebuild_only_when_allow
     previous = recorded(after=built("sha256:old", OLD))
     again = built("sha256:new")
     lines: list[str] = []
-    kept = verify.rebuild_of(
-        LAB, LAB.variant("after"), again, REQUEST, previous, what="w", echo=lines.append, rebuilt=True
-    )
+    kept = rebuild_of(LAB, LAB.variant("after"), again, REQUEST, previous, what="w", echo=lines.append, rebuilt=True)
     assert (kept.rebuild, rebuilds) == (OLD, [])
     assert any("keeping the rebuild recorded" in line for line in lines)
     other = built("sha256:new", top=420)  # beyond 1 %: another build
     assert (
-        verify.rebuild_of(
-            LAB, LAB.variant("after"), other, REQUEST, previous, what="w", echo=print, rebuilt=True
-        ).rebuild
+        rebuild_of(LAB, LAB.variant("after"), other, REQUEST, previous, what="w", echo=print, rebuilt=True).rebuild
         == NEW
     )
-    assert verify.rebuild_of(LAB, LAB.variant("after"), again, REQUEST, previous, what="w", echo=print).rebuild == NEW
+    assert rebuild_of(LAB, LAB.variant("after"), again, REQUEST, previous, what="w", echo=print).rebuild == NEW
     assert len(rebuilds) == 2
 
 
 def test_the_variants_a_claim_kind_reads_are_named_once_per_lab():
-    assert LAB.read_by(lambda kind: kind.needs_rebuild) == {"pinned"}
-    assert LAB.read_by(lambda kind: kind.needs_floor) == frozenset()
+    assert LAB.read_by(lambda kind: kind.reads(Facet.REBUILD)) == {"pinned"}
+    assert LAB.read_by(lambda kind: kind.reads(Facet.FLOOR)) == frozenset()
     assert LAB.read_by(lambda kind: kind.kind == "size_ratio") == {"after", "before"}
 
 
@@ -113,5 +111,5 @@ def test_results_that_lack_a_rebuild_of_a_rebuilt_variant_are_stale_and_others_a
 def test_a_variant_a_reproducible_claim_reads_is_rebuilt_even_for_the_same_recipe(rebuilds):
     previous = recorded(pinned=built("sha256:old", OLD))
     again = built("sha256:new")
-    found = verify.rebuild_of(LAB, LAB.variant("pinned"), again, REQUEST, previous, what="w", echo=print, rebuilt=True)
+    found = rebuild_of(LAB, LAB.variant("pinned"), again, REQUEST, previous, what="w", echo=print, rebuilt=True)
     assert (found.rebuild, rebuilds) == (NEW, [TAG])

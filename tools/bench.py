@@ -58,7 +58,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import IO
 
-from benchfigures import (
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchfigures import (  # noqa: E402  (benchfigures reads checks.model.progress's phases)
     DRIFT_WARN,
     SIDE_BY_SIDE,
     Reported,
@@ -71,9 +74,6 @@ from benchfigures import (
     spread,
     standin_seconds,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from checks.engine.fresh_engine import fresh_engine  # noqa: E402
 from checks.model.checkout import HERE  # noqa: E402
@@ -269,7 +269,7 @@ STANDIN_TIMINGS = ROOT / "docs" / STANDIN_TIMINGS_NAME
 def lab_bases(folder: Path) -> list[str]:
     """Every image a grade of ``folder``'s reference answer needs, incl. those stand-ins are built on."""
     from checks.engine.bases import Resolver
-    from checks.engine.verify import resolve_bases
+    from checks.measure.source import resolve_bases
     from checks.model.exercise import SOLUTION, graded_lab
     from checks.model.settings import Settings
     from checks.model.spec import load

@@ -3,9 +3,9 @@ busy the cores were in each phase, and how figures are summed up (spreads, drift
 tested in tests/test_benchfigures.py; tools/bench.py runs the processes.
 
 `checks verify --events FILE` writes one JSON object a line (:func:`checks.model.progress.as_json`):
-``{"at": <monotonic seconds>, "event": <name>, ...}``.  The bench reads :class:`~checks.model.progress.EarlyDone`
-(``early-done``) and :class:`~checks.model.progress.StandinBuilt` (``standin-built``) by their fields; a phase
-after the side-by-side one is still told by the words of the ``line`` event that starts it (:data:`PHASES`).
+``{"at": <monotonic seconds>, "event": <name>, ...}``.  The bench reads :class:`~checks.model.progress.Step`
+(``step``, with the phase it is a step of), :class:`~checks.model.progress.EarlyDone` (``early-done``) and
+:class:`~checks.model.progress.StandinBuilt` (``standin-built``) by their fields, never a line's words.
 """
 
 from __future__ import annotations
@@ -15,27 +15,13 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from checks.model.progress import STANDINS
+
 #: An event as the bench holds it: seconds since the run started, and the event's JSON object.
 Reported = tuple[float, Mapping[str, Any]]
 
-#: What each progress line of `checks verify` starts, by the text it starts with: every second until the
-#: next such line counts for that phase (indented lines are build output of the phase they sit in).
-PHASES = (
-    ("stand-in bases", ("base ",)),
-    ("lab builds", (": building ",)),
-    ("smoke tests", (": smoke test of ",)),
-    ("runtime floors", (": tracing the smoke test",)),
-    ("rebuilds", (": rebuilding from an empty build cache", ": reproducible, ", ": not reproducible, ")),
-    ("cold pulls", ("pulls: fresh engine", ": cold pull ")),
-    ("pulls onto a node holding images", (": pull of ",)),
-    # A re-compression's line ends it and starts the next (checks.engine.pullbench): ": saving " opens them.
-    ("compression matrix (skopeo)", (": saving ", "-zstd-")),
-    ("registry pushes", ("pulls: ", ": pushed ")),
-    ("analysis", (": analyzing the images",)),
-)
-
 #: What `checks verify` does before its ``early-done`` event: stand-ins and every lab's builds, smoke tests,
-#: floors and analyses, two at a time, so no line there says which one the seconds went to.
+#: floors and analyses, two at a time, so no step there says which one the seconds went to.
 SIDE_BY_SIDE = "stand-ins and lab builds, side by side"
 
 
@@ -45,19 +31,16 @@ def read_event(text: str, start: float) -> Reported:
     return float(event["at"]) - start, event
 
 
-def phase_of_line(line: str) -> str | None:
-    """The phase a progress line of `checks verify` starts, "other" for another one, None for build output."""
-    if not line.strip() or line.startswith(" "):
-        return None
-    return next((name for name, marks in PHASES if any(mark in line for mark in marks)), "other")
-
-
 def phase_of(event: Mapping[str, Any]) -> str | None:
-    """The phase an event starts: a stand-in built is one of the stand-ins' phase, a line by its words."""
+    """The phase an event starts: a step's own (:data:`checks.model.progress.PHASES`), the stand-ins' for a
+    stand-in built, "other" for a line of another kind, and None for a build's output (a line set in)."""
+    if event["event"] == "step":
+        return str(event["phase"])
     if event["event"] == "standin-built":
-        return "stand-in bases"
+        return STANDINS
     if event["event"] == "line":
-        return phase_of_line(str(event["text"]))
+        text = str(event["text"])
+        return None if not text.strip() or text.startswith(" ") else "other"
     return "other"
 
 

@@ -44,7 +44,7 @@ from checks.model.certs import fingerprint
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.i18n import _
-from checks.model.progress import Event, Say, StandinBuilt
+from checks.model.progress import STANDINS, Event, Say, StandinBuilt, Step
 from checks.model.results import BaseUse
 from checks.model.settings import Settings
 from checks.model.standins import STANDIN_TIMINGS_NAME, build_seconds, next_build, read_standin_timings
@@ -243,11 +243,8 @@ class Resolver:
             return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
         if self.settings.pull != "never":
             timeout = self.settings.pull_timeout
-            self._say(
-                _("base {name}: not present locally; trying to pull it (up to {seconds} s)").format(
-                    name=name, seconds=f"{timeout:.0f}"
-                )
-            )
+            words = _("base {name}: not present locally; trying to pull it (up to {seconds} s)")
+            self._say(Step(phase=STANDINS, text=words.format(name=name, seconds=f"{timeout:.0f}")))
             if docker.pull(name, timeout) and (pulled := docker.inspect_image(name)):
                 return self._official(name, pulled["Id"])
         if recipe is None or tag is None:
@@ -256,7 +253,8 @@ class Resolver:
                 f"stand-in recipe for it in {RECIPES}. Pull or load the image (docker pull / docker load), "
                 f"or use one of the bases slimlab can build: {', '.join(r.image for r in self._recipes.values())}."
             )
-        self._say(_("base {name}: building the local stand-in {tag} (first time only)").format(name=name, tag=tag))
+        words = _("base {name}: building the local stand-in {tag} (first time only)")
+        self._say(Step(phase=STANDINS, text=words.format(name=name, tag=tag)))
         return self._build(name, recipe, tag, below)
 
     def _official(self, name: str, image_id: str) -> BaseUse:

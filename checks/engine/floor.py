@@ -100,7 +100,7 @@ def layer_dirs(info: Mapping[str, Any]) -> str | None:
     return ":".join(dirs) if all(Path(d).is_dir() for d in dirs) else None
 
 
-#: Labs measured side by side (checks.engine.verify.measure_early_all) may both find strace missing: one installs it.
+#: Labs measured side by side (checks.run.early.measure_early_all) may both find strace missing: one installs it.
 _INSTALLING = threading.Lock()
 
 

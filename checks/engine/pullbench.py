@@ -8,10 +8,9 @@ a second Docker engine with an empty data root on its own socket
 (:func:`checks.engine.fresh_engine.fresh_engine`); all of it is stopped and removed
 when the bench closes, whatever happens.
 
-The fresh engine runs in a network namespace of its own, so it cannot touch
-the host's interfaces or firewall; a second registry process serves the same
-storage on the same loopback address inside that namespace.  Both engines
-therefore talk to ``127.0.0.1:<port>``, which every engine trusts over plain HTTP.
+The fresh engine runs in a network namespace of its own (:mod:`checks.engine.netns`), so it cannot touch the host's
+interfaces or firewall; a second registry process serves the same storage on the same loopback address inside it.
+Both engines therefore talk to ``127.0.0.1:<port>``, which every engine trusts over plain HTTP.
 
 Between two pulls every image is removed from the fresh engine, which then
 holds no layer at all, so every pull is cold; the engine never builds, so it
@@ -22,97 +21,31 @@ from __future__ import annotations
 
 import contextlib
 import os
-import platform
 import shutil
 import threading
-import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 
-from checks.engine import docker, proc, recompress, registry
+from checks.engine import docker, netns, recompress, registry
 from checks.engine.fresh_engine import fresh_engine
+from checks.engine.pullfigures import Timed, matrix_row, shared_figures, update_figures
 from checks.model.checkout import HERE
-from checks.model.compression import PUSHED, RECOMPRESSED
+from checks.model.compression import RECOMPRESSED
 from checks.model.errors import UsageError
-from checks.model.measured import Compressed, link_key
+from checks.model.measured import link_key
+from checks.model.progress import COLD_PULLS, MATRIX, PULLS_ONTO, PUSHES, Say, Step
 from checks.model.pulls import (
     ENV_MODE,
     PullFigures,
     PullSettings,
-    fresh_engine_problem,
     layer_blobs,
     layer_digests,
-    pulled_bytes,
-    registry_problem,
 )
 from checks.model.settings import Settings
 from checks.model.spec import Lab
 from checks.model.units import megabytes
-from checks.plan.pulls import LINK_RUNS, pull_order, unmeasured
-
-#: ``uname -m`` to the architecture names registries use.
-ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "ppc64le": "ppc64le", "s390x": "s390x"}
-#: Seconds one ``ip`` or ``tc`` call may take.
-TOOL_TIMEOUT = 30.0
-MISSING_IPROUTE = "Debian: apt-get install iproute2"
-
-
-def tbf(rate_mbit: float) -> list[str]:
-    """``tc qdisc`` arguments that throttle an interface to ``rate_mbit`` Mbit/s (a token bucket:
-    bursts of at most 256 kB, which a 64 kB loopback packet fits in, and at most 200 ms queued)."""
-    return ["root", "tbf", "rate", f"{rate_mbit:g}mbit", "burst", "256kb", "latency", "200ms"]
-
-
-@contextlib.contextmanager
-def network_namespace() -> Iterator[str]:
-    """A network namespace of our own holding only a loopback interface; deleted afterwards."""
-    name = f"slimlab-pull-{uuid.uuid4().hex[:8]}"
-    try:  # from before the add: a signal right after it must not leave the namespace behind
-        done = proc.run(
-            ["ip", "netns", "add", name],
-            timeout=TOOL_TIMEOUT,
-            missing=f"Cold pulls run in a network namespace of their own ({MISSING_IPROUTE})",
-        )
-        if done.returncode:
-            raise UsageError(
-                f"`ip netns add {name}` failed ({done.stderr.strip()}); cold pulls run in a network namespace of "
-                "their own."
-            )
-        done = proc.run(["ip", "-n", name, "link", "set", "lo", "up"], timeout=TOOL_TIMEOUT, missing=MISSING_IPROUTE)
-        if done.returncode:
-            raise UsageError(
-                f"`ip -n {name} link set lo up` failed ({done.stderr.strip()}); cold pulls need loopback "
-                "in their network namespace."
-            )
-        yield name
-    finally:
-        proc.quietly(["ip", "netns", "del", name], timeout=TOOL_TIMEOUT)
-
-
-def host_platform() -> tuple[str, str]:
-    """This machine's platform, for picking a manifest out of an index."""
-    return "linux", ARCHITECTURES.get(platform.machine(), platform.machine())
-
-
-def effective(
-    wanted: PullSettings, *, docker_host: str, euid: int, dockerd: str | None
-) -> tuple[PullSettings, list[str]]:
-    """What this machine can measure of what was asked, and why each thing left out is left out."""
-    reasons = []
-    sizes, pulls = wanted.sizes, wanted.pulls
-    if sizes and (problem := registry_problem(docker_host)):
-        reasons.append(
-            f"compressed sizes and pull times are not measured: {problem}. Use an engine on this machine, "
-            f"or set {ENV_MODE}=0 to say you know"
-        )
-        sizes = pulls = False
-    if pulls and (problem := fresh_engine_problem(euid=euid, dockerd=dockerd)):
-        reasons.append(
-            f"pull times are not measured ({problem}); compressed sizes still are. Run as root to time "
-            f"pulls, or set {ENV_MODE}=size to say you know"
-        )
-        pulls = False
-    return PullSettings(sizes=sizes, pulls=pulls, runs=wanted.runs), reasons
+from checks.plan.pulls import LINK_RUNS, effective, pull_order, unmeasured
 
 
 class PullBench:
@@ -122,7 +55,7 @@ class PullBench:
         self,
         wanted: PullSettings,
         *,
-        echo: Callable[[str], None],
+        echo: Say,
         settings: Settings,
     ):
         self._settings = settings
@@ -169,7 +102,7 @@ class PullBench:
         if not self._told:
             self._told = True
             for reason in self.reasons:
-                self._echo(f"pulls: {reason}.")
+                self._echo(Step(phase=PUSHES, text=f"pulls: {reason}."))
 
     def loopback_registry(self) -> registry.Registry:
         """The loopback registry, started on first need (its blobs are the variants' pushed so far)."""
@@ -180,7 +113,8 @@ class PullBench:
             if self._registry is None:
                 binary = registry.find_binary(self._settings.registry_bin) or registry.install(self._echo)
                 self._registry = self._stack.enter_context(registry.local_registry(binary))
-                self._echo(f"pulls: registry {binary} listening on {self._registry.address}")
+                text = f"pulls: registry {binary} listening on {self._registry.address}"
+                self._echo(Step(phase=PUSHES, text=text))
             return self._registry
 
     def push(self, lab: str, images: Mapping[str, str]) -> None:
@@ -193,14 +127,16 @@ class PullBench:
     def _started_engine(self) -> str:
         if self._host is None:
             try:
-                self._netns = self._stack.enter_context(network_namespace())
+                self._netns = self._stack.enter_context(netns.network_namespace())
                 self._stack.enter_context(registry.twin_in(self._netns, self._started_registry()))
                 self._host = self._stack.enter_context(fresh_engine(self._settings.engine_timeout, netns=self._netns))
             except UsageError as error:
                 raise UsageError(
                     f"{error}\nTo measure compressed sizes without timing pulls, set {ENV_MODE}=size."
                 ) from None
-            self._echo("pulls: fresh engine with an empty data root started for cold pulls")
+            self._echo(
+                Step(phase=COLD_PULLS, text="pulls: fresh engine with an empty data root started for cold pulls")
+            )
         return self._host
 
     def measure(
@@ -232,96 +168,57 @@ class PullBench:
         found = self._started_registry()
         repository = HERE.repository(lab)
         later = {v: [f"{v}-release-{n}" for n in range(2, 2 + len(ids))] for v, ids in (releases or {}).items()}
-        pushed = self._pushed(
-            found,
-            repository,
-            {**images, **{tag: i for v, ids in (releases or {}).items() for tag, i in zip(later[v], ids, strict=True)}},
-        )
+        released = {tag: i for v, ids in (releases or {}).items() for tag, i in zip(later[v], ids, strict=True)}
+        pushed = self._pushed(found, repository, {**images, **released})
         recompressed = self._recompressed(found, repository, {v: images[v] for v in matrix})
-        runs: dict[str, list[tuple[float, float | None]]] = {}
-        over: dict[str, dict[str, tuple[float, ...]]] = {}
-        updates: dict[str, list[float]] = {}
-        after: dict[tuple[str, str], float] = {}
-        other: dict[tuple[str, str], tuple[float, float | None]] = {}
+        timed = Timed()
         if self.setting.pulls:
-            # A pull onto a node that holds an image starts with a cold pull of that image: timed, it is one
-            # of the image's cold pulls, and the plan's own cold pulls make up the rest.
-            for variant, tags in later.items():
-                first, updates[variant] = self._pulls_after(found, repository, variant, tags, "as an update")
-                runs.setdefault(variant, []).append(first)
-            for held, pulled in shared:
-                first, (after[held, pulled],) = self._pulls_after(
-                    found, repository, held, [pulled], "on a node holding " + held
-                )
-                runs.setdefault(held, []).append(first)
-            every = dict.fromkeys(images, self.setting.runs)
-            wanted = {v: max((plan or every).get(v, self.setting.runs) - len(runs.get(v, ())), 0) for v in images}
-            for variant in matrix:  # the matrix's gzip row is a cold pull of the run's
-                wanted[variant] = max(wanted[variant], int(not runs.get(variant)))
-            for variant, timings in self._pull_runs(found, repository, wanted).items():
-                runs.setdefault(variant, []).extend(timings)
-            if matrix:
-                recompressed_tags = {f"{v}-{c.key}": (v, c.key) for v in matrix for c in RECOMPRESSED}
-                for tag, (timing,) in self._pull_runs(found, repository, dict.fromkeys(recompressed_tags, 1)).items():
-                    other[recompressed_tags[tag]] = timing
-            for rate, variants in (links or {}).items():
-                with self._throttled(rate):
-                    for variant, timings in self._pull_runs(
-                        found, repository, dict.fromkeys(variants, LINK_RUNS), f" over {rate:g} Mbit/s"
-                    ).items():
-                        over.setdefault(variant, {})[link_key(rate)] = tuple(seconds for seconds, _ in timings)
-
-        def matrix_row(variant: str) -> tuple[Compressed, ...]:
-            if variant not in matrix:
-                return ()
-            first = runs[variant][0] if runs.get(variant) else (None, None)
-            gzip = Compressed(
-                compression=PUSHED.key,
-                compressed_size_bytes=sum(pushed[variant][1]),
-                pull_seconds=first[0],
-                unpack_seconds=first[1],
-            )
-            return (
-                gzip,
-                *(
-                    Compressed(
-                        compression=c.key,
-                        compressed_size_bytes=sum(recompressed[variant, c.key][0]),
-                        compress_seconds=recompressed[variant, c.key][1],
-                        pull_seconds=other.get((variant, c.key), (None, None))[0],
-                        unpack_seconds=other.get((variant, c.key), (None, None))[1],
-                    )
-                    for c in RECOMPRESSED
-                ),
-            )
-
-        def update_figures(variant: str) -> tuple[tuple[int, float | None], ...]:
-            chain = [variant, *later.get(variant, [])]
-            return tuple(
-                (
-                    pulled_bytes(*pushed[tag], {d for earlier in chain[:n] for d in pushed[earlier][0]}),
-                    updates[variant][n - 1] if variant in updates else None,
-                )
-                for n, tag in enumerate(chain)
-                if n
-            )
-
+            asked = _Pulls(repository=repository, later=later, shared=shared, plan=plan, matrix=matrix, links=links)
+            self._timed(found, asked, images, timed)
         return {
             v: PullFigures(
                 compressed_size_bytes=sum(pushed[v][1]),
-                pull_runs=tuple(seconds for seconds, _ in runs.get(v, ())),
-                link_pull_runs=over.get(v, {}),
+                pull_runs=tuple(seconds for seconds, _ in timed.runs.get(v, ())),
+                link_pull_runs=timed.over.get(v, {}),
                 layer_blobs=pushed[v][1],
-                releases=update_figures(v),
-                shared=tuple(
-                    (held, pulled_bytes(*pushed[v], set(pushed[held][0])), after.get((held, v)))
-                    for held, pulled in shared
-                    if pulled == v
-                ),
-                compressions=matrix_row(v),
+                releases=update_figures(v, later, pushed, timed.updates),
+                shared=shared_figures(v, shared, pushed, timed),
+                compressions=matrix_row(v, pushed, recompressed, timed) if v in matrix else (),
             )
             for v in images
         }
+
+    def _timed(self, found: registry.Registry, pulls: _Pulls, images: Mapping[str, str], timed: Timed) -> None:
+        """Time every pull :meth:`measure` asks for into ``timed``: the updates and the pulls onto a held image,
+        each starting with a cold pull of what the node holds; the plan's cold pulls, the matrix's and those
+        over each throttled link."""
+        repository, runs = pulls.repository, timed.runs
+        # A pull onto a node that holds an image starts with a cold pull of that image: timed, it is one
+        # of the image's cold pulls, and the plan's own cold pulls make up the rest.
+        for variant, tags in pulls.later.items():
+            first, timed.updates[variant] = self._pulls_after(found, repository, variant, tags, "as an update")
+            runs.setdefault(variant, []).append(first)
+        for held, pulled in pulls.shared:
+            first, (timed.after[held, pulled],) = self._pulls_after(
+                found, repository, held, [pulled], "on a node holding " + held
+            )
+            runs.setdefault(held, []).append(first)
+        every = dict.fromkeys(images, self.setting.runs)
+        wanted = {v: max((pulls.plan or every).get(v, self.setting.runs) - len(runs.get(v, ())), 0) for v in images}
+        for variant in pulls.matrix:  # the matrix's gzip row is a cold pull of the run's
+            wanted[variant] = max(wanted[variant], int(not runs.get(variant)))
+        for variant, timings in self._pull_runs(found, repository, wanted).items():
+            runs.setdefault(variant, []).extend(timings)
+        if pulls.matrix:
+            recompressed_tags = {f"{v}-{c.key}": (v, c.key) for v in pulls.matrix for c in RECOMPRESSED}
+            for tag, (timing,) in self._pull_runs(found, repository, dict.fromkeys(recompressed_tags, 1)).items():
+                timed.other[recompressed_tags[tag]] = timing
+        for rate, variants in (pulls.links or {}).items():
+            with self._throttled(rate):
+                for variant, timings in self._pull_runs(
+                    found, repository, dict.fromkeys(variants, LINK_RUNS), f" over {rate:g} Mbit/s"
+                ).items():
+                    timed.over.setdefault(variant, {})[link_key(rate)] = tuple(seconds for seconds, _ in timings)
 
     def _recompressed(
         self, found: registry.Registry, repository: str, images: Mapping[str, str]
@@ -334,16 +231,18 @@ class PullBench:
         name = _lab_of(repository)
         figures = {}
         for variant, image in images.items():
-            self._echo(f"{name}: saving {variant} to compress its layers as {', '.join(c.key for c in RECOMPRESSED)}")
+            text = f"{name}: saving {variant} to compress its layers as {', '.join(c.key for c in RECOMPRESSED)}"
+            self._echo(Step(phase=MATRIX, lab=name, text=text))
             with recompress.saved(image) as folder:
                 for compression in RECOMPRESSED:
                     tag = f"{variant}-{compression.key}"
                     seconds = round(recompress.push(binary, folder, compression, found.ref(repository, tag)), 3)
-                    blobs = layer_blobs(registry.image_manifest(found, repository, tag, host_platform()))
+                    blobs = layer_blobs(registry.image_manifest(found, repository, tag, registry.host_platform()))
                     figures[variant, compression.key] = (blobs, seconds)
-                    self._echo(
+                    text = (
                         f"{name}: pushed {tag}: {megabytes(sum(blobs))} compressed, in {seconds:.1f} s of compressing"
                     )
+                    self._echo(Step(phase=MATRIX, lab=name, text=text))
         return figures
 
     def _pushed(
@@ -355,11 +254,12 @@ class PullBench:
         for tag, image in images.items():
             if (repository, tag, image) not in self._stored:
                 docker.push(image, found.ref(repository, tag))
-                stored = registry.image_manifest(found, repository, tag, host_platform())
+                stored = registry.image_manifest(found, repository, tag, registry.host_platform())
                 with self._lock:
                     self._stored[repository, tag, image] = (layer_digests(stored), layer_blobs(stored))
                 shown = megabytes(sum(self._stored[repository, tag, image][1]))
-                self._echo(f"{_lab_of(repository)}: pushed {tag}: {shown} compressed")
+                lab = _lab_of(repository)
+                self._echo(Step(phase=PUSHES, lab=lab, text=f"{lab}: pushed {tag}: {shown} compressed"))
             blobs[tag] = self._stored[repository, tag, image]
         return blobs
 
@@ -372,33 +272,20 @@ class PullBench:
         docker.forget_images(host)
         name = _lab_of(repository)
         first = _rounded(docker.timed_pull(found.ref(repository, held), host=host))
-        self._echo(f"{name}: cold pull of {held}, before the pulls onto it: {first[0]:.2f} s")
+        text = f"{name}: cold pull of {held}, before the pulls onto it: {first[0]:.2f} s"
+        self._echo(Step(phase=COLD_PULLS, lab=name, text=text))
         seconds = []
         for tag in tags:
             seconds.append(_rounded(docker.timed_pull(found.ref(repository, tag), host=host))[0])
-            self._echo(f"{name}: pull of {tag} {what}: {seconds[-1]:.2f} s")
+            self._echo(Step(phase=PULLS_ONTO, lab=name, text=f"{name}: pull of {tag} {what}: {seconds[-1]:.2f} s"))
         docker.forget_images(host)
         return first, seconds
 
-    @contextlib.contextmanager
-    def _throttled(self, rate: float) -> Iterator[None]:
+    def _throttled(self, rate: float) -> contextlib.AbstractContextManager[None]:
         """Throttle the fresh engine's side of every pull (its namespace's loopback) to ``rate`` Mbit/s."""
         self._started_engine()
         assert self._netns is not None
-        done = proc.run(
-            ["tc", "-n", self._netns, "qdisc", "add", "dev", "lo", *tbf(rate)],
-            timeout=TOOL_TIMEOUT,
-            missing=f"Pulls over a {rate:g} Mbit/s link need tc ({MISSING_IPROUTE}; or set {ENV_MODE}=size)",
-        )
-        if done.returncode:
-            raise UsageError(
-                f"`tc qdisc add ... tbf` failed ({done.stderr.strip()}), so pulls over a {rate:g} Mbit/s link "
-                f"cannot be timed here. Set {ENV_MODE}=size to skip pull times."
-            )
-        try:
-            yield
-        finally:
-            proc.quietly(["tc", "-n", self._netns, "qdisc", "del", "dev", "lo", "root"], timeout=TOOL_TIMEOUT)
+        return netns.throttled(self._netns, rate)
 
     def _pull_runs(
         self, found: registry.Registry, repository: str, plan: Mapping[str, int], over: str = ""
@@ -412,11 +299,23 @@ class PullBench:
             docker.forget_images(host)
             runs.setdefault(variant, []).append(timing)
             unpack = "" if timing[1] is None else f" ({timing[1]:.2f} s unpacking)"
-            self._echo(
-                f"{_lab_of(repository)}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: "
-                f"{timing[0]:.2f} s{unpack}"
-            )
+            lab = _lab_of(repository)
+            text = f"{lab}: cold pull {run + 1}/{plan[variant]} of {variant}{over}: {timing[0]:.2f} s{unpack}"
+            self._echo(Step(phase=COLD_PULLS, lab=lab, text=text))
         return runs
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Pulls:
+    """What :meth:`PullBench.measure` is asked to pull, as its arguments say."""
+
+    repository: str
+    #: Each variant's later releases, by the tags they were pushed under.
+    later: Mapping[str, Sequence[str]]
+    shared: Sequence[tuple[str, str]]
+    plan: Mapping[str, int] | None
+    matrix: Sequence[str]
+    links: Mapping[float, tuple[str, ...]] | None
 
 
 def _lab_of(repository: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from checks.engine import docker
@@ -30,6 +30,7 @@ from checks.engine.buildx import BuildRequest
 from checks.engine.layer_source import config_history, read_image
 from checks.inspect.rebuild import compare
 from checks.model.measured import Rebuild
+from checks.model.progress import REBUILDS, Say, Step
 
 #: The ``SOURCE_DATE_EPOCH`` every lab build is given: 2025-01-01T00:00:00Z, a fixed time, so the same
 #: inputs can give the same image on any machine and on any day.
@@ -55,13 +56,15 @@ def _config_of(image_id: str) -> Mapping[str, Any]:
     return {**{key: info.get(key) for key in COMPARED}, "history": list(config_history(image_id))}
 
 
-def rebuild(request: BuildRequest, own: str, *, what: str, echo: Callable[[str], None]) -> Rebuild:
+def rebuild(request: BuildRequest, own: str, *, what: str, echo: Say, lab: str = "") -> Rebuild:
     """Build ``request`` (made by :func:`with_epoch`) once more from an empty build cache and compare the image
-    with ``own``, the variant's image built from the same request (``what`` names it in progress)."""
+    with ``own``, the variant's image built from the same request (``what`` names it in progress, each
+    :class:`~checks.model.progress.Step` of it ``lab``'s)."""
     tag = f"{request.tag}-rebuild"
     try:
         time.sleep(GAP)
-        echo(f"{what}: rebuilding from an empty build cache to see whether it is reproducible")
+        text = f"{what}: rebuilding from an empty build cache to see whether it is reproducible"
+        echo(Step(phase=REBUILDS, lab=lab, text=text))
         again = docker.build(
             dataclasses.replace(request, tag=tag, no_cache=True), echo=lambda line: echo("    " + line)
         ).image_id
@@ -78,7 +81,8 @@ def rebuild(request: BuildRequest, own: str, *, what: str, echo: Callable[[str],
         # variant's with a suffix, in this checkout's namespace: no other checkout's image is ever named so.
         docker.remove_images([tag])
     if found.reproducible:
-        echo(f"{what}: reproducible, the same image id again ({own[:19]})")
+        text = f"{what}: reproducible, the same image id again ({own[:19]})"
     else:
-        echo(f"{what}: not reproducible, {found.differing} paths differ ({', '.join(found.by_aspect)})")
+        text = f"{what}: not reproducible, {found.differing} paths differ ({', '.join(found.by_aspect)})"
+    echo(Step(phase=REBUILDS, lab=lab, text=text))
     return found

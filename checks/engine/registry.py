@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import platform
 import shutil
 import socket
 import subprocess
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from docker.utils import parse_repository_tag
 
 from checks.engine import proc
 from checks.model.errors import UsageError
@@ -51,6 +54,20 @@ class Registry:
 
     def ref(self, repository: str, tag: str) -> str:
         return f"{self.address}/{repository}:{tag}"
+
+    def ref_of(self, image: str) -> str:
+        """Where ``image`` (``python:3.13-alpine``) goes in this registry: the same repository and tag."""
+        repository, tag = parse_repository_tag(image)
+        return self.ref(repository, tag or "latest")
+
+
+#: ``uname -m`` to the architecture names registries use.
+ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "ppc64le": "ppc64le", "s390x": "s390x"}
+
+
+def host_platform() -> tuple[str, str]:
+    """This machine's platform, for picking a manifest out of an index."""
+    return "linux", ARCHITECTURES.get(platform.machine(), platform.machine())
 
 
 def find_binary(named: str | None) -> str | None:

@@ -9,15 +9,15 @@ are judged on the built image, never on the Dockerfile's text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from checks.engine.bases import Resolver
-from checks.engine.verify import image_tag, judge, measure, resolve_bases
 from checks.inspect.lint import Finding
 from checks.inspect.lint import hints as lint_hints
 from checks.inspect.lint import line as lint_line
+from checks.measure.source import image_tag, resolve_bases
 from checks.model import paths
 from checks.model.columns import pad, widest
 from checks.model.errors import UsageError
@@ -25,10 +25,13 @@ from checks.model.exercise import EXERCISE, LEARNER, REFERENCE, SOLUTION, graded
 from checks.model.i18n import ENGLISH, Catalog, _
 from checks.model.links import DEFAULT_DOCS_URL, section
 from checks.model.measured import Measured
+from checks.model.progress import Say
 from checks.model.results import ClaimResult
 from checks.model.spec import Lab, load
 from checks.model.translation import translate_lab
 from checks.model.units import megabytes
+from checks.plan.judge import judge
+from checks.run.variants import measure
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,7 +57,7 @@ def grade(
     *,
     resolver: Resolver,
     repository: Path | None = None,
-    echo: Callable[[str], None],
+    echo: Say,
     builder: str | None = None,
     catalog: Catalog = ENGLISH,
 ) -> Grade:

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from checks.engine import docker
 from checks.engine.bases import Resolver
-from checks.engine.verify import resolve_bases, verify
 from checks.learner.grade import grade
+from checks.measure.source import resolve_bases
 from checks.model.errors import UsageError
 from checks.model.exercise import SOLUTION
+from checks.model.progress import Say
 from checks.model.results import BaseUse
 from checks.model.spec import load
+from checks.run.verify import verify
 
 
 def all_bases(folders: list[Path], resolver: Resolver) -> list[BaseUse]:
@@ -31,7 +33,7 @@ def all_bases(folders: list[Path], resolver: Resolver) -> list[BaseUse]:
     return list(found.values())
 
 
-def prepare(folders: list[Path], resolver: Resolver, echo: Callable[[str], None]) -> None:
+def prepare(folders: list[Path], resolver: Resolver, echo: Say) -> None:
     for use in all_bases(folders, resolver):
         echo(f"base {use.name}: {use.source} {use.image}")
     for folder in folders:

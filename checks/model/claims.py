@@ -9,9 +9,9 @@ From that one declaration the spec reader checks a table, the grader renames
 its variants and the guide writes its reference rows.
 
 A kind says which variants it reads (:meth:`Kind.variants`), what makes a
-table for it one that could never fail (:meth:`Kind.problems`) and whether it
-needs the image's file list (``needs_files``), its secret findings
-(``needs_secrets``) and so on, so the checker measures only what is used;
+table for it one that could never fail (:meth:`Kind.problems`) and which facets
+of a measurement beyond the build it reads (:attr:`Kind.facets`: the image's file
+list, its secret findings and so on), so the checker measures only what is used;
 :meth:`Kind.evaluate` then turns measurements into a :class:`Verdict`.
 """
 
@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 from checks.model.compression import PUSHED, RECOMPRESSED
 from checks.model.i18n import N_, Phrase, _, say
-from checks.model.measured import ASPECT_WORDS, ASPECTS, Measured, SecretSeen
+from checks.model.measured import ASPECT_WORDS, ASPECTS, Facet, Measured, SecretSeen
 from checks.model.units import MB, megabytes
 
 #: What a verdict says: a :class:`~checks.model.i18n.Phrase` (a marked template and its fields, shown in the
@@ -163,26 +163,17 @@ class Kind:
     kind: ClassVar[str]
     #: The keys of its ``lab.toml`` table, in the order its fields are declared (set by :func:`claim_kind`).
     _keys: ClassVar[tuple[Key, ...]]
-    needs_files: ClassVar[bool] = False
-    needs_smoke: ClassVar[bool] = False
-    #: True for kinds judged on the compressed size, which a push to a registry measures.
-    needs_registry: ClassVar[bool] = False
-    #: True for kinds judged on pull times, which cold pulls by a fresh engine measure.
-    needs_pulls: ClassVar[bool] = False
-    #: True for kinds judged on the runtime floor, which a traced smoke test measures.
-    needs_floor: ClassVar[bool] = False
-    #: True for kinds judged on secret findings, which reading every layer's small files measures.
-    needs_secrets: ClassVar[bool] = False
-    #: True for kinds judged on one more build of the variant from an empty build cache.
-    needs_rebuild: ClassVar[bool] = False
-    #: True for kinds judged on the variant's later releases (``[lab] releases``), which it is built for.
-    needs_releases: ClassVar[bool] = False
-    #: True for kinds judged on the variant's layers compressed every way of the compression matrix
-    #: (:data:`checks.model.compression.MATRIX`), which a re-compression and a push measure.
-    needs_compressions: ClassVar[bool] = False
+    #: The facets of a measurement beyond the build that its claims are judged on (:class:`Facet`), so that a run
+    #: measures them for the variants those claims read and no others.
+    facets: ClassVar[frozenset[Facet]] = frozenset()
     #: What a learner's goal says instead of the lab's sentence, when that sentence names
     #: variants the grader does not build ("": the lab's sentence stands).
     goal_text: ClassVar[str] = ""
+
+    @classmethod
+    def reads(cls, *facets: Facet) -> bool:
+        """True when its claims are judged on one of ``facets`` (:attr:`facets`)."""
+        return not cls.facets.isdisjoint(facets)
 
     @classmethod
     def toml_keys(cls) -> tuple[Key, ...]:
@@ -447,7 +438,7 @@ def matching(files: frozenset[str], pattern: str) -> list[str]:
 class _Paths(Kind):
     """What the path kinds share: the file list they need and the patterns they read."""
 
-    needs_files: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.FILES})
 
     def verdict(self, unmet: list[str]) -> Verdict:
         raise NotImplementedError
@@ -590,7 +581,7 @@ class NonRoot(Kind):
 class SameSmokeOutput(Kind):
     """Every listed variant passes the smoke test with identical output."""
 
-    needs_smoke: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.SMOKE})
     goal_text: ClassVar[str] = N_("Your image prints exactly what the before image prints.")
     variants_: tuple[str, ...] = key("At least two variants.", toml="variants", variants=True)
 
@@ -627,7 +618,7 @@ class SameSmokeOutput(Kind):
 class SmokePasses(Kind):
     """The variant passes its smoke test: the app still does its job."""
 
-    needs_smoke: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.SMOKE})
     variant: str = judged()
 
     def goal(self, you: str) -> str:
@@ -662,7 +653,7 @@ SMOKE_FAILED = re.compile(r"(?:timed out|exit (?P<code>-?\d+)): (?P<line>.+)", r
 class SmokeFails(Kind):
     """The variant is expected to fail its smoke test: the lab shows a trap, not a fix."""
 
-    needs_smoke: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.SMOKE})
     variant: str = judged()
     expect: str = key(
         "Text the failed run must have printed, on standard output or in the last lines of standard error "
@@ -719,7 +710,7 @@ NOT_MEASURED = N_("not measured")
 class MaxCompressedSize(Kind):
     """The variant's compressed size, the bytes a node downloads to pull it, is at most a ceiling in decimal MB."""
 
-    needs_registry: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.REGISTRY})
     variant: str = judged()
     max_mb: float = key("Ceiling in MB for the sum of the layer blobs a registry stores after a push.")
 
@@ -737,7 +728,7 @@ class PullSpeedup(Kind):
     """A node that has never pulled anything pulls the variant at least ``min`` times faster than another
     (medians of cold pulls)."""
 
-    needs_pulls: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.PULLS})
     variant: str = judged("The variant expected to pull faster.")
     of: str = compared()
     min: float = key('Lowest allowed speed-up: 2 means "pulled in at most half the time".')
@@ -856,8 +847,7 @@ class UpdateBytesRatio(Kind):
     between ``min`` and ``max`` times what another variant makes it download (compressed, medians over the
     releases)."""
 
-    needs_registry: ClassVar[bool] = True
-    needs_releases: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.REGISTRY, Facet.RELEASES})
     variant: str = judged()
     of: str = compared()
     max: float | None = key('Highest allowed ratio (0.05 means "at most 5 %").', default=None)
@@ -892,7 +882,7 @@ class UpdateBuildSpeedup(Kind):
     """On a warm builder, a later release of the variant builds at least ``min`` times faster than one of
     another variant (medians over the releases)."""
 
-    needs_releases: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.RELEASES})
     variant: str = judged("The variant expected to build faster.")
     of: str = compared()
     min: float = key('Lowest allowed speed-up: 3 means "built in at most a third of the time".')
@@ -930,7 +920,7 @@ class SharedPullRatio(Kind):
     """On a node that already holds another variant (and nothing else), pulling the variant downloads between
     ``min`` and ``max`` of its compressed size."""
 
-    needs_registry: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.REGISTRY})
     variant: str = judged("The variant pulled second.")
     held: str = key("The variant the node already holds.", variants=True)
     max: float | None = key('Highest allowed share (0.1 means "at most 10 %").', default=None)
@@ -964,8 +954,7 @@ class CompressionRatio(Kind):
     """Compressed another way, the variant's layer blobs sum to between ``min`` and ``max`` of what
     ``docker push`` stores for them (gzip)."""
 
-    needs_registry: ClassVar[bool] = True
-    needs_compressions: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.REGISTRY, Facet.COMPRESSIONS})
     variant: str = judged()
     compression: str = key(
         "The other compression: " + ", ".join(f"`{c.key}`" for c in RECOMPRESSED) + " (zstd at that level).",
@@ -1005,7 +994,7 @@ class MaxFloorRatio(Kind):
     """The variant's size is at most ``max`` times its runtime floor: the bytes of the files its app opens or
     executes while the smoke test runs."""
 
-    needs_floor: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.FLOOR})
     variant: str = judged()
     max: float = key('Highest allowed size over floor: 1.5 means "at most half again what the app uses".')
 
@@ -1055,7 +1044,7 @@ class NoSecrets(Kind):
     """The secret rules of ``analyze`` find nothing in the variant's image: in no layer (files a later layer deleted
     included), nor in its config's ``Env`` or history."""
 
-    needs_secrets: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.SECRETS})
     variant: str = judged()
 
     def goal(self, you: str) -> str:
@@ -1079,7 +1068,7 @@ class SecretFound(Kind):
     """The secret rules of ``analyze`` find a secret of the given rule in the variant's image: the lab shows a
     leak, not a fix."""
 
-    needs_secrets: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.SECRETS})
     variant: str = judged()
     rule: str = key(
         "The rule that must find it, an id of the table in `checks/inspect/secrets.py` "
@@ -1126,7 +1115,7 @@ class Reproducible(Kind):
     """The variant's build and one more from an empty build cache, both with ``SOURCE_DATE_EPOCH`` set, give the
     same image id; with ``allow``, the two images may differ in those aspects of their files only."""
 
-    needs_rebuild: ClassVar[bool] = True
+    facets: ClassVar[frozenset[Facet]] = frozenset({Facet.REBUILD})
     variant: str = judged()
     allow: tuple[str, ...] = key(
         "Aspects the two builds' files may differ in, of `content`, `type`, `mode`, `owner`, `link`, `mtime`, "

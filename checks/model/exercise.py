@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from checks.model.claims import SmokePasses
 from checks.model.i18n import _
+from checks.model.measured import Facet
 from checks.model.spec import Claim, Lab
 
 #: The variant name of the learner's image while grading.
@@ -28,9 +29,7 @@ SOLUTION = "solution.Dockerfile"
 def _goal(claim: Claim, mapping: Mapping[str, str]) -> Claim | None:
     """The claim as a goal for the learner's image, or None when grading cannot judge it."""
     check = claim.check
-    if "after" not in check.variants() or any(
-        (check.needs_pulls, check.needs_registry, check.needs_floor, check.needs_rebuild)
-    ):
+    if "after" not in check.variants() or check.reads(Facet.PULLS, Facet.REGISTRY, Facet.FLOOR, Facet.REBUILD):
         # pull figures need a registry and a second engine, a floor a traced run as root, reproducibility
         # two more builds from an empty cache: `make check` measures those
         return None
@@ -49,7 +48,7 @@ def goals(lab: Lab) -> tuple[Claim, ...]:
     """The lab's claims about ``after`` (compared with ``before``), judged on the learner's image."""
     mapping = {"after": LEARNER, "before": "before"}
     found = [goal for claim in lab.claims if (goal := _goal(claim, mapping)) is not None]
-    if not any(claim.check.needs_smoke for claim in found):
+    if not any(claim.check.reads(Facet.SMOKE) for claim in found):
         found.insert(
             0,
             Claim(

@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from checks.model.i18n import N_
+
+
+class Facet(enum.StrEnum):
+    """A facet of a measurement that only some claims read, so a run measures it only for the variants they read
+    (a claim kind declares the ones it reads, :attr:`checks.model.claims.Kind.facets`). Every claim reads the build
+    itself (size, layers, user, stages), which every run measures."""
+
+    #: Every path in the image (:attr:`Measured.files`).
+    FILES = "files"
+    #: The smoke test's output and end (:attr:`Measured.smoke`).
+    SMOKE = "smoke"
+    #: The compressed size, which a push to a registry measures.
+    REGISTRY = "registry"
+    #: Pull times, which cold pulls by a fresh engine measure.
+    PULLS = "pulls"
+    #: The runtime floor, which a traced smoke test measures.
+    FLOOR = "floor"
+    #: Secret findings, which reading every layer's small files measures.
+    SECRETS = "secrets"
+    #: One more build of the variant from an empty build cache.
+    REBUILD = "rebuild"
+    #: The variant's later releases (``[lab] releases``), which it is built for.
+    RELEASES = "releases"
+    #: The variant's layers compressed every way of the compression matrix
+    #: (:data:`checks.model.compression.MATRIX`), which a re-compression and a push measure.
+    COMPRESSIONS = "compressions"
 
 
 @dataclass(frozen=True, kw_only=True)

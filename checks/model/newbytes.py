@@ -6,7 +6,7 @@ image's base pulls only the layers whose diff ids the base does not list, and
 each of them once.  That is why a squash that keeps the base costs an update
 little and a flattened image costs the whole of it: the figures here say how
 much, from the recorded history and the base's diff ids that
-:mod:`checks.engine.verify` supplies.
+:mod:`checks.measure.build` supplies.
 """
 
 from __future__ import annotations

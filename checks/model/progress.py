@@ -1,9 +1,10 @@
 """Progress, both ways: BuildKit's plain progress (``--progress=plain``) read (the step a failed build
 stopped at, and which stages' steps a build ran), and the events ``checks verify`` reports as it goes.
 
-An event is a frozen value with what a program needs (:class:`StandinBuilt`, :class:`EarlyDone`) and the
-words a person reads (``text``, in the run's language): the terminal shows :func:`line`, ``verify --events
-FILE`` writes :func:`as_json`, so no reader depends on a line's wording.
+An event is a frozen value with what a program needs (:class:`Step` and the phase it is a step of,
+:class:`StandinBuilt`, :class:`EarlyDone`) and the words a person reads (``text``, in the run's language): the
+terminal shows :func:`line`, ``verify --events FILE`` writes :func:`as_json`, so no reader depends on a line's
+wording.
 
 BuildKit prints each step of a build as a header, ``#7 [build 2/3] RUN go build ...``, when it starts and
 again when its output resumes after another step's; then its log (``#7 0.512 ...``) and its end
@@ -87,6 +88,34 @@ class StandinBuilt:
     text: str
 
 
+#: The phases of a run a :class:`Step` names, as the bench reports them (``tools/benchfigures.py``): every second
+#: until the next step counts for the phase of the step before it.
+STANDINS = "stand-in bases"
+BUILDS = "lab builds"
+SMOKE = "smoke tests"
+FLOORS = "runtime floors"
+REBUILDS = "rebuilds"
+COLD_PULLS = "cold pulls"
+PULLS_ONTO = "pulls onto a node holding images"
+MATRIX = "compression matrix (skopeo)"
+PUSHES = "registry pushes"
+ANALYSIS = "analysis"
+PHASES = (STANDINS, BUILDS, SMOKE, FLOORS, REBUILDS, COLD_PULLS, PULLS_ONTO, MATRIX, PUSHES, ANALYSIS)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """A step of one phase of the run: a build, a smoke test, a trace, a push, a pull, a re-compression, an
+    analysis (its start, or for a pull its end, which starts the next one)."""
+
+    #: One of :data:`PHASES`.
+    phase: str
+    #: The lab it is a step of; "" for one of the whole run (a stand-in, the registry, the fresh engine).
+    lab: str = ""
+    #: The line a person reads.
+    text: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class EarlyDone:
     """The early phase ended: the stand-ins and the labs' builds, measured side by side before any timed pull."""
@@ -100,11 +129,11 @@ class EarlyDone:
 
 
 #: What ``checks verify`` reports beyond plain lines.
-Event = StandinBuilt | EarlyDone
-#: Where progress goes: a plain line (``"lab-1: smoke test of after"``) or an :data:`Event`.
+Event = Step | StandinBuilt | EarlyDone
+#: Where progress goes: a plain line (``"lab-1: results.json unchanged"``, a build's output) or an :data:`Event`.
 Say = Callable[[str | Event], None]
 #: Each event's name in :func:`as_json`.
-EVENT_NAMES: dict[type[StandinBuilt | EarlyDone], str] = {StandinBuilt: "standin-built", EarlyDone: "early-done"}
+EVENT_NAMES: dict[type[Event], str] = {Step: "step", StandinBuilt: "standin-built", EarlyDone: "early-done"}
 
 
 def line(message: str | Event) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 from checks.model import paths
 from checks.model.claims import KINDS, Kind
 from checks.model.errors import UsageError
-from checks.model.measured import STORES
+from checks.model.measured import STORES, Facet
 from checks.model.tomltable import STAY_INSIDE, TableReader, did_you_mean
 
 SPEC_NAME = "lab.toml"
@@ -112,17 +112,17 @@ class Lab:
         return next(v for v in self.variants if v.name == name)
 
     def read_by(self, kinds: Callable[[Kind], bool]) -> frozenset[str]:
-        """The variants read by the claims whose kind ``kinds`` accepts (``lambda k: k.needs_floor``)."""
+        """The variants read by the claims whose kind ``kinds`` accepts (``lambda k: k.reads(Facet.FLOOR)``)."""
         return frozenset(v for c in self.claims if kinds(c.check) for v in c.check.variants())
 
     def rebuilt(self) -> tuple[str, ...]:
         """The variants built once more for reproducibility: ``after``, and any a ``reproducible`` claim reads."""
-        named = self.read_by(lambda kind: kind.needs_rebuild)
+        named = self.read_by(lambda kind: kind.reads(Facet.REBUILD))
         return tuple(v.name for v in self.variants if v.name == "after" or v.name in named)
 
     def released(self) -> tuple[str, ...]:
         """The variants built once per release, for the update claims that read them."""
-        named = self.read_by(lambda kind: kind.needs_releases)
+        named = self.read_by(lambda kind: kind.reads(Facet.RELEASES))
         return tuple(v.name for v in self.variants if v.name in named)
 
 
@@ -255,7 +255,7 @@ def parse(data: Mapping[str, Any], *, name: str, source: str) -> Lab:
     if len(set(stores)) < len(stores):
         meta.fail("'lab.stores' names a store twice; name each once")
     claims = _claims(source, data.get("claims"), names)
-    if releases < 2 and (updates := [c.id for c in claims if c.check.needs_releases]):
+    if releases < 2 and (updates := [c.id for c in claims if c.check.reads(Facet.RELEASES)]):
         meta.fail(
             f"claims {', '.join(updates)} are about updates, which need 'lab.releases' of 2 or more "
             "(and a 'lab.prepare' script that makes each release)"

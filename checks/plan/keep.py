@@ -22,7 +22,7 @@ import dataclasses
 from collections.abc import Callable, Collection, Mapping
 
 from checks.model.claims import Kind
-from checks.model.measured import Compressed, Measured
+from checks.model.measured import Compressed, Facet, Measured
 from checks.model.pulls import PullSettings, matrix_complete
 from checks.model.results import Results
 from checks.model.spec import Lab
@@ -52,19 +52,19 @@ def recipe_may_stand(lab: Lab, name: str, *, rebuilt: bool, reads: Callable[[Kin
 
 
 def reads_floor(kind: Kind) -> bool:
-    return kind.needs_floor
+    return kind.reads(Facet.FLOOR)
 
 
 def reads_rebuild(kind: Kind) -> bool:
-    return kind.needs_rebuild
+    return kind.reads(Facet.REBUILD)
 
 
 def reads_matrix(kind: Kind) -> bool:
-    return kind.needs_compressions
+    return kind.reads(Facet.COMPRESSIONS)
 
 
 def reads_pushes(kind: Kind) -> bool:
-    return kind.needs_registry or kind.needs_pulls or kind.needs_compressions or kind.needs_releases
+    return kind.reads(Facet.REGISTRY, Facet.PULLS, Facet.COMPRESSIONS, Facet.RELEASES)
 
 
 # Each facet: complete, and standing by the rule.

@@ -2,10 +2,10 @@
 
 Which variants get how many cold pulls over loopback (:func:`run_plan`), which over a throttled link
 (:func:`link_plan`, :data:`LINK_RUNS` each) and in which order (:func:`pull_order`), which (held, pulled) pairs
-are timed (:func:`shared_plan`), which are compressed every way of the matrix (:func:`matrix_plan`), and which
-claims a run with some pull settings leaves unjudged (:func:`unmeasured`). :mod:`checks.engine.pullbench` and
-:mod:`checks.engine.verify` do what these decide; :mod:`checks.plan.keep` and :mod:`checks.plan.stale` ask them
-what a run would measure.
+are timed (:func:`shared_plan`), which are compressed every way of the matrix (:func:`matrix_plan`), which claims
+a run with some pull settings leaves unjudged (:func:`unmeasured`), and what a machine can measure of what was
+asked (:func:`effective`). :mod:`checks.engine.pullbench` and :mod:`checks.measure.pulls` do what these decide;
+:mod:`checks.plan.keep` and :mod:`checks.plan.stale` ask them what a run would measure.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from checks.model.claims import Kind
-from checks.model.pulls import PullSettings
+from checks.model.measured import Facet
+from checks.model.pulls import ENV_MODE, PullSettings, fresh_engine_problem, registry_problem
 
 #: The variants every lab times one cold pull of even when no claim judges it: its two ends, which span the
 #: sizes on the guide's chart of pull time against size. The variants in between are pushed and sized but not
@@ -26,7 +27,7 @@ def run_plan(variants: Sequence[str], kinds: Iterable[Kind], runs: int) -> dict[
     """How many cold pulls over loopback each variant gets: ``runs`` for a variant a pull claim judges,
     one for the other :data:`CHARTED` ones, whose pull is a point on the guide's chart of pull time against
     size, and none for the rest (their compressed size is still measured)."""
-    judged = {v for kind in kinds if kind.needs_pulls and kind.link() is None for v in kind.variants()}
+    judged = {v for kind in kinds if kind.reads(Facet.PULLS) and kind.link() is None for v in kind.variants()}
     return {variant: runs if variant in judged else int(variant in CHARTED) for variant in variants}
 
 
@@ -51,7 +52,7 @@ def unmeasured(kinds: Iterable[tuple[str, Kind]], setting: PullSettings) -> tupl
     return tuple(
         claim_id
         for claim_id, kind in kinds
-        if (kind.needs_registry and not setting.sizes) or (kind.needs_pulls and not setting.pulls)
+        if (kind.reads(Facet.REGISTRY) and not setting.sizes) or (kind.reads(Facet.PULLS) and not setting.pulls)
     )
 
 
@@ -80,5 +81,26 @@ def matrix_plan(variants: Sequence[str], kinds: Iterable[Kind], charted: Sequenc
     """The variants whose layers are compressed every way of :data:`~checks.model.compression.MATRIX`, in the
     lab's order: the ``charted`` ends of the lab (its before and after) and every variant a compression claim
     reads."""
-    named = {v for kind in kinds if kind.needs_compressions for v in kind.variants()}
+    named = {v for kind in kinds if kind.reads(Facet.COMPRESSIONS) for v in kind.variants()}
     return tuple(v for v in variants if v in charted or v in named)
+
+
+def effective(
+    wanted: PullSettings, *, docker_host: str, euid: int, dockerd: str | None
+) -> tuple[PullSettings, list[str]]:
+    """What this machine can measure of what was asked, and why each thing left out is left out."""
+    reasons = []
+    sizes, pulls = wanted.sizes, wanted.pulls
+    if sizes and (problem := registry_problem(docker_host)):
+        reasons.append(
+            f"compressed sizes and pull times are not measured: {problem}. Use an engine on this machine, "
+            f"or set {ENV_MODE}=0 to say you know"
+        )
+        sizes = pulls = False
+    if pulls and (problem := fresh_engine_problem(euid=euid, dockerd=dockerd)):
+        reasons.append(
+            f"pull times are not measured ({problem}); compressed sizes still are. Run as root to time "
+            f"pulls, or set {ENV_MODE}=size to say you know"
+        )
+        pulls = False
+    return PullSettings(sizes=sizes, pulls=pulls, runs=wanted.runs), reasons

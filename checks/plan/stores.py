@@ -1,7 +1,7 @@
 """Which image stores a lab must be measured on again, and which of its claims each store judges.
 
 A lab that names ``[lab] stores`` is verified on each of them: on the main engine's own store by its main
-run, on every other one by a second engine that keeps its images there (:mod:`checks.engine.stores`). A
+run, on every other one by a second engine that keeps its images there (:mod:`checks.run.stores`). A
 store's run stands while the main run's inputs and bases are those it was measured beside.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from checks.model.claims import Kind
+from checks.model.measured import Facet
 from checks.model.results import Results, StoreRun
 from checks.model.spec import Lab
 
@@ -24,18 +25,15 @@ def judged_on_other_stores(kind: Kind) -> bool:
     return judged_on_every_store(kind) and set(kind.variants()) <= set(OTHER_STORE_VARIANTS)
 
 
+#: The facets only the main run measures.
+MAIN_RUN_ONLY = (Facet.FLOOR, Facet.REGISTRY, Facet.PULLS, Facet.REBUILD, Facet.RELEASES, Facet.COMPRESSIONS)
+
+
 def judged_on_every_store(kind: Kind) -> bool:
     """Claims about what an image holds, how large it is and how it runs: judged on every store. Those that
     need figures only the main run measures (runtime floors, registry sizes, pulls, releases, rebuilds) are
     judged by the main run alone."""
-    return not (
-        kind.needs_floor
-        or kind.needs_registry
-        or kind.needs_pulls
-        or kind.needs_rebuild
-        or kind.needs_releases
-        or kind.needs_compressions
-    )
+    return not kind.reads(*MAIN_RUN_ONLY)
 
 
 def beside(run: StoreRun | None, results: Results) -> bool:

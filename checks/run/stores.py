@@ -22,13 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from docker.utils import parse_repository_tag
-
 from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.fresh_engine import fresh_engine
 from checks.engine.registry import Registry
-from checks.engine.verify import judge, measure
 from checks.model.dockerfile import external_images_of
 from checks.model.errors import UsageError
 from checks.model.measured import Measured, StoreFigures
@@ -37,6 +34,8 @@ from checks.model.results import BaseUse, Results, StoreRun
 from checks.model.settings import Settings
 from checks.model.spec import Lab
 from checks.plan import stores
+from checks.plan.judge import judge
+from checks.run.variants import measure
 
 
 class Engines:
@@ -95,8 +94,7 @@ def _copied(uses: tuple[BaseUse, ...], host: str, through: Registry, echo: Say) 
         with docker.engine_at(host):
             found = docker.inspect_image(use.image)
         if found is None:
-            repository, tag = parse_repository_tag(use.image)
-            ref = through.ref(repository, tag or "latest")
+            ref = through.ref_of(use.image)
             echo(f"pushing {use.image} to the loopback registry and pulling it into the second engine")
             docker.push(use.image, ref)
             docker.pull_as(ref, use.image, host=host)
