@@ -80,7 +80,7 @@ registry:  ## make sure docker-registry is installed, for the registry tests and
 browser:  ## make sure a headless Chromium exists for the docs browser tests (apt-installs it on Debian as root)
 	@bash checks/setup/browser.sh
 
-skopeo:  ## make sure skopeo exists, for the docker test that reads OCI layouts (apt-installs it on Debian as root)
+skopeo:  ## make sure skopeo exists, for the tests that read OCI layouts and registries (apt-installs it on Debian as root)
 	@bash checks/setup/skopeo.sh
 
 test: setup browser registry skopeo lint  ## lint, then the full test suite (unit, docs, browser, registry and docker tests)
