@@ -84,6 +84,20 @@ def test_an_index_is_chosen_from_as_a_layout_s_and_a_manifest_is_copied_as_named
     assert remote.chosen("docker://r/app:1", "r/app:1", manifest, None) == ("r/app:1", [])
 
 
+def test_without_skopeo_its_setup_script_runs_and_if_it_cannot_install_it_the_error_says_what_to_do(
+    tmp_path, monkeypatch, capsys
+):
+    setup = tmp_path / "skopeo.sh"
+    setup.write_text("echo 'no package manager here' >&2\nexit 1\n")
+    monkeypatch.setattr(recompress, "SETUP", setup)
+    monkeypatch.setattr(recompress.shutil, "which", lambda name: None)
+    assert cli.main(["analyze", "docker://localhost:5000/app:1"]) == 2
+    said = capsys.readouterr().err
+    assert "Reading docker://localhost:5000/app:1 from its registry takes skopeo, which is not installed" in said
+    assert "(no package manager here)" in said
+    assert "apt-get install skopeo" in said
+
+
 # --- a real registry and skopeo ---------------------------------------------------------------------
 
 
