@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv engine browser registry skopeo bases check test unit lint bench clean html serve locale linkcheck
+.PHONY: help setup venv engine browser registry skopeo bases check test unit lint bench bench-analyze clean html serve locale linkcheck
 
 help:  ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9%-]*:.*## / {sub(/%/, "N", $$1); printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -80,7 +80,7 @@ registry:  ## make sure docker-registry is installed, for the registry tests and
 browser:  ## make sure a headless Chromium exists for the docs browser tests (apt-installs it on Debian as root)
 	@bash checks/setup/browser.sh
 
-skopeo:  ## make sure skopeo exists, for the docker test that reads OCI layouts (apt-installs it on Debian as root)
+skopeo:  ## make sure skopeo exists, for the tests that read OCI layouts and registries (apt-installs it on Debian as root)
 	@bash checks/setup/skopeo.sh
 
 test: setup browser registry skopeo lint  ## lint, then the full test suite (unit, docs, browser, registry and docker tests)
@@ -108,6 +108,9 @@ lint: venv  ## ruff check, ruff format --check, mypy --strict and the import con
 
 bench: setup  ## print speed figures: warm `make check`, and cold on a fresh empty engine (minutes)
 	@$(PY) tools/bench.py --cold --timings
+
+bench-analyze: venv  ## print time and peak memory of checks analyze beside dive --ci: the largest lab image (docker save) and 200,000 small files
+	@$(PY) tools/analyzebench.py
 
 lab-%-solution: setup  ## check a lab's reference answer against its goals (e.g. make lab-4-solution)
 	@$(PY) -m checks grade $* --solution

@@ -420,17 +420,30 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def analyzed(image: str, source: str, *, secrets: bool = False) -> Analysis:
-    """The analysis of an archive or layout when ``image`` names a path (never asking the engine), else of an image
-    in the engine, its layers read as ``source`` says; with ``secrets``, its layers' small files are read for
-    secrets too."""
+def analyzed(image: str, source: str, *, secrets: bool = False, platform: str | None = None) -> Analysis:
+    """The analysis of a registry's image when ``image`` is ``docker://...`` (through skopeo), of an archive or
+    layout when it names a path (never asking the engine), else of an image in the engine, its layers read as
+    ``source`` says; ``platform`` (``--platform``) chooses among an index's images; with ``secrets``, its layers'
+    small files are read for secrets too."""
+    from checks.engine.remote import names_a_registry, read_registry
     from checks.inspect.analyze import analysis_of
+    from checks.inspect.documents import PLATFORM, platform_named
     from checks.inspect.layout import expanded, names_a_path, read_path
     from checks.inspect.secrets import scan_content
 
-    if names_a_path(image, expanded(image).exists()):
-        result = analysis_of(read_path(image, scan=scan_content if secrets else None))
+    wanted = platform_named(platform) if platform else None
+    scan = scan_content if secrets else None
+    if names_a_registry(image):
+        result = analysis_of(read_registry(image, wanted, scan, echo))
+    elif names_a_path(image, expanded(image).exists()):
+        result = analysis_of(read_path(image, wanted, scan))
     else:
+        if wanted not in (None, PLATFORM):
+            raise UsageError(
+                f"--platform {platform} chooses among the images of a multi-platform index, and '{image}' is an "
+                f"image in the engine, which holds it for its own platform ({PLATFORM}). Analyze the registry's "
+                f"image instead (docker://HOST/{image}), or an OCI layout of it (docker save --platform {platform})."
+            )
         from checks.engine.layer_source import analyze
 
         result = analyze(image, source=source, secrets=secrets)
@@ -496,7 +509,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     form, given = analyze_format(args), budgets_given(args)
     dockerfile = dockerfile_text(args.dockerfile) if args.dockerfile else None
     with whole_file(args.output) as write:
-        result = analyzed(args.image, args.source or settings.layers, secrets=True)
+        result = analyzed(args.image, args.source or settings.layers, secrets=True, platform=args.platform)
         verdicts = budgets.judge(result, given)
         source, notes = None, []
         if dockerfile is not None:
@@ -534,7 +547,7 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     from checks.inspect import diff
 
     source = args.source or settings.layers
-    a, b = analyzed(args.a, source), analyzed(args.b, source)
+    a, b = analyzed(args.a, source, platform=args.platform), analyzed(args.b, source, platform=args.platform)
     show_report(diff.diff(a.files, b.files, a=args.a, b=args.b), text=diff.render, data=diff.to_dict, as_json=args.json)
     return 0
 
@@ -626,8 +639,13 @@ def parser() -> argparse.ArgumentParser:
         "that works); an archive or layout is always read from its file"
     )
     image_help = (
-        "an image in the engine (reference or id), or the path of a docker save archive or OCI image layout "
-        "(tar or folder; a path when it exists or starts with / . ~ or ends with .tar .tar.gz .tgz .tar.zst)"
+        "an image in the engine (reference or id), the path of a docker save archive or OCI image layout "
+        "(tar or folder, Podman's oci-archive too; a path when it exists or starts with / . ~ or ends with .tar "
+        ".tar.gz .tgz .tar.zst), or docker://HOST/REPO:TAG, an image in a registry, read through skopeo"
+    )
+    platform_help = (
+        "os/arch[/variant]: the image to read of a multi-platform index (a layout's or a registry's); "
+        "needed when the index holds several"
     )
     an = sub.add_parser(
         "analyze",
@@ -664,6 +682,7 @@ def parser() -> argparse.ArgumentParser:
         "instruction that made it",
     )
     an.add_argument("--source", choices=sources, help=source_help)
+    an.add_argument("--platform", metavar="OS/ARCH", help=platform_help)
     budget_options = an.add_argument_group(
         "budgets", "limits the image must keep (dive's CI rules and more): any broken -> exit 1"
     )
@@ -692,6 +711,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("b", metavar="IMAGE_B", help="the same, for the other image")
     d.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     d.add_argument("--source", choices=sources, help=source_help)
+    d.add_argument("--platform", metavar="OS/ARCH", help=platform_help + " (both images)")
     d.set_defaults(run=cmd_diff)
     li = sub.add_parser("lint", help="hadolint on the labs' Dockerfiles, size-related findings linked to the guide")
     li.add_argument("labs", nargs="*", metavar="LAB", help="lab number, folder name or path (default: every lab)")

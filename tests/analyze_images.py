@@ -22,7 +22,7 @@ import hashlib
 import io
 import json
 import tarfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 MANAGED = {"org.slimlab.managed": "true"}
@@ -237,6 +237,45 @@ def oci_layout(
         top = [descriptor(INDEX_TYPE, nested)]
     files["oci-layout"] = b'{"imageLayoutVersion": "1.0.0"}'
     files["index.json"] = json.dumps({"schemaVersion": 2, "mediaType": INDEX_TYPE, "manifests": top}).encode()
+    return files
+
+
+def platform_index(
+    images: Mapping[str, Sequence[Sequence[Item]]], *, attestation: bool = False, left_out: Sequence[str] = ()
+) -> dict[str, bytes]:
+    """An OCI layout of a multi-platform image, as files by path, as ``docker buildx build --platform ... --output
+    type=oci`` writes one: an image for each platform (``os/arch[/variant]``: its layers) in an index that
+    ``index.json`` names; ``attestation`` adds BuildKit's provenance manifest (platform unknown/unknown); the
+    platforms in ``left_out`` are listed but their manifests left out, as a copy of one platform keeps the index."""
+    files: dict[str, bytes] = {}
+    listed = []
+    for number, (name, layers) in enumerate(images.items()):
+        one = oci_layout(layers, history=[f"RUN build {name} {number}"])
+        (top,) = json.loads(one["index.json"])["manifests"]
+        os_, arch, *variant = name.split("/")
+        platform = {"os": os_, "architecture": arch, **({"variant": variant[0]} if variant else {})}
+        listed.append({**top, "annotations": {}, "platform": platform})
+        if name not in left_out:
+            files.update(one)
+    if attestation:
+        statement = b'{"_type": "https://in-toto.io/Statement/v0.1"}'
+        empty = descriptor("application/vnd.oci.image.config.v1+json", b"{}")
+        layer = descriptor("application/vnd.in-toto+json", statement)
+        proof = json.dumps(
+            {"schemaVersion": 2, "mediaType": MANIFEST_TYPE, "config": empty, "layers": [layer]}
+        ).encode()
+        for data in (b"{}", statement, proof):
+            files[f"blobs/sha256/{digest(data)[7:]}"] = data
+        notes = {
+            "vnd.docker.reference.type": "attestation-manifest",
+            "vnd.docker.reference.digest": listed[0]["digest"],
+        }
+        listed.append(
+            descriptor(MANIFEST_TYPE, proof, platform={"os": "unknown", "architecture": "unknown"}, annotations=notes)
+        )
+    index = json.dumps({"schemaVersion": 2, "mediaType": INDEX_TYPE, "manifests": listed}).encode()
+    files[f"blobs/sha256/{digest(index)[7:]}"] = index
+    files["index.json"] = json.dumps({"schemaVersion": 2, "manifests": [descriptor(INDEX_TYPE, index)]}).encode()
     return files
 
 

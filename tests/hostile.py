@@ -600,13 +600,13 @@ def archive_with_layer_blob(blob: bytes, layer: bytes) -> bytes:
     return tar_of(whole)
 
 
-# --- readable images ---------------------------------------------------------------------------------
-
-
-@case(0, says="slimlab read linux/amd64", diff=True)
+@case(2, says="Say which with --platform", diff=True)
 def index_of_two_platforms(folder: Path) -> str:
     files = oci_layout(GOOD, platforms=[("linux", "arm64"), ("linux", "amd64")])
     return str(layout_folder(folder, files))
+
+
+# --- readable images ---------------------------------------------------------------------------------
 
 
 @case(0, says="aws-access-key", diff=True)

@@ -29,6 +29,7 @@ from analyze_images import (
     layer_tar,
     oci_layout,
     opaque,
+    platform_index,
     tar_of,
     whiteout,
 )
@@ -36,7 +37,7 @@ from conftest import run_checks
 
 from checks.inspect.analyze import Analysis, analysis_of
 from checks.inspect.archive import ImageContents, read_archive
-from checks.inspect.documents import choose, descriptor
+from checks.inspect.documents import PLATFORM, choose, descriptor, platform_named
 from checks.inspect.layout import ZSTD_MISSING, compression_of, names_a_path, read_path
 from checks.model.errors import MalformedError, UsageError
 
@@ -148,18 +149,80 @@ def test_a_docker_archive_s_gzip_and_zstd_layers_are_recognised_by_their_first_b
     assert every_figure(analysis_of(read_path(write(tmp_path, files, True))))[2:] == every_figure(saved)[2:]
 
 
-def test_an_index_of_platforms_is_followed_to_linux_amd64(tmp_path):
-    files = oci_layout(LAYERS, platforms=[("linux", "arm64"), ("linux", "amd64"), ("unknown", "unknown")])
-    assert read_path(write(tmp_path, files, True)).source == "oci-layout"
+#: A multi-platform image: each platform's image holds a file named after it.
+PLATFORMS = {
+    name: [[file(f"etc/{name.replace('/', '-')}", 10 + number)]]
+    for number, name in enumerate(["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6"])
+}
 
 
-def test_choosing_a_manifest_takes_the_only_image_else_the_host_s_platform_and_skips_attestations():
+def paths_read(contents: ImageContents) -> list[str]:
+    return [entry.path for layer in contents.layers for entry in layer]
+
+
+def test_an_index_of_several_platforms_with_no_platform_given_is_refused_listing_them(tmp_path):
+    path = write(tmp_path, platform_index(PLATFORMS), True)
+    with pytest.raises(UsageError) as refused:
+        read_path(path)
+    message = str(refused.value)
+    assert message.startswith(f"'{path}' is a multi-platform image")
+    assert "4 platforms (linux/amd64, linux/arm64, linux/arm/v7, linux/arm/v6)" in message
+    assert "--platform" in message
+
+
+@pytest.mark.parametrize("asked", ["linux/arm64", "linux/arm/v7", "linux/arm/v6", "LINUX/AMD64"])
+def test_platform_reads_the_image_of_that_platform_and_notes_the_others(tmp_path, asked):
+    contents = read_path(write(tmp_path, platform_index(PLATFORMS), False), platform_named(asked))
+    assert paths_read(contents) == [f"etc/{asked.lower().replace('/', '-')}"]
+    (note,) = contents.notes
+    assert note.endswith(f"slimlab read {asked.lower()}")
+    assert "4 platforms" in note
+
+
+def test_a_platform_the_index_lacks_or_names_without_its_variant_twice_is_refused_naming_what_it_holds(tmp_path):
+    path = write(tmp_path, platform_index(PLATFORMS), True)
+    with pytest.raises(UsageError, match=r"holds no image for linux/s390x: its index holds linux/amd64, linux/arm64"):
+        read_path(path, platform_named("linux/s390x"))
+    with pytest.raises(
+        UsageError, match=r"holds 2 images for linux/arm \(linux/arm/v7, linux/arm/v6\)\. Add the variant"
+    ):
+        read_path(path, platform_named("linux/arm"))
+
+
+def test_an_index_of_one_platform_and_its_attestation_needs_no_platform(tmp_path):
+    files = platform_index({"linux/arm64": PLATFORMS["linux/arm64"]}, attestation=True)
+    contents = read_path(write(tmp_path, files, True))
+    assert paths_read(contents) == ["etc/linux-arm64"]
+    assert contents.notes == ()
+
+
+def test_platforms_an_index_lists_but_the_layout_left_out_are_not_counted(tmp_path):
+    files = platform_index(PLATFORMS, left_out=["linux/arm64", "linux/arm/v7", "linux/arm/v6"])
+    assert paths_read(read_path(write(tmp_path, files, True))) == ["etc/linux-amd64"]
+
+
+def test_the_platform_of_a_one_platform_index_must_be_the_one_asked_for(tmp_path):
+    path = write(tmp_path, platform_index({"linux/arm64": PLATFORMS["linux/arm64"]}), False)
+    assert paths_read(read_path(path, platform_named("linux/arm64"))) == ["etc/linux-arm64"]
+    with pytest.raises(UsageError, match="holds no image for linux/amd64: its index holds linux/arm64"):
+        read_path(path, platform_named("linux/amd64"))
+
+
+@pytest.mark.parametrize("text", ["linux", "amd64", "linux/amd64/v2/x", "linux//amd64", "linux/amd 64", ""])
+def test_a_platform_that_is_not_os_arch_variant_is_a_usage_error(text):
+    with pytest.raises(UsageError, match="is no platform: give os/architecture"):
+        platform_named(text)
+
+
+def test_choosing_a_manifest_takes_the_only_image_else_the_platform_s_and_skips_attestations():
     arm = descriptor({"digest": "a", "platform": {"os": "linux", "architecture": "arm64"}}, "arm")
     amd = descriptor({"digest": "b", "platform": {"os": "linux", "architecture": "amd64"}}, "amd")
     proof = descriptor({"digest": "c", "annotations": {"vnd.docker.reference.type": "attestation-manifest"}}, "proof")
     assert choose([arm]) == arm
-    assert choose([arm, amd, proof]) == amd
+    assert choose([arm, amd, proof], PLATFORM) == amd
     assert choose([arm, proof]) == arm
+    with pytest.raises(UsageError, match=r"holds 2 platforms \(linux/arm64, linux/amd64\)"):
+        choose([arm, amd, proof])
     named = [
         descriptor({"digest": d, "annotations": {"org.opencontainers.image.ref.name": d}}, d) for d in ("x:1", "y:2")
     ]
@@ -329,11 +392,7 @@ def test_a_home_folder_of_nobody_is_a_usage_error_naming_the_user():
         read_path("~nobody-here-at-all/image.tar")
 
 
-def test_a_layout_of_two_platforms_says_which_it_read(tmp_path):
-    files = oci_layout(LAYERS, platforms=[("linux", "arm64"), ("linux", "amd64")])
-    (note,) = read_path(write(tmp_path, files, True)).notes
-    assert "slimlab read linux/amd64" in note
-    assert "linux/arm64" in note
+def test_a_layout_of_one_image_says_nothing_of_platforms(tmp_path):
     assert read_path(write(tmp_path, oci_layout(LAYERS), True)).notes == ()
 
 

@@ -67,7 +67,7 @@ def test_a_save_stream_with_only_an_oci_layout_gives_the_layers_and_config_its_m
     assert len(manifest["layers"]) == 2
 
 
-def test_an_index_of_several_platforms_is_followed_to_linux_amd64():
+def test_an_index_of_several_platforms_in_a_save_stream_is_followed_to_the_engine_s_linux_amd64():
     files = layout(compression="none", platforms=[("linux", "arm64"), ("linux", "amd64")])
     _, cfg, layers, _ = read_archive(io.BytesIO(tar_of(files)))
     assert shapes(layers)[1][-1][0] == "opq/.wh..wh..opq"

@@ -65,20 +65,26 @@ def push_arguments(layout: Path, ref: str) -> list[str]:
     ]
 
 
-def skopeo(echo: Callable[[str], None]) -> str:
-    """The skopeo binary, installed first with checks/setup/skopeo.sh when it is missing."""
+def skopeo(
+    echo: Callable[[str], None],
+    *,
+    needs: str = "The compression matrix re-compresses images with skopeo",
+    instead: str = "or set SLIMLAB_PULL_MEASURE=0 to measure no compressed sizes",
+) -> str:
+    """The skopeo binary, installed first with checks/setup/skopeo.sh when it is missing (``needs``: what for;
+    ``instead``: what else to do, as the error says them)."""
     if found := shutil.which("skopeo"):
         return found
-    echo(f"pulls: skopeo is missing; installing it with {SETUP.relative_to(SETUP.parents[2])}")
+    echo(f"slimlab: skopeo is missing; installing it with {SETUP.relative_to(SETUP.parents[2])}")
     done = proc.run(["bash", str(SETUP)], what=f"{SETUP} (installing skopeo; or install it by hand)", timeout=900)
     for line in done.stdout.splitlines():
         echo(line)
     found = shutil.which("skopeo")
     if done.returncode or not found:
         raise UsageError(
-            f"The compression matrix re-compresses images with skopeo, which is not installed and {SETUP} could not "
+            f"{needs}, which is not installed and {SETUP} could not "
             f"install ({done.stderr.strip() or 'no reason given'}). Install skopeo (Debian: apt-get install skopeo), "
-            "or set SLIMLAB_PULL_MEASURE=0 to measure no compressed sizes."
+            f"{instead}."
         )
     return found
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
 from checks.inspect.documents import (
+    PLATFORM,
     Config,
     blob_name,
     docker_manifest,
@@ -667,7 +668,12 @@ def _docker(members: _Members) -> tuple[dict[str, Any], Config, list[str]]:
 def _oci(members: _Members) -> tuple[dict[str, Any], Config, list[str]]:
     """(the manifest, the config, each layer's name) of the image an archive's OCI layout leads to, as an engine
     that writes no manifest.json saves it: every document checked against its digest."""
-    manifest, name, _ = oci_manifest(lambda name, digest: with_digest(members.document(name), name, digest))
+    manifest, name, _ = oci_manifest(
+        lambda name, digest: with_digest(members.document(name), name, digest),
+        PLATFORM,  # the engine's own: it saves the images it runs
+        has=members.holds,
+        where="The docker save archive",
+    )
     config_descriptor, layers = image_manifest(manifest, name)
     config_name = blob_name(config_descriptor.digest)
     config = image_config(with_digest(members.document(config_name), config_name, config_descriptor.digest))

@@ -157,6 +157,8 @@ class Descriptor:
     #: (os, architecture), or ("", "") when not given.
     platform: tuple[str, str] = ("", "")
     annotations: Mapping[str, str] = field(default_factory=dict)
+    #: The platform's variant (``v7`` of linux/arm/v7), or "".
+    variant: str = ""
 
 
 def descriptor(value: object, name: str) -> Descriptor:
@@ -173,6 +175,7 @@ def descriptor(value: object, name: str) -> Descriptor:
         size=size,
         platform=(str(platform.get("os", "")), str(platform.get("architecture", ""))),
         annotations={str(key): str(value) for key, value in notes.items()},
+        variant=str(platform.get("variant", "")),
     )
 
 
@@ -210,15 +213,46 @@ def image_manifest(document: Mapping[str, Any], name: str) -> tuple[Descriptor, 
 
 
 def platforms(descriptors: Sequence[Descriptor]) -> list[str]:
-    """Each descriptor's platform as ``os/architecture``."""
-    return ["/".join(d.platform) for d in descriptors]
+    """Each descriptor's platform as ``os/architecture[/variant]``."""
+    return ["/".join(filter(None, (*d.platform, d.variant))) for d in descriptors]
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A platform as ``--platform`` names one: ``os/architecture[/variant]``."""
+
+    os: str
+    architecture: str
+    #: "" for any variant.
+    variant: str = ""
+
+    def __str__(self) -> str:
+        return "/".join(filter(None, (self.os, self.architecture, self.variant)))
+
+    def takes(self, descriptor: Descriptor) -> bool:
+        """Whether ``descriptor`` is this platform's image (of any variant when this names none)."""
+        return descriptor.platform == (self.os, self.architecture) and self.variant in ("", descriptor.variant)
+
+
+#: What ``--platform`` accepts: two or three names, as OCI's platform fields spell them.
+_PLATFORM = re.compile(r"[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9][a-z0-9_.-]*){1,2}")
+
+
+def platform_named(text: str) -> Platform:
+    """The platform ``--platform`` names; a text that is none is :class:`UsageError`."""
+    if not _PLATFORM.fullmatch(text.lower()):
+        raise UsageError(
+            f"--platform '{text[:100]}' is no platform: give os/architecture or os/architecture/variant, such as "
+            "linux/amd64, linux/arm64 or linux/arm/v7. Leave it out to hear which platforms an index holds."
+        )
+    return Platform(*text.lower().split("/"))
 
 
 # ---------------------------------------------------------------------------
 # An OCI image layout's way from index.json to one image: what a layout on disk and a `docker save` stream share.
 
-#: The platform an index of several images is followed to (the machine slimlab assumes).
-PLATFORM = ("linux", "amd64")
+#: The engine's platform (the machine slimlab assumes): the one an image in the engine is read for.
+PLATFORM = Platform("linux", "amd64")
 #: A small file of an archive or layout by its name, checked against the digest given ("" when named by path).
 Read = Callable[[str, str], bytes]
 
@@ -262,19 +296,43 @@ def _name(descriptor: Descriptor) -> str:
     )
 
 
-def choose(descriptors: Sequence[Descriptor], platform: tuple[str, str] = PLATFORM) -> Descriptor:
-    """The manifest to read from an index: the only image, else the one for ``platform``."""
+def choose(
+    descriptors: Sequence[Descriptor],
+    platform: Platform | None = None,
+    *,
+    held: Callable[[Descriptor], bool] | None = None,
+    where: str = "The image layout",
+) -> Descriptor:
+    """The manifest to read from an index: the only image it holds (``held``: whether its manifest is there, as
+    an index may list platforms it left out), else the one for ``platform``; with none given on an index of
+    several platforms, or none of them ``platform``'s, :class:`UsageError` listing the platforms (``where`` names
+    the input)."""
     images = _images(descriptors)
-    if len(images) == 1:
-        return images[0]
-    matching = [d for d in images if d.platform == platform]
+    there = [d for d in images if held is None or held(d)] or images
+    matching = there if platform is None else [d for d in there if platform.takes(d)]
+    if len(there) == 1 and (platform is None or matching or there[0].platform == ("", "")):
+        return there[0]
     if len(matching) == 1:
         return matching[0]
-    names = [_name(d) for d in images]
+    if not there or any(d.platform == ("", "") for d in there):
+        names = [_name(d) for d in there]
+        raise UsageError(
+            f"{where} holds {len(there)} images ({', '.join(names) or 'none'}); slimlab reads one: copy only the "
+            "one you mean into a layout of its own (skopeo copy, or docker save IMAGE)."
+        )
+    held_names = ", ".join(platforms(there))
+    if platform is None:
+        raise UsageError(
+            f"{where} is a multi-platform image: its index holds {len(there)} platforms ({held_names}), and slimlab "
+            f"reads one. Say which with --platform, such as --platform {platforms(there)[0]}."
+        )
+    if matching:
+        raise UsageError(
+            f"{where} holds {len(matching)} images for {platform} ({', '.join(platforms(matching))}). "
+            "Add the variant to --platform, such as --platform " + platforms(matching)[0] + "."
+        )
     raise UsageError(
-        f"The image layout holds {len(images)} images ({', '.join(names) or 'none'}) and no single one for "
-        f"{'/'.join(platform)}; slimlab reads one: copy only the one you mean into a layout of its own "
-        "(skopeo copy, or docker save IMAGE)."
+        f"{where} holds no image for {platform}: its index holds {held_names}. Give one of these with --platform."
     )
 
 
@@ -283,23 +341,42 @@ def picked(descriptors: Sequence[Descriptor], chosen: Descriptor) -> list[str]:
     images = _images(descriptors)
     if len(images) < 2:
         return []
-    others = ", ".join("/".join(d.platform) for d in images if d is not chosen)
-    read = "/".join(chosen.platform)
-    return [f"the layout holds images for {len(images)} platforms; slimlab read {read}, the one it runs on ({others})"]
+    (read,) = platforms([chosen])
+    return [f"its index holds images for {len(images)} platforms ({', '.join(platforms(images))}); slimlab read {read}"]
+
+
+def _held(has: Callable[[str], bool] | None) -> Callable[[Descriptor], bool] | None:
+    """Whether a layout holds the manifest a descriptor names, when ``has`` says which files it holds."""
+    if has is None:
+        return None
+
+    def held(descriptor: Descriptor) -> bool:
+        try:
+            return has(blob_name(descriptor.digest))
+        except MalformedError:
+            return True  # refused when it is read
+
+    return held
 
 
 def oci_manifest(
-    read: Read, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+    read: Read,
+    platform: Platform | None = None,
+    start: tuple[str, str] = ("index.json", ""),
+    *,
+    has: Callable[[str], bool] | None = None,
+    where: str = "The image layout",
 ) -> tuple[Mapping[str, Any], str, list[str]]:
     """(the image manifest ``start`` (a name and its digest, "" for none: ``index.json``) leads to, through nested
-    indexes; its name; what the user should hear of the choice)."""
+    indexes, each followed to ``platform``'s image or the only one it holds (:func:`choose`; ``has``: whether the
+    layout holds a file); its name; what the user should hear of the choice)."""
     name, notes = start[0], list[str]()
     document = index_or_manifest(read(*start), name)
     for _ in range(INDEXES.most):
         if not is_index(document):
             return document, name, notes
         descriptors = index_manifests(document, name)
-        chosen = choose(descriptors, platform)
+        chosen = choose(descriptors, platform, held=_held(has), where=where)
         notes += picked(descriptors, chosen)
         name = blob_name(chosen.digest)
         document = index_or_manifest(read(name, chosen.digest), name)
@@ -307,10 +384,15 @@ def oci_manifest(
 
 
 def oci_image(
-    read: Read, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+    read: Read,
+    platform: Platform | None = None,
+    start: tuple[str, str] = ("index.json", ""),
+    *,
+    has: Callable[[str], bool] | None = None,
+    where: str = "The image layout",
 ) -> tuple[bytes, list[Descriptor], list[str]]:
     """(the config's bytes, its digest checked; the layers' descriptors; notes on the choice of image) of the image
     an OCI layout's ``index.json`` (or ``start``: see :func:`oci_manifest`) leads to."""
-    manifest, name, notes = oci_manifest(read, platform, start)
+    manifest, name, notes = oci_manifest(read, platform, start, has=has, where=where)
     config, layers = image_manifest(manifest, name)
     return read(blob_name(config.digest), config.digest), layers, notes

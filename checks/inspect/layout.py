@@ -55,6 +55,7 @@ from checks.inspect.archive import (
 )
 from checks.inspect.documents import (
     PLATFORM,
+    Platform,
     blob_name,
     docker_manifest,
     image_config,
@@ -446,11 +447,16 @@ def _read(store: Store, name: str, digest: str = "") -> bytes:
 
 
 def from_oci(
-    store: Store, platform: tuple[str, str] = PLATFORM, start: tuple[str, str] = ("index.json", "")
+    store: Store,
+    platform: Platform | None = None,
+    start: tuple[str, str] = ("index.json", ""),
+    where: str = "The image layout",
 ) -> tuple[bytes, list[Blob], list[str]]:
-    """(the config's bytes, the layers, notes on the choice of image) of an OCI image layout (from ``start``: see
-    :func:`~checks.inspect.documents.oci_manifest`)."""
-    raw, layers, notes = oci_image(lambda name, digest: _read(store, name, digest), platform, start)
+    """(the config's bytes, the layers, notes on the choice of image) of an OCI image layout (from ``start``, each
+    index followed to ``platform``'s image: see :func:`~checks.inspect.documents.oci_manifest`)."""
+    raw, layers, notes = oci_image(
+        lambda name, digest: _read(store, name, digest), platform, start, has=store.has, where=where
+    )
     blobs = [Blob(blob_name(d.digest), compression_of(d.media_type), d.digest, d.size) for d in layers]
     return raw, blobs, notes
 
@@ -461,13 +467,14 @@ def from_docker_archive(store: Store) -> tuple[bytes, list[Blob]]:
     return _read(store, image.config), [Blob(_relative(name), "") for name in image.layers]
 
 
-def contents(store: Store, ref: str, platform: tuple[str, str] = PLATFORM, scan: Scan | None = None) -> ImageContents:
-    """The image in ``store``: an OCI image layout when it has one, else a docker-archive; with ``scan``, what it
-    finds in each layer's small files too."""
+def contents(store: Store, ref: str, platform: Platform | None = None, scan: Scan | None = None) -> ImageContents:
+    """The image in ``store``: an OCI image layout when it has one (an index followed to ``platform``'s image, or
+    to the only one it holds), else a docker-archive; with ``scan``, what it finds in each layer's small files
+    too."""
     notes: list[str] = []
     if store.has("oci-layout") and store.has("index.json"):
         source = "oci-layout"
-        raw, blobs, notes = from_oci(store, platform)
+        raw, blobs, notes = from_oci(store, platform, where=f"'{ref}'")
     elif store.has("manifest.json"):
         source = "docker-archive"
         raw, blobs = from_docker_archive(store)
@@ -561,9 +568,12 @@ def opened(path: Path) -> Iterator[Store]:
         yield TarStore(stream)
 
 
-def read_path(argument: str, platform: tuple[str, str] = PLATFORM, scan: Scan | None = None) -> ImageContents:
-    """The image in the archive or folder ``argument`` names (``scan``: see :func:`contents`)."""
-    path = expanded(argument)
+def read_path(
+    argument: str, platform: Platform | None = None, scan: Scan | None = None, *, at: Path | None = None
+) -> ImageContents:
+    """The image in the archive or folder ``argument`` names, or that is at ``at`` when given (a registry's image
+    copied to a folder: messages name ``argument``) (``platform``, ``scan``: see :func:`contents`)."""
+    path = at or expanded(argument)
     try:
         with opened(path) as store:
             return contents(store, argument, platform, scan)

@@ -88,7 +88,15 @@ if ! answers; then
   else
     say "starting dockerd in the background (log: $log)"
     mkdir -p "$(dirname "$log")"
-    setsid nohup dockerd >>"$log" 2>&1 < /dev/null &
+    # With the three standard streams only: a descriptor the caller holds (the lock a
+    # `flock FILE make check` takes) would otherwise live, and stay locked, as long as dockerd.
+    (
+      for fd in /proc/self/fd/*; do
+        fd=${fd##*/}
+        if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+      done
+      exec setsid nohup dockerd >>"$log" 2>&1 < /dev/null
+    ) &
   fi
   for _ in $(seq 1 "$timeout_s"); do
     answers && break

@@ -5,7 +5,8 @@
 # uncompressed layers, as registries and other tools write them.  Present
 # already: nothing to do.  Missing on Debian or Ubuntu as root: apt-get install
 # Debian's skopeo package (once).  Anywhere else: say what to install; the test
-# then skips visibly (and fails in CI).  `analyze` itself never needs skopeo.
+# then skips visibly (and fails in CI).  `analyze` needs it only for an image
+# in a registry (`analyze docker://HOST/REPO:TAG`, checks/engine/remote.py, which runs this too).
 set -euo pipefail
 
 command -v skopeo >/dev/null 2>&1 && exit 0
