@@ -15,6 +15,7 @@ from checks import cli
 from checks.inspect.analyze import analysis_of, to_dict
 from checks.inspect.explorer import body, packages_section
 from checks.inspect.filetree import tree
+from checks.inspect.layers import Copy
 from checks.inspect.layout import read_path
 
 
@@ -152,3 +153,17 @@ def test_a_package_s_cells_are_escaped():
     text = packages_section([{"manager": "npm", "name": "<script>x</script>", "version": "1", "size_bytes": 1}])
     assert "<script>" not in text
     assert "&lt;script&gt;" in text
+
+
+def test_a_removable_class_is_named_where_it_starts_below_the_root_and_not_again_under_it():
+    files = [Copy(path=p, size=s, layer=0) for p, s in (("usr/lib/gcc/cc1", 9000), ("usr/lib/gcc/x/as", 900))]
+    url = "multi-stage.html#build-toolchain"
+    data = {
+        **dict.fromkeys(("size_bytes", "efficiency", "wasted_bytes", "reclaimable_bytes", "removable_bytes"), 1),
+        "image": "t:1",
+        "layers": [],
+        "classes": {"build-toolchain": {"title": "Compilers", "size_bytes": 9900, "url": url}},
+    }
+    text = body(data, tree(files), rule="", learn_secrets="")
+    assert text.count(f'href="{url}"') == 2  # the usr/ row's and the removable section's
+    assert re.search(r'<span class="n">usr/</span><span class="s">[^<]*</span><span class="t"><span><a href', text)

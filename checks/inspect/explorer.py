@@ -167,6 +167,8 @@ def _row(node: Node, urls: Mapping[str, str], depth: int, out: list[str], inheri
     gone = node.state == DELETED or (node.is_dir and not node.size_bytes and node.hidden_bytes > 0)
     cost = size(node.hidden_bytes if gone else node.size_bytes)
     classes = " ".join(c for c in (DELETED if gone else node.state, "rm" if node.removable else "") if c)
+    if depth == 0:  # the whole image: its largest class is named where it is, a level or more down
+        inherited = node.removable
     badges = _badges(node, urls, inherited)
     head = (
         f'<span class="n">{_e(node.name or "/")}{"/" if node.is_dir and node.name else ""}</span>'
@@ -179,7 +181,7 @@ def _row(node: Node, urls: Mapping[str, str], depth: int, out: list[str], inheri
     opened = " open" if depth < 2 else ""
     out.append(f'<details{opened}><summary class="{classes}"{touched}>{head}</summary><div>')
     for child in node.children:
-        _row(child, urls, depth + 1, out, node.removable)
+        _row(child, urls, depth + 1, out, node.removable if depth else "")
     if node.rest_files:
         files = _("… 1 file") if node.rest_files == 1 else _("… {count} files").format(count=f"{node.rest_files:,}")
         if node.rest_hidden_bytes:
