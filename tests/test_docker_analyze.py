@@ -217,7 +217,9 @@ def browser(tmp_path_factory):
 
 def test_the_go_image_s_explorer_opens_offline_with_its_layers_and_its_toolchain_in_the_tree(lab4, browser, tmp_path):
     page = explorer_of(LAB4_BEFORE, tmp_path)
-    assert_explored(browser, page, layers=len(analyze(LAB4_BEFORE).layers), paths=("usr/", "local/", "go/"))
+    assert_explored(browser, page, layers=len(analyze(LAB4_BEFORE).layers), paths=("usr/", "local/", "lib/"))
+    browser.click('button[data-layer="5"]')  # ADD go.tar /usr/local/: the folders it wrote open
+    assert "go/" in browser.js("[...document.querySelectorAll('.tr summary.on')].map(r => r.innerText).join(' ')")
     assert "multi-stage.html#build-toolchain" in page.read_text(encoding="utf-8")
     print(f"lab 4's before: the explorer is {page.stat().st_size:,} bytes")
 

@@ -72,7 +72,8 @@ SEEN = """(() => {
   const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
   return {
     layers: [...document.querySelectorAll('#layers + ol > li')].filter(shown).map(li => li.innerText),
-    rows: [...document.querySelectorAll('.tr summary, .tr .r')].filter(shown).map(r => r.innerText),
+    rows: [...document.querySelectorAll('.tr summary, .tr .r')].filter(shown).map(r => r.innerText)
+      .filter(text => text.trim()),
     sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     fetched: performance.getEntriesByType('resource').map(r => r.name),
   };
