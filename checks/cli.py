@@ -508,7 +508,8 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
 
     form, given = analyze_format(args), budgets_given(args)
     dockerfile = dockerfile_text(args.dockerfile) if args.dockerfile else None
-    with whole_file(args.output) as write:
+    explorer = whole_file(args.html, "--html") if args.html else contextlib.nullcontext(None)
+    with whole_file(args.output) as write, explorer as write_html:
         result = analyzed(args.image, args.source or settings.layers, secrets=True, platform=args.platform)
         verdicts = budgets.judge(result, given)
         source, notes = None, []
@@ -533,6 +534,10 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
             return "\n".join([render(clean, docs_url=settings.docs_url), *budgets.lines(verdicts)])
 
         write(laid_out(result, lay_out))
+        if write_html is not None:
+            from checks.inspect.explorer import document
+
+            write_html(laid_out(result, lambda clean: document(clean, docs_url=settings.docs_url)))
     for note in notes:
         echo(f"slimlab: {note}.")
     if verdicts and (form != "text" or args.output is not None):
@@ -673,6 +678,14 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="write the report to FILE, whole or not at all, instead of standard output",
+    )
+    an.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write FILE, whole or not at all: one self-contained HTML page that explores the image (layers, "
+        "the file tree by folder with what each layer added, changed or deleted, waste, removable classes, secrets "
+        "redacted), for any browser, offline",
     )
     an.add_argument(
         "--dockerfile",

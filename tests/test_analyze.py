@@ -139,14 +139,24 @@ def test_results_json_records_each_variant_s_analysis_summary_and_reads_it_back(
     recorded = summary(analysis_of(contents()))
     text = dumps(results_with({"before": recorded}))
     data = json.loads(text)
+    tree = data["variants"]["before"]["analysis"].pop("tree")
     assert data["variants"]["before"]["analysis"] == {
         "wasted_bytes": 2_000_000,
         "efficiency": round(recorded.efficiency, 6),
         "reclaimable_bytes": 1_300_000,
         "classes": {"build-toolchain": 40_000_000, "deleted-later": 1_300_000},
     }
+    assert tree[0].startswith("46000000 1300000 ")  # the root's bytes seen and hidden
     assert list(data["variants"]["before"])[:5] == ["image_id", "size_bytes", "layer_count", "user", "layers"]
-    assert from_dict(data).analysis["before"].classes == recorded.classes
+    assert from_dict(json.loads(text)).analysis["before"].tree == recorded.tree
+
+
+def test_a_summary_recorded_before_the_tree_existed_reads_back_without_one_and_is_written_as_it_was():
+    data = json.loads(dumps(results_with({"before": summary(analysis_of(contents()))})))
+    del data["variants"]["before"]["analysis"]["tree"]
+    old = from_dict(data)
+    assert old.analysis["before"].tree is None
+    assert "tree" not in json.loads(dumps(old))["variants"]["before"]["analysis"]
 
 
 def test_results_without_an_analysis_keep_their_old_form():

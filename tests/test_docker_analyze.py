@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from analyze_images import directory, docker_archive, file, hardlink, opaque, symlink, whiteout, zeros
 from conftest import LABS, build_on_busybox, run_checks
+from test_explorer_browser import assert_explored, explorer_of, opened_browser
 
 from checks.engine.layer_source import analyze
 from checks.model.checkout import HERE
@@ -209,6 +210,20 @@ def test_the_single_stage_go_image_names_its_compiler_toolchain_and_its_bytes(la
     assert_same_as_dive(LAB4_BEFORE, tmp_path, "auto")
 
 
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    yield from opened_browser(tmp_path_factory)
+
+
+def test_the_go_image_s_explorer_opens_offline_with_its_layers_and_its_toolchain_in_the_tree(lab4, browser, tmp_path):
+    page = explorer_of(LAB4_BEFORE, tmp_path)
+    assert_explored(browser, page, layers=len(analyze(LAB4_BEFORE).layers), paths=("usr/", "local/", "lib/"))
+    browser.click('button[data-layer="5"]')  # ADD go.tar /usr/local/: the folders it wrote open
+    assert "go/" in browser.js("[...document.querySelectorAll('.tr summary.on')].map(r => r.innerText).join(' ')")
+    assert "multi-stage.html#build-toolchain" in page.read_text(encoding="utf-8")
+    print(f"lab 4's before: the explorer is {page.stat().st_size:,} bytes")
+
+
 def test_the_multi_stage_image_has_nothing_removable_and_nothing_wasted(lab4):
     result = analyze(LAB4_AFTER)
     assert result.classes == ()
@@ -233,7 +248,7 @@ def test_verify_records_each_variant_s_analysis_and_reports_it(lab4):
     folder, done = lab4
     variants = json.loads((folder / "results.json").read_text())["variants"]
     before, after = variants["before"]["analysis"], variants["after"]["analysis"]
-    assert set(before) == {"wasted_bytes", "efficiency", "reclaimable_bytes", "classes"}
+    assert set(before) == {"wasted_bytes", "efficiency", "reclaimable_bytes", "classes", "tree"}
     assert before["classes"]["build-toolchain"] > 100_000_000
     assert after["classes"] == {}
     assert "  before: wasted" in done.stdout

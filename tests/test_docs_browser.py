@@ -186,8 +186,8 @@ def site(built_guide: Path) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def opened_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """A headless Chromium for a module's tests, closed after them; without one, the tests skip (visibly)."""
     executable = chromium()
     if executable is None:
         pytest.skip(
@@ -195,10 +195,15 @@ def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bro
             "or set SLIMLAB_CHROMIUM"
         )
     b = Browser(executable, tmp_path_factory.mktemp("chromium-profile"))
-    origin = site
-    b.send("Browser.grantPermissions", origin=origin, permissions=["clipboardReadWrite", "clipboardSanitizedWrite"])
     yield b
     b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    for b in opened_browser(tmp_path_factory):
+        b.send("Browser.grantPermissions", origin=site, permissions=["clipboardReadWrite", "clipboardSanitizedWrite"])
+        yield b
 
 
 @EDITIONS

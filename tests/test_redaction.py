@@ -308,6 +308,18 @@ def test_no_output_of_an_image_shows_a_secret_from_any_of_its_fields(secret, fie
         assert never not in printed
 
 
+@pytest.mark.parametrize("field", sorted(FIELDS))
+@pytest.mark.parametrize("secret", SECRETS, ids=ids)
+def test_the_html_explorer_of_an_image_shows_no_secret_from_any_of_its_fields(secret, field, tmp_path, capsys):
+    case = image_case(tmp_path, secret, field, "analyze")
+    page = tmp_path / "explorer.html"
+    printed = run(Case((*case.argv, "--html", str(page)), case.code, case.never), capsys)
+    written = page.read_text(encoding="utf-8") if page.exists() else ""
+    assert page.exists() == (case.code == 0)
+    for never in case.never:
+        assert never not in printed + written
+
+
 @pytest.mark.parametrize("as_json", [False, True])
 @pytest.mark.parametrize("secret", SECRETS, ids=ids)
 def test_lint_shows_no_secret_a_dockerfile_holds(secret, as_json, tmp_path, capsys):

@@ -107,6 +107,7 @@ MEANINGS: dict[str, str | tuple[str, str]] = {
     "variants.<variant>.analysis.efficiency": ("AnalysisSummary", "efficiency"),
     "variants.<variant>.analysis.reclaimable_bytes": ("AnalysisSummary", "reclaimable_bytes"),
     "variants.<variant>.analysis.classes": ("AnalysisSummary", "classes"),
+    "variants.<variant>.analysis.tree": ("AnalysisSummary", "tree"),
     "smoke": "One entry per variant whose smoke test ran.",
     "smoke.<variant>.passed": ("SmokeRun", "passed"),
     "smoke.<variant>.exit_code": ("SmokeRun", "exit_code"),

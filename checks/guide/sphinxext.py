@@ -66,6 +66,9 @@ nothing here calls Docker or imports :mod:`checks.engine.docker`):
 ``.. size-fixes:: PAGE``
     What ``analyze`` and ``lint`` link to this page for, folded in one block
     (:mod:`checks.guide.sphinxref`).
+``.. image-explorer:: LAB``
+    ``analyze --html``'s explorer of the lab's before and after (``:variants:``), folded, from the recorded
+    tree, within a page-weight budget (:mod:`checks.guide.explorer`).
 ``.. measured-on::``, ``.. lab-provenance::``
     A page's one line on when its figures were measured; the measuring page's
     table of every lab's recording and bases (:mod:`checks.guide.fromrecords`).
@@ -100,6 +103,7 @@ from checks.guide import (
     editions,
     evidence,
     exercise,
+    explorer,
     floorchart,
     fromrecords,
     labresults,
@@ -142,6 +146,7 @@ DIRECTIVES: Mapping[str, type[Directive]] = {
     "store-table": storetable.StoreTableDirective,
     "update-chart": updatechart.UpdateChartDirective,
     "compression-matrix": compressionchart.CompressionMatrixDirective,
+    "image-explorer": explorer.ImageExplorerDirective,
 }
 
 #: Every role of the guide, by the name a page writes: ``:measured:`LAB/VARIANT/FIELD```.

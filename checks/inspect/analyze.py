@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from checks.inspect.archive import ImageContents
 from checks.inspect.efficiency import PathWaste, efficiency
-from checks.inspect.layers import Copy, Entry, bytes_by_directory, largest, stack
+from checks.inspect.filetree import PAGE, tree
+from checks.inspect.layers import Copy, Entry, Hidden, bytes_by_directory, largest, stack
 from checks.inspect.removable import ClassBytes, classes
 from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, Match, findings
 from checks.model.links import DEFAULT_DOCS_URL, Section
@@ -111,6 +112,8 @@ class Analysis:
     notes: tuple[str, ...] = ()
     #: The config's history, oldest first (``created_by``, ``empty_layer``): which step made which layer.
     history: tuple[Mapping[str, Any], ...] = ()
+    #: Every copy a later layer replaced or deleted (not serialized, never shown): the explorer's deleted files.
+    hidden: tuple[Hidden, ...] = dataclasses.field(default=(), metadata=NOT_SHOWN)
 
     @property
     def removable_bytes(self) -> int:
@@ -164,11 +167,13 @@ def analysis_of(contents: ImageContents, *, found: Callable[[], Sequence[Sequenc
         ),
         notes=contents.notes,
         history=tuple(contents.history),
+        hidden=stacked.hidden,
     )
 
 
 def summary(analysis: Analysis) -> AnalysisSummary:
-    """What ``results.json`` records of an analysis."""
+    """What ``results.json`` records of an analysis: dive's figures, the removable classes, the tree folded for a
+    page."""
     from checks.model.results import AnalysisSummary
 
     return AnalysisSummary(
@@ -176,6 +181,7 @@ def summary(analysis: Analysis) -> AnalysisSummary:
         efficiency=analysis.efficiency,
         reclaimable_bytes=analysis.reclaimable_bytes,
         classes={c.id: c.size_bytes for c in analysis.classes},
+        tree=tree(analysis.files, analysis.hidden, analysis.inefficiencies, fold=PAGE),
     )
 
 

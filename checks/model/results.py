@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from checks.model import filetree
 from checks.model.claims import Said
 from checks.model.i18n import Phrase
 from checks.model.measured import (
@@ -77,6 +78,9 @@ class AnalysisSummary:
     #: Bytes of every copy a later layer replaced or deleted, each counted once (see
     #: :mod:`checks.inspect.efficiency`); None in results measured before it was recorded.
     reclaimable_bytes: int | None = None
+    #: The image's file tree as the guide's explorer shows it, folded for a page (:data:`checks.inspect.filetree.PAGE`),
+    #: one line of text per node (:func:`checks.model.filetree.to_rows`); None in results measured before it was.
+    tree: filetree.Node | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -261,6 +265,7 @@ def _analysis_dict(summary: AnalysisSummary | None) -> dict[str, Any]:
             "efficiency": round(summary.efficiency, 6),
             **({} if summary.reclaimable_bytes is None else {"reclaimable_bytes": summary.reclaimable_bytes}),
             "classes": dict(summary.classes),
+            **({} if summary.tree is None else {"tree": filetree.to_rows(summary.tree)}),
         }
     }
 
@@ -395,9 +400,14 @@ def from_dict(data: Mapping[str, Any]) -> Results:
             for name, v in data["variants"].items()
         },
         claims=tuple(_claim_of(claim) for claim in data["claims"]),
-        analysis={name: AnalysisSummary(**v["analysis"]) for name, v in data["variants"].items() if "analysis" in v},
+        analysis={name: _analysis_of(v["analysis"]) for name, v in data["variants"].items() if "analysis" in v},
         stores={store: _store_of(store, run) for store, run in data.get("stores", {}).items()},
     )
+
+
+def _analysis_of(data: Mapping[str, Any]) -> AnalysisSummary:
+    tree = data.get("tree")
+    return AnalysisSummary(**{**data, "tree": None if tree is None else filetree.from_rows(tree)})
 
 
 def dumps(results: Results) -> str:
