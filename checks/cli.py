@@ -553,7 +553,8 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 
     source = args.source or settings.layers
     a, b = analyzed(args.a, source, platform=args.platform), analyzed(args.b, source, platform=args.platform)
-    show_report(diff.diff(a.files, b.files, a=args.a, b=args.b), text=diff.render, data=diff.to_dict, as_json=args.json)
+    compared = diff.diff(a.files, b.files, a=args.a, b=args.b, packages=(a.packages, b.packages))
+    show_report(compared, text=diff.render, data=diff.to_dict, as_json=args.json)
     return 0
 
 

@@ -68,6 +68,7 @@ from checks.inspect.documents import blob_name, image_config
 from checks.inspect.layers import Entry, stack
 from checks.inspect.layers import visible_paths as paths_of
 from checks.inspect.layout import FolderStore, from_content_store, from_oci
+from checks.inspect.pkgdb import Kept
 from checks.inspect.secrets import CONTENT_LIMIT, Match, scan_content, scan_files, wanted
 from checks.model.errors import UsageError
 
@@ -260,6 +261,30 @@ def stored_found(diff: Path, entries: Sequence[Entry], scan: Scan) -> tuple[Matc
     return tuple(m for item in entries if wanted(item) for m in found[item.path])
 
 
+def stored_records(folders: Sequence[Path], layers: Sequence[Sequence[Entry]]) -> tuple[Kept, ...] | None:
+    """Each layer's package databases (:class:`~checks.inspect.pkgdb.Kept`), read from its unpacked copy; None when
+    one cannot be read (the analysis then has no packages)."""
+    found = []
+    try:
+        for diff, entries in zip(folders, layers, strict=True):
+            kept = Kept()
+            sizes = {e.path: e.size for e in entries if kept.wants(e.path, e.size, e.type)}
+            for path, data in unpacked_files(diff, sizes):
+                kept.keep(path, data)
+            found.append(kept)
+    except OSError:
+        return None
+    return tuple(found)
+
+
+def _unpacked(root: str, driver: str, diff_ids: Sequence[str]) -> list[Path] | None:
+    """:func:`unpacked_folders` for the driver that keeps them; None for another, or when they cannot be read."""
+    try:
+        return unpacked_folders(root, driver, diff_ids) if driver == UNPACKED else None
+    except _UNREADABLE:
+        return None
+
+
 def from_storage(
     ref: str, info: Mapping[str, Any], driver: str, root: str, scan: Scan | None = None, *, stamped: bool = False
 ) -> ImageContents | None:
@@ -283,11 +308,12 @@ def from_storage(
             with gzip.open(base.joinpath(*folder, "tar-split.json.gz"), "rt", encoding="utf-8") as records:
                 layers.append(entries_from_tar_split(records.read(), stamped=stamped))
         found = None
+        folders = _unpacked(root, driver, diff_ids)
         if scan is not None:
-            folders = unpacked_folders(root, driver, diff_ids)
             if folders is None:
                 return None
             found = tuple(stored_found(*layer, scan) for layer in zip(folders, layers, strict=True))
+        kept = None if folders is None else stored_records(folders, layers)
     except _UNREADABLE:
         return None
     parsed = json.loads(config)
@@ -301,6 +327,7 @@ def from_storage(
         diff_ids=tuple(diff_ids),
         env=tuple((parsed.get("config") or {}).get("Env") or ()),
         found=found,
+        records=kept,
     )
 
 
@@ -373,10 +400,11 @@ def _first_content(root: str, read: Callable[[FolderStore], T]) -> T | None:
 
 def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, stamped: bool = False) -> ImageContents:
     """The image read from a ``docker save`` stream (works with any engine, local or remote)."""
+    records: list[Kept] = []
     with docker.save(info["Id"]) as stream:
         prefetch = Prefetch(stream)
         try:
-            _, config, layers, found = read_archive(prefetch, scan, stamped=stamped)  # type: ignore[arg-type]
+            _, config, layers, found = read_archive(prefetch, scan, stamped=stamped, records=records)  # type: ignore[arg-type]
         finally:
             prefetch.close()
     return ImageContents(
@@ -389,6 +417,7 @@ def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, st
         diff_ids=tuple(config.get("rootfs", {}).get("diff_ids", [])),
         env=tuple((config.get("config") or {}).get("Env") or ()),
         found=tuple(found) if scan is not None else None,
+        records=tuple(records),
     )
 
 

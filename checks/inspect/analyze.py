@@ -13,6 +13,9 @@ image's layers into an :class:`Analysis`.  Three views of one image:
   (compilers, package lists, caches, headers, docs, files a later layer deleted,
   ...), each with its largest places and the guide section that removes it
   (:mod:`checks.inspect.removable`);
+- **packages**, when the layers were read with their package databases: each file a container sees attributed
+  to the dpkg, apk, pip or npm package that owns it, and the layer that brought each
+  (:mod:`checks.inspect.packages`);
 - **secrets**, when the layers were read with their small files' contents:
   secret-looking content in every layer, deleted later or not, and in the
   config's ``Env`` and history (:mod:`checks.inspect.secrets`), values redacted.
@@ -34,6 +37,9 @@ from checks.inspect.archive import ImageContents
 from checks.inspect.efficiency import PathWaste, efficiency
 from checks.inspect.filetree import PAGE, tree
 from checks.inspect.layers import Copy, Entry, Hidden, bytes_by_directory, largest, stack
+from checks.inspect.packages import Package, attribute
+from checks.inspect.packages import render as package_lines
+from checks.inspect.packages import to_list as package_list
 from checks.inspect.removable import ClassBytes, classes
 from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, Match, findings
 from checks.model.links import DEFAULT_DOCS_URL, Section
@@ -114,6 +120,10 @@ class Analysis:
     history: tuple[Mapping[str, Any], ...] = ()
     #: Every copy a later layer replaced or deleted (not serialized, never shown): the explorer's deleted files.
     hidden: tuple[Hidden, ...] = dataclasses.field(default=(), metadata=NOT_SHOWN)
+    #: Every package and the row of files no package owns, largest first; None when the records were not read.
+    packages: tuple[Package, ...] | None = None
+    #: Package records that could not be read, and why.
+    package_notes: tuple[str, ...] = ()
 
     @property
     def removable_bytes(self) -> int:
@@ -142,6 +152,7 @@ def analysis_of(contents: ImageContents, *, found: Callable[[], Sequence[Sequenc
     stacked = stack(contents.layers)
     dive = efficiency(contents.layers, stacked)
     by_class = classes(stacked.files.values(), stacked.hidden, top=TOP)
+    owned = None if contents.records is None else attribute(contents.records, stacked.files)
     matches = contents.found if found is None else found()
     return Analysis(
         image=contents.ref,
@@ -168,6 +179,8 @@ def analysis_of(contents: ImageContents, *, found: Callable[[], Sequence[Sequenc
         notes=contents.notes,
         history=tuple(contents.history),
         hidden=stacked.hidden,
+        packages=None if owned is None else owned[0],
+        package_notes=() if owned is None else owned[1],
     )
 
 
@@ -243,6 +256,7 @@ def to_dict(analysis: Analysis, *, docs_url: str = DEFAULT_DOCS_URL) -> dict[str
         "inefficiencies": [
             {"path": w.path, "count": w.count, "size_bytes": w.size_bytes} for w in analysis.inefficiencies
         ],
+        **({} if analysis.packages is None else {"packages": package_list(analysis.packages)}),
         **({} if analysis.secrets is None else {"secrets": [secret_dict(f) for f in analysis.secrets]}),
     }
 
@@ -327,6 +341,8 @@ def render(analysis: Analysis, *, wasted_rows: int = 5, docs_url: str = DEFAULT_
         lines += ["", f"  dive's wasted bytes come most from ({len(analysis.inefficiencies)} paths in all):"]
         for row in analysis.inefficiencies[:wasted_rows]:
             lines.append(f"  {megabytes(row.size_bytes):>9}  /{row.path} ({row.count} copies)")
+    if analysis.packages is not None:
+        lines += package_lines(analysis.packages, analysis.package_notes)
     if analysis.secrets is not None:
         lines += secret_lines(analysis.secrets, docs_url)
     return "\n".join(lines)

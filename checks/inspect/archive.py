@@ -48,6 +48,7 @@ from checks.inspect.documents import (
 )
 from checks.inspect.layers import REGULAR, SYMLINK, Entry, Stamp, clean, entry
 from checks.inspect.limits import DEPTH, DOCUMENT, ENTRIES, NAME, PAX, SPARSE
+from checks.inspect.pkgdb import Kept
 from checks.inspect.secrets import Match, wanted
 from checks.model.errors import MalformedError, UsageError
 
@@ -78,6 +79,8 @@ class ImageContents:
     found: tuple[tuple[Match, ...], ...] | None = None
     #: What the reader decided that the user should hear: which of several images it read, say.
     notes: tuple[str, ...] = ()
+    #: Each layer's package databases (:mod:`checks.inspect.pkgdb`); None when the reader did not keep them.
+    records: tuple[Kept, ...] | None = None
 
 
 def unpacked_bytes(layers: Sequence[Sequence[Entry]]) -> int:
@@ -515,20 +518,26 @@ def layer_entries(
     *,
     stamped: bool = False,
     room: int = ENTRIES.most,
+    kept: Kept | None = None,
 ) -> tuple[Entry, ...]:
     """The entries of one layer tar, with a CRC-32 of each file's content (and each one's :class:`Stamp`
     when ``stamped``); at most ``room`` of them (:func:`walk`).
 
     With ``scan``, each small regular file (:func:`checks.inspect.secrets.wanted`) is read whole and handed to it;
-    what it returns is added to ``found``.
+    what it returns is added to ``found``.  With ``kept``, the package databases it wants are read whole into it.
     """
     entries: list[Entry] = []
 
     def record(header: Header, data: Reader) -> None:
-        if scan is not None and found is not None and wanted(item := entry(header.name, header.size, header.typeflag)):
+        scanned = scan is not None and found is not None and wanted(entry(header.name, header.size, header.typeflag))
+        keep = kept is not None and kept.wants(header.name, header.size, header.typeflag)
+        if scanned or keep:
             content = data.exactly(header.size)
             crc: int | None = zlib.crc32(content)
-            found.extend(scan(item.path, content))
+            if scanned and scan is not None and found is not None:
+                found.extend(scan(clean(header.name), content))
+            if keep and kept is not None:
+                kept.keep(header.name, content)
         else:
             crc = data.skip(header.size, 0) if header.size else None
         checksum = f"crc32:{crc:08x}" if crc is not None else ""
@@ -552,6 +561,7 @@ class _Members:
         self.sizes: dict[str, int] = {}
         self.links: dict[str, str] = {}
         self.found: dict[str, list[Match]] = {}
+        self.kept: dict[str, Kept] = {}
         self.entries = 0
 
     def __call__(self, header: Header, data: Reader) -> None:
@@ -589,7 +599,9 @@ class _Members:
 
     def _layer(self, name: str, reader: Reader) -> None:
         found = self.found.setdefault(name, [])
-        entries = layer_entries(reader, self.scan, found, stamped=self.stamped, room=ENTRIES.most - self.entries)
+        kept = self.kept.setdefault(name, Kept())
+        room = ENTRIES.most - self.entries
+        entries = layer_entries(reader, self.scan, found, stamped=self.stamped, room=room, kept=kept)
         self.layers[name] = entries
         self.entries += len(entries)
 
@@ -631,12 +643,13 @@ class _RawReader(io.RawIOBase):
 
 
 def read_archive(
-    stream: IO[bytes], scan: Scan | None = None, *, stamped: bool = False
+    stream: IO[bytes], scan: Scan | None = None, *, stamped: bool = False, records: list[Kept] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any], list[tuple[Entry, ...]], list[tuple[Match, ...]]]:
     """(manifest, config, layers lowest first, what ``scan`` found in each layer) from a ``docker save`` archive;
-    ``stamped`` gives each entry its :class:`Stamp`.  The manifest is the image's entry in ``manifest.json``, or
-    where there is none, the OCI image manifest its ``index.json`` leads to (the one for linux/amd64 when it
-    indexes several); it and the config are checked (:mod:`checks.inspect.documents`) before they are returned."""
+    ``stamped`` gives each entry its :class:`Stamp`; ``records`` is given each layer's package databases.  The
+    manifest is the image's entry in ``manifest.json``, or where there is none, the OCI image manifest its
+    ``index.json`` leads to (the one for linux/amd64 when it indexes several); it and the config are checked
+    (:mod:`checks.inspect.documents`) before they are returned."""
     reader = Reader(stream)
     members = _Members(scan, stamped)
     try:
@@ -655,6 +668,8 @@ def read_archive(
     except MalformedError as error:
         raise error.at("the docker save archive") from None
     layers = [members.layers[name] for name in names]
+    if records is not None:
+        records.extend(members.kept[name] for name in names)
     return manifest, dict(config.document), layers, [tuple(members.found.get(name, ())) for name in names]
 
 

@@ -9,11 +9,12 @@ storage, or both from ``docker save``); otherwise a change of size is what count
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from checks.inspect.layers import Copy, directory_of
+from checks.inspect.packages import Package, PackageDiff, compare, diff_dict, diff_lines
 from checks.model.units import megabytes
 
 #: How deep directories are grouped, and how many rows the terminal shows.
@@ -52,6 +53,8 @@ class Diff:
     #: One row per directory with a change, largest net change first.
     directories: tuple[DirectoryChange, ...]
     total: DirectoryChange = field(default_factory=lambda: DirectoryChange(directory=""))
+    #: Packages added, removed and grown; None when either image's package records were not read.
+    packages: PackageDiff | None = None
 
 
 def changed(old: Copy, new: Copy) -> bool:
@@ -69,8 +72,16 @@ def _add(rows: dict[str, dict[str, int]], path: str, **counts: int) -> None:
             row[name] = row.get(name, 0) + value
 
 
-def diff(a_files: Mapping[str, Copy], b_files: Mapping[str, Copy], *, a: str = "A", b: str = "B") -> Diff:
-    """Compare the visible files of two images, grouped by directory (``DEPTH`` levels deep)."""
+def diff(
+    a_files: Mapping[str, Copy],
+    b_files: Mapping[str, Copy],
+    *,
+    a: str = "A",
+    b: str = "B",
+    packages: tuple[Sequence[Package] | None, Sequence[Package] | None] = (None, None),
+) -> Diff:
+    """Compare the visible files of two images, grouped by directory (``DEPTH`` levels deep), and their
+    ``packages`` (A's and B's, :mod:`checks.inspect.packages`) when both were read."""
     rows: dict[str, dict[str, int]] = {}
     for path, old in a_files.items():
         new = b_files.get(path)
@@ -91,6 +102,7 @@ def diff(a_files: Mapping[str, Copy], b_files: Mapping[str, Copy], *, a: str = "
         b_bytes=sum(c.size for c in b_files.values()),
         directories=tuple(found),
         total=total,
+        packages=None if None in packages else compare(packages[0] or (), packages[1] or ()),
     )
 
 
@@ -113,6 +125,7 @@ def to_dict(result: Diff) -> dict[str, Any]:
         "b_bytes": result.b_bytes,
         "total": _row_dict(result.total),
         "directories": [_row_dict(row) for row in result.directories],
+        **({} if result.packages is None else {"packages": diff_dict(result.packages)}),
     }
 
 
@@ -156,4 +169,6 @@ def render(result: Diff, *, rows: int = ROWS) -> str:
     )
     if len(result.directories) > rows:
         lines.insert(-1, f"  ... and {len(result.directories) - rows} more directories (--json lists all)")
+    if result.packages is not None:
+        lines += diff_lines(result.packages)
     return "\n".join(lines)

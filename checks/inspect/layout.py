@@ -65,6 +65,7 @@ from checks.inspect.documents import (
 )
 from checks.inspect.layers import HARDLINK, SYMLINK, Entry
 from checks.inspect.limits import DOCUMENT, ENTRIES, LINKS, MEMBERS
+from checks.inspect.pkgdb import Kept
 from checks.inspect.secrets import Match
 from checks.model.errors import MalformedError, UsageError
 
@@ -397,18 +398,19 @@ def read_layer(
     matches: list[Match] | None = None,
     *,
     room: int = ENTRIES.most,
+    kept: Kept | None = None,
 ) -> tuple[Entry, ...]:
     """One layer's entries, its compression checked against its first bytes and its digests against the expected;
     with ``scan``, what it finds in the layer's small files is added to ``matches``; ``room``: see
-    :func:`~checks.inspect.archive.walk`."""
+    :func:`~checks.inspect.archive.walk`; ``kept`` is given the layer's package databases."""
     try:
-        return _layer(store, blob, diff_id, scan, matches, room)
+        return _layer(store, blob, diff_id, scan, matches, room, kept)
     except MalformedError as error:
         raise error.at(f"the layer {blob.name}") from None
 
 
 def _layer(
-    store: Store, blob: Blob, diff_id: str, scan: Scan | None, matches: list[Match] | None, room: int
+    store: Store, blob: Blob, diff_id: str, scan: Scan | None, matches: list[Match] | None, room: int, kept: Kept | None
 ) -> tuple[Entry, ...]:
     with store.open(blob.name) as raw:
         packed = _Hashed(raw, blob.size)
@@ -423,7 +425,7 @@ def _layer(
         # An uncompressed layer's digest is its blob's: hashed once, as it passes.
         plain = _Hashed(_decompressed(reader, found)) if found != "none" else None
         try:
-            entries = layer_entries(reader if plain is None else Reader(plain), scan, matches, room=room)  # type: ignore[arg-type]
+            entries = layer_entries(reader if plain is None else Reader(plain), scan, matches, room=room, kept=kept)  # type: ignore[arg-type]
             unpacked = packed.digest() if plain is None else plain.digest()
         except _errors(found) as error:
             raise MalformedError(f"it cannot be decompressed ({found}): {error}") from None
@@ -507,10 +509,11 @@ def _image(
             "the archive is damaged"
         )
     found: list[list[Match]] = [[] for _ in blobs]
+    kept = [Kept() for _ in blobs]
     layers: list[tuple[Entry, ...]] = []
     for index, (blob, diff_id) in enumerate(zip(blobs, config.diff_ids, strict=True)):
         room = ENTRIES.most - sum(map(len, layers))
-        layers.append(read_layer(store, blob, diff_id, scan, found[index], room=room))
+        layers.append(read_layer(store, blob, diff_id, scan, found[index], room=room, kept=kept[index]))
     return ImageContents(
         ref=ref,
         image_id=sha256_digest(raw),  # the engine's image id is its config's digest too
@@ -522,6 +525,7 @@ def _image(
         env=config.env,
         found=tuple(map(tuple, found)) if scan is not None else None,
         notes=tuple(notes),
+        records=tuple(kept),
     )
 
 
