@@ -131,7 +131,8 @@ def test_packages_are_rendered_largest_first_when_the_analysis_names_them(image)
 
 
 def test_without_packages_the_page_has_no_packages_section(image):
-    data = to_dict(analysis_of(read_path(str(image))))
+    # analyze leaves the key out when it read no package records (a storage driver other than overlay2)
+    data = {key: value for key, value in to_dict(analysis_of(read_path(str(image)))).items() if key != "packages"}
     assert 'id="packages"' not in body(data, tree({}), rule="", learn_secrets="")
 
 

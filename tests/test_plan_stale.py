@@ -9,6 +9,7 @@ import test_compression as cm
 import test_pull_results as pr
 
 from checks.model.claims import CompressionRatio, MaxCompressedSize, MaxFloorRatio, PullSpeedup, Reproducible, SizeRatio
+from checks.model.filetree import Node
 from checks.model.measured import Measured, Rebuild
 from checks.model.pulls import PullSettings
 from checks.model.results import AnalysisSummary, BaseUse, Results
@@ -16,6 +17,7 @@ from checks.model.settings import Settings
 from checks.model.spec import Claim, Lab, Variant
 from checks.plan import stale
 
+TREE = Node(name="", size_bytes=1)
 LAB = Lab(
     name="lab-9-demo",
     title="t",
@@ -49,7 +51,7 @@ def recorded(digest: str = "d", **variants: Measured) -> Results:
         bases=tuple(use(name, image) for name, image in BASES.items()),
         variants=variants,
         claims=(),
-        analysis={n: AnalysisSummary(wasted_bytes=0, efficiency=1.0, classes={}) for n in variants},
+        analysis={n: AnalysisSummary(wasted_bytes=0, efficiency=1.0, classes={}, tree=TREE) for n in variants},
     )
 
 
@@ -68,6 +70,12 @@ def test_other_inputs_another_base_or_other_variants_make_results_stale():
 
 def test_results_recorded_before_images_were_analyzed_are_stale():
     assert not stale.inputs_stand(LAB, dataclasses.replace(recorded(), analysis={}), "d", BASES)
+
+
+def test_results_whose_before_or_after_has_no_file_tree_are_stale():
+    # recorded before the explorer was: the page's explorer shows before's and after's trees
+    without = {**recorded().analysis, "after": AnalysisSummary(wasted_bytes=0, efficiency=1.0, classes={})}
+    assert not stale.inputs_stand(LAB, dataclasses.replace(recorded(), analysis=without), "d", BASES)
 
 
 def test_some_variants_compare_only_the_bases_they_name():

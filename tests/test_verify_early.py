@@ -10,6 +10,7 @@ from checks.engine import docker, rebuild
 from checks.measure import build, source
 from checks.model.claims import Reproducible, SizeRatio
 from checks.model.errors import UsageError
+from checks.model.filetree import Node
 from checks.model.measured import Measured, Rebuild
 from checks.model.results import AnalysisSummary, BaseUse, Results
 from checks.model.settings import Settings
@@ -236,7 +237,10 @@ def test_a_group_stands_when_its_own_bases_and_images_are_the_recorded_ones(monk
         bases=(use("a", "sha256:1"), use("b", "sha256:2")),
         variants={n: Measured(image_id=f"sha256:{n}", size_bytes=1, layer_count=1) for n in ("before", "after")},
         claims=(),
-        analysis={n: AnalysisSummary(wasted_bytes=0, efficiency=1.0, classes={}) for n in ("before", "after")},
+        analysis={
+            n: AnalysisSummary(wasted_bytes=0, efficiency=1.0, classes={}, tree=Node(name="", size_bytes=1))
+            for n in ("before", "after")
+        },
     )
     tagged = {
         source.image_tag(LAB, LAB.variant("before")): "sha256:before",

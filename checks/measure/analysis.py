@@ -3,6 +3,7 @@ summed up as results.json records it (:class:`~checks.model.results.AnalysisSumm
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from checks.engine.layer_source import analyze
@@ -11,6 +12,7 @@ from checks.model.measured import Measured
 from checks.model.progress import ANALYSIS, Say, Step
 from checks.model.results import AnalysisSummary
 from checks.model.spec import Lab
+from checks.plan.pulls import CHARTED
 
 
 def analysis_of(image_id: str) -> AnalysisSummary:
@@ -21,6 +23,8 @@ def analysis_of(image_id: str) -> AnalysisSummary:
 def analyses(
     lab: Lab, measured: Mapping[str, Measured], analyzed: Mapping[str, AnalysisSummary], echo: Say
 ) -> dict[str, AnalysisSummary]:
-    """Each variant's analysis: the one ``analyzed`` holds for its image (measured early), else made now."""
+    """Each variant's analysis: the one ``analyzed`` holds for its image (measured early), else made now; its file
+    tree kept only for the lab's :data:`~checks.plan.pulls.CHARTED` ends, the variants a page's explorer shows."""
     echo(Step(phase=ANALYSIS, lab=lab.name, text=f"{lab.name}: analyzing the images"))
-    return {name: analyzed.get(m.image_id) or analysis_of(m.image_id) for name, m in measured.items()}
+    found = {name: analyzed.get(m.image_id) or analysis_of(m.image_id) for name, m in measured.items()}
+    return {name: s if name in CHARTED else dataclasses.replace(s, tree=None) for name, s in found.items()}

@@ -28,7 +28,8 @@ REBUILD_OFF = "SLIMLAB_REBUILD=0 builds nothing once more"
 def inputs_stand(
     lab: Lab, previous: Results | None, digest: str, bases: Mapping[str, str], only: Collection[str] | None = None
 ) -> bool:
-    """Same inputs, same bases (by name, the image each is), the same variants, each analyzed; with ``only``
+    """Same inputs, same bases (by name, the image each is), the same variants, each analyzed (before and after
+    with their file trees, which the explorer shows); with ``only``
     (some of the variants, and ``bases`` the ones they name), the bases those variants name."""
     if previous is None or previous.inputs_sha256 != digest:
         return False
@@ -37,7 +38,9 @@ def inputs_stand(
         return False
     if set(previous.variants) != {v.name for v in lab.variants}:
         return False
-    return set(previous.analysis) == set(previous.variants)  # else recorded before images were analyzed
+    if set(previous.analysis) != set(previous.variants):
+        return False  # recorded before images were analyzed
+    return all(previous.analysis[v].tree is not None for v in CHARTED if v in previous.analysis)  # or their trees
 
 
 def tagged(lab: Lab, previous: Results, only: Collection[str] | None = None) -> dict[str, str]:
