@@ -37,8 +37,9 @@ STYLE = """
 .sx .ly li{border-top:1px solid #d0d7de;padding:.35em 0;display:flex;flex-wrap:wrap;gap:0 .6em}
 .sx .ly .i{min-width:2.2em;font-weight:600}.sx .ly .s{min-width:5.5em;text-align:right}
 .sx .ly .w{flex:1 1 100%;min-width:0}.sx .ly small{color:#57606a;overflow-wrap:anywhere}
-.sx .ly button{font:inherit;padding:0 .4em;cursor:pointer}.sx .ly summary{display:list-item;list-style:inside}
-.sx .ly summary::before{content:none}.sx .ly summary code{display:inline}
+.sx .ly button{font:inherit;padding:0 .4em;cursor:pointer}
+.sx .ly summary{display:list-item;list-style:inside disclosure-closed}
+.sx .ly summary::before{content:none}.sx .ly summary code{display:inline}.sx .ly details+br{display:none}
 .sx .tr{border:1px solid #d0d7de;border-radius:4px;padding:.2em .4em}
 .sx details>div{padding-left:.7em;border-left:1px dotted #afb8c1;margin-left:.3em}
 .sx summary,.sx .r{display:flex;flex-wrap:wrap;gap:0 .5em;padding:.1em 0;cursor:default}
