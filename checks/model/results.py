@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.model import filetree
-from checks.model.claims import Said
+from checks.model.claims.kind import Said
 from checks.model.i18n import Phrase
 from checks.model.measured import (
     Compressed,

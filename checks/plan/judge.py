@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from checks.model.claims import Kind
+from checks.model.claims.kind import Kind
 from checks.model.measured import Measured
 from checks.model.results import ClaimResult
 from checks.model.spec import Lab
