@@ -249,7 +249,6 @@ MODULES_STILL_OVER = frozenset(
         "checks.inspect.archive",
         "checks.inspect.layout",
         "checks.inspect.secrets",
-        "checks.model.claims",
         "checks.model.results",
     }
 )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Mapping
+from types import ModuleType
 
 import pytest
 
 from checks.guide.sphinxref import kind_rows
 from checks.model import claims
-from checks.model.claims import KINDS, Kind, Verdict, claim_kind, compared, judged, key
+from checks.model.claims import KINDS
+from checks.model.claims import kind as kind_base
+from checks.model.claims.kind import Kind, Verdict, claim_kind, compared, judged, key
 from checks.model.errors import UsageError
 from checks.model.exercise import goals
 from checks.model.measured import Measured
@@ -19,7 +23,7 @@ SOURCE = "labs/lab-9-demo/lab.toml"
 
 @pytest.fixture
 def layer_growth():
-    """A throwaway kind, declared the way claims.py declares its own, and forgotten afterwards."""
+    """A throwaway kind, declared the way a family module of the claims package declares its own, then forgotten."""
 
     @claim_kind("layer_growth")
     class LayerGrowth(Kind):
@@ -149,8 +153,23 @@ def test_a_key_whose_type_lab_toml_cannot_spell_is_an_error():
     assert "odd" not in KINDS
 
 
-def test_every_kind_class_the_module_declares_is_registered():
-    declared = {
-        obj for obj in vars(claims).values() if isinstance(obj, type) and issubclass(obj, Kind) and "kind" in vars(obj)
-    }
-    assert declared == set(KINDS.values())
+def declared_in(module: ModuleType) -> list[type[Kind]]:
+    """The claim kinds a module declares (not those it imports), in its order."""
+    return [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Kind) and "kind" in vars(obj) and obj.__module__ == module.__name__
+    ]
+
+
+def test_every_kind_class_a_family_declares_is_registered_in_the_order_of_the_families():
+    assert list(KINDS.values()) == [kind for family in claims.FAMILIES for kind in declared_in(family)]
+
+
+def test_every_module_of_the_claims_package_is_a_family_in_the_one_list_but_the_base():
+    modules = {info.name for info in pkgutil.iter_modules(claims.__path__)}
+    assert modules - {"kind"} == {family.__name__.rpartition(".")[2] for family in claims.FAMILIES}
+
+
+def test_the_base_declares_no_kind():
+    assert declared_in(kind_base) == []

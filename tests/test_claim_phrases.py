@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 
 from checks.model import i18n
-from checks.model.claims import KINDS, Kind, MaxSize, PullSpeedup, SizeRatio, SmokePasses, Verdict, share
+from checks.model.claims import KINDS
+from checks.model.claims.kind import Kind, Verdict, share
+from checks.model.claims.pulls import PullSpeedup
+from checks.model.claims.sizes import MaxSize, SizeRatio
+from checks.model.claims.smoke import SmokePasses
 from checks.model.i18n import Phrase
 from checks.model.measured import Measured, SmokeRun
 from checks.model.results import RESULTS_NAME

@@ -6,28 +6,15 @@ import dataclasses
 
 import pytest
 
-from checks.model.claims import (
-    KINDS,
-    NOT_MEASURED,
-    BuildStages,
-    Kind,
-    MaxFloorRatio,
-    MaxLayers,
-    MaxSize,
-    NewBytesRatio,
-    NonRoot,
-    NoSecrets,
-    PathAbsent,
-    PathPresent,
-    PullSpeedup,
-    SameSmokeOutput,
-    SecretFound,
-    SizeDifference,
-    SizeRatio,
-    SmokeFails,
-    SmokePasses,
-    matching,
-)
+from checks.model.claims import KINDS
+from checks.model.claims.contents import BuildStages, NonRoot, PathAbsent, PathPresent, matching
+from checks.model.claims.floor import MaxFloorRatio
+from checks.model.claims.kind import NOT_MEASURED, Kind
+from checks.model.claims.pulls import PullSpeedup
+from checks.model.claims.secrets import NoSecrets, SecretFound
+from checks.model.claims.sizes import MaxLayers, MaxSize, SizeDifference, SizeRatio
+from checks.model.claims.smoke import SameSmokeOutput, SmokeFails, SmokePasses
+from checks.model.claims.updates import NewBytesRatio
 from checks.model.measured import Facet, Measured, SecretSeen, SmokeRun
 from checks.model.units import MB, megabytes
 
@@ -687,7 +674,7 @@ def test_every_kind_the_grader_can_judge_has_a_goal_of_its_own():
         kind for kind in KINDS.values() if not kind.reads(Facet.PULLS, Facet.REGISTRY, Facet.FLOOR, Facet.REBUILD)
     ]
     without = [kind.kind for kind in judged if kind.goal is Kind.goal]
-    assert not without, f"add goal() to these kinds in checks/model/claims.py: {without}"
+    assert not without, f"add goal() to these kinds in their families in checks/model/claims/: {without}"
 
 
 def test_a_kind_reads_the_facets_it_declares_and_no_others():

@@ -11,7 +11,8 @@ import pytest
 from checks.guide.compressionchart import cell_text, describe, matrix_images, total_bars, total_text, totals
 from checks.guide.measuredfields import value
 from checks.measure.pulls import push_early, with_pull_figures
-from checks.model.claims import CompressionRatio, PullSpeedup
+from checks.model.claims.pulls import PullSpeedup
+from checks.model.claims.recompression import CompressionRatio
 from checks.model.compression import (
     KEYS,
     MATRIX,

@@ -12,15 +12,11 @@ from checks.inspect.lint import RULE_SUMMARIES, Finding
 from checks.learner.grade import Grade, bars, render
 from checks.measure.source import image_tag
 from checks.model.checkout import HERE
-from checks.model.claims import (
-    MaxCompressedSize,
-    MaxFloorRatio,
-    PathAbsent,
-    PullSpeedup,
-    SameSmokeOutput,
-    SizeRatio,
-    SmokePasses,
-)
+from checks.model.claims.contents import PathAbsent
+from checks.model.claims.floor import MaxFloorRatio
+from checks.model.claims.pulls import MaxCompressedSize, PullSpeedup
+from checks.model.claims.sizes import SizeRatio
+from checks.model.claims.smoke import SameSmokeOutput, SmokePasses
 from checks.model.columns import width
 from checks.model.exercise import LEARNER, REFERENCE, SOLUTION, goals, graded_lab
 from checks.model.measured import Measured

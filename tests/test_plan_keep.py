@@ -9,7 +9,11 @@ import pytest
 import test_compression as cm
 import test_pull_results as pr
 
-from checks.model.claims import CompressionRatio, MaxFloorRatio, PullSpeedup, Reproducible, SizeRatio
+from checks.model.claims.floor import MaxFloorRatio
+from checks.model.claims.pulls import PullSpeedup
+from checks.model.claims.rebuild import Reproducible
+from checks.model.claims.recompression import CompressionRatio
+from checks.model.claims.sizes import SizeRatio
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed, Layer, Measured, Rebuild, SmokeRun
 from checks.model.pulls import PullSettings

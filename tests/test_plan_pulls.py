@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checks.model.claims import CompressionRatio, MaxCompressedSize, MaxSize, PullSpeedup
+from checks.model.claims.pulls import MaxCompressedSize, PullSpeedup
+from checks.model.claims.recompression import CompressionRatio
+from checks.model.claims.sizes import MaxSize
 from checks.model.pulls import PullSettings
 from checks.plan.pulls import cold_pulled, link_plan, matrix_plan, pull_order, run_plan, unmeasured
 

@@ -8,7 +8,11 @@ import pytest
 import test_compression as cm
 import test_pull_results as pr
 
-from checks.model.claims import CompressionRatio, MaxCompressedSize, MaxFloorRatio, PullSpeedup, Reproducible, SizeRatio
+from checks.model.claims.floor import MaxFloorRatio
+from checks.model.claims.pulls import MaxCompressedSize, PullSpeedup
+from checks.model.claims.rebuild import Reproducible
+from checks.model.claims.recompression import CompressionRatio
+from checks.model.claims.sizes import SizeRatio
 from checks.model.filetree import Node
 from checks.model.measured import Measured, Rebuild
 from checks.model.pulls import PullSettings

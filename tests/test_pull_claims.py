@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from checks.model.claims import KINDS, MaxCompressedSize, PullSpeedup
+from checks.model.claims import KINDS
+from checks.model.claims.pulls import MaxCompressedSize, PullSpeedup
 from checks.model.measured import Measured
 from checks.model.pulls import PullSettings
 from checks.model.units import MB

@@ -10,7 +10,8 @@ from pathlib import Path
 from checks.inspect.secrets import scrubbed
 from checks.learner import report
 from checks.measure.pulls import unjudged
-from checks.model.claims import PullSpeedup, SizeRatio
+from checks.model.claims.pulls import PullSpeedup
+from checks.model.claims.sizes import SizeRatio
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed, Measured
 from checks.model.pulls import PullSettings

@@ -24,7 +24,7 @@ from checks.inspect.layers import Entry, Stamp
 from checks.inspect.rebuild import aspects_of, compare, config_difference, layer_differences
 from checks.measure.source import image_labels, image_tag
 from checks.model.checkout import HERE
-from checks.model.claims import Reproducible
+from checks.model.claims.rebuild import Reproducible
 from checks.model.measured import DIFFERENCES_KEPT, FileDifference, Measured, Rebuild
 from checks.model.results import Results, from_dict, to_dict
 from checks.model.spec import load

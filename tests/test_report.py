@@ -7,6 +7,7 @@ import re
 
 from checks.learner import report
 from checks.model.checkout import HERE
+from checks.model.links import Section
 from checks.model.measured import Measured, SmokeRun
 from checks.model.results import BaseUse, ClaimResult, Results
 from checks.model.units import megabytes
@@ -131,3 +132,15 @@ def test_failures_has_one_line_per_failed_claim_with_its_id_and_url():
     assert lines[0].endswith("See https://example.org/slimlab/demo.html#l9-2")
     assert lines[1].endswith("See https://example.org/slimlab/demo.html#l9-10")
     assert all("\n" not in line for line in lines)
+
+
+def test_a_claim_not_judged_shows_as_a_skip_saying_why():
+    skipped = dataclasses.replace(results().claims[1], not_judged="this run measures no pull times")
+    text = report.summary(results(claims=(results().claims[0], skipped)), skipped=False)
+    assert "  skip L9.2   After is not root.\n           not judged, because this run measures no pull times" in text
+
+
+def test_a_failure_links_the_section_its_result_carries():
+    carried = dataclasses.replace(results().claims[1], section=Section("elsewhere", "l9-2"))
+    (line,) = report.failures(results(claims=(carried,)), "demo", docs_url="https://example.org/slimlab")
+    assert line.endswith("See https://example.org/slimlab/elsewhere.html#l9-2")

@@ -9,16 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from checks.model.claims import (
-    KINDS,
-    BuildStages,
-    MaxLayers,
-    NonRoot,
-    PathAbsent,
-    Reproducible,
-    SameSmokeOutput,
-    SizeRatio,
-)
+from checks.model.claims import KINDS
+from checks.model.claims.contents import BuildStages, NonRoot, PathAbsent
+from checks.model.claims.rebuild import Reproducible
+from checks.model.claims.sizes import MaxLayers, SizeRatio
+from checks.model.claims.smoke import SameSmokeOutput
 from checks.model.errors import UsageError
 from checks.model.measured import Facet
 from checks.model.spec import Claim, Lab, Smoke, Variant, load, parse

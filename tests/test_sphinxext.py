@@ -39,7 +39,8 @@ def test_every_lab_toml_key_the_reference_documents_is_one_the_spec_accepts(tabl
 
 
 def test_the_reference_rows_of_a_kind_show_its_lab_toml_spelling_type_default_and_meaning():
-    from checks.model.claims import PullSpeedup, SameSmokeOutput
+    from checks.model.claims.pulls import PullSpeedup
+    from checks.model.claims.smoke import SameSmokeOutput
 
     assert sphinxref.kind_rows(SameSmokeOutput) == [
         ("variants", "array of strings", "required", "At least two variants.")

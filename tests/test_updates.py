@@ -12,7 +12,8 @@ import pytest
 from checks.guide.measuredfields import FIELDS
 from checks.guide.updatechart import describe, pull_bars, share_text, shared_rows, update_rows
 from checks.measure import source
-from checks.model.claims import KINDS, SharedPullRatio, UpdateBuildSpeedup, UpdateBytesRatio
+from checks.model.claims import KINDS
+from checks.model.claims.updates import SharedPullRatio, UpdateBuildSpeedup, UpdateBytesRatio
 from checks.model.errors import UsageError
 from checks.model.measured import Facet, Measured, Release, SharedPull
 from checks.model.pulls import PullSettings, pulled_bytes

@@ -8,7 +8,8 @@ import pytest
 
 from checks.engine import docker, rebuild
 from checks.measure import build, source
-from checks.model.claims import Reproducible, SizeRatio
+from checks.model.claims.rebuild import Reproducible
+from checks.model.claims.sizes import SizeRatio
 from checks.model.errors import UsageError
 from checks.model.filetree import Node
 from checks.model.measured import Measured, Rebuild

@@ -10,7 +10,8 @@ from checks.engine import docker, floor
 from checks.engine.floor import FloorRun
 from checks.inspect.floor import Floor
 from checks.measure.floor import floor_of
-from checks.model.claims import MaxFloorRatio, SizeRatio
+from checks.model.claims.floor import MaxFloorRatio
+from checks.model.claims.sizes import SizeRatio
 from checks.model.measured import Layer, Measured, SmokeRun
 from checks.model.results import ClaimResult, Results
 from checks.model.spec import Claim, Lab, Smoke, Variant

@@ -10,7 +10,8 @@ from checks.engine import rebuild
 from checks.engine.buildx import BuildRequest
 from checks.measure.rebuild import rebuild_of
 from checks.measure.source import image_tag
-from checks.model.claims import Reproducible, SizeRatio
+from checks.model.claims.rebuild import Reproducible
+from checks.model.claims.sizes import SizeRatio
 from checks.model.measured import Facet, Layer, Measured, Rebuild
 from checks.model.results import Results
 from checks.model.spec import Claim, Lab, Variant

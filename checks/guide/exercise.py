@@ -2,7 +2,7 @@
 
 It shows the task (``[lab] exercise`` in ``lab.toml``), the goals ``make lab-N``
 judges (:func:`checks.model.exercise.goals`), each in its short form
-(:meth:`checks.model.claims.Kind.goal`: the claim's own sentence stands once
+(:meth:`checks.model.claims.kind.Kind.goal`: the claim's own sentence stands once
 on the page, in its row of the evidence) linked to its claim's row, the
 commands, ``exercise.Dockerfile`` as it is in the lab folder and the reference
 answer, ``solution.Dockerfile``, in a collapsed dropdown.  Files are shown
@@ -141,7 +141,7 @@ class LabExerciseDirective(SphinxDirective):
             if goal.id in claims and not short:
                 self.warn(
                     f"claim kind '{goal.check.kind}' ({goal.id}) has no short goal form: add its goal() in "
-                    "checks/model/claims.py."
+                    f"{type(goal.check).__module__.replace('.', '/')}.py."
                 )
             words = self.inline(short or goal.text)
             # The smoke goal grading adds (L4.0) is no claim of the lab, so it has no row to link to.

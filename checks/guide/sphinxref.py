@@ -53,8 +53,9 @@ from checks.guide.nodes import (
     table,
 )
 from checks.inspect import lint, removable, secrets
-from checks.model import claims as claim_kinds
+from checks.model import claims
 from checks.model import spec as lab_spec
+from checks.model.claims.kind import TOML_TYPES, Kind
 from checks.model.i18n import Message, _
 
 
@@ -85,17 +86,17 @@ def _default(field: Any) -> str:
 
 
 def type_word(annotation: str) -> str:
-    """How the reference names a field's type, from :data:`checks.model.claims.TOML_TYPES`."""
-    known = claim_kinds.TOML_TYPES.get(annotation)
+    """How the reference names a field's type, from :data:`checks.model.claims.kind.TOML_TYPES`."""
+    known = TOML_TYPES.get(annotation)
     return known.word if known else annotation
 
 
-def kind_rows(kind: type[claim_kinds.Kind]) -> list[tuple[str, str, str, str]]:
+def kind_rows(kind: type[Kind]) -> list[tuple[str, str, str, str]]:
     """The reference rows of a claim kind: (key, type, default, meaning) per key it declares, no Sphinx needed."""
     return [(k.name, k.type.word, default_text(k.default), k.help) for k in kind.toml_keys()]
 
 
-def kind_paragraphs(kind: type[claim_kinds.Kind]) -> list[str]:
+def kind_paragraphs(kind: type[Kind]) -> list[str]:
     """A claim kind's docstring as the reference shows it: one line per paragraph, code as literals."""
     return [as_rst(" ".join(paragraph.split())) for paragraph in (inspect.getdoc(kind) or "").split("\n\n")]
 
@@ -134,7 +135,7 @@ def messages(bases: Path) -> list[Message]:
     """Every message of the ``slimlab-reference`` catalog: the words each reference table renders, with its place."""
     found: list[Message] = []
     words: list[str] = []
-    for name, kind in claim_kinds.KINDS.items():
+    for name, kind in claims.KINDS.items():
         found += [Message(f"claim kind {name}", paragraph) for paragraph in kind_paragraphs(kind)]
         for key, word, default, meaning in kind_rows(kind):
             found.append(Message(f"claim kind {name} key {key}", as_rst(meaning)))
@@ -172,13 +173,14 @@ class ClaimKindsDirective(_Inline):
     """Every claim kind: its docstring, its keys, and the claims that use it."""
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(inspect.getfile(claim_kinds))
+        for module in (claims.kind, *claims.FAMILIES):  # a kind's words change with its module, or with the base
+            self.env.note_dependency(inspect.getfile(module))
         users: dict[str, list[str]] = {}
         for lab in all_labs(self.env.app).values():
             for claim in lab.spec.claims if lab.spec else ():
                 users.setdefault(claim.check.kind, []).append(claim.id)
         out: list[nodes.Node] = []
-        for name, kind in claim_kinds.KINDS.items():
+        for name, kind in claims.KINDS.items():
             sect = section(self.state.document, f"kind-{nodes.make_id(name)}", literal(name))
             for paragraph in kind_paragraphs(kind):  # literals in a docstring show as literals
                 sect += self.words(paragraph, f"claim kind {name}")

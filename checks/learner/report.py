@@ -59,6 +59,8 @@ def variants_table(results: Results) -> list[str]:
 
 
 def claim_line(claim: ClaimResult) -> str:
+    if claim.not_judged:
+        return f"  skip {claim.id:<6} {claim.text}\n           not judged, because {claim.not_judged}"
     mark = "ok  " if claim.passed else "FAIL"
     return f"  {mark} {claim.id:<6} {claim.text}\n           measured {claim.measured}; expected {claim.expected}"
 
@@ -77,6 +79,6 @@ def failures(results: Results, page: str, *, docs_url: str = DEFAULT_DOCS_URL) -
     """One actionable line per failed claim, pointing at the section that teaches the fix."""
     return [
         f"{results.lab}: claim {c.id} does not hold: {c.text} Expected {c.expected}; measured {c.measured}. "
-        f"See {section(page, c.id).url(docs_url)}"
+        f"See {c.url(docs_url) or section(page, c.id).url(docs_url)}"
         for c in results.failed
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from checks.model.claims import SmokePasses
+from checks.model.claims.smoke import SmokePasses
 from checks.model.i18n import _
 from checks.model.measured import Facet
 from checks.model.spec import Claim, Lab

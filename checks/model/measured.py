@@ -13,7 +13,7 @@ from checks.model.i18n import N_
 
 class Facet(enum.StrEnum):
     """A facet of a measurement that only some claims read, so a run measures it only for the variants they read
-    (a claim kind declares the ones it reads, :attr:`checks.model.claims.Kind.facets`). Every claim reads the build
+    (a claim kind declares the ones it reads, :attr:`checks.model.claims.kind.Kind.facets`). Every claim reads the build
     itself (size, layers, user, stages), which every run measures."""
 
     #: Every path in the image (:attr:`Measured.files`).

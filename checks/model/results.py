@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.model import filetree
-from checks.model.claims import Said
+from checks.model.claims.kind import Said
 from checks.model.i18n import Phrase
+from checks.model.links import DEFAULT_DOCS_URL, Section
 from checks.model.measured import (
     Compressed,
     FileDifference,
@@ -54,7 +55,7 @@ class BaseUse:
 
 @dataclass(frozen=True, kw_only=True)
 class ClaimResult:
-    """One claim's verdict, as recorded and shown."""
+    """One claim's verdict, as recorded and shown; or, when a run could not judge it, why not (a skip is a value)."""
 
     id: str
     kind: str
@@ -63,6 +64,15 @@ class ClaimResult:
     #: What the claim demands and what was measured, in words each edition shows in its own language.
     expected: Said
     measured: Said
+    #: Why the run did not judge it ("not judged, because ..."); "" when it did. Recorded only when set.
+    not_judged: str = ""
+    #: The guide's section that teaches the claim, set by the judging (lab.toml names the page, so it is not
+    #: recorded): None for a claim read back from results.json.
+    section: Section | None = field(default=None, compare=False)
+
+    def url(self, base: str = DEFAULT_DOCS_URL) -> str | None:
+        """The URL of :attr:`section` under ``base``; None when the result does not know its section."""
+        return self.section.url(base) if self.section is not None else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,11 +142,12 @@ class Results:
 
     @property
     def passed(self) -> bool:
-        return all(claim.passed for claim in self.claims) and all(run.passed for run in self.stores.values())
+        """Every claim judged holds (one not judged is neither held nor failed), and so on every image store."""
+        return not self.failed and all(run.passed for run in self.stores.values())
 
     @property
     def failed(self) -> tuple[ClaimResult, ...]:
-        return tuple(claim for claim in self.claims if not claim.passed)
+        return tuple(claim for claim in self.claims if not claim.passed and not claim.not_judged)
 
 
 def _measured_dict(m: Measured) -> dict[str, Any]:
@@ -336,6 +347,7 @@ def _claim_dict(c: ClaimResult) -> dict[str, Any]:
         "passed": c.passed,
         "expected": said_dict(c.expected),
         "measured": said_dict(c.measured),
+        **({"not_judged": c.not_judged} if c.not_judged else {}),
     }
 
 

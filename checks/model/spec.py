@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from checks.model import paths
-from checks.model.claims import KINDS, Kind
+from checks.model.claims import KINDS
+from checks.model.claims.kind import Kind
 from checks.model.errors import UsageError
 from checks.model.measured import STORES, Facet
 from checks.model.tomltable import STAY_INSIDE, TableReader, did_you_mean

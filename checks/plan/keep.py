@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Collection, Mapping
 
-from checks.model.claims import Kind
+from checks.model.claims.kind import Kind
 from checks.model.measured import Compressed, Facet, Measured
 from checks.model.pulls import PullSettings, matrix_complete
 from checks.model.results import Results

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from checks.model.claims import Kind
+from checks.model.claims.kind import Kind
 from checks.model.measured import Facet
 from checks.model.pulls import ENV_MODE, PullSettings, fresh_engine_problem, registry_problem
 

@@ -3,7 +3,7 @@
 What a claim demands and what was measured are recorded as phrases that every edition shows in its own
 language (:class:`checks.model.i18n.Phrase`); results recorded before, as English sentences, gain them here.
 A kind judged on what results.json does not keep (file lists, standard error) says its verdict again only
-where the record does (:meth:`checks.model.claims.Kind.rejudged`); a verdict that cannot be said again, or
+where the record does (:meth:`checks.model.claims.kind.Kind.rejudged`); a verdict that cannot be said again, or
 comes out otherwise than recorded, stays as recorded and is named, for ``python -m checks verify --force``.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from checks.model.claims import Verdict
+from checks.model.claims.kind import Verdict
 from checks.model.i18n import Phrase
 from checks.model.results import ClaimResult, Results
 from checks.model.spec import Lab

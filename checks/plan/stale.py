@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 
-from checks.model.claims import Kind
+from checks.model.claims.kind import Kind
 from checks.model.measured import Measured
 from checks.model.pulls import PullSettings, matrix_complete
 from checks.model.results import Results

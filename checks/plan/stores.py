@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from checks.model.claims import Kind
+from checks.model.claims.kind import Kind
 from checks.model.measured import Facet
 from checks.model.results import Results, StoreRun
 from checks.model.spec import Lab

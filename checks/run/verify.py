@@ -102,7 +102,7 @@ def verify(
     reuse = None if force else previous  # --force traces the floors again too
     measured = _measured(lab, folder, uses, previous, reuse, digest, resolver, builder, pulls, early, echo)
     left_out, why = stale.left_out(lab, resolver.settings, unjudged(lab, pulls))
-    claims = tuple(claim for claim in judge(lab, measured) if claim.id not in left_out)
+    claims = judge(lab, measured, left_out=(left_out, why))
     analysis = analyses(lab, measured, early.analysis if early else {}, echo)
     results = Results(
         lab=lab.name,
