@@ -279,7 +279,7 @@ def test_the_config_history_comes_from_storage_without_reading_a_layer(tmp_path,
     info = fake_store(tmp_path, [[file("a", 5)], [file("b", 1)]])
     for folder in (tmp_path / "image/overlay2/layerdb/sha256").iterdir():
         (folder / "tar-split.json.gz").unlink()  # the layers are never read
-    monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: info)
+    monkeypatch.setattr(layer_source.images, "inspect_image", lambda ref: info)
     monkeypatch.setattr(layer_source.docker, "storage", lambda: ("overlay2", str(tmp_path)))
     assert [step["created_by"] for step in config_history("img:1")][:2] == ["step 0", "step 1"]
 
@@ -474,7 +474,7 @@ def test_on_the_containerd_store_read_image_reads_the_content_store_and_the_hist
     tmp_path, monkeypatch
 ):
     info = fake_content_store(tmp_path, [[file("a", 5)], [file("b", 1)]], compression="none")
-    monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: info)
+    monkeypatch.setattr(layer_source.images, "inspect_image", lambda ref: info)
     monkeypatch.setattr(layer_source.docker, "storage", lambda: None)
     monkeypatch.setattr(layer_source.docker, "containerd_root", lambda: str(tmp_path))
     assert layer_source.read_image("img:1", secrets=True).source == "content-store"

@@ -281,7 +281,7 @@ def test_a_rebuild_is_tagged_beside_its_variant_in_this_checkout_s_namespace_and
     monkeypatch.setattr(
         rebuild.docker, "build", lambda request, echo: built.append(request.tag) or Built(image_id="sha256:own")
     )
-    monkeypatch.setattr(rebuild.docker, "remove_images", lambda refs: removed.extend(refs) or [])
+    monkeypatch.setattr(rebuild.images, "remove_images", lambda refs: removed.extend(refs) or [])
     monkeypatch.setattr(rebuild, "read_image", lambda image_id, stamped: SimpleNamespace(layers=()))
     monkeypatch.setattr(rebuild, "_config_of", lambda image_id: {})
     own = request(tag=image_tag(lab, variant), labels=image_labels(lab, variant))

@@ -6,7 +6,7 @@ import argparse
 
 from checks.cli.labs import Commands, all_labs, builder_of
 from checks.cli.output import echo, show
-from checks.engine import docker
+from checks.engine import containers, docker, images
 from checks.model.checkout import HERE
 from checks.model.settings import Settings
 
@@ -29,10 +29,10 @@ def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
     """Remove the containers and images this checkout labelled as its own (with ``--bases``, the stand-in bases
     too), and nothing else: another checkout's images, even of the same lab, stay (:mod:`checks.model.checkout`)."""
-    removed = [] if args.lab else docker.own_containers()
-    docker.remove_containers(removed)
-    refs = docker.own_images(args.lab) + (docker.stand_ins() if args.bases else [])
-    refused = docker.remove_images(refs)
+    removed = [] if args.lab else containers.own_containers()
+    containers.remove_containers(removed)
+    refs = images.own_images(args.lab) + (images.stand_ins() if args.bases else [])
+    refused = images.remove_images(refs)
     whose = f"this checkout's ({HERE.namespace}/*)"
     if args.bases:
         whose += f" and the stand-in bases ({docker.STAND_INS}*)"

@@ -35,8 +35,8 @@ layers' own (:func:`~checks.inspect.archive.unpacked_bytes`), never the
 engine's, and only the image id differs (the containerd store names an image
 by its manifest's digest, the classic one by its config's).
 
-Besides :mod:`checks.engine.docker`, this is the one module that touches the
-engine's data, and it only reads.  Parsing the bytes is
+Besides the engine API (:mod:`checks.engine.docker` and the modules beside it), this is the one module that
+touches the engine's data, and it only reads.  Parsing the bytes is
 :mod:`checks.inspect.archive`'s job.
 """
 
@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from checks.engine import docker, proc
+from checks.engine import docker, images, proc, transfer
 from checks.inspect.analyze import Analysis, analysis_of
 from checks.inspect.archive import (
     ImageContents,
@@ -94,7 +94,7 @@ def config_history(ref: str) -> tuple[Mapping[str, Any], ...]:
     The engine's API leaves ``empty_layer`` out of its history, so the config is read: from the
     engine's storage when readable (cheap), else from ``docker save``.
     """
-    info = docker.inspect_image(ref)
+    info = images.inspect_image(ref)
     if info is None:
         raise UsageError(f"No image '{ref}' in the engine. `docker images` lists the images it has.")
     where = docker.storage()
@@ -401,7 +401,7 @@ def _first_content(root: str, read: Callable[[FolderStore], T]) -> T | None:
 def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, stamped: bool = False) -> ImageContents:
     """The image read from a ``docker save`` stream (works with any engine, local or remote)."""
     records: list[Kept] = []
-    with docker.save(info["Id"]) as stream:
+    with transfer.save(info["Id"]) as stream:
         prefetch = Prefetch(stream)
         try:
             _, config, layers, found = read_archive(prefetch, scan, stamped=stamped, records=records)  # type: ignore[arg-type]
@@ -423,7 +423,7 @@ def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, st
 
 def _inspected(ref: str) -> Mapping[str, Any]:
     """What the engine says of image ``ref``; UsageError when it has none."""
-    info = docker.inspect_image(ref)
+    info = images.inspect_image(ref)
     if info is None:
         raise UsageError(
             f"No image '{ref}' in the engine. `docker images` lists the images it has; build or pull it first."
