@@ -29,8 +29,9 @@ from analyze_images import (
 from checks.engine import layer_source
 from checks.engine.layer_source import config_history, from_storage, unpacked_files
 from checks.inspect import archive
-from checks.inspect.archive import Prefetch, Reader, chain_ids, entries_from_tar_split, layer_entries, read_archive
+from checks.inspect.archive import chain_ids, entries_from_tar_split, layer_entries, read_archive
 from checks.inspect.secrets import scan_content
+from checks.inspect.tar import Prefetch, Reader
 from checks.model.errors import UsageError
 
 LONG = "usr/lib/python3/dist-packages/" + "very-long-package-name/" * 5 + "module.py"

@@ -19,9 +19,10 @@ from analyze_images import tar_split
 from checks.engine import rebuild
 from checks.engine.buildx import BuildRequest, Built, command_of
 from checks.engine.rebuild import SOURCE_DATE_EPOCH, with_epoch
-from checks.inspect.archive import Reader, entries_from_tar_split, layer_entries
+from checks.inspect.archive import entries_from_tar_split, layer_entries
 from checks.inspect.layers import Entry, Stamp
 from checks.inspect.rebuild import aspects_of, compare, config_difference, layer_differences
+from checks.inspect.tar import Reader
 from checks.measure.source import image_labels, image_tag
 from checks.model.checkout import HERE
 from checks.model.claims import Reproducible

@@ -55,21 +55,14 @@ from typing import Any, TypeVar
 
 from checks.engine import docker, images, proc, transfer
 from checks.inspect.analyze import Analysis, analysis_of
-from checks.inspect.archive import (
-    ImageContents,
-    Prefetch,
-    Scan,
-    chain_ids,
-    entries_from_tar_split,
-    read_archive,
-    unpacked_bytes,
-)
+from checks.inspect.archive import ImageContents, Scan, chain_ids, entries_from_tar_split, read_archive, unpacked_bytes
 from checks.inspect.documents import blob_name, image_config
 from checks.inspect.layers import Entry, stack
 from checks.inspect.layers import visible_paths as paths_of
 from checks.inspect.layout import FolderStore, from_content_store, from_oci
 from checks.inspect.pkgdb import Kept
 from checks.inspect.secrets import CONTENT_LIMIT, Match, scan_content, scan_files, wanted
+from checks.inspect.tar import Prefetch
 from checks.model.errors import UsageError
 
 #: The storage driver whose unpacked layers the secret rules can read file by file.

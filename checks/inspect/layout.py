@@ -40,19 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
-from checks.inspect.archive import (
-    CHUNK,
-    GZIP,
-    ZSTD,
-    ImageContents,
-    Reader,
-    Scan,
-    cut,
-    is_tar_header,
-    layer_entries,
-    unpacked_bytes,
-    walk,
-)
+from checks.inspect.archive import GZIP, ZSTD, ImageContents, Scan, layer_entries, unpacked_bytes
 from checks.inspect.documents import (
     PLATFORM,
     Platform,
@@ -67,6 +55,7 @@ from checks.inspect.layers import HARDLINK, SYMLINK, Entry
 from checks.inspect.limits import DOCUMENT, ENTRIES, LINKS, MEMBERS
 from checks.inspect.pkgdb import Kept
 from checks.inspect.secrets import Match
+from checks.inspect.tar import CHUNK, Reader, cut, is_tar_header, walk
 from checks.model.errors import MalformedError, UsageError
 
 #: Endings that make an argument a path even when nothing is there.
@@ -274,7 +263,7 @@ class _Section(io.RawIOBase):
 
 class TarStore:
     """A tar holding an archive or an OCI layout (uncompressed or gzip), indexed in one pass of its headers
-    (:func:`~checks.inspect.archive.walk`, every limit applied): members found by name, links resolved among
+    (:func:`~checks.inspect.tar.walk`, every limit applied): members found by name, links resolved among
     the members, never on the host."""
 
     def __init__(self, stream: IO[bytes]) -> None:
@@ -402,7 +391,7 @@ def read_layer(
 ) -> tuple[Entry, ...]:
     """One layer's entries, its compression checked against its first bytes and its digests against the expected;
     with ``scan``, what it finds in the layer's small files is added to ``matches``; ``room``: see
-    :func:`~checks.inspect.archive.walk`; ``kept`` is given the layer's package databases."""
+    :func:`~checks.inspect.tar.walk`; ``kept`` is given the layer's package databases."""
     try:
         return _layer(store, blob, diff_id, scan, matches, room, kept)
     except MalformedError as error:
