@@ -244,7 +244,6 @@ MAX_FUNCTION_LINES = 50
 MODULES_STILL_OVER = frozenset(
     {
         "checks.engine.layer_source",
-        "checks.inspect.layout",
         "checks.inspect.secrets",
         "checks.model.claims",
         "checks.model.results",

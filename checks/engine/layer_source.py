@@ -59,7 +59,8 @@ from checks.inspect.archive import ImageContents, Scan, chain_ids, entries_from_
 from checks.inspect.documents import blob_name, image_config
 from checks.inspect.layers import Entry, stack
 from checks.inspect.layers import visible_paths as paths_of
-from checks.inspect.layout import FolderStore, from_content_store, from_oci
+from checks.inspect.layout import from_content_store, from_oci
+from checks.inspect.layoutfiles import FolderStore
 from checks.inspect.pkgdb import Kept
 from checks.inspect.secrets import CONTENT_LIMIT, Match, scan_content, scan_files, wanted
 from checks.inspect.tar import Prefetch
