@@ -26,8 +26,9 @@ from analyze_images import (
     whiteout,
 )
 
-from checks.engine import layer_source
-from checks.engine.layer_source import config_history, from_storage, unpacked_files
+from checks.engine import layer_source, unpacked
+from checks.engine.layer_source import config_history, from_storage
+from checks.engine.unpacked import unpacked_files
 from checks.inspect import archive
 from checks.inspect.archive import chain_ids, entries_from_tar_split, layer_entries, read_archive
 from checks.inspect.secrets import scan_content
@@ -302,7 +303,7 @@ def many_secret_files() -> list:
 
 @pytest.mark.parametrize("batch", [8 << 20, 40, 1], ids=["one-buffer", "a-few-files-a-buffer", "a-file-a-buffer"])
 def test_small_files_read_many_at_a_time_are_scanned_as_each_alone(tmp_path, monkeypatch, batch):
-    monkeypatch.setattr(layer_source, "BATCH", batch)
+    monkeypatch.setattr(unpacked, "BATCH", batch)
     info = fake_store(tmp_path, many_secret_files(), unpacked=True)
     contents = from_storage("img:1", info, "overlay2", str(tmp_path), scan_content)
     assert contents is not None
