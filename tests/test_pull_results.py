@@ -14,7 +14,8 @@ from checks.model.claims import PullSpeedup, SizeRatio
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed, Measured
 from checks.model.pulls import PullSettings
-from checks.model.results import Results, dumps, from_dict, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import dumps, from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
 from checks.plan.pulls import unmeasured
 from checks.store.results import read, write_if_changed

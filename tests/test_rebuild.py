@@ -27,7 +27,8 @@ from checks.measure.source import image_labels, image_tag
 from checks.model.checkout import HERE
 from checks.model.claims import Reproducible
 from checks.model.measured import DIFFERENCES_KEPT, FileDifference, Measured, Rebuild
-from checks.model.results import Results, from_dict, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import from_dict, to_dict
 from checks.model.spec import load
 
 

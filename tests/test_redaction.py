@@ -29,7 +29,8 @@ from checks.guide.docdata import load_lab
 from checks.inspect.secrets import CONTENT_RULES, redact, scrubbed
 from checks.learner import grade as grading
 from checks.model.measured import Layer, SmokeRun
-from checks.model.results import RESULTS_NAME, ClaimResult, dumps, to_dict
+from checks.model.results import RESULTS_NAME, ClaimResult
+from checks.model.resultsjson import dumps, to_dict
 from checks.model.scrub import NOT_SHOWN, scrub_tree
 from checks.store.results import read, write_if_changed
 
