@@ -28,7 +28,7 @@ from conftest import ROOT, engine_problem, own_containers, run_checks
 
 from checks import cli
 from checks.cli import engine
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.model.results import RESULTS_NAME
 from checks.model.settings import Settings
 from checks.store.results import read, unreadable, write_if_changed

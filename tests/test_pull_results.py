@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.learner import report
 from checks.measure.pulls import unjudged
 from checks.model.claims import PullSpeedup, SizeRatio

@@ -1,4 +1,4 @@
-"""Nothing an image holds reaches an output unredacted: the scrubber (checks.inspect.secrets.scrubbed), the walk that
+"""Nothing an image holds reaches an output unredacted: the scrubber (checks.inspect.redaction.scrubbed), the walk that
 applies it to a whole value (checks.model.scrub), and every output edge fed a fake secret of each rule in every
 field an image has.
 
@@ -26,7 +26,8 @@ from test_results import sample
 from checks import cli
 from checks.cli import engine, labs
 from checks.guide.docdata import load_lab
-from checks.inspect.secrets import CONTENT_RULES, redact, scrubbed
+from checks.inspect.redaction import scrubbed
+from checks.inspect.secrets import CONTENT_RULES, redact
 from checks.learner import grade as grading
 from checks.model.measured import Layer, SmokeRun
 from checks.model.results import RESULTS_NAME, ClaimResult

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from checks.cli.output import echo
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 
 ISSUES = "the slimlab repository's issue tracker"
 

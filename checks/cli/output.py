@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.model import progress
 from checks.model.errors import UsageError
 from checks.model.progress import Say

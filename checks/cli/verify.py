@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from checks.cli.labs import LABS, Commands, all_labs, builder_of, find_lab
 from checks.cli.output import echo, reporting, show
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.model.errors import UsageError
 from checks.model.progress import Say
 from checks.model.settings import Settings

@@ -53,7 +53,7 @@ def unreadable(path: Path) -> str | None:
 def write_if_changed(path: Path, results: Results, *, scrub: Scrub) -> bool:
     """Write ``results`` unless the file already says the same (the time aside); True if written.
 
-    Every string is written as ``scrub`` returns it (:func:`checks.inspect.secrets.scrubbed`): a history step,
+    Every string is written as ``scrub`` returns it (:func:`checks.inspect.redaction.scrubbed`): a history step,
     a smoke test's output or a path an image holds may carry a secret value, and results.json is committed.
     """
     data = scrub_tree(to_dict(results), scrub)
