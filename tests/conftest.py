@@ -24,7 +24,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def own_containers() -> list[str]:
-    """The ids of this checkout's containers (:func:`checks.engine.docker.own_containers`' filter, through the
+    """The ids of this checkout's containers (:func:`checks.engine.containers.own_containers`' filter, through the
     CLI): another checkout's verify may run its smoke tests on the same engine."""
     from checks.engine.docker import CONTAINER_LABEL
     from checks.model.checkout import HERE, LABEL

@@ -584,7 +584,7 @@ def archive_of_a_hundred_thousand_files(folder: Path) -> str:
     """An archive of 100,001 empty files, gzip-compressed to a few hundred kilobytes: the limit on its files.
 
     (The limit on an image's entries, half a million, takes a minute to reach here; the unit tests of
-    :func:`checks.inspect.archive.walk` show it with a smaller room.)"""
+    :func:`checks.inspect.tar.walk` show it with a smaller room.)"""
     flood = b"".join(header(f"f{number}") for number in range(100_001)) + END
     return write(folder, "flood.tar.gz", gzip.compress(flood, compresslevel=1))
 

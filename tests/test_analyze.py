@@ -16,7 +16,8 @@ from checks.inspect.analyze import (
 from checks.inspect.archive import ImageContents
 from checks.inspect.layers import DIRECTORY, Entry
 from checks.model.measured import Measured
-from checks.model.results import Results, dumps, from_dict
+from checks.model.results import Results
+from checks.model.resultsjson import dumps, from_dict
 
 
 def f(path: str, size: int = 0) -> Entry:

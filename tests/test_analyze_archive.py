@@ -1,4 +1,5 @@
-"""checks.inspect.archive's tar reader on headers that lie: every claim bounded, every fault a MalformedError.
+"""checks.inspect.tar, the tar reader (and checks.inspect.archive's layer entries), on headers that lie: every
+claim bounded, every fault a MalformedError.
 
 The corpus test (tests/test_hostile.py) runs the command line on whole
 hostile images; these tests hold the reader's rules one by one.
@@ -12,8 +13,9 @@ import pytest
 from analyze_images import file, layer_tar
 from hostile import END, header, member, pax
 
-from checks.inspect.archive import Reader, entries_from_tar_split, final_header, is_tar_header, layer_entries
+from checks.inspect.archive import entries_from_tar_split, layer_entries
 from checks.inspect.limits import DEPTH, NAME
+from checks.inspect.tar import Reader, final_header, is_tar_header
 from checks.model.errors import MalformedError, UsageError
 
 

@@ -168,8 +168,8 @@ def test_a_save_stream_with_neither_manifest_json_nor_an_oci_layout_says_so():
 
 def test_a_save_stream_whose_layout_is_wrong_makes_analyze_exit_2(monkeypatch, capsys):
     stream = tar_of(_wrong_manifest(layout(compression="none")))
-    monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: {"Id": "sha256:" + "a" * 64})
+    monkeypatch.setattr(layer_source.images, "inspect_image", lambda ref: {"Id": "sha256:" + "a" * 64})
     monkeypatch.setattr(layer_source.docker, "storage", lambda: None)  # the containerd image store
-    monkeypatch.setattr(layer_source.docker, "save", lambda ref: contextlib.nullcontext(io.BytesIO(stream)))
+    monkeypatch.setattr(layer_source.transfer, "save", lambda ref: contextlib.nullcontext(io.BytesIO(stream)))
     assert cli.main(["analyze", "slimlab/test-ctr-nowhere:1"]) == 2
     assert "does not have the digest its index names" in capsys.readouterr().err

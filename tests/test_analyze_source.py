@@ -26,11 +26,13 @@ from analyze_images import (
     whiteout,
 )
 
-from checks.engine import layer_source
-from checks.engine.layer_source import config_history, from_storage, unpacked_files
+from checks.engine import layer_source, unpacked
+from checks.engine.layer_source import config_history, from_storage
+from checks.engine.unpacked import unpacked_files
 from checks.inspect import archive
-from checks.inspect.archive import Prefetch, Reader, chain_ids, entries_from_tar_split, layer_entries, read_archive
+from checks.inspect.archive import chain_ids, entries_from_tar_split, layer_entries, read_archive
 from checks.inspect.secrets import scan_content
+from checks.inspect.tar import Prefetch, Reader
 from checks.model.errors import UsageError
 
 LONG = "usr/lib/python3/dist-packages/" + "very-long-package-name/" * 5 + "module.py"
@@ -279,7 +281,7 @@ def test_the_config_history_comes_from_storage_without_reading_a_layer(tmp_path,
     info = fake_store(tmp_path, [[file("a", 5)], [file("b", 1)]])
     for folder in (tmp_path / "image/overlay2/layerdb/sha256").iterdir():
         (folder / "tar-split.json.gz").unlink()  # the layers are never read
-    monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: info)
+    monkeypatch.setattr(layer_source.images, "inspect_image", lambda ref: info)
     monkeypatch.setattr(layer_source.docker, "storage", lambda: ("overlay2", str(tmp_path)))
     assert [step["created_by"] for step in config_history("img:1")][:2] == ["step 0", "step 1"]
 
@@ -301,7 +303,7 @@ def many_secret_files() -> list:
 
 @pytest.mark.parametrize("batch", [8 << 20, 40, 1], ids=["one-buffer", "a-few-files-a-buffer", "a-file-a-buffer"])
 def test_small_files_read_many_at_a_time_are_scanned_as_each_alone(tmp_path, monkeypatch, batch):
-    monkeypatch.setattr(layer_source, "BATCH", batch)
+    monkeypatch.setattr(unpacked, "BATCH", batch)
     info = fake_store(tmp_path, many_secret_files(), unpacked=True)
     contents = from_storage("img:1", info, "overlay2", str(tmp_path), scan_content)
     assert contents is not None
@@ -474,7 +476,7 @@ def test_on_the_containerd_store_read_image_reads_the_content_store_and_the_hist
     tmp_path, monkeypatch
 ):
     info = fake_content_store(tmp_path, [[file("a", 5)], [file("b", 1)]], compression="none")
-    monkeypatch.setattr(layer_source.docker, "inspect_image", lambda ref: info)
+    monkeypatch.setattr(layer_source.images, "inspect_image", lambda ref: info)
     monkeypatch.setattr(layer_source.docker, "storage", lambda: None)
     monkeypatch.setattr(layer_source.docker, "containerd_root", lambda: str(tmp_path))
     assert layer_source.read_image("img:1", secrets=True).source == "content-store"

@@ -27,7 +27,8 @@ import pytest
 from conftest import ROOT, engine_problem, own_containers, run_checks
 
 from checks import cli
-from checks.inspect.secrets import scrubbed
+from checks.cli import engine
+from checks.inspect.redaction import scrubbed
 from checks.model.results import RESULTS_NAME
 from checks.model.settings import Settings
 from checks.store.results import read, unreadable, write_if_changed
@@ -523,7 +524,7 @@ def sent_sigterm(times: int, done: list[str]) -> Callable[..., int]:
 def run_sent_sigterm(times: int, monkeypatch) -> tuple[int, list[str]]:
     """``python -m checks clean`` in this process, its command replaced by :func:`sent_sigterm`'s."""
     done: list[str] = []
-    monkeypatch.setattr(cli, "cmd_clean", sent_sigterm(times, done))
+    monkeypatch.setattr(engine, "cmd_clean", sent_sigterm(times, done))
     monkeypatch.setattr(cli, "from_process", Settings)
     return cli.main(["clean"]), done
 

@@ -20,7 +20,7 @@ from checks.inspect.budgets import (
     parse_size,
     user_wasted_ratio,
 )
-from checks.inspect.secrets import Finding
+from checks.inspect.secretfindings import Finding
 from checks.model.errors import UsageError
 
 

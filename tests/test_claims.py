@@ -628,7 +628,7 @@ def test_only_the_secret_kinds_need_secrets():
 
 
 def test_every_rule_a_lab_claims_is_a_rule_analyze_has():
-    from checks.cli import all_labs
+    from checks.cli.labs import all_labs
     from checks.inspect.secrets import BY_ID
     from checks.model.spec import load
 

@@ -93,7 +93,7 @@ def engine(monkeypatch) -> FakeEngine:
             digits("8"): {docker.CONTAINER_LABEL: "smoke", checkout.LABEL: OTHER.id},  # the other one's verify runs
         },
     )
-    monkeypatch.setattr(docker, "_api", lambda *args, **kwargs: fake)
+    monkeypatch.setattr(docker, "api", lambda *args, **kwargs: fake)
     return fake
 
 

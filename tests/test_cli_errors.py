@@ -46,13 +46,13 @@ def test_an_internal_error_writes_its_traceback_to_a_private_new_file_and_names_
     import stat
     import tempfile
 
-    from checks import cli
+    from checks.cli import exits
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     (tmp_path / "slimlab-internal-error.txt").symlink_to(victim)  # the old fixed name, planted by someone else
-    assert cli.internal_error(RuntimeError("boom")) == 3
+    assert exits.internal_error(RuntimeError("boom")) == 3
     said = capsys.readouterr().err
     (written,) = tmp_path.glob("slimlab-internal-error-*/traceback.txt")
     assert f"the traceback is in {written}" in said
@@ -64,9 +64,9 @@ def test_an_internal_error_writes_its_traceback_to_a_private_new_file_and_names_
 
 
 def test_two_internal_errors_write_two_files():
-    from checks import cli
+    from checks.cli import exits
 
-    first, second = cli.crash_log("one"), cli.crash_log("two")
+    first, second = exits.crash_log("one"), exits.crash_log("two")
     assert first != second
     assert (first.read_text(), second.read_text()) == ("one", "two")
     for path in (first, second):
@@ -75,7 +75,7 @@ def test_two_internal_errors_write_two_files():
 
 
 def test_bytes_of_a_name_that_were_no_utf8_are_printed_as_escapes_on_any_terminal():
-    from checks.cli import printable
+    from checks.cli.output import printable
 
     name = b"caf\xe9/\xff.conf".decode("utf-8", "surrogateescape")
     assert printable(name) == "caf\\xe9/\\xff.conf"
@@ -86,11 +86,11 @@ def test_bytes_of_a_name_that_were_no_utf8_are_printed_as_escapes_on_any_termina
 def test_the_traceback_an_internal_error_writes_shows_no_secret_from_the_image(tmp_path, monkeypatch, capsys):
     import tempfile
 
-    from checks import cli
+    from checks.cli import exits
 
     key = "AKIA" + "Q3EGRIRTLUS7ZQ4M"  # a fake AWS key id, in two parts so this file holds none whole
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    assert cli.internal_error(ValueError(f"bad header {key!r}")) == 3
+    assert exits.internal_error(ValueError(f"bad header {key!r}")) == 3
     (written,) = tmp_path.glob("slimlab-internal-error-*/traceback.txt")
     assert "ValueError: bad header" in written.read_text()
     assert key not in written.read_text() + capsys.readouterr().err

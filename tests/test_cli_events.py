@@ -8,12 +8,13 @@ import json
 import pytest
 
 from checks import cli
+from checks.cli import output
 from checks.model.errors import UsageError
 from checks.model.progress import EarlyDone
 
 
 def test_without_events_progress_goes_to_standard_error_only(capsys):
-    with cli.reporting(None) as say:
+    with output.reporting(None) as say:
         say("lab-1-base-image: smoke test of after")
         say(EarlyDone(labs=1, seconds=3.0, text="measured early, side by side: 1 lab(s) and the stand-ins they need"))
     assert capsys.readouterr().err == (
@@ -23,7 +24,7 @@ def test_without_events_progress_goes_to_standard_error_only(capsys):
 
 def test_with_events_each_line_and_event_is_also_one_json_object_in_the_file(tmp_path, capsys):
     events = tmp_path / "events.jsonl"
-    with cli.reporting(events) as say:
+    with output.reporting(events) as say:
         say("lab-1-base-image: smoke test of after")
         say(EarlyDone(labs=1, seconds=3.0, text="measured early, side by side: 1 lab(s)"))
     written = [json.loads(text) for text in events.read_text().splitlines()]
@@ -34,7 +35,7 @@ def test_with_events_each_line_and_event_is_also_one_json_object_in_the_file(tmp
 
 
 def test_an_events_file_in_a_missing_folder_is_a_usage_error_naming_it(tmp_path):
-    with pytest.raises(UsageError, match=r"--events .*missing"), cli.reporting(tmp_path / "missing" / "e.jsonl"):
+    with pytest.raises(UsageError, match=r"--events .*missing"), output.reporting(tmp_path / "missing" / "e.jsonl"):
         pass
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.cli import LABS, all_labs, find_lab
+from checks.cli.labs import LABS, all_labs, find_lab
 from checks.model.errors import UsageError
 
 

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 from checks import cli
-from checks.model.results import RESULTS_NAME, SCHEMA_VERSION
+from checks.model.results import RESULTS_NAME
+from checks.model.resultsjson import SCHEMA_VERSION
 from checks.store.results import read
 
 ROOT = Path(__file__).resolve().parent.parent

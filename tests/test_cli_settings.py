@@ -10,21 +10,22 @@ import requests
 from conftest import run_checks
 
 from checks import cli
+from checks.cli import engine, labs
 from checks.engine import docker
 from checks.model.settings import Settings, from_environ
 
 
 def test_builder_names_the_builder_before_buildx_builder_and_the_local_engine_is_the_last_resort():
     from_env = Settings(builder="from-env")
-    assert cli._builder(argparse.Namespace(builder="flag"), from_env) == "flag"
-    assert cli._builder(argparse.Namespace(builder=None), from_env) == "from-env"
-    assert cli._builder(argparse.Namespace(builder=None), Settings()) is None
+    assert labs.builder_of(argparse.Namespace(builder="flag"), from_env) == "flag"
+    assert labs.builder_of(argparse.Namespace(builder=None), from_env) == "from-env"
+    assert labs.builder_of(argparse.Namespace(builder=None), Settings()) is None
 
 
 def test_lang_names_the_language_before_the_locale_does():
     chinese = from_environ({"LANG": "zh_CN.UTF-8"})
-    assert cli._language(argparse.Namespace(lang="en"), chinese) == "en"
-    assert cli._language(argparse.Namespace(lang=None), chinese) == "zh_CN"
+    assert labs.language_of(argparse.Namespace(lang="en"), chinese) == "en"
+    assert labs.language_of(argparse.Namespace(lang=None), chinese) == "zh_CN"
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_an_engine_message_names_the_engine_docker_host_names(engine_named_again
         raise docker.translate(requests.exceptions.ConnectionError("Connection refused"), "info")
 
     monkeypatch.setenv("DOCKER_HOST", "tcp://build-box:2376")
-    monkeypatch.setattr(cli, "cmd_clean", refused)
+    monkeypatch.setattr(engine, "cmd_clean", refused)
     assert cli.main(["clean"]) == 2
     assert "The Docker engine does not answer (tcp://build-box:2376: connection refused)" in capsys.readouterr().err
 

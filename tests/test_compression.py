@@ -24,7 +24,8 @@ from checks.model.compression import (
 )
 from checks.model.measured import Compressed, Facet, Layer, Measured
 from checks.model.pulls import PullFigures, PullSettings, matrix_complete
-from checks.model.results import Results, from_dict, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
 
 

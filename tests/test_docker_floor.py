@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import docker, floor
+from checks.engine import docker, floor, images
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
 from checks.measure.source import image_labels, image_tag, resolve_bases
@@ -31,7 +31,7 @@ def scratch_image(engine) -> dict:
         labels=image_labels(lab, variant),
         contexts=resolver.contexts(resolve_bases(lab, LAB, resolver)),
     )
-    info = docker.inspect_image(docker.build(request, echo=lambda line: None).image_id)
+    info = images.inspect_image(docker.build(request, echo=lambda line: None).image_id)
     assert info is not None
     return info
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.engine import docker
+from checks.engine import containers
 from checks.engine.bases import Resolver
 
 PROBE = (
@@ -18,7 +18,7 @@ PROBE = (
 @pytest.fixture(scope="module")
 def seen(engine) -> list[str]:
     image = Resolver(echo=lambda line: None).resolve("busybox").image
-    run = docker.run_smoke(image, ["sh", "-c", PROBE], expect="tmp-writable", timeout=60)
+    run = containers.run_smoke(image, ["sh", "-c", PROBE], expect="tmp-writable", timeout=60)
     assert run.passed, run.stderr_tail
     return run.stdout.splitlines()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import docker
+from checks.engine import containers, docker, images
 from checks.engine.bases import Resolver
 from checks.engine.buildx import BuildRequest
 from checks.engine.trust import HostCAs, trusting
@@ -102,7 +102,7 @@ def official(resolver: Resolver, cas: tuple[bytes, ...], name: str, slug: str) -
     lacking = BaseUse(name=tag, source="official", image=tag, image_id=image_id)
     trusted = trusting(lacking, HostCAs(added=cas, explicit=True), builder=None, echo=print)
     yield lacking, trusted
-    docker.remove_images([trusted.image, tag, "slimlab/test-trust:probe"])
+    images.remove_images([trusted.image, tag, "slimlab/test-trust:probe"])
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_the_trusting_image_adds_each_ca_in_a_file_and_to_the_bundle(python, cas
     lacking, trusted = python
     assert trusted.image.startswith("slimlab-base/slimlab-test-trust-python-with-ca:")
     paths = [BUNDLE, *(f"{LOCAL_ANCHORS}/{name}" for name in anchors(cas))]
-    before, after = docker.image_files(lacking.image_id, paths), docker.image_files(trusted.image_id, paths)
+    before, after = containers.image_files(lacking.image_id, paths), containers.image_files(trusted.image_id, paths)
     own = certificates((before[BUNDLE] or b"").decode())
     assert own
     assert certificates((after[BUNDLE] or b"").decode()) == (*own, *cas)
@@ -139,7 +139,7 @@ def test_npm_reaches_its_registry_from_the_trusting_image_even_with_node_s_own_c
     lacking, trusted = node
     # the slim image has no CA bundle: npm is pointed at the CAs it lacks alone
     assert (
-        docker.image_files(trusted.image_id, [NPM_GLOBAL_CONFIG])[NPM_GLOBAL_CONFIG]
+        containers.image_files(trusted.image_id, [NPM_GLOBAL_CONFIG])[NPM_GLOBAL_CONFIG]
         == f"cafile={NPM_CAFILE}\n".encode()
     )
     # --use-bundled-ca: the CAs compiled into Node.js only, as the official build trusts

@@ -1,4 +1,5 @@
-"""The pure part of checks.engine.docker: the SDK's answers give what the docker CLI printed (no engine needed)."""
+"""The pure part of checks.engine.docker and the modules beside it (images, containers, transfer): the SDK's answers
+give what the docker CLI printed (no engine needed)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from checks.engine import docker
+from checks.engine import containers, docker, images, transfer
 from checks.model import checkout
 from checks.model.checkout import HERE, Checkout
 from checks.model.errors import UsageError
@@ -29,7 +30,7 @@ HISTORY = [
 
 
 def test_history_is_oldest_first_with_tabs_turned_into_spaces_as_the_cli_prints():
-    assert docker.history_layers(HISTORY) == (
+    assert images.history_layers(HISTORY) == (
         Layer(size_bytes=77, created_by=""),
         Layer(size_bytes=0, created_by="ENV A=1"),
         Layer(size_bytes=1234, created_by="RUN /bin/sh -c make &&  make install # buildkit"),
@@ -37,7 +38,7 @@ def test_history_is_oldest_first_with_tabs_turned_into_spaces_as_the_cli_prints(
 
 
 def test_history_of_a_row_without_size_or_instruction_is_zero_bytes_and_empty():
-    assert docker.history_layers([{"Id": "x", "Size": None, "CreatedBy": None}]) == (
+    assert images.history_layers([{"Id": "x", "Size": None, "CreatedBy": None}]) == (
         Layer(size_bytes=0, created_by=""),
     )
 
@@ -54,16 +55,16 @@ def test_history_of_a_row_without_size_or_instruction_is_zero_bytes_and_empty():
     ],
 )
 def test_a_container_that_cannot_start_exits_as_docker_run_does(message, code):
-    assert docker.start_failure_code(message) == code
+    assert containers.start_failure_code(message) == code
 
 
 def test_the_exit_code_is_the_container_s_unless_waiting_failed():
-    assert docker.wait_code({"StatusCode": 3, "Error": None}) == 3
-    assert docker.wait_code({"StatusCode": 0, "Error": {"Message": "no such container"}}) == 125
+    assert containers.wait_code({"StatusCode": 3, "Error": None}) == 3
+    assert containers.wait_code({"StatusCode": 0, "Error": {"Message": "no such container"}}) == 125
 
 
 def test_image_rows_are_one_per_tag_and_none_none_for_untagged_images():
-    images = [
+    listed = [
         {"Id": "sha256:" + "a" * 64, "RepoTags": ["slimlab/lab-4:after", "mine:latest"], "RepoDigests": []},
         {"Id": "sha256:" + "b" * 64, "RepoTags": [], "RepoDigests": []},
         {"Id": "sha256:" + "c" * 64, "RepoTags": ["<none>:<none>"], "RepoDigests": ["<none>@<none>"]},
@@ -73,7 +74,7 @@ def test_image_rows_are_one_per_tag_and_none_none_for_untagged_images():
             "RepoDigests": ["127.0.0.1:5000/slimlab/lab-4@sha256:" + "e" * 64],
         },
     ]
-    assert docker.image_rows(images) == [
+    assert images.image_rows(listed) == [
         ("slimlab/lab-4:after", "a" * 12),
         ("mine:latest", "a" * 12),
         ("<none>:<none>", "b" * 12),
@@ -94,7 +95,7 @@ def test_a_checkout_owns_its_tags_and_the_images_left_with_no_tag():
         ("<none>:<none>", "c" * 12),  # a variant built anew left its old image untagged
         (f"127.0.0.1:5000/{OURS.repository('lab-4')}:<none>", "d" * 12),  # pushed, and its tag dropped again
     ]
-    assert docker.owned(rows, OURS) == [
+    assert images.owned(rows, OURS) == [
         OURS.tag("lab-4", "after"),
         OURS.tag("lab-4", "after-rebuild"),
         "c" * 12,
@@ -104,7 +105,7 @@ def test_a_checkout_owns_its_tags_and_the_images_left_with_no_tag():
 
 def test_a_tag_of_ours_is_untagged_by_name_so_an_image_someone_else_also_tags_stays_theirs():
     rows = [(OURS.tag("lab-4", "after"), "a" * 12), ("mine:latest", "a" * 12), ("mine:child", "e" * 12)]
-    assert docker.owned(rows, OURS) == [OURS.tag("lab-4", "after")]
+    assert images.owned(rows, OURS) == [OURS.tag("lab-4", "after")]
 
 
 def test_no_name_of_another_checkout_the_stand_ins_or_slimlab_before_namespaces_is_ours():
@@ -114,18 +115,18 @@ def test_no_name_of_another_checkout_the_stand_ins_or_slimlab_before_namespaces_
         ("slimlab-base/golang-1.27-trixie:56997237e832", "c" * 12),
         (f"slimlab-{OURS.id}x/lab-4:after", "d" * 12),
     ]
-    assert docker.owned(rows, OURS) == []
+    assert images.owned(rows, OURS) == []
 
 
 def test_loading_a_file_that_is_not_gzip_says_it_is_not_a_bundle_before_asking_the_engine(tmp_path):
     bundle = tmp_path / "bundle.tar.gz"
     bundle.write_bytes(b"plain text, not a bundle\n")
     with pytest.raises(UsageError, match=r"not a workshop bundle \(not gzip\).*`make workshop-bundle`"):
-        docker.load_gz(bundle)
+        transfer.load_gz(bundle)
 
 
 def test_the_gzip_check_reads_the_magic_bytes_gzip_writes():
-    assert gzip.compress(b"tar")[:2] == docker.GZIP_MAGIC
+    assert gzip.compress(b"tar")[:2] == transfer.GZIP_MAGIC
 
 
 def test_a_smoke_container_carries_this_checkout_s_label_so_another_checkout_s_clean_leaves_it(monkeypatch):
@@ -148,8 +149,8 @@ def test_a_smoke_container_carries_this_checkout_s_label_so_another_checkout_s_c
 
         def remove_container(self, name: str, force: bool) -> None: ...
 
-    monkeypatch.setattr(docker, "_api", lambda *args, **kwargs: Api())
-    assert docker.run_smoke("img", [], expect="ok", timeout=5).passed
+    monkeypatch.setattr(docker, "api", lambda *args, **kwargs: Api())
+    assert containers.run_smoke("img", [], expect="ok", timeout=5).passed
     assert made["labels"] == {docker.CONTAINER_LABEL: "smoke", checkout.LABEL: HERE.id}
 
 
@@ -176,7 +177,7 @@ def test_only_the_classic_store_names_a_layer_store_to_read(monkeypatch, info, w
         def info(self) -> dict[str, Any]:
             return info
 
-    monkeypatch.setattr(docker, "_api", lambda *args, **kwargs: Api())
+    monkeypatch.setattr(docker, "api", lambda *args, **kwargs: Api())
     assert docker.storage() == where
     assert docker.containerd_store() is in_containerd
     assert docker.containerd_root() == ("/var/lib/docker" if in_containerd else None)

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checks.inspect.analyze import analysis_of
-from checks.inspect.layout import TarStore, contents
+from checks.inspect.layout import contents
+from checks.inspect.layoutfiles import TarStore
 from checks.inspect.secrets import scan_content
 from checks.model.errors import MalformedError, UsageError
 

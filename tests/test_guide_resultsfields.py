@@ -5,7 +5,8 @@ from __future__ import annotations
 from checks.guide.resultsfields import MEANINGS, in_order, key_paths, plain, rows, undescribed
 from checks.guide.sphinxref import attr_docs
 from checks.model.measured import Layer, Measured, SmokeRun
-from checks.model.results import AnalysisSummary, BaseUse, ClaimResult, Results, to_dict
+from checks.model.results import AnalysisSummary, BaseUse, ClaimResult, Results
+from checks.model.resultsjson import to_dict
 
 
 def everything() -> Results:

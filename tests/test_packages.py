@@ -9,13 +9,14 @@ import json
 from analyze_images import file, layer_tar
 
 from checks.inspect.analyze import analysis_of, render, to_dict
-from checks.inspect.archive import ImageContents, Reader, layer_entries
+from checks.inspect.archive import ImageContents, layer_entries
 from checks.inspect.diff import diff
 from checks.inspect.diff import render as diff_render
 from checks.inspect.diff import to_dict as diff_dict
 from checks.inspect.layers import Copy, Entry
 from checks.inspect.packages import NONE, UNOWNED, Package, attribute, compare
 from checks.inspect.pkgdb import Kept
+from checks.inspect.tar import Reader
 
 STATUS_1 = b"Package: libc6\nStatus: install ok installed\nVersion: 2.41\n"
 STATUS_2 = STATUS_1 + b"\nPackage: gcc-14\nStatus: install ok installed\nVersion: 14.2\n"

@@ -6,7 +6,8 @@ from checks.model.claims.floor import MaxFloorRatio
 from checks.model.claims.sizes import SizeRatio
 from checks.model.links import Section
 from checks.model.measured import Measured
-from checks.model.results import Results, from_dict, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
 from checks.plan.judge import judge
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.learner import report
 from checks.measure.pulls import unjudged
 from checks.model.claims.pulls import PullSpeedup
@@ -15,7 +15,8 @@ from checks.model.claims.sizes import SizeRatio
 from checks.model.compression import MATRIX
 from checks.model.measured import Compressed, Measured
 from checks.model.pulls import PullSettings
-from checks.model.results import Results, dumps, from_dict, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import dumps, from_dict, to_dict
 from checks.model.spec import Claim, Lab, Variant
 from checks.plan.pulls import unmeasured
 from checks.store.results import read, write_if_changed

@@ -209,7 +209,7 @@ def test_an_image_pushed_early_is_not_pushed_again_under_the_same_tag(monkeypatc
         def ref(self, repository: str, tag: str) -> str:
             return f"127.0.0.1:5000/{repository}:{tag}"
 
-    monkeypatch.setattr(pullbench.docker, "push", lambda image, ref: pushes.append((image, ref)))
+    monkeypatch.setattr(pullbench.transfer, "push", lambda image, ref: pushes.append((image, ref)))
     manifest = {"layers": [{"digest": "sha256:l1", "size": 7}]}
     monkeypatch.setattr(pullbench.registry, "image_manifest", lambda *args: manifest)
     bench = pullbench.PullBench(PullSettings(sizes=True, pulls=False), echo=lambda line: None, settings=Settings())

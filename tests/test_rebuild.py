@@ -19,14 +19,16 @@ from analyze_images import tar_split
 from checks.engine import rebuild
 from checks.engine.buildx import BuildRequest, Built, command_of
 from checks.engine.rebuild import SOURCE_DATE_EPOCH, with_epoch
-from checks.inspect.archive import Reader, entries_from_tar_split, layer_entries
+from checks.inspect.archive import entries_from_tar_split, layer_entries
 from checks.inspect.layers import Entry, Stamp
 from checks.inspect.rebuild import aspects_of, compare, config_difference, layer_differences
+from checks.inspect.tar import Reader
 from checks.measure.source import image_labels, image_tag
 from checks.model.checkout import HERE
 from checks.model.claims.rebuild import Reproducible
 from checks.model.measured import DIFFERENCES_KEPT, FileDifference, Measured, Rebuild
-from checks.model.results import Results, from_dict, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import from_dict, to_dict
 from checks.model.spec import load
 
 
@@ -281,7 +283,7 @@ def test_a_rebuild_is_tagged_beside_its_variant_in_this_checkout_s_namespace_and
     monkeypatch.setattr(
         rebuild.docker, "build", lambda request, echo: built.append(request.tag) or Built(image_id="sha256:own")
     )
-    monkeypatch.setattr(rebuild.docker, "remove_images", lambda refs: removed.extend(refs) or [])
+    monkeypatch.setattr(rebuild.images, "remove_images", lambda refs: removed.extend(refs) or [])
     monkeypatch.setattr(rebuild, "read_image", lambda image_id, stamped: SimpleNamespace(layers=()))
     monkeypatch.setattr(rebuild, "_config_of", lambda image_id: {})
     own = request(tag=image_tag(lab, variant), labels=image_labels(lab, variant))

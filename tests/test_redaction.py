@@ -1,4 +1,4 @@
-"""Nothing an image holds reaches an output unredacted: the scrubber (checks.inspect.secrets.scrubbed), the walk that
+"""Nothing an image holds reaches an output unredacted: the scrubber (checks.inspect.redaction.scrubbed), the walk that
 applies it to a whole value (checks.model.scrub), and every output edge fed a fake secret of each rule in every
 field an image has.
 
@@ -24,11 +24,14 @@ from fake_secrets import SECRETS, Secret, pair, written
 from test_results import sample
 
 from checks import cli
+from checks.cli import engine, labs
 from checks.guide.docdata import load_lab
-from checks.inspect.secrets import CONTENT_RULES, redact, scrubbed
+from checks.inspect.redaction import scrubbed
+from checks.inspect.secrets import CONTENT_RULES, redact
 from checks.learner import grade as grading
 from checks.model.measured import Layer, SmokeRun
-from checks.model.results import RESULTS_NAME, ClaimResult, dumps, to_dict
+from checks.model.results import RESULTS_NAME, ClaimResult
+from checks.model.resultsjson import dumps, to_dict
 from checks.model.scrub import NOT_SHOWN, scrub_tree
 from checks.store.results import read, write_if_changed
 
@@ -390,7 +393,7 @@ def test_the_guide_reads_a_handed_over_results_json_scrubbed(secret, lab_copy):
 
 def test_the_grader_s_report_shows_no_secret_the_image_printed(monkeypatch, capsys):
     secret = TOKENS[0]
-    lab = cli.find_lab("4")
+    lab = labs.find_lab("4")
 
     def graded(folder, dockerfile, **_):
         from checks.model.exercise import graded_lab
@@ -415,7 +418,7 @@ def test_an_error_message_quoting_bytes_of_an_image_shows_no_secret(secret, erro
     def fails(args, settings):
         raise error(f"bad header field b'{written(secret)[:12]}' in layer '{written(secret)}'")
 
-    monkeypatch.setattr(cli, "cmd_clean", fails)
+    monkeypatch.setattr(engine, "cmd_clean", fails)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert cli.main(["clean"]) == (2 if error is cli.UsageError else 3)
     out = capsys.readouterr()
@@ -424,7 +427,7 @@ def test_an_error_message_quoting_bytes_of_an_image_shows_no_secret(secret, erro
 
 
 def test_the_command_line_writes_only_through_its_scrubbing_writers():
-    source = (ROOT / "checks" / "cli.py").read_text(encoding="utf-8")
+    source = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "checks" / "cli").glob("*.py"))
     writes = re.findall(r"\bprint\(|sys\.std(?:out|err)\.write\(", source)
     assert len(writes) == 2, "every line the command line prints goes through show() or echo()"
 

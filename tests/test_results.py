@@ -10,17 +10,8 @@ import pytest
 
 from checks.model.i18n import say
 from checks.model.measured import Layer, Measured, SecretSeen, SmokeRun, StoreFigures
-from checks.model.results import (
-    SCHEMA_VERSION,
-    BaseUse,
-    ClaimResult,
-    Results,
-    StoreRun,
-    dumps,
-    from_dict,
-    loads,
-    to_dict,
-)
+from checks.model.results import BaseUse, ClaimResult, Results, StoreRun
+from checks.model.resultsjson import SCHEMA_VERSION, dumps, from_dict, loads, to_dict
 
 
 def sample(**changes) -> Results:

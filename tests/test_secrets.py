@@ -15,19 +15,19 @@ from analyze_images import directory, docker_archive, file, whiteout
 from checks.inspect.analyze import SECRETS_SECTION, analysis_of, render, to_dict
 from checks.inspect.archive import ImageContents, read_archive
 from checks.inspect.layers import Entry, stack
+from checks.inspect.redaction import scrubbed
+from checks.inspect.secretfindings import findings
 from checks.inspect.secrets import (
     BY_ID,
     CONFIG_ENV,
     CONTENT_LIMIT,
     HISTORY,
     RULES,
-    findings,
     redact,
     scan_content,
     scan_env,
     scan_name,
     scan_step,
-    scrubbed,
     step_pairs,
     wanted,
 )

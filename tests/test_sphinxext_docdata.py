@@ -11,7 +11,8 @@ import pytest
 from checks.guide.docdata import LabDocs, load_lab, staleness
 from checks.guide.measuredfields import FIELDS, difference, parse_path, percent, times, value
 from checks.model.measured import Measured
-from checks.model.results import BaseUse, Results, dumps
+from checks.model.results import BaseUse, Results
+from checks.model.resultsjson import dumps
 from checks.model.spec import load
 from checks.store.inputs import inputs_sha256
 

@@ -10,8 +10,9 @@ import os
 import pytest
 from test_results import sample, with_size
 
-from checks.inspect.secrets import scrubbed
-from checks.model.results import RESULTS_NAME, SCHEMA_VERSION, dumps, to_dict
+from checks.inspect.redaction import scrubbed
+from checks.model.results import RESULTS_NAME
+from checks.model.resultsjson import SCHEMA_VERSION, dumps, to_dict
 from checks.store.results import read, unreadable, write_if_changed
 
 

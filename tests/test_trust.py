@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import docker, trust
+from checks.engine import containers, docker, images, trust
 from checks.engine.buildx import Built
 from checks.engine.trust import CONTEXT_FOLDER, HostCAs, ca_bundle, host_cas, trusting, write_anchors
 from checks.model.certs import BUNDLE, LOCAL_ANCHORS, NPM_CAFILE, NPM_GLOBAL_CONFIG, anchors, certificates, pem
@@ -149,8 +149,8 @@ def engine(monkeypatch):
         state["builds"].append((request, {path.name: path.read_text() for path in context.iterdir() if path.is_file()}))
         return Built(image_id="sha256:built")
 
-    monkeypatch.setattr(docker, "image_files", lambda image, paths: {p: state["files"].get(p) for p in paths})
-    monkeypatch.setattr(docker, "inspect_image", state["tags"].get)
+    monkeypatch.setattr(containers, "image_files", lambda image, paths: {p: state["files"].get(p) for p in paths})
+    monkeypatch.setattr(images, "inspect_image", state["tags"].get)
     monkeypatch.setattr(docker, "build", build)
     return state
 

@@ -17,7 +17,8 @@ from checks.model.claims.updates import SharedPullRatio, UpdateBuildSpeedup, Upd
 from checks.model.errors import UsageError
 from checks.model.measured import Facet, Measured, Release, SharedPull
 from checks.model.pulls import PullSettings, pulled_bytes
-from checks.model.results import Results, dumps, from_dict, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import dumps, from_dict, to_dict
 from checks.model.spec import BUILD_ID_ENV, RELEASE_ENV, Lab, load, parse
 from checks.plan.pulls import shared_plan, unmeasured
 

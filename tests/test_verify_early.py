@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import docker, rebuild
+from checks.engine import docker, images, rebuild
 from checks.measure import build, source
 from checks.model.claims.rebuild import Reproducible
 from checks.model.claims.sizes import SizeRatio
@@ -247,7 +247,7 @@ def test_a_group_stands_when_its_own_bases_and_images_are_the_recorded_ones(monk
         source.image_tag(LAB, LAB.variant("before")): "sha256:before",
         source.image_tag(LAB, LAB.variant("after")): "sha256:gone",
     }
-    monkeypatch.setattr(docker, "inspect_image", lambda tag: {"Id": tagged[tag]})
+    monkeypatch.setattr(images, "inspect_image", lambda tag: {"Id": tagged[tag]})
     settings = Settings(rebuild=False)
     assert standing.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"before"})
     assert not standing.up_to_date(LAB, recorded, "d", [use("a", "sha256:1")], settings, None, {"after"})

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from checks.engine import docker, floor
+from checks.engine import floor, images
 from checks.engine.floor import FloorRun
 from checks.inspect.floor import Floor
 from checks.measure.floor import floor_of
@@ -61,7 +61,7 @@ def traces(monkeypatch) -> list[str]:
     """Each traced image id, in order; every trace finds a floor of 600 bytes in 3 files."""
     seen: list[str] = []
     monkeypatch.setattr(floor, "ensure_strace", lambda echo: None)
-    monkeypatch.setattr(docker, "inspect_image", lambda ref: {"Id": ref})
+    monkeypatch.setattr(images, "inspect_image", lambda ref: {"Id": ref})
 
     def measure_floor(info, args, *, expect, timeout):
         seen.append(info["Id"])

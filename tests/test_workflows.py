@@ -138,13 +138,14 @@ def test_the_gitlab_snippet_sets_up_analyze_and_runs_a_command_line_it_accepts()
     import shlex
 
     from checks import cli
+    from checks.cli import images
 
     script = yaml(GITLAB_SNIPPET)["image-budgets"]["script"]
     assert any("checks/setup/analyze.sh" in line for line in script)
     (command,) = [shlex.split(line) for line in script if " -m checks analyze " in line]
     argv = command[command.index("checks") + 1 :]
     args = cli.parser().parse_args(argv)
-    assert cli.analyze_format(args) == "junit"
-    assert len(cli.budgets_given(args)) == 4
+    assert images.analyze_format(args) == "junit"
+    assert len(images.budgets_given(args)) == 4
     report = yaml(GITLAB_SNIPPET)["image-budgets"]["artifacts"]["reports"]["junit"]
     assert args.output == Path(report)

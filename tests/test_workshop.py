@@ -46,7 +46,7 @@ def test_every_base_a_lab_names_is_asked_for_and_listed_once():
 
 def test_a_bundle_saves_every_base_once_including_those_stand_ins_are_built_on(monkeypatch, tmp_path):
     saved: list[tuple[list[str], Path]] = []
-    monkeypatch.setattr(workshop.docker, "save_gz", lambda refs, archive: saved.append((refs, archive)))
+    monkeypatch.setattr(workshop.transfer, "save_gz", lambda refs, archive: saved.append((refs, archive)))
     archive = tmp_path / "room.tar.gz"
     uses = workshop.bundle(labs(), FakeResolver(), archive, echo=lambda line: None)  # type: ignore[arg-type]
     [(refs, where)] = saved

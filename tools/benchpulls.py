@@ -29,7 +29,7 @@ from benchfigures import pull_cost
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks.cli import all_labs, find_lab  # noqa: E402
+from checks.cli.labs import all_labs, find_lab  # noqa: E402
 from checks.model.settings import from_process  # noqa: E402
 
 

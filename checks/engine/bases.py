@@ -37,7 +37,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import buildx, docker, proc, trust
+from checks.engine import buildx, docker, images, proc, transfer, trust
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL, STAND_IN_LABEL, STAND_INS
 from checks.model.certs import fingerprint
@@ -228,24 +228,24 @@ class Resolver:
         (``name`` None), and None when the engine no longer has the image."""
         if name is None:
             return ()
-        info = docker.inspect_image(self.resolve(name).image_id)
+        info = images.inspect_image(self.resolve(name).image_id)
         return None if info is None else tuple(info.get("RootFS", {}).get("Layers", []))
 
     def _resolve(self, name: str) -> BaseUse:
-        local = docker.inspect_image(name)
+        local = images.inspect_image(name)
         if local is not None:
             return self._official(name, local["Id"])
         recipe = self._recipes.get(normalize(name))
         below = [self.resolve(dep) for dep in external_images_of(recipe.folder / "Dockerfile")] if recipe else []
         tag = f"{STAND_INS}{recipe.slug}:{recipe_sha256(recipe, below, self.host.added)[:12]}" if recipe else None
-        built = docker.inspect_image(tag) if tag else None
+        built = images.inspect_image(tag) if tag else None
         if tag is not None and built is not None:
             return BaseUse(name=name, source="stand-in", image=tag, image_id=built["Id"])
         if self.settings.pull != "never":
             timeout = self.settings.pull_timeout
             words = _("base {name}: not present locally; trying to pull it (up to {seconds} s)")
             self._say(Step(phase=STANDINS, text=words.format(name=name, seconds=f"{timeout:.0f}")))
-            if docker.pull(name, timeout) and (pulled := docker.inspect_image(name)):
+            if transfer.pull(name, timeout) and (pulled := images.inspect_image(name)):
                 return self._official(name, pulled["Id"])
         if recipe is None or tag is None:
             raise UsageError(

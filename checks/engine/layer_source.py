@@ -13,7 +13,7 @@ rebuilds each layer's tar from the engine's ``tar-split`` metadata:
   is read from the layer's own unpacked copy, ``<data-root>/overlay2/<cache-id>/diff/<path>``
   (the layer's ``cache-id`` names it), which a later layer never changes: a
   file it deleted is still there.  It is read by a walk of descriptors relative
-  to that folder (:func:`unpacked_files`), so no link in it leads out of it.
+  to that folder (:func:`checks.engine.unpacked.unpacked_files`), so no link in it leads out of it.
 - **content store** (a local engine with the containerd image store, readable
   by this user): that store keeps no layer store of the engine's own (its
   layers are containerd snapshots, named in containerd's database), but
@@ -35,8 +35,8 @@ layers' own (:func:`~checks.inspect.archive.unpacked_bytes`), never the
 engine's, and only the image id differs (the containerd store names an image
 by its manifest's digest, the classic one by its config's).
 
-Besides :mod:`checks.engine.docker`, this is the one module that touches the
-engine's data, and it only reads.  Parsing the bytes is
+Besides the engine API (:mod:`checks.engine.docker` and the modules beside it), this is the one module that
+touches the engine's data, and it only reads.  Parsing the bytes is
 :mod:`checks.inspect.archive`'s job.
 """
 
@@ -46,30 +46,23 @@ import dataclasses
 import gzip
 import hashlib
 import json
-import os
-import stat
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from checks.engine import docker, proc
+from checks.engine import docker, images, proc, transfer
+from checks.engine.unpacked import stored_found, stored_records
 from checks.inspect.analyze import Analysis, analysis_of
-from checks.inspect.archive import (
-    ImageContents,
-    Prefetch,
-    Scan,
-    chain_ids,
-    entries_from_tar_split,
-    read_archive,
-    unpacked_bytes,
-)
+from checks.inspect.archive import ImageContents, Scan, chain_ids, entries_from_tar_split, read_archive, unpacked_bytes
 from checks.inspect.documents import blob_name, image_config
-from checks.inspect.layers import Entry, stack
+from checks.inspect.layers import stack
 from checks.inspect.layers import visible_paths as paths_of
-from checks.inspect.layout import FolderStore, from_content_store, from_oci
+from checks.inspect.layout import from_content_store, from_oci
+from checks.inspect.layoutfiles import FolderStore
 from checks.inspect.pkgdb import Kept
-from checks.inspect.secrets import CONTENT_LIMIT, Match, scan_content, scan_files, wanted
+from checks.inspect.secrets import Match, scan_content
+from checks.inspect.tar import Prefetch
 from checks.model.errors import UsageError
 
 #: The storage driver whose unpacked layers the secret rules can read file by file.
@@ -94,7 +87,7 @@ def config_history(ref: str) -> tuple[Mapping[str, Any], ...]:
     The engine's API leaves ``empty_layer`` out of its history, so the config is read: from the
     engine's storage when readable (cheap), else from ``docker save``.
     """
-    info = docker.inspect_image(ref)
+    info = images.inspect_image(ref)
     if info is None:
         raise UsageError(f"No image '{ref}' in the engine. `docker images` lists the images it has.")
     where = docker.storage()
@@ -108,173 +101,6 @@ def config_history(ref: str) -> tuple[Mapping[str, Any], ...]:
     elif (root := docker.containerd_root()) and (config := _content_config(root, info["Id"])) is not None:
         return tuple(json.loads(config).get("history", []))
     return from_save(ref, info).history
-
-
-#: How the reader opens a folder of a layer's unpacked copy, and a file in it: relative to its parent's descriptor,
-#: never through a symbolic link (``O_NOFOLLOW``), never blocking on a FIFO, never as a controlling terminal.
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
-
-
-def _plan(sizes: Mapping[str, int]) -> tuple[dict[str, dict[str, int]], dict[str, set[str]]]:
-    """For the files ``sizes`` names: each folder's wanted files (name -> size) and the subfolders that lead to some."""
-    files: dict[str, dict[str, int]] = {}
-    below: dict[str, set[str]] = {}
-    for path, size in sizes.items():
-        folder, _, name = path.rpartition("/")
-        files.setdefault(folder, {})[name] = size
-        while folder:
-            parent, _, name = folder.rpartition("/")
-            known = parent in below
-            below.setdefault(parent, set()).add(name)
-            if known:
-                break
-            folder = parent
-    return files, below
-
-
-def _read_into(folder: int, name: str, size: int, path: str, target: memoryview) -> None:
-    """Read ``name`` in the open folder ``folder``, a regular file of ``size`` bytes (else OSError), into ``target``."""
-    handle = os.open(name, _FILE, dir_fd=folder)
-    try:
-        status = os.fstat(handle)
-        if not stat.S_ISREG(status.st_mode) or status.st_size != size:
-            raise OSError(f"{path} in the layer's folder is not the regular file of {size} bytes its header says")
-        got = 0
-        while got < size:
-            count = os.readv(handle, [target[got:size]])
-            if not count:
-                raise OSError(f"{path} in the layer's folder ended before its {size} bytes")
-            got += count
-    finally:
-        os.close(handle)
-
-
-def _read_file(folder: int, name: str, size: int, path: str) -> bytes:
-    """The bytes of ``name`` in the open folder ``folder``, a regular file of ``size`` bytes (else OSError)."""
-    data = bytearray(size)
-    _read_into(folder, name, size, path, memoryview(data))
-    return bytes(data)
-
-
-T = TypeVar("T")
-
-
-def unpacked_files(diff: Path, sizes: Mapping[str, int]) -> Iterator[tuple[str, bytes]]:
-    """Each file ``sizes`` names with its bytes (:func:`walk_files`, each read whole)."""
-    return walk_files(diff, sizes, _read_file)
-
-
-def walk_files(
-    diff: Path, sizes: Mapping[str, int], read: Callable[[int, str, int, str], T]
-) -> Iterator[tuple[str, T]]:
-    """Each file ``sizes`` names (its path in the layer -> its size in the layer's headers) with what ``read`` made of
-    it (``read(folder, name, size, path)``, the folder an open descriptor), from the layer's unpacked copy ``diff``;
-    OSError when one is missing or is not that regular file.
-
-    The walk never resolves a path: each folder on the way is opened relative to its parent's descriptor, only by a
-    name its parent's listing holds (so never ``..``), with ``O_NOFOLLOW``, so a symbolic link in the layer, to a
-    file or a folder, is never followed out of it.  A name is opened only when the listing says it is a regular file
-    (a device or FIFO is listed, never opened), and what was opened is checked again (``fstat``) before it is read,
-    never more than its size.  The walk visits only the folders that lead to a wanted file, and holds one descriptor
-    per level of depth.
-    """
-    if not sizes:
-        return
-    files, below = _plan(sizes)
-    left = len(sizes)
-    stack: list[tuple[str, int, Iterator[str]]] = []  # the open folders, each with the subfolders still to enter
-    try:
-        opened: tuple[str, int] | None = ("", os.open(diff, _FOLDER))
-        while opened is not None:
-            folder, descriptor = opened
-            stack.append((folder, descriptor, iter(())))
-            wanted_here, subfolders, entering = files.get(folder, {}), below.get(folder, set()), []
-            with os.scandir(descriptor) as listing:
-                for item in listing:
-                    path = f"{folder}/{item.name}" if folder else item.name
-                    if item.name in wanted_here:
-                        if not item.is_file(follow_symlinks=False):
-                            raise OSError(f"{path} in the layer's folder is not a regular file")
-                        yield path, read(descriptor, item.name, wanted_here[item.name], path)
-                        left -= 1
-                    elif item.name in subfolders and item.is_dir(follow_symlinks=False):
-                        entering.append(item.name)
-            stack[-1] = (folder, descriptor, iter(entering))
-            opened = None
-            while stack and opened is None:
-                parent, handle, pending = stack[-1]
-                name = next(pending, None)
-                if name is None:
-                    stack.pop()
-                    os.close(handle)
-                else:
-                    opened = (f"{parent}/{name}" if parent else name, os.open(name, _FOLDER, dir_fd=handle))
-    finally:
-        for _, handle, _ in stack:
-            os.close(handle)
-    if left:
-        raise OSError(f"{left} file(s) of the layer are not in its folder {diff}")
-
-
-#: How many bytes of small files are read one after another before the secret rules scan them in one call.
-BATCH = max(8 << 20, CONTENT_LIMIT)
-
-
-class _Batch:
-    """Small files read one after another into one buffer, and scanned together when it is full (:func:`scan_files`)."""
-
-    def __init__(self) -> None:
-        self.view = memoryview(bytearray(BATCH))
-        self.files: list[tuple[str, int]] = []  # each file's path and where it ends in the buffer
-        self.found: dict[str, tuple[Match, ...]] = {}
-
-    def read(self, folder: int, name: str, size: int, path: str) -> None:
-        at = self.files[-1][1] if self.files else 0
-        if at + size > len(self.view):
-            self.scan()
-            at = 0
-            if size > len(self.view):
-                self.view = memoryview(bytearray(size))
-        _read_into(folder, name, size, path, self.view[at : at + size])
-        self.files.append((path, at + size))
-
-    def scan(self) -> None:
-        self.found.update(zip((path for path, _ in self.files), scan_files(self.view, self.files), strict=True))
-        self.files = []
-
-
-def stored_found(diff: Path, entries: Sequence[Entry], scan: Scan) -> tuple[Match, ...]:
-    """What ``scan`` finds in the small files of one layer, read from its unpacked copy ``diff``
-    (:func:`walk_files`), in the order of the layer's entries.  The content rules' own scan (:func:`scan_content`)
-    reads them many at a time (:class:`_Batch`), with the same matches."""
-    sizes = {e.path: e.size for e in entries if wanted(e)}
-    found: Mapping[str, Sequence[Match]]
-    if scan is scan_content:
-        batch = _Batch()
-        for _ in walk_files(diff, sizes, batch.read):
-            pass
-        batch.scan()
-        found = batch.found
-    else:
-        found = {path: scan(path, data) for path, data in unpacked_files(diff, sizes)}
-    return tuple(m for item in entries if wanted(item) for m in found[item.path])
-
-
-def stored_records(folders: Sequence[Path], layers: Sequence[Sequence[Entry]]) -> tuple[Kept, ...] | None:
-    """Each layer's package databases (:class:`~checks.inspect.pkgdb.Kept`), read from its unpacked copy; None when
-    one cannot be read (the analysis then has no packages)."""
-    found = []
-    try:
-        for diff, entries in zip(folders, layers, strict=True):
-            kept = Kept()
-            sizes = {e.path: e.size for e in entries if kept.wants(e.path, e.size, e.type)}
-            for path, data in unpacked_files(diff, sizes):
-                kept.keep(path, data)
-            found.append(kept)
-    except OSError:
-        return None
-    return tuple(found)
 
 
 def _unpacked(root: str, driver: str, diff_ids: Sequence[str]) -> list[Path] | None:
@@ -382,6 +208,9 @@ def _content_config(root: str, image_id: str) -> bytes | None:
     return _first_content(root, config)
 
 
+T = TypeVar("T")
+
+
 def _first_content(root: str, read: Callable[[FolderStore], T]) -> T | None:
     """What ``read`` makes of the first of :func:`content_stores` it can read all it needs from; None when none."""
     for folder in content_stores(root):
@@ -401,7 +230,7 @@ def _first_content(root: str, read: Callable[[FolderStore], T]) -> T | None:
 def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, stamped: bool = False) -> ImageContents:
     """The image read from a ``docker save`` stream (works with any engine, local or remote)."""
     records: list[Kept] = []
-    with docker.save(info["Id"]) as stream:
+    with transfer.save(info["Id"]) as stream:
         prefetch = Prefetch(stream)
         try:
             _, config, layers, found = read_archive(prefetch, scan, stamped=stamped, records=records)  # type: ignore[arg-type]
@@ -423,7 +252,7 @@ def from_save(ref: str, info: Mapping[str, Any], scan: Scan | None = None, *, st
 
 def _inspected(ref: str) -> Mapping[str, Any]:
     """What the engine says of image ``ref``; UsageError when it has none."""
-    info = docker.inspect_image(ref)
+    info = images.inspect_image(ref)
     if info is None:
         raise UsageError(
             f"No image '{ref}' in the engine. `docker images` lists the images it has; build or pull it first."

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
-from checks.engine import docker, netns, recompress, registry
+from checks.engine import images, netns, recompress, registry, transfer
 from checks.engine.fresh_engine import fresh_engine
 from checks.engine.pullfigures import Timed, matrix_row, shared_figures, update_figures
 from checks.model.checkout import HERE
@@ -253,7 +253,7 @@ class PullBench:
         blobs = {}
         for tag, image in images.items():
             if (repository, tag, image) not in self._stored:
-                docker.push(image, found.ref(repository, tag))
+                transfer.push(image, found.ref(repository, tag))
                 stored = registry.image_manifest(found, repository, tag, registry.host_platform())
                 with self._lock:
                     self._stored[repository, tag, image] = (layer_digests(stored), layer_blobs(stored))
@@ -269,16 +269,16 @@ class PullBench:
         """On an empty node, pull ``held`` cold, then each of ``tags`` in turn onto what the ones before left;
         the seconds of the cold pull (and of its unpacking) and of each pull after it."""
         host = self._started_engine()
-        docker.forget_images(host)
+        images.forget_images(host)
         name = _lab_of(repository)
-        first = _rounded(docker.timed_pull(found.ref(repository, held), host=host))
+        first = _rounded(transfer.timed_pull(found.ref(repository, held), host=host))
         text = f"{name}: cold pull of {held}, before the pulls onto it: {first[0]:.2f} s"
         self._echo(Step(phase=COLD_PULLS, lab=name, text=text))
         seconds = []
         for tag in tags:
-            seconds.append(_rounded(docker.timed_pull(found.ref(repository, tag), host=host))[0])
+            seconds.append(_rounded(transfer.timed_pull(found.ref(repository, tag), host=host))[0])
             self._echo(Step(phase=PULLS_ONTO, lab=name, text=f"{name}: pull of {tag} {what}: {seconds[-1]:.2f} s"))
-        docker.forget_images(host)
+        images.forget_images(host)
         return first, seconds
 
     def _throttled(self, rate: float) -> contextlib.AbstractContextManager[None]:
@@ -292,11 +292,11 @@ class PullBench:
     ) -> dict[str, list[tuple[float, float | None]]]:
         """Pull each tag of ``plan`` cold as many times as it says, timing each pull and its unpacking."""
         host = self._started_engine()
-        docker.forget_images(host)
+        images.forget_images(host)
         runs: dict[str, list[tuple[float, float | None]]] = {}
         for run, variant in pull_order(plan):
-            timing = _rounded(docker.timed_pull(found.ref(repository, variant), host=host))
-            docker.forget_images(host)
+            timing = _rounded(transfer.timed_pull(found.ref(repository, variant), host=host))
+            images.forget_images(host)
             runs.setdefault(variant, []).append(timing)
             unpack = "" if timing[1] is None else f" ({timing[1]:.2f} s unpacking)"
             lab = _lab_of(repository)

@@ -25,7 +25,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from checks.engine import docker
+from checks.engine import docker, images
 from checks.engine.buildx import BuildRequest
 from checks.engine.layer_source import config_history, read_image
 from checks.inspect.rebuild import compare
@@ -52,7 +52,7 @@ def with_epoch(request: BuildRequest) -> BuildRequest:
 
 def _config_of(image_id: str) -> Mapping[str, Any]:
     """What of the image's configuration two builds may differ in, layers aside."""
-    info = docker.inspect_image(image_id) or {}
+    info = images.inspect_image(image_id) or {}
     return {**{key: info.get(key) for key in COMPARED}, "history": list(config_history(image_id))}
 
 
@@ -79,7 +79,7 @@ def rebuild(request: BuildRequest, own: str, *, what: str, echo: Say, lab: str =
     finally:
         # Untag only: when the rebuild gave the variant's own image, that image keeps its tag. The tag is the
         # variant's with a suffix, in this checkout's namespace: no other checkout's image is ever named so.
-        docker.remove_images([tag])
+        images.remove_images([tag])
     if found.reproducible:
         text = f"{what}: reproducible, the same image id again ({own[:19]})"
     else:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from checks.engine import docker, proc
+from checks.engine import proc, transfer
 from checks.model.compression import Compression
 from checks.model.errors import UsageError
 
@@ -95,7 +95,7 @@ def saved(image: str) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="slimlab-recompress-", dir=SCRATCH if SCRATCH.is_dir() else None))
     try:
         archive = folder / "image.tar"
-        with docker.save(image) as stream, archive.open("wb") as out:
+        with transfer.save(image) as stream, archive.open("wb") as out:
             shutil.copyfileobj(stream, out, 1 << 20)
         yield folder
     finally:

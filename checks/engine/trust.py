@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from checks.engine import docker
+from checks.engine import containers, docker, images
 from checks.engine.buildx import BuildRequest
 from checks.engine.docker import MANAGED_LABEL
 from checks.model import certs
@@ -114,14 +114,14 @@ def trusting(official: BaseUse, host: HostCAs, *, builder: str | None, echo: Cal
     that does (:func:`checks.model.certs.trusting_dockerfile`), tagged by the official image and those CAs."""
     if not (host.explicit and host.added):
         return official
-    read = docker.image_files(official.image_id, (certs.BUNDLE, NPM))
+    read = containers.image_files(official.image_id, (certs.BUNDLE, NPM))
     bundle = (read[certs.BUNDLE] or b"").decode(errors="replace")
     added = certs.lacking(host.added, bundle)
     if not added:
         return official
     digest = hashlib.sha256(f"{official.image_id}\0{certs.fingerprint(added)}".encode()).hexdigest()[:12]
     tag = f"slimlab-base/{official.name.replace('/', '-').replace(':', '-')}-with-ca:{digest}"
-    if (built := docker.inspect_image(tag)) is not None:
+    if (built := images.inspect_image(tag)) is not None:
         return BaseUse(name=official.name, source="official", image=tag, image_id=built["Id"])
     echo(f"base {official.name}: adding {len(added)} CA(s) of SLIMLAB_CA_BUNDLE to the official image as {tag}")
     files = certs.anchors(added)

@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.model.errors import UsageError
 from checks.model.i18n import ENGLISH, Catalog
 from checks.model.results import RESULTS_NAME, Results

@@ -47,7 +47,8 @@ from checks.guide.nodes import (
 )
 from checks.guide.sphinxref import results_meanings
 from checks.model.i18n import _
-from checks.model.results import BaseUse, Results, to_dict
+from checks.model.results import BaseUse, Results
+from checks.model.resultsjson import to_dict
 from checks.model.units import megabytes
 
 

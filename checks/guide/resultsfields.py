@@ -1,6 +1,6 @@
 """Every key ``results.json`` holds, walked from what the serializer writes (pure: no Sphinx here).
 
-:func:`key_paths` walks the output of :func:`checks.model.results.to_dict`;
+:func:`key_paths` walks the output of :func:`checks.model.resultsjson.to_dict`;
 :data:`MEANINGS` says what each path means, either in its own words or by
 naming the dataclass field whose ``#:`` comment says it.  A key the serializer
 starts to write and nobody describes is in :func:`undescribed`: the reference

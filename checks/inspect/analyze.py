@@ -41,7 +41,8 @@ from checks.inspect.packages import Package, attribute
 from checks.inspect.packages import render as package_lines
 from checks.inspect.packages import to_list as package_list
 from checks.inspect.removable import ClassBytes, classes
-from checks.inspect.secrets import CONFIG_ENV, HISTORY, Finding, Match, findings
+from checks.inspect.secretfindings import Finding, findings
+from checks.inspect.secrets import CONFIG_ENV, HISTORY, Match
 from checks.model.links import DEFAULT_DOCS_URL, Section
 from checks.model.scrub import NOT_SHOWN
 from checks.model.units import megabytes

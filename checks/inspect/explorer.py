@@ -16,7 +16,7 @@ from typing import Any
 
 from checks.inspect.analyze import SECRETS_SECTION, Analysis, instruction, to_dict
 from checks.inspect.filetree import HTML, Fold, tree
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.model.filetree import ADDED, CHANGED, DELETED, Node
 from checks.model.i18n import _
 from checks.model.links import DEFAULT_DOCS_URL

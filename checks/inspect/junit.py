@@ -25,7 +25,7 @@ CLASSNAME = "slimlab.budgets"
 
 def _text(value: str) -> str:
     """``value`` as XML can hold it: a control character, or a byte of a name that was no UTF-8 (a surrogate
-    escape), as ``\\xNN``, as :func:`checks.cli.printable` shows such bytes."""
+    escape), as ``\\xNN``, as :func:`checks.cli.output.printable` shows such bytes."""
 
     def escaped(char: re.Match[str]) -> str:
         code = ord(char.group())

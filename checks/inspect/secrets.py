@@ -18,20 +18,19 @@ on purpose and with no external database:
 
 A matched value is never kept: :func:`redact` turns it into its first
 characters, at most the rule's public prefix (``ghp_``), then ``…`` and its
-length, as soon as it is found.  :func:`scrubbed` does the same to any text an
-output shows that came from an image (a step, a path, an error's excerpt), so
-the layer table never prints what the secrets section redacts.
+length, as soon as it is found.  :func:`checks.inspect.redaction.scrubbed` does
+the same to any text an output shows that came from an image (a step, a path,
+an error's excerpt), so the layer table never prints what the secrets section
+redacts.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from checks.inspect.layers import Entry, Stacked
+from checks.inspect.layers import Entry
 from checks.inspect.literals import Literals
 
 #: Regular files of at most this many bytes have their content read (larger ones only their name).
@@ -248,9 +247,6 @@ def _variables(pairs: Iterable[tuple[str, str]], where: str) -> list[Match]:
 _ENV_LINE = re.compile(r"^(?:/bin/sh -c #\(nop\)\s+)?(?:ENV|ARG)\s+(.*)$", re.DOTALL)
 _BUILD_ARGS = re.compile(r"^RUN \|(\d+) (.*)$", re.DOTALL)
 _PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\S*)")
-#: A ``NAME=value`` anywhere in a text, which may be a JSON document: an unquoted value ends where a quote or a
-#: backslash does, so that redacting it never takes the quote that closes a JSON string (or an escape of one).
-_LOOSE_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|[^\s\"\\]*)")
 
 
 def step_pairs(created_by: str) -> list[tuple[str, str]]:
@@ -274,186 +270,3 @@ def scan_env(item: str) -> list[Match]:
     """One of the image config's ``Env`` entries (``NAME=value``)."""
     name, _, value = item.partition("=")
     return _variables([(name, value)], CONFIG_ENV)
-
-
-def _cut(rule: Rule) -> re.Pattern[str]:
-    """The start of a token ``rule`` finds, however short: its prefix and the token characters after it, unless
-    they read as a lower-case name (``npm_config_cache``)."""
-    starts = "|".join(re.escape(anchor.decode()) for anchor in rule.anchors)
-    return re.compile(rf"(?<![A-Za-z0-9_-])(?:{starts})(?![a-z]+(?:[_-][a-z]+)*(?![A-Za-z0-9_-]))[A-Za-z0-9_-]+")
-
-
-#: Values cut short or laid out anew, which a rule's own pattern no longer matches: an error's excerpt of a
-#: header field, a line shortened for the terminal, a private key on one line or with ``\n`` for its newlines.
-#: Each with the characters of it that may be shown.
-CUT: tuple[tuple[re.Pattern[str], int], ...] = (
-    *((_cut(rule), rule.shown) for rule in CONTENT_RULES if rule.shown and rule.anchors),
-    (
-        re.compile(
-            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-            r"(?:(?!-----END )[A-Za-z0-9+/=\s\\:,.-])*(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?"
-        ),
-        0,
-    ),
-)
-#: Where a value a content rule matches may begin: text without any of these holds none.
-_STARTS = re.compile("|".join(re.escape(anchor.decode()) for rule in CONTENT_RULES for anchor in rule.anchors))
-
-
-def scrubbed(text: str) -> str:
-    """Any text that came from an image (an instruction, a path, a label, an error's excerpt of its bytes) as an
-    output may show it: every value a content rule matches, the start of one cut short (:data:`CUT`) and the
-    value of every secret-sounding variable it sets (``DB_PASSWORD=...``), redacted (:func:`redact`).
-
-    The one scrubber of every output (the terminal, JSON, ``results.json``, the guide), so a report never repeats
-    what a finding redacts.  Scrubbing scrubbed text changes nothing.
-    """
-    if _STARTS.search(text):
-        text = _cut_values(_matched_values(text))
-    return _secret_variables(text) if "=" in text else text
-
-
-def _matched_values(text: str) -> str:
-    """``text`` with every value a content rule's own pattern matches redacted."""
-    raw = text.encode("utf-8", "surrogatepass")
-    for rule in CONTENT_RULES:
-        assert rule.pattern is not None
-        for hit in {found.group(0) for found in rule.pattern.finditer(raw)}:
-            value = hit.decode("utf-8", "surrogatepass")
-            text = text.replace(value, redact(value, rule.shown))
-    return text
-
-
-def _cut_values(text: str) -> str:
-    """``text`` with the start of every value cut short redacted (:data:`CUT`)."""
-    for pattern, shown in CUT:
-        text = pattern.sub(functools.partial(_redact_match, shown=shown), text)
-    return text
-
-
-def _redact_match(found: re.Match[str], *, shown: int) -> str:
-    return redact(found.group(0), shown)
-
-
-def _secret_variables(text: str) -> str:
-    """``text`` with the value of every secret-sounding variable it sets redacted: those a history step sets
-    (:func:`step_pairs`), and any ``NAME=value`` elsewhere whose value is written out (not ``$(...)`` or ``$VAR``)
-    and not redacted already."""
-    pairs = [*step_pairs(text), *((n, v.strip('"')) for n, v in _LOOSE_PAIR.findall(text) if not v.startswith("$"))]
-    for name, value in dict.fromkeys(pairs):
-        if value and "…" not in value and SECRET_NAME.search(name) and not POINTER_NAME.search(name):
-            text = text.replace(f"{name}={value}", f"{name}={redact(value, 0)}")
-            text = text.replace(f'{name}="{value}"', f"{name}={redact(value, 0)}")
-    return text
-
-
-def setter(name: str, history: Sequence[Mapping[str, Any]]) -> str:
-    """The last history step that sets ``name`` (an ``ENV NAME=...`` line), or ""."""
-    for step in reversed(history):
-        if any(found == name for found, _ in step_pairs(str(step.get("created_by", "")))):
-            return str(step.get("created_by", ""))
-    return ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Finding:
-    """One secret-looking thing in an image: where, which layer and step put it there, and whether it still shows."""
-
-    rule: str
-    #: The file's path (no leading slash), or :data:`CONFIG_ENV` / :data:`HISTORY`.
-    path: str
-    #: The filesystem layer that holds it (0 is the lowest); None for a config ``Env`` entry or a step that wrote
-    #: no layer.
-    layer: int | None
-    #: That layer's diff id; "" when there is none.
-    diff_id: str
-    #: The history step that put it there, as the config records it ("" when unknown).
-    created_by: str
-    #: False when a later layer deleted or replaced the file: no container sees it, yet it ships.
-    visible: bool
-    #: The layer that deleted or replaced it; None when it is visible.
-    hidden_by: int | None
-    #: True when the later layer put another file at the path (replaced), False when it deleted it.
-    replaced: bool = False
-    redacted: str
-    count: int = 1
-
-    @property
-    def state(self) -> str:
-        """``still visible``, ``deleted in layer N`` or ``replaced in layer N``."""
-        if self.visible:
-            return "still visible"
-        return f"{'replaced' if self.replaced else 'deleted'} in layer {self.hidden_by}"
-
-
-def _steps(history: Sequence[Mapping[str, Any]], count: int) -> tuple[list[str], list[int | None]]:
-    """Each layer's ``created_by``, and each history step's layer index (None for a step that wrote none)."""
-    made: list[str] = []
-    owner: list[int | None] = []
-    index = 0
-    for step in history:
-        if step.get("empty_layer"):
-            owner.append(None)
-            continue
-        made.append(str(step.get("created_by", "")))
-        owner.append(index if index < count else None)
-        index += 1
-    return (made + [""] * count)[:count], owner
-
-
-def findings(
-    layers: Sequence[Sequence[Entry]],
-    found: Sequence[Sequence[Match]],
-    stacked: Stacked,
-    *,
-    history: Sequence[Mapping[str, Any]] = (),
-    env: Sequence[str] = (),
-    diff_ids: Sequence[str] = (),
-) -> tuple[Finding, ...]:
-    """Every finding in an image: ``found`` holds each layer's content matches (:func:`scan_content`), the name
-    rules read ``layers``, the config rules ``history`` and ``env``; ``stacked`` says what still shows."""
-    made, owner = _steps(history, len(layers))
-    ids = (list(diff_ids) + [""] * len(layers))[: len(layers)]
-    hidden = {(h.copy.layer, h.copy.path): h.layer for h in stacked.hidden}
-    out = []
-    for index, entries in enumerate(layers):
-        matches = [*(m for item in entries for m in scan_name(item)), *(found[index] if index < len(found) else ())]
-        for m in matches:
-            by = hidden.get((index, m.path))
-            replaced = by is not None and m.path in stacked.files
-            out.append(_finding(m, index, ids[index], made[index], visible=by is None, hidden_by=by, replaced=replaced))
-    for number, step in enumerate(history):
-        created_by, layer = str(step.get("created_by", "")), owner[number]
-        out += [_finding(m, layer, _id(ids, layer), created_by) for m in scan_step(created_by)]
-    for item in env:
-        created_by = setter(item.partition("=")[0], history)
-        out += [_finding(m, None, "", created_by) for m in scan_env(item)]
-    return tuple(out)
-
-
-def _id(ids: Sequence[str], layer: int | None) -> str:
-    return ids[layer] if layer is not None else ""
-
-
-def _finding(
-    m: Match,
-    layer: int | None,
-    diff_id: str,
-    created_by: str,
-    *,
-    visible: bool = True,
-    hidden_by: int | None = None,
-    replaced: bool = False,
-) -> Finding:
-    return Finding(
-        rule=m.rule,
-        path=m.path,
-        layer=layer,
-        diff_id=diff_id,
-        created_by=scrubbed(created_by),
-        visible=visible,
-        hidden_by=hidden_by,
-        replaced=replaced,
-        redacted=m.redacted,
-        count=m.count,
-    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from checks.engine import docker
+from checks.engine import transfer
 from checks.engine.bases import Resolver
 from checks.learner.grade import grade
 from checks.measure.source import resolve_bases
@@ -48,7 +48,7 @@ def bundle(folders: list[Path], resolver: Resolver, archive: Path, echo: Callabl
     uses = resolver.known()  # with the bases the stand-ins are built on, so none is rebuilt offline
     refs = sorted({use.image for use in uses})
     echo(f"saving {len(refs)} base images to {archive} (a few minutes)")
-    docker.save_gz(refs, archive)
+    transfer.save_gz(refs, archive)
     return uses
 
 
@@ -59,4 +59,4 @@ def load_bundle(archive: Path) -> str:
             f"{archive} does not exist. Make it on a prepared machine with `make workshop-bundle`, copy it here, "
             "and run `make workshop-load BUNDLE=<path>`."
         )
-    return docker.load_gz(archive)
+    return transfer.load_gz(archive)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from checks.engine import docker
+from checks.engine import containers, docker, images
 from checks.engine.buildx import BuildRequest
 from checks.engine.layer_source import analyze, config_history, visible_paths
 from checks.inspect.analyze import secrets_seen
@@ -43,7 +43,7 @@ def probe(
     )
     built = docker.build(request, echo=lambda line: echo("    " + line))
     image_id = built.image_id
-    info = docker.inspect_image(image_id) or {}
+    info = images.inspect_image(image_id) or {}
     smoke = _smoke(lab, folder, variant, image_id, echo)
     diff_ids = info.get("RootFS", {}).get("Layers", [])
     steps = layers_of(image_id, info)
@@ -79,7 +79,9 @@ def _smoke(lab: Lab, folder: Path, variant: Variant, image_id: str, echo: Say) -
             text=_("{lab}: smoke test of {variant}").format(lab=lab.name, variant=variant.name),
         )
     )
-    smoke = docker.run_smoke(image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout)
+    smoke = containers.run_smoke(
+        image_id, variant.smoke.args, expect=variant.smoke.expect, timeout=variant.smoke.timeout
+    )
     if smoke.timed_out:
         raise UsageError(
             f"{folder / SPEC_NAME}: the smoke test of variant '{variant.name}' did not finish within "
@@ -92,5 +94,5 @@ def _smoke(lab: Lab, folder: Path, variant: Variant, image_id: str, echo: Say) -
 
 def layers_of(image_id: str, info: Mapping[str, Any] | None = None) -> tuple[Layer, ...]:
     """The image's history, each step that wrote a layer with its diff id (``info``: its inspect data, if read)."""
-    info = info if info is not None else docker.inspect_image(image_id) or {}
-    return with_diff_ids(docker.history(image_id), config_history(image_id), info.get("RootFS", {}).get("Layers", []))
+    info = info if info is not None else images.inspect_image(image_id) or {}
+    return with_diff_ids(images.history(image_id), config_history(image_id), info.get("RootFS", {}).get("Layers", []))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from checks.engine import docker
 from checks.engine import floor as tracing
+from checks.engine import images
 from checks.model.i18n import _
 from checks.model.measured import Measured
 from checks.model.progress import FLOORS, Say, Step
@@ -44,7 +44,7 @@ def floor_of(
     words = _("{lab}: tracing the smoke test of {variant} for its runtime floor")
     echo(Step(phase=FLOORS, lab=lab.name, text=words.format(lab=lab.name, variant=variant.name)))
     run = tracing.measure_floor(
-        docker.inspect_image(m.image_id) or {},
+        images.inspect_image(m.image_id) or {},
         variant.smoke.args,
         expect=variant.smoke.expect,
         timeout=variant.smoke.timeout,

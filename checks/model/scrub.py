@@ -1,7 +1,7 @@
 """Every string of a value passed through one function: how an output edge scrubs what came from an image.
 
 The scrubber itself, what a secret looks like and how a report shows one, is
-:func:`checks.inspect.secrets.scrubbed`.  Neither the model nor the store can
+:func:`checks.inspect.redaction.scrubbed`.  Neither the model nor the store can
 import it, so what the store writes (:func:`checks.store.results.write_if_changed`)
 takes it as an argument of type :data:`Scrub`, which no caller can leave out.
 """

@@ -12,7 +12,7 @@ from typing import Protocol
 from checks.engine.bases import Resolver
 from checks.engine.pullbench import PullBench
 from checks.engine.registry import Registry
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.model.progress import Say
 from checks.model.pulls import wanted
 from checks.model.results import RESULTS_NAME, Results

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from checks.engine import docker
+from checks.engine import images
 from checks.engine.bases import Resolver
 from checks.engine.pullbench import PullBench
 from checks.measure.source import image_tag, resolve_bases
@@ -30,7 +30,7 @@ def inputs(
 
 def _still_tagged(lab: Lab, name: str, image_id: str) -> bool:
     """True when variant ``name``'s tag still names image ``image_id``."""
-    current = docker.inspect_image(image_tag(lab, lab.variant(name)))
+    current = images.inspect_image(image_tag(lab, lab.variant(name)))
     return current is not None and current["Id"] == image_id
 
 

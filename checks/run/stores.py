@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from checks.engine import docker
+from checks.engine import docker, images, transfer
 from checks.engine.bases import Resolver
 from checks.engine.fresh_engine import fresh_engine
 from checks.engine.registry import Registry
@@ -66,8 +66,8 @@ class Engines:
 
 
 def _figures(name: str, m: Measured) -> StoreFigures:
-    info = docker.inspect_image(m.image_id) or {}
-    listed = docker.listed_bytes(m.image_id)
+    info = images.inspect_image(m.image_id) or {}
+    listed = images.listed_bytes(m.image_id)
     if listed is None:
         raise UsageError(f"The engine lists no image {m.image_id} for variant '{name}' just after building it.")
     return StoreFigures(
@@ -92,14 +92,14 @@ def _copied(uses: tuple[BaseUse, ...], host: str, through: Registry, echo: Say) 
     there = []
     for use in uses:
         with docker.engine_at(host):
-            found = docker.inspect_image(use.image)
+            found = images.inspect_image(use.image)
         if found is None:
             ref = through.ref_of(use.image)
             echo(f"pushing {use.image} to the loopback registry and pulling it into the second engine")
-            docker.push(use.image, ref)
-            docker.pull_as(ref, use.image, host=host)
+            transfer.push(use.image, ref)
+            transfer.pull_as(ref, use.image, host=host)
             with docker.engine_at(host):
-                found = docker.inspect_image(use.image)
+                found = images.inspect_image(use.image)
         if found is None:
             raise UsageError(f"The second engine at {host} lacks {use.image} just after pulling it.")
         there.append(dataclasses.replace(use, image_id=str(found["Id"])))

@@ -14,7 +14,7 @@ from pathlib import Path
 from checks.engine import docker
 from checks.engine.bases import Resolver
 from checks.engine.pullbench import PullBench
-from checks.inspect.secrets import scrubbed
+from checks.inspect.redaction import scrubbed
 from checks.measure.analysis import analyses
 from checks.measure.floor import floor_of
 from checks.measure.pulls import unjudged, with_pull_figures

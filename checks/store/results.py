@@ -1,7 +1,7 @@
 """A lab's results.json on disk: read back, or why it cannot be; written whole, and only when a measurement changed.
 
-Its form is :mod:`checks.model.results` (:func:`~checks.model.results.dumps` and
-:func:`~checks.model.results.loads`); this module is the file: an absent one is no
+Its form is :mod:`checks.model.results` (:func:`~checks.model.resultsjson.dumps` and
+:func:`~checks.model.resultsjson.loads`); this module is the file: an absent one is no
 results, an unreadable one says why, and a write never leaves half a file behind.
 """
 
@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from checks.model.results import Results, json_text, loads, to_dict
+from checks.model.results import Results
+from checks.model.resultsjson import json_text, loads, to_dict
 from checks.model.scrub import Scrub, scrub_tree
 
 #: Fields that change on every run without the measurement changing.
@@ -52,7 +53,7 @@ def unreadable(path: Path) -> str | None:
 def write_if_changed(path: Path, results: Results, *, scrub: Scrub) -> bool:
     """Write ``results`` unless the file already says the same (the time aside); True if written.
 
-    Every string is written as ``scrub`` returns it (:func:`checks.inspect.secrets.scrubbed`): a history step,
+    Every string is written as ``scrub`` returns it (:func:`checks.inspect.redaction.scrubbed`): a history step,
     a smoke test's output or a path an image holds may carry a secret value, and results.json is committed.
     """
     data = scrub_tree(to_dict(results), scrub)
