@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from checks.inspect.analyze import analysis_of
 from checks.inspect.archive import ImageContents
-from checks.inspect.filetree import HTML, Fold, tree
+from checks.inspect.filetree import HTML, Fold, refolded, tree
 from checks.inspect.layers import DIRECTORY, HARDLINK, Entry
 from checks.model.filetree import ADDED, CHANGED, DELETED, Node, count, from_rows, to_rows
 
@@ -91,6 +91,15 @@ def test_a_folder_smaller_than_the_least_row_lists_none_of_its_entries():
     root = tree_of([f("big", 1_000_000), f("tiny/a", 10), f("tiny/b", 20)], fold=Fold(top=5, share=100))
     tiny = at(root, "tiny")
     assert (tiny.children, tiny.rest_files, tiny.rest_bytes) == ((), 2, 30)
+
+
+def test_a_tree_folded_again_by_a_tighter_rule_is_the_tree_that_rule_makes():
+    grown = [f(f"usr/lib/m{i:02}/f{j}", 1000 * i + j) for i in range(30) for j in range(4)]
+    deleted = [f(f"tmp/x{i}", 3000 + i) for i in range(9)], [f(".wh.tmp"), f("usr/lib/m00/.wh.f1")]
+    layers = (*LAYERS, grown, *deleted)
+    loose = tree_of(*layers, fold=Fold(top=8, share=1000))
+    for tighter in (Fold(top=8, share=1000), Fold(top=6, share=200), Fold(top=3, share=50), Fold(top=1, share=5)):
+        assert refolded(loose, tighter) == tree_of(*layers, fold=tighter), tighter
 
 
 def test_empty_files_and_links_have_no_row_of_their_own():

@@ -50,6 +50,7 @@ TECHNIQUE_PAGES = (
     "to-the-floor",
     "reproducible",
     "beyond",
+    "your-image",
 )
 WORDS_BEFORE_EVIDENCE = 900
 LONG_WORDS = 35

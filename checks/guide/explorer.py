@@ -4,7 +4,8 @@ Each variant (``:variants:``, default ``before after``) is one folded block: its
 and bytes, its file tree as recorded (folded for a page, :data:`checks.inspect.filetree.PAGE`: every folder's 6
 largest entries and every other one of at least 1/200 of the image), dive's figures and the removable classes
 linked to the section that removes each.  The page never measures anything: a variant recorded before the
-tree was is named, and :data:`BUDGET` caps what the explorer adds to a page.  Registered by
+tree was is named, and :data:`BUDGET` caps what the explorer adds to a page: trees that would take more are
+folded again by the first of :data:`TIGHTER` that fits.  Registered by
 :func:`checks.guide.sphinxext.setup`.
 """
 
@@ -22,7 +23,7 @@ from checks.guide import evidence
 from checks.guide.docdata import did_you_mean
 from checks.guide.nodes import WARN, all_labs, fill, labs_dir, literal, logger, note_use, para
 from checks.inspect import explorer
-from checks.inspect.filetree import PAGE
+from checks.inspect.filetree import PAGE, Fold, refolded
 from checks.inspect.removable import BY_ID
 from checks.model.i18n import _
 from checks.model.measured import Measured
@@ -31,6 +32,9 @@ from checks.model.results import AnalysisSummary
 #: The most HTML the explorer of one lab adds to its page, both variants together (``tests/test_docs_build.py``
 #: checks each page that has one).
 BUDGET = 120_000
+#: The rules tried in turn when the recorded trees (folded by :data:`PAGE`) would take more than :data:`BUDGET`:
+#: fewer entries a folder, and a larger share of the image for each other one.
+TIGHTER = (PAGE, Fold(5, 150), Fold(4, 100), Fold(3, 60), Fold(2, 30))
 
 
 def layers_of(m: Measured) -> list[dict[str, Any]]:
@@ -87,23 +91,34 @@ class ImageExplorerDirective(SphinxDirective):
         box = nodes.container(classes=["slimlab-explorer", evidence.EVIDENCE])
         if results is None:
             return [box]
-        parts = []
+        shown = []
         for variant in (self.options.get("variants") or "before after").split():
             m, found = results.variants.get(variant), results.analysis.get(variant)
             if m is None or found is None or found.tree is None:
                 message = _("The file tree of {variant} is not recorded yet: run {command}.")
                 box += para(*fill(message, variant=literal(variant), command=literal("make check")))
                 continue
-            parts.append(self.folded(variant, m, found))
-        if parts:
-            style = f"<style>{explorer.STYLE}</style>"
-            box += nodes.raw("", style + "".join(parts) + f"<script>{explorer.SCRIPT}</script>", format="html")
+            shown.append((variant, m, found))
+        if shown:
+            box += nodes.raw("", self.within_budget(shown), format="html")
         return [box]
 
-    def folded(self, variant: str, m: Measured, found: AnalysisSummary) -> str:
+    def within_budget(self, shown: list[tuple[str, Measured, AnalysisSummary]]) -> str:
+        """The variants' blocks folded by the first rule of :data:`TIGHTER` that keeps them to :data:`BUDGET`
+        (else by the tightest), with the explorer's style and script."""
+        block = ""
+        for fold in TIGHTER:
+            parts = "".join(self.folded(*each, fold=fold) for each in shown)
+            block = f"<style>{explorer.STYLE}</style>{parts}<script>{explorer.SCRIPT}</script>"
+            if len(block.encode()) <= BUDGET:
+                break
+        return block
+
+    def folded(self, variant: str, m: Measured, found: AnalysisSummary, *, fold: Fold) -> str:
         assert found.tree is not None
-        rule = explorer.rule(PAGE, found.tree.image_bytes)
+        root = found.tree if fold == PAGE else refolded(found.tree, fold)
+        rule = explorer.rule(fold, root.image_bytes)
         title = _("Explore {variant}: its layers and files").format(variant=variant)
         data = data_of(variant, m, found)
-        inner = explorer.body(data, found.tree, rule=rule, learn_secrets="", wasted=False, within=f"explore-{variant}")
+        inner = explorer.body(data, root, rule=rule, learn_secrets="", wasted=False, within=f"explore-{variant}")
         return f"<details><summary>{html.escape(title)}</summary>{inner}</details>"

@@ -7,6 +7,7 @@ wrote under it.  One rule keeps it small, stated in :func:`tree`'s docstring and
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -164,3 +165,29 @@ def tree(
     copies = files.values() if isinstance(files, Mapping) else files
     root = _places(copies, hidden, wasted)
     return _node("", root, fold, fold.least(root.size + root.hidden))
+
+
+def entries(node: Node) -> int:
+    """How many files, seen or deleted, are at or under ``node``: a file is one; a folder, its rows' and its
+    folded row's."""
+    return 1 if not node.is_dir else sum(entries(child) for child in node.children) + node.rest_files
+
+
+def refolded(root: Node, fold: Fold) -> Node:
+    """``root``, a tree folded by a looser rule, folded again by ``fold`` (no more entries and no smaller share
+    than that rule had): the same tree :func:`tree` makes with ``fold``, as the entries it keeps were kept."""
+
+    def again(node: Node, least: int) -> Node:
+        big = node.image_bytes >= least or not node.name
+        keep = [big and (rank < fold.top or c.image_bytes >= least) for rank, c in enumerate(node.children)]
+        shown = [c for c, kept in zip(node.children, keep, strict=True) if kept]
+        folded = [c for c, kept in zip(node.children, keep, strict=True) if not kept]
+        return dataclasses.replace(
+            node,
+            children=tuple(again(c, least) for c in shown),
+            rest_files=node.rest_files + sum(entries(c) for c in folded),
+            rest_bytes=node.rest_bytes + sum(c.size_bytes for c in folded),
+            rest_hidden_bytes=node.rest_hidden_bytes + sum(c.hidden_bytes for c in folded),
+        )
+
+    return again(root, fold.least(root.image_bytes))
